@@ -1,0 +1,334 @@
+//! Articles and their parts, and the rules every write of one goes through. The store keeps
+//! what passes [`ArticleDraft::validate`]; nothing else reaches it.
+
+use crate::{Lang, Slug};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// The longest headline accepted, in characters.
+pub const MAX_HEADLINE: usize = 300;
+/// The longest standfirst accepted, in characters.
+pub const MAX_STANDFIRST: usize = 1_000;
+/// The largest Markdown body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 1 << 20;
+/// The most tags one article may carry.
+pub const MAX_TAGS: usize = 30;
+
+/// What kind of journalism a piece is; shown as a label and used by the interview markup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArticleKind {
+    /// A news report.
+    News,
+    /// Questions and answers; body turns are rendered with the speaker's name.
+    Interview,
+    /// A signed opinion piece.
+    Opinion,
+    /// Analysis of a story.
+    Analysis,
+    /// A long-form feature.
+    Feature,
+}
+
+/// Where an article stands in the editorial workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArticleStatus {
+    /// Being written; never public.
+    Draft,
+    /// Submitted to an editor.
+    InReview,
+    /// Will be published at its scheduled time.
+    Scheduled,
+    /// Public.
+    Published,
+    /// Taken down after publication; its URL answers 410 Gone.
+    Unpublished,
+}
+
+macro_rules! str_enum {
+    ($ty:ident, $what:literal, $($variant:ident => $text:literal),+ $(,)?) => {
+        impl $ty {
+            /// Every value, in workflow or display order.
+            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
+            /// The stored and URL form.
+            pub fn as_str(self) -> &'static str {
+                match self { $($ty::$variant => $text),+ }
+            }
+        }
+        impl FromStr for $ty {
+            type Err = ValidationError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($text => Ok($ty::$variant),)+
+                    other => Err(ValidationError::new($what, format!("unknown value {other:?}"))),
+                }
+            }
+        }
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+str_enum!(ArticleKind, "kind",
+    News => "news", Interview => "interview", Opinion => "opinion", Analysis => "analysis", Feature => "feature");
+str_enum!(ArticleStatus, "status",
+    Draft => "draft", InReview => "in_review", Scheduled => "scheduled", Published => "published",
+    Unpublished => "unpublished");
+
+/// Credit for a piece first published elsewhere (the seed page's interview came from Euronews).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceCredit {
+    /// The outlet's name as printed in the credit line.
+    pub name: String,
+    /// The original article's address, when known.
+    pub url: Option<String>,
+}
+
+/// A featured image with the text that makes it accessible and properly credited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Image {
+    /// Where the image is served from.
+    pub url: String,
+    /// Alternative text for readers who cannot see it; required.
+    pub alt: String,
+    /// The caption printed under it.
+    pub caption: Option<String>,
+    /// Photographer or agency.
+    pub credit: Option<String>,
+}
+
+/// A field failed validation; the message is meant for the person who typed it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct ValidationError {
+    /// The field at fault, as named in forms and the API.
+    pub field: &'static str,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl ValidationError {
+    /// A validation error on one field.
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        ValidationError {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+/// Everything a writer supplies for an article; the store adds ids, times and status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleDraft {
+    /// The article's language.
+    pub lang: Lang,
+    /// The URL slug; generated from the headline when absent.
+    pub slug: Option<Slug>,
+    /// The headline, printed once per page.
+    pub headline: String,
+    /// The paragraph under the headline.
+    pub standfirst: String,
+    /// The body in Markdown.
+    pub body_md: String,
+    /// What kind of piece it is.
+    pub kind: ArticleKind,
+    /// The section's slug.
+    pub section: Slug,
+    /// Tag names, in the article's language.
+    pub tags: Vec<String>,
+    /// Author slugs, in byline order.
+    pub authors: Vec<Slug>,
+    /// Credit for copy first published elsewhere.
+    pub source: Option<SourceCredit>,
+    /// The featured image.
+    pub image: Option<Image>,
+}
+
+impl ArticleDraft {
+    /// Trims and collapses whitespace in the text fields, then checks every rule; the
+    /// first broken rule is reported with its field.
+    pub fn validate(mut self) -> Result<ArticleDraft, ValidationError> {
+        self.headline = collapse_ws(&self.headline);
+        self.standfirst = collapse_ws(&self.standfirst);
+        check_len("headline", &self.headline, 1, MAX_HEADLINE)?;
+        check_len("standfirst", &self.standfirst, 0, MAX_STANDFIRST)?;
+        if self.body_md.trim().is_empty() {
+            return Err(ValidationError::new("body", "the body is empty"));
+        }
+        if self.body_md.len() > MAX_BODY_BYTES {
+            return Err(ValidationError::new(
+                "body",
+                "the body is larger than 1 MiB",
+            ));
+        }
+        if self.slug.is_none() {
+            self.slug = Some(Slug::generate(&self.headline).ok_or_else(|| {
+                ValidationError::new("slug", "no slug can be made from this headline; give one")
+            })?);
+        }
+        if self.authors.is_empty() {
+            return Err(ValidationError::new(
+                "authors",
+                "an article needs at least one author",
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        if let Some(dup) = self.authors.iter().find(|a| !seen.insert(a.as_str())) {
+            return Err(ValidationError::new(
+                "authors",
+                format!("{dup} is listed twice"),
+            ));
+        }
+        let mut tags: Vec<String> = Vec::new();
+        for t in &self.tags {
+            let t = collapse_ws(t);
+            check_len("tags", &t, 1, 60)?;
+            if !tags.iter().any(|x| x.to_lowercase() == t.to_lowercase()) {
+                tags.push(t);
+            }
+        }
+        if tags.len() > MAX_TAGS {
+            return Err(ValidationError::new(
+                "tags",
+                format!("at most {MAX_TAGS} tags"),
+            ));
+        }
+        self.tags = tags;
+        if let Some(src) = &mut self.source {
+            src.name = collapse_ws(&src.name);
+            check_len("source", &src.name, 1, 200)?;
+            if let Some(url) = &src.url {
+                check_url("source_url", url)?;
+            }
+        }
+        if let Some(img) = &mut self.image {
+            check_url("image_url", &img.url)?;
+            img.alt = collapse_ws(&img.alt);
+            check_len("image_alt", &img.alt, 1, 300)?;
+        }
+        Ok(self)
+    }
+}
+
+/// Trims and folds runs of white space (including newlines) into one space.
+pub fn collapse_ws(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn check_len(
+    field: &'static str,
+    value: &str,
+    min: usize,
+    max: usize,
+) -> Result<(), ValidationError> {
+    let n = value.chars().count();
+    if n < min {
+        return Err(ValidationError::new(field, "this field is required"));
+    }
+    if n > max {
+        return Err(ValidationError::new(
+            field,
+            format!("at most {max} characters (got {n})"),
+        ));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(ValidationError::new(field, "contains control characters"));
+    }
+    Ok(())
+}
+
+fn check_url(field: &'static str, url: &str) -> Result<(), ValidationError> {
+    let ok = (url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/'))
+        && !url
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<');
+    if ok && url.len() <= 2_000 {
+        Ok(())
+    } else {
+        Err(ValidationError::new(
+            field,
+            "must be an http(s) address or a site path",
+        ))
+    }
+}
+
+/// Reading time in whole minutes (at least one) for a text, at 200 words a minute.
+pub fn reading_minutes(plain_text: &str) -> u32 {
+    let words = plain_text.split_whitespace().count();
+    u32::try_from(words.div_ceil(200))
+        .unwrap_or(u32::MAX)
+        .max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> ArticleDraft {
+        ArticleDraft {
+            lang: Lang::En,
+            slug: None,
+            headline: "  Markets   rally\n on rate hopes ".into(),
+            standfirst: "Stocks rose.".into(),
+            body_md: "Body.".into(),
+            kind: ArticleKind::News,
+            section: Slug::parse("economy").unwrap_or_else(|_| unreachable!()),
+            tags: vec!["Markets".into(), "markets".into(), " Rates ".into()],
+            authors: vec![Slug::parse("sara-haddad").unwrap_or_else(|_| unreachable!())],
+            source: None,
+            image: None,
+        }
+    }
+
+    #[test]
+    fn validation_cleans_and_generates_the_slug() {
+        let d = draft().validate().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(d.headline, "Markets rally on rate hopes");
+        assert_eq!(
+            d.slug.as_ref().map(|s| s.as_str()),
+            Some("markets-rally-on-rate-hopes")
+        );
+        assert_eq!(d.tags, vec!["Markets".to_string(), "Rates".to_string()]);
+    }
+
+    #[test]
+    fn validation_names_the_field() {
+        let mut d = draft();
+        d.headline = "   ".into();
+        assert_eq!(d.validate().map_err(|e| e.field), Err("headline"));
+        let mut d = draft();
+        d.authors.clear();
+        assert_eq!(d.validate().map_err(|e| e.field), Err("authors"));
+        let mut d = draft();
+        d.source = Some(SourceCredit {
+            name: "Wire".into(),
+            url: Some("javascript:alert(1)".into()),
+        });
+        assert_eq!(d.validate().map_err(|e| e.field), Err("source_url"));
+        let mut d = draft();
+        d.body_md = "x".repeat(MAX_BODY_BYTES + 1);
+        assert_eq!(d.validate().map_err(|e| e.field), Err("body"));
+    }
+
+    #[test]
+    fn reading_time_rounds_up() {
+        assert_eq!(reading_minutes(""), 1);
+        assert_eq!(reading_minutes(&"word ".repeat(201)), 2);
+    }
+
+    #[test]
+    fn enums_round_trip() {
+        for s in ArticleStatus::ALL {
+            assert_eq!(s.as_str().parse::<ArticleStatus>(), Ok(*s));
+        }
+        assert!("bogus".parse::<ArticleKind>().is_err());
+    }
+}

@@ -1,0 +1,17 @@
+//! The newsroom's domain, free of I/O: languages, slugs, articles and their parts, the
+//! validation rules every write goes through, Markdown → sanitised HTML (with interview
+//! turns), and the Arabic normalisation shared by slugs and search.
+//!
+//! Everything here is a pure function of its input, so the store, the renderer and the
+//! application layer agree on one definition of "a valid article" and "the same slug".
+
+pub mod arabic;
+pub mod article;
+pub mod lang;
+pub mod markdown;
+pub mod model;
+pub mod slug;
+
+pub use article::{ArticleDraft, ArticleKind, ArticleStatus, Image, SourceCredit, ValidationError};
+pub use lang::Lang;
+pub use slug::Slug;

@@ -1,0 +1,685 @@
+//! Articles: creating, editing, publishing and correcting them, and the queries behind every
+//! public list. Lists only ever show published articles whose time has come, and each
+//! article appears at most once in a list (every query selects from `articles` once,
+//! joining only to filter or rank).
+
+use crate::rows::{self, SUMMARY_COLUMNS};
+use crate::taxonomy::conflict;
+use crate::{Store, StoreError};
+use arabpress_core::markdown;
+use arabpress_core::model::{Article, ArticleSummary, Correction};
+use arabpress_core::{ArticleDraft, ArticleStatus, Lang, Slug, SourceCredit, ValidationError};
+use jiff::Timestamp;
+use sqlx::any::AnyRow;
+use sqlx::{Any, AssertSqlSafe, Row, Transaction};
+
+/// A filter over published articles, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListQuery {
+    /// Only this language.
+    pub lang: Lang,
+    /// Only this section.
+    pub section_id: Option<i64>,
+    /// Only articles with this tag.
+    pub tag_id: Option<i64>,
+    /// Only articles by this author.
+    pub author_id: Option<i64>,
+    /// Leave these out (e.g. the lead story already shown above the list).
+    pub exclude: Vec<i64>,
+    /// Page size.
+    pub limit: u32,
+    /// Rows to skip.
+    pub offset: u32,
+    /// Articles published after this instant are not yet public.
+    pub now: Timestamp,
+}
+
+impl ListQuery {
+    /// The newest `limit` published articles in `lang` as of `now`.
+    pub fn latest(lang: Lang, limit: u32, now: Timestamp) -> Self {
+        ListQuery {
+            lang,
+            section_id: None,
+            tag_id: None,
+            author_id: None,
+            exclude: Vec::new(),
+            limit,
+            offset: 0,
+            now,
+        }
+    }
+}
+
+/// One page of a list and the size of the whole list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    /// The rows on this page.
+    pub items: Vec<T>,
+    /// How many rows the whole list has.
+    pub total: u64,
+}
+
+/// A correction to print on an article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCorrection {
+    /// The article corrected.
+    pub article_id: i64,
+    /// What was wrong and what was changed.
+    pub note: String,
+}
+
+const FULL_COLUMNS: &str = "a.status, a.body_md, a.body_html, a.source_name, a.source_url, \
+     a.translation_group, a.created_at, a.scheduled_at, a.version";
+
+impl Store {
+    /// Saves a new article with its authors, tags and a first revision, in one transaction.
+    /// A generated slug that is taken gets a numeric suffix; a slug the writer chose that is
+    /// taken is a [`StoreError::Conflict`].
+    pub async fn create_article(
+        &self,
+        draft: ArticleDraft,
+        status: ArticleStatus,
+        published_at: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<Article, StoreError> {
+        let explicit_slug = draft.slug.is_some();
+        let draft = draft.validate()?;
+        let rendered = markdown::render(&draft.body_md);
+        let mut tx = self.pool.begin().await?;
+        let section_id = section_id(&mut tx, &draft.section).await?;
+        let slug = free_slug(&mut tx, &draft, explicit_slug, None).await?;
+        let (source_name, source_url) = split_source(draft.source.as_ref());
+        let img = draft.image.as_ref();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO articles (lang, slug, headline, standfirst, body_md, body_html, reading_minutes, \
+             kind, status, section_id, source_name, source_url, image_url, image_alt, image_caption, \
+             image_credit, created_at, updated_at, published_at, version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18, 1) \
+             RETURNING id",
+        )
+        .bind(draft.lang.code())
+        .bind(slug.as_str())
+        .bind(&draft.headline)
+        .bind(&draft.standfirst)
+        .bind(&draft.body_md)
+        .bind(&rendered.html)
+        .bind(i64::from(arabpress_core::article::reading_minutes(&rendered.text)))
+        .bind(draft.kind.as_str())
+        .bind(status.as_str())
+        .bind(section_id)
+        .bind(source_name)
+        .bind(source_url)
+        .bind(img.map(|i| i.url.clone()))
+        .bind(img.map(|i| i.alt.clone()))
+        .bind(img.and_then(|i| i.caption.clone()))
+        .bind(img.and_then(|i| i.credit.clone()))
+        .bind(now.as_second())
+        .bind(published_at.map(|t| t.as_second()))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| conflict(e, format!("the slug {slug} is taken in {}", draft.lang)))?;
+        write_links(&mut tx, id, &draft).await?;
+        write_revision(&mut tx, id, 1, &draft, now).await?;
+        change_event(&mut tx, id, "created", now).await?;
+        tx.commit().await?;
+        self.article_by_id(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("article {id}")))
+    }
+
+    /// Replaces an article's content. `expected_version` is the version the writer started
+    /// from; if someone saved in between, the save is refused and nothing changes.
+    pub async fn update_article(
+        &self,
+        id: i64,
+        expected_version: i64,
+        draft: ArticleDraft,
+        now: Timestamp,
+    ) -> Result<Article, StoreError> {
+        let explicit_slug = draft.slug.is_some();
+        let draft = draft.validate()?;
+        let rendered = markdown::render(&draft.body_md);
+        let mut tx = self.pool.begin().await?;
+        let section_id = section_id(&mut tx, &draft.section).await?;
+        let slug = free_slug(&mut tx, &draft, explicit_slug, Some(id)).await?;
+        let (source_name, source_url) = split_source(draft.source.as_ref());
+        let img = draft.image.as_ref();
+        let updated = sqlx::query(
+            "UPDATE articles SET lang = $1, slug = $2, headline = $3, standfirst = $4, body_md = $5, \
+             body_html = $6, reading_minutes = $7, kind = $8, section_id = $9, source_name = $10, \
+             source_url = $11, image_url = $12, image_alt = $13, image_caption = $14, image_credit = $15, \
+             updated_at = $16, version = version + 1 WHERE id = $17 AND version = $18",
+        )
+        .bind(draft.lang.code())
+        .bind(slug.as_str())
+        .bind(&draft.headline)
+        .bind(&draft.standfirst)
+        .bind(&draft.body_md)
+        .bind(&rendered.html)
+        .bind(i64::from(arabpress_core::article::reading_minutes(&rendered.text)))
+        .bind(draft.kind.as_str())
+        .bind(section_id)
+        .bind(source_name)
+        .bind(source_url)
+        .bind(img.map(|i| i.url.clone()))
+        .bind(img.map(|i| i.alt.clone()))
+        .bind(img.and_then(|i| i.caption.clone()))
+        .bind(img.and_then(|i| i.credit.clone()))
+        .bind(now.as_second())
+        .bind(id)
+        .bind(expected_version)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| conflict(e, format!("the slug {slug} is taken in {}", draft.lang)))?;
+        if updated.rows_affected() == 0 {
+            let exists: Option<i64> =
+                sqlx::query_scalar("SELECT version FROM articles WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            return Err(match exists {
+                None => StoreError::NotFound(format!("article {id}")),
+                Some(v) => StoreError::Conflict(format!(
+                    "this article was saved by someone else (version {v}) after you opened version {expected_version}"
+                )),
+            });
+        }
+        sqlx::query("DELETE FROM article_authors WHERE article_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM article_tags WHERE article_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        write_links(&mut tx, id, &draft).await?;
+        write_revision(&mut tx, id, expected_version + 1, &draft, now).await?;
+        change_event(&mut tx, id, "updated", now).await?;
+        tx.commit().await?;
+        self.article_by_id(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("article {id}")))
+    }
+
+    /// Moves an article to `status`. Publishing sets the publication time (kept when the
+    /// article was published before, unless `published_at` gives a new one).
+    pub async fn set_status(
+        &self,
+        id: i64,
+        status: ArticleStatus,
+        published_at: Option<Timestamp>,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let when = match status {
+            ArticleStatus::Published => Some(published_at.unwrap_or(now).as_second()),
+            _ => published_at.map(|t| t.as_second()),
+        };
+        let done = sqlx::query(
+            "UPDATE articles SET status = $1, published_at = COALESCE($2, published_at), updated_at = $3, \
+             version = version + 1 WHERE id = $4",
+        )
+        .bind(status.as_str())
+        .bind(when)
+        .bind(now.as_second())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("article {id}")));
+        }
+        change_event(&mut tx, id, status.as_str(), now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Adds a dated correction note to an article.
+    pub async fn add_correction(
+        &self,
+        c: NewCorrection,
+        now: Timestamp,
+    ) -> Result<Correction, StoreError> {
+        let note = arabpress_core::article::collapse_ws(&c.note);
+        if note.is_empty() || note.chars().count() > 2_000 {
+            return Err(
+                ValidationError::new("note", "a correction needs 1 to 2000 characters").into(),
+            );
+        }
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO corrections (article_id, created_at, note) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(c.article_id)
+        .bind(now.as_second())
+        .bind(&note)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match e {
+            sqlx::Error::Database(ref db) if db.is_foreign_key_violation() || db.code().as_deref() == Some("23503") => {
+                StoreError::NotFound(format!("article {}", c.article_id))
+            }
+            other => StoreError::Database(other),
+        })?;
+        sqlx::query("UPDATE articles SET updated_at = $1 WHERE id = $2")
+            .bind(now.as_second())
+            .bind(c.article_id)
+            .execute(&mut *tx)
+            .await?;
+        change_event(&mut tx, c.article_id, "corrected", now).await?;
+        tx.commit().await?;
+        Ok(Correction {
+            id,
+            created_at: now,
+            note,
+        })
+    }
+
+    /// Marks two articles in different languages as translations of each other.
+    pub async fn link_translations(
+        &self,
+        a: i64,
+        b: i64,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let langs: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
+            "SELECT id, lang, translation_group FROM articles WHERE id = $1 OR id = $2",
+        )
+        .bind(a)
+        .bind(b)
+        .fetch_all(&mut *tx)
+        .await?;
+        if langs.len() != 2 {
+            return Err(StoreError::NotFound(format!("article {a} or {b}")));
+        }
+        if langs[0].1 == langs[1].1 {
+            return Err(ValidationError::new(
+                "translation",
+                "a translation must be in the other language",
+            )
+            .into());
+        }
+        let group = langs.iter().filter_map(|r| r.2).min().unwrap_or(a.min(b));
+        sqlx::query("UPDATE articles SET translation_group = $1 WHERE id = $2 OR id = $3")
+            .bind(group)
+            .bind(a)
+            .bind(b)
+            .execute(&mut *tx)
+            .await?;
+        change_event(&mut tx, a, "translation", now).await?;
+        change_event(&mut tx, b, "translation", now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// One article, any status.
+    pub async fn article_by_id(&self, id: i64) -> Result<Option<Article>, StoreError> {
+        let sql =
+            format!("SELECT {SUMMARY_COLUMNS}, {FULL_COLUMNS} FROM articles a WHERE a.id = $1");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(row) => Ok(Some(self.full(&row).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// One article by language and slug, any status.
+    pub async fn article_by_slug(
+        &self,
+        lang: Lang,
+        slug: &str,
+    ) -> Result<Option<Article>, StoreError> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS}, {FULL_COLUMNS} FROM articles a WHERE a.lang = $1 AND a.slug = $2"
+        );
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(lang.code())
+            .bind(slug)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(row) => Ok(Some(self.full(&row).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn full(&self, row: &AnyRow) -> Result<Article, StoreError> {
+        let summary = rows::summary(row)?;
+        let id = summary.id;
+        let status: String = row.try_get("status")?;
+        let source_name: Option<String> = row.try_get("source_name")?;
+        let authors = sqlx::query(
+            "SELECT au.id, au.slug, au.name_ar, au.name_en, au.bio_ar, au.bio_en FROM article_authors aa \
+             JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = $1 ORDER BY aa.position",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(rows::author)
+        .collect::<Result<Vec<_>, _>>()?;
+        let tags = sqlx::query(
+            "SELECT t.id, t.lang, t.slug, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id \
+             WHERE at.article_id = $1 ORDER BY t.name",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(rows::tag)
+        .collect::<Result<Vec<_>, _>>()?;
+        let corrections = sqlx::query_as::<_, (i64, i64, String)>(
+            "SELECT id, created_at, note FROM corrections WHERE article_id = $1 ORDER BY created_at, id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(|(id, at, note)| Ok(Correction { id, created_at: rows::ts(at)?, note }))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Article {
+            status: rows::parse("article status", &status)?,
+            body_md: row.try_get("body_md")?,
+            body_html: row.try_get("body_html")?,
+            source: source_name
+                .map(|name| -> Result<SourceCredit, StoreError> {
+                    Ok(SourceCredit {
+                        name,
+                        url: row.try_get("source_url")?,
+                    })
+                })
+                .transpose()?,
+            authors,
+            tags,
+            corrections,
+            translation_group: row.try_get("translation_group")?,
+            created_at: rows::ts(row.try_get("created_at")?)?,
+            scheduled_at: rows::opt_ts(row.try_get("scheduled_at")?)?,
+            version: row.try_get("version")?,
+            summary,
+        })
+    }
+
+    /// Published articles matching a filter, newest first, with the total count.
+    pub async fn list(&self, q: &ListQuery) -> Result<Page<ArticleSummary>, StoreError> {
+        let mut filter =
+            String::from("a.lang = $1 AND a.status = 'published' AND a.published_at <= $2");
+        let mut n = 2;
+        let mut binds: Vec<i64> = Vec::new();
+        for (col, val) in [("a.section_id = ", q.section_id)] {
+            if let Some(v) = val {
+                n += 1;
+                filter.push_str(&format!(" AND {col}${n}"));
+                binds.push(v);
+            }
+        }
+        if let Some(tag) = q.tag_id {
+            n += 1;
+            filter.push_str(&format!(
+                " AND a.id IN (SELECT article_id FROM article_tags WHERE tag_id = ${n})"
+            ));
+            binds.push(tag);
+        }
+        if let Some(author) = q.author_id {
+            n += 1;
+            filter.push_str(&format!(
+                " AND a.id IN (SELECT article_id FROM article_authors WHERE author_id = ${n})"
+            ));
+            binds.push(author);
+        }
+        for id in &q.exclude {
+            n += 1;
+            filter.push_str(&format!(" AND a.id <> ${n}"));
+            binds.push(*id);
+        }
+        let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM articles a WHERE {filter}");
+        let mut count = sqlx::query_scalar::<_, i64>(AssertSqlSafe(count_sql))
+            .bind(q.lang.code())
+            .bind(q.now.as_second());
+        for b in &binds {
+            count = count.bind(*b);
+        }
+        let total = count.fetch_one(&self.pool).await?;
+        let list_sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {filter} ORDER BY a.published_at DESC, a.id DESC LIMIT ${} OFFSET ${}",
+            n + 1,
+            n + 2
+        );
+        let mut list = sqlx::query(AssertSqlSafe(list_sql))
+            .bind(q.lang.code())
+            .bind(q.now.as_second());
+        for b in &binds {
+            list = list.bind(*b);
+        }
+        let items = list
+            .bind(i64::from(q.limit))
+            .bind(i64::from(q.offset))
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::summary)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Page {
+            items,
+            total: u64::try_from(total).unwrap_or(0),
+        })
+    }
+
+    /// Published stories related to `article` by shared tags (each worth two points) and
+    /// section (one point), newest first among equals. Never the article itself or its
+    /// translations; only its language.
+    pub async fn related(
+        &self,
+        article: &Article,
+        limit: u32,
+        now: Timestamp,
+    ) -> Result<Vec<ArticleSummary>, StoreError> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS}, COALESCE(st.shared, 0) * 2 + CASE WHEN a.section_id = $3 THEN 1 ELSE 0 END AS score \
+             FROM articles a LEFT JOIN (SELECT at.article_id, COUNT(*) AS shared FROM article_tags at \
+             WHERE at.tag_id IN (SELECT tag_id FROM article_tags WHERE article_id = $2) GROUP BY at.article_id) st \
+             ON st.article_id = a.id \
+             WHERE a.lang = $1 AND a.status = 'published' AND a.published_at <= $5 AND a.id <> $2 \
+             AND COALESCE(a.translation_group, 0) <> $4 AND (st.shared IS NOT NULL OR a.section_id = $3) \
+             ORDER BY score DESC, a.published_at DESC, a.id DESC LIMIT $6"
+        );
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(article.summary.lang.code())
+            .bind(article.summary.id)
+            .bind(article.summary.section_id)
+            .bind(article.translation_group.unwrap_or(-1))
+            .bind(now.as_second())
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::summary)
+            .collect()
+    }
+
+    /// The published versions of `article` in other languages.
+    pub async fn translations(
+        &self,
+        article: &Article,
+        now: Timestamp,
+    ) -> Result<Vec<ArticleSummary>, StoreError> {
+        let Some(group) = article.translation_group else {
+            return Ok(Vec::new());
+        };
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.translation_group = $1 AND a.id <> $2 \
+             AND a.lang <> $3 AND a.status = 'published' AND a.published_at <= $4 ORDER BY a.id"
+        );
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(group)
+            .bind(article.summary.id)
+            .bind(article.summary.lang.code())
+            .bind(now.as_second())
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::summary)
+            .collect()
+    }
+
+    /// How many articles the store holds, any status.
+    pub async fn count_articles(&self) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM articles")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// The newest change-feed id, 0 when nothing has changed yet.
+    pub async fn last_change_id(&self) -> Result<i64, StoreError> {
+        let n: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM change_events")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n.unwrap_or(0))
+    }
+}
+
+fn split_source(src: Option<&SourceCredit>) -> (Option<String>, Option<String>) {
+    match src {
+        Some(s) => (Some(s.name.clone()), s.url.clone()),
+        None => (None, None),
+    }
+}
+
+async fn section_id(tx: &mut Transaction<'static, Any>, slug: &Slug) -> Result<i64, StoreError> {
+    sqlx::query_scalar("SELECT id FROM sections WHERE slug = $1")
+        .bind(slug.as_str())
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| {
+            ValidationError::new("section", format!("there is no section {slug}")).into()
+        })
+}
+
+async fn free_slug(
+    tx: &mut Transaction<'static, Any>,
+    draft: &ArticleDraft,
+    explicit: bool,
+    own_id: Option<i64>,
+) -> Result<Slug, StoreError> {
+    let base = draft
+        .slug
+        .clone()
+        .ok_or_else(|| ValidationError::new("slug", "missing"))?;
+    let mut candidate = base.clone();
+    for n in 2..1000 {
+        let holder: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM articles WHERE lang = $1 AND slug = $2")
+                .bind(draft.lang.code())
+                .bind(candidate.as_str())
+                .fetch_optional(&mut **tx)
+                .await?;
+        match holder {
+            None => return Ok(candidate),
+            Some(h) if Some(h) == own_id => return Ok(candidate),
+            Some(_) if explicit => {
+                return Err(StoreError::Conflict(format!(
+                    "the slug {candidate} is taken in {}",
+                    draft.lang
+                )));
+            }
+            Some(_) => candidate = base.with_suffix(n),
+        }
+    }
+    Err(StoreError::Conflict(format!("no free slug near {base}")))
+}
+
+async fn write_links(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    draft: &ArticleDraft,
+) -> Result<(), StoreError> {
+    for (pos, author) in draft.authors.iter().enumerate() {
+        let author_id: i64 = sqlx::query_scalar("SELECT id FROM authors WHERE slug = $1")
+            .bind(author.as_str())
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or_else(|| {
+                ValidationError::new("authors", format!("there is no author {author}"))
+            })?;
+        sqlx::query(
+            "INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(author_id)
+        .bind(i64::try_from(pos).unwrap_or(i64::MAX))
+        .execute(&mut **tx)
+        .await?;
+    }
+    for name in &draft.tags {
+        let slug = Slug::generate(name).ok_or_else(|| {
+            ValidationError::new("tags", format!("the tag {name:?} has no letters or digits"))
+        })?;
+        let existing: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM tags WHERE lang = $1 AND slug = $2")
+                .bind(draft.lang.code())
+                .bind(slug.as_str())
+                .fetch_optional(&mut **tx)
+                .await?;
+        let tag_id = match existing {
+            Some(id) => id,
+            None => {
+                sqlx::query_scalar(
+                    "INSERT INTO tags (lang, slug, name) VALUES ($1, $2, $3) RETURNING id",
+                )
+                .bind(draft.lang.code())
+                .bind(slug.as_str())
+                .bind(name)
+                .fetch_one(&mut **tx)
+                .await?
+            }
+        };
+        sqlx::query("INSERT INTO article_tags (article_id, tag_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(tag_id)
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| conflict(e, format!("the tag {name:?} is given twice")))?;
+    }
+    Ok(())
+}
+
+async fn write_revision(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    version: i64,
+    draft: &ArticleDraft,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO revisions (article_id, version, created_at, headline, standfirst, body_md) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(version)
+    .bind(now.as_second())
+    .bind(&draft.headline)
+    .bind(&draft.standfirst)
+    .bind(&draft.body_md)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn change_event(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    action: &str,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO change_events (created_at, entity, entity_id, action) VALUES ($1, 'article', $2, $3)")
+        .bind(now.as_second())
+        .bind(id)
+        .bind(action)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

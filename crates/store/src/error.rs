@@ -1,0 +1,48 @@
+//! The store's own error type: what went wrong, in terms a caller can act on.
+
+use arabpress_core::ValidationError;
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database URL names an engine the store does not support.
+    #[error("unsupported database URL scheme {0:?}: use sqlite://FILE or postgres://…")]
+    BadUrl(String),
+    /// The input broke a content rule; nothing was written.
+    #[error("invalid input: {0}")]
+    Invalid(#[from] ValidationError),
+    /// A referenced row (section, author, article…) does not exist.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// The write conflicts with what is stored (a taken slug, or an edit of an old version).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// A stored value could not be read back as the domain type.
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+    /// Applying the schema failed.
+    #[error("migration {version} failed: {source}")]
+    Migration {
+        /// The migration that failed.
+        version: i64,
+        /// The database's error.
+        source: sqlx::Error,
+    },
+    /// The database failed or could not be reached.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// True when the error came from a uniqueness constraint.
+    pub(crate) fn is_unique_violation(err: &sqlx::Error) -> bool {
+        match err {
+            sqlx::Error::Database(db) => {
+                db.is_unique_violation()
+                    || db.code().as_deref() == Some("23505")
+                    || db.message().contains("UNIQUE constraint failed")
+            }
+            _ => false,
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! The content store: one interface over SQLite (the default, embedded, nothing to install)
+//! and PostgreSQL (for several web nodes), through sqlx's `Any` driver so every query is
+//! written once in portable SQL with `$N` placeholders.
+//!
+//! Portability rules that keep one SQL text valid on both engines: times are stored as UTC
+//! seconds in 64-bit integers, booleans as 0/1, ids as 64-bit integers, no engine-specific
+//! functions. Each write that touches several tables runs in one transaction, so a failed
+//! write leaves the store exactly as it was.
+
+mod articles;
+mod error;
+mod migrate;
+mod rows;
+mod taxonomy;
+pub mod testing;
+
+pub use articles::{ListQuery, NewCorrection, Page};
+pub use error::StoreError;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+use std::time::Duration;
+
+/// Which engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An embedded SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+impl Backend {
+    /// Recognises the engine from a database URL.
+    pub fn from_url(url: &str) -> Result<Backend, StoreError> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::BadUrl(
+                url.split(':').next().unwrap_or_default().to_owned(),
+            ))
+        }
+    }
+}
+
+/// A handle to the store; cheap to clone (it holds a connection pool).
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connects and applies pending migrations. A SQLite URL (`sqlite://path/to/db.sqlite`)
+    /// creates the file when missing and turns on WAL, foreign keys and a busy timeout.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        let backend = Backend::from_url(url)?;
+        install_default_drivers();
+        let pool = match backend {
+            Backend::Sqlite => {
+                let url = if url.contains('?') {
+                    url.to_owned()
+                } else {
+                    format!("{url}?mode=rwc")
+                };
+                AnyPoolOptions::new()
+                    .max_connections(8)
+                    .min_connections(1)
+                    .after_connect(|conn, _meta| {
+                        Box::pin(async move {
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&url)
+                    .await?
+            }
+            Backend::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await?
+            }
+        };
+        let store = Store { pool, backend };
+        migrate::run(&store).await?;
+        Ok(store)
+    }
+
+    /// The engine behind this store.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Checks that the database answers, for health checks.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Closes every connection; pending writes finish first.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

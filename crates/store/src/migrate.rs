@@ -1,0 +1,68 @@
+//! Schema migrations, embedded in the binary, one folder per engine, applied in order at
+//! start. On PostgreSQL an advisory lock makes nodes starting together apply them once.
+
+use crate::{Backend, Store, StoreError};
+
+struct Migration {
+    version: i64,
+    description: &'static str,
+    sql: &'static str,
+}
+
+const SQLITE: &[Migration] = &[Migration {
+    version: 1,
+    description: "content",
+    sql: include_str!("../migrations/sqlite/0001_content.sql"),
+}];
+
+const POSTGRES: &[Migration] = &[Migration {
+    version: 1,
+    description: "content",
+    sql: include_str!("../migrations/postgres/0001_content.sql"),
+}];
+
+pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
+    let migrations = match store.backend {
+        Backend::Sqlite => SQLITE,
+        Backend::Postgres => POSTGRES,
+    };
+    let mut tx = store.pool.begin().await?;
+    if store.backend == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock(72677270)")
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, \
+         description TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+    )
+    .execute(&mut *tx)
+    .await?;
+    let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations")
+        .fetch_all(&mut *tx)
+        .await?;
+    for m in migrations.iter().filter(|m| !applied.contains(&m.version)) {
+        sqlx::raw_sql(m.sql)
+            .execute(&mut *tx)
+            .await
+            .map_err(|source| StoreError::Migration {
+                version: m.version,
+                source,
+            })?;
+        sqlx::query(
+            "INSERT INTO schema_migrations (version, description, applied_at) VALUES ($1, $2, $3)",
+        )
+        .bind(m.version)
+        .bind(m.description)
+        .bind(jiff::Timestamp::now().as_second())
+        .execute(&mut *tx)
+        .await?;
+        tracing::info!(
+            version = m.version,
+            description = m.description,
+            "applied migration"
+        );
+    }
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,111 @@
+//! Sections, authors and tags: the vocabularies articles are filed under.
+
+use crate::{Store, StoreError, rows};
+use arabpress_core::model::{Author, Section, Tag};
+use arabpress_core::{Lang, Slug};
+
+impl Store {
+    /// Creates a section; its slug must be new.
+    pub async fn create_section(
+        &self,
+        slug: &Slug,
+        name_ar: &str,
+        name_en: &str,
+        position: i64,
+    ) -> Result<Section, StoreError> {
+        let row = sqlx::query(
+            "INSERT INTO sections (slug, name_ar, name_en, position) VALUES ($1, $2, $3, $4) \
+             RETURNING id, slug, name_ar, name_en, position",
+        )
+        .bind(slug.as_str())
+        .bind(name_ar)
+        .bind(name_en)
+        .bind(position)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| conflict(e, format!("section {slug} exists")))?;
+        rows::section(&row)
+    }
+
+    /// Every section in navigation order.
+    pub async fn sections(&self) -> Result<Vec<Section>, StoreError> {
+        sqlx::query(
+            "SELECT id, slug, name_ar, name_en, position FROM sections ORDER BY position, id",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(rows::section)
+        .collect()
+    }
+
+    /// Creates an author; the slug must be new.
+    pub async fn create_author(
+        &self,
+        slug: &Slug,
+        name_ar: &str,
+        name_en: &str,
+        bio_ar: &str,
+        bio_en: &str,
+    ) -> Result<Author, StoreError> {
+        let row = sqlx::query(
+            "INSERT INTO authors (slug, name_ar, name_en, bio_ar, bio_en) VALUES ($1, $2, $3, $4, $5) \
+             RETURNING id, slug, name_ar, name_en, bio_ar, bio_en",
+        )
+        .bind(slug.as_str())
+        .bind(name_ar)
+        .bind(name_en)
+        .bind(bio_ar)
+        .bind(bio_en)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| conflict(e, format!("author {slug} exists")))?;
+        rows::author(&row)
+    }
+
+    /// One author by slug.
+    pub async fn author_by_slug(&self, slug: &str) -> Result<Option<Author>, StoreError> {
+        sqlx::query(
+            "SELECT id, slug, name_ar, name_en, bio_ar, bio_en FROM authors WHERE slug = $1",
+        )
+        .bind(slug)
+        .fetch_optional(&self.pool)
+        .await?
+        .as_ref()
+        .map(rows::author)
+        .transpose()
+    }
+
+    /// Every author, by English name.
+    pub async fn authors(&self) -> Result<Vec<Author>, StoreError> {
+        sqlx::query(
+            "SELECT id, slug, name_ar, name_en, bio_ar, bio_en FROM authors ORDER BY name_en, id",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(rows::author)
+        .collect()
+    }
+
+    /// One tag by language and slug.
+    pub async fn tag_by_slug(&self, lang: Lang, slug: &str) -> Result<Option<Tag>, StoreError> {
+        sqlx::query("SELECT id, lang, slug, name FROM tags WHERE lang = $1 AND slug = $2")
+            .bind(lang.code())
+            .bind(slug)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(rows::tag)
+            .transpose()
+    }
+}
+
+/// Maps a uniqueness violation to [`StoreError::Conflict`] with a readable message.
+pub(crate) fn conflict(err: sqlx::Error, message: String) -> StoreError {
+    if StoreError::is_unique_violation(&err) {
+        StoreError::Conflict(message)
+    } else {
+        StoreError::Database(err)
+    }
+}

@@ -1,0 +1,458 @@
+//! The store's behaviour, on SQLite and (when configured) PostgreSQL alike.
+
+use arabpress_core::model::Article;
+use arabpress_core::{ArticleDraft, ArticleKind, ArticleStatus, Lang, Slug};
+use arabpress_store::{ListQuery, NewCorrection, Store, StoreError, both_backends};
+use jiff::Timestamp;
+
+fn slug(s: &str) -> Slug {
+    Slug::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+}
+
+fn t(secs: i64) -> Timestamp {
+    Timestamp::from_second(1_770_000_000 + secs).unwrap_or_else(|e| panic!("{e}"))
+}
+
+async fn seed(store: &Store) {
+    store
+        .create_section(&slug("world"), "العالم", "World", 1)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    store
+        .create_section(&slug("sport"), "رياضة", "Sport", 2)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    store
+        .create_author(&slug("sara"), "سارة", "Sara", "", "")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    store
+        .create_author(&slug("omar"), "عمر", "Omar", "", "")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
+fn draft(lang: Lang, headline: &str, section: &str, tags: &[&str]) -> ArticleDraft {
+    ArticleDraft {
+        lang,
+        slug: None,
+        headline: headline.into(),
+        standfirst: "Standfirst.".into(),
+        body_md: "**Q:** Why?\n\n**A:** Because.".into(),
+        kind: ArticleKind::News,
+        section: slug(section),
+        tags: tags.iter().map(|s| s.to_string()).collect(),
+        authors: vec![slug("sara"), slug("omar")],
+        source: None,
+        image: None,
+    }
+}
+
+async fn publish(store: &Store, d: ArticleDraft, at: i64) -> Article {
+    store
+        .create_article(d, ArticleStatus::Published, Some(t(at)), t(at))
+        .await
+        .unwrap_or_else(|e| panic!("create: {e}"))
+}
+
+async fn creates_and_reads_back(store: Store) {
+    seed(&store).await;
+    let a = publish(
+        &store,
+        draft(
+            Lang::Ar,
+            "العقوبات على روسيا",
+            "world",
+            &["روسيا", "عقوبات"],
+        ),
+        0,
+    )
+    .await;
+    assert_eq!(a.summary.slug, "العقوبات-على-روسيا");
+    assert_eq!(
+        a.authors
+            .iter()
+            .map(|x| x.slug.as_str())
+            .collect::<Vec<_>>(),
+        ["sara", "omar"]
+    );
+    assert_eq!(a.tags.len(), 2);
+    assert!(a.body_html.contains("qa-turn"));
+    assert_eq!(a.status, ArticleStatus::Published);
+    let again = store
+        .article_by_slug(Lang::Ar, "العقوبات-على-روسيا")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again.as_ref().map(|x| x.summary.id), Some(a.summary.id));
+    // The same slug in the other language is a different article.
+    assert_eq!(
+        store
+            .article_by_slug(Lang::En, "العقوبات-على-روسيا")
+            .await
+            .ok()
+            .flatten(),
+        None
+    );
+}
+both_backends!(creates_and_reads_back, super::creates_and_reads_back);
+
+async fn generated_slugs_are_made_unique_chosen_ones_conflict(store: Store) {
+    seed(&store).await;
+    let a = publish(&store, draft(Lang::En, "Same headline", "world", &[]), 0).await;
+    let b = publish(&store, draft(Lang::En, "Same headline", "world", &[]), 1).await;
+    assert_eq!(a.summary.slug, "same-headline");
+    assert_eq!(b.summary.slug, "same-headline-2");
+    let mut c = draft(Lang::En, "Other", "world", &[]);
+    c.slug = Some(slug("same-headline"));
+    let err = store
+        .create_article(c, ArticleStatus::Draft, None, t(2))
+        .await;
+    assert!(matches!(err, Err(StoreError::Conflict(_))), "{err:?}");
+}
+both_backends!(
+    generated_slugs_are_made_unique_chosen_ones_conflict,
+    super::generated_slugs_are_made_unique_chosen_ones_conflict
+);
+
+async fn failed_writes_leave_the_store_as_it_was(store: Store) {
+    seed(&store).await;
+    publish(&store, draft(Lang::En, "Kept", "world", &["kept"]), 0).await;
+    let before = store
+        .count_articles()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let changes = store
+        .last_change_id()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // An unknown author is discovered after the article row is written: the transaction
+    // must roll the row, its tags and its revision back.
+    let mut bad = draft(Lang::En, "Never stored", "world", &["new-tag"]);
+    bad.authors.push(slug("nobody"));
+    let err = store
+        .create_article(bad, ArticleStatus::Published, Some(t(1)), t(1))
+        .await;
+    assert!(
+        matches!(&err, Err(StoreError::Invalid(v)) if v.field == "authors"),
+        "{err:?}"
+    );
+    // Unknown section, empty headline.
+    let err = store
+        .create_article(
+            draft(Lang::En, "X", "nowhere", &[]),
+            ArticleStatus::Draft,
+            None,
+            t(1),
+        )
+        .await;
+    assert!(
+        matches!(&err, Err(StoreError::Invalid(v)) if v.field == "section"),
+        "{err:?}"
+    );
+    let err = store
+        .create_article(
+            draft(Lang::En, " ", "world", &[]),
+            ArticleStatus::Draft,
+            None,
+            t(1),
+        )
+        .await;
+    assert!(
+        matches!(&err, Err(StoreError::Invalid(v)) if v.field == "headline"),
+        "{err:?}"
+    );
+    assert_eq!(store.count_articles().await.ok(), Some(before));
+    assert_eq!(store.last_change_id().await.ok(), Some(changes));
+    assert_eq!(
+        store.tag_by_slug(Lang::En, "new-tag").await.ok().flatten(),
+        None
+    );
+    assert_eq!(
+        store
+            .article_by_slug(Lang::En, "never-stored")
+            .await
+            .ok()
+            .flatten(),
+        None
+    );
+}
+both_backends!(
+    failed_writes_leave_the_store_as_it_was,
+    super::failed_writes_leave_the_store_as_it_was
+);
+
+async fn edits_of_an_old_version_are_refused(store: Store) {
+    seed(&store).await;
+    let a = publish(&store, draft(Lang::En, "First", "world", &[]), 0).await;
+    let mut d = draft(Lang::En, "Second", "world", &[]);
+    d.slug = Some(slug("first"));
+    let b = store
+        .update_article(a.summary.id, a.version, d.clone(), t(5))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(b.summary.headline, "Second");
+    assert_eq!(b.version, a.version + 1);
+    // A second editor still holding the first version loses nothing and changes nothing.
+    let mut stale = d;
+    stale.headline = "Third".into();
+    let err = store
+        .update_article(a.summary.id, a.version, stale, t(6))
+        .await;
+    assert!(matches!(err, Err(StoreError::Conflict(_))), "{err:?}");
+    let now = store.article_by_id(a.summary.id).await.ok().flatten();
+    assert_eq!(now.map(|x| x.summary.headline), Some("Second".to_string()));
+}
+both_backends!(
+    edits_of_an_old_version_are_refused,
+    super::edits_of_an_old_version_are_refused
+);
+
+async fn lists_show_published_articles_once_newest_first(store: Store) {
+    seed(&store).await;
+    let a = publish(&store, draft(Lang::En, "A", "world", &["x", "y"]), 10).await;
+    let b = publish(&store, draft(Lang::En, "B", "world", &["x"]), 20).await;
+    let _draft = store
+        .create_article(
+            draft(Lang::En, "Draft", "world", &["x"]),
+            ArticleStatus::Draft,
+            None,
+            t(30),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let future = publish(&store, draft(Lang::En, "Future", "world", &["x"]), 1_000).await;
+    let _ar = publish(&store, draft(Lang::Ar, "عربي", "world", &["x"]), 15).await;
+    let q = ListQuery::latest(Lang::En, 10, t(100));
+    let page = store.list(&q).await.unwrap_or_else(|e| panic!("{e}"));
+    let ids: Vec<i64> = page.items.iter().map(|s| s.id).collect();
+    assert_eq!(ids, vec![b.summary.id, a.summary.id]);
+    assert_eq!(page.total, 2);
+    // Filtering by a tag shared twice over the join still yields each article once.
+    let x = store
+        .tag_by_slug(Lang::En, "x")
+        .await
+        .ok()
+        .flatten()
+        .map(|t| t.id);
+    let page = store
+        .list(&ListQuery {
+            tag_id: x,
+            ..q.clone()
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(page.items.len(), 2);
+    let by_author = store
+        .authors()
+        .await
+        .ok()
+        .and_then(|a| a.first().map(|a| a.id));
+    let page = store
+        .list(&ListQuery {
+            author_id: by_author,
+            exclude: vec![b.summary.id],
+            ..q.clone()
+        })
+        .await;
+    assert_eq!(
+        page.map(|p| p.items.iter().map(|s| s.id).collect::<Vec<_>>())
+            .ok(),
+        Some(vec![a.summary.id])
+    );
+    // Pagination.
+    let p2 = store
+        .list(&ListQuery {
+            limit: 1,
+            offset: 1,
+            ..q.clone()
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        p2.items.iter().map(|s| s.id).collect::<Vec<_>>(),
+        vec![a.summary.id]
+    );
+    assert_eq!(p2.total, 2);
+    // Once its time comes, the future article is listed.
+    let later = store
+        .list(&ListQuery::latest(Lang::En, 10, t(2_000)))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(later.items.first().map(|s| s.id), Some(future.summary.id));
+}
+both_backends!(
+    lists_show_published_articles_once_newest_first,
+    super::lists_show_published_articles_once_newest_first
+);
+
+async fn related_ranks_shared_tags_and_never_self_or_translation(store: Store) {
+    seed(&store).await;
+    let main = publish(
+        &store,
+        draft(
+            Lang::En,
+            "Sanctions on Russia",
+            "world",
+            &["Russia", "Sanctions"],
+        ),
+        10,
+    )
+    .await;
+    let close = publish(
+        &store,
+        draft(
+            Lang::En,
+            "EU weighs more sanctions on Moscow",
+            "world",
+            &["Russia", "Sanctions"],
+        ),
+        5,
+    )
+    .await;
+    let section_only = publish(
+        &store,
+        draft(Lang::En, "Elections in Peru", "world", &[]),
+        30,
+    )
+    .await;
+    let _sport = publish(
+        &store,
+        draft(Lang::En, "Cup final tonight", "sport", &[]),
+        40,
+    )
+    .await;
+    let tr = publish(
+        &store,
+        draft(Lang::Ar, "عقوبات على روسيا", "world", &["روسيا"]),
+        11,
+    )
+    .await;
+    store
+        .link_translations(main.summary.id, tr.summary.id, t(50))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let main = store
+        .article_by_id(main.summary.id)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("gone"));
+    let rel = store
+        .related(&main, 6, t(100))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let ids: Vec<i64> = rel.iter().map(|s| s.id).collect();
+    assert_eq!(ids, vec![close.summary.id, section_only.summary.id]);
+    let tr_list = store
+        .translations(&main, t(100))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        tr_list.iter().map(|s| s.id).collect::<Vec<_>>(),
+        vec![tr.summary.id]
+    );
+    // Two articles in one language cannot be linked as translations.
+    let err = store
+        .link_translations(main.summary.id, close.summary.id, t(60))
+        .await;
+    assert!(matches!(err, Err(StoreError::Invalid(_))), "{err:?}");
+}
+both_backends!(
+    related_ranks_shared_tags_and_never_self_or_translation,
+    super::related_ranks_shared_tags_and_never_self_or_translation
+);
+
+async fn corrections_are_dated_and_ordered(store: Store) {
+    seed(&store).await;
+    let a = publish(&store, draft(Lang::En, "Corrected", "world", &[]), 0).await;
+    for (i, note) in ["First fix.", "Second fix."].iter().enumerate() {
+        store
+            .add_correction(
+                NewCorrection {
+                    article_id: a.summary.id,
+                    note: note.to_string(),
+                },
+                t(100 + i as i64),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let err = store
+        .add_correction(
+            NewCorrection {
+                article_id: 9_999,
+                note: "x".into(),
+            },
+            t(1),
+        )
+        .await;
+    assert!(matches!(err, Err(StoreError::NotFound(_))), "{err:?}");
+    let err = store
+        .add_correction(
+            NewCorrection {
+                article_id: a.summary.id,
+                note: "  ".into(),
+            },
+            t(1),
+        )
+        .await;
+    assert!(matches!(err, Err(StoreError::Invalid(_))), "{err:?}");
+    let a = store
+        .article_by_id(a.summary.id)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("gone"));
+    assert_eq!(
+        a.corrections
+            .iter()
+            .map(|c| c.note.as_str())
+            .collect::<Vec<_>>(),
+        ["First fix.", "Second fix."]
+    );
+    assert_eq!(a.corrections[0].created_at, t(100));
+}
+both_backends!(
+    corrections_are_dated_and_ordered,
+    super::corrections_are_dated_and_ordered
+);
+
+async fn status_changes_write_the_change_feed(store: Store) {
+    seed(&store).await;
+    let a = store
+        .create_article(
+            draft(Lang::En, "Held", "world", &[]),
+            ArticleStatus::Draft,
+            None,
+            t(0),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let before = store.last_change_id().await.unwrap_or(0);
+    store
+        .set_status(a.summary.id, ArticleStatus::Published, None, t(10))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(store.last_change_id().await.unwrap_or(0) > before);
+    let a = store
+        .article_by_id(a.summary.id)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("gone"));
+    assert_eq!(a.summary.published_at, Some(t(10)));
+    let err = store
+        .set_status(12_345, ArticleStatus::Published, None, t(10))
+        .await;
+    assert!(matches!(err, Err(StoreError::NotFound(_))), "{err:?}");
+}
+both_backends!(
+    status_changes_write_the_change_feed,
+    super::status_changes_write_the_change_feed
+);
+
+#[tokio::test]
+async fn a_bad_url_is_named() {
+    let err = Store::connect("mysql://x").await;
+    assert!(matches!(err, Err(StoreError::BadUrl(s)) if s == "mysql"));
+}
