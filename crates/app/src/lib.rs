@@ -1,1 +1,81 @@
-//! stub
+//! Application services: everything the reader site and the newsroom do, independent of
+//! HTTP. The web layer extracts a request and calls one function here; this crate reads the
+//! store, asks the theme for HTML, and keeps rendered pages in the page cache, invalidating
+//! exactly the pages an article change affects.
+
+mod cache;
+mod clock;
+pub mod demo;
+mod error;
+mod pages;
+mod publish;
+
+pub use cache::{CachedPage, Encoding, PageCache};
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::AppError;
+pub use pages::{ListSpec, PER_PAGE};
+
+use arabpress_render::Theme;
+use arabpress_store::Store;
+use std::sync::Arc;
+
+/// The application: the store, the theme, the page cache and the clock, shared by every
+/// request (cheap to clone).
+#[derive(Clone)]
+pub struct App {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    theme: Theme,
+    cache: PageCache,
+    clock: Arc<dyn Clock>,
+}
+
+impl App {
+    /// Wires the services. `cache_bytes` bounds the page cache; 0 turns it off.
+    pub fn new(store: Store, theme: Theme, cache_bytes: usize, clock: Arc<dyn Clock>) -> App {
+        App {
+            inner: Arc::new(Inner {
+                store,
+                theme,
+                cache: PageCache::new(cache_bytes),
+                clock,
+            }),
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The theme.
+    pub fn theme(&self) -> &Theme {
+        &self.inner.theme
+    }
+
+    /// The page cache.
+    pub fn cache(&self) -> &PageCache {
+        &self.inner.cache
+    }
+
+    /// The current time, from the application's clock.
+    pub fn now(&self) -> jiff::Timestamp {
+        self.inner.clock.now()
+    }
+}
+
+#[cfg(test)]
+mod send_sync {
+    fn is_send<T: Send>(_: &T) {}
+    fn shared<T: Send + Sync>() {}
+
+    #[allow(dead_code)]
+    fn app_futures_are_send(app: &super::App) {
+        shared::<super::App>();
+        is_send(&app.home_page(arabpress_core::Lang::Ar));
+        is_send(&app.article_page(arabpress_core::Lang::Ar, "x"));
+    }
+}

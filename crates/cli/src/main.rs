@@ -1,1 +1,182 @@
-fn main() {}
+//! The `arabpress` binary: parses the command line and configuration, wires the store, the
+//! theme, the application and the web layer together, and runs the chosen role. Logic lives
+//! in the library crates; this file is definition and glue.
+
+mod config;
+
+use anyhow::{Context, Result};
+use arabpress_app::{App, SystemClock};
+use arabpress_render::{Site, Theme};
+use arabpress_store::Store;
+use clap::{Args, Parser, Subcommand};
+use config::{Overrides, RawConfig, Settings};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// arabpress: a bilingual (Arabic/English) news site and newsroom in one binary.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Configuration file (default: ./arabpress.toml when it exists).
+    #[arg(long, global = true, env = "ARABPRESS_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the site.
+    Serve(ServeArgs),
+    /// Create a data folder with demo content (only when empty), then serve it.
+    Demo(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate(DataArgs),
+}
+
+#[derive(Args, Clone)]
+struct DataArgs {
+    /// Data folder (database, media).
+    #[arg(long = "data", value_name = "DIR")]
+    data: Option<PathBuf>,
+}
+
+#[derive(Args, Clone)]
+struct ServeArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    /// Address to listen on, e.g. 127.0.0.1:8090.
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<String>,
+    /// Render every page on every request (for measuring).
+    #[arg(long)]
+    no_cache: bool,
+}
+
+fn settings(cli_config: Option<&PathBuf>, o: &Overrides) -> Result<Settings> {
+    let mut raw = match cli_config {
+        Some(p) => RawConfig::load(p, true)?,
+        None => RawConfig::load(std::path::Path::new("arabpress.toml"), false)?,
+    };
+    raw.apply_env(|k| std::env::var(k).ok())?;
+    raw.validate(o)
+}
+
+async fn open(s: &Settings) -> Result<App> {
+    if s.database_url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&s.data_dir)
+            .with_context(|| format!("creating {}", s.data_dir.display()))?;
+    }
+    let store = Store::connect(&s.database_url)
+        .await
+        .context("opening the database")?;
+    let site = Site {
+        name: s.name.clone(),
+        tagline: s.tagline.clone(),
+        base_url: s.base_url.clone(),
+    };
+    let theme = Theme::new(site, s.time_zone.clone(), s.theme_dir.as_deref())
+        .context("loading the theme")?;
+    Ok(App::new(store, theme, s.cache_bytes, Arc::new(SystemClock)))
+}
+
+async fn serve(app: App, s: &Settings) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(s.listen)
+        .await
+        .with_context(|| format!("listening on {}", s.listen))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, db = ?app.store().backend(), tz = %s.time_zone_name, cache_mb = s.cache_bytes >> 20, "serving");
+    println!("arabpress is serving on http://{addr}/  (Ctrl-C to stop)");
+    let router = arabpress_web::router(app.clone(), s.default_lang);
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown())
+        .await?;
+    app.store().close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_target(false)
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve(a) => {
+            let s = settings(
+                cli.config.as_ref(),
+                &Overrides {
+                    data_dir: a.data.data,
+                    listen: a.listen,
+                    no_cache: a.no_cache,
+                },
+            )?;
+            let app = open(&s).await?;
+            serve(app, &s).await
+        }
+        Command::Demo(a) => {
+            let s = settings(
+                cli.config.as_ref(),
+                &Overrides {
+                    data_dir: a.data.data,
+                    listen: a.listen,
+                    no_cache: a.no_cache,
+                },
+            )?;
+            let app = open(&s).await?;
+            if app.store().count_articles().await? == 0 {
+                let report = arabpress_app::demo::load(&app)
+                    .await
+                    .context("loading demo content")?;
+                println!(
+                    "loaded demo content into {}: {} articles, {} Arabic/English pairs",
+                    s.data_dir.display(),
+                    report.articles,
+                    report.pairs
+                );
+            } else {
+                println!(
+                    "{} already has content; serving it as it is",
+                    s.data_dir.display()
+                );
+            }
+            serve(app, &s).await
+        }
+        Command::Migrate(a) => {
+            let s = settings(
+                cli.config.as_ref(),
+                &Overrides {
+                    data_dir: a.data,
+                    ..Overrides::default()
+                },
+            )?;
+            let app = open(&s).await?;
+            println!("database is up to date ({:?})", app.store().backend());
+            app.store().close().await;
+            Ok(())
+        }
+    }
+}

@@ -32,6 +32,8 @@ pub struct ListQuery {
     pub offset: u32,
     /// Articles published after this instant are not yet public.
     pub now: Timestamp,
+    /// Whether to count the whole list (pages need it; a sidebar does not).
+    pub count: bool,
 }
 
 impl ListQuery {
@@ -46,6 +48,7 @@ impl ListQuery {
             limit,
             offset: 0,
             now,
+            count: false,
         }
     }
 }
@@ -55,7 +58,7 @@ impl ListQuery {
 pub struct Page<T> {
     /// The rows on this page.
     pub items: Vec<T>,
-    /// How many rows the whole list has.
+    /// How many rows the whole list has (the page's own length when not counted).
     pub total: u64,
 }
 
@@ -94,7 +97,7 @@ impl Store {
             "INSERT INTO articles (lang, slug, headline, standfirst, body_md, body_html, reading_minutes, \
              kind, status, section_id, source_name, source_url, image_url, image_alt, image_caption, \
              image_credit, created_at, updated_at, published_at, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18, 1) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $19, $18, 1) \
              RETURNING id",
         )
         .bind(draft.lang.code())
@@ -115,6 +118,9 @@ impl Store {
         .bind(img.and_then(|i| i.credit.clone()))
         .bind(now.as_second())
         .bind(published_at.map(|t| t.as_second()))
+        // A back-dated article (imported, or written offline) was last changed when it
+        // was published, not when it reached this store.
+        .bind(published_at.map_or(now, |p| p.min(now)).as_second())
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| conflict(e, format!("the slug {slug} is taken in {}", draft.lang)))?;
@@ -442,7 +448,11 @@ impl Store {
         for b in &binds {
             count = count.bind(*b);
         }
-        let total = count.fetch_one(&self.pool).await?;
+        let total = if q.count {
+            count.fetch_one(&self.pool).await?
+        } else {
+            -1
+        };
         let list_sql = format!(
             "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {filter} ORDER BY a.published_at DESC, a.id DESC LIMIT ${} OFFSET ${}",
             n + 1,
@@ -462,10 +472,8 @@ impl Store {
             .iter()
             .map(rows::summary)
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page {
-            items,
-            total: u64::try_from(total).unwrap_or(0),
-        })
+        let total = u64::try_from(total).unwrap_or(items.len() as u64);
+        Ok(Page { items, total })
     }
 
     /// Published stories related to `article` by shared tags (each worth two points) and

@@ -222,7 +222,10 @@ async fn lists_show_published_articles_once_newest_first(store: Store) {
         .unwrap_or_else(|e| panic!("{e}"));
     let future = publish(&store, draft(Lang::En, "Future", "world", &["x"]), 1_000).await;
     let _ar = publish(&store, draft(Lang::Ar, "عربي", "world", &["x"]), 15).await;
-    let q = ListQuery::latest(Lang::En, 10, t(100));
+    let q = ListQuery {
+        count: true,
+        ..ListQuery::latest(Lang::En, 10, t(100))
+    };
     let page = store.list(&q).await.unwrap_or_else(|e| panic!("{e}"));
     let ids: Vec<i64> = page.items.iter().map(|s| s.id).collect();
     assert_eq!(ids, vec![b.summary.id, a.summary.id]);

@@ -1,1 +1,65 @@
-//! stub
+//! HTTP for the reader site: the axum router, the handlers (extract, call `app`, respond),
+//! conditional GET and content negotiation over cached pages, security headers, and the
+//! mapping of application errors to styled error pages in the reader's language.
+//!
+//! [`router`] builds the whole site from an [`App`], so tests drive it with
+//! `router(app).oneshot(request)` and no socket.
+
+mod error;
+mod respond;
+mod site;
+
+pub use error::WebError;
+
+use arabpress_app::App;
+use arabpress_core::Lang;
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::Response;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::TimeoutLayer;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct WebState {
+    /// The application.
+    pub app: App,
+    /// The language for `/` when `Accept-Language` names neither, and for error pages
+    /// outside a language prefix.
+    pub default_lang: Lang,
+}
+
+/// The whole site.
+pub fn router(app: App, default_lang: Lang) -> Router {
+    site::routes()
+        .with_state(WebState { app, default_lang })
+        .layer(axum::middleware::map_response(security_headers))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::GATEWAY_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(CatchPanicLayer::new())
+}
+
+/// The Content-Security-Policy of every response: no inline script, no framing.
+pub const CSP: &str = "default-src 'self'; img-src 'self' data: https:; style-src 'self'; \
+     script-src 'self'; media-src 'self'; form-action 'self'; base-uri 'self'; frame-ancestors 'none'; object-src 'none'";
+
+async fn security_headers(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    res
+}

@@ -1,0 +1,140 @@
+//! Demo content for `arabpress demo`: sections, authors and articles written for this
+//! project (`demo/content.toml`, embedded), loaded through the same application services
+//! as real content, so the demo exercises every rule a newsroom's writes go through.
+
+use crate::{App, AppError};
+use arabpress_core::{ArticleDraft, ArticleKind, ArticleStatus, Image, Lang, Slug, SourceCredit};
+use jiff::{SignedDuration, Timestamp};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+const CONTENT: &str = include_str!("../demo/content.toml");
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Content {
+    section: Vec<SectionIn>,
+    author: Vec<AuthorIn>,
+    article: Vec<ArticleIn>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SectionIn {
+    slug: String,
+    ar: String,
+    en: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuthorIn {
+    slug: String,
+    ar: String,
+    en: String,
+    bio_ar: String,
+    bio_en: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ArticleIn {
+    key: String,
+    lang: Lang,
+    section: String,
+    kind: ArticleKind,
+    authors: Vec<String>,
+    tags: Vec<String>,
+    hours_ago: i64,
+    headline: String,
+    standfirst: String,
+    body: String,
+    image: Option<String>,
+    image_alt: Option<String>,
+    image_caption: Option<String>,
+    image_credit: Option<String>,
+    source_name: Option<String>,
+    source_url: Option<String>,
+    correction: Option<String>,
+}
+
+/// What the demo loader wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoReport {
+    /// Articles created.
+    pub articles: usize,
+    /// Translation pairs linked.
+    pub pairs: usize,
+}
+
+fn slug(s: &str) -> Result<Slug, AppError> {
+    Slug::parse(s).map_err(|e| AppError::Invalid(format!("demo slug {s}: {e}")))
+}
+
+/// Loads the demo content, dating articles relative to the app's clock.
+pub async fn load(app: &App) -> Result<DemoReport, AppError> {
+    let content: Content =
+        toml::from_str(CONTENT).map_err(|e| AppError::Invalid(format!("demo content: {e}")))?;
+    for (i, s) in content.section.iter().enumerate() {
+        app.store()
+            .create_section(&slug(&s.slug)?, &s.ar, &s.en, i64::try_from(i).unwrap_or(0))
+            .await?;
+    }
+    for a in &content.author {
+        app.store()
+            .create_author(&slug(&a.slug)?, &a.ar, &a.en, &a.bio_ar, &a.bio_en)
+            .await?;
+    }
+    let now = app.now();
+    let mut ids: HashMap<String, i64> = HashMap::new();
+    for a in &content.article {
+        let draft = ArticleDraft {
+            lang: a.lang,
+            slug: None,
+            headline: a.headline.clone(),
+            standfirst: a.standfirst.clone(),
+            body_md: a.body.clone(),
+            kind: a.kind,
+            section: slug(&a.section)?,
+            tags: a.tags.clone(),
+            authors: a
+                .authors
+                .iter()
+                .map(|s| slug(s))
+                .collect::<Result<_, _>>()?,
+            source: a.source_name.clone().map(|name| SourceCredit {
+                name,
+                url: a.source_url.clone(),
+            }),
+            image: a.image.as_ref().map(|img| Image {
+                url: format!("/static/img/{img}.svg"),
+                alt: a.image_alt.clone().unwrap_or_default(),
+                caption: a.image_caption.clone(),
+                credit: a.image_credit.clone(),
+            }),
+        };
+        let at = now
+            .checked_sub(SignedDuration::from_hours(a.hours_ago))
+            .unwrap_or(Timestamp::UNIX_EPOCH);
+        let article = app
+            .create_article(draft, ArticleStatus::Published, Some(at))
+            .await?;
+        if let Some(note) = &a.correction {
+            app.add_correction(article.summary.id, note).await?;
+        }
+        ids.insert(a.key.clone(), article.summary.id);
+    }
+    let mut pairs = 0;
+    for (key, id) in &ids {
+        if let Some(base) = key.strip_suffix("-en") {
+            if let Some(ar) = ids.get(&format!("{base}-ar")) {
+                app.link_translations(*id, *ar).await?;
+                pairs += 1;
+            }
+        }
+    }
+    Ok(DemoReport {
+        articles: ids.len(),
+        pairs,
+    })
+}

@@ -1,0 +1,41 @@
+//! What can go wrong serving a page, in terms the web layer maps to a status code.
+
+use arabpress_render::RenderError;
+use arabpress_store::StoreError;
+
+/// Why a page could not be served.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Nothing is published at this address.
+    #[error("not found")]
+    NotFound,
+    /// The article was published and then withdrawn.
+    #[error("gone")]
+    Gone,
+    /// The request could not be understood (bad page number, malformed path).
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// The input broke a content rule.
+    #[error("invalid: {0}")]
+    Invalid(String),
+    /// The write conflicts with what is stored.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(StoreError),
+    /// The theme failed.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(_) => AppError::NotFound,
+            StoreError::Invalid(v) => AppError::Invalid(v.to_string()),
+            StoreError::Conflict(m) => AppError::Conflict(m),
+            other => AppError::Store(other),
+        }
+    }
+}

@@ -1,0 +1,385 @@
+//! The reader site's pages: home, article, section, tag and author lists, and message pages
+//! (404, 410, notices). Each page is built from the store, rendered by the theme, cached
+//! with the surrogate keys of everything it shows, and de-duplicated: no list shows an
+//! article twice, nor two articles with the same headline, and a page never repeats an
+//! article that an earlier block on it already shows.
+
+use crate::cache::CachedPage;
+use crate::{App, AppError};
+use arabpress_core::model::{ArticleSummary, Section};
+use arabpress_core::{ArticleStatus, Lang, arabic};
+use arabpress_render::views::{author_url, section_url};
+use arabpress_render::{ArticleModel, Frame, HomeModel, ListKind, ListModel, MessageModel};
+use arabpress_store::ListQuery;
+use jiff::Timestamp;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// Stories per page on section, tag and author pages.
+pub const PER_PAGE: u32 = 12;
+
+/// Which list a list page shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListSpec {
+    /// A section, by slug.
+    Section(String),
+    /// A tag, by slug.
+    Tag(String),
+    /// An author, by slug.
+    Author(String),
+}
+
+/// What a page has already shown, by id and by normalised headline.
+#[derive(Default)]
+struct Seen {
+    ids: HashSet<i64>,
+    headlines: HashSet<String>,
+}
+
+fn headline_key(h: &str) -> String {
+    arabic::fold(h)
+        .chars()
+        .filter(|c| c.is_alphanumeric() || c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl Seen {
+    fn mark(&mut self, s: &ArticleSummary) -> bool {
+        let fresh_id = self.ids.insert(s.id);
+        let fresh_headline = self.headlines.insert(headline_key(&s.headline));
+        fresh_id && fresh_headline
+    }
+
+    /// Keeps up to `max` items not shown yet, marking them shown.
+    fn take(
+        &mut self,
+        items: impl IntoIterator<Item = ArticleSummary>,
+        max: usize,
+    ) -> Vec<ArticleSummary> {
+        let mut out = Vec::new();
+        for s in items {
+            if out.len() == max {
+                break;
+            }
+            if self.mark(&s) {
+                out.push(s);
+            }
+        }
+        out
+    }
+}
+
+fn article_keys<'a>(keys: &mut Vec<String>, items: impl IntoIterator<Item = &'a ArticleSummary>) {
+    keys.extend(items.into_iter().map(|s| format!("article:{}", s.id)));
+}
+
+impl App {
+    async fn frame(
+        &self,
+        lang: Lang,
+        now: Timestamp,
+        path: String,
+        alternate: Option<String>,
+        current: Option<i64>,
+    ) -> Result<Frame, AppError> {
+        Ok(Frame {
+            lang,
+            now,
+            sections: self.store().sections().await?,
+            path,
+            alternate,
+            current_section: current,
+        })
+    }
+
+    /// Unix second of the next local midnight: pages print today's date.
+    fn expiry(&self, now: Timestamp) -> i64 {
+        let tz = self.theme().dates().tz().clone();
+        let zoned = now.to_zoned_datetime(tz.clone());
+        zoned
+            .date()
+            .tomorrow()
+            .ok()
+            .and_then(|d| d.to_zoned_datetime(tz).ok())
+            .map(|z| z.timestamp().as_second())
+            .unwrap_or(now.as_second() + 3_600)
+    }
+
+    async fn cached<F>(&self, path: String, build: F) -> Result<Arc<CachedPage>, AppError>
+    where
+        F: AsyncFnOnce(Timestamp) -> Result<(u16, String, Vec<String>), AppError>,
+    {
+        let now = self.now();
+        if let Some(p) = self.cache().get(&path, now.as_second()) {
+            return Ok(p);
+        }
+        let generation = self.cache().generation();
+        let (status, html, keys) = build(now).await?;
+        let page = Arc::new(CachedPage::new(
+            status,
+            "text/html; charset=utf-8",
+            html,
+            keys,
+            self.expiry(now),
+        ));
+        self.cache().insert(path, Arc::clone(&page), generation);
+        Ok(page)
+    }
+
+    /// The home page of a language.
+    pub async fn home_page(&self, lang: Lang) -> Result<Arc<CachedPage>, AppError> {
+        let path = format!("/{lang}/");
+        self.cached(path.clone(), async |now| {
+            let frame = self.frame(lang, now, path, None, None).await?;
+            let pool = self
+                .store()
+                .list(&ListQuery::latest(lang, 40, now))
+                .await?
+                .items;
+            let mut seen = Seen::default();
+            let lead_idx = pool.iter().position(|s| s.image.is_some()).unwrap_or(0);
+            let lead = pool.get(lead_idx).cloned();
+            if let Some(l) = &lead {
+                seen.mark(l);
+            }
+            let latest = seen.take(pool.iter().cloned(), 5);
+            let mut blocks = Vec::new();
+            let mut keys = vec![format!("latest:{lang}"), "sections".to_owned()];
+            for section in &frame.sections {
+                let q = ListQuery {
+                    section_id: Some(section.id),
+                    ..ListQuery::latest(lang, 12, now)
+                };
+                let items = seen.take(self.store().list(&q).await?.items, 4);
+                keys.push(format!("section:{}", section.id));
+                if !items.is_empty() {
+                    blocks.push((section.clone(), items));
+                }
+            }
+            let most_recent = seen.take(pool.iter().cloned(), 10);
+            article_keys(
+                &mut keys,
+                lead.iter()
+                    .chain(&latest)
+                    .chain(&most_recent)
+                    .chain(blocks.iter().flat_map(|b| &b.1)),
+            );
+            let html = self.theme().home(&HomeModel {
+                frame,
+                lead,
+                latest,
+                blocks,
+                most_recent,
+            })?;
+            Ok((200, html, keys))
+        })
+        .await
+    }
+
+    /// An article page; `NotFound` unless published and due, `Gone` once withdrawn.
+    pub async fn article_page(&self, lang: Lang, slug: &str) -> Result<Arc<CachedPage>, AppError> {
+        let path = format!("/{lang}/article/{slug}");
+        self.cached(path.clone(), async |now| {
+            let article = self
+                .store()
+                .article_by_slug(lang, slug)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            match article.status {
+                ArticleStatus::Published
+                    if article.summary.published_at.is_some_and(|p| p <= now) => {}
+                ArticleStatus::Unpublished => return Err(AppError::Gone),
+                _ => return Err(AppError::NotFound),
+            }
+            let translation = self
+                .store()
+                .translations(&article, now)
+                .await?
+                .into_iter()
+                .next();
+            let alternate = translation
+                .as_ref()
+                .map(|t| arabpress_render::views::article_url(t.lang, &t.slug));
+            let frame = self
+                .frame(lang, now, path, alternate, Some(article.summary.section_id))
+                .await?;
+            let section = frame
+                .sections
+                .iter()
+                .find(|s| s.id == article.summary.section_id)
+                .cloned();
+            let mut seen = Seen::default();
+            seen.mark(&article.summary);
+            if let Some(t) = &translation {
+                seen.ids.insert(t.id);
+            }
+            let related = seen.take(self.store().related(&article, 10, now).await?, 6);
+            let more = seen.take(
+                self.store()
+                    .list(&ListQuery::latest(lang, 24, now))
+                    .await?
+                    .items,
+                8,
+            );
+            let mut keys = vec![
+                format!("article:{}", article.summary.id),
+                format!("latest:{lang}"),
+                format!("section:{}", article.summary.section_id),
+                "sections".to_owned(),
+            ];
+            keys.extend(article.tags.iter().map(|t| format!("tag:{}", t.id)));
+            keys.extend(article.authors.iter().map(|a| format!("author:{}", a.id)));
+            article_keys(&mut keys, related.iter().chain(&more).chain(&translation));
+            let html = self.theme().article(&ArticleModel {
+                frame,
+                article,
+                section,
+                translation,
+                related,
+                more,
+            })?;
+            Ok((200, html, keys))
+        })
+        .await
+    }
+
+    /// A section, tag or author page; `page` is 1-based.
+    pub async fn list_page(
+        &self,
+        lang: Lang,
+        spec: &ListSpec,
+        page: u32,
+    ) -> Result<Arc<CachedPage>, AppError> {
+        if page == 0 {
+            return Err(AppError::BadRequest("page numbers start at 1".into()));
+        }
+        let (kind_path, slug) = match spec {
+            ListSpec::Section(s) => ("section", s),
+            ListSpec::Tag(s) => ("tag", s),
+            ListSpec::Author(s) => ("author", s),
+        };
+        let base = format!("/{lang}/{kind_path}/{slug}");
+        let path = if page > 1 {
+            format!("{base}?page={page}")
+        } else {
+            base.clone()
+        };
+        self.cached(path, async |now| {
+            let sections: Vec<Section> = self.store().sections().await?;
+            let mut q = ListQuery {
+                count: true,
+                offset: (page - 1).saturating_mul(PER_PAGE),
+                ..ListQuery::latest(lang, PER_PAGE, now)
+            };
+            let mut keys = vec!["sections".to_owned()];
+            let (kind, alternate, current) = match spec {
+                ListSpec::Section(s) => {
+                    let sec = sections
+                        .iter()
+                        .find(|x| &x.slug == s)
+                        .cloned()
+                        .ok_or(AppError::NotFound)?;
+                    q.section_id = Some(sec.id);
+                    keys.push(format!("section:{}", sec.id));
+                    let id = sec.id;
+                    (
+                        ListKind::Section(sec),
+                        Some(section_url(lang.other(), s)),
+                        Some(id),
+                    )
+                }
+                ListSpec::Tag(s) => {
+                    let tag = self
+                        .store()
+                        .tag_by_slug(lang, s)
+                        .await?
+                        .ok_or(AppError::NotFound)?;
+                    q.tag_id = Some(tag.id);
+                    keys.push(format!("tag:{}", tag.id));
+                    (ListKind::Tag(tag.name), None, None)
+                }
+                ListSpec::Author(s) => {
+                    let author = self
+                        .store()
+                        .author_by_slug(s)
+                        .await?
+                        .ok_or(AppError::NotFound)?;
+                    q.author_id = Some(author.id);
+                    keys.push(format!("author:{}", author.id));
+                    (
+                        ListKind::Author(author),
+                        Some(author_url(lang.other(), s)),
+                        None,
+                    )
+                }
+            };
+            let result = self.store().list(&q).await?;
+            if result.items.is_empty() && page > 1 {
+                return Err(AppError::NotFound);
+            }
+            let items = Seen::default().take(result.items, PER_PAGE as usize);
+            article_keys(&mut keys, &items);
+            let frame = Frame {
+                lang,
+                now,
+                sections,
+                path: base,
+                alternate,
+                current_section: current,
+            };
+            let html = self.theme().list(&ListModel {
+                frame,
+                kind,
+                items,
+                page,
+                per_page: PER_PAGE,
+                total: result.total,
+            })?;
+            Ok((200, html, keys))
+        })
+        .await
+    }
+
+    /// A page that only carries a message (errors, notices), cached per language.
+    pub async fn message_page(
+        &self,
+        lang: Lang,
+        status: u16,
+        title_key: &'static str,
+        text_key: &'static str,
+    ) -> Result<Arc<CachedPage>, AppError> {
+        self.cached(
+            format!("message:{lang}:{status}:{title_key}"),
+            async |now| {
+                let frame = self
+                    .frame(lang, now, format!("/{lang}/"), None, None)
+                    .await?;
+                let html = self.theme().message(&MessageModel {
+                    frame,
+                    title_key,
+                    text_key,
+                })?;
+                Ok((status, html, vec!["sections".to_owned()]))
+            },
+        )
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headline_keys_ignore_marks_case_and_punctuation() {
+        assert_eq!(
+            headline_key("Trump’s Board of Peace: Breakthrough?"),
+            headline_key("trumps board of peace  breakthrough")
+        );
+        assert_eq!(headline_key("أعلنت الحكومةُ"), headline_key("اعلنت الحكومه"));
+    }
+}

@@ -1,0 +1,115 @@
+//! Writing content through the application: every change goes to the store in one
+//! transaction (which also writes the change feed), then invalidates exactly the cached
+//! pages that show the article, its lists, sections, tags and authors.
+
+use crate::{App, AppError};
+use arabpress_core::model::Article;
+use arabpress_core::{ArticleDraft, ArticleStatus};
+use arabpress_store::NewCorrection;
+use jiff::Timestamp;
+
+fn keys(a: &Article, out: &mut Vec<String>) {
+    out.push(format!("article:{}", a.summary.id));
+    out.push(format!("latest:{}", a.summary.lang));
+    out.push(format!("section:{}", a.summary.section_id));
+    out.extend(a.tags.iter().map(|t| format!("tag:{}", t.id)));
+    out.extend(a.authors.iter().map(|x| format!("author:{}", x.id)));
+}
+
+impl App {
+    fn invalidate(&self, before: Option<&Article>, after: Option<&Article>) {
+        let mut k = Vec::new();
+        for a in before.into_iter().chain(after) {
+            keys(a, &mut k);
+        }
+        k.sort();
+        k.dedup();
+        let n = self.cache().invalidate(&k);
+        tracing::debug!(pages = n, keys = ?k, "invalidated");
+    }
+
+    async fn reload(&self, id: i64) -> Result<Article, AppError> {
+        self.store()
+            .article_by_id(id)
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+
+    /// Saves a new article.
+    pub async fn create_article(
+        &self,
+        draft: ArticleDraft,
+        status: ArticleStatus,
+        published_at: Option<Timestamp>,
+    ) -> Result<Article, AppError> {
+        let a = self
+            .store()
+            .create_article(draft, status, published_at, self.now())
+            .await?;
+        self.invalidate(None, Some(&a));
+        Ok(a)
+    }
+
+    /// Saves a new version of an article, refusing an edit of an outdated version.
+    pub async fn update_article(
+        &self,
+        id: i64,
+        expected_version: i64,
+        draft: ArticleDraft,
+    ) -> Result<Article, AppError> {
+        let before = self.reload(id).await?;
+        let after = self
+            .store()
+            .update_article(id, expected_version, draft, self.now())
+            .await?;
+        self.invalidate(Some(&before), Some(&after));
+        Ok(after)
+    }
+
+    /// Publishes an article now, or at the given time.
+    pub async fn publish(&self, id: i64, at: Option<Timestamp>) -> Result<Article, AppError> {
+        self.set_status(id, ArticleStatus::Published, at).await
+    }
+
+    /// Withdraws a published article; its address answers 410 Gone.
+    pub async fn unpublish(&self, id: i64) -> Result<Article, AppError> {
+        self.set_status(id, ArticleStatus::Unpublished, None).await
+    }
+
+    async fn set_status(
+        &self,
+        id: i64,
+        status: ArticleStatus,
+        at: Option<Timestamp>,
+    ) -> Result<Article, AppError> {
+        let before = self.reload(id).await?;
+        self.store().set_status(id, status, at, self.now()).await?;
+        let after = self.reload(id).await?;
+        self.invalidate(Some(&before), Some(&after));
+        Ok(after)
+    }
+
+    /// Adds a dated correction note to an article.
+    pub async fn add_correction(&self, id: i64, note: &str) -> Result<Article, AppError> {
+        self.store()
+            .add_correction(
+                NewCorrection {
+                    article_id: id,
+                    note: note.to_owned(),
+                },
+                self.now(),
+            )
+            .await?;
+        let after = self.reload(id).await?;
+        self.invalidate(None, Some(&after));
+        Ok(after)
+    }
+
+    /// Links two articles as translations of each other.
+    pub async fn link_translations(&self, a: i64, b: i64) -> Result<(), AppError> {
+        self.store().link_translations(a, b, self.now()).await?;
+        let (x, y) = (self.reload(a).await?, self.reload(b).await?);
+        self.invalidate(Some(&x), Some(&y));
+        Ok(())
+    }
+}

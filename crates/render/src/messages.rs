@@ -1,0 +1,143 @@
+//! UI messages in both languages, from Fluent files embedded in the binary
+//! (`locales/ar.ftl`, `locales/en.ftl`), with Arabic plural rules and Arabic-Indic digits
+//! for numbers on Arabic pages.
+
+use crate::RenderError;
+use arabpress_core::Lang;
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use unic_langid::LanguageIdentifier;
+
+const AR_FTL: &str = include_str!("../locales/ar.ftl");
+const EN_FTL: &str = include_str!("../locales/en.ftl");
+
+/// Message bundles for both languages.
+pub struct Messages {
+    ar: FluentBundle<FluentResource>,
+    en: FluentBundle<FluentResource>,
+}
+
+/// Arabic-Indic digits for numbers in Arabic messages.
+fn arabic_digits(
+    value: &FluentValue,
+    _: &intl_memoizer::concurrent::IntlLangMemoizer,
+) -> Option<String> {
+    match value {
+        FluentValue::Number(n) => Some(to_arabic_digits(&n.as_string())),
+        _ => None,
+    }
+}
+
+/// Writes ASCII digits as Arabic-Indic digits (٠١٢…٩).
+pub fn to_arabic_digits(s: &str) -> String {
+    s.chars()
+        .map(|c| match c.to_digit(10) {
+            Some(d) => char::from_u32(0x0660 + d).unwrap_or(c),
+            None => c,
+        })
+        .collect()
+}
+
+fn bundle(lang: &str, src: &'static str) -> Result<FluentBundle<FluentResource>, RenderError> {
+    let id: LanguageIdentifier = lang
+        .parse()
+        .map_err(|e| RenderError::Setup(format!("{lang}: {e}")))?;
+    let res = FluentResource::try_new(src.to_owned())
+        .map_err(|(_, errs)| RenderError::Setup(format!("{lang}.ftl: {errs:?}")))?;
+    let mut b = FluentBundle::new_concurrent(vec![id]);
+    b.set_use_isolating(false);
+    b.add_resource(res)
+        .map_err(|errs| RenderError::Setup(format!("{lang}.ftl: {errs:?}")))?;
+    Ok(b)
+}
+
+impl Messages {
+    /// Parses the embedded message files.
+    pub fn new() -> Result<Messages, RenderError> {
+        let mut ar = bundle("ar", AR_FTL)?;
+        ar.set_formatter(Some(arabic_digits));
+        Ok(Messages {
+            ar,
+            en: bundle("en", EN_FTL)?,
+        })
+    }
+
+    /// The message `key` in `lang`; a missing key yields the key itself (and a log line), so
+    /// a page still renders.
+    pub fn get(&self, lang: Lang, key: &str, args: Option<&FluentArgs>) -> String {
+        let b = match lang {
+            Lang::Ar => &self.ar,
+            Lang::En => &self.en,
+        };
+        let Some(pattern) = b.get_message(key).and_then(|m| m.value()) else {
+            tracing::warn!(key, %lang, "missing UI message");
+            return key.to_owned();
+        };
+        let mut errors = Vec::new();
+        let s = b.format_pattern(pattern, args, &mut errors);
+        if !errors.is_empty() {
+            tracing::warn!(key, %lang, ?errors, "UI message formatting");
+        }
+        s.into_owned()
+    }
+
+    /// A message with one numeric argument.
+    pub fn count(&self, lang: Lang, key: &str, name: &'static str, n: i64) -> String {
+        let mut args = FluentArgs::new();
+        args.set(name, n);
+        self.get(lang, key, Some(&args))
+    }
+}
+
+/// The message ids defined in a Fluent source.
+pub fn ids(src: &str) -> Vec<String> {
+    src.lines()
+        .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+        .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim().to_owned()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_define_the_same_messages() {
+        let mut ar = ids(AR_FTL);
+        let mut en = ids(EN_FTL);
+        ar.sort();
+        en.sort();
+        assert_eq!(ar, en);
+        assert!(ar.len() > 30);
+    }
+
+    #[test]
+    fn arabic_plurals_and_digits() {
+        let m = Messages::new().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            m.count(Lang::En, "reading-time", "minutes", 1),
+            "1 min read"
+        );
+        assert_eq!(
+            m.count(Lang::En, "reading-time", "minutes", 4),
+            "4 min read"
+        );
+        assert_eq!(
+            m.count(Lang::Ar, "reading-time", "minutes", 1),
+            "قراءة في دقيقة واحدة"
+        );
+        assert_eq!(
+            m.count(Lang::Ar, "reading-time", "minutes", 2),
+            "قراءة في دقيقتين"
+        );
+        assert_eq!(
+            m.count(Lang::Ar, "reading-time", "minutes", 4),
+            "قراءة في ٤ دقائق"
+        );
+        assert_eq!(
+            m.count(Lang::Ar, "reading-time", "minutes", 12),
+            "قراءة في ١٢ دقيقة"
+        );
+        assert_eq!(m.get(Lang::Ar, "no-such-key", None), "no-such-key");
+    }
+}

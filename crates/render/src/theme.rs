@@ -1,0 +1,275 @@
+//! The template environment and one render function per page type.
+
+use crate::dates::Dates;
+use crate::messages::Messages;
+use crate::views::{ArticleModel, HomeModel, ListKind, ListModel, MessageModel};
+use crate::{PerLang, RenderError, assets};
+use arabpress_core::Lang;
+use fluent_bundle::{FluentArgs, FluentValue};
+use jiff::tz::TimeZone;
+use minijinja::value::{Kwargs, Value};
+use minijinja::{AutoEscape, Environment, State, context};
+use std::path::Path;
+use std::sync::Arc;
+
+/// The site identity the theme prints.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// Site name per language.
+    pub name: PerLang<String>,
+    /// Tagline per language.
+    pub tagline: PerLang<String>,
+    /// Public base URL, without a trailing slash (e.g. `https://arabpress.example`).
+    pub base_url: String,
+}
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("macros.html", include_str!("../templates/macros.html")),
+    ("home.html", include_str!("../templates/home.html")),
+    ("article.html", include_str!("../templates/article.html")),
+    ("list.html", include_str!("../templates/list.html")),
+    ("message.html", include_str!("../templates/message.html")),
+];
+
+/// Writes a value into HTML: safe strings as they are, everything else with `& < > " '`
+/// escaped (minijinja's default also escapes `/`, which bloats every URL for no gain).
+fn html_formatter(
+    out: &mut minijinja::Output<'_>,
+    state: &mut State<'_, '_>,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
+    if value.is_safe()
+        || *state.auto_escape() == AutoEscape::None
+        || value.is_undefined()
+        || value.is_none()
+    {
+        return minijinja::escape_formatter(out, state, value);
+    }
+    let text = value.to_string();
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            other => escaped.push(other),
+        }
+    }
+    out.write_str(&escaped)
+        .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
+}
+
+/// Wraps a serialisable view for a template context.
+fn ser<T: serde::Serialize>(v: T) -> Value {
+    Value::from(minijinja::value::Serde(v))
+}
+
+/// The loaded theme; shared by every request.
+pub struct Theme {
+    env: Environment<'static>,
+    messages: Arc<Messages>,
+    dates: Dates,
+    site: Site,
+    asset_version: String,
+}
+
+impl Theme {
+    /// Loads the embedded theme; a file of the same name in `override_dir` replaces an
+    /// embedded template. Every template is parsed here, so a broken theme fails at start.
+    pub fn new(
+        site: Site,
+        tz: TimeZone,
+        override_dir: Option<&Path>,
+    ) -> Result<Theme, RenderError> {
+        let messages = Arc::new(Messages::new()?);
+        let mut env = Environment::new();
+        env.set_auto_escape_callback(|_| AutoEscape::Html);
+        env.set_formatter(html_formatter);
+        env.set_syntax(
+            minijinja::syntax::SyntaxConfig::builder()
+                .trim_blocks(true)
+                .lstrip_blocks(true)
+                .build()?,
+        );
+        for (name, embedded) in TEMPLATES {
+            let source = match override_dir.map(|d| d.join(name)).filter(|p| p.is_file()) {
+                Some(p) => std::fs::read_to_string(&p).map_err(|source| RenderError::Io {
+                    path: p.display().to_string(),
+                    source,
+                })?,
+                None => (*embedded).to_owned(),
+            };
+            env.add_template_owned(*name, source)?;
+        }
+        let m = Arc::clone(&messages);
+        env.add_function(
+            "t",
+            move |state: &State, key: &str, kwargs: Kwargs| -> Result<String, minijinja::Error> {
+                let lang = state
+                    .lookup("lang")
+                    .and_then(|v| v.as_str().and_then(|s| s.parse::<Lang>().ok()))
+                    .unwrap_or(Lang::En);
+                let mut args = FluentArgs::new();
+                for name in kwargs.args() {
+                    let v: Value = kwargs.get(name)?;
+                    let fv = match i64::try_from(v.clone()) {
+                        Ok(n) => FluentValue::from(n),
+                        Err(_) => FluentValue::from(v.to_string()),
+                    };
+                    args.set(name.to_owned(), fv);
+                }
+                Ok(m.get(lang, key, Some(&args)))
+            },
+        );
+        Ok(Theme {
+            env,
+            messages,
+            dates: Dates::new(tz)?,
+            site,
+            asset_version: assets::version(),
+        })
+    }
+
+    /// Date formatting for the site's zone.
+    pub fn dates(&self) -> &Dates {
+        &self.dates
+    }
+
+    /// UI messages.
+    pub fn messages(&self) -> &Messages {
+        &self.messages
+    }
+
+    /// The site identity.
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
+    /// The assets fingerprint used in `/static/…?v=` URLs.
+    pub fn asset_version(&self) -> &str {
+        &self.asset_version
+    }
+
+    fn render(&self, name: &str, ctx: Value) -> Result<String, RenderError> {
+        Ok(self.env.get_template(name)?.render(ctx)?)
+    }
+
+    /// The home page.
+    pub fn home(&self, m: &HomeModel) -> Result<String, RenderError> {
+        let s = &m.frame.sections;
+        let blocks: Vec<Value> = m
+            .blocks
+            .iter()
+            .map(|(sec, items)| {
+                context! {
+                    name => sec.name(m.frame.lang),
+                    url => crate::views::section_url(m.frame.lang, &sec.slug),
+                    slug => &sec.slug,
+                    items => ser(self.cards(items, s)),
+                }
+            })
+            .collect();
+        self.render(
+            "home.html",
+            context! {
+                ..ser(self.chrome(&m.frame)),
+                ..context! {
+                    page_kind => "home",
+                    title => self.site.name.get(m.frame.lang),
+                    lead => m.lead.as_ref().map(|l| ser(self.card(l, s))),
+                    latest => ser(self.cards(&m.latest, s)),
+                    blocks => blocks,
+                    most_recent => ser(self.cards(&m.most_recent, s)),
+                }
+            },
+        )
+    }
+
+    /// An article page.
+    pub fn article(&self, m: &ArticleModel) -> Result<String, RenderError> {
+        let s = &m.frame.sections;
+        let a = &m.article;
+        self.render(
+            "article.html",
+            context! {
+                ..ser(self.chrome(&m.frame)),
+                ..context! {
+                    page_kind => "article",
+                    title => format!("{} — {}", a.summary.headline, self.site.name.get(m.frame.lang)),
+                    description => &a.summary.standfirst,
+                    article => ser(self.article_view(a, s)),
+                    translation => m.translation.as_ref().map(|t| ser(self.card(t, s))),
+                    related => ser(self.cards(&m.related, s)),
+                    more => ser(self.cards(&m.more, s)),
+                }
+            },
+        )
+    }
+
+    /// A section, tag or author page.
+    pub fn list(&self, m: &ListModel) -> Result<String, RenderError> {
+        let lang = m.frame.lang;
+        let mut args = FluentArgs::new();
+        let (kind, name, bio) = match &m.kind {
+            ListKind::Section(s) => ("section", s.name(lang).to_owned(), None),
+            ListKind::Tag(t) => ("tag", t.clone(), None),
+            ListKind::Author(a) => (
+                "author",
+                a.name(lang).to_owned(),
+                Some(a.bio(lang).to_owned()),
+            ),
+        };
+        args.set("name", name.clone());
+        let heading = self
+            .messages
+            .get(lang, &format!("{kind}-page-title"), Some(&args));
+        let pager = self.pager(m);
+        let title = if pager.page_number() > 1 {
+            let mut a = FluentArgs::new();
+            a.set("page", i64::from(pager.page_number()));
+            a.set("pages", i64::from(pager.page_count()));
+            format!(
+                "{heading} — {} — {}",
+                self.messages.get(lang, "pagination-status", Some(&a)),
+                self.site.name.get(lang)
+            )
+        } else {
+            format!("{heading} — {}", self.site.name.get(lang))
+        };
+        self.render(
+            "list.html",
+            context! {
+                ..ser(self.chrome(&m.frame)),
+                ..context! {
+                    page_kind => kind,
+                    title => title,
+                    heading => heading,
+                    bio => bio.filter(|b| !b.is_empty()),
+                    total => m.total,
+                    items => ser(self.cards(&m.items, &m.frame.sections)),
+                    pager => ser(pager),
+                }
+            },
+        )
+    }
+
+    /// An error or notice page.
+    pub fn message(&self, m: &MessageModel) -> Result<String, RenderError> {
+        let lang = m.frame.lang;
+        self.render(
+            "message.html",
+            context! {
+                ..ser(self.chrome(&m.frame)),
+                ..context! {
+                    page_kind => "message",
+                    title => format!("{} — {}", self.messages.get(lang, m.title_key, None), self.site.name.get(lang)),
+                    heading => self.messages.get(lang, m.title_key, None),
+                    text => self.messages.get(lang, m.text_key, None),
+                }
+            },
+        )
+    }
+}

@@ -1,0 +1,360 @@
+//! Page models (what the application hands the theme) and the views templates see: the
+//! same data with URLs built, dates formatted in the page language and labels translated.
+
+use crate::Theme;
+use arabpress_core::model::{Article, ArticleSummary, Author, Section};
+use arabpress_core::{Image, Lang, arabic};
+use jiff::Timestamp;
+use serde::Serialize;
+
+/// What every page shares: language, the moment it is rendered for, the navigation.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    /// The page language.
+    pub lang: Lang,
+    /// "Now", for the masthead date.
+    pub now: Timestamp,
+    /// Sections for the navigation, in order.
+    pub sections: Vec<Section>,
+    /// This page's path, e.g. `/en/section/world`.
+    pub path: String,
+    /// The same page in the other language, when it exists; otherwise that language's home.
+    pub alternate: Option<String>,
+    /// The section the page belongs to, highlighted in the navigation.
+    pub current_section: Option<i64>,
+}
+
+/// The home page: a lead story, the latest stories, a block per section, a list of headlines.
+#[derive(Debug, Clone)]
+pub struct HomeModel {
+    /// Shared page data.
+    pub frame: Frame,
+    /// The top story.
+    pub lead: Option<ArticleSummary>,
+    /// The next newest stories.
+    pub latest: Vec<ArticleSummary>,
+    /// A few stories per section.
+    pub blocks: Vec<(Section, Vec<ArticleSummary>)>,
+    /// Further headlines.
+    pub most_recent: Vec<ArticleSummary>,
+}
+
+/// An article page.
+#[derive(Debug, Clone)]
+pub struct ArticleModel {
+    /// Shared page data.
+    pub frame: Frame,
+    /// The article.
+    pub article: Article,
+    /// Its section.
+    pub section: Option<Section>,
+    /// The version in the other language, if published.
+    pub translation: Option<ArticleSummary>,
+    /// Related stories.
+    pub related: Vec<ArticleSummary>,
+    /// More headlines.
+    pub more: Vec<ArticleSummary>,
+}
+
+/// What a list page lists.
+#[derive(Debug, Clone)]
+pub enum ListKind {
+    /// A section's stories.
+    Section(Section),
+    /// A tag's stories.
+    Tag(String),
+    /// An author's stories.
+    Author(Author),
+}
+
+/// A section, tag or author page.
+#[derive(Debug, Clone)]
+pub struct ListModel {
+    /// Shared page data.
+    pub frame: Frame,
+    /// What is listed.
+    pub kind: ListKind,
+    /// This page's stories.
+    pub items: Vec<ArticleSummary>,
+    /// 1-based page number.
+    pub page: u32,
+    /// Stories per page.
+    pub per_page: u32,
+    /// Stories in the whole list.
+    pub total: u64,
+}
+
+/// A page that only says something: errors, notices.
+#[derive(Debug, Clone)]
+pub struct MessageModel {
+    /// Shared page data.
+    pub frame: Frame,
+    /// Message id of the title.
+    pub title_key: &'static str,
+    /// Message id of the text.
+    pub text_key: &'static str,
+}
+
+#[derive(Serialize)]
+pub(crate) struct NavItem {
+    name: String,
+    url: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Chrome {
+    lang: &'static str,
+    dir: &'static str,
+    other_lang: &'static str,
+    other_dir: &'static str,
+    site_name: String,
+    tagline: String,
+    tagline_lang: &'static str,
+    tagline_dir: &'static str,
+    today: String,
+    today_iso: String,
+    hijri: Option<String>,
+    nav: Vec<NavItem>,
+    home_url: String,
+    alternate_url: String,
+    path: String,
+    base_url: String,
+    asset_version: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct ImageView {
+    url: String,
+    alt: String,
+    caption: Option<String>,
+    credit: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Card {
+    url: String,
+    headline: String,
+    standfirst: String,
+    date: String,
+    iso: String,
+    section_name: String,
+    section_url: String,
+    kind: String,
+    reading: String,
+    image: Option<ImageView>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Link {
+    name: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct CorrectionView {
+    date: String,
+    iso: String,
+    note: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct ArticleView {
+    id: i64,
+    card: Card,
+    body_html: String,
+    authors: Vec<Link>,
+    tags: Vec<Link>,
+    published: Option<String>,
+    published_iso: Option<String>,
+    updated: Option<String>,
+    updated_iso: Option<String>,
+    source_name: Option<String>,
+    source_url: Option<String>,
+    corrections: Vec<CorrectionView>,
+    is_interview: bool,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Pager {
+    page: u32,
+    pages: u32,
+    prev_url: Option<String>,
+    next_url: Option<String>,
+}
+
+/// The URL of an article.
+pub fn article_url(lang: Lang, slug: &str) -> String {
+    format!("/{lang}/article/{slug}")
+}
+
+/// The URL of a section page.
+pub fn section_url(lang: Lang, slug: &str) -> String {
+    format!("/{lang}/section/{slug}")
+}
+
+/// The URL of a tag page.
+pub fn tag_url(lang: Lang, slug: &str) -> String {
+    format!("/{lang}/tag/{slug}")
+}
+
+/// The URL of an author page.
+pub fn author_url(lang: Lang, slug: &str) -> String {
+    format!("/{lang}/author/{slug}")
+}
+
+impl Theme {
+    pub(crate) fn chrome(&self, f: &Frame) -> Chrome {
+        let lang = f.lang;
+        let local = self.dates().local(f.now).date();
+        let tagline = self.site().tagline.get(lang).clone();
+        let tagline_ar = arabic::has_arabic(&tagline);
+        Chrome {
+            lang: lang.code(),
+            dir: lang.dir(),
+            other_lang: lang.other().code(),
+            other_dir: lang.other().dir(),
+            site_name: self.site().name.get(lang).clone(),
+            tagline_lang: if tagline_ar { "ar" } else { "en" },
+            tagline_dir: if tagline_ar { "rtl" } else { "ltr" },
+            tagline,
+            today: self.dates().long_date(lang, local),
+            today_iso: local.to_string(),
+            hijri: (lang == Lang::Ar).then(|| self.dates().hijri_date(local)),
+            nav: f
+                .sections
+                .iter()
+                .map(|s| NavItem {
+                    name: s.name(lang).to_owned(),
+                    url: section_url(lang, &s.slug),
+                    current: f.current_section == Some(s.id),
+                })
+                .collect(),
+            home_url: format!("/{lang}/"),
+            alternate_url: f
+                .alternate
+                .clone()
+                .unwrap_or_else(|| format!("/{}/", lang.other())),
+            path: f.path.clone(),
+            base_url: self.site().base_url.clone(),
+            asset_version: self.asset_version().to_owned(),
+        }
+    }
+
+    pub(crate) fn card(&self, s: &ArticleSummary, sections: &[Section]) -> Card {
+        let lang = s.lang;
+        let section = sections.iter().find(|x| x.id == s.section_id);
+        Card {
+            url: article_url(lang, &s.slug),
+            headline: s.headline.clone(),
+            standfirst: s.standfirst.clone(),
+            date: s
+                .published_at
+                .map(|t| self.dates().short_date(lang, t))
+                .unwrap_or_default(),
+            iso: s
+                .published_at
+                .map(|t| self.dates().iso(t))
+                .unwrap_or_default(),
+            section_name: section.map(|x| x.name(lang).to_owned()).unwrap_or_default(),
+            section_url: section
+                .map(|x| section_url(lang, &x.slug))
+                .unwrap_or_default(),
+            kind: self.messages().get(lang, &format!("kind-{}", s.kind), None),
+            reading: self.messages().count(
+                lang,
+                "reading-time",
+                "minutes",
+                i64::from(s.reading_minutes),
+            ),
+            image: s.image.as_ref().map(image_view),
+        }
+    }
+
+    pub(crate) fn cards(&self, list: &[ArticleSummary], sections: &[Section]) -> Vec<Card> {
+        list.iter().map(|s| self.card(s, sections)).collect()
+    }
+
+    pub(crate) fn article_view(&self, a: &Article, sections: &[Section]) -> ArticleView {
+        let lang = a.summary.lang;
+        let published = a.summary.published_at;
+        // "Updated" only when the article changed meaningfully after publication.
+        let updated = a.summary.updated_at;
+        let show_updated = published.is_some_and(|p| updated.as_second() - p.as_second() > 60);
+        ArticleView {
+            id: a.summary.id,
+            card: self.card(&a.summary, sections),
+            body_html: a.body_html.clone(),
+            authors: a
+                .authors
+                .iter()
+                .map(|au| Link {
+                    name: au.name(lang).to_owned(),
+                    url: author_url(lang, &au.slug),
+                })
+                .collect(),
+            tags: a
+                .tags
+                .iter()
+                .map(|t| Link {
+                    name: t.name.clone(),
+                    url: tag_url(lang, &t.slug),
+                })
+                .collect(),
+            published: published.map(|t| self.dates().date_time(lang, t)),
+            published_iso: published.map(|t| self.dates().iso(t)),
+            updated: show_updated.then(|| self.dates().date_time(lang, updated)),
+            updated_iso: show_updated.then(|| self.dates().iso(updated)),
+            source_name: a.source.as_ref().map(|s| s.name.clone()),
+            source_url: a.source.as_ref().and_then(|s| s.url.clone()),
+            corrections: a
+                .corrections
+                .iter()
+                .map(|c| CorrectionView {
+                    date: self.dates().date_time(lang, c.created_at),
+                    iso: self.dates().iso(c.created_at),
+                    note: c.note.clone(),
+                })
+                .collect(),
+            is_interview: a.summary.kind == arabpress_core::ArticleKind::Interview,
+        }
+    }
+
+    pub(crate) fn pager(&self, m: &ListModel) -> Pager {
+        let per = u64::from(m.per_page.max(1));
+        let pages = u32::try_from(m.total.div_ceil(per))
+            .unwrap_or(u32::MAX)
+            .max(1);
+        let url = |p: u32| {
+            if p <= 1 {
+                m.frame.path.clone()
+            } else {
+                format!("{}?page={p}", m.frame.path)
+            }
+        };
+        Pager {
+            page: m.page,
+            pages,
+            prev_url: (m.page > 1).then(|| url(m.page - 1)),
+            next_url: (m.page < pages).then(|| url(m.page + 1)),
+        }
+    }
+}
+
+impl Pager {
+    pub(crate) fn page_number(&self) -> u32 {
+        self.page
+    }
+    pub(crate) fn page_count(&self) -> u32 {
+        self.pages
+    }
+}
+
+fn image_view(i: &Image) -> ImageView {
+    ImageView {
+        url: i.url.clone(),
+        alt: i.alt.clone(),
+        caption: i.caption.clone(),
+        credit: i.credit.clone(),
+    }
+}

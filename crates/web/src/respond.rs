@@ -1,0 +1,57 @@
+//! Turning a cached page into a response: content negotiation (brotli, gzip, identity),
+//! strong ETags per representation, `304 Not Modified`, `Vary` and `Cache-Control`.
+
+use arabpress_app::{CachedPage, Encoding};
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+
+/// Cache policy for public pages: fresh for 30 s, then revalidated with the ETag.
+pub const PUBLIC_PAGE: &str = "public, max-age=30, stale-while-revalidate=60";
+
+/// A response for `page`, honouring `Accept-Encoding` and `If-None-Match`.
+pub fn page_response(req: &HeaderMap, page: &CachedPage, cache_control: &'static str) -> Response {
+    let enc = Encoding::negotiate(
+        req.get(header::ACCEPT_ENCODING)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let status = StatusCode::from_u16(page.status).unwrap_or(StatusCode::OK);
+    let not_modified = status == StatusCode::OK
+        && req
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| page.matches(v));
+    let mut res = if not_modified {
+        let mut r = Response::new(Body::empty());
+        *r.status_mut() = StatusCode::NOT_MODIFIED;
+        if let Ok(v) = HeaderValue::from_str(&page.etag(enc)) {
+            r.headers_mut().insert(header::ETAG, v);
+        }
+        r
+    } else {
+        let (body, used) = page.body(enc);
+        let mut r = Response::new(Body::from(body));
+        *r.status_mut() = status;
+        let h = r.headers_mut();
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(page.content_type),
+        );
+        if let Some(ce) = used.header() {
+            h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(ce));
+        }
+        if status == StatusCode::OK {
+            if let Ok(v) = HeaderValue::from_str(&page.etag(used)) {
+                h.insert(header::ETAG, v);
+            }
+        }
+        r
+    };
+    let h = res.headers_mut();
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(cache_control),
+    );
+    h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    res
+}

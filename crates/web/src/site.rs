@@ -1,0 +1,331 @@
+//! The reader site's routes: `/` (language by `Accept-Language`), `/{lang}/` home,
+//! `/{lang}/article/{slug}`, `/{lang}/section|tag|author/{slug}?page=N`, the newsletter
+//! box's target, static assets and `/healthz`. Anything else is a styled 404.
+
+use crate::respond::{PUBLIC_PAGE, page_response};
+use crate::{WebError, WebState};
+use arabpress_app::{AppError, ListSpec};
+use arabpress_core::Lang;
+use arabpress_render::assets;
+use axum::Router;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{OriginalUri, Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+
+pub(crate) fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/", get(root))
+        .route("/healthz", get(healthz))
+        .route("/static/{*path}", get(static_asset))
+        .route("/{lang}", get(lang_root))
+        .route("/{lang}/", get(home))
+        .route("/{lang}/article/{slug}", get(article))
+        .route("/{lang}/section/{slug}", get(section))
+        .route("/{lang}/tag/{slug}", get(tag))
+        .route("/{lang}/author/{slug}", get(author))
+        .route("/{lang}/newsletter", get(newsletter).post(newsletter))
+        .fallback(not_found)
+}
+
+/// The language a request should be answered in when its path does not say.
+fn preferred(state: &WebState, headers: &HeaderMap) -> Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::from_accept_language)
+        .unwrap_or(state.default_lang)
+}
+
+/// The language named by a path's first segment, if it is one.
+fn lang_of_path(path: &str) -> Option<Lang> {
+    path.trim_start_matches('/')
+        .split('/')
+        .next()
+        .and_then(|s| s.parse().ok())
+}
+
+async fn fail(state: &WebState, headers: &HeaderMap, lang: Lang, error: AppError) -> Response {
+    WebError { error, lang }.render(state, headers).await
+}
+
+/// Answers with the page, or with the error page in the page's language.
+async fn respond(
+    state: &WebState,
+    headers: &HeaderMap,
+    lang: Lang,
+    result: Result<std::sync::Arc<arabpress_app::CachedPage>, AppError>,
+) -> Response {
+    match result {
+        Ok(page) => page_response(headers, &page, PUBLIC_PAGE),
+        Err(e) => fail(state, headers, lang, e).await,
+    }
+}
+
+async fn root(State(state): State<WebState>, headers: HeaderMap) -> Response {
+    let lang = preferred(&state, &headers);
+    let mut res = Redirect::to(&format!("/{lang}/")).into_response();
+    res.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept-Language"));
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    res
+}
+
+async fn healthz(State(state): State<WebState>) -> Response {
+    match state.app.store().ping().await {
+        Ok(()) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            r#"{"status":"ok"}"#,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::CONTENT_TYPE, "application/json")],
+                r#"{"status":"unavailable"}"#,
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn static_asset(Path(path): Path<String>) -> Response {
+    match assets::get(&path) {
+        Some(a) => (
+            [
+                (header::CONTENT_TYPE, a.content_type),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            a.body,
+        )
+            .into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "not found",
+        )
+            .into_response(),
+    }
+}
+
+/// Parses the language segment; anything else is a 404 in the reader's language.
+fn lang_param(raw: &str) -> Result<Lang, ()> {
+    raw.parse::<Lang>().map_err(|_| ())
+}
+
+async fn lang_root(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+) -> Response {
+    match path.map(|Path(l)| lang_param(&l)) {
+        Ok(Ok(lang)) => Redirect::permanent(&format!("/{lang}/")).into_response(),
+        Ok(Err(())) => {
+            fail(
+                &state,
+                &headers,
+                preferred(&state, &headers),
+                AppError::NotFound,
+            )
+            .await
+        }
+        Err(_) => {
+            fail(
+                &state,
+                &headers,
+                preferred(&state, &headers),
+                AppError::BadRequest("malformed path".into()),
+            )
+            .await
+        }
+    }
+}
+
+async fn home(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+) -> Response {
+    let lang = match path.map(|Path(l)| lang_param(&l)) {
+        Ok(Ok(lang)) => lang,
+        Ok(Err(())) => {
+            return fail(
+                &state,
+                &headers,
+                preferred(&state, &headers),
+                AppError::NotFound,
+            )
+            .await;
+        }
+        Err(_) => {
+            return fail(
+                &state,
+                &headers,
+                preferred(&state, &headers),
+                AppError::BadRequest("malformed path".into()),
+            )
+            .await;
+        }
+    };
+    let result = state.app.home_page(lang).await;
+    respond(&state, &headers, lang, result).await
+}
+
+/// Extracts `(lang, slug)`, answering malformed paths with 400 and unknown languages or
+/// impossible slugs with 404.
+async fn lang_slug(
+    state: &WebState,
+    headers: &HeaderMap,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Result<(Lang, String), Response> {
+    let fallback = preferred(state, headers);
+    let Ok(Path((l, slug))) = path else {
+        return Err(fail(
+            state,
+            headers,
+            fallback,
+            AppError::BadRequest("malformed path".into()),
+        )
+        .await);
+    };
+    let Ok(lang) = lang_param(&l) else {
+        return Err(fail(state, headers, fallback, AppError::NotFound).await);
+    };
+    if arabpress_core::Slug::parse(&slug).is_err() {
+        return Err(fail(state, headers, lang, AppError::NotFound).await);
+    }
+    Ok((lang, slug))
+}
+
+async fn article(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Response {
+    let (lang, slug) = match lang_slug(&state, &headers, path).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let result = state.app.article_page(lang, &slug).await;
+    respond(&state, &headers, lang, result).await
+}
+
+/// The `page` query parameter: absent means 1; anything but a number from 1 to 10,000 is a
+/// bad request. Other parameters (tracking codes…) are ignored.
+fn page_param(query: Option<&str>) -> Result<u32, AppError> {
+    let Some(q) = query else { return Ok(1) };
+    let mut page = 1;
+    for pair in q.split('&') {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        if k == "page" {
+            page = v
+                .parse::<u32>()
+                .ok()
+                .filter(|p| (1..=10_000).contains(p))
+                .ok_or_else(|| AppError::BadRequest(format!("bad page number {v:?}")))?;
+        }
+    }
+    Ok(page)
+}
+
+async fn list(
+    state: WebState,
+    headers: HeaderMap,
+    path: Result<Path<(String, String)>, PathRejection>,
+    query: Option<String>,
+    make: fn(String) -> ListSpec,
+) -> Response {
+    let (lang, slug) = match lang_slug(&state, &headers, path).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let page = match page_param(query.as_deref()) {
+        Ok(p) => p,
+        Err(e) => return fail(&state, &headers, lang, e).await,
+    };
+    let result = state.app.list_page(lang, &make(slug), page).await;
+    respond(&state, &headers, lang, result).await
+}
+
+async fn section(
+    State(s): State<WebState>,
+    h: HeaderMap,
+    p: Result<Path<(String, String)>, PathRejection>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    list(s, h, p, q, ListSpec::Section).await
+}
+
+async fn tag(
+    State(s): State<WebState>,
+    h: HeaderMap,
+    p: Result<Path<(String, String)>, PathRejection>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    list(s, h, p, q, ListSpec::Tag).await
+}
+
+async fn author(
+    State(s): State<WebState>,
+    h: HeaderMap,
+    p: Result<Path<(String, String)>, PathRejection>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    list(s, h, p, q, ListSpec::Author).await
+}
+
+/// The newsletter box's target until sign-up opens: a page that says so, storing nothing.
+async fn newsletter(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+) -> Response {
+    let lang = match path.map(|Path(l)| lang_param(&l)) {
+        Ok(Ok(lang)) => lang,
+        _ => {
+            return fail(
+                &state,
+                &headers,
+                preferred(&state, &headers),
+                AppError::NotFound,
+            )
+            .await;
+        }
+    };
+    match state
+        .app
+        .message_page(lang, 200, "newsletter-soon-title", "newsletter-soon-text")
+        .await
+    {
+        Ok(page) => page_response(&headers, &page, "no-store"),
+        Err(e) => fail(&state, &headers, lang, e).await,
+    }
+}
+
+async fn not_found(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    OriginalUri(uri): OriginalUri,
+) -> Response {
+    let lang = lang_of_path(uri.path()).unwrap_or_else(|| preferred(&state, &headers));
+    fail(&state, &headers, lang, AppError::NotFound).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_numbers() {
+        assert_eq!(page_param(None).ok(), Some(1));
+        assert_eq!(page_param(Some("utm_source=x&page=3")).ok(), Some(3));
+        assert!(page_param(Some("page=0")).is_err());
+        assert!(page_param(Some("page=abc")).is_err());
+        assert!(page_param(Some("page=99999999999")).is_err());
+        assert!(page_param(Some("page=")).is_err());
+    }
+}
