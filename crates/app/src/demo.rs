@@ -126,11 +126,9 @@ pub async fn load(app: &App) -> Result<DemoReport, AppError> {
     }
     let mut pairs = 0;
     for (key, id) in &ids {
-        if let Some(base) = key.strip_suffix("-en") {
-            if let Some(ar) = ids.get(&format!("{base}-ar")) {
-                app.link_translations(*id, *ar).await?;
-                pairs += 1;
-            }
+        if let Some(ar) = key.strip_suffix("-en").and_then(|base| ids.get(&format!("{base}-ar"))) {
+            app.link_translations(*id, *ar).await?;
+            pairs += 1;
         }
     }
     Ok(DemoReport {

@@ -40,10 +40,8 @@ pub fn page_response(req: &HeaderMap, page: &CachedPage, cache_control: &'static
         if let Some(ce) = used.header() {
             h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(ce));
         }
-        if status == StatusCode::OK {
-            if let Ok(v) = HeaderValue::from_str(&page.etag(used)) {
-                h.insert(header::ETAG, v);
-            }
+        if let Some(v) = (status == StatusCode::OK).then(|| HeaderValue::from_str(&page.etag(used)).ok()).flatten() {
+            h.insert(header::ETAG, v);
         }
         r
     };
