@@ -71,13 +71,65 @@ fn slug(s: &str) -> Result<Slug, AppError> {
     Slug::parse(s).map_err(|e| AppError::Invalid(format!("demo slug {s}: {e}")))
 }
 
+fn content() -> Result<Content, AppError> {
+    toml::from_str(CONTENT).map_err(|e| AppError::Invalid(format!("demo content: {e}")))
+}
+
+impl ArticleIn {
+    fn draft(&self, headline: String) -> Result<ArticleDraft, AppError> {
+        Ok(ArticleDraft {
+            lang: self.lang,
+            slug: None,
+            headline,
+            standfirst: self.standfirst.clone(),
+            body_md: self.body.clone(),
+            kind: self.kind,
+            section: slug(&self.section)?,
+            tags: self.tags.clone(),
+            authors: self
+                .authors
+                .iter()
+                .map(|s| slug(s))
+                .collect::<Result<_, _>>()?,
+            source: self.source_name.clone().map(|name| SourceCredit {
+                name,
+                url: self.source_url.clone(),
+            }),
+            image: self.image.as_ref().map(|img| Image {
+                url: format!("/static/img/{img}.svg"),
+                alt: self.image_alt.clone().unwrap_or_default(),
+                caption: self.image_caption.clone(),
+                credit: self.image_credit.clone(),
+            }),
+        })
+    }
+}
+
+/// Adds `count` numbered variations of the demo articles, an hour apart going back from
+/// a month ago: a large archive for load and memory measurements.
+pub async fn load_archive(app: &App, count: usize) -> Result<usize, AppError> {
+    let content = content()?;
+    let now = app.now();
+    for i in 0..count {
+        let Some(a) = content.article.get(i % content.article.len().max(1)) else {
+            break;
+        };
+        let headline = format!("{} ({})", a.headline, i + 1);
+        let hours = 24 * 30 + i64::try_from(i).unwrap_or(0);
+        let at = now
+            .checked_sub(SignedDuration::from_hours(hours))
+            .unwrap_or(Timestamp::UNIX_EPOCH);
+        app.create_article(a.draft(headline)?, ArticleStatus::Published, Some(at))
+            .await?;
+    }
+    Ok(count)
+}
+
 /// Loads the demo content, dating articles relative to the app's clock.
 pub async fn load(app: &App) -> Result<DemoReport, AppError> {
-    let content: Content =
-        toml::from_str(CONTENT).map_err(|e| AppError::Invalid(format!("demo content: {e}")))?;
+    let content = content()?;
     for (i, s) in content.section.iter().enumerate() {
-        app.store()
-            .create_section(&slug(&s.slug)?, &s.ar, &s.en, i64::try_from(i).unwrap_or(0))
+        app.create_section(&slug(&s.slug)?, &s.ar, &s.en, i64::try_from(i).unwrap_or(0))
             .await?;
     }
     for a in &content.author {
@@ -88,31 +140,7 @@ pub async fn load(app: &App) -> Result<DemoReport, AppError> {
     let now = app.now();
     let mut ids: HashMap<String, i64> = HashMap::new();
     for a in &content.article {
-        let draft = ArticleDraft {
-            lang: a.lang,
-            slug: None,
-            headline: a.headline.clone(),
-            standfirst: a.standfirst.clone(),
-            body_md: a.body.clone(),
-            kind: a.kind,
-            section: slug(&a.section)?,
-            tags: a.tags.clone(),
-            authors: a
-                .authors
-                .iter()
-                .map(|s| slug(s))
-                .collect::<Result<_, _>>()?,
-            source: a.source_name.clone().map(|name| SourceCredit {
-                name,
-                url: a.source_url.clone(),
-            }),
-            image: a.image.as_ref().map(|img| Image {
-                url: format!("/static/img/{img}.svg"),
-                alt: a.image_alt.clone().unwrap_or_default(),
-                caption: a.image_caption.clone(),
-                credit: a.image_credit.clone(),
-            }),
-        };
+        let draft = a.draft(a.headline.clone())?;
         let at = now
             .checked_sub(SignedDuration::from_hours(a.hours_ago))
             .unwrap_or(Timestamp::UNIX_EPOCH);
@@ -126,7 +154,10 @@ pub async fn load(app: &App) -> Result<DemoReport, AppError> {
     }
     let mut pairs = 0;
     for (key, id) in &ids {
-        if let Some(ar) = key.strip_suffix("-en").and_then(|base| ids.get(&format!("{base}-ar"))) {
+        if let Some(ar) = key
+            .strip_suffix("-en")
+            .and_then(|base| ids.get(&format!("{base}-ar")))
+        {
             app.link_translations(*id, *ar).await?;
             pairs += 1;
         }

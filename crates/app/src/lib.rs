@@ -31,6 +31,9 @@ struct Inner {
     theme: Theme,
     cache: PageCache,
     clock: Arc<dyn Clock>,
+    /// The sections, read once: every page's navigation shows them and they change rarely
+    /// (through [`App::create_section`], which clears this).
+    sections: std::sync::RwLock<Option<Arc<Vec<arabpress_core::model::Section>>>>,
 }
 
 impl App {
@@ -42,6 +45,7 @@ impl App {
                 theme,
                 cache: PageCache::new(cache_bytes),
                 clock,
+                sections: std::sync::RwLock::new(None),
             }),
         }
     }
@@ -59,6 +63,37 @@ impl App {
     /// The page cache.
     pub fn cache(&self) -> &PageCache {
         &self.inner.cache
+    }
+
+    /// The sections in navigation order, from memory after the first read.
+    pub async fn sections(&self) -> Result<Arc<Vec<arabpress_core::model::Section>>, AppError> {
+        if let Some(s) = self.inner.sections.read().ok().and_then(|g| g.clone()) {
+            return Ok(s);
+        }
+        let fresh = Arc::new(self.store().sections().await?);
+        if let Ok(mut g) = self.inner.sections.write() {
+            *g = Some(Arc::clone(&fresh));
+        }
+        Ok(fresh)
+    }
+
+    /// Creates a section and refreshes every page's navigation.
+    pub async fn create_section(
+        &self,
+        slug: &arabpress_core::Slug,
+        name_ar: &str,
+        name_en: &str,
+        position: i64,
+    ) -> Result<arabpress_core::model::Section, AppError> {
+        let s = self
+            .store()
+            .create_section(slug, name_ar, name_en, position)
+            .await?;
+        if let Ok(mut g) = self.inner.sections.write() {
+            *g = None;
+        }
+        self.cache().invalidate(&["sections".to_owned()]);
+        Ok(s)
     }
 
     /// The current time, from the application's clock.

@@ -217,7 +217,7 @@ impl App {
             if let Some(t) = &translation {
                 seen.ids.insert(t.id);
             }
-            let related = seen.take(self.store().related(&article, 10, now).await?, 6);
+            let related = seen.take(self.store().related(&article, 8, now).await?, 6);
             let more = seen.take(
                 self.store()
                     .list(&ListQuery::latest(lang, 24, now))
@@ -269,7 +269,7 @@ impl App {
             base.clone()
         };
         self.cached(path, async |now| {
-            let sections: Vec<Section> = self.store().sections().await?;
+            let sections: Vec<Section> = self.sections().await?.to_vec();
             let mut q = ListQuery {
                 count: true,
                 offset: (page - 1).saturating_mul(PER_PAGE),

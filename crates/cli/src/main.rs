@@ -29,7 +29,7 @@ enum Command {
     /// Serve the site.
     Serve(ServeArgs),
     /// Create a data folder with demo content (only when empty), then serve it.
-    Demo(ServeArgs),
+    Demo(DemoArgs),
     /// Apply database migrations and exit.
     Migrate(DataArgs),
 }
@@ -39,6 +39,16 @@ struct DataArgs {
     /// Data folder (database, media).
     #[arg(long = "data", value_name = "DIR")]
     data: Option<PathBuf>,
+}
+
+#[derive(Args, Clone)]
+struct DemoArgs {
+    #[command(flatten)]
+    serve: ServeArgs,
+    /// Also generate this many archive articles (variations of the demo ones), for
+    /// load and memory measurements.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    archive: usize,
 }
 
 #[derive(Args, Clone)]
@@ -137,7 +147,7 @@ async fn main() -> Result<()> {
             let app = open(&s).await?;
             serve(app, &s).await
         }
-        Command::Demo(a) => {
+        Command::Demo(DemoArgs { serve: a, archive }) => {
             let s = settings(
                 cli.config.as_ref(),
                 &Overrides {
@@ -157,6 +167,12 @@ async fn main() -> Result<()> {
                     report.articles,
                     report.pairs
                 );
+                if archive > 0 {
+                    let n = arabpress_app::demo::load_archive(&app, archive)
+                        .await
+                        .context("generating the archive")?;
+                    println!("generated {n} archive articles");
+                }
             } else {
                 println!(
                     "{} already has content; serving it as it is",

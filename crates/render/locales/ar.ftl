@@ -66,4 +66,5 @@ error-title = حدث خطأ
 error-text = منع خطأ من جهتنا تحميل هذه الصفحة. يُرجى المحاولة بعد قليل.
 back-home = العودة إلى الصفحة الرئيسية
 footer-rights = جميع الحقوق محفوظة.
+footer-copyright = © { $year } { $site }.
 footer-about = موقع إخباري مستقل بالعربية والإنجليزية.

@@ -61,4 +61,5 @@ error-title = Something went wrong
 error-text = An error on our side stopped this page from loading. Please try again in a moment.
 back-home = Back to the home page
 footer-rights = All rights reserved.
+footer-copyright = © { $year } { $site }.
 footer-about = An independent news site in Arabic and English.

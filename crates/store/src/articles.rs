@@ -7,7 +7,7 @@ use crate::rows::{self, SUMMARY_COLUMNS};
 use crate::taxonomy::conflict;
 use crate::{Store, StoreError};
 use arabpress_core::markdown;
-use arabpress_core::model::{Article, ArticleSummary, Correction};
+use arabpress_core::model::{Article, ArticleSummary, Author, Correction, Tag};
 use arabpress_core::{ArticleDraft, ArticleStatus, Lang, Slug, SourceCredit, ValidationError};
 use jiff::Timestamp;
 use sqlx::any::AnyRow;
@@ -71,7 +71,7 @@ pub struct NewCorrection {
     pub note: String,
 }
 
-const FULL_COLUMNS: &str = "a.status, a.body_md, a.body_html, a.source_name, a.source_url, \
+const FULL_COLUMNS: &str = "a.status, b.body_md, b.body_html, a.source_name, a.source_url, \
      a.translation_group, a.created_at, a.scheduled_at, a.version";
 
 impl Store {
@@ -94,18 +94,16 @@ impl Store {
         let (source_name, source_url) = split_source(draft.source.as_ref());
         let img = draft.image.as_ref();
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO articles (lang, slug, headline, standfirst, body_md, body_html, reading_minutes, \
+            "INSERT INTO articles (lang, slug, headline, standfirst, reading_minutes, \
              kind, status, section_id, source_name, source_url, image_url, image_alt, image_caption, \
              image_credit, created_at, updated_at, published_at, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $19, $18, 1) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $17, $16, 1) \
              RETURNING id",
         )
         .bind(draft.lang.code())
         .bind(slug.as_str())
         .bind(&draft.headline)
         .bind(&draft.standfirst)
-        .bind(&draft.body_md)
-        .bind(&rendered.html)
         .bind(i64::from(arabpress_core::article::reading_minutes(&rendered.text)))
         .bind(draft.kind.as_str())
         .bind(status.as_str())
@@ -124,6 +122,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| conflict(e, format!("the slug {slug} is taken in {}", draft.lang)))?;
+        write_body(&mut tx, id, &draft.body_md, &rendered.html).await?;
         write_links(&mut tx, id, &draft).await?;
         write_revision(&mut tx, id, 1, &draft, now).await?;
         change_event(&mut tx, id, "created", now).await?;
@@ -151,17 +150,15 @@ impl Store {
         let (source_name, source_url) = split_source(draft.source.as_ref());
         let img = draft.image.as_ref();
         let updated = sqlx::query(
-            "UPDATE articles SET lang = $1, slug = $2, headline = $3, standfirst = $4, body_md = $5, \
-             body_html = $6, reading_minutes = $7, kind = $8, section_id = $9, source_name = $10, \
-             source_url = $11, image_url = $12, image_alt = $13, image_caption = $14, image_credit = $15, \
-             updated_at = $16, version = version + 1 WHERE id = $17 AND version = $18",
+            "UPDATE articles SET lang = $1, slug = $2, headline = $3, standfirst = $4, \
+             reading_minutes = $5, kind = $6, section_id = $7, source_name = $8, \
+             source_url = $9, image_url = $10, image_alt = $11, image_caption = $12, image_credit = $13, \
+             updated_at = $14, version = version + 1 WHERE id = $15 AND version = $16",
         )
         .bind(draft.lang.code())
         .bind(slug.as_str())
         .bind(&draft.headline)
         .bind(&draft.standfirst)
-        .bind(&draft.body_md)
-        .bind(&rendered.html)
         .bind(i64::from(arabpress_core::article::reading_minutes(&rendered.text)))
         .bind(draft.kind.as_str())
         .bind(section_id)
@@ -190,6 +187,12 @@ impl Store {
                 )),
             });
         }
+        sqlx::query("UPDATE article_bodies SET body_md = $1, body_html = $2 WHERE article_id = $3")
+            .bind(&draft.body_md)
+            .bind(&rendered.html)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("DELETE FROM article_authors WHERE article_id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -320,8 +323,9 @@ impl Store {
 
     /// One article, any status.
     pub async fn article_by_id(&self, id: i64) -> Result<Option<Article>, StoreError> {
-        let sql =
-            format!("SELECT {SUMMARY_COLUMNS}, {FULL_COLUMNS} FROM articles a WHERE a.id = $1");
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS}, {FULL_COLUMNS} FROM articles a JOIN article_bodies b ON b.article_id = a.id WHERE a.id = $1"
+        );
         let row = sqlx::query(AssertSqlSafe(sql))
             .bind(id)
             .fetch_optional(&self.pool)
@@ -339,7 +343,8 @@ impl Store {
         slug: &str,
     ) -> Result<Option<Article>, StoreError> {
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, {FULL_COLUMNS} FROM articles a WHERE a.lang = $1 AND a.slug = $2"
+            "SELECT {SUMMARY_COLUMNS}, {FULL_COLUMNS} FROM articles a JOIN article_bodies b ON b.article_id = a.id \
+             WHERE a.lang = $1 AND a.slug = $2"
         );
         let row = sqlx::query(AssertSqlSafe(sql))
             .bind(lang.code())
@@ -357,35 +362,47 @@ impl Store {
         let id = summary.id;
         let status: String = row.try_get("status")?;
         let source_name: Option<String> = row.try_get("source_name")?;
-        let authors = sqlx::query(
-            "SELECT au.id, au.slug, au.name_ar, au.name_en, au.bio_ar, au.bio_en FROM article_authors aa \
-             JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = $1 ORDER BY aa.position",
+        // Authors, tags and corrections in one round trip: each query costs a hand-off to
+        // the database thread, which dominates the time of an uncached page.
+        let parts = sqlx::query(
+            "SELECT 'a' AS part, au.id AS id, au.slug AS slug, au.name_ar AS t1, au.name_en AS t2, \
+             au.bio_ar AS t3, au.bio_en AS t4, aa.position AS n FROM article_authors aa \
+             JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = $1 \
+             UNION ALL SELECT 't', t.id, t.slug, t.lang, t.name, '', '', CAST(0 AS BIGINT) \
+             FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = $1 \
+             UNION ALL SELECT 'c', c.id, '', c.note, '', '', '', c.created_at FROM corrections c \
+             WHERE c.article_id = $1 ORDER BY 1, 8, 5, 2",
         )
         .bind(id)
         .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(rows::author)
-        .collect::<Result<Vec<_>, _>>()?;
-        let tags = sqlx::query(
-            "SELECT t.id, t.lang, t.slug, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id \
-             WHERE at.article_id = $1 ORDER BY t.name",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(rows::tag)
-        .collect::<Result<Vec<_>, _>>()?;
-        let corrections = sqlx::query_as::<_, (i64, i64, String)>(
-            "SELECT id, created_at, note FROM corrections WHERE article_id = $1 ORDER BY created_at, id",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?
-        .into_iter()
-        .map(|(id, at, note)| Ok(Correction { id, created_at: rows::ts(at)?, note }))
-        .collect::<Result<Vec<_>, StoreError>>()?;
+        .await?;
+        let (mut authors, mut tags, mut corrections) = (Vec::new(), Vec::new(), Vec::new());
+        for p in &parts {
+            let part: String = p.try_get("part")?;
+            let id: i64 = p.try_get("id")?;
+            let (t1, t2): (String, String) = (p.try_get("t1")?, p.try_get("t2")?);
+            match part.as_str() {
+                "a" => authors.push(Author {
+                    id,
+                    slug: p.try_get("slug")?,
+                    name_ar: t1,
+                    name_en: t2,
+                    bio_ar: p.try_get("t3")?,
+                    bio_en: p.try_get("t4")?,
+                }),
+                "t" => tags.push(Tag {
+                    id,
+                    lang: rows::parse("tag language", &t1)?,
+                    slug: p.try_get("slug")?,
+                    name: t2,
+                }),
+                _ => corrections.push(Correction {
+                    id,
+                    created_at: rows::ts(p.try_get("n")?)?,
+                    note: t1,
+                }),
+            }
+        }
         Ok(Article {
             status: rows::parse("article status", &status)?,
             body_md: row.try_get("body_md")?,
@@ -478,21 +495,23 @@ impl Store {
 
     /// Published stories related to `article` by shared tags (each worth two points) and
     /// section (one point), newest first among equals. Never the article itself or its
-    /// translations; only its language.
+    /// translations; only its language. Candidates are the 150 newest articles published up
+    /// to 30 days after this one, so the cost stays flat however large the archive grows.
     pub async fn related(
         &self,
         article: &Article,
         limit: u32,
         now: Timestamp,
     ) -> Result<Vec<ArticleSummary>, StoreError> {
+        let horizon = article.summary.published_at.unwrap_or(now).as_second() + 30 * 86_400;
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, COALESCE(st.shared, 0) * 2 + CASE WHEN a.section_id = $3 THEN 1 ELSE 0 END AS score \
-             FROM articles a LEFT JOIN (SELECT at.article_id, COUNT(*) AS shared FROM article_tags at \
-             WHERE at.tag_id IN (SELECT tag_id FROM article_tags WHERE article_id = $2) GROUP BY at.article_id) st \
-             ON st.article_id = a.id \
-             WHERE a.lang = $1 AND a.status = 'published' AND a.published_at <= $5 AND a.id <> $2 \
-             AND COALESCE(a.translation_group, 0) <> $4 AND (st.shared IS NOT NULL OR a.section_id = $3) \
-             ORDER BY score DESC, a.published_at DESC, a.id DESC LIMIT $6"
+            "SELECT * FROM (SELECT a.*, (SELECT COUNT(*) FROM article_tags t WHERE t.article_id = a.id \
+             AND t.tag_id IN (SELECT tag_id FROM article_tags WHERE article_id = $2)) * 2 \
+             + CASE WHEN a.section_id = $3 THEN 1 ELSE 0 END AS score \
+             FROM (SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.lang = $1 AND a.status = 'published' \
+             AND a.published_at <= $5 AND a.published_at <= $7 AND a.id <> $2 AND COALESCE(a.translation_group, 0) <> $4 \
+             ORDER BY a.published_at DESC, a.id DESC LIMIT 150) a) s \
+             WHERE s.score > 0 ORDER BY s.score DESC, s.published_at DESC, s.id DESC LIMIT $6"
         );
         sqlx::query(AssertSqlSafe(sql))
             .bind(article.summary.lang.code())
@@ -501,6 +520,7 @@ impl Store {
             .bind(article.translation_group.unwrap_or(-1))
             .bind(now.as_second())
             .bind(i64::from(limit))
+            .bind(horizon.min(now.as_second()))
             .fetch_all(&self.pool)
             .await?
             .iter()
@@ -598,6 +618,21 @@ async fn free_slug(
         }
     }
     Err(StoreError::Conflict(format!("no free slug near {base}")))
+}
+
+async fn write_body(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    md: &str,
+    html: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("INSERT INTO article_bodies (article_id, body_md, body_html) VALUES ($1, $2, $3)")
+        .bind(id)
+        .bind(md)
+        .bind(html)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 async fn write_links(

@@ -66,7 +66,7 @@ impl Store {
                     format!("{url}?mode=rwc")
                 };
                 AnyPoolOptions::new()
-                    .max_connections(8)
+                    .max_connections(4)
                     .min_connections(1)
                     .after_connect(|conn, _meta| {
                         Box::pin(async move {

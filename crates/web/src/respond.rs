@@ -40,7 +40,10 @@ pub fn page_response(req: &HeaderMap, page: &CachedPage, cache_control: &'static
         if let Some(ce) = used.header() {
             h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(ce));
         }
-        if let Some(v) = (status == StatusCode::OK).then(|| HeaderValue::from_str(&page.etag(used)).ok()).flatten() {
+        if let Some(v) = (status == StatusCode::OK)
+            .then(|| HeaderValue::from_str(&page.etag(used)).ok())
+            .flatten()
+        {
             h.insert(header::ETAG, v);
         }
         r

@@ -31,8 +31,6 @@ CREATE TABLE articles (
     slug TEXT NOT NULL,
     headline TEXT NOT NULL,
     standfirst TEXT NOT NULL,
-    body_md TEXT NOT NULL,
-    body_html TEXT NOT NULL,
     reading_minutes BIGINT NOT NULL,
     kind TEXT NOT NULL,
     status TEXT NOT NULL,
@@ -54,6 +52,14 @@ CREATE TABLE articles (
 CREATE INDEX articles_public ON articles (lang, status, published_at);
 CREATE INDEX articles_section ON articles (section_id, status, published_at);
 CREATE INDEX articles_translation ON articles (translation_group);
+
+-- Bodies live apart from the list columns so that lists and related-story queries read
+-- small rows (many to a page) instead of paging through whole articles.
+CREATE TABLE article_bodies (
+    article_id BIGINT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    body_md TEXT NOT NULL,
+    body_html TEXT NOT NULL
+);
 
 CREATE TABLE article_authors (
     article_id BIGINT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Page-serving benchmark (loopback only, bounded: three 10-second wrk runs).
+#
+# Builds the release binary, creates a site with the demo content plus a 10,000-article
+# archive, and measures requests/second for one Arabic article page:
+#   1. arabpress with its page cache,
+#   2. nginx (Debian) serving the identical bytes as a static file,
+#   3. arabpress rendering every request (--no-cache),
+# then prints the figures, the ratios, and the server's resident memory after it has
+# served every page of the archive once.
+# Usage: bench/pages.sh [SECONDS] [CONNECTIONS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-10}
+conns=${2:-64}
+archive=${ARCHIVE:-10000}
+port=18180
+nginx_port=18181
+
+for tool in wrk nginx curl; do
+  if ! command -v $tool >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light curl >/dev/null
+    break
+  fi
+done
+
+cargo build --release -p arabpress --locked
+bin=target/release/arabpress
+tmp=$(mktemp -d)
+chmod 755 "$tmp"
+server=
+cleanup() {
+  [[ -n $server ]] && kill "$server" 2>/dev/null || true
+  [[ -f $tmp/nginx.pid ]] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+wait_up() {
+  for _ in $(seq 1 1200); do
+    curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return 0
+    kill -0 "$server" 2>/dev/null || { echo "server died" >&2; cat "$tmp/server.log" >&2; exit 1; }
+    sleep 0.25
+  done
+  echo "server did not start" >&2
+  exit 1
+}
+
+rps() { awk '/Requests\/sec/ {print $2}'; }
+
+echo "== generating the demo site with $archive archive articles"
+start=$(date +%s)
+RUST_LOG=warn $bin demo --data "$tmp/data" --listen "127.0.0.1:$port" --archive "$archive" >"$tmp/server.log" 2>&1 &
+server=$!
+wait_up
+gen=$(( $(date +%s) - start ))
+echo "   site ready in ${gen}s"
+
+path='/ar/article/الخبيرة-الاقتصادية-داليا-فاروق-سعر-الخبز-مقياس-للثقة'
+url="http://127.0.0.1:$port$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$path")"
+mkdir -p "$tmp/www"
+curl -fs "$url" -o "$tmp/www/article.html"
+bytes=$(stat -c %s "$tmp/www/article.html")
+echo "   article page: $bytes bytes"
+
+cat >"$tmp/nginx.conf" <<NGINX
+worker_processes 2;
+pid $tmp/nginx.pid;
+error_log $tmp/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  types { text/html html; }
+  charset utf-8;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    root $tmp/www;
+  }
+}
+NGINX
+nginx -c "$tmp/nginx.conf"
+curl -fs "http://127.0.0.1:$nginx_port/article.html" | cmp - "$tmp/www/article.html"
+
+echo "== arabpress, cached page"
+cached=$(wrk -t2 -c"$conns" -d"${secs}s" "$url" | rps)
+echo "   $cached requests/s"
+echo "== nginx, same bytes as a static file"
+nginx_rps=$(wrk -t2 -c"$conns" -d"${secs}s" "http://127.0.0.1:$nginx_port/article.html" | rps)
+echo "   $nginx_rps requests/s"
+
+echo "== memory after serving every page once"
+n=0
+for lang in ar en; do
+  for section in politics economy world technology culture sport; do
+    for p in $(seq 1 200); do
+      html=$(curl -fs "http://127.0.0.1:$port/$lang/section/$section?page=$p" || true)
+      [[ -z $html ]] && break
+      n=$((n + 1))
+      grep -o "href=\"/$lang/article/[^\"]*\"" <<<"$html" | sed 's/href="//; s/"$//' | sort -u |
+        python3 -c 'import sys, urllib.parse; [print(urllib.parse.quote(l.strip())) for l in sys.stdin]' \
+        >>"$tmp/urls.txt"
+    done
+  done
+done
+sort -u "$tmp/urls.txt" | sed "s|^|http://127.0.0.1:$port|" | xargs -P 4 -n 50 curl -fs -o /dev/null
+articles=$(sort -u "$tmp/urls.txt" | wc -l)
+rss=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
+hwm=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
+echo "   served $n list pages and $articles article pages; resident $((rss / 1024)) MB (peak $((hwm / 1024)) MB)"
+kill "$server"
+wait "$server" 2>/dev/null || true
+
+echo "== arabpress, every request rendered (--no-cache)"
+RUST_LOG=warn $bin serve --no-cache --data "$tmp/data" --listen "127.0.0.1:$port" >"$tmp/server.log" 2>&1 &
+server=$!
+wait_up
+curl -fs "$url" -o /dev/null
+uncached=$(wrk -t2 -c"$conns" -d"${secs}s" "$url" | rps)
+echo "   $uncached requests/s"
+
+echo
+echo "RESULTS (article page, $bytes bytes, $archive+43 articles, wrk -t2 -c$conns -d${secs}s, 2 cores shared with wrk)"
+printf '  nginx static file     %10.0f req/s\n' "$nginx_rps"
+printf '  arabpress cached      %10.0f req/s   %.2f x nginx   (target >= 0.70)\n' "$cached" "$(python3 -c "print($cached / $nginx_rps)")"
+printf '  arabpress uncached    %10.0f req/s   %.2f x nginx   (target >= 1500 req/s)\n' "$uncached" "$(python3 -c "print($uncached / $nginx_rps)")"
+printf '  resident memory       %10d MB      peak %d MB      (target < 150 MB)\n' "$((rss / 1024))" "$((hwm / 1024))"

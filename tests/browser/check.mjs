@@ -1,0 +1,142 @@
+// Third-party checks of a running arabpress site (ARABPRESS_URL, e.g. http://127.0.0.1:8095):
+//  1. every page type, in both languages, validates with the Nu HTML Checker (vnu.jar, Java);
+//  2. headless Debian Chromium (playwright-core) renders Arabic pages right to left with a
+//     real Arabic font, English pages left to right; screenshots go to out/;
+//  3. axe-core finds no accessibility violations on those pages.
+// Prints "N passed, M failed" and exits non-zero on any failure.
+import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const base = (process.env.ARABPRESS_URL || 'http://127.0.0.1:8095').replace(/\/$/, '');
+const out = path.join(here, 'out');
+rmSync(out, { recursive: true, force: true });
+mkdirSync(path.join(out, 'html'), { recursive: true });
+
+let passed = 0;
+let failed = 0;
+function check(name, ok, detail = '') {
+  if (ok) { passed++; console.log(`ok   ${name}`); }
+  else { failed++; console.log(`FAIL ${name}${detail ? `\n     ${detail}` : ''}`); }
+}
+
+async function fetchText(url) {
+  const res = await fetch(url, { redirect: 'manual' });
+  return { status: res.status, body: await res.text() };
+}
+
+function firstHref(html, pattern) {
+  const m = html.match(new RegExp(`href="(${pattern}[^"]*)"`));
+  return m ? m[1] : null;
+}
+
+// ---- discover one page of every type per language
+const pages = [];
+for (const lang of ['ar', 'en']) {
+  const home = await fetchText(`${base}/${lang}/`);
+  pages.push({ name: `${lang}-home`, url: `/${lang}/`, status: 200 });
+  const articles = [...home.body.matchAll(new RegExp(`href="(/${lang}/article/[^"]+)"`, 'g'))].map(m => m[1]);
+  const interview = lang === 'ar' ? '/ar/article/الخبيرة-الاقتصادية-داليا-فاروق-سعر-الخبز-مقياس-للثقة'
+                                  : '/en/article/economist-dalia-farouk-bread-prices-are-a-barometer-of-trust';
+  pages.push({ name: `${lang}-article`, url: interview, status: 200 });
+  if (articles[0]) pages.push({ name: `${lang}-article-lead`, url: articles[0], status: 200 });
+  const art = await fetchText(base + encodeURI(interview));
+  const tag = firstHref(art.body, `/${lang}/tag/`);
+  const author = firstHref(art.body, `/${lang}/author/`);
+  pages.push({ name: `${lang}-section`, url: `/${lang}/section/economy`, status: 200 });
+  if (tag) pages.push({ name: `${lang}-tag`, url: tag, status: 200 });
+  if (author) pages.push({ name: `${lang}-author`, url: author, status: 200 });
+  pages.push({ name: `${lang}-404`, url: `/${lang}/article/no-such-article`, status: 404 });
+  pages.push({ name: `${lang}-400`, url: `/${lang}/section/economy?page=zero`, status: 400 });
+  pages.push({ name: `${lang}-newsletter`, url: `/${lang}/newsletter`, status: 200 });
+}
+check('every page type was found', pages.length === 18, `${pages.length} pages`);
+
+// ---- fetch and validate with the Nu HTML Checker
+const files = [];
+for (const p of pages) {
+  const r = await fetchText(base + encodeURI(p.url));
+  check(`${p.name} answers ${p.status}`, r.status === p.status, `${p.url} gave ${r.status}`);
+  const file = path.join(out, 'html', `${p.name}.html`);
+  writeFileSync(file, r.body);
+  files.push(file);
+}
+const vnu = path.join(here, 'node_modules', 'vnu-jar', 'build', 'dist', 'vnu.jar');
+let vnuOut = '';
+let vnuOk = true;
+try {
+  execFileSync('java', ['-jar', vnu, '--errors-only', '--format', 'gnu', ...files], { stdio: 'pipe' });
+} catch (e) {
+  vnuOk = false;
+  vnuOut = `${e.stdout || ''}${e.stderr || ''}`;
+}
+check(`Nu HTML Checker: ${files.length} pages without errors`, vnuOk, vnuOut.trim().split('\n').slice(0, 30).join('\n     '));
+
+// ---- browser: direction, fonts, accessibility, screenshots
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync'],
+});
+const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+const axeSource = path.join(here, 'node_modules', 'axe-core', 'axe.min.js');
+
+async function usedFonts(page, selector) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('DOM.enable');
+  await cdp.send('CSS.enable');
+  const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
+  const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+  const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+  await cdp.detach();
+  return fonts.map(f => f.familyName);
+}
+
+for (const p of pages.filter(p => /-(home|article|section)$/.test(p.name))) {
+  const lang = p.name.slice(0, 2);
+  const page = await context.newPage();
+  await page.goto(base + encodeURI(p.url), { waitUntil: 'load' });
+  const layout = await page.evaluate(() => {
+    const h1 = document.querySelector('h1:not(.visually-hidden)') || document.querySelector('.card-headline');
+    const main = document.querySelector('main').getBoundingClientRect();
+    const r = h1.getBoundingClientRect();
+    const nav = [...document.querySelectorAll('nav.sections li')].map(li => li.getBoundingClientRect().x);
+    return {
+      lang: document.documentElement.lang,
+      dir: getComputedStyle(document.body).direction,
+      align: getComputedStyle(h1).textAlign,
+      startGap: { left: r.left - main.left, right: main.right - r.right },
+      navRtl: nav.length > 1 && nav[0] > nav[nav.length - 1],
+    };
+  });
+  const expectDir = lang === 'ar' ? 'rtl' : 'ltr';
+  check(`${p.name}: <html lang=${lang}> and direction ${expectDir}`, layout.lang === lang && layout.dir === expectDir, JSON.stringify(layout));
+  check(`${p.name}: navigation runs ${expectDir}`, layout.navRtl === (lang === 'ar'), JSON.stringify(layout));
+  if (p.name.endsWith('-article')) {
+    // The headline starts at the start edge: the right in Arabic, the left in English.
+    const gapAtStart = lang === 'ar' ? layout.startGap.right : layout.startGap.left;
+    check(`${p.name}: headline hugs the ${lang === 'ar' ? 'right' : 'left'} edge`, gapAtStart < 320, JSON.stringify(layout.startGap));
+    const fonts = await usedFonts(page, 'h1');
+    const arabicFont = fonts.some(f => /Arabic|Naskh|Kufi|Amiri|Kacst|Scheherazade/i.test(f));
+    if (lang === 'ar') check(`${p.name}: Arabic headline rendered with an Arabic font`, arabicFont, `fonts: ${fonts.join(', ')}`);
+    const bodyFonts = await usedFonts(page, '.story-body p');
+    if (lang === 'ar') check(`${p.name}: Arabic body text rendered with an Arabic font`, bodyFonts.some(f => /Arabic|Naskh/i.test(f)), `fonts: ${bodyFonts.join(', ')}`);
+  }
+  await page.addScriptTag({ path: axeSource });
+  const axe = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    return r.violations.map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`);
+  });
+  check(`${p.name}: axe-core finds no violations`, axe.length === 0, axe.join('\n     '));
+  await page.screenshot({ path: path.join(out, `${p.name}.png`), fullPage: p.name.endsWith('-article') });
+  await page.close();
+}
+await browser.close();
+
+console.log(`\nscreenshots and fetched pages in ${out}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
