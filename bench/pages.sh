@@ -105,7 +105,8 @@ for lang in ar en; do
     done
   done
 done
-sort -u "$tmp/urls.txt" | sed "s|^|http://127.0.0.1:$port|" | xargs -P 4 -n 50 curl -fs -o /dev/null
+sort -u "$tmp/urls.txt" | sed "s|^\(.*\)$|url = \"http://127.0.0.1:$port\1\"\noutput = \"/dev/null\"|" >"$tmp/curl.cfg"
+curl -fs --no-progress-meter --parallel --parallel-max 4 -K "$tmp/curl.cfg"
 articles=$(sort -u "$tmp/urls.txt" | wc -l)
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
 hwm=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")

@@ -82,6 +82,7 @@ pub struct CachedPage {
     gzip: OnceLock<Bytes>,
     brotli: OnceLock<Bytes>,
     etag: String,
+    etags: [Bytes; 3],
     /// Surrogate keys: what the page shows.
     pub keys: Vec<String>,
     /// Unix second after which the page must be rendered again.
@@ -103,7 +104,13 @@ impl CachedPage {
             .take(10)
             .map(|b| format!("{b:02x}"))
             .collect::<String>();
+        let etags = [
+            Bytes::from(format!("\"{etag}\"")),
+            Bytes::from(format!("\"{etag}-gz\"")),
+            Bytes::from(format!("\"{etag}-br\"")),
+        ];
         CachedPage {
+            etags,
             status,
             content_type,
             body: Bytes::from(body),
@@ -140,12 +147,12 @@ impl CachedPage {
         &self.body
     }
 
-    /// The strong ETag of a representation (each encoding has its own).
-    pub fn etag(&self, enc: Encoding) -> String {
+    /// The strong ETag of a representation (each encoding has its own), quoted.
+    pub fn etag(&self, enc: Encoding) -> &Bytes {
         match enc {
-            Encoding::Identity => format!("\"{}\"", self.etag),
-            Encoding::Gzip => format!("\"{}-gz\"", self.etag),
-            Encoding::Brotli => format!("\"{}-br\"", self.etag),
+            Encoding::Identity => &self.etags[0],
+            Encoding::Gzip => &self.etags[1],
+            Encoding::Brotli => &self.etags[2],
         }
     }
 
@@ -398,9 +405,12 @@ mod tests {
         assert_eq!(&out[..], &p.raw()[..]);
         assert!(br.len() < p.raw().len() / 4);
         assert_ne!(p.etag(Encoding::Gzip), p.etag(Encoding::Identity));
-        assert!(p.matches(&p.etag(Encoding::Brotli)));
+        assert!(p.matches(&String::from_utf8_lossy(p.etag(Encoding::Brotli))));
         assert!(p.matches("*"));
-        assert!(p.matches(&format!("W/\"nope\", {}", p.etag(Encoding::Gzip))));
+        assert!(p.matches(&format!(
+            "W/\"nope\", {}",
+            String::from_utf8_lossy(p.etag(Encoding::Gzip))
+        )));
         assert!(!p.matches("\"nope\""));
     }
 

@@ -21,6 +21,9 @@ pub enum AppError {
     /// The write conflicts with what is stored.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// Rendering took longer than its deadline (a stuck or overloaded database).
+    #[error("timed out")]
+    Timeout,
     /// The store failed.
     #[error(transparent)]
     Store(StoreError),

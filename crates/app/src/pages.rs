@@ -15,6 +15,9 @@ use jiff::Timestamp;
 use std::collections::HashSet;
 use std::sync::Arc;
 
+/// How long rendering one page may take before the reader gets a 503.
+const RENDER_DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// Stories per page on section, tag and author pages.
 pub const PER_PAGE: u32 = 12;
 
@@ -118,7 +121,11 @@ impl App {
             return Ok(p);
         }
         let generation = self.cache().generation();
-        let (status, html, keys) = build(now).await?;
+        // Only rendering waits on the database, so only rendering has a deadline; a
+        // cached page is answered without arming a timer.
+        let (status, html, keys) = tokio::time::timeout(RENDER_DEADLINE, build(now))
+            .await
+            .map_err(|_| AppError::Timeout)??;
         let page = Arc::new(CachedPage::new(
             status,
             "text/html; charset=utf-8",
@@ -184,6 +191,7 @@ impl App {
     pub async fn article_page(&self, lang: Lang, slug: &str) -> Result<Arc<CachedPage>, AppError> {
         let path = format!("/{lang}/article/{slug}");
         self.cached(path.clone(), async |now| {
+            arabpress_core::Slug::parse(slug).map_err(|_| AppError::NotFound)?;
             let article = self
                 .store()
                 .article_by_slug(lang, slug)
@@ -269,6 +277,7 @@ impl App {
             base.clone()
         };
         self.cached(path, async |now| {
+            arabpress_core::Slug::parse(slug).map_err(|_| AppError::NotFound)?;
             let sections: Vec<Section> = self.sections().await?.to_vec();
             let mut q = ListQuery {
                 count: true,

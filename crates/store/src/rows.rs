@@ -90,3 +90,67 @@ pub(crate) fn summary(row: &AnyRow) -> Result<ArticleSummary, StoreError> {
         reading_minutes: u32::try_from(minutes).unwrap_or(1),
     })
 }
+
+/// The fields of [`SUMMARY_COLUMNS`], unqualified, for JSON aggregation.
+pub(crate) const SUMMARY_FIELDS: &[&str] = &[
+    "id",
+    "lang",
+    "slug",
+    "headline",
+    "standfirst",
+    "kind",
+    "section_id",
+    "published_at",
+    "updated_at",
+    "image_url",
+    "image_alt",
+    "image_caption",
+    "image_credit",
+    "reading_minutes",
+];
+
+#[derive(serde::Deserialize)]
+struct SummaryJson {
+    id: i64,
+    lang: String,
+    slug: String,
+    headline: String,
+    standfirst: String,
+    kind: String,
+    section_id: i64,
+    published_at: Option<i64>,
+    updated_at: i64,
+    image_url: Option<String>,
+    image_alt: Option<String>,
+    image_caption: Option<String>,
+    image_credit: Option<String>,
+    reading_minutes: i64,
+}
+
+/// Reads a JSON array of summaries built by `Store::summaries_as_json`.
+pub(crate) fn summaries_from_json(json: &str) -> Result<Vec<ArticleSummary>, StoreError> {
+    let rows: Vec<SummaryJson> = serde_json::from_str(json)
+        .map_err(|e| StoreError::Corrupt(format!("summary list: {e}")))?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(ArticleSummary {
+                id: r.id,
+                lang: parse::<Lang>("article language", &r.lang)?,
+                slug: r.slug,
+                headline: r.headline,
+                standfirst: r.standfirst,
+                kind: parse::<ArticleKind>("article kind", &r.kind)?,
+                section_id: r.section_id,
+                published_at: opt_ts(r.published_at)?,
+                updated_at: ts(r.updated_at)?,
+                image: r.image_url.map(|url| Image {
+                    url,
+                    alt: r.image_alt.unwrap_or_default(),
+                    caption: r.image_caption,
+                    credit: r.image_credit,
+                }),
+                reading_minutes: u32::try_from(r.reading_minutes).unwrap_or(1),
+            })
+        })
+        .collect()
+}

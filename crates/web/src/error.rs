@@ -28,6 +28,10 @@ impl WebError {
                 (400, "bad-request-title", "bad-request-text")
             }
             AppError::Conflict(_) => (409, "bad-request-title", "bad-request-text"),
+            AppError::Timeout => {
+                tracing::warn!("page rendering timed out");
+                (503, "error-title", "error-text")
+            }
             AppError::Store(_) | AppError::Render(_) => {
                 tracing::error!(error = %self.error, "request failed");
                 (500, "error-title", "error-text")

@@ -16,9 +16,7 @@ use arabpress_core::Lang;
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::response::Response;
-use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::timeout::TimeoutLayer;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -35,10 +33,6 @@ pub fn router(app: App, default_lang: Lang) -> Router {
     site::routes()
         .with_state(WebState { app, default_lang })
         .layer(axum::middleware::map_response(security_headers))
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::GATEWAY_TIMEOUT,
-            Duration::from_secs(30),
-        ))
         .layer(CatchPanicLayer::new())
 }
 

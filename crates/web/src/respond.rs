@@ -24,7 +24,7 @@ pub fn page_response(req: &HeaderMap, page: &CachedPage, cache_control: &'static
     let mut res = if not_modified {
         let mut r = Response::new(Body::empty());
         *r.status_mut() = StatusCode::NOT_MODIFIED;
-        if let Ok(v) = HeaderValue::from_str(&page.etag(enc)) {
+        if let Ok(v) = HeaderValue::from_maybe_shared(page.etag(enc).clone()) {
             r.headers_mut().insert(header::ETAG, v);
         }
         r
@@ -41,7 +41,7 @@ pub fn page_response(req: &HeaderMap, page: &CachedPage, cache_control: &'static
             h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(ce));
         }
         if let Some(v) = (status == StatusCode::OK)
-            .then(|| HeaderValue::from_str(&page.etag(used)).ok())
+            .then(|| HeaderValue::from_maybe_shared(page.etag(used).clone()).ok())
             .flatten()
         {
             h.insert(header::ETAG, v);

@@ -175,8 +175,8 @@ async fn home(
     respond(&state, &headers, lang, result).await
 }
 
-/// Extracts `(lang, slug)`, answering malformed paths with 400 and unknown languages or
-/// impossible slugs with 404.
+/// Extracts `(lang, slug)`, answering malformed paths with 400 and unknown languages with
+/// 404 (the application answers impossible slugs with 404 on a cache miss).
 async fn lang_slug(
     state: &WebState,
     headers: &HeaderMap,
@@ -195,9 +195,6 @@ async fn lang_slug(
     let Ok(lang) = lang_param(&l) else {
         return Err(fail(state, headers, fallback, AppError::NotFound).await);
     };
-    if arabpress_core::Slug::parse(&slug).is_err() {
-        return Err(fail(state, headers, lang, AppError::NotFound).await);
-    }
     Ok((lang, slug))
 }
 
