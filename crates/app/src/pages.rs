@@ -203,12 +203,11 @@ impl App {
                 ArticleStatus::Unpublished => return Err(AppError::Gone),
                 _ => return Err(AppError::NotFound),
             }
-            let translation = self
+            let lists = self
                 .store()
-                .translations(&article, now)
-                .await?
-                .into_iter()
-                .next();
+                .article_neighbours(&article, 8, 16, now)
+                .await?;
+            let translation = lists.translations.into_iter().next();
             let alternate = translation
                 .as_ref()
                 .map(|t| arabpress_render::views::article_url(t.lang, &t.slug));
@@ -225,14 +224,8 @@ impl App {
             if let Some(t) = &translation {
                 seen.ids.insert(t.id);
             }
-            let related = seen.take(self.store().related(&article, 8, now).await?, 6);
-            let more = seen.take(
-                self.store()
-                    .list(&ListQuery::latest(lang, 24, now))
-                    .await?
-                    .items,
-                8,
-            );
+            let related = seen.take(lists.related, 6);
+            let more = seen.take(lists.latest, 8);
             let mut keys = vec![
                 format!("article:{}", article.summary.id),
                 format!("latest:{lang}"),

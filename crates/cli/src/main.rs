@@ -69,6 +69,16 @@ struct ServeArgs {
     no_cache: bool,
 }
 
+impl ServeArgs {
+    fn overrides(self) -> Overrides {
+        Overrides {
+            data_dir: self.data.data,
+            listen: self.listen,
+            no_cache: self.no_cache,
+        }
+    }
+}
+
 fn settings(cli_config: Option<&PathBuf>, o: &Overrides) -> Result<Settings> {
     let mut raw = match cli_config {
         Some(p) => RawConfig::load(p, true)?,
@@ -142,26 +152,12 @@ async fn main() -> Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve(a) => {
-            let s = settings(
-                cli.config.as_ref(),
-                &Overrides {
-                    data_dir: a.data.data,
-                    listen: a.listen,
-                    no_cache: a.no_cache,
-                },
-            )?;
+            let s = settings(cli.config.as_ref(), &a.overrides())?;
             let app = open(&s).await?;
             serve(app, &s).await
         }
         Command::Demo(DemoArgs { serve: a, archive }) => {
-            let s = settings(
-                cli.config.as_ref(),
-                &Overrides {
-                    data_dir: a.data.data,
-                    listen: a.listen,
-                    no_cache: a.no_cache,
-                },
-            )?;
+            let s = settings(cli.config.as_ref(), &a.overrides())?;
             let app = open(&s).await?;
             if app.store().count_articles().await? == 0 {
                 let report = arabpress_app::demo::load(&app)

@@ -53,6 +53,17 @@ impl ListQuery {
     }
 }
 
+/// The lists an article page shows besides the article.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Neighbours {
+    /// Its published versions in other languages.
+    pub translations: Vec<ArticleSummary>,
+    /// Related stories, best first.
+    pub related: Vec<ArticleSummary>,
+    /// The newest stories in its language (it may be among them).
+    pub latest: Vec<ArticleSummary>,
+}
+
 /// One page of a list and the size of the whole list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page<T> {
@@ -324,7 +335,9 @@ impl Store {
     /// One article, any status.
     pub async fn article_by_id(&self, id: i64) -> Result<Option<Article>, StoreError> {
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, {FULL_COLUMNS} FROM articles a JOIN article_bodies b ON b.article_id = a.id WHERE a.id = $1"
+            "SELECT {SUMMARY_COLUMNS}, {FULL_COLUMNS}, {} FROM articles a JOIN article_bodies b ON b.article_id = a.id \
+             WHERE a.id = $1",
+            self.parts_column()
         );
         let row = sqlx::query(AssertSqlSafe(sql))
             .bind(id)
@@ -343,8 +356,9 @@ impl Store {
         slug: &str,
     ) -> Result<Option<Article>, StoreError> {
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, {FULL_COLUMNS} FROM articles a JOIN article_bodies b ON b.article_id = a.id \
-             WHERE a.lang = $1 AND a.slug = $2"
+            "SELECT {SUMMARY_COLUMNS}, {FULL_COLUMNS}, {} FROM articles a JOIN article_bodies b ON b.article_id = a.id \
+             WHERE a.lang = $1 AND a.slug = $2",
+            self.parts_column()
         );
         let row = sqlx::query(AssertSqlSafe(sql))
             .bind(lang.code())
@@ -357,48 +371,55 @@ impl Store {
         }
     }
 
+    /// A column holding an article's authors, tags and corrections as one JSON array of
+    /// `[part, id, slug, t1, t2, t3, t4, n]` rows, ordered (authors by byline position, tags
+    /// by name, corrections by date), so that a whole article loads in one query.
+    fn parts_column(&self) -> String {
+        let parts = "SELECT 'a' AS part, au.id AS id, au.slug AS slug, au.name_ar AS t1, au.name_en AS t2, \
+             au.bio_ar AS t3, au.bio_en AS t4, aa.position AS n FROM article_authors aa \
+             JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = a.id \
+             UNION ALL SELECT 't', t.id, t.slug, t.lang, t.name, '', '', CAST(0 AS BIGINT) \
+             FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id \
+             UNION ALL SELECT 'c', c.id, '', c.note, '', '', '', c.created_at FROM corrections c \
+             WHERE c.article_id = a.id";
+        let (agg, array) = match self.backend {
+            Backend::Sqlite => ("json_group_array", "json_array"),
+            Backend::Postgres => ("json_agg", "json_build_array"),
+        };
+        format!(
+            "(SELECT COALESCE(CAST({agg}({array}(p.part, p.id, p.slug, p.t1, p.t2, p.t3, p.t4, p.n) \
+             ORDER BY p.part, p.n, p.t2, p.id) AS TEXT), '[]') FROM ({parts}) p) AS parts"
+        )
+    }
+
     async fn full(&self, row: &AnyRow) -> Result<Article, StoreError> {
         let summary = rows::summary(row)?;
-        let id = summary.id;
         let status: String = row.try_get("status")?;
         let source_name: Option<String> = row.try_get("source_name")?;
-        // Authors, tags and corrections in one round trip: each query costs a hand-off to
-        // the database thread, which dominates the time of an uncached page.
-        let parts = sqlx::query(
-            "SELECT 'a' AS part, au.id AS id, au.slug AS slug, au.name_ar AS t1, au.name_en AS t2, \
-             au.bio_ar AS t3, au.bio_en AS t4, aa.position AS n FROM article_authors aa \
-             JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = $1 \
-             UNION ALL SELECT 't', t.id, t.slug, t.lang, t.name, '', '', CAST(0 AS BIGINT) \
-             FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = $1 \
-             UNION ALL SELECT 'c', c.id, '', c.note, '', '', '', c.created_at FROM corrections c \
-             WHERE c.article_id = $1 ORDER BY 1, 8, 5, 2",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
+        let parts: String = row.try_get("parts")?;
+        let parts: Vec<(String, i64, String, String, String, String, String, i64)> =
+            serde_json::from_str(&parts)
+                .map_err(|e| StoreError::Corrupt(format!("article parts: {e}")))?;
         let (mut authors, mut tags, mut corrections) = (Vec::new(), Vec::new(), Vec::new());
-        for p in &parts {
-            let part: String = p.try_get("part")?;
-            let id: i64 = p.try_get("id")?;
-            let (t1, t2): (String, String) = (p.try_get("t1")?, p.try_get("t2")?);
+        for (part, id, slug, t1, t2, t3, t4, n) in parts {
             match part.as_str() {
                 "a" => authors.push(Author {
                     id,
-                    slug: p.try_get("slug")?,
+                    slug,
                     name_ar: t1,
                     name_en: t2,
-                    bio_ar: p.try_get("t3")?,
-                    bio_en: p.try_get("t4")?,
+                    bio_ar: t3,
+                    bio_en: t4,
                 }),
                 "t" => tags.push(Tag {
                     id,
                     lang: rows::parse("tag language", &t1)?,
-                    slug: p.try_get("slug")?,
+                    slug,
                     name: t2,
                 }),
                 _ => corrections.push(Correction {
                     id,
-                    created_at: rows::ts(p.try_get("n")?)?,
+                    created_at: rows::ts(n)?,
                     note: t1,
                 }),
             }
@@ -505,15 +526,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<Vec<ArticleSummary>, StoreError> {
         let horizon = article.summary.published_at.unwrap_or(now).as_second() + 30 * 86_400;
-        let inner = format!(
-            "SELECT * FROM (SELECT a.*, (SELECT COUNT(*) FROM article_tags t WHERE t.article_id = a.id \
-             AND t.tag_id IN (SELECT tag_id FROM article_tags WHERE article_id = $2)) * 2 \
-             + CASE WHEN a.section_id = $3 THEN 1 ELSE 0 END AS score \
-             FROM (SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.lang = $1 AND a.status = 'published' \
-             AND a.published_at <= $5 AND a.published_at <= $7 AND a.id <> $2 AND COALESCE(a.translation_group, 0) <> $4 \
-             ORDER BY a.published_at DESC, a.id DESC LIMIT 150) a) s \
-             WHERE s.score > 0 ORDER BY s.score DESC, s.published_at DESC, s.id DESC LIMIT $6"
-        );
+        let inner = related_inner();
         let sql = self.summaries_as_json(&inner, "s.score DESC, s.published_at DESC, s.id DESC");
         let json: String = sqlx::query_scalar(AssertSqlSafe(sql))
             .bind(article.summary.lang.code())
@@ -572,6 +585,58 @@ impl Store {
             .collect()
     }
 
+    /// Everything an article page lists besides the article, in one round trip: its
+    /// published translations, up to `related` related stories (as [`Store::related`]) and
+    /// the `latest` newest stories in its language.
+    pub async fn article_neighbours(
+        &self,
+        article: &Article,
+        related: u32,
+        latest: u32,
+        now: Timestamp,
+    ) -> Result<Neighbours, StoreError> {
+        let translations = self.summaries_as_json(
+            &format!(
+                "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.translation_group = $4 AND a.id <> $2 \
+                 AND a.lang <> $1 AND a.status = 'published' AND a.published_at <= $5"
+            ),
+            "s.id",
+        );
+        let related_sql = self.summaries_as_json(
+            &related_inner(),
+            "s.score DESC, s.published_at DESC, s.id DESC",
+        );
+        let latest_sql = self.summaries_as_json(
+            &format!(
+                "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.lang = $1 AND a.status = 'published' \
+                 AND a.published_at <= $5 ORDER BY a.published_at DESC, a.id DESC LIMIT $8"
+            ),
+            "s.published_at DESC, s.id DESC",
+        );
+        let sql = match self.backend {
+            Backend::Sqlite => format!(
+                "SELECT json_object('t', json(({translations})), 'r', json(({related_sql})), 'l', json(({latest_sql})))"
+            ),
+            Backend::Postgres => format!(
+                "SELECT CAST(json_build_object('t', CAST(({translations}) AS json), 'r', CAST(({related_sql}) AS json), \
+                 'l', CAST(({latest_sql}) AS json)) AS TEXT)"
+            ),
+        };
+        let horizon = article.summary.published_at.unwrap_or(now).as_second() + 30 * 86_400;
+        let json: String = sqlx::query_scalar(AssertSqlSafe(sql))
+            .bind(article.summary.lang.code())
+            .bind(article.summary.id)
+            .bind(article.summary.section_id)
+            .bind(article.translation_group.unwrap_or(-1))
+            .bind(now.as_second())
+            .bind(i64::from(related))
+            .bind(horizon.min(now.as_second()))
+            .bind(i64::from(latest))
+            .fetch_one(&self.pool)
+            .await?;
+        rows::neighbours_from_json(&json)
+    }
+
     /// How many articles the store holds, any status.
     pub async fn count_articles(&self) -> Result<u64, StoreError> {
         let n: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM articles")
@@ -587,6 +652,20 @@ impl Store {
             .await?;
         Ok(n.unwrap_or(0))
     }
+}
+
+/// The related-stories query over the parameters `$1` language, `$2` article id, `$3`
+/// section id, `$4` translation group (-1 for none), `$5` now, `$6` limit, `$7` horizon.
+fn related_inner() -> String {
+    format!(
+        "SELECT * FROM (SELECT a.*, (SELECT COUNT(*) FROM article_tags t WHERE t.article_id = a.id \
+         AND t.tag_id IN (SELECT tag_id FROM article_tags WHERE article_id = $2)) * 2 \
+         + CASE WHEN a.section_id = $3 THEN 1 ELSE 0 END AS score \
+         FROM (SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.lang = $1 AND a.status = 'published' \
+         AND a.published_at <= $5 AND a.published_at <= $7 AND a.id <> $2 AND COALESCE(a.translation_group, 0) <> $4 \
+         ORDER BY a.published_at DESC, a.id DESC LIMIT 150) a) s \
+         WHERE s.score > 0 ORDER BY s.score DESC, s.published_at DESC, s.id DESC LIMIT $6"
+    )
 }
 
 fn split_source(src: Option<&SourceCredit>) -> (Option<String>, Option<String>) {

@@ -14,7 +14,7 @@ mod rows;
 mod taxonomy;
 pub mod testing;
 
-pub use articles::{ListQuery, NewCorrection, Page};
+pub use articles::{ListQuery, Neighbours, NewCorrection, Page};
 pub use error::StoreError;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

@@ -131,6 +131,28 @@ struct SummaryJson {
 pub(crate) fn summaries_from_json(json: &str) -> Result<Vec<ArticleSummary>, StoreError> {
     let rows: Vec<SummaryJson> = serde_json::from_str(json)
         .map_err(|e| StoreError::Corrupt(format!("summary list: {e}")))?;
+    convert(rows)
+}
+
+#[derive(serde::Deserialize)]
+struct NeighboursJson {
+    t: Vec<SummaryJson>,
+    r: Vec<SummaryJson>,
+    l: Vec<SummaryJson>,
+}
+
+/// Reads the object built by `Store::article_neighbours`.
+pub(crate) fn neighbours_from_json(json: &str) -> Result<crate::Neighbours, StoreError> {
+    let n: NeighboursJson = serde_json::from_str(json)
+        .map_err(|e| StoreError::Corrupt(format!("article lists: {e}")))?;
+    Ok(crate::Neighbours {
+        translations: convert(n.t)?,
+        related: convert(n.r)?,
+        latest: convert(n.l)?,
+    })
+}
+
+fn convert(rows: Vec<SummaryJson>) -> Result<Vec<ArticleSummary>, StoreError> {
     rows.into_iter()
         .map(|r| {
             Ok(ArticleSummary {

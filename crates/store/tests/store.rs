@@ -459,3 +459,72 @@ async fn a_bad_url_is_named() {
     let err = Store::connect("mysql://x").await;
     assert!(matches!(err, Err(StoreError::BadUrl(s)) if s == "mysql"));
 }
+
+async fn an_article_page_lists_come_in_one_query(store: Store) {
+    seed(&store).await;
+    let main = publish(
+        &store,
+        draft(Lang::En, "Sanctions on Russia", "world", &["Russia"]),
+        10,
+    )
+    .await;
+    let close = publish(
+        &store,
+        draft(Lang::En, "More sanctions", "world", &["Russia"]),
+        5,
+    )
+    .await;
+    let other = publish(&store, draft(Lang::En, "Cup final", "sport", &[]), 40).await;
+    let tr = publish(
+        &store,
+        draft(Lang::Ar, "عقوبات على روسيا", "world", &[]),
+        11,
+    )
+    .await;
+    store
+        .link_translations(main.summary.id, tr.summary.id, t(50))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let main = store
+        .article_by_id(main.summary.id)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("gone"));
+    let n = store
+        .article_neighbours(&main, 6, 10, t(100))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        n.translations.iter().map(|s| s.id).collect::<Vec<_>>(),
+        vec![tr.summary.id]
+    );
+    assert_eq!(
+        n.related.iter().map(|s| s.id).collect::<Vec<_>>(),
+        vec![close.summary.id]
+    );
+    assert_eq!(
+        n.latest.iter().map(|s| s.id).collect::<Vec<_>>(),
+        vec![other.summary.id, main.summary.id, close.summary.id]
+    );
+    assert_eq!(
+        n.related,
+        store.related(&main, 6, t(100)).await.unwrap_or_default()
+    );
+    // An article with no translation and no tags gets empty lists, not an error.
+    let lone = store
+        .article_by_id(other.summary.id)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("gone"));
+    let n = store
+        .article_neighbours(&lone, 6, 10, t(100))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(n.translations.is_empty() && n.related.is_empty());
+}
+both_backends!(
+    an_article_page_lists_come_in_one_query,
+    super::an_article_page_lists_come_in_one_query
+);
