@@ -92,7 +92,7 @@ impl App {
         Ok(Frame {
             lang,
             now,
-            sections: self.store().sections().await?,
+            sections: self.sections().await?.to_vec(),
             path,
             alternate,
             current_section: current,

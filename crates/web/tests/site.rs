@@ -610,3 +610,27 @@ async fn newsletter_box_posts_to_a_real_page() {
         .unwrap_or_default();
     assert!(String::from_utf8_lossy(&body).contains("الاشتراك في النشرة البريدية يُفتح قريباً"));
 }
+
+#[tokio::test]
+async fn a_failing_database_gets_a_styled_500_not_a_crash() {
+    let s = site().await;
+    // Render one page so the navigation is known, then lose the database.
+    assert_eq!(get(&s.router, "/en/").await.status, StatusCode::OK);
+    s.app.store().close().await;
+    let r = get(&s.router, "/en/section/economy").await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(r.body.contains("Something went wrong"), "{}", r.body);
+    assert!(
+        !r.body.contains("database"),
+        "internal details stay in the log"
+    );
+    let r = get(&s.router, "/ar/tag/المياه").await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(r.body.contains("حدث خطأ") && r.body.contains("dir=\"rtl\""));
+    assert_eq!(
+        get(&s.router, "/healthz").await.status,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    // Pages rendered before the failure are still served from the cache.
+    assert_eq!(get(&s.router, "/en/").await.status, StatusCode::OK);
+}
