@@ -40,14 +40,31 @@ struct Seen {
 }
 
 fn headline_key(h: &str) -> String {
-    arabic::fold(h)
-        .chars()
-        .filter(|c| c.is_alphanumeric() || c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::with_capacity(h.len());
+    let mut gap = false;
+    let push = |out: &mut String, c: char, gap: &mut bool| {
+        if *gap && !out.is_empty() {
+            out.push(' ');
+        }
+        *gap = false;
+        out.push(c);
+    };
+    for c in arabic::fold(h).chars() {
+        match c {
+            'a'..='z' | '0'..='9' | '\u{0621}'..='\u{064A}' | '\u{0671}'..='\u{06D3}' => {
+                push(&mut out, c, &mut gap)
+            }
+            'A'..='Z' => push(&mut out, c.to_ascii_lowercase(), &mut gap),
+            c if c.is_ascii() => gap |= c.is_ascii_whitespace(),
+            c if c.is_alphanumeric() => {
+                for l in c.to_lowercase() {
+                    push(&mut out, l, &mut gap);
+                }
+            }
+            c => gap |= c.is_whitespace(),
+        }
+    }
+    out
 }
 
 impl Seen {
