@@ -53,6 +53,9 @@ impl ListQuery {
     }
 }
 
+/// One row of [`Store::parts_column`]: `[part, id, slug, t1, t2, t3, t4, n]`.
+type PartRow = (String, i64, String, String, String, String, String, i64);
+
 /// The lists an article page shows besides the article.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Neighbours {
@@ -397,9 +400,8 @@ impl Store {
         let status: String = row.try_get("status")?;
         let source_name: Option<String> = row.try_get("source_name")?;
         let parts: String = row.try_get("parts")?;
-        let parts: Vec<(String, i64, String, String, String, String, String, i64)> =
-            serde_json::from_str(&parts)
-                .map_err(|e| StoreError::Corrupt(format!("article parts: {e}")))?;
+        let parts: Vec<PartRow> = serde_json::from_str(&parts)
+            .map_err(|e| StoreError::Corrupt(format!("article parts: {e}")))?;
         let (mut authors, mut tags, mut corrections) = (Vec::new(), Vec::new(), Vec::new());
         for (part, id, slug, t1, t2, t3, t4, n) in parts {
             match part.as_str() {
