@@ -139,6 +139,7 @@ impl Store {
         write_body(&mut tx, id, &draft.body_md, &rendered.html).await?;
         write_links(&mut tx, id, &draft).await?;
         write_revision(&mut tx, id, 1, &draft, now).await?;
+        refresh_related_around(&mut tx, id, now).await?;
         change_event(&mut tx, id, "created", now).await?;
         tx.commit().await?;
         self.article_by_id(id)
@@ -217,6 +218,7 @@ impl Store {
             .await?;
         write_links(&mut tx, id, &draft).await?;
         write_revision(&mut tx, id, expected_version + 1, &draft, now).await?;
+        refresh_related_around(&mut tx, id, now).await?;
         change_event(&mut tx, id, "updated", now).await?;
         tx.commit().await?;
         self.article_by_id(id)
@@ -250,6 +252,9 @@ impl Store {
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("article {id}")));
+        }
+        if status == ArticleStatus::Published {
+            refresh_related_around(&mut tx, id, now).await?;
         }
         change_event(&mut tx, id, status.as_str(), now).await?;
         tx.commit().await?;
@@ -588,8 +593,9 @@ impl Store {
     }
 
     /// Everything an article page lists besides the article, in one round trip: its
-    /// published translations, up to `related` related stories (as [`Store::related`]) and
-    /// the `latest` newest stories in its language.
+    /// published translations, up to `related` of its stored related stories (see
+    /// [`Store::related`]; withdrawn ones and translations are left out) and the `latest`
+    /// newest stories in its language.
     pub async fn article_neighbours(
         &self,
         article: &Article,
@@ -597,21 +603,27 @@ impl Store {
         latest: u32,
         now: Timestamp,
     ) -> Result<Neighbours, StoreError> {
+        // $1 language, $2 article id, $3 translation group (-1: none), $4 now,
+        // $5 related limit, $6 latest limit.
         let translations = self.summaries_as_json(
             &format!(
-                "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.translation_group = $4 AND a.id <> $2 \
-                 AND a.lang <> $1 AND a.status = 'published' AND a.published_at <= $5"
+                "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.translation_group = $3 AND a.id <> $2 \
+                 AND a.lang <> $1 AND a.status = 'published' AND a.published_at <= $4"
             ),
             "s.id",
         );
         let related_sql = self.summaries_as_json(
-            &related_inner(),
-            "s.score DESC, s.published_at DESC, s.id DESC",
+            &format!(
+                "SELECT {SUMMARY_COLUMNS}, r.position AS position FROM related_articles r \
+                 JOIN articles a ON a.id = r.related_id WHERE r.article_id = $2 AND a.status = 'published' \
+                 AND a.published_at <= $4 AND COALESCE(a.translation_group, 0) <> $3 ORDER BY r.position LIMIT $5"
+            ),
+            "s.position",
         );
         let latest_sql = self.summaries_as_json(
             &format!(
                 "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.lang = $1 AND a.status = 'published' \
-                 AND a.published_at <= $5 ORDER BY a.published_at DESC, a.id DESC LIMIT $8"
+                 AND a.published_at <= $4 ORDER BY a.published_at DESC, a.id DESC LIMIT $6"
             ),
             "s.published_at DESC, s.id DESC",
         );
@@ -620,15 +632,12 @@ impl Store {
         let sql = format!(
             "SELECT '{{\"t\":' || ({translations}) || ',\"r\":' || ({related_sql}) || ',\"l\":' || ({latest_sql}) || '}}'"
         );
-        let horizon = article.summary.published_at.unwrap_or(now).as_second() + 30 * 86_400;
         let json: String = sqlx::query_scalar(AssertSqlSafe(sql))
             .bind(article.summary.lang.code())
             .bind(article.summary.id)
-            .bind(article.summary.section_id)
             .bind(article.translation_group.unwrap_or(-1))
             .bind(now.as_second())
             .bind(i64::from(related))
-            .bind(horizon.min(now.as_second()))
             .bind(i64::from(latest))
             .fetch_one(&self.pool)
             .await?;
@@ -805,6 +814,73 @@ async fn write_revision(
     .bind(&draft.body_md)
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// How many related stories are stored per article.
+const RELATED_STORED: i64 = 8;
+
+/// Recomputes and stores the related stories of article `id` (none unless published), and
+/// returns them.
+async fn refresh_related(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    now: Timestamp,
+) -> Result<Vec<i64>, StoreError> {
+    sqlx::query("DELETE FROM related_articles WHERE article_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    let row: Option<(String, i64, Option<i64>, Option<i64>, String)> = sqlx::query_as(
+        "SELECT lang, section_id, translation_group, published_at, status FROM articles WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((lang, section, group, published, status)) = row else {
+        return Ok(Vec::new());
+    };
+    if status != ArticleStatus::Published.as_str() {
+        return Ok(Vec::new());
+    }
+    let horizon = published.unwrap_or(now.as_second()) + 30 * 86_400;
+    let sql = format!(
+        "SELECT s.id FROM ({}) s ORDER BY s.score DESC, s.published_at DESC, s.id DESC",
+        related_inner()
+    );
+    let ids: Vec<i64> = sqlx::query_scalar(AssertSqlSafe(sql))
+        .bind(lang)
+        .bind(id)
+        .bind(section)
+        .bind(group.unwrap_or(-1))
+        .bind(now.as_second())
+        .bind(RELATED_STORED)
+        .bind(horizon.min(now.as_second()))
+        .fetch_all(&mut **tx)
+        .await?;
+    for (pos, rid) in ids.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO related_articles (article_id, position, related_id) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(i64::try_from(pos).unwrap_or(i64::MAX))
+        .bind(*rid)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(ids)
+}
+
+/// Refreshes the related stories of `id` and of each story found related to it, so a new
+/// story also appears beside the older ones it relates to.
+async fn refresh_related_around(
+    tx: &mut Transaction<'static, Any>,
+    id: i64,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    for rid in refresh_related(tx, id, now).await? {
+        refresh_related(tx, rid, now).await?;
+    }
     Ok(())
 }
 

@@ -471,7 +471,7 @@ async fn an_article_page_lists_come_in_one_query(store: Store) {
     let close = publish(
         &store,
         draft(Lang::En, "More sanctions", "world", &["Russia"]),
-        5,
+        15,
     )
     .await;
     let other = publish(&store, draft(Lang::En, "Cup final", "sport", &[]), 40).await;
@@ -505,11 +505,31 @@ async fn an_article_page_lists_come_in_one_query(store: Store) {
     );
     assert_eq!(
         n.latest.iter().map(|s| s.id).collect::<Vec<_>>(),
-        vec![other.summary.id, main.summary.id, close.summary.id]
+        vec![other.summary.id, close.summary.id, main.summary.id]
     );
     assert_eq!(
         n.related,
         store.related(&main, 6, t(100)).await.unwrap_or_default()
+    );
+    // A story published later shows up beside the older one it relates to; a withdrawn
+    // one disappears.
+    let later = publish(
+        &store,
+        draft(Lang::En, "Russia talks resume", "world", &["Russia"]),
+        60,
+    )
+    .await;
+    store
+        .set_status(close.summary.id, ArticleStatus::Unpublished, None, t(70))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let n = store
+        .article_neighbours(&main, 6, 10, t(100))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        n.related.iter().map(|s| s.id).collect::<Vec<_>>(),
+        vec![later.summary.id]
     );
     // An article with no translation and no tags gets empty lists, not an error.
     let lone = store

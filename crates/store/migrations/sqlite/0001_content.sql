@@ -76,6 +76,16 @@ CREATE TABLE article_tags (
 );
 CREATE INDEX article_tags_tag ON article_tags (tag_id);
 
+-- Related stories, computed when an article is published or edited (and for the stories
+-- it relates to), so that reading them is an index lookup.
+CREATE TABLE related_articles (
+    article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    related_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    PRIMARY KEY (article_id, position)
+);
+CREATE INDEX related_articles_related ON related_articles (related_id);
+
 CREATE TABLE corrections (
     id INTEGER PRIMARY KEY,
     article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
