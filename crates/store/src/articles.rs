@@ -817,6 +817,10 @@ async fn write_revision(
     Ok(())
 }
 
+/// What related-story scoring needs of an article: language, section, translation group,
+/// publication time, status.
+type RelatedKey = (String, i64, Option<i64>, Option<i64>, String);
+
 /// How many related stories are stored per article.
 const RELATED_STORED: i64 = 8;
 
@@ -831,7 +835,7 @@ async fn refresh_related(
         .bind(id)
         .execute(&mut **tx)
         .await?;
-    let row: Option<(String, i64, Option<i64>, Option<i64>, String)> = sqlx::query_as(
+    let row: Option<RelatedKey> = sqlx::query_as(
         "SELECT lang, section_id, translation_group, published_at, status FROM articles WHERE id = $1",
     )
     .bind(id)
