@@ -567,31 +567,6 @@ impl Store {
         )
     }
 
-    /// The published versions of `article` in other languages.
-    pub async fn translations(
-        &self,
-        article: &Article,
-        now: Timestamp,
-    ) -> Result<Vec<ArticleSummary>, StoreError> {
-        let Some(group) = article.translation_group else {
-            return Ok(Vec::new());
-        };
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.translation_group = $1 AND a.id <> $2 \
-             AND a.lang <> $3 AND a.status = 'published' AND a.published_at <= $4 ORDER BY a.id"
-        );
-        sqlx::query(AssertSqlSafe(sql))
-            .bind(group)
-            .bind(article.summary.id)
-            .bind(article.summary.lang.code())
-            .bind(now.as_second())
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(rows::summary)
-            .collect()
-    }
-
     /// Everything an article page lists besides the article, in one round trip: its
     /// published translations, up to `related` of its stored related stories (see
     /// [`Store::related`]; withdrawn ones and translations are left out) and the `latest`

@@ -347,9 +347,10 @@ async fn related_ranks_shared_tags_and_never_self_or_translation(store: Store) {
     let ids: Vec<i64> = rel.iter().map(|s| s.id).collect();
     assert_eq!(ids, vec![close.summary.id, section_only.summary.id]);
     let tr_list = store
-        .translations(&main, t(100))
+        .article_neighbours(&main, 6, 10, t(100))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap_or_else(|e| panic!("{e}"))
+        .translations;
     assert_eq!(
         tr_list.iter().map(|s| s.id).collect::<Vec<_>>(),
         vec![tr.summary.id]
