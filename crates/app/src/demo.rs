@@ -106,7 +106,8 @@ impl ArticleIn {
 }
 
 /// Adds `count` numbered variations of the demo articles, an hour apart going back from
-/// a month ago: a large archive for load and memory measurements.
+/// a month ago: a large archive for load and memory measurements. They are written to the
+/// store directly; rebuild the search index afterwards ([`App::rebuild_index`]).
 pub async fn load_archive(app: &App, count: usize) -> Result<usize, AppError> {
     let content = content()?;
     let now = app.now();
@@ -119,9 +120,11 @@ pub async fn load_archive(app: &App, count: usize) -> Result<usize, AppError> {
         let at = now
             .checked_sub(SignedDuration::from_hours(hours))
             .unwrap_or(Timestamp::UNIX_EPOCH);
-        app.create_article(a.draft(headline)?, ArticleStatus::Published, Some(at))
+        app.store()
+            .create_article(a.draft(headline)?, ArticleStatus::Published, Some(at), now)
             .await?;
     }
+    app.cache().clear();
     Ok(count)
 }
 

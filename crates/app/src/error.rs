@@ -30,6 +30,12 @@ pub enum AppError {
     /// The theme failed.
     #[error(transparent)]
     Render(#[from] RenderError),
+    /// A background task failed unexpectedly.
+    #[error("internal error: {0}")]
+    Internal(String),
+    /// The search index failed.
+    #[error(transparent)]
+    Search(#[from] arabpress_search::SearchError),
 }
 
 impl From<StoreError> for AppError {

@@ -9,11 +9,13 @@ pub mod demo;
 mod error;
 mod pages;
 mod publish;
+mod search;
 
 pub use cache::{CachedPage, Encoding, PageCache};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::AppError;
 pub use pages::{ListSpec, PER_PAGE};
+pub use search::{SEARCH_PER_PAGE, SearchOutcome, SearchParams};
 
 use arabpress_render::Theme;
 use arabpress_store::Store;
@@ -30,6 +32,7 @@ struct Inner {
     store: Store,
     theme: Theme,
     cache: PageCache,
+    search: Arc<arabpress_search::SearchIndex>,
     clock: Arc<dyn Clock>,
     /// The sections, read once: every page's navigation shows them and they change rarely
     /// (through [`App::create_section`], which clears this).
@@ -38,11 +41,18 @@ struct Inner {
 
 impl App {
     /// Wires the services. `cache_bytes` bounds the page cache; 0 turns it off.
-    pub fn new(store: Store, theme: Theme, cache_bytes: usize, clock: Arc<dyn Clock>) -> App {
+    pub fn new(
+        store: Store,
+        theme: Theme,
+        search: Arc<arabpress_search::SearchIndex>,
+        cache_bytes: usize,
+        clock: Arc<dyn Clock>,
+    ) -> App {
         App {
             inner: Arc::new(Inner {
                 store,
                 theme,
+                search,
                 cache: PageCache::new(cache_bytes),
                 clock,
                 sections: std::sync::RwLock::new(None),
@@ -58,6 +68,11 @@ impl App {
     /// The theme.
     pub fn theme(&self) -> &Theme {
         &self.inner.theme
+    }
+
+    /// The search index.
+    pub fn search_index(&self) -> &Arc<arabpress_search::SearchIndex> {
+        &self.inner.search
     }
 
     /// The page cache.
@@ -112,5 +127,10 @@ mod send_sync {
         shared::<super::App>();
         is_send(&app.home_page(arabpress_core::Lang::Ar));
         is_send(&app.article_page(arabpress_core::Lang::Ar, "x"));
+        let p = crate::SearchParams::default();
+        is_send(&app.search_page(arabpress_core::Lang::Ar, &p));
+        is_send(&app.search(arabpress_core::Lang::Ar, &p));
+        is_send(&app.rebuild_index(&|_, _| {}));
+        is_send(&app.publish(1, None));
     }
 }

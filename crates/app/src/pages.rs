@@ -129,7 +129,11 @@ impl App {
             .unwrap_or(now.as_second() + 3_600)
     }
 
-    async fn cached<F>(&self, path: String, build: F) -> Result<Arc<CachedPage>, AppError>
+    pub(crate) async fn cached<F>(
+        &self,
+        path: String,
+        build: F,
+    ) -> Result<Arc<CachedPage>, AppError>
     where
         F: AsyncFnOnce(Timestamp) -> Result<(u16, String, Vec<String>), AppError>,
     {

@@ -35,7 +35,8 @@ impl App {
             .ok_or(AppError::NotFound)
     }
 
-    /// Saves a new article.
+    /// Saves a new article. When it repeats an earlier story (a near-duplicate), the
+    /// returned article names that story in `duplicate_of`.
     pub async fn create_article(
         &self,
         draft: ArticleDraft,
@@ -47,7 +48,8 @@ impl App {
             .create_article(draft, status, published_at, self.now())
             .await?;
         self.invalidate(None, Some(&a));
-        Ok(a)
+        self.reflect(&[a.summary.id], true).await;
+        self.reload(a.summary.id).await
     }
 
     /// Saves a new version of an article, refusing an edit of an outdated version.
@@ -63,7 +65,8 @@ impl App {
             .update_article(id, expected_version, draft, self.now())
             .await?;
         self.invalidate(Some(&before), Some(&after));
-        Ok(after)
+        self.reflect(&[id], true).await;
+        self.reload(id).await
     }
 
     /// Publishes an article now, or at the given time.
@@ -86,6 +89,7 @@ impl App {
         self.store().set_status(id, status, at, self.now()).await?;
         let after = self.reload(id).await?;
         self.invalidate(Some(&before), Some(&after));
+        self.reflect(&[id], false).await;
         Ok(after)
     }
 
@@ -110,6 +114,7 @@ impl App {
         self.store().link_translations(a, b, self.now()).await?;
         let (x, y) = (self.reload(a).await?, self.reload(b).await?);
         self.invalidate(Some(&x), Some(&y));
+        self.reflect(&[a, b], false).await;
         Ok(())
     }
 }

@@ -38,11 +38,14 @@ enum Command {
     Demo(DemoArgs),
     /// Apply database migrations and exit.
     Migrate(DataArgs),
+    /// Rebuild the search index and every article's related stories from the store
+    /// (stop the server first: it holds the index).
+    Reindex(DataArgs),
 }
 
 #[derive(Args, Clone)]
 struct DataArgs {
-    /// Data folder (database, media).
+    /// Data folder (database, search index, media).
     #[arg(long = "data", value_name = "DIR")]
     data: Option<PathBuf>,
 }
@@ -88,7 +91,9 @@ fn settings(cli_config: Option<&PathBuf>, o: &Overrides) -> Result<Settings> {
     raw.validate(o)
 }
 
-async fn open(s: &Settings) -> Result<App> {
+/// Opens the store, the theme and the search index. With `sync`, a new or outdated index
+/// is rebuilt or caught up from the change feed before the app is returned.
+async fn open(s: &Settings, sync: bool) -> Result<App> {
     if s.database_url.starts_with("sqlite:") {
         std::fs::create_dir_all(&s.data_dir)
             .with_context(|| format!("creating {}", s.data_dir.display()))?;
@@ -103,7 +108,49 @@ async fn open(s: &Settings) -> Result<App> {
     };
     let theme = Theme::new(site, s.time_zone.clone(), s.theme_dir.as_deref())
         .context("loading the theme")?;
-    Ok(App::new(store, theme, s.cache_bytes, Arc::new(SystemClock)))
+    let index_dir = s.data_dir.join("index");
+    let (index, opened) = arabpress_search::SearchIndex::open(&index_dir)
+        .with_context(|| format!("opening the search index in {}", index_dir.display()))?;
+    let app = App::new(
+        store,
+        theme,
+        Arc::new(index),
+        s.cache_bytes,
+        Arc::new(SystemClock),
+    );
+    if sync {
+        app.sync_index(opened)
+            .await
+            .context("bringing the search index up to date")?;
+    }
+    Ok(app)
+}
+
+/// Rebuilds the index with a progress bar on the terminal.
+async fn reindex(app: &App) -> Result<()> {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg} [{bar:40}] {pos}/{len} ({per_sec}, {eta} left)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar.set_message("indexing, then relating");
+    let started = std::time::Instant::now();
+    let n = app
+        .rebuild_index(&|done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })
+        .await
+        .context("rebuilding the search index")?;
+    bar.finish_and_clear();
+    println!(
+        "indexed {n} articles and stored their related stories in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 async fn serve(app: App, s: &Settings) -> Result<()> {
@@ -153,12 +200,12 @@ async fn main() -> Result<()> {
     match cli.command {
         Command::Serve(a) => {
             let s = settings(cli.config.as_ref(), &a.overrides())?;
-            let app = open(&s).await?;
+            let app = open(&s, true).await?;
             serve(app, &s).await
         }
         Command::Demo(DemoArgs { serve: a, archive }) => {
             let s = settings(cli.config.as_ref(), &a.overrides())?;
-            let app = open(&s).await?;
+            let app = open(&s, true).await?;
             if app.store().count_articles().await? == 0 {
                 let report = arabpress_app::demo::load(&app)
                     .await
@@ -174,6 +221,7 @@ async fn main() -> Result<()> {
                         .await
                         .context("generating the archive")?;
                     println!("generated {n} archive articles");
+                    reindex(&app).await?;
                 }
             } else {
                 println!(
@@ -191,8 +239,21 @@ async fn main() -> Result<()> {
                     ..Overrides::default()
                 },
             )?;
-            let app = open(&s).await?;
+            let app = open(&s, false).await?;
             println!("database is up to date ({:?})", app.store().backend());
+            app.store().close().await;
+            Ok(())
+        }
+        Command::Reindex(a) => {
+            let s = settings(
+                cli.config.as_ref(),
+                &Overrides {
+                    data_dir: a.data,
+                    ..Overrides::default()
+                },
+            )?;
+            let app = open(&s, false).await?;
+            reindex(&app).await?;
             app.store().close().await;
             Ok(())
         }

@@ -143,4 +143,7 @@ pub struct Article {
     pub scheduled_at: Option<Timestamp>,
     /// Increases on every save; a save naming an older version is refused.
     pub version: i64,
+    /// The earlier article this one is a near-duplicate of (the same story from another
+    /// wire); public lists show only one of a group.
+    pub duplicate_of: Option<i64>,
 }

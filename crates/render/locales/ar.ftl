@@ -68,3 +68,35 @@ back-home = العودة إلى الصفحة الرئيسية
 footer-rights = جميع الحقوق محفوظة.
 footer-copyright = © { $year } { $site }.
 footer-about = موقع إخباري مستقل بالعربية والإنجليزية.
+
+search-title = البحث
+search-results-for = نتائج البحث عن «{ $query }»
+search-label = ابحث في الموقع
+search-placeholder = ابحث…
+search-submit = بحث
+search-filters = تضييق النتائج
+search-section = القسم
+search-author = الكاتب
+search-any = الكل
+search-from = من تاريخ
+search-to = إلى تاريخ
+search-count = { $count ->
+    [zero] لم نعثر على مقالات
+    [one] عثرنا على مقال واحد
+    [two] عثرنا على مقالين
+    [few] عثرنا على { $count } مقالات
+   *[other] عثرنا على { $count } مقالاً
+}
+search-partial = لا يحوي أيّ مقال كل الكلمات التي بحثت عنها؛ هذه المقالات تحوي بعضها.
+search-nothing = لم يطابق بحثك أي مقال.
+search-did-you-mean = هل تقصد:
+search-tip-spelling = تحقّق من الإملاء، أو جرّب صيغة أخرى للكلمة.
+search-tip-fewer = استخدم كلمات أقل أو أعمّ.
+search-tip-filters = أزل أحد المرشّحات أو وسّع نطاق التاريخ.
+search-prev = نتائج أقرب
+search-next = مزيد من النتائج
+search-empty-query = اكتب كلمة أو كلمتين للبحث في الموقع.
+search-only-stop-words = هذه الكلمات شائعة جداً ولا يُبحث بها. أضف كلمة أدق.
+search-truncated = كان بحثك طويلاً، فاستخدمنا بدايته فقط.
+search-bad-date = لم نفهم أحد التاريخين فتجاهلناه؛ اكتبه بصيغة سنة-شهر-يوم.
+search-bad-filter = لم نتعرّف على أحد المرشّحات فتجاهلناه.

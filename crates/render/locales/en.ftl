@@ -63,3 +63,33 @@ back-home = Back to the home page
 footer-rights = All rights reserved.
 footer-copyright = © { $year } { $site }.
 footer-about = An independent news site in Arabic and English.
+
+search-title = Search
+search-results-for = Results for “{ $query }”
+search-label = Search the site
+search-placeholder = Search…
+search-submit = Search
+search-filters = Narrow the results
+search-section = Section
+search-author = Writer
+search-any = Any
+search-from = From
+search-to = To
+search-count = { $count ->
+    [0] No stories found
+    [one] One story found
+   *[other] { $count } stories found
+}
+search-partial = No story has all of your words; these have some of them.
+search-nothing = Nothing matched your search.
+search-did-you-mean = Did you mean:
+search-tip-spelling = Check the spelling, or try another form of the word.
+search-tip-fewer = Use fewer or more general words.
+search-tip-filters = Remove a filter or widen the dates.
+search-prev = Better matches
+search-next = More results
+search-empty-query = Type a word or two to search the site.
+search-only-stop-words = Those words are too common to search for. Add a more specific word.
+search-truncated = Your search was long, so only its beginning was used.
+search-bad-date = A date was not understood and was ignored; use the form YYYY-MM-DD.
+search-bad-filter = A filter was not recognised and was ignored.

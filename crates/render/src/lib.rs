@@ -11,7 +11,10 @@ mod theme;
 pub mod views;
 
 pub use theme::{Site, Theme};
-pub use views::{ArticleModel, Frame, HomeModel, ListKind, ListModel, MessageModel};
+pub use views::{
+    ArticleModel, Frame, HomeModel, ListKind, ListModel, MessageModel, SearchForm, SearchHit,
+    SearchModel,
+};
 
 use arabpress_core::Lang;
 use serde::{Deserialize, Serialize};

@@ -2,7 +2,7 @@
 
 use crate::dates::Dates;
 use crate::messages::Messages;
-use crate::views::{ArticleModel, HomeModel, ListKind, ListModel, MessageModel};
+use crate::views::{ArticleModel, HomeModel, ListKind, ListModel, MessageModel, SearchModel};
 use crate::{PerLang, RenderError, assets};
 use arabpress_core::Lang;
 use fluent_bundle::{FluentArgs, FluentValue};
@@ -30,6 +30,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("article.html", include_str!("../templates/article.html")),
     ("list.html", include_str!("../templates/list.html")),
     ("message.html", include_str!("../templates/message.html")),
+    ("search.html", include_str!("../templates/search.html")),
 ];
 
 /// Writes a value into HTML: safe strings as they are, everything else with `& < > " '`
@@ -250,6 +251,48 @@ impl Theme {
                     bio => bio.filter(|b| !b.is_empty()),
                     total => m.total,
                     items => ser(self.cards(&m.items, &m.frame.sections)),
+                    pager => ser(pager),
+                }
+            },
+        )
+    }
+
+    /// The search page.
+    pub fn search(&self, m: &SearchModel) -> Result<String, RenderError> {
+        let lang = m.frame.lang;
+        let heading = if m.form.q.trim().is_empty() {
+            self.messages.get(lang, "search-title", None)
+        } else {
+            let mut a = FluentArgs::new();
+            a.set("query", m.form.q.trim().to_owned());
+            self.messages.get(lang, "search-results-for", Some(&a))
+        };
+        let pager = crate::views::pager(&m.frame.path, m.page, m.per_page, m.total);
+        let title = format!("{heading} — {}", self.site.name.get(lang));
+        self.render(
+            "search.html",
+            context! {
+                ..ser(self.chrome(&m.frame)),
+                ..context! {
+                    page_kind => "search",
+                    title => title,
+                    heading => heading,
+                    noindex => true,
+                    q => m.form.q.clone(),
+                    filter_section => m.form.section.clone(),
+                    filter_author => m.form.author.clone(),
+                    filter_from => m.form.from.clone(),
+                    filter_to => m.form.to.clone(),
+                    authors => m.authors.iter().map(|a| context!{ slug => a.slug.clone(), name => a.name(lang).to_owned() }).collect::<Vec<_>>(),
+                    sections => m.frame.sections.iter().map(|s| context!{ slug => s.slug.clone(), name => s.name(lang).to_owned() }).collect::<Vec<_>>(),
+                    total => m.total,
+                    searched => m.problem.is_none() && !m.form.q.trim().is_empty(),
+                    hits => ser(self.hits(&m.hits, &m.frame.sections)),
+                    partial => m.partial,
+                    suggestion => m.suggestion.clone(),
+                    problem => m.problem,
+                    truncated => m.truncated,
+                    bad_filter => m.bad_filter,
                     pager => ser(pager),
                 }
             },

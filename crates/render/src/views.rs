@@ -84,6 +84,62 @@ pub struct ListModel {
     pub total: u64,
 }
 
+/// One search result: the article, and its headline and best passage with the matched
+/// words flagged.
+#[derive(Debug, Clone)]
+pub struct SearchHit {
+    /// The article.
+    pub summary: ArticleSummary,
+    /// Headline runs, each flagged when it is a match.
+    pub headline: Vec<(String, bool)>,
+    /// Passage runs, each flagged when it is a match.
+    pub snippet: Vec<(String, bool)>,
+}
+
+/// The search page: the form (with the reader's query and filters) and the results.
+#[derive(Debug, Clone, Default)]
+pub struct SearchForm {
+    /// The words searched.
+    pub q: String,
+    /// Section slug filter.
+    pub section: String,
+    /// Author slug filter.
+    pub author: String,
+    /// Earliest date (YYYY-MM-DD).
+    pub from: String,
+    /// Latest date (YYYY-MM-DD).
+    pub to: String,
+}
+
+/// The search page.
+#[derive(Debug, Clone)]
+pub struct SearchModel {
+    /// Shared page data.
+    pub frame: Frame,
+    /// What was asked.
+    pub form: SearchForm,
+    /// Authors for the author filter.
+    pub authors: Vec<Author>,
+    /// Results on this page.
+    pub hits: Vec<SearchHit>,
+    /// Matches in all.
+    pub total: u64,
+    /// 1-based page.
+    pub page: u32,
+    /// Results per page.
+    pub per_page: u32,
+    /// No result had every word; these have some.
+    pub partial: bool,
+    /// A query that finds something, when this one found nothing.
+    pub suggestion: Option<String>,
+    /// Message id explaining why nothing was searched, if so.
+    pub problem: Option<&'static str>,
+    /// The query was cut to its first words.
+    pub truncated: bool,
+    /// A filter value was not understood (message id).
+    pub bad_filter: Option<&'static str>,
+}
+
 /// A page that only says something: errors, notices.
 #[derive(Debug, Clone)]
 pub struct MessageModel {
@@ -173,6 +229,19 @@ pub(crate) struct ArticleView {
     source_url: Option<String>,
     corrections: Vec<CorrectionView>,
     is_interview: bool,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Run {
+    text: String,
+    mark: bool,
+}
+
+#[derive(Serialize)]
+pub(crate) struct HitView {
+    card: Card,
+    headline: Vec<Run>,
+    snippet: Vec<Run>,
 }
 
 #[derive(Serialize)]
@@ -321,23 +390,47 @@ impl Theme {
     }
 
     pub(crate) fn pager(&self, m: &ListModel) -> Pager {
-        let per = u64::from(m.per_page.max(1));
-        let pages = u32::try_from(m.total.div_ceil(per))
-            .unwrap_or(u32::MAX)
-            .max(1);
-        let url = |p: u32| {
-            if p <= 1 {
-                m.frame.path.clone()
-            } else {
-                format!("{}?page={p}", m.frame.path)
-            }
+        pager(&m.frame.path, m.page, m.per_page, m.total)
+    }
+
+    pub(crate) fn hits(&self, hits: &[SearchHit], sections: &[Section]) -> Vec<HitView> {
+        let runs = |r: &[(String, bool)]| {
+            r.iter()
+                .map(|(text, mark)| Run {
+                    text: text.clone(),
+                    mark: *mark,
+                })
+                .collect()
         };
-        Pager {
-            page: m.page,
-            pages,
-            prev_url: (m.page > 1).then(|| url(m.page - 1)),
-            next_url: (m.page < pages).then(|| url(m.page + 1)),
+        hits.iter()
+            .map(|h| HitView {
+                card: self.card(&h.summary, sections),
+                headline: runs(&h.headline),
+                snippet: runs(&h.snippet),
+            })
+            .collect()
+    }
+}
+
+/// Page links for a list at `path` (which may already carry a query string).
+pub(crate) fn pager(path: &str, page: u32, per_page: u32, total: u64) -> Pager {
+    let per = u64::from(per_page.max(1));
+    let pages = u32::try_from(total.div_ceil(per))
+        .unwrap_or(u32::MAX)
+        .max(1);
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let url = |p: u32| {
+        if p <= 1 {
+            path.to_owned()
+        } else {
+            format!("{path}{sep}page={p}")
         }
+    };
+    Pager {
+        page,
+        pages,
+        prev_url: (page > 1).then(|| url(page - 1)),
+        next_url: (page < pages).then(|| url(page + 1)),
     }
 }
 

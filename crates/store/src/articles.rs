@@ -85,8 +85,8 @@ pub struct NewCorrection {
     pub note: String,
 }
 
-const FULL_COLUMNS: &str = "a.status, b.body_md, b.body_html, a.source_name, a.source_url, \
-     a.translation_group, a.created_at, a.scheduled_at, a.version";
+pub(crate) const FULL_COLUMNS: &str = "a.status, b.body_md, b.body_html, a.source_name, a.source_url, \
+     a.translation_group, a.created_at, a.scheduled_at, a.version, a.duplicate_of";
 
 impl Store {
     /// Saves a new article with its authors, tags and a first revision, in one transaction.
@@ -139,7 +139,6 @@ impl Store {
         write_body(&mut tx, id, &draft.body_md, &rendered.html).await?;
         write_links(&mut tx, id, &draft).await?;
         write_revision(&mut tx, id, 1, &draft, now).await?;
-        refresh_related_around(&mut tx, id, now).await?;
         change_event(&mut tx, id, "created", now).await?;
         tx.commit().await?;
         self.article_by_id(id)
@@ -218,7 +217,6 @@ impl Store {
             .await?;
         write_links(&mut tx, id, &draft).await?;
         write_revision(&mut tx, id, expected_version + 1, &draft, now).await?;
-        refresh_related_around(&mut tx, id, now).await?;
         change_event(&mut tx, id, "updated", now).await?;
         tx.commit().await?;
         self.article_by_id(id)
@@ -252,9 +250,6 @@ impl Store {
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("article {id}")));
-        }
-        if status == ArticleStatus::Published {
-            refresh_related_around(&mut tx, id, now).await?;
         }
         change_event(&mut tx, id, status.as_str(), now).await?;
         tx.commit().await?;
@@ -382,7 +377,7 @@ impl Store {
     /// A column holding an article's authors, tags and corrections as one JSON array of
     /// `[part, id, slug, t1, t2, t3, t4, n]` rows, ordered (authors by byline position, tags
     /// by name, corrections by date), so that a whole article loads in one query.
-    fn parts_column(&self) -> String {
+    pub(crate) fn parts_column(&self) -> String {
         let parts = "SELECT 'a' AS part, au.id AS id, au.slug AS slug, au.name_ar AS t1, au.name_en AS t2, \
              au.bio_ar AS t3, au.bio_en AS t4, aa.position AS n FROM article_authors aa \
              JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = a.id \
@@ -400,7 +395,7 @@ impl Store {
         )
     }
 
-    async fn full(&self, row: &AnyRow) -> Result<Article, StoreError> {
+    pub(crate) async fn full(&self, row: &AnyRow) -> Result<Article, StoreError> {
         let summary = rows::summary(row)?;
         let status: String = row.try_get("status")?;
         let source_name: Option<String> = row.try_get("source_name")?;
@@ -450,14 +445,17 @@ impl Store {
             created_at: rows::ts(row.try_get("created_at")?)?,
             scheduled_at: rows::opt_ts(row.try_get("scheduled_at")?)?,
             version: row.try_get("version")?,
+            duplicate_of: row.try_get("duplicate_of")?,
             summary,
         })
     }
 
     /// Published articles matching a filter, newest first, with the total count.
     pub async fn list(&self, q: &ListQuery) -> Result<Page<ArticleSummary>, StoreError> {
-        let mut filter =
-            String::from("a.lang = $1 AND a.status = 'published' AND a.published_at <= $2");
+        let mut filter = format!(
+            "a.lang = $1 AND a.status = 'published' AND a.published_at <= $2 AND {}",
+            not_hidden_duplicate("$2")
+        );
         let mut n = 2;
         let mut binds: Vec<i64> = Vec::new();
         for (col, val) in [("a.section_id = ", q.section_id)] {
@@ -522,37 +520,11 @@ impl Store {
         Ok(Page { items, total })
     }
 
-    /// Published stories related to `article` by shared tags (each worth two points) and
-    /// section (one point), newest first among equals. Never the article itself or its
-    /// translations; only its language. Candidates are the 100 newest articles published up
-    /// to 30 days after this one, so the cost stays flat however large the archive grows.
-    pub async fn related(
-        &self,
-        article: &Article,
-        limit: u32,
-        now: Timestamp,
-    ) -> Result<Vec<ArticleSummary>, StoreError> {
-        let horizon = article.summary.published_at.unwrap_or(now).as_second() + 30 * 86_400;
-        let inner = related_inner();
-        let sql = self.summaries_as_json(&inner, "s.score DESC, s.published_at DESC, s.id DESC");
-        let json: String = sqlx::query_scalar(AssertSqlSafe(sql))
-            .bind(article.summary.lang.code())
-            .bind(article.summary.id)
-            .bind(article.summary.section_id)
-            .bind(article.translation_group.unwrap_or(-1))
-            .bind(now.as_second())
-            .bind(i64::from(limit))
-            .bind(horizon.min(now.as_second()))
-            .fetch_one(&self.pool)
-            .await?;
-        rows::summaries_from_json(&json)
-    }
-
     /// Wraps a query selecting [`SUMMARY_COLUMNS`] so that the database returns its rows as
     /// one JSON array in one row, in `order`. Lists then cost one hand-off between the
     /// database and the request instead of one per row, which is most of the time an
     /// uncached page spends on SQLite.
-    fn summaries_as_json(&self, inner: &str, order: &str) -> String {
+    pub(crate) fn summaries_as_json(&self, inner: &str, order: &str) -> String {
         let fields = rows::SUMMARY_FIELDS
             .iter()
             .map(|f| format!("'{f}', s.{f}"))
@@ -569,7 +541,7 @@ impl Store {
 
     /// Everything an article page lists besides the article, in one round trip: its
     /// published translations, up to `related` of its stored related stories (see
-    /// [`Store::related`]; withdrawn ones and translations are left out) and the `latest`
+    /// [`Store::set_related`]; withdrawn ones and translations are left out) and the `latest`
     /// newest stories in its language.
     pub async fn article_neighbours(
         &self,
@@ -598,7 +570,8 @@ impl Store {
         let latest_sql = self.summaries_as_json(
             &format!(
                 "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.lang = $1 AND a.status = 'published' \
-                 AND a.published_at <= $4 ORDER BY a.published_at DESC, a.id DESC LIMIT $6"
+                 AND a.published_at <= $4 AND {} ORDER BY a.published_at DESC, a.id DESC LIMIT $6",
+                not_hidden_duplicate("$4")
             ),
             "s.published_at DESC, s.id DESC",
         );
@@ -636,17 +609,12 @@ impl Store {
     }
 }
 
-/// The related-stories query over the parameters `$1` language, `$2` article id, `$3`
-/// section id, `$4` translation group (-1 for none), `$5` now, `$6` limit, `$7` horizon.
-fn related_inner() -> String {
+/// The condition, over `articles a`, that leaves out a near-duplicate while the article it
+/// duplicates is public (`now` names the parameter holding the current time).
+pub(crate) fn not_hidden_duplicate(now: &str) -> String {
     format!(
-        "SELECT * FROM (SELECT a.*, (SELECT COUNT(*) FROM article_tags t WHERE t.article_id = a.id \
-         AND t.tag_id IN (SELECT tag_id FROM article_tags WHERE article_id = $2)) * 2 \
-         + CASE WHEN a.section_id = $3 THEN 1 ELSE 0 END AS score \
-         FROM (SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.lang = $1 AND a.status = 'published' \
-         AND a.published_at <= $5 AND a.published_at <= $7 AND a.id <> $2 AND COALESCE(a.translation_group, 0) <> $4 \
-         ORDER BY a.published_at DESC, a.id DESC LIMIT 100) a) s \
-         WHERE s.score > 0 ORDER BY s.score DESC, s.published_at DESC, s.id DESC LIMIT $6"
+        "NOT EXISTS (SELECT 1 FROM articles c WHERE c.id = a.duplicate_of AND c.status = 'published' \
+         AND c.published_at <= {now})"
     )
 }
 
@@ -789,77 +757,6 @@ async fn write_revision(
     .bind(&draft.body_md)
     .execute(&mut **tx)
     .await?;
-    Ok(())
-}
-
-/// What related-story scoring needs of an article: language, section, translation group,
-/// publication time, status.
-type RelatedKey = (String, i64, Option<i64>, Option<i64>, String);
-
-/// How many related stories are stored per article.
-const RELATED_STORED: i64 = 8;
-
-/// Recomputes and stores the related stories of article `id` (none unless published), and
-/// returns them.
-async fn refresh_related(
-    tx: &mut Transaction<'static, Any>,
-    id: i64,
-    now: Timestamp,
-) -> Result<Vec<i64>, StoreError> {
-    sqlx::query("DELETE FROM related_articles WHERE article_id = $1")
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    let row: Option<RelatedKey> = sqlx::query_as(
-        "SELECT lang, section_id, translation_group, published_at, status FROM articles WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some((lang, section, group, published, status)) = row else {
-        return Ok(Vec::new());
-    };
-    if status != ArticleStatus::Published.as_str() {
-        return Ok(Vec::new());
-    }
-    let horizon = published.unwrap_or(now.as_second()) + 30 * 86_400;
-    let sql = format!(
-        "SELECT s.id FROM ({}) s ORDER BY s.score DESC, s.published_at DESC, s.id DESC",
-        related_inner()
-    );
-    let ids: Vec<i64> = sqlx::query_scalar(AssertSqlSafe(sql))
-        .bind(lang)
-        .bind(id)
-        .bind(section)
-        .bind(group.unwrap_or(-1))
-        .bind(now.as_second())
-        .bind(RELATED_STORED)
-        .bind(horizon.min(now.as_second()))
-        .fetch_all(&mut **tx)
-        .await?;
-    for (pos, rid) in ids.iter().enumerate() {
-        sqlx::query(
-            "INSERT INTO related_articles (article_id, position, related_id) VALUES ($1, $2, $3)",
-        )
-        .bind(id)
-        .bind(i64::try_from(pos).unwrap_or(i64::MAX))
-        .bind(*rid)
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(ids)
-}
-
-/// Refreshes the related stories of `id` and of each story found related to it, so a new
-/// story also appears beside the older ones it relates to.
-async fn refresh_related_around(
-    tx: &mut Transaction<'static, Any>,
-    id: i64,
-    now: Timestamp,
-) -> Result<(), StoreError> {
-    for rid in refresh_related(tx, id, now).await? {
-        refresh_related(tx, rid, now).await?;
-    }
     Ok(())
 }
 

@@ -8,6 +8,7 @@
 //! write leaves the store exactly as it was.
 
 mod articles;
+mod derived;
 mod error;
 mod migrate;
 mod rows;
@@ -15,6 +16,7 @@ mod taxonomy;
 pub mod testing;
 
 pub use articles::{ListQuery, Neighbours, NewCorrection, Page};
+pub use derived::{ArticleChange, Fingerprint};
 pub use error::StoreError;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

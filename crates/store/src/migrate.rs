@@ -9,17 +9,31 @@ struct Migration {
     sql: &'static str,
 }
 
-const SQLITE: &[Migration] = &[Migration {
-    version: 1,
-    description: "content",
-    sql: include_str!("../migrations/sqlite/0001_content.sql"),
-}];
+const SQLITE: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "content",
+        sql: include_str!("../migrations/sqlite/0001_content.sql"),
+    },
+    Migration {
+        version: 2,
+        description: "search",
+        sql: include_str!("../migrations/sqlite/0002_search.sql"),
+    },
+];
 
-const POSTGRES: &[Migration] = &[Migration {
-    version: 1,
-    description: "content",
-    sql: include_str!("../migrations/postgres/0001_content.sql"),
-}];
+const POSTGRES: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "content",
+        sql: include_str!("../migrations/postgres/0001_content.sql"),
+    },
+    Migration {
+        version: 2,
+        description: "search",
+        sql: include_str!("../migrations/postgres/0002_search.sql"),
+    },
+];
 
 pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
     let migrations = match store.backend {

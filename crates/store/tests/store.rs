@@ -2,7 +2,7 @@
 
 use arabpress_core::model::Article;
 use arabpress_core::{ArticleDraft, ArticleKind, ArticleStatus, Lang, Slug};
-use arabpress_store::{ListQuery, NewCorrection, Store, StoreError, both_backends};
+use arabpress_store::{ListQuery, NewCorrection, Page, Store, StoreError, both_backends};
 use jiff::Timestamp;
 
 fn slug(s: &str) -> Slug {
@@ -288,40 +288,138 @@ both_backends!(
     super::lists_show_published_articles_once_newest_first
 );
 
-async fn related_ranks_shared_tags_and_never_self_or_translation(store: Store) {
+async fn stored_related_stories_and_duplicate_groups(store: Store) {
     seed(&store).await;
     let main = publish(
         &store,
-        draft(
-            Lang::En,
-            "Sanctions on Russia",
-            "world",
-            &["Russia", "Sanctions"],
-        ),
+        draft(Lang::En, "Sanctions on Russia", "world", &["Russia"]),
         10,
     )
     .await;
     let close = publish(
         &store,
-        draft(
-            Lang::En,
-            "EU weighs more sanctions on Moscow",
-            "world",
-            &["Russia", "Sanctions"],
-        ),
+        draft(Lang::En, "EU weighs more sanctions", "world", &["Russia"]),
         5,
     )
     .await;
-    let section_only = publish(
+    let wire = publish(
         &store,
-        draft(Lang::En, "Elections in Peru", "world", &[]),
-        30,
+        draft(Lang::En, "EU weighs further sanctions", "world", &[]),
+        20,
     )
     .await;
-    let _sport = publish(
+    let (m, c, w) = (main.summary.id, close.summary.id, wire.summary.id);
+    store
+        .set_related(m, &[c, w, m])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(store.relating_to(c).await.unwrap_or_default(), vec![m]);
+    let n = store
+        .article_neighbours(&main, 6, 10, t(100))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Best first, never the article itself.
+    assert_eq!(
+        n.related.iter().map(|s| s.id).collect::<Vec<_>>(),
+        vec![c, w]
+    );
+    // Relating to an article that does not exist is refused and changes nothing.
+    let err = store.set_related(m, &[c, 999_999]).await;
+    assert!(matches!(err, Err(StoreError::NotFound(_))), "{err:?}");
+    assert_eq!(store.relating_to(c).await.unwrap_or_default(), vec![m]);
+
+    // The wire copy duplicates `close`: lists show only `close` while it is public.
+    store
+        .set_fingerprint(c, u64::MAX - 1, None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    store
+        .set_fingerprint(w, u64::MAX, Some(c))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let fps = store
+        .recent_fingerprints(Lang::En, w, 10)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(fps.len(), 1);
+    assert_eq!((fps[0].id, fps[0].fingerprint), (c, u64::MAX - 1));
+    assert_eq!(store.duplicates_of(c).await.unwrap_or_default(), vec![w]);
+    let ids = |p: Page<arabpress_core::model::ArticleSummary>| {
+        p.items.iter().map(|s| s.id).collect::<Vec<_>>()
+    };
+    let page = store
+        .list(&ListQuery::latest(Lang::En, 10, t(100)))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ids(page), vec![m, c]);
+    assert_eq!(
+        store
+            .summaries_by_ids(&[w, c, m], t(100))
+            .await
+            .unwrap_or_default()
+            .len(),
+        2
+    );
+    store
+        .set_status(c, ArticleStatus::Unpublished, None, t(110))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let page = store
+        .list(&ListQuery::latest(Lang::En, 10, t(120)))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ids(page), vec![w, m]);
+    let got = store
+        .summaries_by_ids(&[w, c, m], t(120))
+        .await
+        .unwrap_or_default();
+    assert_eq!(got.iter().map(|s| s.id).collect::<Vec<_>>(), vec![w, m]);
+    let err = store.set_fingerprint(w, 1, Some(w)).await;
+    assert!(matches!(err, Err(StoreError::Invalid(_))), "{err:?}");
+
+    // What the search index is built and caught up from.
+    let all = store
+        .articles_for_index(0, 100)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        all.iter().map(|a| a.summary.id).collect::<Vec<_>>(),
+        vec![m, w]
+    );
+    assert_eq!(all[1].duplicate_of, Some(c));
+    assert_eq!(store.count_published().await.unwrap_or_default(), 2);
+    let changes = store
+        .article_changes_since(0, 100)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(changes.last().map(|c| c.article_id), Some(c));
+    let last = changes.last().map_or(0, |c| c.change_id);
+    assert_eq!(store.last_change_id().await.unwrap_or_default(), last);
+    assert!(
+        store
+            .article_changes_since(last, 100)
+            .await
+            .unwrap_or_default()
+            .is_empty()
+    );
+}
+both_backends!(
+    stored_related_stories_and_duplicate_groups,
+    super::stored_related_stories_and_duplicate_groups
+);
+
+async fn translations_are_linked_across_languages_only(store: Store) {
+    seed(&store).await;
+    let main = publish(
         &store,
-        draft(Lang::En, "Cup final tonight", "sport", &[]),
-        40,
+        draft(Lang::En, "Sanctions on Russia", "world", &["Russia"]),
+        10,
+    )
+    .await;
+    let other = publish(
+        &store,
+        draft(Lang::En, "EU weighs more sanctions", "world", &[]),
+        5,
     )
     .await;
     let tr = publish(
@@ -340,12 +438,6 @@ async fn related_ranks_shared_tags_and_never_self_or_translation(store: Store) {
         .ok()
         .flatten()
         .unwrap_or_else(|| panic!("gone"));
-    let rel = store
-        .related(&main, 6, t(100))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let ids: Vec<i64> = rel.iter().map(|s| s.id).collect();
-    assert_eq!(ids, vec![close.summary.id, section_only.summary.id]);
     let tr_list = store
         .article_neighbours(&main, 6, 10, t(100))
         .await
@@ -357,13 +449,13 @@ async fn related_ranks_shared_tags_and_never_self_or_translation(store: Store) {
     );
     // Two articles in one language cannot be linked as translations.
     let err = store
-        .link_translations(main.summary.id, close.summary.id, t(60))
+        .link_translations(main.summary.id, other.summary.id, t(60))
         .await;
     assert!(matches!(err, Err(StoreError::Invalid(_))), "{err:?}");
 }
 both_backends!(
-    related_ranks_shared_tags_and_never_self_or_translation,
-    super::related_ranks_shared_tags_and_never_self_or_translation
+    translations_are_linked_across_languages_only,
+    super::translations_are_linked_across_languages_only
 );
 
 async fn corrections_are_dated_and_ordered(store: Store) {
@@ -492,6 +584,12 @@ async fn an_article_page_lists_come_in_one_query(store: Store) {
         .ok()
         .flatten()
         .unwrap_or_else(|| panic!("gone"));
+    // Related stories are stored by the application (from the search index); a translation
+    // stored as related is still left out.
+    store
+        .set_related(main.summary.id, &[tr.summary.id, close.summary.id])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let n = store
         .article_neighbours(&main, 6, 10, t(100))
         .await
@@ -508,18 +606,17 @@ async fn an_article_page_lists_come_in_one_query(store: Store) {
         n.latest.iter().map(|s| s.id).collect::<Vec<_>>(),
         vec![other.summary.id, close.summary.id, main.summary.id]
     );
-    assert_eq!(
-        n.related,
-        store.related(&main, 6, t(100)).await.unwrap_or_default()
-    );
-    // A story published later shows up beside the older one it relates to; a withdrawn
-    // one disappears.
+    // A withdrawn story disappears from the related list.
     let later = publish(
         &store,
         draft(Lang::En, "Russia talks resume", "world", &["Russia"]),
         60,
     )
     .await;
+    store
+        .set_related(main.summary.id, &[close.summary.id, later.summary.id])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     store
         .set_status(close.summary.id, ArticleStatus::Unpublished, None, t(70))
         .await

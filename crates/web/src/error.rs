@@ -32,7 +32,10 @@ impl WebError {
                 tracing::warn!("page rendering timed out");
                 (503, "error-title", "error-text")
             }
-            AppError::Store(_) | AppError::Render(_) => {
+            AppError::Store(_)
+            | AppError::Render(_)
+            | AppError::Search(_)
+            | AppError::Internal(_) => {
                 tracing::error!(error = %self.error, "request failed");
                 (500, "error-title", "error-text")
             }

@@ -7,6 +7,7 @@
 
 mod error;
 mod respond;
+mod search;
 mod site;
 
 pub use error::WebError;

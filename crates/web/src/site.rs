@@ -26,11 +26,13 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/{lang}/tag/{slug}", get(tag))
         .route("/{lang}/author/{slug}", get(author))
         .route("/{lang}/newsletter", get(newsletter).post(newsletter))
+        .route("/{lang}/search", get(crate::search::page))
+        .route("/api/v1/search", get(crate::search::api))
         .fallback(not_found)
 }
 
 /// The language a request should be answered in when its path does not say.
-fn preferred(state: &WebState, headers: &HeaderMap) -> Lang {
+pub(crate) fn preferred(state: &WebState, headers: &HeaderMap) -> Lang {
     headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
@@ -46,12 +48,17 @@ fn lang_of_path(path: &str) -> Option<Lang> {
         .and_then(|s| s.parse().ok())
 }
 
-async fn fail(state: &WebState, headers: &HeaderMap, lang: Lang, error: AppError) -> Response {
+pub(crate) async fn fail(
+    state: &WebState,
+    headers: &HeaderMap,
+    lang: Lang,
+    error: AppError,
+) -> Response {
     WebError { error, lang }.render(state, headers).await
 }
 
 /// Answers with the page, or with the error page in the page's language.
-async fn respond(
+pub(crate) async fn respond(
     state: &WebState,
     headers: &HeaderMap,
     lang: Lang,
@@ -113,7 +120,7 @@ async fn static_asset(Path(path): Path<String>) -> Response {
 }
 
 /// Parses the language segment; anything else is a 404 in the reader's language.
-fn lang_param(raw: &str) -> Result<Lang, ()> {
+pub(crate) fn lang_param(raw: &str) -> Result<Lang, ()> {
     raw.parse::<Lang>().map_err(|_| ())
 }
 

@@ -45,9 +45,11 @@ async fn site() -> Site_ {
         None,
     )
     .unwrap_or_else(|e| panic!("{e}"));
+    let index = arabpress_search::SearchIndex::in_memory().unwrap_or_else(|e| panic!("{e}"));
     let app = App::new(
         t.store.clone(),
         theme,
+        Arc::new(index),
         32 << 20,
         Arc::new(FixedClock::new(now())),
     );
@@ -525,8 +527,39 @@ async fn publishing_correcting_and_withdrawing_update_cached_pages() {
 #[tokio::test]
 async fn lists_paginate_without_repeating() {
     let s = site().await;
+    // Twenty different stories (not copies of one, which would be grouped as duplicates).
+    let words = [
+        "copper",
+        "wheat",
+        "bonds",
+        "shipping",
+        "tourism",
+        "steel",
+        "coffee",
+        "banks",
+        "cement",
+        "rice",
+        "textiles",
+        "phosphate",
+        "airlines",
+        "dates",
+        "cotton",
+        "insurance",
+        "gold",
+        "fertiliser",
+        "telecoms",
+        "housing",
+        "sugar",
+        "retail",
+        "silver",
+        "ports",
+    ];
     for i in 0..20 {
-        let d = draft(&format!("Market report number {i}"), &["Markets"]);
+        let mut d = draft(&format!("Market report number {i}"), &["Markets"]);
+        d.body_md = (0..12)
+            .map(|k| words[(i as usize * 31 + k * 17 + i as usize * k * 11) % words.len()])
+            .collect::<Vec<_>>()
+            .join(" ");
         s.app
             .create_article(
                 d,
@@ -633,4 +666,285 @@ async fn a_failing_database_gets_a_styled_500_not_a_crash() {
     );
     // Pages rendered before the failure are still served from the cache.
     assert_eq!(get(&s.router, "/en/").await.status, StatusCode::OK);
+}
+
+// --- search -----------------------------------------------------------------------------
+
+/// The visible text of the search results list.
+fn results_text(html: &str) -> String {
+    html.split("<ol class=\"search-results\">")
+        .nth(1)
+        .and_then(|s| s.split("</ol>").next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn arabic_search_finds_inflected_words_and_marks_them() {
+    let s = site().await;
+    // "الشمسية" is written in the article; the reader types the bare form with a prefix.
+    let r = get(
+        &s.router,
+        "/ar/search?q=%D9%88%D8%B4%D9%85%D8%B3%D9%8A%D8%A9",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body
+            .contains("<meta name=\"robots\" content=\"noindex, follow\">")
+    );
+    assert_eq!(
+        r.headers.get("x-robots-tag").map(|v| v.as_bytes()),
+        Some(&b"noindex"[..])
+    );
+    let results = results_text(&r.body);
+    assert!(results.contains("/ar/article/"), "{results}");
+    assert!(results.contains("<mark>شمسية</mark>"), "{results}");
+    // Only Arabic articles on the Arabic page.
+    assert!(!results.contains("/en/article/"), "{results}");
+    assert!(r.body.contains("dir=\"rtl\""));
+}
+
+#[tokio::test]
+async fn english_search_filters_and_counts() {
+    let s = site().await;
+    let r = get(&s.router, "/en/search?q=solar+plant").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        results_text(&r.body).contains("<mark>solar</mark>"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("One story found") || r.body.contains("stories found"),
+        "{}",
+        r.body
+    );
+    // The same words within a section that does not have them find nothing.
+    let r = get(&s.router, "/en/search?q=solar+plant&section=sport").await;
+    assert!(r.body.contains("No stories found"), "{}", r.body);
+    // Unknown filters and bad dates are ignored with a notice, not an error.
+    let r = get(&s.router, "/en/search?q=solar&section=nope&from=yesterday").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("was ignored"), "{}", r.body);
+    assert!(results_text(&r.body).contains("<mark>"), "{}", r.body);
+    // A date range before the demo's articles finds nothing.
+    let r = get(&s.router, "/en/search?q=solar&to=2001-01-01").await;
+    assert!(r.body.contains("No stories found"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn no_results_suggest_a_spelling_and_help() {
+    let s = site().await;
+    let r = get(&s.router, "/en/search?q=morrocco").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Did you mean"), "{}", r.body);
+    assert!(
+        r.body.contains("href=\"/en/search?q=morocco\""),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("Check the spelling"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn bad_queries_get_a_page_never_a_500() {
+    let s = site().await;
+    let long = "a".repeat(5_000);
+    for q in [
+        "%22unbalanced",
+        "%00%01%1b%5B31m",
+        "the+of+and",
+        "",
+        "%D9%81%D9%8A+%D9%85%D9%86",
+        long.as_str(),
+        "%28%29%5B%5D%7B%7D%3A%2A%3F",
+    ] {
+        let r = get(&s.router, &format!("/ar/search?q={q}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{q}");
+    }
+    let r = get(&s.router, "/en/search?q=the+of").await;
+    assert!(r.body.contains("too common"), "{}", r.body);
+    let r = get(&s.router, "/en/search?q=%ZZ%").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = get(&s.router, "/en/search?q=x&page=0").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = get(&s.router, "/xx/search?q=x").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn search_api_answers_json_with_a_stable_error_shape() {
+    let s = site().await;
+    let r = get(&s.router, "/api/v1/search?q=solar&lang=en").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let v: serde_json::Value =
+        serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{e}: {}", r.body));
+    assert!(v["total"].as_u64().unwrap_or(0) >= 1, "{v}");
+    assert_eq!(v["lang"], "en");
+    let first = &v["results"][0];
+    assert!(
+        first["url"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("/en/article/"),
+        "{v}"
+    );
+    assert!(
+        first["snippet_runs"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|x| x["match"] == true)),
+        "{v}"
+    );
+    let r = get(&s.router, "/api/v1/search?q=solar&lang=fr").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let v: serde_json::Value =
+        serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{e}: {}", r.body));
+    assert_eq!(v["error"]["code"], "bad_lang");
+}
+
+#[tokio::test]
+async fn publishing_reaches_search_at_once_and_unpublishing_removes_it() {
+    let s = site().await;
+    let draft = ArticleDraft {
+        lang: Lang::En,
+        headline: "Desalination plant opens on the Red Sea coast".into(),
+        standfirst: "The plant will supply drinking water to 300,000 homes.".into(),
+        body_md: "Engineers switched on the desalination plant on Saturday.".into(),
+        kind: ArticleKind::News,
+        section: Slug::parse("economy").unwrap_or_else(|e| panic!("{e}")),
+        authors: vec![Slug::parse("omar-khatib").unwrap_or_else(|e| panic!("{e}"))],
+        tags: vec!["Water".into()],
+        slug: None,
+        source: None,
+        image: None,
+    };
+    let r = get(&s.router, "/en/search?q=desalination").await;
+    assert!(r.body.contains("No stories found"));
+    let a = s
+        .app
+        .create_article(draft, ArticleStatus::Published, Some(now()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // The cached "no results" page was invalidated by the publish.
+    let r = get(&s.router, "/en/search?q=desalination").await;
+    assert!(
+        results_text(&r.body).contains("<mark>Desalination</mark>"),
+        "{}",
+        r.body
+    );
+    s.app
+        .unpublish(a.summary.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let r = get(&s.router, "/en/search?q=desalination").await;
+    assert!(r.body.contains("No stories found"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn a_wire_copy_is_grouped_and_lists_show_one_story() {
+    let s = site().await;
+    let body = "Engineers switched on the desalination plant on Saturday, the largest on the coast. \
+        It will supply drinking water to 300,000 homes and run on solar power during the day. \
+        The ministry said a second plant would follow in the south next year, and that the price \
+        of water for households would not change.";
+    let draft = |headline: &str, body: &str| ArticleDraft {
+        lang: Lang::En,
+        headline: headline.into(),
+        standfirst: "The plant will supply 300,000 homes.".into(),
+        body_md: body.into(),
+        kind: ArticleKind::News,
+        section: Slug::parse("economy").unwrap_or_else(|e| panic!("{e}")),
+        authors: vec![Slug::parse("omar-khatib").unwrap_or_else(|e| panic!("{e}"))],
+        tags: vec![],
+        slug: None,
+        source: None,
+        image: None,
+    };
+    let first = s
+        .app
+        .create_article(
+            draft("Red Sea desalination plant opens", body),
+            ArticleStatus::Published,
+            Some(now()),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(first.duplicate_of, None);
+    let copy = s
+        .app
+        .create_article(
+            draft(
+                "Desalination plant opens on Red Sea coast",
+                &format!("{body} (Reuters)"),
+            ),
+            ArticleStatus::Published,
+            Some(now()),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // The newsroom learns the copy repeats the first story.
+    assert_eq!(copy.duplicate_of, Some(first.summary.id));
+    let section = get(&s.router, "/en/section/economy").await;
+    assert!(
+        section
+            .body
+            .contains(&format!("/en/article/{}", first.summary.slug))
+    );
+    assert!(
+        !section
+            .body
+            .contains(&format!("/en/article/{}", copy.summary.slug))
+    );
+    let r = get(&s.router, "/api/v1/search?q=desalination&lang=en").await;
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(v["total"], 1, "{v}");
+    // Withdrawing the first story brings the copy back.
+    s.app
+        .unpublish(first.summary.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let section = get(&s.router, "/en/section/economy").await;
+    assert!(
+        section
+            .body
+            .contains(&format!("/en/article/{}", copy.summary.slug))
+    );
+    let r = get(&s.router, "/api/v1/search?q=desalination&lang=en").await;
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(v["results"][0]["id"], copy.summary.id, "{v}");
+}
+
+#[tokio::test]
+async fn related_stories_come_from_the_index() {
+    let s = site().await;
+    // The Arabic solar story relates to other Moroccan or energy stories, never itself or
+    // its English version.
+    let solar = s
+        .app
+        .store()
+        .article_by_slug(
+            Lang::Ar,
+            "المغرب-يوقع-اتفاقا-لمحطة-شمسية-تخزن-الطاقة-طوال-الليل",
+        )
+        .await
+        .ok()
+        .flatten();
+    let Some(solar) = solar else {
+        panic!("the demo's solar story has another slug");
+    };
+    let n = s
+        .app
+        .store()
+        .article_neighbours(&solar, 8, 0, now())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!n.related.is_empty());
+    assert!(
+        n.related
+            .iter()
+            .all(|r| r.id != solar.summary.id && r.lang == Lang::Ar),
+        "{:?}",
+        n.related
+    );
 }

@@ -1,0 +1,223 @@
+//! What is derived from the content and kept beside it: the rows the search index is built
+//! from, the change feed it catches up from, near-duplicate fingerprints and groups, and
+//! the related stories stored for each article.
+
+use crate::articles::{FULL_COLUMNS, not_hidden_duplicate};
+use crate::rows::{self, SUMMARY_COLUMNS};
+use crate::{Store, StoreError};
+use arabpress_core::Lang;
+use arabpress_core::model::{Article, ArticleSummary};
+use jiff::Timestamp;
+use sqlx::AssertSqlSafe;
+use std::collections::HashMap;
+
+/// A stored near-duplicate fingerprint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fingerprint {
+    /// The article.
+    pub id: i64,
+    /// Its SimHash.
+    pub fingerprint: u64,
+    /// The earlier article it duplicates, if any.
+    pub duplicate_of: Option<i64>,
+}
+
+/// One article event of the change feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArticleChange {
+    /// The event id (increasing).
+    pub change_id: i64,
+    /// The article changed.
+    pub article_id: i64,
+}
+
+impl Store {
+    /// Published articles (any publication time) with ids above `after`, by id: what the
+    /// search index is rebuilt from, in batches.
+    pub async fn articles_for_index(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<Article>, StoreError> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS}, {FULL_COLUMNS}, {} FROM articles a JOIN article_bodies b ON b.article_id = a.id \
+             WHERE a.id > $1 AND a.status = 'published' ORDER BY a.id LIMIT $2",
+            self.parts_column()
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(after)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            out.push(self.full(row).await?);
+        }
+        Ok(out)
+    }
+
+    /// How many published articles there are (what a full rebuild indexes).
+    pub async fn count_published(&self) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM articles WHERE status = 'published'",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// Article events after change `after`, oldest first, at most `limit`.
+    pub async fn article_changes_since(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<ArticleChange>, StoreError> {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT id, entity_id FROM change_events WHERE entity = 'article' AND id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(change_id, article_id)| ArticleChange {
+                change_id,
+                article_id,
+            })
+            .collect())
+    }
+
+    /// The fingerprints of the newest `limit` articles in `lang` that are not withdrawn,
+    /// besides article `except`: the candidates a new story is compared with.
+    pub async fn recent_fingerprints(
+        &self,
+        lang: Lang,
+        except: i64,
+        limit: u32,
+    ) -> Result<Vec<Fingerprint>, StoreError> {
+        let rows: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(
+            "SELECT id, fingerprint, duplicate_of FROM articles WHERE lang = $1 AND id <> $2 \
+             AND fingerprint IS NOT NULL AND status <> 'unpublished' ORDER BY id DESC LIMIT $3",
+        )
+        .bind(lang.code())
+        .bind(except)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, fp, duplicate_of)| Fingerprint {
+                id,
+                // Stored as the same 64 bits, signed.
+                fingerprint: u64::from_ne_bytes(fp.to_ne_bytes()),
+                duplicate_of,
+            })
+            .collect())
+    }
+
+    /// Records an article's fingerprint and the article it duplicates (`None`: none).
+    pub async fn set_fingerprint(
+        &self,
+        id: i64,
+        fingerprint: u64,
+        duplicate_of: Option<i64>,
+    ) -> Result<(), StoreError> {
+        if duplicate_of == Some(id) {
+            return Err(StoreError::Invalid(arabpress_core::ValidationError::new(
+                "duplicate_of",
+                "an article cannot duplicate itself",
+            )));
+        }
+        let done =
+            sqlx::query("UPDATE articles SET fingerprint = $1, duplicate_of = $2 WHERE id = $3")
+                .bind(i64::from_ne_bytes(fingerprint.to_ne_bytes()))
+                .bind(duplicate_of)
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("article {id}")));
+        }
+        Ok(())
+    }
+
+    /// The articles recorded as duplicates of `id`.
+    pub async fn duplicates_of(&self, id: i64) -> Result<Vec<i64>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM articles WHERE duplicate_of = $1 ORDER BY id")
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Replaces the related stories stored for `id` (best first).
+    pub async fn set_related(&self, id: i64, related: &[i64]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM related_articles WHERE article_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        for (pos, rid) in related.iter().filter(|r| **r != id).enumerate() {
+            sqlx::query(
+                "INSERT INTO related_articles (article_id, position, related_id) VALUES ($1, $2, $3)",
+            )
+            .bind(id)
+            .bind(i64::try_from(pos).unwrap_or(i64::MAX))
+            .bind(*rid)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| match e {
+                sqlx::Error::Database(ref db)
+                    if db.is_foreign_key_violation() || db.code().as_deref() == Some("23503") =>
+                {
+                    StoreError::NotFound(format!("article {id} or {rid}"))
+                }
+                other => StoreError::Database(other),
+            })?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The articles whose stored related stories include `id`.
+    pub async fn relating_to(&self, id: i64) -> Result<Vec<i64>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT DISTINCT article_id FROM related_articles WHERE related_id = $1 ORDER BY article_id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The public summaries of the given articles, in the order given; ids that are not
+    /// public (withdrawn, not yet due, or a hidden duplicate) are left out.
+    pub async fn summaries_by_ids(
+        &self,
+        ids: &[i64],
+        now: Timestamp,
+    ) -> Result<Vec<ArticleSummary>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let sql = self.summaries_as_json(
+            &format!(
+                "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.id IN ({list}) AND a.status = 'published' \
+                 AND a.published_at <= $1 AND {}",
+                not_hidden_duplicate("$1")
+            ),
+            "s.id",
+        );
+        let json: String = sqlx::query_scalar(AssertSqlSafe(sql))
+            .bind(now.as_second())
+            .fetch_one(&self.pool)
+            .await?;
+        let mut by_id: HashMap<i64, ArticleSummary> = rows::summaries_from_json(&json)?
+            .into_iter()
+            .map(|s| (s.id, s))
+            .collect();
+        Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    }
+}
