@@ -52,8 +52,10 @@ for (const lang of ['ar', 'en']) {
   pages.push({ name: `${lang}-404`, url: `/${lang}/article/no-such-article`, status: 404 });
   pages.push({ name: `${lang}-400`, url: `/${lang}/section/economy?page=zero`, status: 400 });
   pages.push({ name: `${lang}-newsletter`, url: `/${lang}/newsletter`, status: 200 });
+  pages.push({ name: `${lang}-search`, url: `/${lang}/search?q=${lang === 'ar' ? 'الطاقة الشمسية' : 'solar power'}`, status: 200 });
+  pages.push({ name: `${lang}-search-none`, url: `/${lang}/search?q=${lang === 'ar' ? 'الطاقةة' : 'morrocco'}`, status: 200 });
 }
-check('every page type was found', pages.length === 18, `${pages.length} pages`);
+check('every page type was found', pages.length === 22, `${pages.length} pages`);
 
 // ---- fetch and validate with the Nu HTML Checker
 const files = [];
@@ -96,7 +98,7 @@ async function usedFonts(page, selector) {
   return fonts.map(f => f.familyName);
 }
 
-for (const p of pages.filter(p => /-(home|article|section)$/.test(p.name))) {
+for (const p of pages.filter(p => /-(home|article|section|search|search-none)$/.test(p.name))) {
   const lang = p.name.slice(0, 2);
   const page = await context.newPage();
   await page.goto(base + encodeURI(p.url), { waitUntil: 'load' });
@@ -125,6 +127,22 @@ for (const p of pages.filter(p => /-(home|article|section)$/.test(p.name))) {
     if (lang === 'ar') check(`${p.name}: Arabic headline rendered with an Arabic font`, arabicFont, `fonts: ${fonts.join(', ')}`);
     const bodyFonts = await usedFonts(page, '.story-body p');
     if (lang === 'ar') check(`${p.name}: Arabic body text rendered with an Arabic font`, bodyFonts.some(f => /Arabic|Naskh/i.test(f)), `fonts: ${bodyFonts.join(', ')}`);
+  }
+  if (p.name.endsWith('-search')) {
+    const hit = await page.evaluate(() => {
+      const snippet = document.querySelector('.search-snippet');
+      const mark = document.querySelector('.search-snippet mark, .search-hit mark');
+      return {
+        hits: document.querySelectorAll('.search-hit').length,
+        dir: snippet ? getComputedStyle(snippet).direction : null,
+        mark: mark ? mark.textContent : null,
+      };
+    });
+    check(`${p.name}: results with highlighted words, running ${expectDir}`, hit.hits > 0 && hit.mark && hit.dir === expectDir, JSON.stringify(hit));
+  }
+  if (p.name.endsWith('-search-none')) {
+    const suggestion = await page.evaluate(() => document.querySelector('.search-empty a')?.textContent ?? null);
+    check(`${p.name}: a spelling suggestion is offered`, suggestion === (lang === 'ar' ? 'الطاقة' : 'morocco'), String(suggestion));
   }
   await page.addScriptTag({ path: axeSource });
   const axe = await page.evaluate(async () => {

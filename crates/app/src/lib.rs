@@ -111,6 +111,18 @@ impl App {
         Ok(s)
     }
 
+    /// Stops cleanly: waits for the search index's background merges and closes the
+    /// store's connections.
+    pub async fn close(&self) {
+        let ix = Arc::clone(self.search_index());
+        match tokio::task::spawn_blocking(move || ix.close()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "closing the search index"),
+            Err(e) => tracing::warn!(error = %e, "closing the search index"),
+        }
+        self.store().close().await;
+    }
+
     /// The current time, from the application's clock.
     pub fn now(&self) -> jiff::Timestamp {
         self.inner.clock.now()

@@ -178,7 +178,9 @@ impl App {
         let headline = a.summary.headline.clone();
         let tag_ids: Vec<i64> = a.tags.iter().map(|t| t.id).collect();
         let exclude: Vec<i64> = a.duplicate_of.into_iter().collect();
-        let fingerprint = simhash::fingerprint(&headline, &body);
+        let fingerprint = a
+            .fingerprint
+            .unwrap_or_else(|| simhash::fingerprint(&headline, &body));
         let (id, lang, section_id, group) = (
             a.summary.id,
             a.summary.lang,
@@ -265,7 +267,7 @@ impl App {
             }
             done += batch.len() as u64;
             indexed += docs.len() as u64;
-            self.with_index(move |ix| docs.iter().try_for_each(|d| ix.upsert(d)))
+            self.with_index(move |ix| docs.iter().try_for_each(|d| ix.add(d)))
                 .await?;
             progress(done, total * 2);
         }

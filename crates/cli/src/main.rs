@@ -164,7 +164,7 @@ async fn serve(app: App, s: &Settings) -> Result<()> {
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown())
         .await?;
-    app.store().close().await;
+    app.close().await;
     tracing::info!("stopped");
     Ok(())
 }
@@ -241,7 +241,7 @@ async fn main() -> Result<()> {
             )?;
             let app = open(&s, false).await?;
             println!("database is up to date ({:?})", app.store().backend());
-            app.store().close().await;
+            app.close().await;
             Ok(())
         }
         Command::Reindex(a) => {
@@ -254,7 +254,7 @@ async fn main() -> Result<()> {
             )?;
             let app = open(&s, false).await?;
             reindex(&app).await?;
-            app.store().close().await;
+            app.close().await;
             Ok(())
         }
     }

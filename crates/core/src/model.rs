@@ -146,4 +146,6 @@ pub struct Article {
     /// The earlier article this one is a near-duplicate of (the same story from another
     /// wire); public lists show only one of a group.
     pub duplicate_of: Option<i64>,
+    /// SimHash of headline and body, recorded when the article was last saved.
+    pub fingerprint: Option<u64>,
 }

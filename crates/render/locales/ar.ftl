@@ -71,6 +71,7 @@ footer-about = موقع إخباري مستقل بالعربية والإنجل�
 
 search-title = البحث
 search-results-for = نتائج البحث عن «{ $query }»
+search-form-label = البحث مع المرشّحات
 search-label = ابحث في الموقع
 search-placeholder = ابحث…
 search-submit = بحث

@@ -66,6 +66,7 @@ footer-about = An independent news site in Arabic and English.
 
 search-title = Search
 search-results-for = Results for “{ $query }”
+search-form-label = Search with filters
 search-label = Search the site
 search-placeholder = Search…
 search-submit = Search

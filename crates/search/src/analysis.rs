@@ -65,37 +65,62 @@ const SUFFIXES: &[&str] = &["ها", "ان", "ات", "ون", "ين", "يه", "ي�
 /// ال وال بال كال فال لل و and then each of the suffixes ها ان ات ون ين يه ية ه ة ي in turn,
 /// leaving at least two letters (three for a word starting with و).
 pub fn arabic_stem(word: &str) -> Cow<'_, str> {
-    let chars: Vec<char> = word.chars().collect();
-    let mut start = 0;
-    let mut end = chars.len();
+    Cow::Borrowed(stem_slice(word))
+}
+
+/// [`arabic_stem`] as a slice of the word (every prefix and suffix is whole letters).
+fn stem_slice(word: &str) -> &str {
+    let mut len = word.chars().count();
+    let mut w = word;
     for p in PREFIXES {
-        let p: Vec<char> = p.chars().collect();
-        let long_enough = if p.len() == 1 {
-            end >= 4
+        let p_len = p.chars().count();
+        let long_enough = if p_len == 1 {
+            len >= 4
         } else {
-            end >= p.len() + 2
+            len >= p_len + 2
         };
-        if long_enough && chars[..end].starts_with(&p) {
-            start = p.len();
+        if long_enough && let Some(rest) = w.strip_prefix(p) {
+            w = rest;
+            len -= p_len;
             break;
         }
     }
     for s in SUFFIXES {
-        let s: Vec<char> = s.chars().collect();
-        let len = end - start;
-        if len >= s.len() + 2 && chars[start..end].ends_with(&s) {
-            end -= s.len();
+        let s_len = s.chars().count();
+        if len >= s_len + 2
+            && let Some(rest) = w.strip_suffix(s)
+        {
+            w = rest;
+            len -= s_len;
         }
     }
-    if start == 0 && end == chars.len() {
-        Cow::Borrowed(word)
-    } else {
-        Cow::Owned(chars[start..end].iter().collect())
+    w
+}
+
+/// Appends the search normalisation of an Arabic word ([`arabic::fold`], and the
+/// zero-width non-joiner dropped) to `out`, in one pass.
+fn fold_into(word: &str, out: &mut String) {
+    for c in word.chars() {
+        if arabic::is_tashkeel(c) || c == arabic::TATWEEL || c == '\u{200C}' {
+            continue;
+        }
+        out.push(match c {
+            '\u{0622}' | '\u{0623}' | '\u{0625}' => '\u{0627}',
+            '\u{0649}' => '\u{064A}',
+            '\u{0629}' => '\u{0647}',
+            c => arabic::ascii_digit(c).unwrap_or(c),
+        });
     }
 }
 
 /// True for a character that belongs inside a word.
 fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    if matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}') {
+        return true;
+    }
     c.is_alphanumeric() || arabic::is_tashkeel(c) || c == arabic::TATWEEL || c == '\u{200C}'
 }
 
@@ -148,24 +173,33 @@ impl Analyzer {
             return None;
         }
         if is_arabic_word(word) {
-            let folded = arabic::fold(word).replace('\u{200C}', "");
+            let mut folded = String::with_capacity(word.len());
+            fold_into(word, &mut folded);
             if folded.is_empty() || (!self.keep_stop_words && ARABIC_STOPS.contains(&folded)) {
                 return None;
             }
             if self.protected.contains(&folded) {
                 return Some(folded);
             }
-            Some(arabic_stem(&folded).into_owned())
+            let stem = stem_slice(&folded);
+            if stem.len() == folded.len() {
+                Some(folded)
+            } else {
+                Some(stem.to_owned())
+            }
         } else {
-            let lower = word.to_lowercase();
+            let lower = if word.bytes().any(|b| b.is_ascii_uppercase() || b >= 0x80) {
+                word.to_lowercase()
+            } else {
+                word.to_owned()
+            };
             if !self.keep_stop_words && ENGLISH_STOPS.contains(lower.as_str()) {
                 return None;
             }
             if self.protected.contains(&lower) || lower.chars().any(|c| c.is_ascii_digit()) {
                 return Some(lower);
             }
-            let stemmed = english_stem(&lower);
-            Some(stemmed)
+            Some(english_stem(lower))
         }
     }
 
@@ -201,8 +235,13 @@ thread_local! {
     static ENGLISH: frostem::Stemmer = frostem::Stemmer::new(frostem::Algorithm::English);
 }
 
-fn english_stem(word: &str) -> String {
-    ENGLISH.with(|s| s.stem(word).into_owned())
+fn english_stem(word: String) -> String {
+    ENGLISH
+        .with(|s| match s.stem(&word) {
+            Cow::Borrowed(b) if b.len() == word.len() => None,
+            other => Some(other.into_owned()),
+        })
+        .unwrap_or(word)
 }
 
 /// The spelling form of a word: lowercased, vowel marks and tatweel removed, letters kept

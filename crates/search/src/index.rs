@@ -17,7 +17,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 
 /// Bumped whenever the schema or the analysis changes: an index written by another version
 /// is dropped and rebuilt from the store.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// Memory the writer may use before it flushes a segment.
 const WRITER_BUDGET: usize = 64 << 20;
@@ -50,13 +50,16 @@ pub struct IndexDoc {
 }
 
 impl IndexDoc {
-    /// The index document of an article.
+    /// The index document of an article (its fingerprint as recorded, or computed when
+    /// none was).
     pub fn from_article(a: &Article) -> IndexDoc {
         let body = arabpress_core::markdown::render(&a.body_md).text;
         IndexDoc {
             id: a.summary.id,
             lang: a.summary.lang,
-            fingerprint: crate::simhash::fingerprint(&a.summary.headline, &body),
+            fingerprint: a
+                .fingerprint
+                .unwrap_or_else(|| crate::simhash::fingerprint(&a.summary.headline, &body)),
             headline: a.summary.headline.clone(),
             standfirst: a.summary.standfirst.clone(),
             body,
@@ -135,7 +138,7 @@ fn schema() -> (Schema, Fields) {
 pub struct SearchIndex {
     pub(crate) index: Index,
     pub(crate) reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    writer: Mutex<Option<IndexWriter>>,
     pub(crate) fields: Fields,
     path: Option<PathBuf>,
 }
@@ -252,14 +255,35 @@ impl SearchIndex {
         Ok(SearchIndex {
             index,
             reader,
-            writer: Mutex::new(writer),
+            writer: Mutex::new(Some(writer)),
             fields,
             path,
         })
     }
 
-    fn writer(&self) -> Result<std::sync::MutexGuard<'_, IndexWriter>, SearchError> {
-        self.writer.lock().map_err(|_| SearchError::Poisoned)
+    fn with_writer<T>(
+        &self,
+        f: impl FnOnce(&mut IndexWriter) -> Result<T, SearchError>,
+    ) -> Result<T, SearchError> {
+        let mut guard = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
+        match guard.as_mut() {
+            Some(w) => f(w),
+            None => Err(SearchError::Closed),
+        }
+    }
+
+    /// Stops writing: waits for background merges to finish and releases the folder's
+    /// lock. Searches keep working; writes fail with [`SearchError::Closed`].
+    pub fn close(&self) -> Result<(), SearchError> {
+        let writer = self
+            .writer
+            .lock()
+            .map_err(|_| SearchError::Poisoned)?
+            .take();
+        if let Some(w) = writer {
+            w.wait_merging_threads()?;
+        }
+        Ok(())
     }
 
     /// The id of the last change-feed event the committed index reflects.
@@ -277,6 +301,25 @@ impl SearchIndex {
     ///
     /// [`commit`]: SearchIndex::commit
     pub fn upsert(&self, d: &IndexDoc) -> Result<(), SearchError> {
+        let doc = self.document(d);
+        self.with_writer(|w| {
+            w.delete_term(Term::from_field_i64(self.fields.id, d.id));
+            w.add_document(doc)?;
+            Ok(())
+        })
+    }
+
+    /// Adds an article known not to be in the index (after [`SearchIndex::clear`], when
+    /// rebuilding): cheaper than [`SearchIndex::upsert`].
+    pub fn add(&self, d: &IndexDoc) -> Result<(), SearchError> {
+        let doc = self.document(d);
+        self.with_writer(|w| {
+            w.add_document(doc)?;
+            Ok(())
+        })
+    }
+
+    fn document(&self, d: &IndexDoc) -> TantivyDocument {
         let f = &self.fields;
         let mut doc = TantivyDocument::default();
         doc.add_i64(f.id, d.id);
@@ -297,37 +340,41 @@ impl SearchIndex {
             doc.add_i64(f.group, g);
         }
         doc.add_u64(f.fingerprint, d.fingerprint);
+        // Spelling suggestions come from headlines, standfirsts and tags: the names and
+        // topics readers look for, without the cost of a second pass over every body.
         doc.add_text(f.spelling, &d.headline);
         doc.add_text(f.spelling, &d.standfirst);
-        doc.add_text(f.spelling, &d.body);
-        let w = self.writer()?;
-        w.delete_term(Term::from_field_i64(f.id, d.id));
-        w.add_document(doc)?;
-        Ok(())
+        for (_, name) in &d.tags {
+            doc.add_text(f.spelling, name);
+        }
+        doc
     }
 
     /// Removes an article. Takes effect at the next [`SearchIndex::commit`].
     pub fn delete(&self, id: i64) -> Result<(), SearchError> {
-        self.writer()?
-            .delete_term(Term::from_field_i64(self.fields.id, id));
-        Ok(())
+        self.with_writer(|w| {
+            w.delete_term(Term::from_field_i64(self.fields.id, id));
+            Ok(())
+        })
     }
 
     /// Removes every article (before a rebuild). Takes effect at the next commit.
     pub fn clear(&self) -> Result<(), SearchError> {
-        self.writer()?.delete_all_documents()?;
-        Ok(())
+        self.with_writer(|w| {
+            w.delete_all_documents()?;
+            Ok(())
+        })
     }
 
     /// Makes every change since the last commit durable and visible to searches, recording
     /// that the index now reflects the change feed up to `change_id`.
     pub fn commit(&self, change_id: i64) -> Result<(), SearchError> {
-        {
-            let mut w = self.writer()?;
+        self.with_writer(|w| {
             let mut prepared = w.prepare_commit()?;
             prepared.set_payload(&format!("format={FORMAT};change={change_id}"));
             prepared.commit()?;
-        }
+            Ok(())
+        })?;
         self.reader.reload()?;
         Ok(())
     }

@@ -38,6 +38,9 @@ pub enum SearchError {
     /// The engine failed.
     #[error("search index: {0}")]
     Index(#[from] tantivy::TantivyError),
+    /// The index was closed for writing (the process is stopping).
+    #[error("the search index is closed")]
+    Closed,
     /// A writer panicked earlier; the index must be reopened.
     #[error("the search index writer failed earlier; restart to rebuild it")]
     Poisoned,

@@ -272,6 +272,42 @@ fn phrase_any_field(f: &Fields, phrase: &[(usize, String)]) -> Box<dyn Query> {
     ))
 }
 
+/// The whole text with the snippet's matches marked in it.
+fn whole(text: String, s: &tantivy::snippet::Snippet) -> Highlighted {
+    let shift = s.fragment_range().start;
+    Highlighted {
+        marks: s
+            .highlighted()
+            .iter()
+            .map(|r| r.start + shift..r.end + shift)
+            .collect(),
+        text,
+    }
+}
+
+/// The snippet's passage, with an ellipsis where it cuts the text.
+fn excerpt(full: &str, s: &tantivy::snippet::Snippet) -> Highlighted {
+    let range = s.fragment_range();
+    let mut text = String::with_capacity(s.fragment().len() + 6);
+    let mut shift = 0;
+    if range.start > 0 {
+        text.push_str("… ");
+        shift = text.len();
+    }
+    text.push_str(s.fragment());
+    if range.end < full.trim_end().len() {
+        text.push_str(" …");
+    }
+    Highlighted {
+        marks: s
+            .highlighted()
+            .iter()
+            .map(|r| r.start + shift..r.end + shift)
+            .collect(),
+        text,
+    }
+}
+
 /// Recency: an article published now counts 1.5 times one published long ago; the bonus
 /// halves every two weeks.
 fn recency_factor(age_secs: i64) -> f32 {
@@ -334,23 +370,19 @@ impl SearchIndex {
                 };
                 let headline_text = text(f.headline);
                 let h = headline_snippets.snippet(&headline_text);
-                let headline = Highlighted {
-                    marks: h.highlighted().to_vec(),
-                    text: headline_text,
-                };
-                let body = body_snippets.snippet(&text(f.body));
+                let headline = whole(headline_text, &h);
+                let body_text = text(f.body);
+                let body = body_snippets.snippet(&body_text);
                 let snippet = if body.highlighted().is_empty() {
                     let standfirst_text = text(f.standfirst);
                     let s = standfirst_snippets.snippet(&standfirst_text);
-                    Highlighted {
-                        marks: s.highlighted().to_vec(),
-                        text: standfirst_text,
+                    if s.highlighted().is_empty() && standfirst_text.len() <= SNIPPET_BYTES {
+                        whole(standfirst_text, &s)
+                    } else {
+                        excerpt(&standfirst_text, &s)
                     }
                 } else {
-                    Highlighted {
-                        text: body.fragment().to_owned(),
-                        marks: body.highlighted().to_vec(),
-                    }
+                    excerpt(&body_text, &body)
                 };
                 hits.push(Hit {
                     id,

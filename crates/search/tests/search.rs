@@ -229,11 +229,9 @@ fn spelling_suggestions_for_close_words() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.total, 0);
     assert_eq!(r.suggestion.as_deref(), Some("sanctions"));
-    let r = ix
-        .search(&query("العقوبت"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let r = ix.search(&query("عقوبت")).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.total, 0);
-    assert_eq!(r.suggestion.as_deref(), Some("العقوبات"));
+    assert_eq!(r.suggestion.as_deref(), Some("عقوبات"));
     // Short words are not corrected, and far-off words get no suggestion.
     assert_eq!(
         ix.search(&query("ruza"))
@@ -521,4 +519,28 @@ fn related_leaves_out_translations_near_duplicates_and_puts_same_language_first(
         related[..pos_ar.unwrap_or(0)].iter().all(|&i| i <= 8),
         "{related:?}"
     );
+}
+
+#[test]
+fn long_bodies_give_a_passage_around_the_match_with_ellipses() {
+    let filler = "The council met again and discussed the budget at length. ".repeat(20);
+    let body = format!("{filler} A surprise vote on desalination followed. {filler}");
+    let ix = index(&[doc(1, Lang::En, "Council meets", &body)]);
+    let r = ix
+        .search(&query("desalination"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let s = &r.hits[0].snippet;
+    assert!(
+        s.text.starts_with("… ") && s.text.ends_with(" …"),
+        "{:?}",
+        s.text
+    );
+    assert!(s.text.len() < 400, "{}", s.text.len());
+    let marked: Vec<String> = s
+        .segments()
+        .into_iter()
+        .filter(|x| x.1)
+        .map(|x| x.0)
+        .collect();
+    assert_eq!(marked, ["desalination"]);
 }

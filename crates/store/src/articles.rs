@@ -86,7 +86,7 @@ pub struct NewCorrection {
 }
 
 pub(crate) const FULL_COLUMNS: &str = "a.status, b.body_md, b.body_html, a.source_name, a.source_url, \
-     a.translation_group, a.created_at, a.scheduled_at, a.version, a.duplicate_of";
+     a.translation_group, a.created_at, a.scheduled_at, a.version, a.duplicate_of, a.fingerprint";
 
 impl Store {
     /// Saves a new article with its authors, tags and a first revision, in one transaction.
@@ -446,6 +446,9 @@ impl Store {
             scheduled_at: rows::opt_ts(row.try_get("scheduled_at")?)?,
             version: row.try_get("version")?,
             duplicate_of: row.try_get("duplicate_of")?,
+            fingerprint: row
+                .try_get::<Option<i64>, _>("fingerprint")?
+                .map(|f| u64::from_ne_bytes(f.to_ne_bytes())),
             summary,
         })
     }
