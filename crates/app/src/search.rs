@@ -12,6 +12,7 @@ use arabpress_search::{
     IndexDoc, Matched, Opened, QueryProblem, RelatedQuery, SearchError, SearchIndex, SearchQuery,
     simhash,
 };
+use arabpress_store::Store;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -69,6 +70,22 @@ pub struct SearchOutcome {
     pub truncated: bool,
     /// Message id for a filter that was ignored.
     pub bad_filter: Option<&'static str>,
+}
+
+/// Every published article, in batches, by id.
+#[derive(Default)]
+struct Published {
+    after: i64,
+}
+
+impl Published {
+    async fn next(&mut self, store: &Store) -> Result<Option<Vec<Article>>, AppError> {
+        let batch = store.articles_for_index(self.after, REBUILD_BATCH).await?;
+        Ok(batch.last().map(|last| last.summary.id).map(|id| {
+            self.after = id;
+            batch
+        }))
+    }
 }
 
 fn non_empty(s: &Option<String>) -> Option<&str> {
@@ -251,14 +268,8 @@ impl App {
         self.with_index(|ix| ix.clear()).await?;
         let mut done = 0;
         let mut indexed = 0;
-        let mut after = 0;
-        loop {
-            let batch = self
-                .store()
-                .articles_for_index(after, REBUILD_BATCH)
-                .await?;
-            let Some(last) = batch.last() else { break };
-            after = last.summary.id;
+        let mut batches = Published::default();
+        while let Some(batch) = batches.next(self.store()).await? {
             let mut docs = Vec::with_capacity(batch.len());
             for a in &batch {
                 if self.indexable(a).await? {
@@ -272,14 +283,8 @@ impl App {
             progress(done, total * 2);
         }
         self.with_index(move |ix| ix.commit(change)).await?;
-        after = 0;
-        loop {
-            let batch = self
-                .store()
-                .articles_for_index(after, REBUILD_BATCH)
-                .await?;
-            let Some(last) = batch.last() else { break };
-            after = last.summary.id;
+        let mut batches = Published::default();
+        while let Some(batch) = batches.next(self.store()).await? {
             for a in &batch {
                 let related = self.find_related(a).await?;
                 self.store().set_related(a.summary.id, &related).await?;

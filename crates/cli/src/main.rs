@@ -72,6 +72,15 @@ struct ServeArgs {
     no_cache: bool,
 }
 
+impl DataArgs {
+    fn overrides(self) -> Overrides {
+        Overrides {
+            data_dir: self.data,
+            ..Overrides::default()
+        }
+    }
+}
+
 impl ServeArgs {
     fn overrides(self) -> Overrides {
         Overrides {
@@ -232,26 +241,14 @@ async fn main() -> Result<()> {
             serve(app, &s).await
         }
         Command::Migrate(a) => {
-            let s = settings(
-                cli.config.as_ref(),
-                &Overrides {
-                    data_dir: a.data,
-                    ..Overrides::default()
-                },
-            )?;
+            let s = settings(cli.config.as_ref(), &a.overrides())?;
             let app = open(&s, false).await?;
             println!("database is up to date ({:?})", app.store().backend());
             app.close().await;
             Ok(())
         }
         Command::Reindex(a) => {
-            let s = settings(
-                cli.config.as_ref(),
-                &Overrides {
-                    data_dir: a.data,
-                    ..Overrides::default()
-                },
-            )?;
+            let s = settings(cli.config.as_ref(), &a.overrides())?;
             let app = open(&s, false).await?;
             reindex(&app).await?;
             app.close().await;

@@ -272,15 +272,18 @@ fn phrase_any_field(f: &Fields, phrase: &[(usize, String)]) -> Box<dyn Query> {
     ))
 }
 
+/// The snippet's matches, moved `shift` bytes on.
+fn shifted(s: &tantivy::snippet::Snippet, shift: usize) -> Vec<Range<usize>> {
+    s.highlighted()
+        .iter()
+        .map(|r| r.start + shift..r.end + shift)
+        .collect()
+}
+
 /// The whole text with the snippet's matches marked in it.
 fn whole(text: String, s: &tantivy::snippet::Snippet) -> Highlighted {
-    let shift = s.fragment_range().start;
     Highlighted {
-        marks: s
-            .highlighted()
-            .iter()
-            .map(|r| r.start + shift..r.end + shift)
-            .collect(),
+        marks: shifted(s, s.fragment_range().start),
         text,
     }
 }
@@ -299,11 +302,7 @@ fn excerpt(full: &str, s: &tantivy::snippet::Snippet) -> Highlighted {
         text.push_str(" …");
     }
     Highlighted {
-        marks: s
-            .highlighted()
-            .iter()
-            .map(|r| r.start + shift..r.end + shift)
-            .collect(),
+        marks: shifted(s, shift),
         text,
     }
 }
