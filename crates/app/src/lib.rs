@@ -6,6 +6,7 @@
 mod cache;
 mod clock;
 pub mod demo;
+mod distribution;
 mod error;
 mod pages;
 mod publish;
@@ -13,6 +14,7 @@ mod search;
 
 pub use cache::{CachedPage, Encoding, PageCache};
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use distribution::{FEED_ITEMS, FeedScope, SITEMAP_URLS};
 pub use error::AppError;
 pub use pages::{ListSpec, PER_PAGE};
 pub use search::{SEARCH_PER_PAGE, SearchOutcome, SearchParams};

@@ -137,6 +137,22 @@ impl App {
     where
         F: AsyncFnOnce(Timestamp) -> Result<(u16, String, Vec<String>), AppError>,
     {
+        self.cached_as(path, "text/html; charset=utf-8", None, build)
+            .await
+    }
+
+    /// [`App::cached`] for a response of another type (feeds, sitemaps), kept at most
+    /// `ttl` seconds when given (for content that ages out by the clock).
+    pub(crate) async fn cached_as<F>(
+        &self,
+        path: String,
+        content_type: &'static str,
+        ttl: Option<i64>,
+        build: F,
+    ) -> Result<Arc<CachedPage>, AppError>
+    where
+        F: AsyncFnOnce(Timestamp) -> Result<(u16, String, Vec<String>), AppError>,
+    {
         let now = self.now();
         if let Some(p) = self.cache().get(&path, now.as_second()) {
             return Ok(p);
@@ -149,10 +165,12 @@ impl App {
             .map_err(|_| AppError::Timeout)??;
         let page = Arc::new(CachedPage::new(
             status,
-            "text/html; charset=utf-8",
+            content_type,
             html,
             keys,
-            self.expiry(now),
+            ttl.map_or(self.expiry(now), |t| {
+                self.expiry(now).min(now.as_second() + t)
+            }),
         ));
         self.cache().insert(path, Arc::clone(&page), generation);
         Ok(page)

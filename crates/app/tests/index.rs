@@ -27,6 +27,7 @@ fn theme() -> Theme {
             tagline: name.clone(),
             name,
             base_url: "http://test.example".into(),
+            full_content_feeds: true,
         },
         jiff::tz::TimeZone::UTC,
         None,

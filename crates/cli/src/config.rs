@@ -31,6 +31,8 @@ pub struct RawConfig {
     pub cache_mb: Option<u64>,
     /// Folder whose templates override the embedded theme.
     pub theme_dir: Option<PathBuf>,
+    /// What feeds carry: `full` articles or the standfirst as an `excerpt`.
+    pub feeds: Option<String>,
     /// Site identity.
     pub site: RawSite,
 }
@@ -76,6 +78,8 @@ pub struct Settings {
     pub cache_bytes: usize,
     /// Theme override folder.
     pub theme_dir: Option<PathBuf>,
+    /// Whole articles in feeds (else standfirsts).
+    pub full_content_feeds: bool,
     /// Site name.
     pub name: PerLang<String>,
     /// Tagline.
@@ -136,6 +140,9 @@ impl RawConfig {
             self.cache_mb = Some(v.parse().map_err(|_| {
                 anyhow!("ARABPRESS_CACHE_MB: expected a whole number of MiB, got {v:?}")
             })?);
+        }
+        if let Some(v) = s("ARABPRESS_FEEDS") {
+            self.feeds = Some(v);
         }
         if let Some(v) = s("ARABPRESS_THEME_DIR") {
             self.theme_dir = Some(v.into());
@@ -221,7 +228,13 @@ impl RawConfig {
                 }
                 Ok(v)
             };
+        let full_content_feeds = match self.feeds.as_deref() {
+            None | Some("full") => true,
+            Some("excerpt") => false,
+            Some(other) => bail!("feeds: {other:?} must be \"full\" or \"excerpt\""),
+        };
         Ok(Settings {
+            full_content_feeds,
             listen,
             database_url,
             data_dir,

@@ -114,6 +114,7 @@ async fn open(s: &Settings, sync: bool) -> Result<App> {
         name: s.name.clone(),
         tagline: s.tagline.clone(),
         base_url: s.base_url.clone(),
+        full_content_feeds: s.full_content_feeds,
     };
     let theme = Theme::new(site, s.time_zone.clone(), s.theme_dir.as_deref())
         .context("loading the theme")?;

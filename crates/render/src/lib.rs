@@ -6,6 +6,7 @@
 
 pub mod assets;
 pub mod dates;
+pub mod feeds;
 pub mod messages;
 mod theme;
 pub mod views;
@@ -56,4 +57,7 @@ pub enum RenderError {
     /// A template failed to parse or render.
     #[error("template: {0:#}")]
     Template(#[from] minijinja::Error),
+    /// A feed or sitemap could not be written.
+    #[error("feed: {0}")]
+    Feed(String),
 }

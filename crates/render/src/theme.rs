@@ -21,6 +21,8 @@ pub struct Site {
     pub tagline: PerLang<String>,
     /// Public base URL, without a trailing slash (e.g. `https://arabpress.example`).
     pub base_url: String,
+    /// Feeds carry whole articles (`true`) or their standfirsts.
+    pub full_content_feeds: bool,
 }
 
 const TEMPLATES: &[(&str, &str)] = &[

@@ -175,6 +175,7 @@ pub(crate) struct Chrome {
     home_url: String,
     alternate_url: String,
     path: String,
+    feed_base: String,
     base_url: String,
     asset_version: String,
 }
@@ -305,6 +306,13 @@ impl Theme {
                 .clone()
                 .unwrap_or_else(|| format!("/{}/", lang.other())),
             path: f.path.clone(),
+            feed_base: f
+                .path
+                .split('?')
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches('/')
+                .to_owned(),
             base_url: self.site().base_url.clone(),
             asset_version: self.asset_version().to_owned(),
         }

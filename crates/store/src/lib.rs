@@ -9,6 +9,7 @@
 
 mod articles;
 mod derived;
+mod distribution;
 mod error;
 mod migrate;
 mod rows;
@@ -17,6 +18,7 @@ pub mod testing;
 
 pub use articles::{ListQuery, Neighbours, NewCorrection, Page};
 pub use derived::{ArticleChange, Fingerprint};
+pub use distribution::SitemapEntry;
 pub use error::StoreError;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

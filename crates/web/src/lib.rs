@@ -5,6 +5,7 @@
 //! [`router`] builds the whole site from an [`App`], so tests drive it with
 //! `router(app).oneshot(request)` and no socket.
 
+mod distribution;
 mod error;
 mod respond;
 mod search;
@@ -32,6 +33,7 @@ pub struct WebState {
 /// The whole site.
 pub fn router(app: App, default_lang: Lang) -> Router {
     site::routes()
+        .merge(distribution::routes())
         .with_state(WebState { app, default_lang })
         .layer(axum::middleware::map_response(security_headers))
         .layer(CatchPanicLayer::new())

@@ -40,6 +40,7 @@ async fn site() -> Site_ {
                 en: "بالشعب و للشعب".into(),
             },
             base_url: "http://test.example".into(),
+            full_content_feeds: true,
         },
         jiff::tz::TimeZone::UTC,
         None,
@@ -947,4 +948,242 @@ async fn related_stories_come_from_the_index() {
         "{:?}",
         n.related
     );
+}
+
+// --- feeds and sitemaps ------------------------------------------------------------------
+
+#[tokio::test]
+async fn rss_atom_and_json_feeds_for_the_site_and_each_list() {
+    let s = site().await;
+    let r = get(&s.router, "/ar/rss.xml").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        r.headers.get(header::CONTENT_TYPE).map(|v| v.as_bytes()),
+        Some(&b"application/rss+xml; charset=utf-8"[..])
+    );
+    let channel = rss::Channel::read_from(r.body.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(channel.language(), Some("ar"));
+    assert!(!channel.items().is_empty());
+    for item in channel.items() {
+        let guid = item.guid().unwrap_or_else(|| panic!("no guid"));
+        assert!(
+            !guid.is_permalink() && guid.value().starts_with("tag:test.example,"),
+            "{guid:?}"
+        );
+        assert!(
+            item.link()
+                .is_some_and(|l| l.starts_with("http://test.example/ar/article/%D")),
+            "{:?}",
+            item.link()
+        );
+        assert!(
+            item.pub_date().is_some_and(|d| d.ends_with("+0000")),
+            "{:?}",
+            item.pub_date()
+        );
+        assert!(item.content().is_some());
+    }
+    let atom = get(&s.router, "/en/section/economy/atom.xml").await;
+    let feed =
+        atom_syndication::Feed::read_from(atom.body.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        feed.title().as_str().ends_with("Economy"),
+        "{}",
+        feed.title().as_str()
+    );
+    assert!(!feed.entries().is_empty());
+    assert!(feed.links().iter().any(
+        |l| l.rel() == "self" && l.href() == "http://test.example/en/section/economy/atom.xml"
+    ));
+    let json = get(&s.router, "/en/author/omar-khatib/feed.json").await;
+    let v: serde_json::Value = serde_json::from_str(&json.body).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(v["version"], "https://jsonfeed.org/version/1.1");
+    assert!(v["items"].as_array().is_some_and(|i| !i.is_empty()));
+    // A tag feed, and what is not a feed.
+    let page = get(
+        &s.router,
+        "/en/article/economist-dalia-farouk-bread-prices-are-a-barometer-of-trust",
+    )
+    .await;
+    let tag = page
+        .body
+        .split("href=\"/en/tag/")
+        .nth(1)
+        .and_then(|t| t.split('"').next())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(
+        get(&s.router, &format!("/en/tag/{tag}/rss.xml"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        get(&s.router, "/en/section/nope/rss.xml").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&s.router, "/en/section/economy/feed.txt").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&s.router, "/xx/rss.xml").await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Pages name their feeds.
+    let section = get(&s.router, "/en/section/economy").await;
+    assert!(section.body.contains("<link rel=\"alternate\" type=\"application/rss+xml\" title=\"Economy — Arab Press (RSS)\" href=\"/en/section/economy/rss.xml\">"), "{}", section.body);
+}
+
+#[tokio::test]
+async fn feed_guids_survive_edits_and_feeds_answer_conditional_gets() {
+    let s = site().await;
+    let first = get(&s.router, "/en/rss.xml").await;
+    let etag = first
+        .headers
+        .get(header::ETAG)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(!etag.is_empty());
+    assert!(first.headers.get(header::CACHE_CONTROL).is_some());
+    let again = get_with(&s.router, "/en/rss.xml", &[("if-none-match", &etag)]).await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    let channel = rss::Channel::read_from(first.body.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    let item = &channel.items()[0];
+    let link = item.link().unwrap_or_default().to_owned();
+    let guid = item
+        .guid()
+        .map(|g| g.value().to_owned())
+        .unwrap_or_default();
+    // Retitle the article: the feed changes, its GUID does not.
+    let slug = link.rsplit('/').next().unwrap_or_default();
+    let a = s
+        .app
+        .store()
+        .article_by_slug(Lang::En, slug)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("{slug}"));
+    let mut d = ArticleDraft {
+        lang: Lang::En,
+        slug: Some(Slug::parse(slug).unwrap_or_else(|e| panic!("{e}"))),
+        headline: format!("{} (updated)", a.summary.headline),
+        standfirst: a.summary.standfirst.clone(),
+        body_md: a.body_md.clone(),
+        kind: a.summary.kind,
+        section: Slug::parse("economy").unwrap_or_else(|e| panic!("{e}")),
+        tags: vec![],
+        authors: a
+            .authors
+            .iter()
+            .map(|x| Slug::parse(&x.slug).unwrap_or_else(|e| panic!("{e}")))
+            .collect(),
+        source: None,
+        image: None,
+    };
+    if let Some(sec) = s
+        .app
+        .sections()
+        .await
+        .ok()
+        .and_then(|all| all.iter().find(|x| x.id == a.summary.section_id).cloned())
+    {
+        d.section = Slug::parse(&sec.slug).unwrap_or_else(|e| panic!("{e}"));
+    }
+    s.app
+        .update_article(a.summary.id, a.version, d)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let after = get_with(&s.router, "/en/rss.xml", &[("if-none-match", &etag)]).await;
+    assert_eq!(after.status, StatusCode::OK);
+    let channel = rss::Channel::read_from(after.body.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    let same = channel
+        .items()
+        .iter()
+        .find(|i| i.guid().is_some_and(|g| g.value() == guid))
+        .unwrap_or_else(|| panic!("guid {guid} lost"));
+    assert!(same.title().is_some_and(|t| t.ends_with("(updated)")));
+}
+
+#[tokio::test]
+async fn sitemaps_index_articles_with_language_alternates() {
+    let s = site().await;
+    let index = get(&s.router, "/sitemap.xml").await;
+    assert_eq!(index.status, StatusCode::OK);
+    assert!(
+        index
+            .body
+            .contains("<loc>http://test.example/sitemaps/articles/1.xml</loc>"),
+        "{}",
+        index.body
+    );
+    assert!(
+        index
+            .body
+            .contains("<loc>http://test.example/sitemap-pages.xml</loc>")
+    );
+    let articles = get(&s.router, "/sitemaps/articles/1.xml").await;
+    assert_eq!(articles.status, StatusCode::OK);
+    assert_eq!(
+        articles.body.matches("<url>").count(),
+        43,
+        "every demo article once"
+    );
+    assert!(
+        articles.body.contains(
+            "<xhtml:link rel=\"alternate\" hreflang=\"ar\" href=\"http://test.example/ar/article/%D"
+        ),
+        "{}",
+        articles.body
+    );
+    assert!(articles.body.contains("<lastmod>"));
+    assert_eq!(
+        get(&s.router, "/sitemaps/articles/2.xml").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&s.router, "/sitemaps/articles/x.xml").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let pages = get(&s.router, "/sitemap-pages.xml").await;
+    assert!(
+        pages
+            .body
+            .contains("<loc>http://test.example/ar/section/economy</loc>")
+    );
+    let robots = get(&s.router, "/robots.txt").await;
+    assert!(
+        robots
+            .body
+            .contains("Sitemap: http://test.example/sitemap.xml")
+    );
+    assert!(robots.body.contains("Disallow: /ar/search"));
+}
+
+#[tokio::test]
+async fn the_news_sitemap_lists_two_days_at_most() {
+    let s = site().await;
+    let news = get(&s.router, "/sitemap-news.xml").await;
+    assert_eq!(news.status, StatusCode::OK);
+    let n = news.body.matches("<url>").count();
+    // The demo dates its articles from hours to weeks before the clock.
+    let recent = s
+        .app
+        .store()
+        .news_entries(now() - jiff::SignedDuration::from_hours(48), 5_000, now())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .len();
+    assert_eq!(n, recent);
+    assert!(n > 0 && n < 43, "{n}");
+    for tag in [
+        "<news:name>",
+        "<news:language>",
+        "<news:publication_date>",
+        "<news:title>",
+    ] {
+        assert_eq!(news.body.matches(tag).count(), n, "{tag}");
+    }
 }

@@ -1,0 +1,192 @@
+//! What feeds and sitemaps read: whole articles for a feed, and the public addresses of
+//! every article with its language versions and last change.
+
+use crate::articles::{FULL_COLUMNS, not_hidden_duplicate};
+use crate::rows::{self, SUMMARY_COLUMNS};
+use crate::{Store, StoreError};
+use arabpress_core::Lang;
+use arabpress_core::model::{Article, Tag};
+use jiff::Timestamp;
+use sqlx::AssertSqlSafe;
+use std::collections::HashMap;
+
+/// A public article as a sitemap lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SitemapEntry {
+    /// Store id.
+    pub id: i64,
+    /// Language.
+    pub lang: Lang,
+    /// Slug.
+    pub slug: String,
+    /// Headline.
+    pub headline: String,
+    /// Publication time.
+    pub published_at: Timestamp,
+    /// Last change.
+    pub updated_at: Timestamp,
+    /// Its public versions in other languages: language and slug.
+    pub translations: Vec<(Lang, String)>,
+}
+
+type EntryRow = (i64, String, String, String, i64, i64, Option<i64>);
+
+impl Store {
+    /// Whole articles by id, in the order given; ids that are not public now are left out.
+    pub async fn public_articles_by_ids(
+        &self,
+        ids: &[i64],
+        now: Timestamp,
+    ) -> Result<Vec<Article>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS}, {FULL_COLUMNS}, {} FROM articles a JOIN article_bodies b ON b.article_id = a.id \
+             WHERE a.id IN ({list}) AND a.status = 'published' AND a.published_at <= $1",
+            self.parts_column()
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(now.as_second())
+            .fetch_all(&self.pool)
+            .await?;
+        let mut by_id = HashMap::with_capacity(rows.len());
+        for row in &rows {
+            let a = self.full(row).await?;
+            by_id.insert(a.summary.id, a);
+        }
+        Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+    }
+
+    /// Public articles (one per near-duplicate group) by id, skipping `offset`, at most
+    /// `limit`: one sitemap file's worth at a time (new articles land in the last file).
+    pub async fn sitemap_entries(
+        &self,
+        offset: u64,
+        limit: u32,
+        now: Timestamp,
+    ) -> Result<Vec<SitemapEntry>, StoreError> {
+        let sql = format!(
+            "SELECT a.id, a.lang, a.slug, a.headline, a.published_at, a.updated_at, a.translation_group \
+             FROM articles a WHERE a.status = 'published' AND a.published_at <= $1 AND {} \
+             ORDER BY a.id LIMIT $2 OFFSET $3",
+            not_hidden_duplicate("$1")
+        );
+        let rows: Vec<EntryRow> = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(now.as_second())
+            .bind(i64::from(limit))
+            .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+            .fetch_all(&self.pool)
+            .await?;
+        self.entries(rows, now).await
+    }
+
+    /// How many articles the sitemaps list, and the newest change among them.
+    pub async fn sitemap_size(
+        &self,
+        now: Timestamp,
+    ) -> Result<(u64, Option<Timestamp>), StoreError> {
+        let sql = format!(
+            "SELECT CAST(COUNT(*) AS BIGINT), MAX(a.updated_at) FROM articles a WHERE a.status = 'published' \
+             AND a.published_at <= $1 AND {}",
+            not_hidden_duplicate("$1")
+        );
+        let (n, newest): (i64, Option<i64>) = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(now.as_second())
+            .fetch_one(&self.pool)
+            .await?;
+        Ok((u64::try_from(n).unwrap_or(0), rows::opt_ts(newest)?))
+    }
+
+    /// Public articles published at or after `since`, newest first, at most `limit`: the
+    /// Google News sitemap.
+    pub async fn news_entries(
+        &self,
+        since: Timestamp,
+        limit: u32,
+        now: Timestamp,
+    ) -> Result<Vec<SitemapEntry>, StoreError> {
+        let sql = format!(
+            "SELECT a.id, a.lang, a.slug, a.headline, a.published_at, a.updated_at, a.translation_group \
+             FROM articles a WHERE a.status = 'published' AND a.published_at <= $1 AND a.published_at >= $2 AND {} \
+             ORDER BY a.published_at DESC, a.id DESC LIMIT $3",
+            not_hidden_duplicate("$1")
+        );
+        let rows: Vec<EntryRow> = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(now.as_second())
+            .bind(since.as_second())
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        self.entries(rows, now).await
+    }
+
+    async fn entries(
+        &self,
+        rows: Vec<EntryRow>,
+        now: Timestamp,
+    ) -> Result<Vec<SitemapEntry>, StoreError> {
+        let groups: Vec<String> = rows
+            .iter()
+            .filter_map(|r| r.6)
+            .map(|g| g.to_string())
+            .collect();
+        let mut versions: HashMap<i64, Vec<(i64, Lang, String)>> = HashMap::new();
+        if !groups.is_empty() {
+            let sql = format!(
+                "SELECT translation_group, id, lang, slug FROM articles WHERE translation_group IN ({}) \
+                 AND status = 'published' AND published_at <= $1 ORDER BY id",
+                groups.join(",")
+            );
+            let found: Vec<(i64, i64, String, String)> = sqlx::query_as(AssertSqlSafe(sql))
+                .bind(now.as_second())
+                .fetch_all(&self.pool)
+                .await?;
+            for (group, id, lang, slug) in found {
+                versions.entry(group).or_default().push((
+                    id,
+                    rows::parse("article language", &lang)?,
+                    slug,
+                ));
+            }
+        }
+        rows.into_iter()
+            .map(|(id, lang, slug, headline, published, updated, group)| {
+                let translations = group
+                    .and_then(|g| versions.get(&g))
+                    .map(|v| {
+                        v.iter()
+                            .filter(|(other, _, _)| *other != id)
+                            .map(|(_, l, s)| (*l, s.clone()))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                Ok(SitemapEntry {
+                    id,
+                    lang: rows::parse("article language", &lang)?,
+                    slug,
+                    headline,
+                    published_at: rows::ts(published)?,
+                    updated_at: rows::ts(updated)?,
+                    translations,
+                })
+            })
+            .collect()
+    }
+
+    /// Tags that label at least one public article, by language and slug.
+    pub async fn tags_in_use(&self, now: Timestamp) -> Result<Vec<Tag>, StoreError> {
+        sqlx::query(
+            "SELECT t.id, t.lang, t.slug, t.name FROM tags t WHERE EXISTS (SELECT 1 FROM article_tags at \
+             JOIN articles a ON a.id = at.article_id WHERE at.tag_id = t.id AND a.status = 'published' \
+             AND a.published_at <= $1) ORDER BY t.lang, t.slug",
+        )
+        .bind(now.as_second())
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(rows::tag)
+        .collect()
+    }
+}
