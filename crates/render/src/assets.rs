@@ -29,6 +29,7 @@ pub const ASSETS: &[Asset] = &[
     asset!("img/city.svg", "image/svg+xml"),
     asset!("img/tech.svg", "image/svg+xml"),
     asset!("img/culture.svg", "image/svg+xml"),
+    asset!("img/logo.svg", "image/svg+xml"),
     asset!("img/desert.svg", "image/svg+xml"),
 ];
 

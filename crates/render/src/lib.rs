@@ -8,6 +8,7 @@ pub mod assets;
 pub mod dates;
 pub mod feeds;
 pub mod messages;
+mod metadata;
 mod theme;
 pub mod views;
 

@@ -176,6 +176,9 @@ pub(crate) struct Chrome {
     alternate_url: String,
     path: String,
     feed_base: String,
+    canonical: String,
+    og_locale: &'static str,
+    og_locale_alternate: &'static str,
     base_url: String,
     asset_version: String,
 }
@@ -253,6 +256,14 @@ pub(crate) struct Pager {
     next_url: Option<String>,
 }
 
+/// The Open Graph locale of a language.
+fn og_locale(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ar => "ar_AR",
+        Lang::En => "en_US",
+    }
+}
+
 /// The URL of an article.
 pub fn article_url(lang: Lang, slug: &str) -> String {
     format!("/{lang}/article/{slug}")
@@ -306,6 +317,9 @@ impl Theme {
                 .clone()
                 .unwrap_or_else(|| format!("/{}/", lang.other())),
             path: f.path.clone(),
+            canonical: self.absolute_url(&f.path),
+            og_locale: og_locale(lang),
+            og_locale_alternate: og_locale(lang.other()),
             feed_base: f
                 .path
                 .split('?')

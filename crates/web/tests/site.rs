@@ -1187,3 +1187,141 @@ async fn the_news_sitemap_lists_two_days_at_most() {
         assert_eq!(news.body.matches(tag).count(), n, "{tag}");
     }
 }
+
+// --- page metadata -----------------------------------------------------------------------
+
+fn meta(html: &str, attr: &str, name: &str) -> Vec<String> {
+    let needle = format!("<meta {attr}=\"{name}\" content=\"");
+    html.split(&needle)
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[tokio::test]
+async fn article_pages_carry_canonical_social_and_structured_data() {
+    let s = site().await;
+    let path = "/en/article/economist-dalia-farouk-bread-prices-are-a-barometer-of-trust";
+    let r = get(&s.router, path).await;
+    let html = &r.body;
+    let url = format!("http://test.example{path}");
+    assert!(
+        html.contains(&format!("<link rel=\"canonical\" href=\"{url}\">")),
+        "{html}"
+    );
+    assert!(html.contains(&format!(
+        "<link rel=\"alternate\" hreflang=\"en\" href=\"{url}\">"
+    )));
+    assert!(html.contains(
+        "<link rel=\"alternate\" hreflang=\"ar\" href=\"http://test.example/ar/article/"
+    ));
+    assert_eq!(meta(html, "name", "robots"), ["max-image-preview:large"]);
+    assert_eq!(meta(html, "property", "og:type"), ["article"]);
+    assert_eq!(meta(html, "property", "og:locale"), ["en_US"]);
+    assert_eq!(meta(html, "property", "og:locale:alternate"), ["ar_AR"]);
+    assert_eq!(meta(html, "property", "og:url"), std::slice::from_ref(&url));
+    assert_eq!(meta(html, "property", "article:section").len(), 1);
+    assert!(!meta(html, "property", "article:tag").is_empty());
+    assert!(meta(html, "property", "article:published_time")[0].ends_with("+00:00"));
+    assert_eq!(meta(html, "name", "twitter:card").len(), 1);
+    assert_eq!(meta(html, "name", "description").len(), 1);
+    let json = html
+        .split("<script type=\"application/ld+json\">")
+        .nth(1)
+        .and_then(|s| s.split("</script>").next())
+        .unwrap_or_else(|| panic!("no JSON-LD"));
+    let v: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    let article = &v[0];
+    assert_eq!(article["@type"], "NewsArticle");
+    for key in [
+        "headline",
+        "datePublished",
+        "dateModified",
+        "inLanguage",
+        "articleSection",
+        "isAccessibleForFree",
+        "mainEntityOfPage",
+    ] {
+        assert!(!article[key].is_null(), "{key} missing: {article}");
+    }
+    assert!(
+        article["datePublished"]
+            .as_str()
+            .is_some_and(|d| d.ends_with("+00:00"))
+    );
+    assert_eq!(article["author"][0]["@type"], "Person");
+    assert!(
+        article["author"][0]["url"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("http://test.example/en/author/"))
+    );
+    assert_eq!(article["publisher"]["@type"], "NewsMediaOrganization");
+    assert!(
+        article["publisher"]["logo"]["url"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("/static/img/logo.svg"))
+    );
+    assert_eq!(v[1]["@type"], "BreadcrumbList");
+    assert_eq!(v[1]["itemListElement"].as_array().map(Vec::len), Some(3));
+    // The logo it names is served.
+    assert_eq!(
+        get(&s.router, "/static/img/logo.svg").await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn an_article_with_an_image_offers_it_in_three_shapes_and_the_home_page_a_search_action() {
+    let s = site().await;
+    let home = get(&s.router, "/ar/").await;
+    let lead = article_links(&home.body)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let page = get(&s.router, &lead).await;
+    let json = page
+        .body
+        .split("<script type=\"application/ld+json\">")
+        .nth(1)
+        .and_then(|s| s.split("</script>").next())
+        .unwrap_or_default();
+    let v: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    let ratios: Vec<f64> = v[0]["image"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|i| i["width"].as_f64().unwrap_or(0.0) / i["height"].as_f64().unwrap_or(1.0))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(ratios.len(), 3, "{v}");
+    assert!(
+        (ratios[0] - 16.0 / 9.0).abs() < 0.01
+            && (ratios[1] - 4.0 / 3.0).abs() < 0.01
+            && (ratios[2] - 1.0).abs() < 0.01
+    );
+    assert_eq!(
+        meta(&page.body, "name", "twitter:card"),
+        ["summary_large_image"]
+    );
+    assert!(meta(&page.body, "property", "og:image")[0].starts_with("http://test.example/static/"));
+    let site_json = home
+        .body
+        .split("<script type=\"application/ld+json\">")
+        .nth(1)
+        .and_then(|s| s.split("</script>").next())
+        .unwrap_or_default();
+    let w: serde_json::Value =
+        serde_json::from_str(site_json).unwrap_or_else(|e| panic!("{e}: {site_json}"));
+    assert_eq!(w["@type"], "WebSite");
+    assert_eq!(
+        w["potentialAction"]["target"]["urlTemplate"],
+        "http://test.example/ar/search?q={search_term_string}"
+    );
+    // Search results and error pages are kept out of indexes.
+    let search = get(&s.router, "/ar/search?q=x").await;
+    assert_eq!(meta(&search.body, "name", "robots"), ["noindex, follow"]);
+    let missing = get(&s.router, "/ar/article/nothing-here").await;
+    assert_eq!(meta(&missing.body, "name", "robots"), ["noindex"]);
+}

@@ -1,0 +1,126 @@
+//! Structured data for search engines (schema.org JSON-LD): `NewsArticle` and
+//! `BreadcrumbList` on article pages, `WebSite` with a `SearchAction` on the home page.
+
+use crate::Theme;
+use crate::views::{article_url, author_url, section_url};
+use arabpress_core::Lang;
+use arabpress_core::model::{Article, Section};
+use serde_json::{Value, json};
+
+/// JSON for a `<script type="application/ld+json">` block: `<` is escaped so that no
+/// text inside can close the script element.
+fn script_json(v: &Value) -> String {
+    v.to_string().replace('<', "\\u003c")
+}
+
+impl Theme {
+    fn publisher(&self, lang: Lang) -> Value {
+        json!({
+            "@type": "NewsMediaOrganization",
+            "name": self.site().name.get(lang),
+            "url": self.absolute_url(&format!("/{lang}/")),
+            "logo": {
+                "@type": "ImageObject",
+                "url": self.absolute_url("/static/img/logo.svg"),
+                "width": 512,
+                "height": 512,
+            },
+        })
+    }
+
+    fn image_url(&self, url: &str) -> String {
+        if url.starts_with('/') {
+            self.absolute_url(url)
+        } else {
+            url.to_owned()
+        }
+    }
+
+    /// `NewsArticle` and `BreadcrumbList` for an article page.
+    pub(crate) fn article_jsonld(&self, a: &Article, section: Option<&Section>) -> String {
+        let lang = a.summary.lang;
+        let url = self.absolute_url(&article_url(lang, &a.summary.slug));
+        let mut article = json!({
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "mainEntityOfPage": { "@type": "WebPage", "@id": url },
+            "url": url,
+            "headline": a.summary.headline,
+            "description": a.summary.standfirst,
+            "inLanguage": lang.code(),
+            "dateModified": self.dates().iso(a.summary.updated_at),
+            "author": a.authors.iter().map(|x| json!({
+                "@type": "Person",
+                "name": x.name(lang),
+                "url": self.absolute_url(&author_url(lang, &x.slug)),
+            })).collect::<Vec<_>>(),
+            "publisher": self.publisher(lang),
+            "isAccessibleForFree": true,
+            "keywords": a.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        });
+        if let Some(p) = a.summary.published_at {
+            article["datePublished"] = json!(self.dates().iso(p));
+        }
+        if let Some(s) = section {
+            article["articleSection"] = json!(s.name(lang));
+        }
+        if let Some(img) = &a.summary.image {
+            // One picture, offered in the three shapes search engines ask for; until the
+            // media pipeline crops, each shape names the original.
+            let src = self.image_url(&img.url);
+            article["image"] = json!([
+                { "@type": "ImageObject", "url": src, "width": 1280, "height": 720 },
+                { "@type": "ImageObject", "url": src, "width": 1200, "height": 900 },
+                { "@type": "ImageObject", "url": src, "width": 1200, "height": 1200 },
+            ]);
+        }
+        let mut crumbs = vec![json!({
+            "@type": "ListItem", "position": 1,
+            "name": self.site().name.get(lang),
+            "item": self.absolute_url(&format!("/{lang}/")),
+        })];
+        if let Some(s) = section {
+            crumbs.push(json!({
+                "@type": "ListItem", "position": 2,
+                "name": s.name(lang),
+                "item": self.absolute_url(&section_url(lang, &s.slug)),
+            }));
+        }
+        crumbs.push(json!({
+            "@type": "ListItem", "position": crumbs.len() + 1,
+            "name": a.summary.headline,
+            "item": url,
+        }));
+        let breadcrumbs = json!({
+            "@context": "https://schema.org",
+            "@type": "BreadcrumbList",
+            "itemListElement": crumbs,
+        });
+        script_json(&json!([article, breadcrumbs]))
+    }
+
+    /// `WebSite` with the site search as a `SearchAction`, for the home page.
+    pub(crate) fn home_jsonld(&self, lang: Lang) -> String {
+        script_json(&json!({
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "name": self.site().name.get(lang),
+            "url": self.absolute_url(&format!("/{lang}/")),
+            "inLanguage": lang.code(),
+            "publisher": self.publisher(lang),
+            "potentialAction": {
+                "@type": "SearchAction",
+                "target": {
+                    "@type": "EntryPoint",
+                    "urlTemplate": format!("{}/{lang}/search?q={{search_term_string}}", self.site().base_url),
+                },
+                "query-input": "required name=search_term_string",
+            },
+        }))
+    }
+
+    /// The image shown when a page is shared, as an absolute URL.
+    pub(crate) fn share_image(&self, a: &Article) -> Option<String> {
+        a.summary.image.as_ref().map(|i| self.image_url(&i.url))
+    }
+}
