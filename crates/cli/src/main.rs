@@ -41,6 +41,40 @@ enum Command {
     /// Rebuild the search index and every article's related stories from the store
     /// (stop the server first: it holds the index).
     Reindex(DataArgs),
+    /// Keys for the read-only content API (`/api/v1`).
+    Apikey {
+        #[command(subcommand)]
+        action: ApikeyAction,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum ApikeyAction {
+    /// Create a key and print it (it is shown only once).
+    Create {
+        /// Who or what the key is for.
+        name: String,
+    },
+    /// List keys (names and dates, never the keys).
+    List,
+    /// Revoke a key at once.
+    Revoke {
+        /// The key's id, as `list` shows it.
+        id: i64,
+    },
+}
+
+/// What `open` does with the search index.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum IndexUse {
+    /// Open it and bring it up to date (serving).
+    Sync,
+    /// Open it as it is (rebuilding, migrating).
+    Open,
+    /// Leave it alone (a server may hold it): a throw-away index in memory.
+    None,
 }
 
 #[derive(Args, Clone)]
@@ -100,9 +134,9 @@ fn settings(cli_config: Option<&PathBuf>, o: &Overrides) -> Result<Settings> {
     raw.validate(o)
 }
 
-/// Opens the store, the theme and the search index. With `sync`, a new or outdated index
-/// is rebuilt or caught up from the change feed before the app is returned.
-async fn open(s: &Settings, sync: bool) -> Result<App> {
+/// Opens the store, the theme and the search index; with [`IndexUse::Sync`], a new or
+/// outdated index is rebuilt or caught up from the change feed before the app is returned.
+async fn open(s: &Settings, index_use: IndexUse) -> Result<App> {
     if s.database_url.starts_with("sqlite:") {
         std::fs::create_dir_all(&s.data_dir)
             .with_context(|| format!("creating {}", s.data_dir.display()))?;
@@ -119,8 +153,15 @@ async fn open(s: &Settings, sync: bool) -> Result<App> {
     let theme = Theme::new(site, s.time_zone.clone(), s.theme_dir.as_deref())
         .context("loading the theme")?;
     let index_dir = s.data_dir.join("index");
-    let (index, opened) = arabpress_search::SearchIndex::open(&index_dir)
-        .with_context(|| format!("opening the search index in {}", index_dir.display()))?;
+    let (index, opened) = if index_use == IndexUse::None {
+        (
+            arabpress_search::SearchIndex::in_memory()?,
+            arabpress_search::Opened::Existing,
+        )
+    } else {
+        arabpress_search::SearchIndex::open(&index_dir)
+            .with_context(|| format!("opening the search index in {}", index_dir.display()))?
+    };
     let app = App::new(
         store,
         theme,
@@ -128,7 +169,7 @@ async fn open(s: &Settings, sync: bool) -> Result<App> {
         s.cache_bytes,
         Arc::new(SystemClock),
     );
-    if sync {
+    if index_use == IndexUse::Sync {
         app.sync_index(opened)
             .await
             .context("bringing the search index up to date")?;
@@ -210,12 +251,12 @@ async fn main() -> Result<()> {
     match cli.command {
         Command::Serve(a) => {
             let s = settings(cli.config.as_ref(), &a.overrides())?;
-            let app = open(&s, true).await?;
+            let app = open(&s, IndexUse::Sync).await?;
             serve(app, &s).await
         }
         Command::Demo(DemoArgs { serve: a, archive }) => {
             let s = settings(cli.config.as_ref(), &a.overrides())?;
-            let app = open(&s, true).await?;
+            let app = open(&s, IndexUse::Sync).await?;
             if app.store().count_articles().await? == 0 {
                 let report = arabpress_app::demo::load(&app)
                     .await
@@ -226,6 +267,11 @@ async fn main() -> Result<()> {
                     report.articles,
                     report.pairs
                 );
+                let (_, secret) = app
+                    .create_api_key("demo")
+                    .await
+                    .context("creating the demo API key")?;
+                println!("content API key for the demo: {secret}");
                 if archive > 0 {
                     let n = arabpress_app::demo::load_archive(&app, archive)
                         .await
@@ -243,14 +289,39 @@ async fn main() -> Result<()> {
         }
         Command::Migrate(a) => {
             let s = settings(cli.config.as_ref(), &a.overrides())?;
-            let app = open(&s, false).await?;
+            let app = open(&s, IndexUse::Open).await?;
             println!("database is up to date ({:?})", app.store().backend());
+            app.close().await;
+            Ok(())
+        }
+        Command::Apikey { action, data } => {
+            let s = settings(cli.config.as_ref(), &data.overrides())?;
+            let app = open(&s, IndexUse::None).await?;
+            match action {
+                ApikeyAction::Create { name } => {
+                    let (key, secret) = app.create_api_key(&name).await?;
+                    println!("API key {} ({}): {secret}", key.id, key.name);
+                    println!("send it as the X-Api-Key header; it is not shown again");
+                }
+                ApikeyAction::List => {
+                    for k in app.store().api_keys().await? {
+                        let state = k
+                            .revoked_at
+                            .map_or_else(|| "live".to_owned(), |t| format!("revoked {t}"));
+                        println!("{}\t{}\tcreated {}\t{state}", k.id, k.name, k.created_at);
+                    }
+                }
+                ApikeyAction::Revoke { id } => {
+                    app.store().revoke_api_key(id, app.now()).await?;
+                    println!("API key {id} revoked");
+                }
+            }
             app.close().await;
             Ok(())
         }
         Command::Reindex(a) => {
             let s = settings(cli.config.as_ref(), &a.overrides())?;
-            let app = open(&s, false).await?;
+            let app = open(&s, IndexUse::Open).await?;
             reindex(&app).await?;
             app.close().await;
             Ok(())

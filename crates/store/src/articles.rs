@@ -34,6 +34,9 @@ pub struct ListQuery {
     pub now: Timestamp,
     /// Whether to count the whole list (pages need it; a sidebar does not).
     pub count: bool,
+    /// Only articles after this one in the list's order (publication time and id, newest
+    /// first): a cursor that stays put while newer articles are published.
+    pub before: Option<(Timestamp, i64)>,
 }
 
 impl ListQuery {
@@ -49,6 +52,7 @@ impl ListQuery {
             offset: 0,
             now,
             count: false,
+            before: None,
         }
     }
 }
@@ -486,6 +490,17 @@ impl Store {
             n += 1;
             filter.push_str(&format!(" AND a.id <> ${n}"));
             binds.push(*id);
+        }
+        if let Some((at, id)) = q.before {
+            filter.push_str(&format!(
+                " AND (a.published_at < ${} OR (a.published_at = ${} AND a.id < ${}))",
+                n + 1,
+                n + 1,
+                n + 2
+            ));
+            n += 2;
+            binds.push(at.as_second());
+            binds.push(id);
         }
         let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM articles a WHERE {filter}");
         let mut count = sqlx::query_scalar::<_, i64>(AssertSqlSafe(count_sql))

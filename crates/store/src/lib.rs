@@ -11,6 +11,7 @@ mod articles;
 mod derived;
 mod distribution;
 mod error;
+mod keys;
 mod migrate;
 mod rows;
 mod taxonomy;
@@ -20,6 +21,7 @@ pub use articles::{ListQuery, Neighbours, NewCorrection, Page};
 pub use derived::{ArticleChange, Fingerprint};
 pub use distribution::SitemapEntry;
 pub use error::StoreError;
+pub use keys::ApiKey;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};

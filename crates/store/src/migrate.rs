@@ -20,6 +20,11 @@ const SQLITE: &[Migration] = &[
         description: "search",
         sql: include_str!("../migrations/sqlite/0002_search.sql"),
     },
+    Migration {
+        version: 3,
+        description: "api keys",
+        sql: include_str!("../migrations/sqlite/0003_api_keys.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -32,6 +37,11 @@ const POSTGRES: &[Migration] = &[
         version: 2,
         description: "search",
         sql: include_str!("../migrations/postgres/0002_search.sql"),
+    },
+    Migration {
+        version: 3,
+        description: "api keys",
+        sql: include_str!("../migrations/postgres/0003_api_keys.sql"),
     },
 ];
 

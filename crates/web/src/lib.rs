@@ -5,6 +5,7 @@
 //! [`router`] builds the whole site from an [`App`], so tests drive it with
 //! `router(app).oneshot(request)` and no socket.
 
+mod api;
 mod distribution;
 mod error;
 mod respond;
@@ -28,13 +29,20 @@ pub struct WebState {
     /// The language for `/` when `Accept-Language` names neither, and for error pages
     /// outside a language prefix.
     pub default_lang: Lang,
+    /// Request budgets of API keys.
+    pub limiter: std::sync::Arc<api::RateLimiter>,
 }
 
 /// The whole site.
 pub fn router(app: App, default_lang: Lang) -> Router {
     site::routes()
         .merge(distribution::routes())
-        .with_state(WebState { app, default_lang })
+        .merge(api::routes())
+        .with_state(WebState {
+            app,
+            default_lang,
+            limiter: std::sync::Arc::default(),
+        })
         .layer(axum::middleware::map_response(security_headers))
         .layer(CatchPanicLayer::new())
 }

@@ -27,7 +27,6 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/{lang}/author/{slug}", get(author))
         .route("/{lang}/newsletter", get(newsletter).post(newsletter))
         .route("/{lang}/search", get(crate::search::page))
-        .route("/api/v1/search", get(crate::search::api))
         .fallback(not_found)
 }
 

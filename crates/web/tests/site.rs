@@ -775,36 +775,6 @@ async fn bad_queries_get_a_page_never_a_500() {
 }
 
 #[tokio::test]
-async fn search_api_answers_json_with_a_stable_error_shape() {
-    let s = site().await;
-    let r = get(&s.router, "/api/v1/search?q=solar&lang=en").await;
-    assert_eq!(r.status, StatusCode::OK);
-    let v: serde_json::Value =
-        serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{e}: {}", r.body));
-    assert!(v["total"].as_u64().unwrap_or(0) >= 1, "{v}");
-    assert_eq!(v["lang"], "en");
-    let first = &v["results"][0];
-    assert!(
-        first["url"]
-            .as_str()
-            .unwrap_or_default()
-            .starts_with("/en/article/"),
-        "{v}"
-    );
-    assert!(
-        first["snippet_runs"]
-            .as_array()
-            .is_some_and(|r| r.iter().any(|x| x["match"] == true)),
-        "{v}"
-    );
-    let r = get(&s.router, "/api/v1/search?q=solar&lang=fr").await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    let v: serde_json::Value =
-        serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{e}: {}", r.body));
-    assert_eq!(v["error"]["code"], "bad_lang");
-}
-
-#[tokio::test]
 async fn publishing_reaches_search_at_once_and_unpublishing_removes_it() {
     let s = site().await;
     let draft = ArticleDraft {
@@ -897,7 +867,13 @@ async fn a_wire_copy_is_grouped_and_lists_show_one_story() {
             .body
             .contains(&format!("/en/article/{}", copy.summary.slug))
     );
-    let r = get(&s.router, "/api/v1/search?q=desalination&lang=en").await;
+    let key = api_key(&s).await;
+    let r = get_with(
+        &s.router,
+        "/api/v1/search?q=desalination&lang=en",
+        &[("x-api-key", &key)],
+    )
+    .await;
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(v["total"], 1, "{v}");
     // Withdrawing the first story brings the copy back.
@@ -911,7 +887,12 @@ async fn a_wire_copy_is_grouped_and_lists_show_one_story() {
             .body
             .contains(&format!("/en/article/{}", copy.summary.slug))
     );
-    let r = get(&s.router, "/api/v1/search?q=desalination&lang=en").await;
+    let r = get_with(
+        &s.router,
+        "/api/v1/search?q=desalination&lang=en",
+        &[("x-api-key", &key)],
+    )
+    .await;
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(v["results"][0]["id"], copy.summary.id, "{v}");
 }
@@ -1324,4 +1305,236 @@ async fn an_article_with_an_image_offers_it_in_three_shapes_and_the_home_page_a_
     assert_eq!(meta(&search.body, "name", "robots"), ["noindex, follow"]);
     let missing = get(&s.router, "/ar/article/nothing-here").await;
     assert_eq!(meta(&missing.body, "name", "robots"), ["noindex"]);
+}
+
+// --- content API -------------------------------------------------------------------------
+
+async fn api_key(s: &Site_) -> String {
+    s.app
+        .create_api_key("tests")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .1
+}
+
+fn json(r: &Resp) -> serde_json::Value {
+    serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{e}: {}", r.body))
+}
+
+#[tokio::test]
+async fn the_api_needs_a_live_key_and_answers_errors_in_one_shape() {
+    let s = site().await;
+    let r = get(&s.router, "/api/v1/sections").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(json(&r)["error"]["code"], "unauthorized");
+    let r = get_with(&s.router, "/api/v1/sections", &[("x-api-key", "ap_0000")]).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let (k, secret) = s
+        .app
+        .create_api_key("partner")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let auth = format!("Bearer {secret}");
+    let r = get_with(&s.router, "/api/v1/sections", &[("authorization", &auth)]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(json(&r).as_array().map(Vec::len), Some(6));
+    s.app
+        .store()
+        .revoke_api_key(k.id, now())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let r = get_with(&s.router, "/api/v1/sections", &[("authorization", &auth)]).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let key = api_key(&s).await;
+    let h = [("x-api-key", key.as_str())];
+    for (path, status, code) in [
+        (
+            "/api/v1/articles?lang=fr",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        ("/api/v1/articles", StatusCode::BAD_REQUEST, "bad_request"),
+        (
+            "/api/v1/articles?lang=ar&limit=0",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            "/api/v1/articles?lang=ar&limit=x",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            "/api/v1/articles?lang=ar&cursor=yesterday",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            "/api/v1/articles/999999",
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "/api/v1/articles/abc",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        (
+            "/api/v1/articles/fr/x",
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+        ),
+        ("/api/v1/nothing/here", StatusCode::NOT_FOUND, "not_found"),
+    ] {
+        let r = get_with(&s.router, path, &h).await;
+        assert_eq!(r.status, status, "{path}: {}", r.body);
+        assert_eq!(json(&r)["error"]["code"], code, "{path}");
+        assert!(
+            json(&r)["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty())
+        );
+    }
+    // The OpenAPI document is public, version 3.1, and describes every endpoint.
+    let doc = json(&get(&s.router, "/api/v1/openapi.json").await);
+    assert!(
+        doc["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1")),
+        "{}",
+        doc["openapi"]
+    );
+    for p in [
+        "/api/v1/articles",
+        "/api/v1/articles/{id}",
+        "/api/v1/articles/{lang}/{slug}",
+        "/api/v1/sections",
+        "/api/v1/tags",
+        "/api/v1/authors",
+        "/api/v1/search",
+    ] {
+        assert!(doc["paths"][p]["get"].is_object(), "{p}");
+    }
+    assert_eq!(
+        doc["components"]["securitySchemes"]["api_key"]["in"],
+        "header"
+    );
+}
+
+#[tokio::test]
+async fn cursor_pages_return_every_article_once_while_news_is_published() {
+    let s = site().await;
+    let key = api_key(&s).await;
+    let h = [("x-api-key", key.as_str())];
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut published = 0;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/articles?lang=en&limit=5&cursor={c}"),
+            None => "/api/v1/articles?lang=en&limit=5".to_owned(),
+        };
+        let page = json(&get_with(&s.router, &path, &h).await);
+        for item in page["items"].as_array().into_iter().flatten() {
+            seen.push(item["id"].as_i64().unwrap_or_default());
+        }
+        // Breaking news between two pages does not shift the pages still to come.
+        let mut d = draft(&format!("Breaking story {published}"), &[]);
+        d.body_md = format!(
+            "A different story, number {published}, about {}.",
+            ["ports", "rain", "trade", "roads", "films"][published % 5]
+        );
+        s.app
+            .create_article(d, ArticleStatus::Published, Some(now()))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        published += 1;
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    let mut unique = seen.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), seen.len(), "an article came twice: {seen:?}");
+    let english_at_start = 22;
+    assert_eq!(seen.len(), english_at_start, "{seen:?}");
+    // One article, by id and by slug, with its body.
+    let id = seen[0];
+    let a = json(&get_with(&s.router, &format!("/api/v1/articles/{id}"), &h).await);
+    assert!(a["body_html"].as_str().is_some_and(|b| b.contains("<p>")));
+    let slug = a["slug"].as_str().unwrap_or_default().to_owned();
+    let b = json(&get_with(&s.router, &format!("/api/v1/articles/en/{slug}"), &h).await);
+    assert_eq!(b["id"], id);
+    let tags = json(&get_with(&s.router, "/api/v1/tags?lang=ar", &h).await);
+    assert!(
+        tags.as_array()
+            .is_some_and(|t| !t.is_empty() && t.iter().all(|x| x["lang"] == "ar"))
+    );
+    let authors = json(&get_with(&s.router, "/api/v1/authors", &h).await);
+    assert_eq!(authors.as_array().map(Vec::len), Some(6));
+}
+
+#[tokio::test]
+async fn each_key_is_rate_limited() {
+    let s = site().await;
+    let key = api_key(&s).await;
+    let mut limited = None;
+    for _ in 0..260 {
+        let r = get_with(&s.router, "/api/v1/sections", &[("x-api-key", &key)]).await;
+        if r.status == StatusCode::TOO_MANY_REQUESTS {
+            limited = Some(r);
+            break;
+        }
+    }
+    let r = limited.unwrap_or_else(|| panic!("never limited"));
+    assert_eq!(json(&r)["error"]["code"], "rate_limited");
+    assert!(r.headers.get(header::RETRY_AFTER).is_some());
+    // Another key has its own budget.
+    let other = api_key(&s).await;
+    assert_eq!(
+        get_with(&s.router, "/api/v1/sections", &[("x-api-key", &other)])
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn search_api_answers_with_highlighted_runs() {
+    let s = site().await;
+    let key = api_key(&s).await;
+    let r = get_with(
+        &s.router,
+        "/api/v1/search?q=solar&lang=en",
+        &[("x-api-key", &key)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let v = json(&r);
+    assert!(v["total"].as_u64().unwrap_or(0) >= 1, "{v}");
+    assert_eq!(v["lang"], "en");
+    let first = &v["results"][0];
+    assert!(
+        first["url"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("/en/article/"),
+        "{v}"
+    );
+    assert!(
+        first["snippet_runs"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|x| x["match"] == true)),
+        "{v}"
+    );
+    let r = get_with(
+        &s.router,
+        "/api/v1/search?q=solar&lang=fr",
+        &[("x-api-key", &key)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(json(&r)["error"]["code"], "bad_request");
 }
