@@ -18,6 +18,9 @@ pub enum AppError {
     /// The input broke a content rule.
     #[error("invalid: {0}")]
     Invalid(String),
+    /// The actor's role does not allow this.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
     /// The write conflicts with what is stored.
     #[error("conflict: {0}")]
     Conflict(String),

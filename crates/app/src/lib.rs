@@ -3,6 +3,7 @@
 //! store, asks the theme for HTML, and keeps rendered pages in the page cache, invalidating
 //! exactly the pages an article change affects.
 
+mod accounts;
 mod api;
 mod cache;
 mod clock;
@@ -13,6 +14,7 @@ mod pages;
 mod publish;
 mod search;
 
+pub use accounts::MIN_PASSWORD_CHARS;
 pub use api::{API_MAX_LIMIT, ArticleFilter, ArticlePage};
 pub use cache::{CachedPage, Encoding, PageCache};
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -41,6 +41,20 @@ enum Command {
     /// Rebuild the search index and every article's related stories from the store
     /// (stop the server first: it holds the index).
     Reindex(DataArgs),
+    /// Newsroom accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Personal tokens for the admin API (`/api/v1/admin`).
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Keys for the read-only content API (`/api/v1`).
     Apikey {
         #[command(subcommand)]
@@ -64,6 +78,52 @@ enum ApikeyAction {
         /// The key's id, as `list` shows it.
         id: i64,
     },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Create an account. The password is read from standard input with
+    /// `--password-stdin`; otherwise a strong one is generated and printed once.
+    Add {
+        /// Login address.
+        #[arg(long)]
+        email: String,
+        /// Name shown in the newsroom.
+        #[arg(long)]
+        name: String,
+        /// contributor, author, editor, admin or owner.
+        #[arg(long, default_value = "contributor")]
+        role: String,
+        /// Read the password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List accounts.
+    List,
+}
+
+#[derive(Subcommand)]
+enum TokenAction {
+    /// Create a personal token for an account and print it (shown only once).
+    Create {
+        /// The account's login address.
+        #[arg(long)]
+        email: String,
+        /// What the token is for.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+/// A random password of 20 characters from an unambiguous alphabet.
+fn generated_password() -> Result<String> {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 20];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    Ok(bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect())
 }
 
 /// What `open` does with the search index.
@@ -272,6 +332,19 @@ async fn main() -> Result<()> {
                     .await
                     .context("creating the demo API key")?;
                 println!("content API key for the demo: {secret}");
+                let password = generated_password()?;
+                let owner = app
+                    .create_user(
+                        "editor@arabpress.example",
+                        "Demo Editor",
+                        arabpress_core::Role::Owner,
+                        &password,
+                    )
+                    .await
+                    .context("creating the demo account")?;
+                let token = app.create_token(owner.id, "demo").await?;
+                println!("demo login: {} / {password}", owner.email);
+                println!("admin API token for the demo: {token}");
                 if archive > 0 {
                     let n = arabpress_app::demo::load_archive(&app, archive)
                         .await
@@ -291,6 +364,60 @@ async fn main() -> Result<()> {
             let s = settings(cli.config.as_ref(), &a.overrides())?;
             let app = open(&s, IndexUse::Open).await?;
             println!("database is up to date ({:?})", app.store().backend());
+            app.close().await;
+            Ok(())
+        }
+        Command::User { action, data } => {
+            let s = settings(cli.config.as_ref(), &data.overrides())?;
+            let app = open(&s, IndexUse::None).await?;
+            match action {
+                UserAction::Add {
+                    email,
+                    name,
+                    role,
+                    password_stdin,
+                } => {
+                    let role: arabpress_core::Role = role.parse()?;
+                    let (password, show) = if password_stdin {
+                        let mut line = String::new();
+                        std::io::stdin()
+                            .read_line(&mut line)
+                            .context("reading the password from standard input")?;
+                        (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+                    } else {
+                        (generated_password()?, true)
+                    };
+                    let user = app.create_user(&email, &name, role, &password).await?;
+                    println!("created {} <{}> as {}", user.name, user.email, user.role);
+                    if show {
+                        println!("password (shown once): {password}");
+                    }
+                }
+                UserAction::List => {
+                    for u in app.store().users().await? {
+                        let state = if u.active { "active" } else { "deactivated" };
+                        println!("{}\t{}\t{}\t{}\t{state}", u.id, u.email, u.name, u.role);
+                    }
+                }
+            }
+            app.close().await;
+            Ok(())
+        }
+        Command::Token { action, data } => {
+            let s = settings(cli.config.as_ref(), &data.overrides())?;
+            let app = open(&s, IndexUse::None).await?;
+            match action {
+                TokenAction::Create { email, name } => {
+                    let (user, _) = app
+                        .store()
+                        .user_by_email(&email)
+                        .await?
+                        .ok_or_else(|| anyhow::anyhow!("there is no account for {email}"))?;
+                    let secret = app.create_token(user.id, &name).await?;
+                    println!("token for {} ({}): {secret}", user.email, user.role);
+                    println!("send it as Authorization: Bearer …; it is not shown again");
+                }
+            }
             app.close().await;
             Ok(())
         }

@@ -11,7 +11,9 @@ pub mod lang;
 pub mod markdown;
 pub mod model;
 pub mod slug;
+pub mod user;
 
 pub use article::{ArticleDraft, ArticleKind, ArticleStatus, Image, SourceCredit, ValidationError};
 pub use lang::Lang;
 pub use slug::Slug;
+pub use user::{Role, User};

@@ -16,12 +16,14 @@ mod migrate;
 mod rows;
 mod taxonomy;
 pub mod testing;
+mod users;
 
 pub use articles::{ListQuery, Neighbours, NewCorrection, Page};
 pub use derived::{ArticleChange, Fingerprint};
 pub use distribution::SitemapEntry;
 pub use error::StoreError;
 pub use keys::ApiKey;
+pub use users::AuditEntry;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};

@@ -25,6 +25,11 @@ const SQLITE: &[Migration] = &[
         description: "api keys",
         sql: include_str!("../migrations/sqlite/0003_api_keys.sql"),
     },
+    Migration {
+        version: 4,
+        description: "users",
+        sql: include_str!("../migrations/sqlite/0004_users.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -42,6 +47,11 @@ const POSTGRES: &[Migration] = &[
         version: 3,
         description: "api keys",
         sql: include_str!("../migrations/postgres/0003_api_keys.sql"),
+    },
+    Migration {
+        version: 4,
+        description: "users",
+        sql: include_str!("../migrations/postgres/0004_users.sql"),
     },
 ];
 

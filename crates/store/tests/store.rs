@@ -646,3 +646,87 @@ both_backends!(
     an_article_page_lists_come_in_one_query,
     super::an_article_page_lists_come_in_one_query
 );
+
+async fn accounts_tokens_and_the_audit_log(store: Store) {
+    use arabpress_core::Role;
+    let u = store
+        .create_user(
+            " Layla@Example.org ",
+            "Layla Haddad",
+            Role::Editor,
+            "$argon2id$fake",
+            t(1),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(u.email, "layla@example.org");
+    let dup = store
+        .create_user("layla@example.org", "Other", Role::Author, "x", t(2))
+        .await;
+    assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+    let bad = store
+        .create_user("not an address", "X", Role::Author, "x", t(2))
+        .await;
+    assert!(matches!(bad, Err(StoreError::Invalid(_))), "{bad:?}");
+    assert_eq!(store.count_users().await.unwrap_or_default(), 1);
+    let (found, hash) = store
+        .user_by_email("LAYLA@example.org")
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("not found"));
+    assert_eq!((found.id, hash.as_str()), (u.id, "$argon2id$fake"));
+    store
+        .create_token(u.id, "laptop", "h1", t(3))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        store.user_by_token("h1").await.ok().flatten().map(|x| x.id),
+        Some(u.id)
+    );
+    assert!(matches!(
+        store.create_token(999, "x", "h2", t(3)).await,
+        Err(StoreError::NotFound(_))
+    ));
+    store
+        .set_role(u.id, Role::Admin)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    store
+        .set_active(u.id, false)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        store.user_by_token("h1").await.ok().flatten(),
+        None,
+        "a deactivated user's token is dead"
+    );
+    let again = store
+        .user_by_id(u.id)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("gone"));
+    assert_eq!((again.role, again.active), (Role::Admin, false));
+    store
+        .audit(
+            Some(u.id),
+            "role_changed",
+            "user",
+            u.id,
+            "editor → admin",
+            t(4),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let log = store.audit_of("user", u.id).await.unwrap_or_default();
+    assert_eq!(log.len(), 1);
+    assert_eq!(
+        (log[0].action.as_str(), log[0].detail.as_str()),
+        ("role_changed", "editor → admin")
+    );
+}
+both_backends!(
+    accounts_tokens_and_the_audit_log,
+    super::accounts_tokens_and_the_audit_log
+);

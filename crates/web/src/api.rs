@@ -7,19 +7,20 @@ use crate::WebState;
 use arabpress_app::{AppError, ArticleFilter, SearchParams};
 use arabpress_core::Lang;
 use arabpress_core::model::{Article, ArticleSummary};
+use arabpress_core::{ArticleDraft, ArticleKind, ArticleStatus, Image, Slug, SourceCredit, User};
 use arabpress_render::views::article_url;
 use axum::Json;
 use axum::Router;
-use axum::extract::rejection::QueryRejection;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post, put};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Instant;
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 
 /// Requests a key may make per second, sustained.
@@ -37,6 +38,13 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/api/v1/tags", get(tags))
         .route("/api/v1/authors", get(authors))
         .route("/api/v1/search", get(search))
+        .route("/api/v1/admin/articles", post(admin_create))
+        .route("/api/v1/admin/articles/{id}", put(admin_update))
+        .route("/api/v1/admin/articles/{id}/publish", post(admin_publish))
+        .route(
+            "/api/v1/admin/articles/{id}/unpublish",
+            post(admin_unpublish),
+        )
         .route("/api/v1/{*rest}", get(unknown))
 }
 
@@ -298,6 +306,16 @@ pub(crate) struct SearchApiParams {
 }
 
 // ---- helpers ----------------------------------------------------------------------------
+
+/// A request refused before it reaches the application: status, code and message (small,
+/// so that `Result`s carrying it stay cheap).
+pub(crate) struct Refusal(StatusCode, &'static str, String);
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        error(self.0, self.1, self.2)
+    }
+}
 
 fn error(status: StatusCode, code: &'static str, message: impl Into<String>) -> Response {
     (
@@ -743,15 +761,428 @@ impl Modify for Security {
             "api_key",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-Api-Key"))),
         );
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 
 /// The API's OpenAPI document.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "arabpress content API", version = "1", description = "Read-only access to the published articles, sections, tags and authors of an arabpress site, and its search. Send an API key in the X-Api-Key header (`arabpress apikey create NAME` makes one)."),
-    paths(articles, article, article_by_slug, sections, tags, authors, search),
-    components(schemas(ApiError, ApiErrorBody, ApiLang, ApiImage, ApiSummary, ApiRef, ApiCorrection, ApiArticle, ApiArticleList, ApiSection, ApiTag, ApiAuthor, ApiRun, ApiHit, ApiResults)),
+    info(title = "arabpress API", version = "1", description = "The content API: read-only access to the published articles, sections, tags and authors of an arabpress site, and its search, with an API key in the X-Api-Key header (`arabpress apikey create NAME` makes one). The admin API under /api/v1/admin: create, edit, publish and withdraw articles with a personal token (`Authorization: Bearer apt_…`, made by `arabpress token create`), within the rights of its user's role."),
+    paths(articles, article, article_by_slug, sections, tags, authors, search, admin_create, admin_update, admin_publish, admin_unpublish),
+    components(schemas(ApiError, ApiErrorBody, ApiLang, ApiImage, ApiSummary, ApiRef, ApiCorrection, ApiArticle, ApiArticleList, ApiSection, ApiTag, ApiAuthor, ApiRun, ApiHit, ApiResults, ApiDraft, ApiNewArticle, ApiUpdate, ApiPublish, ApiAdminArticle, ApiKind, ApiNewStatus, ApiSource, ApiImageIn)),
     modifiers(&Security),
 )]
 pub(crate) struct ApiDoc;
+
+// ---- admin API --------------------------------------------------------------------------
+
+/// Kinds of piece.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum ApiKind {
+    News,
+    Interview,
+    Opinion,
+    Analysis,
+    Feature,
+}
+
+impl From<ApiKind> for ArticleKind {
+    fn from(k: ApiKind) -> ArticleKind {
+        match k {
+            ApiKind::News => ArticleKind::News,
+            ApiKind::Interview => ArticleKind::Interview,
+            ApiKind::Opinion => ArticleKind::Opinion,
+            ApiKind::Analysis => ArticleKind::Analysis,
+            ApiKind::Feature => ArticleKind::Feature,
+        }
+    }
+}
+
+/// The state a new article starts in.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum ApiNewStatus {
+    Draft,
+    InReview,
+    Published,
+    Scheduled,
+}
+
+/// Credit for copy first published elsewhere.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+pub(crate) struct ApiSource {
+    name: String,
+    url: Option<String>,
+}
+
+/// A featured image.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+pub(crate) struct ApiImageIn {
+    url: String,
+    alt: String,
+    caption: Option<String>,
+    credit: Option<String>,
+}
+
+/// An article as a writer supplies it.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+pub(crate) struct ApiDraft {
+    lang: ApiLang,
+    /// Generated from the headline when absent.
+    #[schema(min_length = 1, max_length = 120)]
+    slug: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
+    headline: String,
+    #[serde(default)]
+    #[schema(max_length = 600)]
+    standfirst: String,
+    /// Markdown; `**Name:**` opens an interview turn.
+    #[schema(min_length = 1)]
+    body_md: String,
+    kind: ApiKind,
+    /// Section slug (one of `/api/v1/sections`).
+    #[schema(min_length = 1)]
+    section: String,
+    /// Tag names (created when new).
+    #[serde(default)]
+    tags: Vec<String>,
+    /// Author slugs (of `/api/v1/authors`), in byline order.
+    #[schema(min_items = 1)]
+    authors: Vec<String>,
+    source: Option<ApiSource>,
+    image: Option<ApiImageIn>,
+}
+
+/// A new article.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+pub(crate) struct ApiNewArticle {
+    #[serde(flatten)]
+    draft: ApiDraft,
+    /// Default: draft.
+    status: Option<ApiNewStatus>,
+    /// For `scheduled` (or a back-dated `published`): RFC 3339.
+    #[schema(format = DateTime)]
+    publish_at: Option<String>,
+}
+
+/// A new version of an article.
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
+pub(crate) struct ApiUpdate {
+    /// The version the edit started from; a newer one on the server refuses the save.
+    version: i64,
+    #[serde(flatten)]
+    draft: ApiDraft,
+}
+
+/// When to publish.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+pub(crate) struct ApiPublish {
+    /// RFC 3339; absent: now.
+    #[schema(format = DateTime)]
+    at: Option<String>,
+}
+
+/// An article as the newsroom sees it.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ApiAdminArticle {
+    #[serde(flatten)]
+    article: ApiArticle,
+    /// draft, in_review, scheduled, published, unpublished.
+    status: String,
+    /// Send it back with the next edit.
+    version: i64,
+    /// An earlier article this one repeats (a near-duplicate), if any.
+    duplicate_of: Option<i64>,
+}
+
+fn admin_view(a: Article) -> ApiAdminArticle {
+    ApiAdminArticle {
+        status: a.status.to_string(),
+        version: a.version,
+        duplicate_of: a.duplicate_of,
+        article: full(a),
+    }
+}
+
+fn bad_field(field: &str, message: impl std::fmt::Display) -> Refusal {
+    Refusal(
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+        format!("{field}: {message}"),
+    )
+}
+
+fn slug(field: &'static str, raw: &str) -> Result<Slug, Refusal> {
+    Slug::parse(raw).map_err(|e| bad_field(field, e))
+}
+
+fn draft(d: ApiDraft) -> Result<ArticleDraft, Refusal> {
+    Ok(ArticleDraft {
+        lang: d.lang.into(),
+        slug: d.slug.as_deref().map(|s| slug("slug", s)).transpose()?,
+        headline: d.headline,
+        standfirst: d.standfirst,
+        body_md: d.body_md,
+        kind: d.kind.into(),
+        section: slug("section", &d.section)?,
+        tags: d.tags,
+        authors: d
+            .authors
+            .iter()
+            .map(|a| slug("authors", a))
+            .collect::<Result<_, _>>()?,
+        source: d.source.map(|s| SourceCredit {
+            name: s.name,
+            url: s.url,
+        }),
+        image: d.image.map(|i| Image {
+            url: i.url,
+            alt: i.alt,
+            caption: i.caption,
+            credit: i.credit,
+        }),
+    })
+}
+
+fn time(field: &str, raw: Option<&str>) -> Result<Option<jiff::Timestamp>, Refusal> {
+    raw.map(|t| {
+        t.parse::<jiff::Timestamp>()
+            .map_err(|_| bad_field(field, format!("{t:?} is not an RFC 3339 time")))
+    })
+    .transpose()
+}
+
+fn bad_json(e: &JsonRejection) -> Response {
+    error(StatusCode::BAD_REQUEST, "bad_request", e.body_text())
+}
+
+fn admin_error(e: AppError) -> Response {
+    match e {
+        AppError::Forbidden(m) => error(StatusCode::FORBIDDEN, "forbidden", m),
+        AppError::Conflict(m) => error(StatusCode::CONFLICT, "conflict", m),
+        other => app_error(other),
+    }
+}
+
+/// Checks the request's personal token and its rate; answers with its user.
+async fn token_user(state: &WebState, headers: &HeaderMap) -> Result<User, Response> {
+    let secret = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let unauthorized = |m: &str| {
+        let mut res = error(StatusCode::UNAUTHORIZED, "unauthorized", m);
+        res.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        res
+    };
+    let Some(secret) = secret else {
+        return Err(unauthorized(
+            "a personal token is required (Authorization: Bearer …)",
+        ));
+    };
+    let user = match state.app.user_for_token(secret).await {
+        Ok(Some(u)) => u,
+        Ok(None) => {
+            return Err(unauthorized(
+                "this token is unknown, revoked, or its user is deactivated",
+            ));
+        }
+        Err(e) => return Err(app_error(e)),
+    };
+    if let Err(wait) = state.limiter.take(-user.id) {
+        let mut res = error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            format!("too many requests; retry in {wait} s"),
+        );
+        if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        return Err(res);
+    }
+    Ok(user)
+}
+
+fn parse_id(raw: &str) -> Result<i64, Refusal> {
+    raw.parse::<i64>().map_err(|_| {
+        Refusal(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            format!("{raw:?} is not an article id"),
+        )
+    })
+}
+
+/// Create an article (a draft, for review, published or scheduled, within the token's role).
+#[utoipa::path(post, path = "/api/v1/admin/articles", request_body = ApiNewArticle, security(("token" = [])),
+    responses(
+        (status = 201, description = "Created", body = ApiAdminArticle),
+        (status = 400, description = "Bad JSON or a broken rule, with the field", body = ApiError),
+        (status = 401, description = "No valid token", body = ApiError),
+        (status = 403, description = "The role does not allow it", body = ApiError),
+        (status = 409, description = "The slug is taken", body = ApiError),
+        (status = 429, description = "Too many requests", body = ApiError),
+    ))]
+async fn admin_create(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    body: Result<Json<ApiNewArticle>, JsonRejection>,
+) -> Response {
+    let user = match token_user(&state, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let Json(b) = match body {
+        Ok(b) => b,
+        Err(e) => return bad_json(&e),
+    };
+    let d = match draft(b.draft) {
+        Ok(d) => d,
+        Err(r) => return r.into_response(),
+    };
+    let at = match time("publish_at", b.publish_at.as_deref()) {
+        Ok(t) => t,
+        Err(r) => return r.into_response(),
+    };
+    let status = match b.status.unwrap_or(ApiNewStatus::Draft) {
+        ApiNewStatus::Draft => ArticleStatus::Draft,
+        ApiNewStatus::InReview => ArticleStatus::InReview,
+        ApiNewStatus::Published => ArticleStatus::Published,
+        ApiNewStatus::Scheduled if at.is_none() => {
+            return bad_field("publish_at", "a scheduled article needs a time").into_response();
+        }
+        ApiNewStatus::Scheduled => ArticleStatus::Scheduled,
+    };
+    match state.app.create_as(&user, d, status, at).await {
+        Ok(a) => (StatusCode::CREATED, Json(admin_view(a))).into_response(),
+        Err(e) => admin_error(e),
+    }
+}
+
+/// Save a new version of an article (own articles; any for an editor).
+#[utoipa::path(put, path = "/api/v1/admin/articles/{id}", request_body = ApiUpdate, security(("token" = [])),
+    params(("id" = i64, Path, description = "Article id", minimum = 1)),
+    responses(
+        (status = 200, description = "Saved", body = ApiAdminArticle),
+        (status = 400, description = "Bad JSON or a broken rule, with the field", body = ApiError),
+        (status = 401, description = "No valid token", body = ApiError),
+        (status = 403, description = "The role does not allow it", body = ApiError),
+        (status = 404, description = "No such article", body = ApiError),
+        (status = 409, description = "Someone saved a newer version, or the slug is taken", body = ApiError),
+        (status = 429, description = "Too many requests", body = ApiError),
+    ))]
+async fn admin_update(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Json<ApiUpdate>, JsonRejection>,
+) -> Response {
+    let user = match token_user(&state, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let id = match parse_id(&id) {
+        Ok(i) => i,
+        Err(r) => return r.into_response(),
+    };
+    let Json(b) = match body {
+        Ok(b) => b,
+        Err(e) => return bad_json(&e),
+    };
+    let d = match draft(b.draft) {
+        Ok(d) => d,
+        Err(r) => return r.into_response(),
+    };
+    match state.app.update_as(&user, id, b.version, d).await {
+        Ok(a) => ok(admin_view(a)),
+        Err(e) => admin_error(e),
+    }
+}
+
+/// Publish an article now or at a time (own articles for an author; any for an editor).
+#[utoipa::path(post, path = "/api/v1/admin/articles/{id}/publish", request_body(content = Option<ApiPublish>), security(("token" = [])),
+    params(("id" = i64, Path, description = "Article id", minimum = 1)),
+    responses(
+        (status = 200, description = "Published or scheduled", body = ApiAdminArticle),
+        (status = 400, description = "A bad time", body = ApiError),
+        (status = 401, description = "No valid token", body = ApiError),
+        (status = 403, description = "The role does not allow it", body = ApiError),
+        (status = 404, description = "No such article", body = ApiError),
+        (status = 429, description = "Too many requests", body = ApiError),
+    ))]
+async fn admin_publish(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let user = match token_user(&state, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let id = match parse_id(&id) {
+        Ok(i) => i,
+        Err(r) => return r.into_response(),
+    };
+    // An empty body means "now".
+    let p: ApiPublish = if body.iter().all(u8::is_ascii_whitespace) {
+        ApiPublish::default()
+    } else {
+        match serde_json::from_slice(&body) {
+            Ok(p) => p,
+            Err(e) => {
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    "bad_request",
+                    format!("the JSON body: {e}"),
+                );
+            }
+        }
+    };
+    let at = match time("at", p.at.as_deref()) {
+        Ok(t) => t,
+        Err(r) => return r.into_response(),
+    };
+    match state.app.publish_as(&user, id, at).await {
+        Ok(a) => ok(admin_view(a)),
+        Err(e) => admin_error(e),
+    }
+}
+
+/// Withdraw a published article; its address answers 410 Gone.
+#[utoipa::path(post, path = "/api/v1/admin/articles/{id}/unpublish", security(("token" = [])),
+    params(("id" = i64, Path, description = "Article id", minimum = 1)),
+    responses(
+        (status = 200, description = "Withdrawn", body = ApiAdminArticle),
+        (status = 400, description = "Not an id", body = ApiError),
+        (status = 401, description = "No valid token", body = ApiError),
+        (status = 403, description = "The role does not allow it", body = ApiError),
+        (status = 404, description = "No such article", body = ApiError),
+        (status = 429, description = "Too many requests", body = ApiError),
+    ))]
+async fn admin_unpublish(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let user = match token_user(&state, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let id = match parse_id(&id) {
+        Ok(i) => i,
+        Err(r) => return r.into_response(),
+    };
+    match state.app.unpublish_as(&user, id).await {
+        Ok(a) => ok(admin_view(a)),
+        Err(e) => admin_error(e),
+    }
+}

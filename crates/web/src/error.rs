@@ -28,6 +28,7 @@ impl WebError {
                 (400, "bad-request-title", "bad-request-text")
             }
             AppError::Conflict(_) => (409, "bad-request-title", "bad-request-text"),
+            AppError::Forbidden(_) => (403, "bad-request-title", "bad-request-text"),
             AppError::Timeout => {
                 tracing::warn!("page rendering timed out");
                 (503, "error-title", "error-text")

@@ -1538,3 +1538,311 @@ async fn search_api_answers_with_highlighted_runs() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(json(&r)["error"]["code"], "bad_request");
 }
+
+// --- admin API ---------------------------------------------------------------------------
+
+async fn send(router: &Router, method: &str, path: &str, token: &str, body: &str) -> Resp {
+    let req = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_owned()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let res = router
+        .clone()
+        .oneshot(req)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    Resp {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+async fn member(s: &Site_, email: &str, role: arabpress_core::Role) -> (i64, String) {
+    let u = s
+        .app
+        .create_user(email, email, role, "correct horse battery")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    (
+        u.id,
+        s.app
+            .create_token(u.id, "tests")
+            .await
+            .unwrap_or_else(|e| panic!("{e}")),
+    )
+}
+
+fn new_article(headline: &str, status: &str) -> String {
+    serde_json::json!({
+        "lang": "en", "headline": headline, "standfirst": "A standfirst.",
+        "body_md": format!("**Reporter:** What happened to {headline}?\n\n**Witness:** It changed."),
+        "kind": "interview", "section": "economy", "tags": ["Ports"], "authors": ["omar-khatib"],
+        "status": status,
+    })
+    .to_string()
+}
+
+#[tokio::test]
+async fn roles_decide_who_may_publish_through_the_admin_api() {
+    use arabpress_core::Role;
+    let s = site().await;
+    let (_, contributor) = member(&s, "c@example.org", Role::Contributor).await;
+    let (_, author) = member(&s, "a@example.org", Role::Author).await;
+    let (editor_id, editor) = member(&s, "e@example.org", Role::Editor).await;
+    let r = &s.router;
+    // A contributor writes drafts but cannot publish them, at creation or later.
+    let d = send(
+        r,
+        "POST",
+        "/api/v1/admin/articles",
+        &contributor,
+        &new_article("Harbour cranes idle", "draft"),
+    )
+    .await;
+    assert_eq!(d.status, StatusCode::CREATED, "{}", d.body);
+    let draft = json(&d);
+    assert_eq!(draft["status"], "draft");
+    let id = draft["id"].as_i64().unwrap_or_default();
+    let refused = send(
+        r,
+        "POST",
+        "/api/v1/admin/articles",
+        &contributor,
+        &new_article("Cranes restart", "published"),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert_eq!(json(&refused)["error"]["code"], "forbidden");
+    let refused = send(
+        r,
+        "POST",
+        &format!("/api/v1/admin/articles/{id}/publish"),
+        &contributor,
+        "",
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    // An author publishes their own articles, not someone else's.
+    let own = json(
+        &send(
+            r,
+            "POST",
+            "/api/v1/admin/articles",
+            &author,
+            &new_article("Port strike ends", "draft"),
+        )
+        .await,
+    );
+    let own_id = own["id"].as_i64().unwrap_or_default();
+    assert_eq!(
+        send(
+            r,
+            "POST",
+            &format!("/api/v1/admin/articles/{own_id}/publish"),
+            &author,
+            ""
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        send(
+            r,
+            "POST",
+            &format!("/api/v1/admin/articles/{id}/publish"),
+            &author,
+            ""
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let mut edit: serde_json::Value =
+        serde_json::from_str(&new_article("Harbour cranes idle again", "draft"))
+            .unwrap_or_default();
+    edit["version"] = draft["version"].clone();
+    if let Some(o) = edit.as_object_mut() {
+        o.remove("status");
+    }
+    assert_eq!(
+        send(
+            r,
+            "PUT",
+            &format!("/api/v1/admin/articles/{id}"),
+            &author,
+            &edit.to_string()
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    // An editor edits and publishes anyone's; the public page appears and the audit log says who.
+    let saved = send(
+        r,
+        "PUT",
+        &format!("/api/v1/admin/articles/{id}"),
+        &editor,
+        &edit.to_string(),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    // The contributor's copy of version 1 is now stale: their save is refused, not lost silently.
+    let stale = send(
+        r,
+        "PUT",
+        &format!("/api/v1/admin/articles/{id}"),
+        &contributor,
+        &edit.to_string(),
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
+    let published = json(
+        &send(
+            r,
+            "POST",
+            &format!("/api/v1/admin/articles/{id}/publish"),
+            &editor,
+            "{}",
+        )
+        .await,
+    );
+    assert_eq!(published["status"], "published");
+    let page = get(r, published["url"].as_str().unwrap_or_default()).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("<b>Reporter</b>"),
+        "interview turns render"
+    );
+    let log = s
+        .app
+        .store()
+        .audit_of("article", id)
+        .await
+        .unwrap_or_default();
+    assert_eq!(
+        log.last().map(|e| (e.action.as_str(), e.user_id)),
+        Some(("published", Some(editor_id)))
+    );
+    let gone = send(
+        r,
+        "POST",
+        &format!("/api/v1/admin/articles/{id}/unpublish"),
+        &editor,
+        "",
+    )
+    .await;
+    assert_eq!(gone.status, StatusCode::OK);
+    assert_eq!(
+        get(r, published["url"].as_str().unwrap_or_default())
+            .await
+            .status,
+        StatusCode::GONE
+    );
+}
+
+#[tokio::test]
+async fn the_admin_api_refuses_bad_tokens_and_bad_json_with_a_message() {
+    use arabpress_core::Role;
+    let s = site().await;
+    let (id, token) = member(&s, "x@example.org", Role::Editor).await;
+    let r = &s.router;
+    let none = send(
+        r,
+        "POST",
+        "/api/v1/admin/articles",
+        "",
+        &new_article("x", "draft"),
+    )
+    .await;
+    assert_eq!(none.status, StatusCode::UNAUTHORIZED);
+    let wrong = send(
+        r,
+        "POST",
+        "/api/v1/admin/articles",
+        "apt_nope",
+        &new_article("x", "draft"),
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    // An API key is not a personal token.
+    let key = api_key(&s).await;
+    assert_eq!(
+        send(
+            r,
+            "POST",
+            "/api/v1/admin/articles",
+            &key,
+            &new_article("x", "draft")
+        )
+        .await
+        .status,
+        StatusCode::UNAUTHORIZED
+    );
+    for (body, needle) in [
+        ("{not json", "JSON"),
+        ("{\"lang\": \"en\"}", "missing field"),
+        (&new_article("", "draft"), "headline"),
+        (
+            &new_article("Fine", "published").replace("economy", "no-such-section"),
+            "section",
+        ),
+        (&new_article("Fine", "scheduled"), "publish_at"),
+        (
+            &new_article("Fine", "draft").replace("\"interview\"", "\"poem\""),
+            "unknown variant",
+        ),
+    ] {
+        let res = send(r, "POST", "/api/v1/admin/articles", &token, body).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{body}: {}", res.body);
+        let v = json(&res);
+        assert_eq!(v["error"]["code"], "bad_request");
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains(needle)),
+            "{needle}: {v}"
+        );
+    }
+    assert_eq!(
+        s.app.store().count_articles().await.unwrap_or_default(),
+        43,
+        "nothing was saved"
+    );
+    // A deactivated user's token stops working at once.
+    s.app
+        .store()
+        .set_active(id, false)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        send(
+            r,
+            "POST",
+            "/api/v1/admin/articles",
+            &token,
+            &new_article("x", "draft")
+        )
+        .await
+        .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        send(r, "POST", "/api/v1/admin/articles/1/unpublish", &token, "")
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+}

@@ -1,0 +1,272 @@
+//! Newsroom accounts, personal API tokens (stored as SHA-256) and the audit log.
+
+use crate::taxonomy::conflict;
+use crate::{Store, StoreError};
+use arabpress_core::user::normalise_email;
+use arabpress_core::{Role, User, ValidationError};
+use jiff::Timestamp;
+
+type UserRow = (i64, String, String, String, i64, i64);
+
+const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.active, u.created_at";
+
+fn user(r: UserRow) -> Result<User, StoreError> {
+    Ok(User {
+        id: r.0,
+        email: r.1,
+        name: r.2,
+        role: crate::rows::parse("user role", &r.3)?,
+        active: r.4 != 0,
+        created_at: crate::rows::ts(r.5)?,
+    })
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// When.
+    pub at: Timestamp,
+    /// Who (none when done by the system or a since-deleted user).
+    pub user_id: Option<i64>,
+    /// What: `published`, `unpublished`, `role_changed`…
+    pub action: String,
+    /// On what kind of thing: `article`, `user`.
+    pub entity: String,
+    /// Its id.
+    pub entity_id: i64,
+    /// Free detail (the new role, the scheduled time).
+    pub detail: String,
+}
+
+impl Store {
+    /// Creates an account. The password must already be hashed (argon2id, by `app`).
+    pub async fn create_user(
+        &self,
+        email: &str,
+        name: &str,
+        role: Role,
+        password_hash: &str,
+        now: Timestamp,
+    ) -> Result<User, StoreError> {
+        let email = normalise_email(email)?;
+        let name = arabpress_core::article::collapse_ws(name);
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(ValidationError::new("name", "a name needs 1 to 100 characters").into());
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (email, name, role, password_hash, active, created_at) \
+             VALUES ($1, $2, $3, $4, 1, $5) RETURNING id",
+        )
+        .bind(&email)
+        .bind(&name)
+        .bind(role.as_str())
+        .bind(password_hash)
+        .bind(now.as_second())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| conflict(e, format!("there is already an account for {email}")))?;
+        Ok(User {
+            id,
+            email,
+            name,
+            role,
+            active: true,
+            created_at: now,
+        })
+    }
+
+    /// How many accounts exist (none means the site still needs its owner).
+    pub async fn count_users(&self) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM users")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// An account by login address, with its password hash.
+    pub async fn user_by_email(&self, email: &str) -> Result<Option<(User, String)>, StoreError> {
+        let Ok(email) = normalise_email(email) else {
+            return Ok(None);
+        };
+        let row: Option<(i64, String, String, String, i64, i64, String)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = $1"
+            )))
+            .bind(&email)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok((user((r.0, r.1, r.2, r.3, r.4, r.5))?, r.6)))
+            .transpose()
+    }
+
+    /// An account by id.
+    pub async fn user_by_id(&self, id: i64) -> Result<Option<User>, StoreError> {
+        let row: Option<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(user).transpose()
+    }
+
+    /// Every account, by name.
+    pub async fn users(&self) -> Result<Vec<User>, StoreError> {
+        let rows: Vec<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users u ORDER BY u.name, u.id"
+        )))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(user).collect()
+    }
+
+    /// Changes an account's role.
+    pub async fn set_role(&self, id: i64, role: Role) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
+            .bind(role.as_str())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("user {id}")));
+        }
+        Ok(())
+    }
+
+    /// Deactivates (or reactivates) an account; its articles stay.
+    pub async fn set_active(&self, id: i64, active: bool) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+            .bind(i64::from(active))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("user {id}")));
+        }
+        Ok(())
+    }
+
+    /// Records a personal token by its hash.
+    pub async fn create_token(
+        &self,
+        user_id: i64,
+        name: &str,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<i64, StoreError> {
+        let name = arabpress_core::article::collapse_ws(name);
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(ValidationError::new(
+                "name",
+                "a token needs a name of 1 to 100 characters",
+            )
+            .into());
+        }
+        sqlx::query_scalar(
+            "INSERT INTO personal_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(&name)
+        .bind(token_hash)
+        .bind(now.as_second())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| match e {
+            sqlx::Error::Database(ref db)
+                if db.is_foreign_key_violation() || db.code().as_deref() == Some("23503") =>
+            {
+                StoreError::NotFound(format!("user {user_id}"))
+            }
+            other => StoreError::Database(other),
+        })
+    }
+
+    /// The active account holding a live token with this hash.
+    pub async fn user_by_token(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
+        let row: Option<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM personal_tokens t JOIN users u ON u.id = t.user_id \
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1"
+        )))
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(user).transpose()
+    }
+
+    /// Writes a line of the audit log.
+    pub async fn audit(
+        &self,
+        user_id: Option<i64>,
+        action: &str,
+        entity: &str,
+        entity_id: i64,
+        detail: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO audit_log (created_at, user_id, action, entity, entity_id, detail) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(now.as_second())
+        .bind(user_id)
+        .bind(action)
+        .bind(entity)
+        .bind(entity_id)
+        .bind(detail)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The audit log of one thing, oldest first.
+    pub async fn audit_of(
+        &self,
+        entity: &str,
+        entity_id: i64,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        let rows: Vec<(i64, Option<i64>, String, String, i64, String)> = sqlx::query_as(
+            "SELECT created_at, user_id, action, entity, entity_id, detail FROM audit_log \
+             WHERE entity = $1 AND entity_id = $2 ORDER BY id",
+        )
+        .bind(entity)
+        .bind(entity_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(AuditEntry {
+                    at: crate::rows::ts(r.0)?,
+                    user_id: r.1,
+                    action: r.2,
+                    entity: r.3,
+                    entity_id: r.4,
+                    detail: r.5,
+                })
+            })
+            .collect()
+    }
+
+    /// Records who created an article.
+    pub async fn set_article_creator(
+        &self,
+        article_id: i64,
+        user_id: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE articles SET created_by = $1 WHERE id = $2")
+            .bind(user_id)
+            .bind(article_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Who created an article, if a user did.
+    pub async fn article_creator(&self, article_id: i64) -> Result<Option<i64>, StoreError> {
+        let row: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT created_by FROM articles WHERE id = $1")
+                .bind(article_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.ok_or_else(|| StoreError::NotFound(format!("article {article_id}")))
+    }
+}
