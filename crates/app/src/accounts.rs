@@ -119,18 +119,26 @@ impl App {
                 "status: a new article cannot be unpublished".into(),
             ));
         }
-        let (status, at) = match status {
-            ArticleStatus::Scheduled => (ArticleStatus::Published, publish_at),
-            ArticleStatus::Published => (ArticleStatus::Published, publish_at.or(Some(self.now()))),
-            other => (other, None),
+        let saved_as = if publishing {
+            ArticleStatus::Draft
+        } else {
+            status
         };
-        let a = self.create_article(draft, status, at).await?;
+        let a = self.create_article(draft, saved_as, None).await?;
         self.store()
             .set_article_creator(a.summary.id, actor.id)
             .await?;
-        if status == ArticleStatus::Published {
-            self.audit_article(actor, "published", &a).await?;
+        if !publishing {
+            return Ok(a);
         }
+        // Published now, back-dated, or scheduled when the time is still to come.
+        let a = self.publish(a.summary.id, publish_at).await?;
+        let action = if a.status == ArticleStatus::Scheduled {
+            "scheduled"
+        } else {
+            "published"
+        };
+        self.audit_article(actor, action, &a).await?;
         Ok(a)
     }
 
@@ -165,7 +173,12 @@ impl App {
             )));
         }
         let a = self.publish(id, at).await?;
-        self.audit_article(actor, "published", &a).await?;
+        let action = if a.status == ArticleStatus::Scheduled {
+            "scheduled"
+        } else {
+            "published"
+        };
+        self.audit_article(actor, action, &a).await?;
         Ok(a)
     }
 
@@ -217,8 +230,8 @@ impl App {
 
     async fn audit_article(&self, actor: &User, action: &str, a: &Article) -> Result<(), AppError> {
         let detail = a
-            .summary
-            .published_at
+            .scheduled_at
+            .or(a.summary.published_at)
             .map(|t| t.to_string())
             .unwrap_or_default();
         self.store()

@@ -69,9 +69,51 @@ impl App {
         self.reload(id).await
     }
 
-    /// Publishes an article now, or at the given time.
+    /// Publishes an article now (or back-dated to a past `at`), or schedules it when `at` is
+    /// in the future: the scheduler ([`App::run_due`]) then publishes it on time.
     pub async fn publish(&self, id: i64, at: Option<Timestamp>) -> Result<Article, AppError> {
-        self.set_status(id, ArticleStatus::Published, at).await
+        match at {
+            Some(at) if at > self.now() => {
+                let before = self.reload(id).await?;
+                self.store().schedule(id, at, self.now()).await?;
+                let after = self.reload(id).await?;
+                // Leaving the public lists (if it was public) is a change like any other.
+                self.invalidate(Some(&before), Some(&after));
+                self.reflect(&[id], false).await;
+                Ok(after)
+            }
+            _ => self.set_status(id, ArticleStatus::Published, at).await,
+        }
+    }
+
+    /// Publishes the scheduled articles whose time has come: their pages, lists, feeds and
+    /// search results change at that moment, with or without a visitor. Returns their ids.
+    pub async fn run_due(&self) -> Result<Vec<i64>, AppError> {
+        let ids = self.store().publish_due(self.now()).await?;
+        for &id in &ids {
+            let a = self.reload(id).await?;
+            self.invalidate(None, Some(&a));
+            let at = a
+                .summary
+                .published_at
+                .map(|t| t.to_string())
+                .unwrap_or_default();
+            self.store()
+                .audit(
+                    None,
+                    "published",
+                    "article",
+                    id,
+                    &format!("scheduled for {at}"),
+                    self.now(),
+                )
+                .await?;
+            tracing::info!(article = id, "scheduled article published");
+        }
+        if !ids.is_empty() {
+            self.reflect(&ids, false).await;
+        }
+        Ok(ids)
     }
 
     /// Withdraws a published article; its address answers 410 Gone.

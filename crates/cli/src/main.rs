@@ -164,6 +164,10 @@ struct ServeArgs {
     /// Render every page on every request (for measuring).
     #[arg(long)]
     no_cache: bool,
+    /// Serve without running background jobs (scheduled publishing); another process
+    /// must run them.
+    #[arg(long)]
+    no_worker: bool,
 }
 
 impl DataArgs {
@@ -176,7 +180,11 @@ impl DataArgs {
 }
 
 impl ServeArgs {
-    fn overrides(self) -> Overrides {
+    fn overrides(&self) -> Overrides {
+        self.clone().into_overrides()
+    }
+
+    fn into_overrides(self) -> Overrides {
         Overrides {
             data_dir: self.data.data,
             listen: self.listen,
@@ -264,7 +272,25 @@ async fn reindex(app: &App) -> Result<()> {
     Ok(())
 }
 
-async fn serve(app: App, s: &Settings) -> Result<()> {
+/// How often the worker looks for due jobs.
+const WORKER_TICK: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Runs background jobs until the process stops: scheduled articles go live on time
+/// whether or not anyone visits.
+fn spawn_worker(app: App) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(WORKER_TICK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            tick.tick().await;
+            if let Err(e) = app.run_due().await {
+                tracing::warn!(error = %e, "publishing scheduled articles failed; will retry");
+            }
+        }
+    })
+}
+
+async fn serve(app: App, s: &Settings, worker: bool) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(s.listen)
         .await
         .with_context(|| format!("listening on {}", s.listen))?;
@@ -272,9 +298,13 @@ async fn serve(app: App, s: &Settings) -> Result<()> {
     tracing::info!(%addr, db = ?app.store().backend(), tz = %s.time_zone_name, cache_mb = s.cache_bytes >> 20, "serving");
     println!("arabpress is serving on http://{addr}/  (Ctrl-C to stop)");
     let router = arabpress_web::router(app.clone(), s.default_lang);
+    let jobs = worker.then(|| spawn_worker(app.clone()));
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown())
         .await?;
+    if let Some(j) = jobs {
+        j.abort();
+    }
     app.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -312,7 +342,7 @@ async fn main() -> Result<()> {
         Command::Serve(a) => {
             let s = settings(cli.config.as_ref(), &a.overrides())?;
             let app = open(&s, IndexUse::Sync).await?;
-            serve(app, &s).await
+            serve(app, &s, !a.no_worker).await
         }
         Command::Demo(DemoArgs { serve: a, archive }) => {
             let s = settings(cli.config.as_ref(), &a.overrides())?;
@@ -358,7 +388,7 @@ async fn main() -> Result<()> {
                     s.data_dir.display()
                 );
             }
-            serve(app, &s).await
+            serve(app, &s, !a.no_worker).await
         }
         Command::Migrate(a) => {
             let s = settings(cli.config.as_ref(), &a.overrides())?;

@@ -260,6 +260,47 @@ impl Store {
         Ok(())
     }
 
+    /// Schedules an article to go live at `at`: it stays out of every public list until
+    /// [`Store::publish_due`] runs at or after that time.
+    pub async fn schedule(&self, id: i64, at: Timestamp, now: Timestamp) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE articles SET status = 'scheduled', scheduled_at = $1, updated_at = $2, \
+             version = version + 1 WHERE id = $3",
+        )
+        .bind(at.as_second())
+        .bind(now.as_second())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("article {id}")));
+        }
+        change_event(&mut tx, id, "scheduled", now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Publishes every scheduled article whose time has come, and returns their ids. Each
+    /// goes live once: the status change is the claim, so two workers (or two nodes) running
+    /// together never publish one article twice.
+    pub async fn publish_due(&self, now: Timestamp) -> Result<Vec<i64>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "UPDATE articles SET status = 'published', published_at = scheduled_at, scheduled_at = NULL, \
+             updated_at = $1, version = version + 1 WHERE status = 'scheduled' AND scheduled_at <= $1 \
+             RETURNING id",
+        )
+        .bind(now.as_second())
+        .fetch_all(&mut *tx)
+        .await?;
+        for id in &ids {
+            change_event(&mut tx, *id, "published", now).await?;
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
     /// Adds a dated correction note to an article.
     pub async fn add_correction(
         &self,

@@ -730,3 +730,81 @@ both_backends!(
     accounts_tokens_and_the_audit_log,
     super::accounts_tokens_and_the_audit_log
 );
+
+async fn scheduled_articles_go_live_once_when_due(store: Store) {
+    seed(&store).await;
+    let d = draft(Lang::En, "Embargoed figures", "world", &[]);
+    let a = store
+        .create_article(d, ArticleStatus::Draft, None, t(10))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let id = a.summary.id;
+    store
+        .schedule(id, t(100), t(20))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let s = store
+        .article_by_id(id)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("gone"));
+    assert_eq!(
+        (s.status, s.scheduled_at),
+        (ArticleStatus::Scheduled, Some(t(100)))
+    );
+    assert!(
+        store
+            .list(&ListQuery::latest(Lang::En, 10, t(200)))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .items
+            .is_empty()
+    );
+    assert!(
+        store
+            .publish_due(t(99))
+            .await
+            .unwrap_or_default()
+            .is_empty()
+    );
+    assert_eq!(
+        store.publish_due(t(100)).await.unwrap_or_default(),
+        vec![id]
+    );
+    assert!(
+        store
+            .publish_due(t(101))
+            .await
+            .unwrap_or_default()
+            .is_empty(),
+        "once"
+    );
+    let p = store
+        .article_by_id(id)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("gone"));
+    assert_eq!(
+        (p.status, p.summary.published_at, p.scheduled_at),
+        (ArticleStatus::Published, Some(t(100)), None)
+    );
+    assert_eq!(
+        store
+            .list(&ListQuery::latest(Lang::En, 10, t(200)))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .items
+            .len(),
+        1
+    );
+    assert!(matches!(
+        store.schedule(999_999, t(1), t(1)).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+both_backends!(
+    scheduled_articles_go_live_once_when_due,
+    super::scheduled_articles_go_live_once_when_due
+);

@@ -18,6 +18,7 @@ use tower::ServiceExt;
 struct Site_ {
     app: App,
     router: Router,
+    clock: Arc<FixedClock>,
     _store: TestStore,
 }
 
@@ -47,12 +48,13 @@ async fn site() -> Site_ {
     )
     .unwrap_or_else(|e| panic!("{e}"));
     let index = arabpress_search::SearchIndex::in_memory().unwrap_or_else(|e| panic!("{e}"));
+    let clock = Arc::new(FixedClock::new(now()));
     let app = App::new(
         t.store.clone(),
         theme,
         Arc::new(index),
         32 << 20,
-        Arc::new(FixedClock::new(now())),
+        Arc::clone(&clock) as Arc<dyn arabpress_app::Clock>,
     );
     arabpress_app::demo::load(&app)
         .await
@@ -61,6 +63,7 @@ async fn site() -> Site_ {
     Site_ {
         app,
         router,
+        clock,
         _store: t,
     }
 }
@@ -1845,4 +1848,82 @@ async fn the_admin_api_refuses_bad_tokens_and_bad_json_with_a_message() {
             .status,
         StatusCode::UNAUTHORIZED
     );
+}
+
+#[tokio::test]
+async fn a_scheduled_article_goes_live_on_time_everywhere_at_once() {
+    use arabpress_core::Role;
+    let s = site().await;
+    let (_, editor) = member(&s, "sched@example.org", Role::Editor).await;
+    let r = &s.router;
+    let due = now() + jiff::SignedDuration::from_secs(60);
+    let mut body: serde_json::Value =
+        serde_json::from_str(&new_article("Embargoed budget figures", "scheduled"))
+            .unwrap_or_default();
+    body["publish_at"] = serde_json::json!(due.to_string());
+    let created = send(
+        r,
+        "POST",
+        "/api/v1/admin/articles",
+        &editor,
+        &body.to_string(),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let a = json(&created);
+    assert_eq!(a["status"], "scheduled");
+    let url = a["url"].as_str().unwrap_or_default().to_owned();
+    // Before its time: nowhere, and the pages seen now are cached.
+    let home = get(r, "/en/").await;
+    assert!(!home.body.contains(&url));
+    assert_eq!(get(r, &url).await.status, StatusCode::NOT_FOUND);
+    assert!(
+        !get(r, "/en/rss.xml")
+            .await
+            .body
+            .contains("Embargoed budget figures")
+    );
+    assert!(
+        s.app.run_due().await.unwrap_or_default().is_empty(),
+        "not due yet"
+    );
+    // At its time the worker publishes it, once, and every cached view shows it.
+    s.clock.set(due + jiff::SignedDuration::from_secs(1));
+    let published = s.app.run_due().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(published.len(), 1);
+    assert!(
+        s.app.run_due().await.unwrap_or_default().is_empty(),
+        "published once"
+    );
+    assert!(
+        get(r, "/en/").await.body.contains(&url),
+        "the cached home page was refreshed"
+    );
+    assert_eq!(get(r, &url).await.status, StatusCode::OK);
+    assert!(
+        get(r, "/en/rss.xml")
+            .await
+            .body
+            .contains("Embargoed budget figures")
+    );
+    assert!(get(r, "/en/section/economy").await.body.contains(&url));
+    let key = api_key(&s).await;
+    let found = json(
+        &get_with(
+            r,
+            "/api/v1/search?q=embargoed&lang=en",
+            &[("x-api-key", &key)],
+        )
+        .await,
+    );
+    assert_eq!(found["total"], 1, "{found}");
+    let id = a["id"].as_i64().unwrap_or_default();
+    let log = s
+        .app
+        .store()
+        .audit_of("article", id)
+        .await
+        .unwrap_or_default();
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["scheduled", "published"]);
 }
