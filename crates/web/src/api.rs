@@ -367,6 +367,14 @@ fn ok<T: Serialize>(body: T) -> Response {
     res
 }
 
+/// 401 with the challenge clients expect.
+fn unauthorized(message: &str) -> Response {
+    let mut res = error(StatusCode::UNAUTHORIZED, "unauthorized", message);
+    res.headers_mut()
+        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    res
+}
+
 /// Checks the request's key (`X-Api-Key: …` or `Authorization: Bearer …`) and its rate.
 async fn authorize(state: &WebState, headers: &HeaderMap) -> Result<(), Response> {
     let presented = headers
@@ -380,27 +388,23 @@ async fn authorize(state: &WebState, headers: &HeaderMap) -> Result<(), Response
         })
         .map(str::trim);
     let Some(secret) = presented.filter(|s| !s.is_empty()) else {
-        let mut res = error(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "an API key is required (X-Api-Key header)",
-        );
-        res.headers_mut()
-            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-        return Err(res);
+        return Err(unauthorized("an API key is required (X-Api-Key header)"));
     };
     let key = match state.app.api_key(secret).await {
         Ok(Some(k)) => k,
-        Ok(None) => {
-            return Err(error(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "this API key is unknown or revoked",
-            ));
-        }
+        Ok(None) => return Err(unauthorized("this API key is unknown or revoked")),
         Err(e) => return Err(app_error(e)),
     };
-    if let Err(wait) = state.limiter.take(key.id) {
+    match over_rate(state, key.id) {
+        Some(r) => Err(r),
+        None => Ok(()),
+    }
+}
+
+/// Takes a request from a bucket (API keys by id, personal tokens by minus the user id);
+/// when it is empty, the 429 answer with `Retry-After`.
+fn over_rate(state: &WebState, bucket: i64) -> Option<Response> {
+    state.limiter.take(bucket).err().map(|wait| {
         let mut res = error(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",
@@ -409,9 +413,8 @@ async fn authorize(state: &WebState, headers: &HeaderMap) -> Result<(), Response
         if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
             res.headers_mut().insert(header::RETRY_AFTER, v);
         }
-        return Err(res);
-    }
-    Ok(())
+        res
+    })
 }
 
 fn summary(s: ArticleSummary) -> ApiSummary {
@@ -977,12 +980,6 @@ async fn token_user(state: &WebState, headers: &HeaderMap) -> Result<User, Respo
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
         .filter(|s| !s.is_empty());
-    let unauthorized = |m: &str| {
-        let mut res = error(StatusCode::UNAUTHORIZED, "unauthorized", m);
-        res.headers_mut()
-            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-        res
-    };
     let Some(secret) = secret else {
         return Err(unauthorized(
             "a personal token is required (Authorization: Bearer …)",
@@ -997,18 +994,10 @@ async fn token_user(state: &WebState, headers: &HeaderMap) -> Result<User, Respo
         }
         Err(e) => return Err(app_error(e)),
     };
-    if let Err(wait) = state.limiter.take(-user.id) {
-        let mut res = error(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
-            format!("too many requests; retry in {wait} s"),
-        );
-        if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
-            res.headers_mut().insert(header::RETRY_AFTER, v);
-        }
-        return Err(res);
+    match over_rate(state, -user.id) {
+        Some(r) => Err(r),
+        None => Ok(user),
     }
-    Ok(user)
 }
 
 fn parse_id(raw: &str) -> Result<i64, Refusal> {
