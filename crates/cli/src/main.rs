@@ -131,7 +131,7 @@ fn generated_password() -> Result<String> {
 enum IndexUse {
     /// Open it and bring it up to date (serving).
     Sync,
-    /// Open it as it is (rebuilding, migrating).
+    /// Open it as it is (rebuilding).
     Open,
     /// Leave it alone (a server may hold it): a throw-away index in memory.
     None,
@@ -392,7 +392,8 @@ async fn main() -> Result<()> {
         }
         Command::Migrate(a) => {
             let s = settings(cli.config.as_ref(), &a.overrides())?;
-            let app = open(&s, IndexUse::Open).await?;
+            // Migrating touches only the database, so it works beside a running server.
+            let app = open(&s, IndexUse::None).await?;
             println!("database is up to date ({:?})", app.store().backend());
             app.close().await;
             Ok(())
