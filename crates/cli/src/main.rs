@@ -227,7 +227,13 @@ async fn open(s: &Settings, index_use: IndexUse) -> Result<App> {
             arabpress_search::Opened::Existing,
         )
     } else {
-        arabpress_search::SearchIndex::open(&index_dir)
+        // A rebuild (`reindex`) gets every core; a server keeps its writer small.
+        let size = if index_use == IndexUse::Open {
+            arabpress_search::WriterSize::Bulk
+        } else {
+            arabpress_search::WriterSize::Serving
+        };
+        arabpress_search::SearchIndex::open_with(&index_dir, size)
             .with_context(|| format!("opening the search index in {}", index_dir.display()))?
     };
     let app = App::new(

@@ -10,7 +10,7 @@
 
 use arabpress_core::Lang;
 use arabpress_search::analysis::words;
-use arabpress_search::{IndexDoc, RelatedQuery, SearchIndex, SearchQuery, simhash};
+use arabpress_search::{IndexDoc, RelatedQuery, SearchIndex, SearchQuery, WriterSize, simhash};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::time::{Duration, Instant};
@@ -222,7 +222,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // --- indexing: ours, then tantivy's default tokenizer on the same text
     let dir = tempfile::tempdir()?;
-    let (ix, _) = SearchIndex::open(&dir.path().join("index"))?;
+    let (ix, _) = SearchIndex::open_with(&dir.path().join("index"), WriterSize::Bulk)?;
     let started = Instant::now();
     for d in &docs {
         ix.add(d)?;

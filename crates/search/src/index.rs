@@ -19,8 +19,27 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 /// is dropped and rebuilt from the store.
 const FORMAT: u32 = 2;
 
-/// Memory the writer may use before it flushes a segment.
-const WRITER_BUDGET: usize = 64 << 20;
+/// How much the writer may use while indexing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriterSize {
+    /// A server's: one thread, 20 MiB (publishing writes one article at a time, and the
+    /// memory stays with the process).
+    Serving,
+    /// A rebuild's or a benchmark's: every core (up to four), 64 MiB.
+    Bulk,
+}
+
+impl WriterSize {
+    fn threads_and_budget(self) -> (usize, usize) {
+        match self {
+            WriterSize::Serving => (1, 20 << 20),
+            WriterSize::Bulk => (
+                std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
+                64 << 20,
+            ),
+        }
+    }
+}
 
 /// What the index holds of one published article.
 #[derive(Debug, Clone, PartialEq)]
@@ -185,9 +204,15 @@ fn payload_format(payload: Option<&str>) -> Option<(u32, i64)> {
 }
 
 impl SearchIndex {
+    /// Opens the index in `dir` for a server ([`WriterSize::Serving`]); see
+    /// [`SearchIndex::open_with`].
+    pub fn open(dir: &Path) -> Result<(SearchIndex, Opened), SearchError> {
+        SearchIndex::open_with(dir, WriterSize::Serving)
+    }
+
     /// Opens the index in `dir`, creating it when missing and recreating it when it was
     /// written in another format (the store is the truth; the caller rebuilds it).
-    pub fn open(dir: &Path) -> Result<(SearchIndex, Opened), SearchError> {
+    pub fn open_with(dir: &Path, size: WriterSize) -> Result<(SearchIndex, Opened), SearchError> {
         let io = |source| SearchError::Io {
             path: dir.display().to_string(),
             source,
@@ -215,7 +240,7 @@ impl SearchIndex {
             opened = Opened::Empty;
             Index::create_in_dir(dir, schema)?
         };
-        let s = SearchIndex::wrap(index, fields, Some(dir.to_path_buf()))?;
+        let s = SearchIndex::wrap(index, fields, Some(dir.to_path_buf()), size)?;
         if opened == Opened::Empty {
             // Record the format at once, so an interrupted rebuild is still recognised.
             s.commit(0)?;
@@ -226,7 +251,12 @@ impl SearchIndex {
     /// An index in memory (tests and benchmarks).
     pub fn in_memory() -> Result<SearchIndex, SearchError> {
         let (schema, fields) = schema();
-        let s = SearchIndex::wrap(Index::create_in_ram(schema), fields, None)?;
+        let s = SearchIndex::wrap(
+            Index::create_in_ram(schema),
+            fields,
+            None,
+            WriterSize::Serving,
+        )?;
         s.commit(0)?;
         Ok(s)
     }
@@ -235,11 +265,12 @@ impl SearchIndex {
         index: Index,
         fields: Fields,
         path: Option<PathBuf>,
+        size: WriterSize,
     ) -> Result<SearchIndex, SearchError> {
         register(&index);
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        let (threads, budget) = size.threads_and_budget();
         let writer = index
-            .writer_with_num_threads(threads, WRITER_BUDGET)
+            .writer_with_num_threads(threads, budget)
             .map_err(|e| match e {
                 tantivy::TantivyError::LockFailure(..) => SearchError::Busy {
                     path: path

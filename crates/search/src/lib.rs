@@ -10,7 +10,7 @@ mod index;
 mod query;
 pub mod simhash;
 
-pub use index::{IndexDoc, Opened, SearchIndex};
+pub use index::{IndexDoc, Opened, SearchIndex, WriterSize};
 pub use query::{
     Highlighted, Hit, MAX_QUERY_CHARS, Matched, QueryProblem, RelatedQuery, SearchQuery,
     SearchResults,
