@@ -14,17 +14,28 @@ use sha2::{Digest, Sha256};
 /// Shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
-fn token_hash(secret: &str) -> String {
+/// The SHA-256 (hex) under which a token or API key is stored.
+pub(crate) fn token_hash(secret: &str) -> String {
     Sha256::digest(secret.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
 }
 
-fn random_hex(bytes: usize) -> Result<String, AppError> {
+/// `bytes` random bytes as hex: the secret part of a token or API key.
+pub(crate) fn random_hex(bytes: usize) -> Result<String, AppError> {
     let mut buf = vec![0u8; bytes];
     getrandom::fill(&mut buf).map_err(|e| AppError::Internal(format!("no randomness: {e}")))?;
     Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The audit action of a publish: it went live, or it waits for its time.
+fn publication(a: &Article) -> &'static str {
+    if a.status == ArticleStatus::Scheduled {
+        "scheduled"
+    } else {
+        "published"
+    }
 }
 
 impl App {
@@ -133,12 +144,7 @@ impl App {
         }
         // Published now, back-dated, or scheduled when the time is still to come.
         let a = self.publish(a.summary.id, publish_at).await?;
-        let action = if a.status == ArticleStatus::Scheduled {
-            "scheduled"
-        } else {
-            "published"
-        };
-        self.audit_article(actor, action, &a).await?;
+        self.audit_article(actor, publication(&a), &a).await?;
         Ok(a)
     }
 
@@ -173,12 +179,7 @@ impl App {
             )));
         }
         let a = self.publish(id, at).await?;
-        let action = if a.status == ArticleStatus::Scheduled {
-            "scheduled"
-        } else {
-            "published"
-        };
-        self.audit_article(actor, action, &a).await?;
+        self.audit_article(actor, publication(&a), &a).await?;
         Ok(a)
     }
 

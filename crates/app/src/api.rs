@@ -1,12 +1,12 @@
 //! The content API's services: API keys (created once, stored hashed, revocable) and the
 //! read-only queries behind `/api/v1`, each answering only what is public now.
 
+use crate::accounts::{random_hex, token_hash};
 use crate::{App, AppError};
 use arabpress_core::Lang;
 use arabpress_core::model::{Article, ArticleSummary};
 use arabpress_store::{ApiKey, ListQuery};
 use jiff::Timestamp;
-use sha2::{Digest, Sha256};
 
 /// Most articles in one page of the list.
 pub const API_MAX_LIMIT: u32 = 100;
@@ -37,13 +37,6 @@ pub struct ArticlePage {
     pub next_cursor: Option<String>,
 }
 
-fn hash(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// A cursor names the last article of a page: its publication second and id.
 fn encode_cursor(s: &ArticleSummary) -> Option<String> {
     s.published_at
@@ -61,16 +54,10 @@ fn decode_cursor(c: &str) -> Result<(Timestamp, i64), AppError> {
 impl App {
     /// Creates an API key; the secret is returned once and never stored.
     pub async fn create_api_key(&self, name: &str) -> Result<(ApiKey, String), AppError> {
-        let mut bytes = [0u8; 24];
-        getrandom::fill(&mut bytes)
-            .map_err(|e| AppError::Internal(format!("no randomness for a key: {e}")))?;
-        let secret = format!(
-            "ap_{}",
-            bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
-        );
+        let secret = format!("ap_{}", random_hex(24)?);
         let key = self
             .store()
-            .create_api_key(name, &hash(&secret), self.now())
+            .create_api_key(name, &token_hash(&secret), self.now())
             .await?;
         Ok((key, secret))
     }
@@ -80,7 +67,7 @@ impl App {
         if !secret.starts_with("ap_") || secret.len() > 100 {
             return Ok(None);
         }
-        Ok(self.store().api_key_by_hash(&hash(secret)).await?)
+        Ok(self.store().api_key_by_hash(&token_hash(secret)).await?)
     }
 
     /// Public articles, newest first, one page at a time. A cursor stays valid while

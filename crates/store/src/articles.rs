@@ -322,12 +322,7 @@ impl Store {
         .bind(&note)
         .fetch_one(&mut *tx)
         .await
-        .map_err(|e| match e {
-            sqlx::Error::Database(ref db) if db.is_foreign_key_violation() || db.code().as_deref() == Some("23503") => {
-                StoreError::NotFound(format!("article {}", c.article_id))
-            }
-            other => StoreError::Database(other),
-        })?;
+        .map_err(|e| crate::taxonomy::missing(e, format!("article {}", c.article_id)))?;
         sqlx::query("UPDATE articles SET updated_at = $1 WHERE id = $2")
             .bind(now.as_second())
             .bind(c.article_id)

@@ -168,14 +168,7 @@ impl Store {
             .bind(*rid)
             .execute(&mut *tx)
             .await
-            .map_err(|e| match e {
-                sqlx::Error::Database(ref db)
-                    if db.is_foreign_key_violation() || db.code().as_deref() == Some("23503") =>
-                {
-                    StoreError::NotFound(format!("article {id} or {rid}"))
-                }
-                other => StoreError::Database(other),
-            })?;
+            .map_err(|e| crate::taxonomy::missing(e, format!("article {id} or {rid}")))?;
         }
         tx.commit().await?;
         Ok(())

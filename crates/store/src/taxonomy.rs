@@ -102,6 +102,19 @@ impl Store {
 }
 
 /// Maps a uniqueness violation to [`StoreError::Conflict`] with a readable message.
+/// Maps a foreign-key violation (a row naming something that does not exist) to
+/// [`StoreError::NotFound`] naming `what`.
+pub(crate) fn missing(err: sqlx::Error, what: String) -> StoreError {
+    match err {
+        sqlx::Error::Database(ref db)
+            if db.is_foreign_key_violation() || db.code().as_deref() == Some("23503") =>
+        {
+            StoreError::NotFound(what)
+        }
+        other => StoreError::Database(other),
+    }
+}
+
 pub(crate) fn conflict(err: sqlx::Error, message: String) -> StoreError {
     if StoreError::is_unique_violation(&err) {
         StoreError::Conflict(message)

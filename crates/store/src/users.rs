@@ -171,14 +171,7 @@ impl Store {
         .bind(now.as_second())
         .fetch_one(&self.pool)
         .await
-        .map_err(|e| match e {
-            sqlx::Error::Database(ref db)
-                if db.is_foreign_key_violation() || db.code().as_deref() == Some("23503") =>
-            {
-                StoreError::NotFound(format!("user {user_id}"))
-            }
-            other => StoreError::Database(other),
-        })
+        .map_err(|e| crate::taxonomy::missing(e, format!("user {user_id}")))
     }
 
     /// The active account holding a live token with this hash.
