@@ -23,10 +23,34 @@ pub(crate) fn token_hash(secret: &str) -> String {
 }
 
 /// `bytes` random bytes as hex: the secret part of a token or API key.
-pub(crate) fn random_hex(bytes: usize) -> Result<String, AppError> {
+pub fn random_hex(bytes: usize) -> Result<String, AppError> {
     let mut buf = vec![0u8; bytes];
     getrandom::fill(&mut buf).map_err(|e| AppError::Internal(format!("no randomness: {e}")))?;
     Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Checks a new password's length and hashes it with argon2id (off the async threads: a
+/// hash takes tens of milliseconds by design).
+pub(crate) async fn hash_password(password: &str) -> Result<String, AppError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AppError::Invalid(format!(
+            "password: use at least {MIN_PASSWORD_CHARS} characters"
+        )));
+    }
+    if password.len() > 1_000 {
+        return Err(AppError::Invalid(
+            "password: use at most 1,000 characters".into(),
+        ));
+    }
+    let pw = password.to_owned();
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(pw.as_bytes())
+            .map(|h| h.to_string())
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("password task: {e}")))?
+    .map_err(|e| AppError::Internal(format!("hashing the password: {e}")))
 }
 
 /// The audit action of a publish: it went live, or it waits for its time.
@@ -47,20 +71,7 @@ impl App {
         role: Role,
         password: &str,
     ) -> Result<User, AppError> {
-        if password.chars().count() < MIN_PASSWORD_CHARS {
-            return Err(AppError::Invalid(format!(
-                "password: use at least {MIN_PASSWORD_CHARS} characters"
-            )));
-        }
-        let pw = password.to_owned();
-        let hash = tokio::task::spawn_blocking(move || {
-            Argon2::default()
-                .hash_password(pw.as_bytes())
-                .map(|h| h.to_string())
-        })
-        .await
-        .map_err(|e| AppError::Internal(format!("password task: {e}")))?
-        .map_err(|e| AppError::Internal(format!("hashing the password: {e}")))?;
+        let hash = hash_password(password).await?;
         Ok(self
             .store()
             .create_user(email, name, role, &hash, self.now())
@@ -105,7 +116,8 @@ impl App {
         Ok(self.store().user_by_token(&token_hash(secret)).await?)
     }
 
-    async fn own(&self, actor: &User, article_id: i64) -> Result<bool, AppError> {
+    /// Whether `actor` created the article.
+    pub(crate) async fn owns(&self, actor: &User, article_id: i64) -> Result<bool, AppError> {
         Ok(self.store().article_creator(article_id).await? == Some(actor.id))
     }
 
@@ -135,9 +147,8 @@ impl App {
         } else {
             status
         };
-        let a = self.create_article(draft, saved_as, None).await?;
-        self.store()
-            .set_article_creator(a.summary.id, actor.id)
+        let a = self
+            .write_new(draft, saved_as, None, Some(actor.id))
             .await?;
         if !publishing {
             return Ok(a);
@@ -156,13 +167,14 @@ impl App {
         expected_version: i64,
         draft: ArticleDraft,
     ) -> Result<Article, AppError> {
-        if !actor.role.can_edit(self.own(actor, id).await?) {
+        if !actor.role.can_edit(self.owns(actor, id).await?) {
             return Err(AppError::Forbidden(format!(
                 "a {} can edit only their own articles",
                 actor.role
             )));
         }
-        self.update_article(id, expected_version, draft).await
+        self.write_update(id, expected_version, draft, Some(actor.id))
+            .await
     }
 
     /// Publishes (now, or at `at`) for `actor`.
@@ -172,7 +184,7 @@ impl App {
         id: i64,
         at: Option<Timestamp>,
     ) -> Result<Article, AppError> {
-        if !actor.role.can_publish(self.own(actor, id).await?) {
+        if !actor.role.can_publish(self.owns(actor, id).await?) {
             return Err(AppError::Forbidden(format!(
                 "a {} cannot publish this article",
                 actor.role
@@ -185,7 +197,7 @@ impl App {
 
     /// Withdraws an article for `actor`.
     pub async fn unpublish_as(&self, actor: &User, id: i64) -> Result<Article, AppError> {
-        if !actor.role.can_publish(self.own(actor, id).await?) {
+        if !actor.role.can_publish(self.owns(actor, id).await?) {
             return Err(AppError::Forbidden(format!(
                 "a {} cannot withdraw this article",
                 actor.role

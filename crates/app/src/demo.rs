@@ -101,6 +101,8 @@ impl ArticleIn {
                 caption: self.image_caption.clone(),
                 credit: self.image_credit.clone(),
             }),
+            seo_title: None,
+            seo_description: None,
         })
     }
 }
@@ -121,7 +123,13 @@ pub async fn load_archive(app: &App, count: usize) -> Result<usize, AppError> {
             .checked_sub(SignedDuration::from_hours(hours))
             .unwrap_or(Timestamp::UNIX_EPOCH);
         app.store()
-            .create_article(a.draft(headline)?, ArticleStatus::Published, Some(at), now)
+            .create_article(
+                a.draft(headline)?,
+                ArticleStatus::Published,
+                Some(at),
+                None,
+                now,
+            )
             .await?;
     }
     app.cache().clear();

@@ -24,6 +24,12 @@ pub enum AppError {
     /// The write conflicts with what is stored.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The credentials were wrong (or the account is deactivated).
+    #[error("unauthorized: {0}")]
+    Unauthorized(String),
+    /// Too many attempts; the caller must wait.
+    #[error("too many attempts: {0}")]
+    RateLimited(String),
     /// Rendering took longer than its deadline (a stuck or overloaded database).
     #[error("timed out")]
     Timeout,

@@ -10,16 +10,24 @@ mod clock;
 pub mod demo;
 mod distribution;
 mod error;
+mod media;
+mod newsroom;
 mod pages;
 mod publish;
 mod search;
 
-pub use accounts::MIN_PASSWORD_CHARS;
+pub use accounts::{MIN_PASSWORD_CHARS, random_hex};
 pub use api::{API_MAX_LIMIT, ArticleFilter, ArticlePage};
+pub use arabpress_store::{NewsroomArticle, NewsroomQuery, Revision};
 pub use cache::{CachedPage, Encoding, PageCache};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use distribution::{FEED_ITEMS, FeedScope, SITEMAP_URLS};
 pub use error::AppError;
+pub use media::{MAX_UPLOAD_BYTES, MEDIA_WIDTHS, MediaFile, UploadedImage};
+pub use newsroom::{
+    Dashboard, DiffLine, INVITE_DAYS, LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_IP,
+    LOGIN_WINDOW_MINUTES, SESSION_DAYS, Session, Step,
+};
 pub use pages::{ListSpec, PER_PAGE};
 pub use search::{SEARCH_PER_PAGE, SearchOutcome, SearchParams};
 
@@ -40,19 +48,22 @@ struct Inner {
     cache: PageCache,
     search: Arc<arabpress_search::SearchIndex>,
     clock: Arc<dyn Clock>,
+    media_dir: std::path::PathBuf,
     /// The sections, read once: every page's navigation shows them and they change rarely
     /// (through [`App::create_section`], which clears this).
     sections: std::sync::RwLock<Option<Arc<Vec<arabpress_core::model::Section>>>>,
 }
 
 impl App {
-    /// Wires the services. `cache_bytes` bounds the page cache; 0 turns it off.
+    /// Wires the services. `cache_bytes` bounds the page cache; 0 turns it off. Uploaded
+    /// images live under `media_dir`.
     pub fn new(
         store: Store,
         theme: Theme,
         search: Arc<arabpress_search::SearchIndex>,
         cache_bytes: usize,
         clock: Arc<dyn Clock>,
+        media_dir: std::path::PathBuf,
     ) -> App {
         App {
             inner: Arc::new(Inner {
@@ -61,6 +72,7 @@ impl App {
                 search,
                 cache: PageCache::new(cache_bytes),
                 clock,
+                media_dir,
                 sections: std::sync::RwLock::new(None),
             }),
         }
@@ -74,6 +86,11 @@ impl App {
     /// The theme.
     pub fn theme(&self) -> &Theme {
         &self.inner.theme
+    }
+
+    /// The folder of uploaded images.
+    pub fn media_dir(&self) -> &std::path::Path {
+        &self.inner.media_dir
     }
 
     /// The search index.

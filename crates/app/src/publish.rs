@@ -43,9 +43,20 @@ impl App {
         status: ArticleStatus,
         published_at: Option<Timestamp>,
     ) -> Result<Article, AppError> {
+        self.write_new(draft, status, published_at, None).await
+    }
+
+    /// [`App::create_article`], recording the user who wrote it.
+    pub(crate) async fn write_new(
+        &self,
+        draft: ArticleDraft,
+        status: ArticleStatus,
+        published_at: Option<Timestamp>,
+        by: Option<i64>,
+    ) -> Result<Article, AppError> {
         let a = self
             .store()
-            .create_article(draft, status, published_at, self.now())
+            .create_article(draft, status, published_at, by, self.now())
             .await?;
         self.invalidate(None, Some(&a));
         self.reflect(&[a.summary.id], true).await;
@@ -59,10 +70,21 @@ impl App {
         expected_version: i64,
         draft: ArticleDraft,
     ) -> Result<Article, AppError> {
+        self.write_update(id, expected_version, draft, None).await
+    }
+
+    /// [`App::update_article`], recording the user who saved the revision.
+    pub(crate) async fn write_update(
+        &self,
+        id: i64,
+        expected_version: i64,
+        draft: ArticleDraft,
+        by: Option<i64>,
+    ) -> Result<Article, AppError> {
         let before = self.reload(id).await?;
         let after = self
             .store()
-            .update_article(id, expected_version, draft, self.now())
+            .update_article(id, expected_version, draft, by, self.now())
             .await?;
         self.invalidate(Some(&before), Some(&after));
         self.reflect(&[id], true).await;
@@ -119,6 +141,15 @@ impl App {
     /// Withdraws a published article; its address answers 410 Gone.
     pub async fn unpublish(&self, id: i64) -> Result<Article, AppError> {
         self.set_status(id, ArticleStatus::Unpublished, None).await
+    }
+
+    /// Moves an article to a status outside publishing (e.g. in review).
+    pub(crate) async fn set_status_to(
+        &self,
+        id: i64,
+        status: ArticleStatus,
+    ) -> Result<Article, AppError> {
+        self.set_status(id, status, None).await
     }
 
     async fn set_status(

@@ -44,6 +44,7 @@ async fn app(store: &Store, dir: &Path) -> (App, Opened) {
         Arc::new(index),
         1 << 20,
         Arc::new(FixedClock::new(now())),
+        dir.join("media"),
     );
     app.sync_index(opened)
         .await
@@ -78,6 +79,8 @@ fn draft(headline: &str, body: &str) -> ArticleDraft {
         authors: vec![Slug::parse("omar-khatib").unwrap_or_else(|e| panic!("{e}"))],
         source: None,
         image: None,
+        seo_title: None,
+        seo_description: None,
     }
 }
 
@@ -105,6 +108,7 @@ async fn index_follows_the_store(store: Store) {
             ),
             ArticleStatus::Published,
             Some(now),
+            None,
             now,
         )
         .await

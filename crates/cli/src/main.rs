@@ -242,6 +242,7 @@ async fn open(s: &Settings, index_use: IndexUse) -> Result<App> {
         Arc::new(index),
         s.cache_bytes,
         Arc::new(SystemClock),
+        s.data_dir.join("media"),
     );
     if index_use == IndexUse::Sync {
         app.sync_index(opened)
@@ -305,9 +306,13 @@ async fn serve(app: App, s: &Settings, worker: bool) -> Result<()> {
     println!("arabpress is serving on http://{addr}/  (Ctrl-C to stop)");
     let router = arabpress_web::router(app.clone(), s.default_lang);
     let jobs = worker.then(|| spawn_worker(app.clone()));
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown())
-        .await?;
+    // The client address feeds the login rate limit.
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await?;
     if let Some(j) = jobs {
         j.abort();
     }

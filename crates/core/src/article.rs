@@ -147,7 +147,18 @@ pub struct ArticleDraft {
     pub source: Option<SourceCredit>,
     /// The featured image.
     pub image: Option<Image>,
+    /// The title search engines and social cards show, when it differs from the headline.
+    #[serde(default)]
+    pub seo_title: Option<String>,
+    /// The description search engines show, when it differs from the standfirst.
+    #[serde(default)]
+    pub seo_description: Option<String>,
 }
+
+/// The longest SEO title accepted, in characters.
+pub const MAX_SEO_TITLE: usize = 120;
+/// The longest SEO description accepted, in characters.
+pub const MAX_SEO_DESCRIPTION: usize = 300;
 
 impl ArticleDraft {
     /// Trims and collapses whitespace in the text fields, then checks every rule; the
@@ -211,6 +222,12 @@ impl ArticleDraft {
             img.alt = collapse_ws(&img.alt);
             check_len("image_alt", &img.alt, 1, 300)?;
         }
+        self.seo_title = optional("seo_title", self.seo_title.take(), MAX_SEO_TITLE)?;
+        self.seo_description = optional(
+            "seo_description",
+            self.seo_description.take(),
+            MAX_SEO_DESCRIPTION,
+        )?;
         Ok(self)
     }
 }
@@ -218,6 +235,18 @@ impl ArticleDraft {
 /// Trims and folds runs of white space (including newlines) into one space.
 pub fn collapse_ws(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A cleaned optional text field: blank becomes `None`.
+fn optional(
+    field: &'static str,
+    value: Option<String>,
+    max: usize,
+) -> Result<Option<String>, ValidationError> {
+    match value.map(|v| collapse_ws(&v)).filter(|v| !v.is_empty()) {
+        Some(v) => check_len(field, &v, 1, max).map(|()| Some(v)),
+        None => Ok(None),
+    }
 }
 
 fn check_len(
@@ -285,6 +314,8 @@ mod tests {
             authors: vec![Slug::parse("sara-haddad").unwrap_or_else(|_| unreachable!())],
             source: None,
             image: None,
+            seo_title: Some("  ".into()),
+            seo_description: None,
         }
     }
 
@@ -297,6 +328,10 @@ mod tests {
             Some("markets-rally-on-rate-hopes")
         );
         assert_eq!(d.tags, vec!["Markets".to_string(), "Rates".to_string()]);
+        assert_eq!(
+            d.seo_title, None,
+            "a blank SEO title falls back to the headline"
+        );
     }
 
     #[test]

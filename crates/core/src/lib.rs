@@ -9,6 +9,7 @@ pub mod arabic;
 pub mod article;
 pub mod lang;
 pub mod markdown;
+pub mod media;
 pub mod model;
 pub mod slug;
 pub mod user;

@@ -148,4 +148,10 @@ pub struct Article {
     pub duplicate_of: Option<i64>,
     /// SimHash of headline and body, recorded when the article was last saved.
     pub fingerprint: Option<u64>,
+    /// Title for search engines and social cards, when set.
+    pub seo_title: Option<String>,
+    /// Description for search engines, when set.
+    pub seo_description: Option<String>,
+    /// The newsroom user who created it, if one did.
+    pub created_by: Option<i64>,
 }

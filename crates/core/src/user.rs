@@ -107,6 +107,8 @@ pub struct User {
     pub active: bool,
     /// When the account was made.
     pub created_at: Timestamp,
+    /// The language of their newsroom interface.
+    pub ui_lang: crate::Lang,
 }
 
 /// Checks and normalises a login address (lowercase, trimmed, one `@`, a dot in the domain).

@@ -24,6 +24,8 @@ macro_rules! asset {
 /// Every embedded asset.
 pub const ASSETS: &[Asset] = &[
     asset!("site.css", "text/css; charset=utf-8"),
+    asset!("admin.css", "text/css; charset=utf-8"),
+    asset!("admin.js", "text/javascript; charset=utf-8"),
     asset!("img/diplomacy.svg", "image/svg+xml"),
     asset!("img/markets.svg", "image/svg+xml"),
     asset!("img/city.svg", "image/svg+xml"),

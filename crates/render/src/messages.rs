@@ -81,6 +81,15 @@ impl Messages {
         s.into_owned()
     }
 
+    /// A message with text arguments.
+    pub fn text(&self, lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
+        let mut a = FluentArgs::new();
+        for (name, value) in args {
+            a.set(*name, (*value).to_owned());
+        }
+        self.get(lang, key, Some(&a))
+    }
+
     /// A message with one numeric argument.
     pub fn count(&self, lang: Lang, key: &str, name: &'static str, n: i64) -> String {
         let mut args = FluentArgs::new();

@@ -65,14 +65,20 @@ impl Theme {
             article["articleSection"] = json!(s.name(lang));
         }
         if let Some(img) = &a.summary.image {
-            // One picture, offered in the three shapes search engines ask for; until the
-            // media pipeline crops, each shape names the original.
-            let src = self.image_url(&img.url);
-            article["image"] = json!([
-                { "@type": "ImageObject", "url": src, "width": 1280, "height": 720 },
-                { "@type": "ImageObject", "url": src, "width": 1200, "height": 900 },
-                { "@type": "ImageObject", "url": src, "width": 1200, "height": 1200 },
-            ]);
+            // The three shapes search engines ask for: an upload has real crops of known
+            // size; an image from elsewhere is offered as it is, its size unknown.
+            article["image"] = match arabpress_core::media::MediaUrl::parse(&img.url) {
+                Some(m) => json!(
+                    arabpress_core::media::CROPS
+                        .iter()
+                        .map(|&(name, rw, rh)| {
+                            let (w, h) = arabpress_core::media::crop_size(rw, rh);
+                            json!({ "@type": "ImageObject", "url": self.image_url(&m.crop(name)), "width": w, "height": h })
+                        })
+                        .collect::<Vec<_>>()
+                ),
+                None => json!([{ "@type": "ImageObject", "url": self.image_url(&img.url) }]),
+            };
         }
         let mut crumbs = vec![json!({
             "@type": "ListItem", "position": 1,

@@ -33,6 +33,58 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("list.html", include_str!("../templates/list.html")),
     ("message.html", include_str!("../templates/message.html")),
     ("search.html", include_str!("../templates/search.html")),
+    (
+        "admin/base.html",
+        include_str!("../templates/admin/base.html"),
+    ),
+    (
+        "admin/macros.html",
+        include_str!("../templates/admin/macros.html"),
+    ),
+    (
+        "admin/login.html",
+        include_str!("../templates/admin/login.html"),
+    ),
+    (
+        "admin/setup.html",
+        include_str!("../templates/admin/setup.html"),
+    ),
+    (
+        "admin/invite.html",
+        include_str!("../templates/admin/invite.html"),
+    ),
+    (
+        "admin/dashboard.html",
+        include_str!("../templates/admin/dashboard.html"),
+    ),
+    (
+        "admin/articles.html",
+        include_str!("../templates/admin/articles.html"),
+    ),
+    (
+        "admin/edit.html",
+        include_str!("../templates/admin/edit.html"),
+    ),
+    (
+        "admin/revisions.html",
+        include_str!("../templates/admin/revisions.html"),
+    ),
+    (
+        "admin/users.html",
+        include_str!("../templates/admin/users.html"),
+    ),
+    (
+        "admin/account.html",
+        include_str!("../templates/admin/account.html"),
+    ),
+    (
+        "admin/notice.html",
+        include_str!("../templates/admin/notice.html"),
+    ),
+    (
+        "admin/preview.html",
+        include_str!("../templates/admin/preview.html"),
+    ),
 ];
 
 /// Writes a value into HTML: safe strings as they are, everything else with `& < > " '`
@@ -203,8 +255,12 @@ impl Theme {
                 ..ser(self.chrome(&m.frame)),
                 ..context! {
                     page_kind => "article",
-                    title => format!("{} — {}", a.summary.headline, self.site.name.get(m.frame.lang)),
-                    description => &a.summary.standfirst,
+                    title => format!(
+                        "{} — {}",
+                        a.seo_title.as_deref().unwrap_or(&a.summary.headline),
+                        self.site.name.get(m.frame.lang)
+                    ),
+                    description => a.seo_description.as_deref().unwrap_or(&a.summary.standfirst),
                     og_type => "article",
                     og_title => &a.summary.headline,
                     og_image => self.share_image(a),
@@ -307,6 +363,29 @@ impl Theme {
                     truncated => m.truncated,
                     bad_filter => m.bad_filter,
                     pager => ser(pager),
+                }
+            },
+        )
+    }
+
+    /// A newsroom page: `template` under `admin/`, with `data` (built by the web layer)
+    /// merged over the newsroom's chrome (language, direction, site name, assets).
+    pub fn admin(
+        &self,
+        template: &str,
+        lang: Lang,
+        data: &serde_json::Value,
+    ) -> Result<String, RenderError> {
+        self.render(
+            &format!("admin/{template}.html"),
+            context! {
+                ..ser(data),
+                ..context! {
+                    lang => lang.code(),
+                    dir => lang.dir(),
+                    other_lang => lang.other().code(),
+                    site_name => self.site.name.get(lang),
+                    asset_version => &self.asset_version,
                 }
             },
         )

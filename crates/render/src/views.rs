@@ -189,6 +189,10 @@ pub(crate) struct ImageView {
     alt: String,
     caption: Option<String>,
     credit: Option<String>,
+    /// For uploads: the resized JPEG copies.
+    srcset: Option<String>,
+    /// For uploads: the same sizes in WebP.
+    webp_srcset: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -466,10 +470,13 @@ impl Pager {
 }
 
 fn image_view(i: &Image) -> ImageView {
+    let upload = arabpress_core::media::MediaUrl::parse(&i.url);
     ImageView {
         url: i.url.clone(),
         alt: i.alt.clone(),
         caption: i.caption.clone(),
         credit: i.credit.clone(),
+        srcset: upload.as_ref().map(|m| m.srcset("jpg")),
+        webp_srcset: upload.as_ref().map(|m| m.srcset("webp")),
     }
 }

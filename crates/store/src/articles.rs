@@ -90,17 +90,20 @@ pub struct NewCorrection {
 }
 
 pub(crate) const FULL_COLUMNS: &str = "a.status, b.body_md, b.body_html, a.source_name, a.source_url, \
-     a.translation_group, a.created_at, a.scheduled_at, a.version, a.duplicate_of, a.fingerprint";
+     a.translation_group, a.created_at, a.scheduled_at, a.version, a.duplicate_of, a.fingerprint, \
+     a.seo_title, a.seo_description, a.created_by";
 
 impl Store {
     /// Saves a new article with its authors, tags and a first revision, in one transaction.
     /// A generated slug that is taken gets a numeric suffix; a slug the writer chose that is
     /// taken is a [`StoreError::Conflict`].
+    /// `by` is the newsroom user writing it, when a person does.
     pub async fn create_article(
         &self,
         draft: ArticleDraft,
         status: ArticleStatus,
         published_at: Option<Timestamp>,
+        by: Option<i64>,
         now: Timestamp,
     ) -> Result<Article, StoreError> {
         let explicit_slug = draft.slug.is_some();
@@ -114,9 +117,10 @@ impl Store {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO articles (lang, slug, headline, standfirst, reading_minutes, \
              kind, status, section_id, source_name, source_url, image_url, image_alt, image_caption, \
-             image_credit, created_at, updated_at, published_at, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $17, $16, 1) \
-             RETURNING id",
+             image_credit, created_at, updated_at, published_at, version, seo_title, seo_description, \
+             created_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $17, $16, 1, \
+             $18, $19, $20) RETURNING id",
         )
         .bind(draft.lang.code())
         .bind(slug.as_str())
@@ -137,12 +141,15 @@ impl Store {
         // A back-dated article (imported, or written offline) was last changed when it
         // was published, not when it reached this store.
         .bind(published_at.map_or(now, |p| p.min(now)).as_second())
+        .bind(&draft.seo_title)
+        .bind(&draft.seo_description)
+        .bind(by)
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| conflict(e, format!("the slug {slug} is taken in {}", draft.lang)))?;
         write_body(&mut tx, id, &draft.body_md, &rendered.html).await?;
         write_links(&mut tx, id, &draft).await?;
-        write_revision(&mut tx, id, 1, &draft, now).await?;
+        write_revision(&mut tx, id, 1, &draft, by, now).await?;
         change_event(&mut tx, id, "created", now).await?;
         tx.commit().await?;
         self.article_by_id(id)
@@ -157,6 +164,7 @@ impl Store {
         id: i64,
         expected_version: i64,
         draft: ArticleDraft,
+        by: Option<i64>,
         now: Timestamp,
     ) -> Result<Article, StoreError> {
         let explicit_slug = draft.slug.is_some();
@@ -171,7 +179,8 @@ impl Store {
             "UPDATE articles SET lang = $1, slug = $2, headline = $3, standfirst = $4, \
              reading_minutes = $5, kind = $6, section_id = $7, source_name = $8, \
              source_url = $9, image_url = $10, image_alt = $11, image_caption = $12, image_credit = $13, \
-             updated_at = $14, version = version + 1 WHERE id = $15 AND version = $16",
+             updated_at = $14, version = version + 1, seo_title = $17, seo_description = $18 \
+             WHERE id = $15 AND version = $16",
         )
         .bind(draft.lang.code())
         .bind(slug.as_str())
@@ -189,6 +198,8 @@ impl Store {
         .bind(now.as_second())
         .bind(id)
         .bind(expected_version)
+        .bind(&draft.seo_title)
+        .bind(&draft.seo_description)
         .execute(&mut *tx)
         .await
         .map_err(|e| conflict(e, format!("the slug {slug} is taken in {}", draft.lang)))?;
@@ -220,7 +231,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         write_links(&mut tx, id, &draft).await?;
-        write_revision(&mut tx, id, expected_version + 1, &draft, now).await?;
+        write_revision(&mut tx, id, expected_version + 1, &draft, by, now).await?;
         change_event(&mut tx, id, "updated", now).await?;
         tx.commit().await?;
         self.article_by_id(id)
@@ -489,6 +500,9 @@ impl Store {
             fingerprint: row
                 .try_get::<Option<i64>, _>("fingerprint")?
                 .map(|f| u64::from_ne_bytes(f.to_ne_bytes())),
+            seo_title: row.try_get("seo_title")?,
+            seo_description: row.try_get("seo_description")?,
+            created_by: row.try_get("created_by")?,
             summary,
         })
     }
@@ -797,11 +811,14 @@ async fn write_revision(
     id: i64,
     version: i64,
     draft: &ArticleDraft,
+    by: Option<i64>,
     now: Timestamp,
 ) -> Result<(), StoreError> {
+    let json = serde_json::to_string(draft)
+        .map_err(|e| StoreError::Corrupt(format!("revision of article {id}: {e}")))?;
     sqlx::query(
-        "INSERT INTO revisions (article_id, version, created_at, headline, standfirst, body_md) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO revisions (article_id, version, created_at, headline, standfirst, body_md, \
+         user_id, draft_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(id)
     .bind(version)
@@ -809,6 +826,8 @@ async fn write_revision(
     .bind(&draft.headline)
     .bind(&draft.standfirst)
     .bind(&draft.body_md)
+    .bind(by)
+    .bind(json)
     .execute(&mut **tx)
     .await?;
     Ok(())

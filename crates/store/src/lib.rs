@@ -13,6 +13,7 @@ mod distribution;
 mod error;
 mod keys;
 mod migrate;
+mod newsroom;
 mod rows;
 mod taxonomy;
 pub mod testing;
@@ -23,6 +24,7 @@ pub use derived::{ArticleChange, Fingerprint};
 pub use distribution::SitemapEntry;
 pub use error::StoreError;
 pub use keys::ApiKey;
+pub use newsroom::{MediaRow, NewsroomArticle, NewsroomQuery, Revision};
 pub use users::AuditEntry;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};

@@ -30,6 +30,11 @@ const SQLITE: &[Migration] = &[
         description: "users",
         sql: include_str!("../migrations/sqlite/0004_users.sql"),
     },
+    Migration {
+        version: 5,
+        description: "newsroom",
+        sql: include_str!("../migrations/sqlite/0005_newsroom.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -52,6 +57,11 @@ const POSTGRES: &[Migration] = &[
         version: 4,
         description: "users",
         sql: include_str!("../migrations/postgres/0004_users.sql"),
+    },
+    Migration {
+        version: 5,
+        description: "newsroom",
+        sql: include_str!("../migrations/postgres/0005_newsroom.sql"),
     },
 ];
 

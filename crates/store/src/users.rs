@@ -6,11 +6,12 @@ use arabpress_core::user::normalise_email;
 use arabpress_core::{Role, User, ValidationError};
 use jiff::Timestamp;
 
-type UserRow = (i64, String, String, String, i64, i64);
+type UserRow = (i64, String, String, String, i64, i64, String);
 
-const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.active, u.created_at";
+pub(crate) const USER_COLUMNS: &str =
+    "u.id, u.email, u.name, u.role, u.active, u.created_at, u.ui_lang";
 
-fn user(r: UserRow) -> Result<User, StoreError> {
+pub(crate) fn user(r: UserRow) -> Result<User, StoreError> {
     Ok(User {
         id: r.0,
         email: r.1,
@@ -18,7 +19,22 @@ fn user(r: UserRow) -> Result<User, StoreError> {
         role: crate::rows::parse("user role", &r.3)?,
         active: r.4 != 0,
         created_at: crate::rows::ts(r.5)?,
+        ui_lang: crate::rows::parse("user language", &r.6)?,
     })
+}
+
+/// The user in the first columns of a row that selected [`USER_COLUMNS`] and more.
+pub(crate) fn user_with_extra(row: &sqlx::any::AnyRow) -> Result<User, StoreError> {
+    use sqlx::Row;
+    user((
+        row.try_get(0)?,
+        row.try_get(1)?,
+        row.try_get(2)?,
+        row.try_get(3)?,
+        row.try_get(4)?,
+        row.try_get(5)?,
+        row.try_get(6)?,
+    ))
 }
 
 /// One line of the audit log.
@@ -72,6 +88,7 @@ impl Store {
             role,
             active: true,
             created_at: now,
+            ui_lang: arabpress_core::Lang::Ar,
         })
     }
 
@@ -88,14 +105,13 @@ impl Store {
         let Ok(email) = normalise_email(email) else {
             return Ok(None);
         };
-        let row: Option<(i64, String, String, String, i64, i64, String)> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = $1"
-            )))
-            .bind(&email)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| Ok((user((r.0, r.1, r.2, r.3, r.4, r.5))?, r.6)))
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = $1"
+        )))
+        .bind(&email)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| Ok((user_with_extra(&r)?, sqlx::Row::try_get(&r, 7)?)))
             .transpose()
     }
 

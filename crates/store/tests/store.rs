@@ -45,12 +45,14 @@ fn draft(lang: Lang, headline: &str, section: &str, tags: &[&str]) -> ArticleDra
         authors: vec![slug("sara"), slug("omar")],
         source: None,
         image: None,
+        seo_title: None,
+        seo_description: None,
     }
 }
 
 async fn publish(store: &Store, d: ArticleDraft, at: i64) -> Article {
     store
-        .create_article(d, ArticleStatus::Published, Some(t(at)), t(at))
+        .create_article(d, ArticleStatus::Published, Some(t(at)), None, t(at))
         .await
         .unwrap_or_else(|e| panic!("create: {e}"))
 }
@@ -105,7 +107,7 @@ async fn generated_slugs_are_made_unique_chosen_ones_conflict(store: Store) {
     let mut c = draft(Lang::En, "Other", "world", &[]);
     c.slug = Some(slug("same-headline"));
     let err = store
-        .create_article(c, ArticleStatus::Draft, None, t(2))
+        .create_article(c, ArticleStatus::Draft, None, None, t(2))
         .await;
     assert!(matches!(err, Err(StoreError::Conflict(_))), "{err:?}");
 }
@@ -130,7 +132,7 @@ async fn failed_writes_leave_the_store_as_it_was(store: Store) {
     let mut bad = draft(Lang::En, "Never stored", "world", &["new-tag"]);
     bad.authors.push(slug("nobody"));
     let err = store
-        .create_article(bad, ArticleStatus::Published, Some(t(1)), t(1))
+        .create_article(bad, ArticleStatus::Published, Some(t(1)), None, t(1))
         .await;
     assert!(
         matches!(&err, Err(StoreError::Invalid(v)) if v.field == "authors"),
@@ -141,6 +143,7 @@ async fn failed_writes_leave_the_store_as_it_was(store: Store) {
         .create_article(
             draft(Lang::En, "X", "nowhere", &[]),
             ArticleStatus::Draft,
+            None,
             None,
             t(1),
         )
@@ -153,6 +156,7 @@ async fn failed_writes_leave_the_store_as_it_was(store: Store) {
         .create_article(
             draft(Lang::En, " ", "world", &[]),
             ArticleStatus::Draft,
+            None,
             None,
             t(1),
         )
@@ -187,7 +191,7 @@ async fn edits_of_an_old_version_are_refused(store: Store) {
     let mut d = draft(Lang::En, "Second", "world", &[]);
     d.slug = Some(slug("first"));
     let b = store
-        .update_article(a.summary.id, a.version, d.clone(), t(5))
+        .update_article(a.summary.id, a.version, d.clone(), None, t(5))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(b.summary.headline, "Second");
@@ -196,7 +200,7 @@ async fn edits_of_an_old_version_are_refused(store: Store) {
     let mut stale = d;
     stale.headline = "Third".into();
     let err = store
-        .update_article(a.summary.id, a.version, stale, t(6))
+        .update_article(a.summary.id, a.version, stale, None, t(6))
         .await;
     assert!(matches!(err, Err(StoreError::Conflict(_))), "{err:?}");
     let now = store.article_by_id(a.summary.id).await.ok().flatten();
@@ -215,6 +219,7 @@ async fn lists_show_published_articles_once_newest_first(store: Store) {
         .create_article(
             draft(Lang::En, "Draft", "world", &["x"]),
             ArticleStatus::Draft,
+            None,
             None,
             t(30),
         )
@@ -520,6 +525,7 @@ async fn status_changes_write_the_change_feed(store: Store) {
             draft(Lang::En, "Held", "world", &[]),
             ArticleStatus::Draft,
             None,
+            None,
             t(0),
         )
         .await
@@ -735,7 +741,7 @@ async fn scheduled_articles_go_live_once_when_due(store: Store) {
     seed(&store).await;
     let d = draft(Lang::En, "Embargoed figures", "world", &[]);
     let a = store
-        .create_article(d, ArticleStatus::Draft, None, t(10))
+        .create_article(d, ArticleStatus::Draft, None, None, t(10))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let id = a.summary.id;
@@ -807,4 +813,200 @@ async fn scheduled_articles_go_live_once_when_due(store: Store) {
 both_backends!(
     scheduled_articles_go_live_once_when_due,
     super::scheduled_articles_go_live_once_when_due
+);
+
+async fn newsroom_state_is_shared_through_the_store(store: Store) {
+    use arabpress_core::Role;
+    use arabpress_store::NewsroomQuery;
+    seed(&store).await;
+    let u = store
+        .create_user("Writer@X.example", "Writer", Role::Author, "hash", t(0))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Sessions: found while live and the account active, gone after expiry or sign-out.
+    store
+        .create_session("h1", u.id, "csrf1", t(0), t(100))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    store
+        .create_session("h2", u.id, "csrf2", t(0), t(100))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let live = store.session_user("h1", t(50)).await.ok().flatten();
+    assert_eq!(
+        live.map(|(u, c)| (u.email, c)),
+        Some(("writer@x.example".into(), "csrf1".into()))
+    );
+    assert!(
+        store
+            .session_user("h1", t(100))
+            .await
+            .ok()
+            .flatten()
+            .is_none(),
+        "expired"
+    );
+    assert!(
+        store
+            .session_user("nope", t(50))
+            .await
+            .ok()
+            .flatten()
+            .is_none()
+    );
+    store
+        .set_active(u.id, false)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        store
+            .session_user("h2", t(50))
+            .await
+            .ok()
+            .flatten()
+            .is_none(),
+        "deactivated"
+    );
+    store
+        .set_active(u.id, true)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(store.delete_sessions_of(u.id).await.ok(), Some(2));
+    assert!(
+        store
+            .session_user("h2", t(50))
+            .await
+            .ok()
+            .flatten()
+            .is_none()
+    );
+
+    // Failed logins are counted per scope and window.
+    store
+        .record_login_failure(&["account:a", "ip:1"], t(10))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    store
+        .record_login_failure(&["account:a"], t(20))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(store.login_failures("account:a", t(0)).await.ok(), Some(2));
+    assert_eq!(store.login_failures("account:a", t(15)).await.ok(), Some(1));
+    store
+        .clear_login_failures("account:a")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(store.login_failures("account:a", t(0)).await.ok(), Some(0));
+    assert_eq!(store.login_failures("ip:1", t(0)).await.ok(), Some(1));
+
+    // An invitation makes one account, once, before it expires.
+    let email = store
+        .create_invite("inv", "New@X.example", Role::Editor, u.id, t(0), t(1000))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(email, "new@x.example");
+    assert!(matches!(
+        store
+            .create_invite(
+                "inv2",
+                "writer@x.example",
+                Role::Editor,
+                u.id,
+                t(0),
+                t(1000)
+            )
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(
+        store
+            .accept_invite("inv", "New", "hash", t(2000))
+            .await
+            .is_err(),
+        "expired"
+    );
+    let joined = store
+        .accept_invite("inv", "New", "hash", t(10))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (joined.email.as_str(), joined.role),
+        ("new@x.example", Role::Editor)
+    );
+    assert!(matches!(
+        store.accept_invite("inv", "Again", "hash", t(11)).await,
+        Err(StoreError::NotFound(_))
+    ));
+
+    // Revisions record who saved them and every field.
+    let mut d = draft(Lang::En, "100% growth_rate", "world", &["x"]);
+    d.seo_title = Some("Growth".into());
+    let a = store
+        .create_article(d.clone(), ArticleStatus::Draft, None, Some(u.id), t(30))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (a.created_by, a.seo_title.as_deref()),
+        (Some(u.id), Some("Growth"))
+    );
+    d.headline = "Second".into();
+    store
+        .update_article(a.summary.id, a.version, d, Some(joined.id), t(40))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let revs = store
+        .revisions(a.summary.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        revs.iter()
+            .map(|r| (r.version, r.user_name.clone(), r.headline.clone()))
+            .collect::<Vec<_>>(),
+        vec![
+            (2, Some("New".into()), "Second".into()),
+            (1, Some("Writer".into()), "100% growth_rate".into())
+        ]
+    );
+    assert_eq!(
+        revs[1].draft.as_ref().and_then(|d| d.seo_title.clone()),
+        Some("Growth".into())
+    );
+
+    // The newsroom list sees drafts; `%` and `_` in a search are literal.
+    let q = |headline: &str| NewsroomQuery {
+        headline: Some(headline.into()),
+        status: Some(ArticleStatus::Draft),
+        limit: 10,
+        ..NewsroomQuery::default()
+    };
+    let found = store
+        .newsroom_articles(&q("SECO"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (
+            found.total,
+            found.items.first().and_then(|x| x.created_by.clone())
+        ),
+        (1, Some("Writer".into()))
+    );
+    assert_eq!(
+        store.newsroom_articles(&q("%")).await.map(|p| p.total).ok(),
+        Some(0)
+    );
+
+    // The same bytes uploaded twice are one record.
+    let m1 = store
+        .insert_media("ab", "image/png", 10, 5, 99, &[10], Some(u.id), t(50))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let m2 = store
+        .insert_media("ab", "image/png", 10, 5, 99, &[10], Some(u.id), t(60))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((m1.id, m1.widths.clone()), (m2.id, vec![10]));
+}
+both_backends!(
+    newsroom_state_is_shared_through_the_store,
+    super::newsroom_state_is_shared_through_the_store
 );

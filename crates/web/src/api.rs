@@ -949,6 +949,8 @@ fn draft(d: ApiDraft) -> Result<ArticleDraft, Refusal> {
             caption: i.caption,
             credit: i.credit,
         }),
+        seo_title: None,
+        seo_description: None,
     })
 }
 

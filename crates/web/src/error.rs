@@ -29,6 +29,8 @@ impl WebError {
             }
             AppError::Conflict(_) => (409, "bad-request-title", "bad-request-text"),
             AppError::Forbidden(_) => (403, "bad-request-title", "bad-request-text"),
+            AppError::Unauthorized(_) => (401, "bad-request-title", "bad-request-text"),
+            AppError::RateLimited(_) => (429, "bad-request-title", "bad-request-text"),
             AppError::Timeout => {
                 tracing::warn!("page rendering timed out");
                 (503, "error-title", "error-text")

@@ -5,6 +5,7 @@
 //! [`router`] builds the whole site from an [`App`], so tests drive it with
 //! `router(app).oneshot(request)` and no socket.
 
+mod admin;
 mod api;
 mod distribution;
 mod error;
@@ -36,6 +37,7 @@ pub struct WebState {
 /// The whole site.
 pub fn router(app: App, default_lang: Lang) -> Router {
     site::routes()
+        .merge(admin::routes())
         .merge(distribution::routes())
         .merge(api::routes())
         .with_state(WebState {

@@ -2,106 +2,17 @@
 //! (Saturday 7 February 2026, 10:00 UTC, which is 19 Sha'ban 1447 in the Umm al-Qura
 //! calendar).
 
-use arabpress_app::{App, FixedClock};
+use arabpress_app::App;
 use arabpress_core::{ArticleDraft, ArticleKind, ArticleStatus, Lang, Slug};
-use arabpress_render::{PerLang, Site, Theme};
-use arabpress_store::testing::TestStore;
 use axum::Router;
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
-use jiff::Timestamp;
 use std::collections::HashMap;
-use std::sync::Arc;
 use tower::ServiceExt;
 
-struct Site_ {
-    app: App,
-    router: Router,
-    clock: Arc<FixedClock>,
-    _store: TestStore,
-}
-
-fn now() -> Timestamp {
-    "2026-02-07T10:00:00Z"
-        .parse()
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
-async fn site() -> Site_ {
-    let t = TestStore::sqlite().await.unwrap_or_else(|e| panic!("{e}"));
-    let theme = Theme::new(
-        Site {
-            name: PerLang {
-                ar: "عرب برس".into(),
-                en: "Arab Press".into(),
-            },
-            tagline: PerLang {
-                ar: "بالشعب و للشعب".into(),
-                en: "بالشعب و للشعب".into(),
-            },
-            base_url: "http://test.example".into(),
-            full_content_feeds: true,
-        },
-        jiff::tz::TimeZone::UTC,
-        None,
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let index = arabpress_search::SearchIndex::in_memory().unwrap_or_else(|e| panic!("{e}"));
-    let clock = Arc::new(FixedClock::new(now()));
-    let app = App::new(
-        t.store.clone(),
-        theme,
-        Arc::new(index),
-        32 << 20,
-        Arc::clone(&clock) as Arc<dyn arabpress_app::Clock>,
-    );
-    arabpress_app::demo::load(&app)
-        .await
-        .unwrap_or_else(|e| panic!("demo: {e}"));
-    let router = arabpress_web::router(app.clone(), Lang::Ar);
-    Site_ {
-        app,
-        router,
-        clock,
-        _store: t,
-    }
-}
-
-struct Resp {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
-async fn get_with(router: &Router, path: &str, headers: &[(&str, &str)]) -> Resp {
-    let mut req = Request::builder().uri(path);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    let res = router
-        .clone()
-        .oneshot(req.body(Body::empty()).unwrap_or_else(|e| panic!("{e}")))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let status = res.status();
-    let headers = res.headers().clone();
-    let bytes = res
-        .into_body()
-        .collect()
-        .await
-        .map(|b| b.to_bytes())
-        .unwrap_or_default();
-    Resp {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
-
-async fn get(router: &Router, path: &str) -> Resp {
-    get_with(router, path, &[]).await
-}
+mod common;
+use common::{Resp, Site_, get, get_with, now, site};
 
 /// Every article link on a page, in order.
 fn article_links(html: &str) -> Vec<String> {
@@ -443,6 +354,8 @@ fn draft(headline: &str, tags: &[&str]) -> ArticleDraft {
         authors: vec![Slug::parse("omar-khatib").unwrap_or_else(|e| panic!("{e}"))],
         source: None,
         image: None,
+        seo_title: None,
+        seo_description: None,
     }
 }
 
@@ -792,6 +705,8 @@ async fn publishing_reaches_search_at_once_and_unpublishing_removes_it() {
         slug: None,
         source: None,
         image: None,
+        seo_title: None,
+        seo_description: None,
     };
     let r = get(&s.router, "/en/search?q=desalination").await;
     assert!(r.body.contains("No stories found"));
@@ -834,6 +749,8 @@ async fn a_wire_copy_is_grouped_and_lists_show_one_story() {
         slug: None,
         source: None,
         image: None,
+        seo_title: None,
+        seo_description: None,
     };
     let first = s
         .app
@@ -1066,6 +983,8 @@ async fn feed_guids_survive_edits_and_feeds_answer_conditional_gets() {
             .collect(),
         source: None,
         image: None,
+        seo_title: None,
+        seo_description: None,
     };
     if let Some(sec) = s
         .app
@@ -1271,19 +1190,15 @@ async fn an_article_with_an_image_offers_it_in_three_shapes_and_the_home_page_a_
         .and_then(|s| s.split("</script>").next())
         .unwrap_or_default();
     let v: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
-    let ratios: Vec<f64> = v[0]["image"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|i| i["width"].as_f64().unwrap_or(0.0) / i["height"].as_f64().unwrap_or(1.0))
-                .collect()
-        })
-        .unwrap_or_default();
-    assert_eq!(ratios.len(), 3, "{v}");
+    // A theme illustration is not an upload: offered once, with no invented size (uploads
+    // get real 16:9, 4:3 and 1:1 crops: see the newsroom's upload test).
+    let images = v[0]["image"].as_array().cloned().unwrap_or_default();
+    assert_eq!(images.len(), 1, "{v}");
     assert!(
-        (ratios[0] - 16.0 / 9.0).abs() < 0.01
-            && (ratios[1] - 4.0 / 3.0).abs() < 0.01
-            && (ratios[2] - 1.0).abs() < 0.01
+        images[0]["url"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("http://test.example/static/"))
+            && images[0].get("width").is_none()
     );
     assert_eq!(
         meta(&page.body, "name", "twitter:card"),

@@ -1,0 +1,365 @@
+//! Uploaded images: the type is sniffed from the bytes (never trusted from the name or the
+//! header), size and pixel count are bounded before decoding, the original is kept, and
+//! resized copies in JPEG and WebP (for `srcset`) plus 16:9, 4:3 and 1:1 crops (for
+//! structured data) are written beside it. Everything is written in a scratch folder and
+//! moved into place in one rename, so a failed upload leaves nothing half-written.
+//!
+//! Layout: `MEDIA/{sha[0..2]}/{sha}/original.{ext}`, `w{N}.jpg`, `w{N}.webp`,
+//! `crop-16x9.jpg`, `crop-4x3.jpg`, `crop-1x1.jpg`; served at `/media/{sha}/{file}`.
+
+use crate::accounts::random_hex;
+use crate::{App, AppError};
+use arabpress_core::User;
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
+use sha2::{Digest, Sha256};
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+/// The largest upload accepted, in bytes.
+pub const MAX_UPLOAD_BYTES: usize = 20 << 20;
+/// The most pixels an upload may decode to.
+pub const MAX_PIXELS: u64 = 60_000_000;
+use arabpress_core::media::CROPS;
+/// The widths of the resized copies (the original's width caps them).
+pub use arabpress_core::media::WIDTHS as MEDIA_WIDTHS;
+
+/// A stored upload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadedImage {
+    /// Store id.
+    pub id: i64,
+    /// SHA-256 of the original.
+    pub sha256: String,
+    /// The URL to put in an article: the largest JPEG copy; the theme derives the `srcset`
+    /// and the WebP sources from it.
+    pub url: String,
+    /// The original's size in pixels.
+    pub width: u32,
+    /// The original's height in pixels.
+    pub height: u32,
+}
+
+/// A file to serve from the media folder.
+#[derive(Debug)]
+pub struct MediaFile {
+    /// Its bytes.
+    pub body: Vec<u8>,
+    /// Its `Content-Type`.
+    pub content_type: &'static str,
+}
+
+/// What processing produced, before it is moved into place.
+#[derive(Debug)]
+struct Processed {
+    content_type: &'static str,
+    width: u32,
+    height: u32,
+    widths: Vec<u32>,
+    files: Vec<(String, Vec<u8>)>,
+}
+
+fn invalid(msg: impl Into<String>) -> AppError {
+    AppError::Invalid(format!("image: {}", msg.into()))
+}
+
+fn sniff(bytes: &[u8]) -> Result<(ImageFormat, &'static str, &'static str), AppError> {
+    match image::guess_format(bytes) {
+        Ok(ImageFormat::Jpeg) => Ok((ImageFormat::Jpeg, "image/jpeg", "jpg")),
+        Ok(ImageFormat::Png) => Ok((ImageFormat::Png, "image/png", "png")),
+        Ok(ImageFormat::WebP) => Ok((ImageFormat::WebP, "image/webp", "webp")),
+        Ok(ImageFormat::Gif) => Ok((ImageFormat::Gif, "image/gif", "gif")),
+        _ => Err(invalid("the file is not a JPEG, PNG, WebP or GIF image")),
+    }
+}
+
+fn jpeg(img: &DynamicImage) -> Result<Vec<u8>, AppError> {
+    let rgb = img.to_rgb8();
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 82)
+        .encode_image(&rgb)
+        .map_err(|e| AppError::Internal(format!("encoding JPEG: {e}")))?;
+    Ok(out)
+}
+
+fn webp(img: &DynamicImage) -> Result<Vec<u8>, AppError> {
+    let rgb = img.to_rgb8();
+    let mem = webp::Encoder::from_rgb(rgb.as_raw(), rgb.width(), rgb.height())
+        .encode_simple(false, 75.0)
+        .map_err(|e| AppError::Internal(format!("encoding WebP: {e:?}")))?;
+    Ok(mem.to_vec())
+}
+
+fn process(bytes: &[u8]) -> Result<Processed, AppError> {
+    let (format, content_type, ext) = sniff(bytes)?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(30_000);
+    limits.max_image_height = Some(30_000);
+    limits.max_alloc = Some(1 << 30);
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    reader.limits(limits);
+    let mut decoder = reader
+        .into_decoder()
+        .map_err(|e| invalid(format!("the file cannot be read ({e})")))?;
+    let (w, h) = decoder.dimensions();
+    if w == 0 || h == 0 || u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(invalid(format!(
+            "{w}×{h} pixels is outside the accepted size (at most {} megapixels)",
+            MAX_PIXELS / 1_000_000
+        )));
+    }
+    let orientation = decoder
+        .orientation()
+        .map_err(|e| invalid(format!("the file cannot be read ({e})")))?;
+    let mut img = DynamicImage::from_decoder(decoder)
+        .map_err(|e| invalid(format!("the file is damaged ({e})")))?;
+    img.apply_orientation(orientation);
+    let (w, h) = (img.width(), img.height());
+    let mut widths: Vec<u32> = MEDIA_WIDTHS.iter().copied().filter(|&x| x < w).collect();
+    let top = w.min(MEDIA_WIDTHS.iter().copied().max().unwrap_or(w));
+    if !widths.contains(&top) {
+        widths.push(top);
+    }
+    let mut files = vec![(format!("original.{ext}"), bytes.to_vec())];
+    for &width in &widths {
+        let height = (u64::from(h) * u64::from(width) / u64::from(w)).max(1);
+        let height = u32::try_from(height).unwrap_or(u32::MAX);
+        let copy = img.resize_exact(width, height, image::imageops::FilterType::CatmullRom);
+        files.push((format!("w{width}.jpg"), jpeg(&copy)?));
+        files.push((format!("w{width}.webp"), webp(&copy)?));
+    }
+    for &(name, rw, rh) in CROPS {
+        // The largest centred rectangle of the ratio, scaled to the crop width.
+        let (cw, ch) = if u64::from(w) * u64::from(rh) > u64::from(h) * u64::from(rw) {
+            (h * rw / rh, h)
+        } else {
+            (w, w * rh / rw)
+        };
+        let (cw, ch) = (cw.max(1), ch.max(1));
+        let cropped = img.crop_imm((w - cw) / 2, (h - ch) / 2, cw, ch);
+        // Always the same size, so structured data can state it.
+        let (out_w, out_h) = arabpress_core::media::crop_size(rw, rh);
+        let scaled = cropped.resize_exact(out_w, out_h, image::imageops::FilterType::CatmullRom);
+        files.push((format!("crop-{name}.jpg"), jpeg(&scaled)?));
+    }
+    Ok(Processed {
+        content_type,
+        width: w,
+        height: h,
+        widths,
+        files,
+    })
+}
+
+/// Whether `name` is a file the media folder can hold (so a request cannot name any other).
+fn servable(name: &str) -> Option<&'static str> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    let ct = match ext {
+        "jpg" => "image/jpeg",
+        "png" => "image/png",
+        "webp" => "image/webp",
+        "gif" => "image/gif",
+        _ => return None,
+    };
+    let ok = stem == "original"
+        || stem.strip_prefix('w').is_some_and(|n| {
+            !n.is_empty() && n.len() <= 5 && n.bytes().all(|b| b.is_ascii_digit())
+        })
+        || CROPS
+            .iter()
+            .any(|(c, _, _)| stem.strip_prefix("crop-") == Some(*c));
+    ok.then_some(ct)
+}
+
+fn is_sha(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+fn folder(root: &Path, sha: &str) -> PathBuf {
+    root.join(&sha[..2]).join(sha)
+}
+
+fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for (name, body) in files {
+        std::fs::write(dir.join(name), body)?;
+    }
+    Ok(())
+}
+
+impl App {
+    /// Checks, stores and resizes an uploaded image for `actor` (anyone who writes).
+    pub async fn upload_image(
+        &self,
+        actor: &User,
+        bytes: Vec<u8>,
+    ) -> Result<UploadedImage, AppError> {
+        if !actor.active {
+            return Err(AppError::Forbidden(
+                "a deactivated account cannot upload".into(),
+            ));
+        }
+        if bytes.is_empty() {
+            return Err(invalid("the file is empty"));
+        }
+        if bytes.len() > MAX_UPLOAD_BYTES {
+            return Err(invalid(format!(
+                "the file is larger than {} MiB",
+                MAX_UPLOAD_BYTES >> 20
+            )));
+        }
+        let sha: String = Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let root = self.media_dir().to_path_buf();
+        let existing = self.store().media_by_hash(&sha).await?;
+        let row = match existing {
+            Some(row) if folder(&root, &sha).is_dir() => row,
+            _ => {
+                let scratch = root.join(format!(".upload-{}", random_hex(8)?));
+                let (dest, scratch2) = (folder(&root, &sha), scratch.clone());
+                let processed =
+                    tokio::task::spawn_blocking(move || -> Result<Processed, AppError> {
+                        let p = process(&bytes)?;
+                        write_all(&scratch2, &p.files)
+                            .map_err(|e| AppError::Internal(format!("writing the upload: {e}")))?;
+                        Ok(p)
+                    })
+                    .await
+                    .map_err(|e| AppError::Internal(format!("image task: {e}")))?;
+                let p = match processed {
+                    Ok(p) => p,
+                    Err(e) => {
+                        let _ = tokio::fs::remove_dir_all(&scratch).await;
+                        return Err(e);
+                    }
+                };
+                let placed = async {
+                    if let Some(parent) = dest.parent() {
+                        tokio::fs::create_dir_all(parent).await?;
+                    }
+                    if dest.is_dir() {
+                        tokio::fs::remove_dir_all(&scratch).await
+                    } else {
+                        tokio::fs::rename(&scratch, &dest).await
+                    }
+                }
+                .await;
+                if let Err(e) = placed {
+                    let _ = tokio::fs::remove_dir_all(&scratch).await;
+                    return Err(AppError::Internal(format!("storing the upload: {e}")));
+                }
+                let bytes_len = p.files.first().map_or(0, |(_, b)| b.len());
+                self.store()
+                    .insert_media(
+                        &sha,
+                        p.content_type,
+                        p.width,
+                        p.height,
+                        u64::try_from(bytes_len).unwrap_or(u64::MAX),
+                        &p.widths,
+                        Some(actor.id),
+                        self.now(),
+                    )
+                    .await?
+            }
+        };
+        let top = row.widths.iter().copied().max().unwrap_or(row.width);
+        Ok(UploadedImage {
+            id: row.id,
+            url: format!("/media/{}/w{top}.jpg", row.sha256),
+            sha256: row.sha256,
+            width: row.width,
+            height: row.height,
+        })
+    }
+
+    /// A file of the media folder, if `sha` and `name` name one.
+    pub async fn media_file(&self, sha: &str, name: &str) -> Result<Option<MediaFile>, AppError> {
+        let Some(content_type) = servable(name).filter(|_| is_sha(sha)) else {
+            return Ok(None);
+        };
+        match tokio::fs::read(folder(self.media_dir(), sha).join(name)).await {
+            Ok(body) => Ok(Some(MediaFile { body, content_type })),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(AppError::Internal(format!("reading media: {e}"))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_media_file_names_are_served() {
+        assert_eq!(servable("w960.webp"), Some("image/webp"));
+        assert_eq!(servable("original.png"), Some("image/png"));
+        assert_eq!(servable("crop-16x9.jpg"), Some("image/jpeg"));
+        for bad in [
+            "../x.jpg",
+            "w.jpg",
+            "crop-2x1.jpg",
+            "original.svg",
+            "w960.webp/x",
+            "x",
+        ] {
+            assert_eq!(servable(bad), None, "{bad}");
+        }
+        assert!(!is_sha("../../etc"));
+    }
+
+    #[test]
+    fn anything_but_an_image_is_refused_by_its_bytes() {
+        assert!(matches!(
+            sniff(b"<svg xmlns='http://www.w3.org/2000/svg'/>"),
+            Err(AppError::Invalid(_))
+        ));
+        assert!(matches!(sniff(b"GIF89a"), Ok((ImageFormat::Gif, _, _))));
+        // A PNG signature with nothing after it is sniffed as PNG and then fails to decode.
+        let e = process(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+        assert!(matches!(e, Err(AppError::Invalid(_))), "{e:?}");
+    }
+
+    #[test]
+    fn an_image_gets_copies_in_both_formats_and_three_crops() {
+        let img = DynamicImage::ImageRgb8(image::RgbImage::from_fn(1000, 500, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+        }));
+        let mut png = Vec::new();
+        img.write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let p = process(&png).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (p.width, p.height, p.content_type),
+            (1000, 500, "image/png")
+        );
+        assert_eq!(p.widths, vec![480, 960, 1000]);
+        let names: Vec<&str> = p.files.iter().map(|(n, _)| n.as_str()).collect();
+        for want in [
+            "original.png",
+            "w480.jpg",
+            "w480.webp",
+            "w1000.webp",
+            "crop-1x1.jpg",
+        ] {
+            assert!(names.contains(&want), "{names:?}");
+        }
+        let crop = p
+            .files
+            .iter()
+            .find(|(n, _)| n == "crop-16x9.jpg")
+            .map(|(_, b)| b.clone());
+        let crop =
+            image::load_from_memory(&crop.unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((crop.width(), crop.height()), (1200, 675));
+        let webp = p
+            .files
+            .iter()
+            .find(|(n, _)| n == "w960.webp")
+            .map(|(_, b)| b.clone());
+        let webp =
+            image::load_from_memory(&webp.unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((webp.width(), webp.height()), (960, 480));
+    }
+}

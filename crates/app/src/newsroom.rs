@@ -1,0 +1,634 @@
+//! The newsroom's services: signing in (sessions in the store, so every web node shares
+//! them, and a failed-login limit per account and per address), the first owner, invitations,
+//! passwords, deactivation; the editorial workflow beyond publishing (review, corrections,
+//! translations), revisions with diffs and restore, the preview, and the newsroom's lists.
+//! Every rule about who may do what is checked here, whatever the client.
+
+use crate::accounts::{hash_password, random_hex, token_hash};
+use crate::{App, AppError};
+use arabpress_core::model::Article;
+use arabpress_core::{ArticleDraft, ArticleStatus, Lang, Role, Slug, User};
+use arabpress_store::{NewsroomArticle, NewsroomQuery, Page, Revision};
+use jiff::{SignedDuration, Timestamp};
+use std::net::IpAddr;
+
+/// How long a session lasts without signing in again.
+pub const SESSION_DAYS: i64 = 14;
+/// How long an invitation link works.
+pub const INVITE_DAYS: i64 = 7;
+/// The window over which failed logins are counted.
+pub const LOGIN_WINDOW_MINUTES: i64 = 15;
+/// Failed logins allowed per account in the window.
+pub const LOGIN_FAILURES_PER_ACCOUNT: u64 = 5;
+/// Failed logins allowed per client address in the window.
+pub const LOGIN_FAILURES_PER_IP: u64 = 20;
+
+/// A signed-in browser.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The cookie's value (only its hash is stored).
+    pub token: String,
+    /// The secret every state-changing form must echo.
+    pub csrf: String,
+    /// Who is signed in.
+    pub user: User,
+}
+
+/// The newsroom's front page.
+#[derive(Debug, Clone)]
+pub struct Dashboard {
+    /// Articles waiting for an editor.
+    pub in_review: Vec<NewsroomArticle>,
+    /// Articles due to be published, soonest first.
+    pub scheduled: Vec<NewsroomArticle>,
+    /// The user's own drafts.
+    pub my_drafts: Vec<NewsroomArticle>,
+    /// The latest published.
+    pub published: Vec<NewsroomArticle>,
+}
+
+/// One line of a revision diff.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiffLine {
+    /// `' '` kept, `'-'` removed, `'+'` added.
+    pub tag: char,
+    /// The line, without its newline.
+    pub text: String,
+}
+
+/// The workflow step a save asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Keep as a draft (or as it is).
+    Save,
+    /// Submit to an editor.
+    Review,
+    /// Publish now.
+    Publish,
+    /// Publish at a time.
+    Schedule(Timestamp),
+    /// Withdraw.
+    Unpublish,
+}
+
+fn forbidden(actor: &User, what: &str) -> AppError {
+    AppError::Forbidden(format!("a {} cannot {what}", actor.role))
+}
+
+/// The text a revision diff compares: headline, standfirst, then the body.
+fn diff_text(headline: &str, standfirst: &str, body: &str) -> String {
+    format!("{headline}\n\n{standfirst}\n\n{}\n", body.trim_end())
+}
+
+impl App {
+    /// Whether the site still needs its first account.
+    pub async fn needs_setup(&self) -> Result<bool, AppError> {
+        Ok(self.store().count_users().await? == 0)
+    }
+
+    /// Creates the owner account on a site with no account yet, and signs them in.
+    pub async fn setup_owner(
+        &self,
+        email: &str,
+        name: &str,
+        password: &str,
+        lang: Lang,
+    ) -> Result<Session, AppError> {
+        if !self.needs_setup().await? {
+            return Err(AppError::Forbidden(
+                "this site already has an owner; sign in instead".into(),
+            ));
+        }
+        let user = self.create_user(email, name, Role::Owner, password).await?;
+        self.store().set_ui_lang(user.id, lang).await?;
+        self.store()
+            .audit(Some(user.id), "setup", "user", user.id, "owner", self.now())
+            .await?;
+        self.start_session(user).await
+    }
+
+    async fn start_session(&self, mut user: User) -> Result<Session, AppError> {
+        let token = random_hex(32)?;
+        let csrf = random_hex(16)?;
+        let now = self.now();
+        self.store()
+            .create_session(
+                &token_hash(&token),
+                user.id,
+                &csrf,
+                now,
+                now.checked_add(SignedDuration::from_hours(24 * SESSION_DAYS))
+                    .map_err(|e| AppError::Internal(format!("session expiry: {e}")))?,
+            )
+            .await?;
+        if let Some(fresh) = self.store().user_by_id(user.id).await? {
+            user = fresh;
+        }
+        Ok(Session { token, csrf, user })
+    }
+
+    /// Signs in with a password. After [`LOGIN_FAILURES_PER_ACCOUNT`] failures for an
+    /// account, or [`LOGIN_FAILURES_PER_IP`] from one address, within
+    /// [`LOGIN_WINDOW_MINUTES`], every attempt is refused (even a right password) until the
+    /// window has passed.
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        ip: Option<IpAddr>,
+    ) -> Result<Session, AppError> {
+        let now = self.now();
+        let since = now
+            .checked_sub(SignedDuration::from_mins(LOGIN_WINDOW_MINUTES))
+            .unwrap_or(Timestamp::UNIX_EPOCH);
+        let account = format!("account:{}", email.trim().to_lowercase());
+        let address = ip.map(|ip| format!("ip:{ip}"));
+        let store = self.store();
+        let limited = store.login_failures(&account, since).await? >= LOGIN_FAILURES_PER_ACCOUNT
+            || match &address {
+                Some(a) => store.login_failures(a, since).await? >= LOGIN_FAILURES_PER_IP,
+                None => false,
+            };
+        if limited {
+            return Err(AppError::RateLimited(format!(
+                "too many failed sign-ins; try again in {LOGIN_WINDOW_MINUTES} minutes"
+            )));
+        }
+        match self.verify_login(email, password).await? {
+            Some(user) => {
+                store.clear_login_failures(&account).await?;
+                self.start_session(user).await
+            }
+            None => {
+                let mut scopes = vec![account.as_str()];
+                scopes.extend(address.as_deref());
+                store.record_login_failure(&scopes, now).await?;
+                Err(AppError::Unauthorized(
+                    "wrong email address or password".into(),
+                ))
+            }
+        }
+    }
+
+    /// The session a cookie names, if it is live and its user active.
+    pub async fn session(&self, token: &str) -> Result<Option<Session>, AppError> {
+        if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(None);
+        }
+        Ok(self
+            .store()
+            .session_user(&token_hash(token), self.now())
+            .await?
+            .map(|(user, csrf)| Session {
+                token: token.to_owned(),
+                csrf,
+                user,
+            }))
+    }
+
+    /// Signs this browser out.
+    pub async fn logout(&self, token: &str) -> Result<(), AppError> {
+        Ok(self.store().delete_session(&token_hash(token)).await?)
+    }
+
+    /// Signs a user out of every browser.
+    pub async fn logout_everywhere(&self, user: &User) -> Result<u64, AppError> {
+        let n = self.store().delete_sessions_of(user.id).await?;
+        self.store()
+            .audit(
+                Some(user.id),
+                "signed_out_everywhere",
+                "user",
+                user.id,
+                &format!("{n} sessions"),
+                self.now(),
+            )
+            .await?;
+        Ok(n)
+    }
+
+    /// Changes a password after checking the current one; every session of the user ends
+    /// and a new one is returned for the browser that made the change.
+    pub async fn change_password(
+        &self,
+        user: &User,
+        current: &str,
+        new: &str,
+    ) -> Result<Session, AppError> {
+        if self.verify_login(&user.email, current).await?.is_none() {
+            return Err(AppError::Unauthorized(
+                "the current password is wrong".into(),
+            ));
+        }
+        let hash = hash_password(new).await?;
+        self.store().set_password(user.id, &hash).await?;
+        self.store().delete_sessions_of(user.id).await?;
+        self.store()
+            .audit(
+                Some(user.id),
+                "password_changed",
+                "user",
+                user.id,
+                "",
+                self.now(),
+            )
+            .await?;
+        self.start_session(user.clone()).await
+    }
+
+    /// Sets the language of a user's newsroom.
+    pub async fn set_ui_lang(&self, user: &User, lang: Lang) -> Result<(), AppError> {
+        Ok(self.store().set_ui_lang(user.id, lang).await?)
+    }
+
+    /// Invites someone: returns the one-time token for the link `/admin/invite/{token}`.
+    pub async fn invite_as(
+        &self,
+        actor: &User,
+        email: &str,
+        role: Role,
+    ) -> Result<String, AppError> {
+        if !actor.role.can_manage_users() || (role == Role::Owner && actor.role != Role::Owner) {
+            return Err(forbidden(actor, "invite with this role"));
+        }
+        let token = random_hex(24)?;
+        let now = self.now();
+        let expires = now
+            .checked_add(SignedDuration::from_hours(24 * INVITE_DAYS))
+            .map_err(|e| AppError::Internal(format!("invite expiry: {e}")))?;
+        let email = self
+            .store()
+            .create_invite(&token_hash(&token), email, role, actor.id, now, expires)
+            .await?;
+        self.store()
+            .audit(
+                Some(actor.id),
+                "invited",
+                "user",
+                0,
+                &format!("{email} as {role}"),
+                now,
+            )
+            .await?;
+        Ok(token)
+    }
+
+    /// The address and role an invitation is for, if it can still be used.
+    pub async fn invite(&self, token: &str) -> Result<Option<(String, Role)>, AppError> {
+        if token.len() > 100 {
+            return Ok(None);
+        }
+        Ok(self.store().invite(&token_hash(token), self.now()).await?)
+    }
+
+    /// Accepts an invitation: creates the account and signs it in. A token works once.
+    pub async fn accept_invite(
+        &self,
+        token: &str,
+        name: &str,
+        password: &str,
+        lang: Lang,
+    ) -> Result<Session, AppError> {
+        let hash = hash_password(password).await?;
+        let user = self
+            .store()
+            .accept_invite(&token_hash(token), name, &hash, self.now())
+            .await
+            .map_err(|e| match e {
+                arabpress_store::StoreError::NotFound(_) => AppError::Gone,
+                other => other.into(),
+            })?;
+        self.store().set_ui_lang(user.id, lang).await?;
+        self.start_session(user).await
+    }
+
+    /// Deactivates (or reactivates) an account, for an admin. The account's articles stay;
+    /// its sessions and tokens stop working at once.
+    pub async fn set_active_as(
+        &self,
+        actor: &User,
+        user_id: i64,
+        active: bool,
+    ) -> Result<(), AppError> {
+        let target = self
+            .store()
+            .user_by_id(user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !actor.role.can_manage_users()
+            || target.id == actor.id
+            || (target.role == Role::Owner && actor.role != Role::Owner)
+        {
+            return Err(forbidden(actor, "change this account"));
+        }
+        self.store().set_active(user_id, active).await?;
+        if !active {
+            self.store().delete_sessions_of(user_id).await?;
+        }
+        self.store()
+            .audit(
+                Some(actor.id),
+                if active { "reactivated" } else { "deactivated" },
+                "user",
+                user_id,
+                &target.email,
+                self.now(),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Every account, for an admin.
+    pub async fn users_as(&self, actor: &User) -> Result<Vec<User>, AppError> {
+        if !actor.role.can_manage_users() {
+            return Err(forbidden(actor, "manage users"));
+        }
+        Ok(self.store().users().await?)
+    }
+
+    /// An article for its editor: anyone may open their own, editors any.
+    pub async fn article_for(&self, actor: &User, id: i64) -> Result<Article, AppError> {
+        let a = self
+            .store()
+            .article_by_id(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !actor.role.can_edit(a.created_by == Some(actor.id)) {
+            return Err(forbidden(actor, "open another writer's article"));
+        }
+        Ok(a)
+    }
+
+    /// The fields of an article as a draft, as the editor shows them.
+    pub async fn draft_of(&self, a: &Article) -> Result<ArticleDraft, AppError> {
+        let sections = self.sections().await?;
+        let section = sections
+            .iter()
+            .find(|s| s.id == a.summary.section_id)
+            .ok_or_else(|| {
+                AppError::Internal(format!("article {} has no section", a.summary.id))
+            })?;
+        let slug = |s: &str| {
+            Slug::parse(s).map_err(|e| AppError::Internal(format!("stored slug {s:?}: {e}")))
+        };
+        Ok(ArticleDraft {
+            lang: a.summary.lang,
+            slug: Some(slug(&a.summary.slug)?),
+            headline: a.summary.headline.clone(),
+            standfirst: a.summary.standfirst.clone(),
+            body_md: a.body_md.clone(),
+            kind: a.summary.kind,
+            section: slug(&section.slug)?,
+            tags: a.tags.iter().map(|t| t.name.clone()).collect(),
+            authors: a
+                .authors
+                .iter()
+                .map(|x| slug(&x.slug))
+                .collect::<Result<_, _>>()?,
+            source: a.source.clone(),
+            image: a.summary.image.clone(),
+            seo_title: a.seo_title.clone(),
+            seo_description: a.seo_description.clone(),
+        })
+    }
+
+    /// Saves what the editor sent and takes the workflow step asked for, as one action of
+    /// `actor`: a new article when `id` is `None`, otherwise a new version of `id` based on
+    /// `expected_version` (refused when someone saved since).
+    pub async fn save_as(
+        &self,
+        actor: &User,
+        id: Option<i64>,
+        expected_version: i64,
+        draft: ArticleDraft,
+        step: Step,
+    ) -> Result<Article, AppError> {
+        let publishing = matches!(step, Step::Publish | Step::Schedule(_));
+        if let Step::Schedule(at) = step
+            && at <= self.now()
+        {
+            return Err(AppError::Invalid(
+                "publish_at: the time to publish has already passed".into(),
+            ));
+        }
+        let a = match id {
+            None => {
+                let status = match step {
+                    Step::Review => ArticleStatus::InReview,
+                    Step::Unpublish => {
+                        return Err(AppError::Invalid(
+                            "status: a new article cannot be withdrawn".into(),
+                        ));
+                    }
+                    _ => ArticleStatus::Draft,
+                };
+                if publishing && !actor.role.can_publish(true) {
+                    return Err(forbidden(actor, "publish; submit it for review instead"));
+                }
+                self.create_as(actor, draft, status, None).await?
+            }
+            Some(id) => {
+                if (publishing || step == Step::Unpublish)
+                    && !actor.role.can_publish(self.owns(actor, id).await?)
+                {
+                    return Err(forbidden(actor, "publish or withdraw this article"));
+                }
+                self.update_as(actor, id, expected_version, draft).await?
+            }
+        };
+        let id = a.summary.id;
+        match step {
+            Step::Save => Ok(a),
+            Step::Review => {
+                if a.status == ArticleStatus::InReview {
+                    return Ok(a);
+                }
+                if !matches!(a.status, ArticleStatus::Draft | ArticleStatus::Unpublished) {
+                    return Err(AppError::Invalid(
+                        "status: only a draft can be submitted for review".into(),
+                    ));
+                }
+                self.set_status_to(id, ArticleStatus::InReview).await
+            }
+            Step::Publish => self.publish_as(actor, id, None).await,
+            Step::Schedule(at) => self.publish_as(actor, id, Some(at)).await,
+            Step::Unpublish => self.unpublish_as(actor, id).await,
+        }
+    }
+
+    /// Adds a dated correction to a published article, for someone who may publish it.
+    pub async fn add_correction_as(
+        &self,
+        actor: &User,
+        id: i64,
+        note: &str,
+    ) -> Result<Article, AppError> {
+        if !actor.role.can_publish(self.owns(actor, id).await?) {
+            return Err(forbidden(actor, "correct this article"));
+        }
+        let note = arabpress_core::article::collapse_ws(note);
+        if note.is_empty() || note.chars().count() > 1_000 {
+            return Err(AppError::Invalid(
+                "correction: write a note of 1 to 1,000 characters".into(),
+            ));
+        }
+        let a = self.article_for(actor, id).await?;
+        if a.status != ArticleStatus::Published {
+            return Err(AppError::Invalid(
+                "correction: only a published article takes a correction".into(),
+            ));
+        }
+        let a = self.add_correction(id, &note).await?;
+        self.store()
+            .audit(
+                Some(actor.id),
+                "corrected",
+                "article",
+                id,
+                &note,
+                self.now(),
+            )
+            .await?;
+        Ok(a)
+    }
+
+    /// Links an article to its translation (given by id), for someone who may edit both.
+    pub async fn link_translation_as(
+        &self,
+        actor: &User,
+        id: i64,
+        other: i64,
+    ) -> Result<(), AppError> {
+        let (a, b) = (
+            self.article_for(actor, id).await?,
+            self.article_for(actor, other).await?,
+        );
+        if a.summary.lang == b.summary.lang {
+            return Err(AppError::Invalid(
+                "translation: a translation is in the other language".into(),
+            ));
+        }
+        self.link_translations(id, other).await
+    }
+
+    /// The saved versions of an article, newest first.
+    pub async fn revisions_as(&self, actor: &User, id: i64) -> Result<Vec<Revision>, AppError> {
+        self.article_for(actor, id).await?;
+        Ok(self.store().revisions(id).await?)
+    }
+
+    /// The line diff from version `from` to version `to` (headline, standfirst, body).
+    pub async fn diff_as(
+        &self,
+        actor: &User,
+        id: i64,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<DiffLine>, AppError> {
+        self.article_for(actor, id).await?;
+        let get = |v| async move {
+            self.store()
+                .revision(id, v)
+                .await?
+                .ok_or(AppError::NotFound)
+        };
+        let (a, b) = (get(from).await?, get(to).await?);
+        let (a, b) = (
+            diff_text(&a.headline, &a.standfirst, &a.body_md),
+            diff_text(&b.headline, &b.standfirst, &b.body_md),
+        );
+        let diff = similar::TextDiff::from_lines(&a, &b);
+        Ok(diff
+            .iter_all_changes()
+            .map(|c| DiffLine {
+                tag: match c.tag() {
+                    similar::ChangeTag::Equal => ' ',
+                    similar::ChangeTag::Delete => '-',
+                    similar::ChangeTag::Insert => '+',
+                },
+                text: c.value().trim_end_matches('\n').to_owned(),
+            })
+            .collect())
+    }
+
+    /// Restores an earlier version as a new save (so the restore itself can be undone).
+    pub async fn restore_as(
+        &self,
+        actor: &User,
+        id: i64,
+        version: i64,
+        expected_version: i64,
+    ) -> Result<Article, AppError> {
+        let current = self.article_for(actor, id).await?;
+        let rev = self
+            .store()
+            .revision(id, version)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let draft = match rev.draft {
+            Some(d) => d,
+            None => ArticleDraft {
+                headline: rev.headline,
+                standfirst: rev.standfirst,
+                body_md: rev.body_md,
+                ..self.draft_of(&current).await?
+            },
+        };
+        let a = self.update_as(actor, id, expected_version, draft).await?;
+        self.store()
+            .audit(
+                Some(actor.id),
+                "restored",
+                "article",
+                id,
+                &format!("version {version}"),
+                self.now(),
+            )
+            .await?;
+        Ok(a)
+    }
+
+    /// The newsroom's list. Contributors see only what they created.
+    pub async fn newsroom_articles(
+        &self,
+        actor: &User,
+        mut q: NewsroomQuery,
+    ) -> Result<Page<NewsroomArticle>, AppError> {
+        if actor.role < Role::Author {
+            q.created_by = Some(actor.id);
+        }
+        q.headline = q.headline.filter(|h| !h.trim().is_empty());
+        Ok(self.store().newsroom_articles(&q).await?)
+    }
+
+    /// What the dashboard shows.
+    pub async fn dashboard(&self, actor: &User) -> Result<Dashboard, AppError> {
+        let list = |status: ArticleStatus, mine: bool| {
+            let q = NewsroomQuery {
+                status: Some(status),
+                created_by: mine.then_some(actor.id),
+                limit: 10,
+                ..NewsroomQuery::default()
+            };
+            async move { self.newsroom_articles(actor, q).await.map(|p| p.items) }
+        };
+        let mut scheduled = list(ArticleStatus::Scheduled, false).await?;
+        scheduled.sort_by_key(|a| a.scheduled_at);
+        Ok(Dashboard {
+            in_review: list(ArticleStatus::InReview, false).await?,
+            scheduled,
+            my_drafts: list(ArticleStatus::Draft, true).await?,
+            published: list(ArticleStatus::Published, false).await?,
+        })
+    }
+
+    /// The body as the public page renders it (sanitised HTML), for the editor's preview.
+    pub fn preview(&self, body_md: &str) -> Result<String, AppError> {
+        if body_md.len() > arabpress_core::article::MAX_BODY_BYTES {
+            return Err(AppError::Invalid(
+                "body: the body is larger than 1 MiB".into(),
+            ));
+        }
+        Ok(arabpress_core::markdown::render(body_md).html)
+    }
+}

@@ -1,0 +1,563 @@
+//! What the newsroom needs beyond content: web sessions (so every node shares them), failed
+//! logins (the rate limit's memory), one-time invitations, passwords and interface
+//! languages, revisions, the newsroom's article list, and uploaded images.
+
+use crate::rows::{self, SUMMARY_COLUMNS};
+use crate::users::{USER_COLUMNS, user_with_extra};
+use crate::{Page, Store, StoreError};
+use arabpress_core::model::ArticleSummary;
+use arabpress_core::user::normalise_email;
+use arabpress_core::{ArticleDraft, ArticleStatus, Lang, Role, User, ValidationError};
+use jiff::Timestamp;
+use sqlx::{AssertSqlSafe, Row};
+
+/// One saved version of an article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revision {
+    /// The article version this save produced.
+    pub version: i64,
+    /// When it was saved.
+    pub at: Timestamp,
+    /// Who saved it (none for imports and the system).
+    pub user_name: Option<String>,
+    /// The headline it had.
+    pub headline: String,
+    /// The standfirst it had.
+    pub standfirst: String,
+    /// The body it had.
+    pub body_md: String,
+    /// Every field as saved (revisions written before this was recorded have none).
+    pub draft: Option<ArticleDraft>,
+}
+
+/// A filter over every article, any status, for the newsroom's list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewsroomQuery {
+    /// Only this status.
+    pub status: Option<ArticleStatus>,
+    /// Only this section.
+    pub section_id: Option<i64>,
+    /// Only articles with this author on the byline.
+    pub author_id: Option<i64>,
+    /// Only this language.
+    pub lang: Option<Lang>,
+    /// Only articles whose headline contains this text (case-insensitive for Latin script).
+    pub headline: Option<String>,
+    /// Only articles created by this user.
+    pub created_by: Option<i64>,
+    /// Page size.
+    pub limit: u32,
+    /// Rows to skip.
+    pub offset: u32,
+}
+
+/// A row of the newsroom's list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewsroomArticle {
+    /// What lists show.
+    pub summary: ArticleSummary,
+    /// Workflow status.
+    pub status: ArticleStatus,
+    /// When it is due, if scheduled.
+    pub scheduled_at: Option<Timestamp>,
+    /// Who created it.
+    pub created_by: Option<String>,
+}
+
+/// An uploaded image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaRow {
+    /// Store id.
+    pub id: i64,
+    /// SHA-256 of the original bytes (hex): the same file uploaded twice is stored once.
+    pub sha256: String,
+    /// The original's type (`image/jpeg`, `image/png`, `image/webp`, `image/gif`).
+    pub content_type: String,
+    /// Pixel width of the original.
+    pub width: u32,
+    /// Pixel height of the original.
+    pub height: u32,
+    /// Size of the original in bytes.
+    pub bytes: u64,
+    /// The widths of the resized copies.
+    pub widths: Vec<u32>,
+    /// When it was uploaded.
+    pub created_at: Timestamp,
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+fn like_pattern(text: &str) -> String {
+    let mut p = String::with_capacity(text.len() + 2);
+    p.push('%');
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+impl Store {
+    /// Records a signed-in session by the hash of its cookie.
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        csrf: &str,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(csrf)
+        .bind(now.as_second())
+        .bind(expires_at.as_second())
+        .execute(&self.pool)
+        .await
+        .map_err(|e| crate::taxonomy::missing(e, format!("user {user_id}")))?;
+        Ok(())
+    }
+
+    /// The active user of a live session, with the session's CSRF secret.
+    pub async fn session_user(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<(User, String)>, StoreError> {
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS}, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1"
+        )))
+        .bind(token_hash)
+        .bind(now.as_second())
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some((user_with_extra(&row)?, row.try_get(7)?)))
+    }
+
+    /// Ends one session.
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Ends every session of a user (signing out everywhere, a new password, deactivation);
+    /// returns how many ended.
+    pub async fn delete_sessions_of(&self, user_id: i64) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Forgets expired sessions and failed logins older than `before`.
+    pub async fn purge_sessions(
+        &self,
+        now: Timestamp,
+        before: Timestamp,
+    ) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now.as_second())
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("DELETE FROM login_failures WHERE created_at < $1")
+            .bind(before.as_second())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Remembers a failed login for each scope (`account:…`, `ip:…`).
+    pub async fn record_login_failure(
+        &self,
+        scopes: &[&str],
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for scope in scopes {
+            sqlx::query("INSERT INTO login_failures (scope, created_at) VALUES ($1, $2)")
+                .bind(*scope)
+                .bind(now.as_second())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Failed logins in a scope since a time.
+    pub async fn login_failures(&self, scope: &str, since: Timestamp) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM login_failures WHERE scope = $1 AND created_at >= $2",
+        )
+        .bind(scope)
+        .bind(since.as_second())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// Forgets a scope's failed logins (after a successful one).
+    pub async fn clear_login_failures(&self, scope: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM login_failures WHERE scope = $1")
+            .bind(scope)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Replaces a user's password hash.
+    pub async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("user {user_id}")));
+        }
+        Ok(())
+    }
+
+    /// Sets the language of a user's newsroom interface.
+    pub async fn set_ui_lang(&self, user_id: i64, lang: Lang) -> Result<(), StoreError> {
+        sqlx::query("UPDATE users SET ui_lang = $1 WHERE id = $2")
+            .bind(lang.code())
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Records an invitation by the hash of its one-time token.
+    pub async fn create_invite(
+        &self,
+        token_hash: &str,
+        email: &str,
+        role: Role,
+        invited_by: i64,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<String, StoreError> {
+        let email = normalise_email(email)?;
+        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+            .bind(&email)
+            .fetch_optional(&self.pool)
+            .await?;
+        if taken.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "there is already an account for {email}"
+            )));
+        }
+        sqlx::query(
+            "INSERT INTO invites (token_hash, email, role, invited_by, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(token_hash)
+        .bind(&email)
+        .bind(role.as_str())
+        .bind(invited_by)
+        .bind(now.as_second())
+        .bind(expires_at.as_second())
+        .execute(&self.pool)
+        .await?;
+        Ok(email)
+    }
+
+    /// The address and role of an unused, unexpired invitation.
+    pub async fn invite(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<(String, Role)>, StoreError> {
+        let row: Option<(String, String)> = sqlx::query_as(
+            "SELECT email, role FROM invites WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now.as_second())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|(e, r)| Ok((e, rows::parse("invite role", &r)?)))
+            .transpose()
+    }
+
+    /// Uses an invitation: marks it used and creates the account, in one transaction, so a
+    /// token makes at most one account.
+    pub async fn accept_invite(
+        &self,
+        token_hash: &str,
+        name: &str,
+        password_hash: &str,
+        now: Timestamp,
+    ) -> Result<User, StoreError> {
+        let name = arabpress_core::article::collapse_ws(name);
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(ValidationError::new("name", "a name needs 1 to 100 characters").into());
+        }
+        let mut tx = self.pool.begin().await?;
+        let row: Option<(String, String)> = sqlx::query_as(
+            "UPDATE invites SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL \
+             AND expires_at > $1 RETURNING email, role",
+        )
+        .bind(now.as_second())
+        .bind(token_hash)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((email, role)) = row else {
+            return Err(StoreError::NotFound(
+                "this invitation (it was used, or it expired)".into(),
+            ));
+        };
+        let role: Role = rows::parse("invite role", &role)?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (email, name, role, password_hash, active, created_at) \
+             VALUES ($1, $2, $3, $4, 1, $5) RETURNING id",
+        )
+        .bind(&email)
+        .bind(&name)
+        .bind(role.as_str())
+        .bind(password_hash)
+        .bind(now.as_second())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| {
+            crate::taxonomy::conflict(e, format!("there is already an account for {email}"))
+        })?;
+        tx.commit().await?;
+        self.user_by_id(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("user {id}")))
+    }
+
+    /// Every saved version of an article, newest first.
+    pub async fn revisions(&self, article_id: i64) -> Result<Vec<Revision>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT r.version, r.created_at, u.name, r.headline, r.standfirst, r.body_md, r.draft_json \
+             FROM revisions r LEFT JOIN users u ON u.id = r.user_id WHERE r.article_id = $1 \
+             ORDER BY r.version DESC, r.id DESC",
+        )
+        .bind(article_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(revision).collect()
+    }
+
+    /// One saved version of an article.
+    pub async fn revision(
+        &self,
+        article_id: i64,
+        version: i64,
+    ) -> Result<Option<Revision>, StoreError> {
+        let row = sqlx::query(
+            "SELECT r.version, r.created_at, u.name, r.headline, r.standfirst, r.body_md, r.draft_json \
+             FROM revisions r LEFT JOIN users u ON u.id = r.user_id \
+             WHERE r.article_id = $1 AND r.version = $2 ORDER BY r.id DESC LIMIT 1",
+        )
+        .bind(article_id)
+        .bind(version)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(revision).transpose()
+    }
+
+    /// Every article matching a newsroom filter, any status, most recently changed first.
+    pub async fn newsroom_articles(
+        &self,
+        q: &NewsroomQuery,
+    ) -> Result<Page<NewsroomArticle>, StoreError> {
+        let mut filter = vec!["1 = 1".to_owned()];
+        let mut n = 0;
+        let mut next = || {
+            n += 1;
+            format!("${n}")
+        };
+        if q.status.is_some() {
+            filter.push(format!("a.status = {}", next()));
+        }
+        if q.section_id.is_some() {
+            filter.push(format!("a.section_id = {}", next()));
+        }
+        if q.author_id.is_some() {
+            filter.push(format!(
+                "EXISTS (SELECT 1 FROM article_authors aa WHERE aa.article_id = a.id AND aa.author_id = {})",
+                next()
+            ));
+        }
+        if q.lang.is_some() {
+            filter.push(format!("a.lang = {}", next()));
+        }
+        if q.headline.is_some() {
+            filter.push(format!("LOWER(a.headline) LIKE {} ESCAPE '\\'", next()));
+        }
+        if q.created_by.is_some() {
+            filter.push(format!("a.created_by = {}", next()));
+        }
+        let filter = filter.join(" AND ");
+        let (limit, offset) = (next(), next());
+        let list = format!(
+            "SELECT {SUMMARY_COLUMNS}, a.status, a.scheduled_at, u.name AS creator, \
+             COUNT(*) OVER () AS total FROM articles a LEFT JOIN users u ON u.id = a.created_by \
+             WHERE {filter} ORDER BY a.updated_at DESC, a.id DESC LIMIT {limit} OFFSET {offset}"
+        );
+        let mut query = sqlx::query(AssertSqlSafe(list));
+        if let Some(s) = q.status {
+            query = query.bind(s.as_str());
+        }
+        if let Some(s) = q.section_id {
+            query = query.bind(s);
+        }
+        if let Some(a) = q.author_id {
+            query = query.bind(a);
+        }
+        if let Some(l) = q.lang {
+            query = query.bind(l.code());
+        }
+        if let Some(h) = &q.headline {
+            query = query.bind(like_pattern(h));
+        }
+        if let Some(c) = q.created_by {
+            query = query.bind(c);
+        }
+        let rows = query
+            .bind(i64::from(q.limit))
+            .bind(i64::from(q.offset))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut total = 0;
+        let items = rows
+            .iter()
+            .map(|row| {
+                total = row.try_get::<i64, _>("total")?;
+                let status: String = row.try_get("status")?;
+                Ok(NewsroomArticle {
+                    summary: rows::summary(row)?,
+                    status: rows::parse("article status", &status)?,
+                    scheduled_at: rows::opt_ts(row.try_get("scheduled_at")?)?,
+                    created_by: row.try_get("creator")?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Page {
+            items,
+            total: u64::try_from(total).unwrap_or(0),
+        })
+    }
+
+    /// Records an uploaded image; the same bytes uploaded again return the first record.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn insert_media(
+        &self,
+        sha256: &str,
+        content_type: &str,
+        width: u32,
+        height: u32,
+        bytes: u64,
+        widths: &[u32],
+        uploaded_by: Option<i64>,
+        now: Timestamp,
+    ) -> Result<MediaRow, StoreError> {
+        if let Some(m) = self.media_by_hash(sha256).await? {
+            return Ok(m);
+        }
+        let widths_text = widths
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let inserted = sqlx::query(
+            "INSERT INTO media (sha256, content_type, width, height, bytes, widths, uploaded_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(sha256)
+        .bind(content_type)
+        .bind(i64::from(width))
+        .bind(i64::from(height))
+        .bind(i64::try_from(bytes).unwrap_or(i64::MAX))
+        .bind(widths_text)
+        .bind(uploaded_by)
+        .bind(now.as_second())
+        .execute(&self.pool)
+        .await;
+        // Two uploads of the same file racing: the loser reads the winner's row.
+        if let Err(e) = inserted
+            && !StoreError::is_unique_violation(&e)
+        {
+            return Err(e.into());
+        }
+        self.media_by_hash(sha256)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("media {sha256}")))
+    }
+
+    /// An uploaded image by the hash of its bytes.
+    pub async fn media_by_hash(&self, sha256: &str) -> Result<Option<MediaRow>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, sha256, content_type, width, height, bytes, widths, created_at FROM media WHERE sha256 = $1",
+        )
+        .bind(sha256)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(media).transpose()
+    }
+
+    /// The most recent uploads, newest first.
+    pub async fn recent_media(&self, limit: u32) -> Result<Vec<MediaRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, sha256, content_type, width, height, bytes, widths, created_at FROM media \
+             ORDER BY id DESC LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(media).collect()
+    }
+}
+
+fn revision(row: &sqlx::any::AnyRow) -> Result<Revision, StoreError> {
+    let json: Option<String> = row.try_get("draft_json")?;
+    Ok(Revision {
+        version: row.try_get("version")?,
+        at: rows::ts(row.try_get("created_at")?)?,
+        user_name: row.try_get("name")?,
+        headline: row.try_get("headline")?,
+        standfirst: row.try_get("standfirst")?,
+        body_md: row.try_get("body_md")?,
+        draft: json
+            .map(|j| serde_json::from_str(&j))
+            .transpose()
+            .map_err(|e| StoreError::Corrupt(format!("revision draft: {e}")))?,
+    })
+}
+
+fn media(row: &sqlx::any::AnyRow) -> Result<MediaRow, StoreError> {
+    let num = |name: &str| -> Result<u32, StoreError> {
+        let v: i64 = row.try_get(name)?;
+        u32::try_from(v).map_err(|_| StoreError::Corrupt(format!("media {name} {v}")))
+    };
+    let widths: String = row.try_get("widths")?;
+    Ok(MediaRow {
+        id: row.try_get("id")?,
+        sha256: row.try_get("sha256")?,
+        content_type: row.try_get("content_type")?,
+        width: num("width")?,
+        height: num("height")?,
+        bytes: u64::try_from(row.try_get::<i64, _>("bytes")?).unwrap_or(0),
+        widths: widths
+            .split(',')
+            .filter(|w| !w.is_empty())
+            .map(|w| rows::parse("media width", w))
+            .collect::<Result<_, _>>()?,
+        created_at: rows::ts(row.try_get("created_at")?)?,
+    })
+}

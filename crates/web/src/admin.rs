@@ -1,0 +1,1885 @@
+//! The newsroom at `/admin`: sign-in (with the first-run setup and invitations), the
+//! dashboard, the article list, the editor (live preview, image upload, workflow buttons),
+//! revisions, people and the user's own account; and `/media/…`, the uploaded images.
+//!
+//! Handlers extract, call `app` (which enforces every role rule) and render. Sessions are a
+//! cookie naming a row in the store; every state-changing form carries the session's CSRF
+//! token (before sign-in, a double-submit cookie does the same job). Pages are `no-store`
+//! and `noindex`; the cookie is HttpOnly, SameSite=Lax, limited to `/admin`, and Secure
+//! unless the site is reached on loopback.
+
+use crate::WebState;
+use arabpress_app::{
+    AppError, MAX_UPLOAD_BYTES, MIN_PASSWORD_CHARS, NewsroomArticle, NewsroomQuery, Session, Step,
+};
+use arabpress_core::{
+    ArticleDraft, ArticleKind, ArticleStatus, Image, Lang, Role, Slug, SourceCredit, User,
+};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Multipart, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+const SESSION_COOKIE: &str = "ap_session";
+const FORM_COOKIE: &str = "ap_form";
+const PER_PAGE: u32 = 30;
+/// Author slots in the editor (bylines rarely have more).
+const AUTHOR_SLOTS: usize = 4;
+
+pub(crate) fn routes() -> Router<WebState> {
+    let editor_limit = DefaultBodyLimit::max(MAX_UPLOAD_BYTES * 3);
+    Router::new()
+        .route("/admin", get(dashboard))
+        .route("/admin/", get(|| async { Redirect::to("/admin") }))
+        .route("/admin/setup", get(setup_page).post(setup))
+        .route("/admin/login", get(login_page).post(login))
+        .route("/admin/logout", post(logout))
+        .route("/admin/logout-everywhere", post(logout_everywhere))
+        .route(
+            "/admin/invite/{token}",
+            get(invite_page).post(accept_invite),
+        )
+        .route(
+            "/admin/articles",
+            get(articles).post(create).layer(editor_limit),
+        )
+        .route("/admin/articles/new", get(new_article))
+        .route(
+            "/admin/articles/{id}",
+            get(edit)
+                .post(update)
+                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES * 3)),
+        )
+        .route("/admin/articles/{id}/revisions", get(revisions))
+        .route("/admin/articles/{id}/restore", post(restore))
+        .route("/admin/articles/{id}/correction", post(correction))
+        .route("/admin/articles/{id}/translation", post(translation))
+        .route("/admin/preview", post(preview))
+        .route("/admin/users", get(users))
+        .route("/admin/users/invite", post(invite))
+        .route("/admin/users/{id}/role", post(set_role))
+        .route("/admin/users/{id}/active", post(set_active))
+        .route("/admin/account", get(account))
+        .route("/admin/account/password", post(change_password))
+        .route("/admin/account/language", post(set_language))
+        .route("/media/{sha}/{file}", get(media))
+}
+
+// ---------------------------------------------------------------------------------------
+// Sessions, cookies, CSRF
+
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// Whether the request reached us on loopback (then a Secure cookie would never come back
+/// over plain HTTP).
+fn on_loopback(headers: &HeaderMap) -> bool {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let name = host
+        .rsplit_once(':')
+        .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
+        .map_or(host, |(h, _)| h);
+    matches!(name, "localhost" | "127.0.0.1" | "[::1]" | "") || name.ends_with(".localhost")
+}
+
+fn set_cookie(headers: &HeaderMap, name: &str, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if on_loopback(headers) { "" } else { "; Secure" };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/admin; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("ap_invalid=1"))
+}
+
+/// Constant-time comparison of two secrets.
+fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// A signed-in newsroom member. Rejects with a redirect to sign-in (or to the first-run
+/// setup when the site has no account yet).
+pub(crate) struct Member(Session);
+
+impl FromRequestParts<WebState> for Member {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Response> {
+        if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
+            match state.app.session(token).await {
+                Ok(Some(s)) => return Ok(Member(s)),
+                Ok(None) => {}
+                Err(e) => return Err(failure(state, &parts.headers, state.default_lang, e).await),
+            }
+        }
+        match state.app.needs_setup().await {
+            Ok(true) => Err(see_other("/admin/setup")),
+            Ok(false) => Err(see_other("/admin/login")),
+            Err(e) => Err(failure(state, &parts.headers, state.default_lang, e).await),
+        }
+    }
+}
+
+fn see_other(to: &str) -> Response {
+    let mut r = Redirect::to(to).into_response();
+    *r.status_mut() = StatusCode::SEE_OTHER;
+    no_store(&mut r);
+    r
+}
+
+fn no_store(r: &mut Response) {
+    let h = r.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        "x-robots-tag",
+        HeaderValue::from_static("noindex, nofollow"),
+    );
+}
+
+/// A form's fields; repeated names keep every value in order.
+struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+    fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
+fn parse_form(body: &[u8]) -> Fields {
+    Fields(
+        form_urlencoded::parse(body)
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect(),
+    )
+}
+
+/// Refuses a form whose CSRF token is not the session's.
+fn csrf_ok(s: &Session, fields: &Fields) -> bool {
+    same_secret(&s.csrf, fields.get("csrf"))
+}
+
+// ---------------------------------------------------------------------------------------
+// Rendering
+
+fn msg(state: &WebState, lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
+    state.app.theme().messages().text(lang, key, args)
+}
+
+fn user_json(u: &User) -> Value {
+    json!({
+        "id": u.id,
+        "name": u.name,
+        "email": u.email,
+        "role": u.role.as_str(),
+        "can_manage_users": u.role.can_manage_users(),
+    })
+}
+
+/// Adds `key` to a page's data.
+fn with(mut data: Value, key: &str, value: Value) -> Value {
+    if let Value::Object(m) = &mut data {
+        m.insert(key.into(), value);
+    }
+    data
+}
+
+/// Renders a newsroom page (`data` carries the form token and the member, when any).
+fn render(
+    state: &WebState,
+    lang: Lang,
+    status: StatusCode,
+    template: &str,
+    title: &str,
+    mut data: Value,
+) -> Response {
+    if let Value::Object(m) = &mut data {
+        m.insert("title".into(), title.into());
+        m.insert("page".into(), template.into());
+        m.insert("min_password".into(), MIN_PASSWORD_CHARS.into());
+    }
+    match state.app.theme().admin(template, lang, &data) {
+        Ok(html) => {
+            let mut r = (status, html).into_response();
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            no_store(&mut r);
+            r
+        }
+        Err(e) => {
+            tracing::error!(error = %e, template, "newsroom page failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response()
+        }
+    }
+}
+
+/// A member's page: their language, their CSRF token.
+fn member_page(
+    state: &WebState,
+    s: &Session,
+    status: StatusCode,
+    template: &str,
+    title: &str,
+    data: Value,
+) -> Response {
+    let data = with(data, "csrf", s.csrf.clone().into());
+    let data = with(data, "user", user_json(&s.user));
+    render(state, s.user.ui_lang, status, template, title, data)
+}
+
+/// A notice page for a member (refusals, missing articles).
+fn member_notice(state: &WebState, s: &Session, status: StatusCode, key: &str) -> Response {
+    let lang = s.user.ui_lang;
+    let text = msg(state, lang, key, &[]);
+    member_page(state, s, status, "notice", &text, json!({ "text": "" }))
+}
+
+/// The page for an error an action did not expect.
+async fn failure(state: &WebState, headers: &HeaderMap, lang: Lang, e: AppError) -> Response {
+    crate::WebError { error: e, lang }
+        .render(state, headers)
+        .await
+}
+
+/// Maps an action's error to a notice for the member.
+async fn refused(state: &WebState, s: &Session, headers: &HeaderMap, e: AppError) -> Response {
+    match e {
+        AppError::Forbidden(_) => {
+            member_notice(state, s, StatusCode::FORBIDDEN, "admin-error-forbidden")
+        }
+        AppError::NotFound => {
+            member_notice(state, s, StatusCode::NOT_FOUND, "admin-error-not-found")
+        }
+        AppError::Invalid(m) | AppError::BadRequest(m) | AppError::Conflict(m) => {
+            let lang = s.user.ui_lang;
+            let title = msg(state, lang, "admin-error-invalid", &[]);
+            member_page(
+                state,
+                s,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "notice",
+                &title,
+                json!({ "text": m }),
+            )
+        }
+        AppError::Unauthorized(_) => {
+            member_notice(state, s, StatusCode::UNAUTHORIZED, "admin-error-password")
+        }
+        other => failure(state, headers, s.user.ui_lang, other).await,
+    }
+}
+
+fn csrf_refused(state: &WebState, lang: Lang) -> Response {
+    let title = msg(state, lang, "admin-error-csrf", &[]);
+    render(
+        state,
+        lang,
+        StatusCode::FORBIDDEN,
+        "notice",
+        &title,
+        json!({ "text": "" }),
+    )
+}
+
+/// The language of a page shown before sign-in: `?lang=`, else the browser's preference.
+fn guest_lang(state: &WebState, headers: &HeaderMap, q: &HashMap<String, String>) -> Lang {
+    q.get("lang")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or_else(|| crate::site::preferred(state, headers))
+}
+
+fn done_notice(state: &WebState, lang: Lang, done: Option<&String>) -> Option<String> {
+    let key = match done?.as_str() {
+        "saved" => "admin-saved",
+        "submitted" => "admin-submitted",
+        "published" => "admin-published",
+        "unpublished" => "admin-unpublished",
+        "corrected" => "admin-corrected",
+        "linked" => "admin-linked",
+        "password" => "admin-password-changed",
+        "role" => "admin-role-changed",
+        "deactivated" => "admin-deactivated",
+        "reactivated" => "admin-reactivated",
+        "signed-out" => "admin-signed-out",
+        _ => return None,
+    };
+    Some(msg(state, lang, key, &[]))
+}
+
+fn when(state: &WebState, lang: Lang, t: jiff::Timestamp) -> (String, String) {
+    let d = state.app.theme().dates();
+    (d.date_time(lang, t), d.iso(t))
+}
+
+fn article_rows(state: &WebState, lang: Lang, items: &[NewsroomArticle]) -> Vec<Value> {
+    items
+        .iter()
+        .map(|a| {
+            let t = a.scheduled_at.unwrap_or(a.summary.updated_at);
+            let (w, iso) = when(state, lang, t);
+            json!({
+                "id": a.summary.id,
+                "headline": a.summary.headline,
+                "lang": a.summary.lang.code(),
+                "dir": a.summary.lang.dir(),
+                "status": a.status.as_str(),
+                "when": w,
+                "when_iso": iso,
+                "created_by": a.created_by,
+            })
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Before sign-in: setup, login, invitations
+
+/// The double-submit token of a form shown before sign-in, and the cookie that carries it.
+fn guest_token(headers: &HeaderMap) -> Result<(String, Option<HeaderValue>), AppError> {
+    match cookie(headers, FORM_COOKIE) {
+        Some(t) if t.len() == 32 && t.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            Ok((t.to_owned(), None))
+        }
+        _ => {
+            let t = arabpress_app::random_hex(16)?;
+            let c = set_cookie(headers, FORM_COOKIE, &t, 3600);
+            Ok((t, Some(c)))
+        }
+    }
+}
+
+fn guest_csrf_ok(headers: &HeaderMap, fields: &Fields) -> bool {
+    cookie(headers, FORM_COOKIE).is_some_and(|c| same_secret(c, fields.get("csrf")))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn guest_page(
+    state: &WebState,
+    headers: &HeaderMap,
+    lang: Lang,
+    status: StatusCode,
+    template: &str,
+    title_key: &str,
+    error: Option<String>,
+    mut data: Value,
+) -> Response {
+    let (token, set) = match guest_token(headers) {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::error!(error = %e, "no form token");
+            return (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response();
+        }
+    };
+    if let (Value::Object(m), Some(e)) = (&mut data, error) {
+        m.insert("error".into(), e.into());
+    }
+    let title = msg(state, lang, title_key, &[]);
+    let data = with(data, "csrf", token.into());
+    let mut r = render(state, lang, status, template, &title, data);
+    if let Some(c) = set {
+        r.headers_mut().append(header::SET_COOKIE, c);
+    }
+    r
+}
+
+/// Signs the browser in: the session cookie, then on to `to`.
+fn signed_in(headers: &HeaderMap, s: &Session, to: &str) -> Response {
+    let mut r = see_other(to);
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(
+            headers,
+            SESSION_COOKIE,
+            &s.token,
+            arabpress_app::SESSION_DAYS * 86_400,
+        ),
+    );
+    r
+}
+
+async fn setup_page(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = guest_lang(&state, &headers, &q);
+    match state.app.needs_setup().await {
+        Ok(true) => guest_page(
+            &state,
+            &headers,
+            lang,
+            StatusCode::OK,
+            "setup",
+            "admin-setup-title",
+            None,
+            json!({}),
+        ),
+        Ok(false) => see_other("/admin/login"),
+        Err(e) => failure(&state, &headers, lang, e).await,
+    }
+}
+
+async fn setup(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let f = parse_form(&body);
+    let lang = f.get("lang").parse().unwrap_or(state.default_lang);
+    if !guest_csrf_ok(&headers, &f) {
+        return csrf_refused(&state, lang);
+    }
+    let keep = json!({ "name": f.get("name"), "email": f.get("email") });
+    match state
+        .app
+        .setup_owner(f.get("email"), f.get("name"), f.get("password"), lang)
+        .await
+    {
+        Ok(s) => signed_in(&headers, &s, "/admin"),
+        Err(AppError::Forbidden(_)) => see_other("/admin/login"),
+        Err(AppError::Invalid(m) | AppError::Conflict(m)) => guest_page(
+            &state,
+            &headers,
+            lang,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "setup",
+            "admin-setup-title",
+            Some(m),
+            keep,
+        ),
+        Err(e) => failure(&state, &headers, lang, e).await,
+    }
+}
+
+async fn login_page(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = guest_lang(&state, &headers, &q);
+    match state.app.needs_setup().await {
+        Ok(true) => return see_other("/admin/setup"),
+        Ok(false) => {}
+        Err(e) => return failure(&state, &headers, lang, e).await,
+    }
+    let notice = done_notice(&state, lang, q.get("done"));
+    guest_page(
+        &state,
+        &headers,
+        lang,
+        StatusCode::OK,
+        "login",
+        "admin-login-title",
+        None,
+        json!({ "notice": notice }),
+    )
+}
+
+fn client_ip(parts_ext: &axum::http::Extensions) -> Option<std::net::IpAddr> {
+    parts_ext
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip())
+}
+
+async fn login(State(state): State<WebState>, req: axum::extract::Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let headers = parts.headers;
+    let ip = client_ip(&parts.extensions);
+    let Ok(body) = axum::body::to_bytes(body, 64 << 10).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "form too large").into_response();
+    };
+    let f = parse_form(&body);
+    let lang = f.get("lang").parse().unwrap_or(state.default_lang);
+    if !guest_csrf_ok(&headers, &f) {
+        return csrf_refused(&state, lang);
+    }
+    let keep = json!({ "email": f.get("email") });
+    match state.app.login(f.get("email"), f.get("password"), ip).await {
+        Ok(s) => signed_in(&headers, &s, "/admin"),
+        Err(AppError::Unauthorized(_)) => {
+            let e = msg(&state, lang, "admin-error-login", &[]);
+            guest_page(
+                &state,
+                &headers,
+                lang,
+                StatusCode::UNAUTHORIZED,
+                "login",
+                "admin-login-title",
+                Some(e),
+                keep,
+            )
+        }
+        Err(AppError::RateLimited(_)) => {
+            let minutes = arabpress_app::LOGIN_WINDOW_MINUTES.to_string();
+            let e = msg(
+                &state,
+                lang,
+                "admin-error-limited",
+                &[("minutes", &minutes)],
+            );
+            let mut r = guest_page(
+                &state,
+                &headers,
+                lang,
+                StatusCode::TOO_MANY_REQUESTS,
+                "login",
+                "admin-login-title",
+                Some(e),
+                keep,
+            );
+            r.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(arabpress_app::LOGIN_WINDOW_MINUTES * 60),
+            );
+            r
+        }
+        Err(e) => failure(&state, &headers, lang, e).await,
+    }
+}
+
+async fn logout(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    body: axum::body::Bytes,
+) -> Response {
+    let f = parse_form(&body);
+    if !csrf_ok(&s, &f) {
+        return csrf_refused(&state, s.user.ui_lang);
+    }
+    if let Err(e) = state.app.logout(&s.token).await {
+        return failure(&state, &headers, s.user.ui_lang, e).await;
+    }
+    let mut r = see_other(&format!(
+        "/admin/login?lang={}&done=signed-out",
+        s.user.ui_lang
+    ));
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&headers, SESSION_COOKIE, "", 0),
+    );
+    r
+}
+
+async fn logout_everywhere(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    body: axum::body::Bytes,
+) -> Response {
+    let f = parse_form(&body);
+    if !csrf_ok(&s, &f) {
+        return csrf_refused(&state, s.user.ui_lang);
+    }
+    if let Err(e) = state.app.logout_everywhere(&s.user).await {
+        return failure(&state, &headers, s.user.ui_lang, e).await;
+    }
+    let mut r = see_other(&format!(
+        "/admin/login?lang={}&done=signed-out",
+        s.user.ui_lang
+    ));
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&headers, SESSION_COOKIE, "", 0),
+    );
+    r
+}
+
+async fn invite_page(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = guest_lang(&state, &headers, &q);
+    match state.app.invite(&token).await {
+        Ok(Some((email, role))) => guest_page(
+            &state,
+            &headers,
+            lang,
+            StatusCode::OK,
+            "invite",
+            "admin-invite-title",
+            None,
+            json!({ "email": email, "role": role.as_str(), "token": token }),
+        ),
+        Ok(None) => {
+            let e = msg(&state, lang, "admin-error-invite", &[]);
+            guest_page(
+                &state,
+                &headers,
+                lang,
+                StatusCode::GONE,
+                "notice",
+                "admin-invite-title",
+                Some(e),
+                json!({ "text": "" }),
+            )
+        }
+        Err(e) => failure(&state, &headers, lang, e).await,
+    }
+}
+
+async fn accept_invite(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let f = parse_form(&body);
+    let lang = f.get("lang").parse().unwrap_or(state.default_lang);
+    if !guest_csrf_ok(&headers, &f) {
+        return csrf_refused(&state, lang);
+    }
+    match state
+        .app
+        .accept_invite(&token, f.get("name"), f.get("password"), lang)
+        .await
+    {
+        Ok(s) => signed_in(&headers, &s, "/admin"),
+        Err(AppError::Gone | AppError::NotFound) => {
+            let e = msg(&state, lang, "admin-error-invite", &[]);
+            guest_page(
+                &state,
+                &headers,
+                lang,
+                StatusCode::GONE,
+                "notice",
+                "admin-invite-title",
+                Some(e),
+                json!({ "text": "" }),
+            )
+        }
+        Err(AppError::Invalid(m) | AppError::Conflict(m)) => {
+            let (email, role) = match state.app.invite(&token).await {
+                Ok(Some((e, r))) => (e, r.as_str()),
+                _ => (String::new(), Role::Contributor.as_str()),
+            };
+            guest_page(
+                &state,
+                &headers,
+                lang,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invite",
+                "admin-invite-title",
+                Some(m),
+                json!({ "email": email, "role": role, "token": token, "name": f.get("name") }),
+            )
+        }
+        Err(e) => failure(&state, &headers, lang, e).await,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Dashboard and lists
+
+async fn dashboard(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+) -> Response {
+    let lang = s.user.ui_lang;
+    match state.app.dashboard(&s.user).await {
+        Ok(d) => {
+            let title = msg(&state, lang, "admin-dashboard", &[]);
+            member_page(
+                &state,
+                &s,
+                StatusCode::OK,
+                "dashboard",
+                &title,
+                json!({
+                    "in_review": article_rows(&state, lang, &d.in_review),
+                    "scheduled": article_rows(&state, lang, &d.scheduled),
+                    "my_drafts": article_rows(&state, lang, &d.my_drafts),
+                    "published": article_rows(&state, lang, &d.published),
+                }),
+            )
+        }
+        Err(e) => failure(&state, &headers, lang, e).await,
+    }
+}
+
+async fn options(state: &WebState, lang: Lang) -> Result<(Value, Value), AppError> {
+    let sections: Vec<Value> = state
+        .app
+        .sections()
+        .await?
+        .iter()
+        .map(|s| json!({ "slug": s.slug, "name": s.name(lang) }))
+        .collect();
+    let authors: Vec<Value> = state
+        .app
+        .store()
+        .authors()
+        .await?
+        .iter()
+        .map(|a| json!({ "slug": a.slug, "name": a.name(lang) }))
+        .collect();
+    Ok((Value::from(sections), Value::from(authors)))
+}
+
+async fn articles(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = s.user.ui_lang;
+    let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
+    let page: u32 = get("page").parse().unwrap_or(1).clamp(1, 10_000);
+    let result = async {
+        let sections = state.app.sections().await?;
+        let authors = state.app.store().authors().await?;
+        let query = NewsroomQuery {
+            status: get("status").parse::<ArticleStatus>().ok(),
+            section_id: sections
+                .iter()
+                .find(|x| x.slug == get("section"))
+                .map(|x| x.id),
+            author_id: authors
+                .iter()
+                .find(|x| x.slug == get("author"))
+                .map(|x| x.id),
+            lang: get("lang").parse().ok(),
+            headline: Some(get("q").chars().take(200).collect()),
+            created_by: None,
+            limit: PER_PAGE,
+            offset: (page - 1) * PER_PAGE,
+        };
+        let list = state.app.newsroom_articles(&s.user, query).await?;
+        let (sections, authors) = options(&state, lang).await?;
+        Ok::<_, AppError>((list, sections, authors))
+    }
+    .await;
+    match result {
+        Ok((list, sections, authors)) => {
+            let link = |p: u32| {
+                let mut query: Vec<(String, String)> = q
+                    .iter()
+                    .filter(|(k, _)| k.as_str() != "page")
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                query.sort();
+                query.push(("page".into(), p.to_string()));
+                let qs = form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(query)
+                    .finish();
+                format!("/admin/articles?{qs}")
+            };
+            let more = u64::from(page * PER_PAGE) < list.total;
+            let title = msg(&state, lang, "admin-articles", &[]);
+            member_page(
+                &state,
+                &s,
+                StatusCode::OK,
+                "articles",
+                &title,
+                json!({
+                    "items": article_rows(&state, lang, &list.items),
+                    "total": list.total,
+                    "statuses": ArticleStatus::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>(),
+                    "sections": sections,
+                    "authors": authors,
+                    "f": { "q": get("q"), "status": get("status"), "section": get("section"), "author": get("author"), "lang": get("lang") },
+                    "prev_url": (page > 1).then(|| link(page - 1)),
+                    "next_url": more.then(|| link(page + 1)),
+                }),
+            )
+        }
+        Err(e) => failure(&state, &headers, lang, e).await,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The editor
+
+/// The editor's fields as typed, so a refused save shows them again unchanged.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+struct EditorForm {
+    version: i64,
+    lang: String,
+    headline: String,
+    standfirst: String,
+    body: String,
+    kind: String,
+    section: String,
+    tags: String,
+    authors: Vec<String>,
+    slug: String,
+    source_name: String,
+    source_url: String,
+    image_url: String,
+    image_alt: String,
+    image_caption: String,
+    image_credit: String,
+    seo_title: String,
+    seo_description: String,
+    publish_at: String,
+}
+
+impl EditorForm {
+    fn from_draft(d: &ArticleDraft, version: i64) -> EditorForm {
+        let mut authors: Vec<String> = d.authors.iter().map(|a| a.as_str().to_owned()).collect();
+        authors.resize(AUTHOR_SLOTS.max(authors.len() + 1), String::new());
+        let img = d.image.as_ref();
+        EditorForm {
+            version,
+            lang: d.lang.code().into(),
+            headline: d.headline.clone(),
+            standfirst: d.standfirst.clone(),
+            body: d.body_md.clone(),
+            kind: d.kind.as_str().into(),
+            section: d.section.as_str().into(),
+            tags: d.tags.join(", "),
+            authors,
+            slug: d
+                .slug
+                .as_ref()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+            source_name: d
+                .source
+                .as_ref()
+                .map(|s| s.name.clone())
+                .unwrap_or_default(),
+            source_url: d
+                .source
+                .as_ref()
+                .and_then(|s| s.url.clone())
+                .unwrap_or_default(),
+            image_url: img.map(|i| i.url.clone()).unwrap_or_default(),
+            image_alt: img.map(|i| i.alt.clone()).unwrap_or_default(),
+            image_caption: img.and_then(|i| i.caption.clone()).unwrap_or_default(),
+            image_credit: img.and_then(|i| i.credit.clone()).unwrap_or_default(),
+            seo_title: d.seo_title.clone().unwrap_or_default(),
+            seo_description: d.seo_description.clone().unwrap_or_default(),
+            publish_at: String::new(),
+        }
+    }
+
+    fn from_fields(f: &Fields) -> EditorForm {
+        let mut authors = f.all("author");
+        authors.resize(AUTHOR_SLOTS.max(authors.len()), String::new());
+        EditorForm {
+            version: f.get("version").parse().unwrap_or(0),
+            lang: f.get("lang").into(),
+            headline: f.get("headline").into(),
+            standfirst: f.get("standfirst").into(),
+            body: f.get("body").replace("\r\n", "\n"),
+            kind: f.get("kind").into(),
+            section: f.get("section").into(),
+            tags: f.get("tags").into(),
+            authors,
+            slug: f.get("slug").trim().into(),
+            source_name: f.get("source_name").into(),
+            source_url: f.get("source_url").trim().into(),
+            image_url: f.get("image_url").trim().into(),
+            image_alt: f.get("image_alt").into(),
+            image_caption: f.get("image_caption").into(),
+            image_credit: f.get("image_credit").into(),
+            seo_title: f.get("seo_title").into(),
+            seo_description: f.get("seo_description").into(),
+            publish_at: f.get("publish_at").trim().into(),
+        }
+    }
+
+    /// The draft the form describes; the first problem is named with its field.
+    fn draft(&self) -> Result<ArticleDraft, (String, String)> {
+        let bad = |field: &str, m: String| (field.to_owned(), m);
+        let lang: Lang = self.lang.parse().map_err(|e| bad("lang", format!("{e}")))?;
+        let kind: ArticleKind = self.kind.parse().map_err(|e| bad("kind", format!("{e}")))?;
+        let section = Slug::parse(&self.section).map_err(|e| bad("section", e.to_string()))?;
+        let authors = self
+            .authors
+            .iter()
+            .filter(|a| !a.trim().is_empty())
+            .map(|a| Slug::parse(a.trim()).map_err(|e| bad("author1", e.to_string())))
+            .collect::<Result<Vec<_>, _>>()?;
+        let slug = if self.slug.is_empty() {
+            None
+        } else {
+            Some(Slug::parse(&self.slug).map_err(|e| bad("slug", e.to_string()))?)
+        };
+        let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        Ok(ArticleDraft {
+            lang,
+            slug,
+            headline: self.headline.clone(),
+            standfirst: self.standfirst.clone(),
+            body_md: self.body.clone(),
+            kind,
+            section,
+            tags: self
+                .tags
+                .split([',', '،'])
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            authors,
+            source: opt(&self.source_name).map(|name| SourceCredit {
+                name,
+                url: opt(&self.source_url),
+            }),
+            image: opt(&self.image_url).map(|url| Image {
+                url,
+                alt: self.image_alt.clone(),
+                caption: opt(&self.image_caption),
+                credit: opt(&self.image_credit),
+            }),
+            seo_title: opt(&self.seo_title),
+            seo_description: opt(&self.seo_description),
+        })
+    }
+}
+
+/// The field label key for a field named in a validation error.
+fn field_label(field: &str) -> &'static str {
+    match field {
+        "headline" => "admin-headline",
+        "standfirst" => "admin-standfirst",
+        "body" => "admin-body",
+        "slug" => "admin-slug",
+        "authors" | "author1" => "admin-authors",
+        "tags" => "admin-tags",
+        "section" => "admin-section",
+        "kind" => "admin-kind",
+        "lang" => "admin-language",
+        "source" => "admin-source-name",
+        "source_url" => "admin-source-url",
+        "image_url" | "image" => "admin-image",
+        "image_alt" => "admin-image-alt",
+        "seo_title" => "admin-seo-title",
+        "seo_description" => "admin-seo-description",
+        "publish_at" => "admin-publishing",
+        _ => "admin-problems",
+    }
+}
+
+/// The form element a field's error links to.
+fn field_anchor(field: &str) -> &str {
+    match field {
+        "authors" => "author1",
+        "source" => "source_name",
+        "image" => "image_file",
+        "image_url" => "image_file",
+        "lang" | "headline" | "standfirst" | "body" | "slug" | "author1" | "tags" | "section"
+        | "kind" | "source_url" | "image_alt" | "seo_title" | "seo_description" | "publish_at" => {
+            field
+        }
+        _ => "headline",
+    }
+}
+
+struct EditorView<'a> {
+    id: Option<i64>,
+    form: &'a EditorForm,
+    status: ArticleStatus,
+    notice: Option<String>,
+    error: Option<String>,
+    field_error: Option<(String, String)>,
+    preview: Option<String>,
+}
+
+async fn editor_page(
+    state: &WebState,
+    headers: &HeaderMap,
+    s: &Session,
+    code: StatusCode,
+    v: EditorView<'_>,
+) -> Response {
+    let lang = s.user.ui_lang;
+    let loaded = async {
+        let (sections, authors) = options(state, lang).await?;
+        let article = match v.id {
+            Some(id) => Some(state.app.article_for(&s.user, id).await?),
+            None => None,
+        };
+        let own = article
+            .as_ref()
+            .is_none_or(|a| a.created_by == Some(s.user.id));
+        let translations = match &article {
+            Some(a) => {
+                let q = NewsroomQuery {
+                    lang: Some(a.summary.lang.other()),
+                    limit: 100,
+                    ..NewsroomQuery::default()
+                };
+                state.app.newsroom_articles(&s.user, q).await?.items
+            }
+            None => Vec::new(),
+        };
+        Ok::<_, AppError>((sections, authors, article, own, translations))
+    }
+    .await;
+    let (sections, authors, article, own, translations) = match loaded {
+        Ok(x) => x,
+        Err(e) => return refused(state, s, headers, e).await,
+    };
+    let kinds: Vec<&str> = ArticleKind::ALL.iter().map(|k| k.as_str()).collect();
+    let status = article.as_ref().map_or(v.status, |a| a.status);
+    let scheduled = article
+        .as_ref()
+        .and_then(|a| a.scheduled_at)
+        .filter(|_| status == ArticleStatus::Scheduled)
+        .map(|t| when(state, lang, t).0);
+    let public_url = article
+        .as_ref()
+        .filter(|a| a.status == ArticleStatus::Published)
+        .map(|a| format!("/{}/article/{}", a.summary.lang, a.summary.slug));
+    let title_key = if v.id.is_some() {
+        "admin-edit-title"
+    } else {
+        "admin-new-title"
+    };
+    let title = msg(state, lang, title_key, &[]);
+    let field_errors: Vec<Value> = v
+        .field_error
+        .iter()
+        .map(|(f, m)| {
+            json!({ "field": field_anchor(f), "label": msg(state, lang, field_label(f), &[]), "message": m })
+        })
+        .collect();
+    let error = v.error.or_else(|| {
+        (!field_errors.is_empty()).then(|| msg(state, lang, "admin-error-invalid", &[]))
+    });
+    let tz = state
+        .app
+        .theme()
+        .dates()
+        .tz()
+        .iana_name()
+        .unwrap_or("UTC")
+        .to_owned();
+    member_page(
+        state,
+        s,
+        code,
+        "edit",
+        &title,
+        json!({
+            "article_id": v.id,
+            "action": v.id.map_or("/admin/articles".to_owned(), |id| format!("/admin/articles/{id}")),
+            "form": v.form,
+            "status": status.as_str(),
+            "scheduled_at": scheduled,
+            "public_url": public_url,
+            "sections": sections,
+            "authors": authors,
+            "kinds": kinds,
+            "time_zone": tz,
+            "max_upload_mib": MAX_UPLOAD_BYTES >> 20,
+            "can_publish": s.user.role.can_publish(own),
+            "can_review": matches!(status, ArticleStatus::Draft | ArticleStatus::Unpublished),
+            "translations": translations.iter().map(|a| json!({ "id": a.summary.id, "headline": a.summary.headline, "lang": a.summary.lang.code() })).collect::<Vec<_>>(),
+            "notice": v.notice,
+            "error": error,
+            "field_errors": field_errors,
+            "preview": v.preview,
+        }),
+    )
+}
+
+async fn new_article(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+) -> Response {
+    let sections = match state.app.sections().await {
+        Ok(x) => x,
+        Err(e) => return failure(&state, &headers, s.user.ui_lang, e).await,
+    };
+    let form = EditorForm {
+        lang: s.user.ui_lang.code().into(),
+        kind: ArticleKind::News.as_str().into(),
+        section: sections.first().map(|x| x.slug.clone()).unwrap_or_default(),
+        authors: vec![String::new(); AUTHOR_SLOTS],
+        ..EditorForm::default()
+    };
+    editor_page(
+        &state,
+        &headers,
+        &s,
+        StatusCode::OK,
+        EditorView {
+            id: None,
+            form: &form,
+            status: ArticleStatus::Draft,
+            notice: None,
+            error: None,
+            field_error: None,
+            preview: None,
+        },
+    )
+    .await
+}
+
+async fn edit(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    Path(id): Path<i64>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = s.user.ui_lang;
+    let loaded = async {
+        let a = state.app.article_for(&s.user, id).await?;
+        let d = state.app.draft_of(&a).await?;
+        Ok::<_, AppError>((a, d))
+    }
+    .await;
+    let (a, d) = match loaded {
+        Ok(x) => x,
+        Err(e) => return refused(&state, &s, &headers, e).await,
+    };
+    let mut form = EditorForm::from_draft(&d, a.version);
+    if let Some(at) = a
+        .scheduled_at
+        .filter(|_| a.status == ArticleStatus::Scheduled)
+    {
+        form.publish_at = state
+            .app
+            .theme()
+            .dates()
+            .local(at)
+            .strftime("%Y-%m-%dT%H:%M:%S")
+            .to_string();
+    }
+    let notice = match q.get("done").map(String::as_str) {
+        Some("scheduled") => a.scheduled_at.map(|t| {
+            let w = when(&state, lang, t).0;
+            msg(&state, lang, "admin-scheduled-notice", &[("when", &w)])
+        }),
+        Some("restored") => Some(msg(
+            &state,
+            lang,
+            "admin-restored",
+            &[("version", q.get("from").map_or("", String::as_str))],
+        )),
+        _ => done_notice(&state, lang, q.get("done")),
+    };
+    editor_page(
+        &state,
+        &headers,
+        &s,
+        StatusCode::OK,
+        EditorView {
+            id: Some(id),
+            form: &form,
+            status: a.status,
+            notice,
+            error: None,
+            field_error: None,
+            preview: None,
+        },
+    )
+    .await
+}
+
+/// Reads the editor's multipart form. Text fields are kept whatever happens to the file, so
+/// a refused image never costs the writer their text.
+async fn read_editor(mut mp: Multipart) -> (Fields, Result<Option<Vec<u8>>, String>) {
+    let mut fields = Vec::new();
+    let mut file: Result<Option<Vec<u8>>, String> = Ok(None);
+    loop {
+        let mut field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                file = Err(format!("the form could not be read ({e})"));
+                break;
+            }
+        };
+        let name = field.name().unwrap_or("").to_owned();
+        if name == "image_file" {
+            let mut buf = Vec::new();
+            let mut too_big = false;
+            loop {
+                match field.chunk().await {
+                    Ok(Some(c)) => {
+                        if buf.len() + c.len() > MAX_UPLOAD_BYTES {
+                            too_big = true;
+                            buf.clear();
+                        } else if !too_big {
+                            buf.extend_from_slice(&c);
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        file = Err(format!("the upload was cut off ({e})"));
+                        break;
+                    }
+                }
+            }
+            if too_big {
+                file = Err(format!(
+                    "image: the file is larger than {} MiB",
+                    MAX_UPLOAD_BYTES >> 20
+                ));
+            } else if !buf.is_empty() && file.is_ok() {
+                file = Ok(Some(buf));
+            }
+        } else {
+            match field.text().await {
+                Ok(t) => fields.push((name, t)),
+                Err(e) => {
+                    file = Err(format!("the form could not be read ({e})"));
+                    break;
+                }
+            }
+        }
+    }
+    (Fields(fields), file)
+}
+
+async fn create(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    mp: Multipart,
+) -> Response {
+    save(state, headers, s, None, mp).await
+}
+
+async fn update(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    Path(id): Path<i64>,
+    mp: Multipart,
+) -> Response {
+    save(state, headers, s, Some(id), mp).await
+}
+
+/// Parses `datetime-local` input as a time in the site's zone.
+fn parse_local(state: &WebState, text: &str) -> Option<jiff::Timestamp> {
+    let dt: jiff::civil::DateTime = text.parse().ok()?;
+    state.app.theme().dates().tz().to_timestamp(dt).ok()
+}
+
+async fn save(
+    state: WebState,
+    headers: HeaderMap,
+    s: Session,
+    id: Option<i64>,
+    mp: Multipart,
+) -> Response {
+    let lang = s.user.ui_lang;
+    let (fields, file) = read_editor(mp).await;
+    if !csrf_ok(&s, &fields) {
+        return csrf_refused(&state, lang);
+    }
+    let mut form = EditorForm::from_fields(&fields);
+    let status = ArticleStatus::Draft;
+    let show = |form: EditorForm,
+                code: StatusCode,
+                error: Option<String>,
+                field_error: Option<(String, String)>,
+                preview: Option<String>| {
+        let state = state.clone();
+        let headers = headers.clone();
+        let s = s.clone();
+        async move {
+            editor_page(
+                &state,
+                &headers,
+                &s,
+                code,
+                EditorView {
+                    id,
+                    form: &form,
+                    status,
+                    notice: None,
+                    error,
+                    field_error,
+                    preview,
+                },
+            )
+            .await
+        }
+    };
+    let action = fields.get("action");
+    if action == "preview" {
+        let html = state.app.preview(&form.body).and_then(|body_html| {
+            preview_html(
+                &state,
+                lang,
+                &form.lang,
+                &form.headline,
+                &form.standfirst,
+                &body_html,
+            )
+        });
+        return match html {
+            Ok(p) => show(form, StatusCode::OK, None, None, Some(p)).await,
+            Err(AppError::Invalid(m)) => {
+                show(
+                    form,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    None,
+                    Some(split_field(&m)),
+                    None,
+                )
+                .await
+            }
+            Err(e) => failure(&state, &headers, lang, e).await,
+        };
+    }
+    match file {
+        Err(m) => {
+            let e = format!("{} {m}", msg(&state, lang, "admin-error-image", &[]));
+            return show(form, StatusCode::UNPROCESSABLE_ENTITY, Some(e), None, None).await;
+        }
+        Ok(Some(bytes)) => match state.app.upload_image(&s.user, bytes).await {
+            Ok(img) => form.image_url = img.url,
+            Err(AppError::Invalid(m)) => {
+                let e = format!("{} {m}", msg(&state, lang, "admin-error-image", &[]));
+                return show(form, StatusCode::UNPROCESSABLE_ENTITY, Some(e), None, None).await;
+            }
+            Err(e) => return failure(&state, &headers, lang, e).await,
+        },
+        Ok(None) => {}
+    }
+    if fields.get("image_remove") == "1" {
+        form.image_url.clear();
+        form.image_alt.clear();
+        form.image_caption.clear();
+        form.image_credit.clear();
+    }
+    let draft = match form.draft() {
+        Ok(d) => d,
+        Err(fe) => return show(form, StatusCode::UNPROCESSABLE_ENTITY, None, Some(fe), None).await,
+    };
+    let step = match action {
+        "review" => Step::Review,
+        "publish" => Step::Publish,
+        "unpublish" => Step::Unpublish,
+        "schedule" => match parse_local(&state, &form.publish_at) {
+            Some(at) => Step::Schedule(at),
+            None => {
+                let m = msg(&state, lang, "admin-error-publish-at", &[]);
+                return show(
+                    form,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    None,
+                    Some(("publish_at".into(), m)),
+                    None,
+                )
+                .await;
+            }
+        },
+        _ => Step::Save,
+    };
+    match state
+        .app
+        .save_as(&s.user, id, form.version, draft, step)
+        .await
+    {
+        Ok(a) => {
+            let done = match step {
+                Step::Save => "saved",
+                Step::Review => "submitted",
+                Step::Publish => "published",
+                Step::Schedule(_) => "scheduled",
+                Step::Unpublish => "unpublished",
+            };
+            see_other(&format!("/admin/articles/{}?done={done}", a.summary.id))
+        }
+        Err(AppError::Conflict(m)) if id.is_some() && m.contains("saved by someone else") => {
+            let e = msg(&state, lang, "admin-error-conflict", &[]);
+            show(form, StatusCode::CONFLICT, Some(e), None, None).await
+        }
+        Err(AppError::Invalid(m) | AppError::Conflict(m)) => {
+            let fe = split_field(&m);
+            let fe = if fe.0 == "publish_at" {
+                (fe.0, msg(&state, lang, "admin-error-publish-at", &[]))
+            } else {
+                fe
+            };
+            show(form, StatusCode::UNPROCESSABLE_ENTITY, None, Some(fe), None).await
+        }
+        Err(AppError::Forbidden(_)) => {
+            let e = msg(&state, lang, "admin-error-forbidden", &[]);
+            show(form, StatusCode::FORBIDDEN, Some(e), None, None).await
+        }
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
+}
+
+/// `field: message` (as the core's validation errors read) into its parts.
+fn split_field(m: &str) -> (String, String) {
+    let m = m.strip_prefix("invalid input: ").unwrap_or(m);
+    match m.split_once(": ") {
+        Some((f, rest)) if f.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') => {
+            (f.to_owned(), rest.to_owned())
+        }
+        _ => ("headline".into(), m.to_owned()),
+    }
+}
+
+fn preview_html(
+    state: &WebState,
+    ui: Lang,
+    article_lang: &str,
+    headline: &str,
+    standfirst: &str,
+    body_html: &str,
+) -> Result<String, AppError> {
+    let al: Lang = article_lang.parse().unwrap_or(ui);
+    Ok(state.app.theme().admin(
+        "preview",
+        ui,
+        &json!({
+            "article_lang": al.code(),
+            "article_dir": al.dir(),
+            "headline": arabpress_core::article::collapse_ws(headline),
+            "standfirst": arabpress_core::article::collapse_ws(standfirst),
+            "body_html": body_html,
+        }),
+    )?)
+}
+
+async fn preview(
+    State(state): State<WebState>,
+    Member(s): Member,
+    body: axum::body::Bytes,
+) -> Response {
+    let f = parse_form(&body);
+    if !csrf_ok(&s, &f) {
+        return (StatusCode::FORBIDDEN, "CSRF token missing or wrong").into_response();
+    }
+    let lang = s.user.ui_lang;
+    let html = state
+        .app
+        .preview(&f.get("body").replace("\r\n", "\n"))
+        .and_then(|b| {
+            preview_html(
+                &state,
+                lang,
+                f.get("lang"),
+                f.get("headline"),
+                f.get("standfirst"),
+                &b,
+            )
+        });
+    let mut r = match html {
+        Ok(h) => (StatusCode::OK, h).into_response(),
+        Err(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()).into_response(),
+    };
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    no_store(&mut r);
+    r
+}
+
+// ---------------------------------------------------------------------------------------
+// Revisions, corrections, translations
+
+async fn revisions(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    Path(id): Path<i64>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = s.user.ui_lang;
+    let range = q
+        .get("from")
+        .and_then(|f| f.parse::<i64>().ok())
+        .zip(q.get("to").and_then(|t| t.parse::<i64>().ok()));
+    let loaded = async {
+        let a = state.app.article_for(&s.user, id).await?;
+        let revs = state.app.revisions_as(&s.user, id).await?;
+        let diff = match range {
+            Some((from, to)) => Some(state.app.diff_as(&s.user, id, from, to).await?),
+            None => None,
+        };
+        Ok::<_, AppError>((a, revs, diff))
+    }
+    .await;
+    let (a, revs, diff) = match loaded {
+        Ok(x) => x,
+        Err(e) => return refused(&state, &s, &headers, e).await,
+    };
+    let rows: Vec<Value> = revs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let (at, iso) = when(&state, lang, r.at);
+            json!({
+                "version": r.version,
+                "at": at,
+                "at_iso": iso,
+                "by": r.user_name,
+                "headline": r.headline,
+                "current": i == 0,
+                "previous": revs.get(i + 1).map(|p| p.version),
+            })
+        })
+        .collect();
+    let title = msg(
+        &state,
+        lang,
+        "admin-revisions-title",
+        &[("headline", &a.summary.headline)],
+    );
+    let (from, to) = range.unwrap_or_default();
+    member_page(
+        &state,
+        &s,
+        StatusCode::OK,
+        "revisions",
+        &title,
+        json!({
+            "article_id": id,
+            "current_version": a.version,
+            "revisions": rows,
+            "from": from,
+            "to": to,
+            "diff": diff.map(|d| d.iter().map(|l| json!({
+                "kind": match l.tag { '+' => "add", '-' => "del", _ => "same" },
+                "text": l.text,
+            })).collect::<Vec<_>>()),
+        }),
+    )
+}
+
+async fn restore(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Response {
+    let f = parse_form(&body);
+    if !csrf_ok(&s, &f) {
+        return csrf_refused(&state, s.user.ui_lang);
+    }
+    let (Ok(rev), Ok(version)) = (
+        f.get("revision").parse::<i64>(),
+        f.get("version").parse::<i64>(),
+    ) else {
+        return refused(
+            &state,
+            &s,
+            &headers,
+            AppError::BadRequest("revision: not a version number".into()),
+        )
+        .await;
+    };
+    match state.app.restore_as(&s.user, id, rev, version).await {
+        Ok(_) => see_other(&format!("/admin/articles/{id}?done=restored&from={rev}")),
+        Err(AppError::Conflict(_)) => {
+            member_notice(&state, &s, StatusCode::CONFLICT, "admin-error-conflict")
+        }
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
+}
+
+async fn correction(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Response {
+    let f = parse_form(&body);
+    if !csrf_ok(&s, &f) {
+        return csrf_refused(&state, s.user.ui_lang);
+    }
+    match state
+        .app
+        .add_correction_as(&s.user, id, f.get("note"))
+        .await
+    {
+        Ok(_) => see_other(&format!("/admin/articles/{id}?done=corrected")),
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
+}
+
+async fn translation(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Response {
+    let f = parse_form(&body);
+    if !csrf_ok(&s, &f) {
+        return csrf_refused(&state, s.user.ui_lang);
+    }
+    let Ok(other) = f.get("other").parse::<i64>() else {
+        return refused(
+            &state,
+            &s,
+            &headers,
+            AppError::BadRequest("translation: choose an article".into()),
+        )
+        .await;
+    };
+    match state.app.link_translation_as(&s.user, id, other).await {
+        Ok(()) => see_other(&format!("/admin/articles/{id}?done=linked")),
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// People and the member's own account
+
+async fn users_page(
+    state: &WebState,
+    headers: &HeaderMap,
+    s: &Session,
+    extra: Value,
+    q: &HashMap<String, String>,
+) -> Response {
+    let lang = s.user.ui_lang;
+    match state.app.users_as(&s.user).await {
+        Ok(users) => {
+            let rows: Vec<Value> = users
+                .iter()
+                .map(|u| {
+                    let editable = u.id != s.user.id && (u.role != Role::Owner || s.user.role == Role::Owner);
+                    json!({ "id": u.id, "name": u.name, "email": u.email, "role": u.role.as_str(), "active": u.active, "editable": editable })
+                })
+                .collect();
+            let roles: Vec<&str> = Role::ALL
+                .iter()
+                .filter(|r| **r != Role::Owner || s.user.role == Role::Owner)
+                .map(|r| r.as_str())
+                .collect();
+            let mut data = json!({ "users": rows, "roles": roles, "notice": done_notice(state, lang, q.get("done")) });
+            if let (Value::Object(m), Value::Object(e)) = (&mut data, extra) {
+                m.extend(e);
+            }
+            let title = msg(state, lang, "admin-users", &[]);
+            member_page(state, s, StatusCode::OK, "users", &title, data)
+        }
+        Err(e) => refused(state, s, headers, e).await,
+    }
+}
+
+async fn users(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    users_page(&state, &headers, &s, json!({}), &q).await
+}
+
+fn base_url(state: &WebState, headers: &HeaderMap) -> String {
+    let configured = state.app.theme().site().base_url.clone();
+    if !configured.is_empty() {
+        return configured;
+    }
+    headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(|h| format!("http://{h}"))
+        .unwrap_or_default()
+}
+
+async fn invite(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    body: axum::body::Bytes,
+) -> Response {
+    let f = parse_form(&body);
+    if !csrf_ok(&s, &f) {
+        return csrf_refused(&state, s.user.ui_lang);
+    }
+    let role = match f.get("role").parse::<Role>() {
+        Ok(r) => r,
+        Err(e) => return refused(&state, &s, &headers, AppError::Invalid(e.to_string())).await,
+    };
+    match state.app.invite_as(&s.user, f.get("email"), role).await {
+        Ok(token) => {
+            let link = format!("{}/admin/invite/{token}", base_url(&state, &headers));
+            users_page(
+                &state,
+                &headers,
+                &s,
+                json!({
+                    "invite_link": link,
+                    "invite_email": f.get("email").trim().to_lowercase(),
+                    "invite_days": arabpress_app::INVITE_DAYS.to_string(),
+                }),
+                &HashMap::new(),
+            )
+            .await
+        }
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
+}
+
+async fn set_role(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Response {
+    let f = parse_form(&body);
+    if !csrf_ok(&s, &f) {
+        return csrf_refused(&state, s.user.ui_lang);
+    }
+    let role = match f.get("role").parse::<Role>() {
+        Ok(r) => r,
+        Err(e) => return refused(&state, &s, &headers, AppError::Invalid(e.to_string())).await,
+    };
+    match state.app.set_role_as(&s.user, id, role).await {
+        Ok(()) => see_other("/admin/users?done=role"),
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
+}
+
+async fn set_active(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Response {
+    let f = parse_form(&body);
+    if !csrf_ok(&s, &f) {
+        return csrf_refused(&state, s.user.ui_lang);
+    }
+    let active = f.get("active") == "1";
+    match state.app.set_active_as(&s.user, id, active).await {
+        Ok(()) => see_other(if active {
+            "/admin/users?done=reactivated"
+        } else {
+            "/admin/users?done=deactivated"
+        }),
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
+}
+
+async fn account(
+    State(state): State<WebState>,
+    Member(s): Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = s.user.ui_lang;
+    let title = msg(&state, lang, "admin-account", &[]);
+    member_page(
+        &state,
+        &s,
+        StatusCode::OK,
+        "account",
+        &title,
+        json!({ "notice": done_notice(&state, lang, q.get("done")) }),
+    )
+}
+
+async fn change_password(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    body: axum::body::Bytes,
+) -> Response {
+    let f = parse_form(&body);
+    if !csrf_ok(&s, &f) {
+        return csrf_refused(&state, s.user.ui_lang);
+    }
+    match state
+        .app
+        .change_password(&s.user, f.get("current"), f.get("new"))
+        .await
+    {
+        Ok(fresh) => signed_in(&headers, &fresh, "/admin/account?done=password"),
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
+}
+
+async fn set_language(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    body: axum::body::Bytes,
+) -> Response {
+    let f = parse_form(&body);
+    if !csrf_ok(&s, &f) {
+        return csrf_refused(&state, s.user.ui_lang);
+    }
+    let lang: Lang = f.get("lang").parse().unwrap_or(s.user.ui_lang);
+    if let Err(e) = state.app.set_ui_lang(&s.user, lang).await {
+        return failure(&state, &headers, s.user.ui_lang, e).await;
+    }
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|r| r.to_str().ok())
+        .and_then(|r| r.find("/admin").map(|i| r[i..].to_owned()))
+        .filter(|p| !p.contains("//"))
+        .unwrap_or_else(|| "/admin".into());
+    see_other(&back)
+}
+
+// ---------------------------------------------------------------------------------------
+// Uploaded images
+
+async fn media(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Path((sha, file)): Path<(String, String)>,
+) -> Response {
+    match state.app.media_file(&sha, &file).await {
+        Ok(Some(m)) => {
+            let mut r = Response::new(Body::from(m.body));
+            let h = r.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(m.content_type),
+            );
+            // The address names the content's hash: it never changes.
+            h.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=31536000, immutable"),
+            );
+            h.insert(
+                header::ETAG,
+                HeaderValue::from_str(&format!("\"{sha}-{file}\""))
+                    .unwrap_or_else(|_| HeaderValue::from_static("\"m\"")),
+            );
+            r
+        }
+        Ok(None) => {
+            crate::site::fail(&state, &headers, state.default_lang, AppError::NotFound).await
+        }
+        Err(e) => failure(&state, &headers, state.default_lang, e).await,
+    }
+}

@@ -1,0 +1,1258 @@
+//! The newsroom through its router: first-run setup, sign-in and its limits, each role
+//! against each action, CSRF, concurrent edits, scheduling with a controlled clock,
+//! revisions, uploads, invitations and sessions.
+
+use arabpress_core::{ArticleStatus, Role};
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use tower::ServiceExt;
+
+mod common;
+use common::{Resp, Site_, get, site};
+
+const PASSWORD: &str = "correct horse battery";
+
+/// A browser: a cookie jar, a client address, and the last form token it saw.
+struct Browser<'a> {
+    site: &'a Site_,
+    cookies: HashMap<String, String>,
+    ip: SocketAddr,
+    host: &'static str,
+}
+
+fn csrf_of(html: &str) -> String {
+    html.split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn version_of(html: &str) -> String {
+    html.split("name=\"version\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn form(pairs: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
+}
+
+impl<'a> Browser<'a> {
+    fn new(site: &'a Site_) -> Self {
+        Browser {
+            site,
+            cookies: HashMap::new(),
+            ip: "192.0.2.1:5000".parse().unwrap_or_else(|e| panic!("{e}")),
+            host: "127.0.0.1:8080",
+        }
+    }
+
+    async fn send(
+        &mut self,
+        method: &str,
+        path: &str,
+        content_type: Option<String>,
+        body: Vec<u8>,
+    ) -> Resp {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, self.host);
+        if !self.cookies.is_empty() {
+            let jar: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            req = req.header(header::COOKIE, jar.join("; "));
+        }
+        if let Some(ct) = content_type {
+            req = req.header(header::CONTENT_TYPE, ct);
+        }
+        let mut req = req.body(Body::from(body)).unwrap_or_else(|e| panic!("{e}"));
+        req.extensions_mut().insert(ConnectInfo(self.ip));
+        let res = self
+            .site
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        for c in res.headers().get_all(header::SET_COOKIE) {
+            let c = c.to_str().unwrap_or_default();
+            if let Some((k, rest)) = c.split_once('=') {
+                let v = rest.split(';').next().unwrap_or_default();
+                if c.contains("Max-Age=0") {
+                    self.cookies.remove(k);
+                } else {
+                    self.cookies.insert(k.to_owned(), v.to_owned());
+                }
+            }
+        }
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res
+            .into_body()
+            .collect()
+            .await
+            .map(|b| b.to_bytes())
+            .unwrap_or_default();
+        Resp {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Resp {
+        self.send("GET", path, None, Vec::new()).await
+    }
+
+    async fn post(&mut self, path: &str, pairs: &[(&str, &str)]) -> Resp {
+        self.send(
+            "POST",
+            path,
+            Some("application/x-www-form-urlencoded".into()),
+            form(pairs).into_bytes(),
+        )
+        .await
+    }
+
+    /// Posts a form with the token of the page at `from`.
+    async fn submit(&mut self, from: &str, to: &str, pairs: &[(&str, &str)]) -> Resp {
+        let token = csrf_of(&self.get(from).await.body);
+        let mut all = vec![("csrf", token.as_str())];
+        all.extend_from_slice(pairs);
+        self.post(to, &all).await
+    }
+
+    async fn login(&mut self, email: &str, password: &str) -> Resp {
+        self.submit(
+            "/admin/login?lang=en",
+            "/admin/login",
+            &[("email", email), ("password", password), ("lang", "en")],
+        )
+        .await
+    }
+
+    /// Saves the editor's form (multipart, as the browser sends it) with an optional file.
+    async fn save(&mut self, path: &str, fields: &[(&str, &str)], file: Option<&[u8]>) -> Resp {
+        let b = "----arabpress-test-boundary";
+        let mut body = Vec::new();
+        for (k, v) in fields {
+            body.extend_from_slice(
+                format!("--{b}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                    .as_bytes(),
+            );
+        }
+        if let Some(bytes) = file {
+            body.extend_from_slice(
+                format!("--{b}\r\nContent-Disposition: form-data; name=\"image_file\"; filename=\"photo.png\"\r\nContent-Type: image/png\r\n\r\n").as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{b}--\r\n").as_bytes());
+        self.send(
+            "POST",
+            path,
+            Some(format!("multipart/form-data; boundary={b}")),
+            body,
+        )
+        .await
+    }
+}
+
+fn location(r: &Resp) -> String {
+    r.headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn article_id(r: &Resp) -> i64 {
+    let loc = location(r);
+    loc.trim_start_matches("/admin/articles/")
+        .split('?')
+        .next()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no article in {loc:?}: {} {}", r.status, r.body))
+}
+
+/// The editor's fields for a new Arabic interview, with the CSRF token and version.
+fn story<'a>(
+    csrf: &'a str,
+    version: &'a str,
+    headline: &'a str,
+    action: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf", csrf),
+        ("version", version),
+        ("lang", "ar"),
+        ("headline", headline),
+        ("standfirst", "حوار عن المياه في المنطقة"),
+        (
+            "body",
+            "**رنا قاسم:** ما الذي تغيّر؟\n\n**سامي حداد:** صار للمزارع والمهندس الأرقام نفسها.",
+        ),
+        ("kind", "interview"),
+        ("section", "world"),
+        ("tags", "مياه، جفاف"),
+        ("author", "layla-haddad"),
+        ("author", ""),
+        ("slug", ""),
+        ("action", action),
+    ]
+}
+
+async fn with_users(s: &Site_) {
+    for (email, role) in [
+        ("contributor@x.example", Role::Contributor),
+        ("author@x.example", Role::Author),
+        ("editor@x.example", Role::Editor),
+        ("admin@x.example", Role::Admin),
+        ("owner@x.example", Role::Owner),
+    ] {
+        s.app
+            .create_user(
+                email,
+                email.split('@').next().unwrap_or("x"),
+                role,
+                PASSWORD,
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+}
+
+async fn signed_in<'a>(s: &'a Site_, who: &str) -> Browser<'a> {
+    let mut b = Browser::new(s);
+    let r = b.login(&format!("{who}@x.example"), PASSWORD).await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "{who} signs in: {}",
+        r.body
+    );
+    b
+}
+
+/// Creates an article through the editor as `b`; returns its id.
+async fn write(b: &mut Browser<'_>, headline: &str, action: &str) -> i64 {
+    let csrf = csrf_of(&b.get("/admin/articles/new").await.body);
+    let r = b
+        .save(
+            "/admin/articles",
+            &story(&csrf, "0", headline, action),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    article_id(&r)
+}
+
+#[tokio::test]
+async fn the_first_visit_sets_up_the_owner_once() {
+    let s = site().await;
+    let mut b = Browser::new(&s);
+    let r = b.get("/admin").await;
+    assert_eq!(
+        (r.status, location(&r).as_str()),
+        (StatusCode::SEE_OTHER, "/admin/setup")
+    );
+    let page = b.get("/admin/setup?lang=ar").await;
+    assert!(
+        page.body.contains("dir=\"rtl\"") && page.body.contains("إعداد غرفة الأخبار"),
+        "{}",
+        page.body
+    );
+    // Without the form's token: refused, nothing created.
+    let r = b
+        .post(
+            "/admin/setup",
+            &[
+                ("email", "o@x.example"),
+                ("name", "O"),
+                ("password", PASSWORD),
+                ("lang", "ar"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(s.app.needs_setup().await.unwrap_or(false));
+    // A short password: a clear message, the typed name kept.
+    let r = b
+        .submit(
+            "/admin/setup",
+            "/admin/setup",
+            &[
+                ("email", "o@x.example"),
+                ("name", "Layla"),
+                ("password", "short"),
+                ("lang", "en"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("at least 10 characters") && r.body.contains("value=\"Layla\""),
+        "{}",
+        r.body
+    );
+    let r = b
+        .submit(
+            "/admin/setup",
+            "/admin/setup",
+            &[
+                ("email", "o@x.example"),
+                ("name", "Layla"),
+                ("password", PASSWORD),
+                ("lang", "en"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (r.status, location(&r).as_str()),
+        (StatusCode::SEE_OTHER, "/admin")
+    );
+    let cookie = r
+        .headers
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        cookie.starts_with("ap_session=")
+            && cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Lax")
+            && cookie.contains("Path=/admin"),
+        "{cookie}"
+    );
+    assert!(
+        !cookie.contains("Secure"),
+        "no Secure cookie on loopback: {cookie}"
+    );
+    let dash = b.get("/admin").await;
+    assert_eq!(dash.status, StatusCode::OK);
+    assert!(
+        dash.body.contains("Layla") && dash.body.contains("lang=\"en\""),
+        "{}",
+        dash.body
+    );
+    let owner = s
+        .app
+        .store()
+        .user_by_email("o@x.example")
+        .await
+        .ok()
+        .flatten()
+        .map(|(u, _)| u.role);
+    assert_eq!(owner, Some(Role::Owner));
+    // Setup is gone once an account exists.
+    let mut other = Browser::new(&s);
+    let r = other.get("/admin/setup").await;
+    assert_eq!(location(&r), "/admin/login");
+    let r = other
+        .submit(
+            "/admin/login",
+            "/admin/setup",
+            &[
+                ("email", "x@x.example"),
+                ("name", "X"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(location(&r), "/admin/login");
+    assert_eq!(s.app.store().count_users().await.ok(), Some(1));
+}
+
+#[tokio::test]
+async fn cookies_are_secure_off_loopback_and_pages_carry_security_headers() {
+    let s = site().await;
+    with_users(&s).await;
+    let mut b = Browser::new(&s);
+    b.host = "news.example";
+    let r = b.login("editor@x.example", PASSWORD).await;
+    let cookie = r
+        .headers
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    let page = b.get("/admin/articles/new").await;
+    let h = |name: &str| {
+        page.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let csp = h("content-security-policy");
+    assert!(
+        csp.contains("script-src 'self'")
+            && !csp.contains("unsafe-inline")
+            && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    assert_eq!(h("x-content-type-options"), "nosniff");
+    assert!(!h("referrer-policy").is_empty());
+    assert_eq!(h("cache-control"), "no-store");
+    assert!(
+        h("x-robots-tag").contains("noindex")
+            && page
+                .body
+                .contains("<meta name=\"robots\" content=\"noindex")
+    );
+    assert!(!page.body.contains("<script>"), "no inline script");
+}
+
+#[tokio::test]
+async fn sign_in_is_limited_per_account_and_per_address() {
+    let s = site().await;
+    with_users(&s).await;
+    let mut b = Browser::new(&s);
+    for _ in 0..5 {
+        let r = b.login("author@x.example", "wrong password!").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        assert!(
+            r.body.contains("Wrong email address or password"),
+            "{}",
+            r.body
+        );
+        assert!(
+            r.body.contains("value=\"author@x.example\""),
+            "the address is kept"
+        );
+    }
+    // Now even the right password is refused for that account, with a clear message…
+    let r = b.login("author@x.example", PASSWORD).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        r.body.contains("Too many failed sign-ins") && r.headers.contains_key(header::RETRY_AFTER),
+        "{}",
+        r.body
+    );
+    // …from another address too (the limit is the account's)…
+    let mut elsewhere = Browser::new(&s);
+    elsewhere.ip = "198.51.100.7:1".parse().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        elsewhere.login("author@x.example", PASSWORD).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // …while other accounts still sign in.
+    assert_eq!(
+        elsewhere.login("editor@x.example", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // One address failing on many accounts is stopped too.
+    let mut bot = Browser::new(&s);
+    bot.ip = "203.0.113.9:1".parse().unwrap_or_else(|e| panic!("{e}"));
+    for i in 0..20 {
+        let r = bot
+            .login(&format!("nobody{i}@x.example"), "guess guess guess")
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(
+        bot.login("editor@x.example", PASSWORD).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // After the window, the account signs in again.
+    s.clock
+        .set(s.app.now() + jiff::SignedDuration::from_mins(16));
+    assert_eq!(
+        b.login("author@x.example", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn each_role_may_do_what_it_should_and_nothing_more() {
+    let s = site().await;
+    with_users(&s).await;
+    let mut contributor = signed_in(&s, "contributor").await;
+    let mut author = signed_in(&s, "author").await;
+    let mut editor = signed_in(&s, "editor").await;
+    let mut admin = signed_in(&s, "admin").await;
+
+    // Contributor: drafts and review, never publishing.
+    let draft = write(&mut contributor, "مسودة المساهم", "save").await;
+    let csrf = csrf_of(&contributor.get("/admin/articles/new").await.body);
+    let r = contributor
+        .save(
+            "/admin/articles",
+            &story(&csrf, "0", "نشر مباشر", "publish"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("value=\"نشر مباشر\""), "the text is kept");
+    let page = contributor.get(&format!("/admin/articles/{draft}")).await;
+    assert!(
+        !page.body.contains("value=\"publish\""),
+        "no publish button for a contributor"
+    );
+    let r = contributor
+        .save(
+            &format!("/admin/articles/{draft}"),
+            &story(&csrf_of(&page.body), "1", "مسودة المساهم", "publish"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "the rule holds without the button"
+    );
+    let r = contributor
+        .save(
+            &format!("/admin/articles/{draft}"),
+            &story(&csrf_of(&page.body), "1", "مسودة المساهم", "review"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let a = s
+        .app
+        .store()
+        .article_by_id(draft)
+        .await
+        .ok()
+        .flatten()
+        .map(|a| a.status);
+    assert_eq!(a, Some(ArticleStatus::InReview));
+    assert_eq!(
+        contributor.get("/admin/users").await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Author: publishes their own, cannot touch someone else's.
+    let own = write(&mut author, "خبر الكاتب", "publish").await;
+    assert_eq!(
+        get(
+            &s.router,
+            &s.app
+                .store()
+                .article_by_id(own)
+                .await
+                .ok()
+                .flatten()
+                .map(|a| format!("/ar/article/{}", a.summary.slug))
+                .unwrap_or_default()
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        author.get(&format!("/admin/articles/{draft}")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let csrf = csrf_of(&author.get("/admin/articles/new").await.body);
+    let r = author
+        .save(
+            &format!("/admin/articles/{draft}"),
+            &story(&csrf, "2", "استيلاء", "publish"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        author.get("/admin/users").await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Editor: edits and publishes anyone's; withdraws; no user management.
+    let page = editor.get(&format!("/admin/articles/{draft}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let v = version_of(&page.body);
+    let r = editor
+        .save(
+            &format!("/admin/articles/{draft}"),
+            &story(
+                &csrf_of(&page.body),
+                &v,
+                "مسودة المساهم بعد التحرير",
+                "publish",
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = editor.get(&format!("/admin/articles/{own}")).await;
+    let v = s
+        .app
+        .store()
+        .article_by_id(own)
+        .await
+        .ok()
+        .flatten()
+        .map(|a| a.version.to_string())
+        .unwrap_or_default();
+    let r = editor
+        .save(
+            &format!("/admin/articles/{own}"),
+            &story(&csrf_of(&page.body), &v, "خبر الكاتب", "unpublish"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        s.app
+            .store()
+            .article_by_id(own)
+            .await
+            .ok()
+            .flatten()
+            .map(|a| a.status),
+        Some(ArticleStatus::Unpublished)
+    );
+    assert_eq!(
+        editor.get("/admin/users").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = editor
+        .submit(
+            "/admin",
+            "/admin/users/invite",
+            &[("email", "new@x.example"), ("role", "editor")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // Admin: people and roles, but not the owner's.
+    assert_eq!(admin.get("/admin/users").await.status, StatusCode::OK);
+    let contributor_id = s
+        .app
+        .store()
+        .user_by_email("contributor@x.example")
+        .await
+        .ok()
+        .flatten()
+        .map(|(u, _)| u.id)
+        .unwrap_or_default();
+    let owner_id = s
+        .app
+        .store()
+        .user_by_email("owner@x.example")
+        .await
+        .ok()
+        .flatten()
+        .map(|(u, _)| u.id)
+        .unwrap_or_default();
+    let r = admin
+        .submit(
+            "/admin/users",
+            &format!("/admin/users/{contributor_id}/role"),
+            &[("role", "author")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = admin
+        .submit(
+            "/admin/users",
+            &format!("/admin/users/{owner_id}/role"),
+            &[("role", "contributor")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = admin
+        .submit(
+            "/admin/users",
+            &format!("/admin/users/{owner_id}/active"),
+            &[("active", "0")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // The audit log names who published, withdrew and changed roles.
+    let log = |entity: &'static str, id: i64| {
+        let store = s.app.store().clone();
+        async move {
+            store
+                .audit_of(entity, id)
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .map(|e| e.action)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert!(log("article", own).await.contains(&"published".to_owned()));
+    assert!(
+        log("article", own)
+            .await
+            .contains(&"unpublished".to_owned())
+    );
+    assert!(
+        log("user", contributor_id)
+            .await
+            .contains(&"role_changed".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn forms_without_the_session_token_change_nothing() {
+    let s = site().await;
+    with_users(&s).await;
+    let mut b = signed_in(&s, "editor").await;
+    let id = write(&mut b, "خبر محمي", "save").await;
+    for token in ["", "0000000000000000deadbeefdeadbeef"] {
+        let r = b
+            .save(
+                &format!("/admin/articles/{id}"),
+                &story(token, "1", "عنوان مزوّر", "publish"),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        for path in ["/admin/logout", "/admin/account/password", "/admin/preview"] {
+            let r = b
+                .post(
+                    path,
+                    &[
+                        ("csrf", token),
+                        ("current", PASSWORD),
+                        ("new", "another password"),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
+        }
+    }
+    let a = s.app.store().article_by_id(id).await.ok().flatten();
+    assert_eq!(
+        a.map(|a| (a.summary.headline, a.status)),
+        Some(("خبر محمي".to_owned(), ArticleStatus::Draft))
+    );
+    assert_eq!(
+        b.get("/admin").await.status,
+        StatusCode::OK,
+        "still signed in"
+    );
+}
+
+#[tokio::test]
+async fn a_second_save_of_the_same_version_is_refused_and_keeps_its_text() {
+    let s = site().await;
+    with_users(&s).await;
+    let mut first = signed_in(&s, "editor").await;
+    let mut second = signed_in(&s, "admin").await;
+    let id = write(&mut first, "خبر مشترك", "save").await;
+    let path = format!("/admin/articles/{id}");
+    let (p1, p2) = (first.get(&path).await.body, second.get(&path).await.body);
+    assert!(
+        p1.contains("name=\"version\" value=\"1\"") && p2.contains("name=\"version\" value=\"1\"")
+    );
+    let r = first
+        .save(
+            &path,
+            &story(&csrf_of(&p1), "1", "تعديل المحرر الأول", "save"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = second
+        .save(
+            &path,
+            &story(&csrf_of(&p2), "1", "تعديل المحرر الثاني", "save"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(
+        r.body.contains("Someone else saved this article") || r.body.contains("حفظ شخص آخر"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("value=\"تعديل المحرر الثاني\""),
+        "the second editor's text is still there"
+    );
+    let a = s.app.store().article_by_id(id).await.ok().flatten();
+    assert_eq!(
+        a.map(|a| a.summary.headline),
+        Some("تعديل المحرر الأول".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn a_scheduled_article_goes_live_when_its_time_comes() {
+    let s = site().await;
+    with_users(&s).await;
+    let mut b = signed_in(&s, "editor").await;
+    let csrf = csrf_of(&b.get("/admin/articles/new").await.body);
+    let mut fields = story(&csrf, "0", "خبر مجدول للنشر", "schedule");
+    // A time already past is refused with a clear message, the text kept.
+    fields.push(("publish_at", "2026-02-07T09:00"));
+    let r = b.save("/admin/articles", &fields, None).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("value=\"خبر مجدول للنشر\""));
+    fields.pop();
+    // The site's zone is UTC here; one hour ahead of the test clock.
+    fields.push(("publish_at", "2026-02-07T11:00:00"));
+    let r = b.save("/admin/articles", &fields, None).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = article_id(&r);
+    let a = s
+        .app
+        .store()
+        .article_by_id(id)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("saved"));
+    assert_eq!(a.status, ArticleStatus::Scheduled);
+    let url = format!("/ar/article/{}", a.summary.slug);
+    assert!(
+        b.get("/admin").await.body.contains("خبر مجدول للنشر"),
+        "the dashboard lists it as scheduled"
+    );
+    assert_eq!(get(&s.router, &url).await.status, StatusCode::NOT_FOUND);
+    assert!(
+        !get(&s.router, "/ar/")
+            .await
+            .body
+            .contains("خبر مجدول للنشر")
+    );
+    assert_eq!(
+        s.app.run_due().await.unwrap_or_default(),
+        Vec::<i64>::new(),
+        "not yet"
+    );
+    s.clock
+        .set(s.app.now() + jiff::SignedDuration::from_mins(61));
+    assert_eq!(s.app.run_due().await.unwrap_or_default(), vec![id]);
+    assert_eq!(get(&s.router, &url).await.status, StatusCode::OK);
+    assert!(
+        get(&s.router, "/ar/")
+            .await
+            .body
+            .contains("خبر مجدول للنشر"),
+        "the home page shows it at once"
+    );
+    assert!(
+        get(&s.router, "/ar/rss.xml")
+            .await
+            .body
+            .contains("خبر مجدول للنشر")
+    );
+    assert_eq!(
+        s.app.run_due().await.unwrap_or_default(),
+        Vec::<i64>::new(),
+        "published once"
+    );
+}
+
+#[tokio::test]
+async fn revisions_are_listed_compared_and_restored() {
+    let s = site().await;
+    with_users(&s).await;
+    let mut b = signed_in(&s, "editor").await;
+    let id = write(&mut b, "العنوان الأول", "save").await;
+    let path = format!("/admin/articles/{id}");
+    let csrf = csrf_of(&b.get(&path).await.body);
+    let r = b
+        .save(&path, &story(&csrf, "1", "العنوان الثاني", "save"), None)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let list = b.get(&format!("{path}/revisions")).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(
+        list.body.contains("العنوان الأول")
+            && list.body.contains("العنوان الثاني")
+            && list.body.contains(">editor<"),
+        "{}",
+        list.body
+    );
+    let diff = b.get(&format!("{path}/revisions?from=1&to=2")).await;
+    assert!(
+        diff.body.contains("<del>− العنوان الأول</del>")
+            && diff.body.contains("<ins>+ العنوان الثاني</ins>"),
+        "{}",
+        diff.body
+    );
+    let r = b
+        .submit(
+            &format!("{path}/revisions"),
+            &format!("{path}/restore"),
+            &[("revision", "1"), ("version", "2")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let a = s
+        .app
+        .store()
+        .article_by_id(id)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("article"));
+    assert_eq!(
+        (a.summary.headline.as_str(), a.version),
+        ("العنوان الأول", 3)
+    );
+    // Restoring from an outdated page is refused like any stale save.
+    let r = b
+        .submit(
+            &format!("{path}/revisions"),
+            &format!("{path}/restore"),
+            &[("revision", "2"), ("version", "2")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(
+        s.app
+            .store()
+            .revisions(id)
+            .await
+            .map(|r| r.len())
+            .unwrap_or_default(),
+        3
+    );
+}
+
+fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 250) as u8, (y % 250) as u8, 120])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut out, image::ImageFormat::Png)
+        .unwrap_or_else(|e| panic!("{e}"));
+    out.into_inner()
+}
+
+fn leftovers(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn uploads_are_checked_resized_and_served_with_webp() {
+    let s = site().await;
+    with_users(&s).await;
+    let mut b = signed_in(&s, "editor").await;
+    let csrf = csrf_of(&b.get("/admin/articles/new").await.body);
+    // Not an image (whatever its name says): refused, the text kept, nothing stored.
+    let mut fields = story(&csrf, "0", "خبر مع صورة", "publish");
+    fields.push(("image_alt", "نهر في الصباح"));
+    let r = b
+        .save(
+            "/admin/articles",
+            &fields,
+            Some(b"<?php echo 'not an image'; ?>"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("not a JPEG, PNG, WebP or GIF") && r.body.contains("value=\"خبر مع صورة\""),
+        "{}",
+        r.body
+    );
+    // A PNG cut short: refused the same way.
+    let mut broken = png(300, 200);
+    broken.truncate(100);
+    let r = b.save("/admin/articles", &fields, Some(&broken)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    // Too large: refused before decoding.
+    let huge = vec![0u8; arabpress_app::MAX_UPLOAD_BYTES + 1];
+    let r = b.save("/admin/articles", &fields, Some(&huge)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("larger than 20 MiB"), "{}", r.body);
+    assert!(
+        leftovers(s.app.media_dir()).is_empty(),
+        "nothing half-written: {:?}",
+        leftovers(s.app.media_dir())
+    );
+    assert!(
+        s.app
+            .store()
+            .recent_media(10)
+            .await
+            .unwrap_or_default()
+            .is_empty()
+    );
+
+    let r = b
+        .save("/admin/articles", &fields, Some(&png(1200, 800)))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let a = s
+        .app
+        .store()
+        .article_by_id(article_id(&r))
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("saved"));
+    let img = a
+        .summary
+        .image
+        .clone()
+        .unwrap_or_else(|| panic!("an image"));
+    assert!(
+        img.url.starts_with("/media/") && img.url.ends_with("/w1200.jpg"),
+        "{}",
+        img.url
+    );
+    let original = get(&s.router, &img.url.replace("w1200.jpg", "original.png")).await;
+    assert_eq!(
+        original
+            .headers
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.as_bytes()),
+        Some(&b"image/png"[..])
+    );
+    let webp = get(&s.router, &img.url.replace("w1200.jpg", "w480.webp")).await;
+    assert_eq!(webp.status, StatusCode::OK);
+    assert_eq!(
+        webp.headers.get(header::CONTENT_TYPE).map(|v| v.as_bytes()),
+        Some(&b"image/webp"[..])
+    );
+    assert!(
+        webp.headers
+            .get(header::CACHE_CONTROL)
+            .is_some_and(|v| v.to_str().unwrap_or("").contains("immutable"))
+    );
+    assert_eq!(
+        get(&s.router, &img.url.replace("w1200.jpg", "..%2F..%2Fsecret"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let page = get(&s.router, &format!("/ar/article/{}", a.summary.slug)).await;
+    assert!(
+        page.body.contains("<source type=\"image/webp\"") && page.body.contains("w480.webp 480w"),
+        "srcset in WebP"
+    );
+    assert!(
+        page.body.contains("crop-16x9.jpg") && page.body.contains("crop-1x1.jpg"),
+        "crops in the structured data"
+    );
+}
+
+#[tokio::test]
+async fn invitations_deactivation_passwords_and_signing_out_everywhere() {
+    let s = site().await;
+    with_users(&s).await;
+    let mut admin = signed_in(&s, "admin").await;
+    let r = admin
+        .submit(
+            "/admin/users",
+            "/admin/users/invite",
+            &[("email", "Newcomer@X.example"), ("role", "author")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let link = r
+        .body
+        .split("id=\"invite-link\" readonly value=\"")
+        .nth(1)
+        .and_then(|x| x.split('"').next())
+        .unwrap_or_default()
+        .to_owned();
+    let path = link.trim_start_matches("http://test.example").to_owned();
+    assert!(path.starts_with("/admin/invite/"), "{link}");
+    let mut newcomer = Browser::new(&s);
+    let page = newcomer.get(&format!("{path}?lang=en")).await;
+    assert!(
+        page.body.contains("newcomer@x.example") && page.body.contains("author"),
+        "{}",
+        page.body
+    );
+    let r = newcomer
+        .submit(
+            &path,
+            &path,
+            &[("name", "Newcomer"), ("password", PASSWORD), ("lang", "en")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(newcomer.get("/admin").await.status, StatusCode::OK);
+    // The link works once.
+    let mut again = Browser::new(&s);
+    assert_eq!(again.get(&path).await.status, StatusCode::GONE);
+
+    // The newcomer writes; then is deactivated: their session ends, their article stays.
+    let id = write(&mut newcomer, "مقال الزميل الجديد", "publish").await;
+    let uid = s
+        .app
+        .store()
+        .user_by_email("newcomer@x.example")
+        .await
+        .ok()
+        .flatten()
+        .map(|(u, _)| u.id)
+        .unwrap_or_default();
+    let r = admin
+        .submit(
+            "/admin/users",
+            &format!("/admin/users/{uid}/active"),
+            &[("active", "0")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&newcomer.get("/admin").await), "/admin/login");
+    assert_eq!(
+        newcomer.login("newcomer@x.example", PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert!(
+        s.app
+            .store()
+            .article_by_id(id)
+            .await
+            .ok()
+            .flatten()
+            .is_some_and(|a| a.status == ArticleStatus::Published)
+    );
+
+    // Changing a password ends the other sessions, keeps this one, and the old one stops working.
+    let mut phone = signed_in(&s, "editor").await;
+    let mut laptop = signed_in(&s, "editor").await;
+    let r = laptop
+        .submit(
+            "/admin/account",
+            "/admin/account/password",
+            &[("current", "wrong one!!"), ("new", "a brand new password")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let r = laptop
+        .submit(
+            "/admin/account",
+            "/admin/account/password",
+            &[("current", PASSWORD), ("new", "a brand new password")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(laptop.get("/admin").await.status, StatusCode::OK);
+    assert_eq!(location(&phone.get("/admin").await), "/admin/login");
+    assert_eq!(
+        phone.login("editor@x.example", PASSWORD).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        phone
+            .login("editor@x.example", "a brand new password")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    // Signing out everywhere ends both.
+    let r = laptop
+        .submit("/admin/account", "/admin/logout-everywhere", &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&laptop.get("/admin").await), "/admin/login");
+    assert_eq!(location(&phone.get("/admin").await), "/admin/login");
+}
+
+#[tokio::test]
+async fn the_preview_renders_like_the_public_page_and_sanitises() {
+    let s = site().await;
+    with_users(&s).await;
+    let mut b = signed_in(&s, "contributor").await;
+    let r = b
+        .submit("/admin/articles/new", "/admin/preview", &[
+            ("lang", "ar"),
+            ("headline", "حوار"),
+            ("body", "**Efi Koutsokosta\":** Why?\n\n**Ursula von der Leyen:** Because.\n\n<script>alert(1)</script>\n\n> اقتباس"),
+        ])
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body.contains(
+            "<div class=\"qa-turn qa-q\"><p class=\"qa-speaker\"><b>Efi Koutsokosta</b></p>"
+        ),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("<blockquote>") && !r.body.contains("<script>"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("lang=\"ar\" dir=\"rtl\""));
+    // The editor's own Preview button works without script, and saves nothing.
+    let csrf = csrf_of(&b.get("/admin/articles/new").await.body);
+    let r = b
+        .save(
+            "/admin/articles",
+            &story(&csrf, "0", "معاينة فقط", "preview"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("qa-speaker") && r.body.contains("value=\"معاينة فقط\""));
+    let list = b.get("/admin/articles?q=معاينة").await;
+    assert!(
+        list.body.contains("0 articles") || list.body.contains("لا مقالات"),
+        "nothing saved"
+    );
+}
+
+#[tokio::test]
+async fn the_newsroom_list_filters_and_arabic_slugs_stay_readable() {
+    let s = site().await;
+    with_users(&s).await;
+    let mut b = signed_in(&s, "editor").await;
+    let one = write(&mut b, "قمة المياه في عمّان", "save").await;
+    let two = write(&mut b, "قمة المياه في عمّان", "save").await;
+    let (a, c) = (
+        s.app
+            .store()
+            .article_by_id(one)
+            .await
+            .ok()
+            .flatten()
+            .map(|a| a.summary.slug)
+            .unwrap_or_default(),
+        s.app
+            .store()
+            .article_by_id(two)
+            .await
+            .ok()
+            .flatten()
+            .map(|a| a.summary.slug)
+            .unwrap_or_default(),
+    );
+    assert_eq!(a, "قمة-المياه-في-عمان");
+    assert_ne!(a, c, "unique per language");
+    let drafts = b
+        .get("/admin/articles?status=draft&lang=ar&q=%D9%82%D9%85%D8%A9")
+        .await;
+    assert!(
+        drafts.body.contains(&format!("/admin/articles/{one}"))
+            && drafts.body.contains(&format!("/admin/articles/{two}"))
+    );
+    let published = b.get("/admin/articles?status=published&q=%D9%82%D9%85%D8%A9%20%D8%A7%D9%84%D9%85%D9%8A%D8%A7%D9%87%20%D9%81%D9%8A%20%D8%B9%D9%85%D9%91%D8%A7%D9%86").await;
+    assert!(!published.body.contains(&format!("/admin/articles/{one}")));
+    let by_author = b
+        .get("/admin/articles?author=layla-haddad&section=world")
+        .await;
+    assert!(by_author.body.contains(&format!("/admin/articles/{one}")));
+    let other = b
+        .get("/admin/articles?author=omar-khatib&status=draft")
+        .await;
+    assert!(!other.body.contains(&format!("/admin/articles/{one}")));
+}

@@ -1,0 +1,107 @@
+//! What the site's HTTP tests share: the demo site behind its router with a fixed clock,
+//! and requests without a socket.
+#![allow(dead_code)]
+
+use arabpress_app::{App, FixedClock};
+use arabpress_core::Lang;
+use arabpress_render::{PerLang, Site, Theme};
+use arabpress_store::testing::TestStore;
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use http_body_util::BodyExt;
+use jiff::Timestamp;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+pub struct Site_ {
+    pub app: App,
+    pub router: Router,
+    pub clock: Arc<FixedClock>,
+    pub _store: TestStore,
+    pub _media: tempfile::TempDir,
+}
+
+pub fn now() -> Timestamp {
+    "2026-02-07T10:00:00Z"
+        .parse()
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+pub async fn site() -> Site_ {
+    let t = TestStore::sqlite().await.unwrap_or_else(|e| panic!("{e}"));
+    let theme = Theme::new(
+        Site {
+            name: PerLang {
+                ar: "عرب برس".into(),
+                en: "Arab Press".into(),
+            },
+            tagline: PerLang {
+                ar: "بالشعب و للشعب".into(),
+                en: "بالشعب و للشعب".into(),
+            },
+            base_url: "http://test.example".into(),
+            full_content_feeds: true,
+        },
+        jiff::tz::TimeZone::UTC,
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let index = arabpress_search::SearchIndex::in_memory().unwrap_or_else(|e| panic!("{e}"));
+    let clock = Arc::new(FixedClock::new(now()));
+    let media = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let app = App::new(
+        t.store.clone(),
+        theme,
+        Arc::new(index),
+        32 << 20,
+        Arc::clone(&clock) as Arc<dyn arabpress_app::Clock>,
+        media.path().to_path_buf(),
+    );
+    arabpress_app::demo::load(&app)
+        .await
+        .unwrap_or_else(|e| panic!("demo: {e}"));
+    let router = arabpress_web::router(app.clone(), Lang::Ar);
+    Site_ {
+        app,
+        router,
+        clock,
+        _store: t,
+        _media: media,
+    }
+}
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+pub async fn get_with(router: &Router, path: &str, headers: &[(&str, &str)]) -> Resp {
+    let mut req = Request::builder().uri(path);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let res = router
+        .clone()
+        .oneshot(req.body(Body::empty()).unwrap_or_else(|e| panic!("{e}")))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    Resp {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+pub async fn get(router: &Router, path: &str) -> Resp {
+    get_with(router, path, &[]).await
+}
