@@ -127,11 +127,16 @@ impl App {
             .store()
             .create_section(slug, name_ar, name_en, position)
             .await?;
+        self.forget_sections();
+        Ok(s)
+    }
+
+    /// Drops the remembered sections and the pages that list them.
+    pub(crate) fn forget_sections(&self) {
         if let Ok(mut g) = self.inner.sections.write() {
             *g = None;
         }
         self.cache().invalidate(&["sections".to_owned()]);
-        Ok(s)
     }
 
     /// Stops cleanly: waits for the search index's background merges and closes the

@@ -170,6 +170,15 @@ impl App {
         }
     }
 
+    /// Forgets expired sessions and failed sign-ins older than the rate-limit window.
+    pub async fn purge_sessions(&self) -> Result<(), AppError> {
+        let now = self.now();
+        let before = now
+            .checked_sub(SignedDuration::from_mins(LOGIN_WINDOW_MINUTES))
+            .unwrap_or(Timestamp::UNIX_EPOCH);
+        Ok(self.store().purge_sessions(now, before).await?)
+    }
+
     /// The session a cookie names, if it is live and its user active.
     pub async fn session(&self, token: &str) -> Result<Option<Session>, AppError> {
         if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -620,6 +629,94 @@ impl App {
             my_drafts: list(ArticleStatus::Draft, true).await?,
             published: list(ArticleStatus::Published, false).await?,
         })
+    }
+
+    /// Every section and every tag (with how many articles carry it), for an editor.
+    pub async fn taxonomy_as(
+        &self,
+        actor: &User,
+    ) -> Result<
+        (
+            Vec<arabpress_core::model::Section>,
+            Vec<(arabpress_core::model::Tag, u64)>,
+        ),
+        AppError,
+    > {
+        if !actor.role.can_manage_taxonomy() {
+            return Err(forbidden(actor, "manage sections and tags"));
+        }
+        Ok((
+            self.sections().await?.as_ref().clone(),
+            self.store().tags_with_counts().await?,
+        ))
+    }
+
+    /// Creates (`id` none) or renames and moves a section, for an editor. Every page's
+    /// navigation changes, so the whole page cache is dropped.
+    pub async fn save_section_as(
+        &self,
+        actor: &User,
+        id: Option<i64>,
+        slug: &str,
+        name_ar: &str,
+        name_en: &str,
+        position: i64,
+    ) -> Result<(), AppError> {
+        if !actor.role.can_manage_taxonomy() {
+            return Err(forbidden(actor, "manage sections"));
+        }
+        let (ar, en) = (
+            arabpress_core::article::collapse_ws(name_ar),
+            arabpress_core::article::collapse_ws(name_en),
+        );
+        for (field, n) in [("name_ar", &ar), ("name_en", &en)] {
+            if n.is_empty() || n.chars().count() > 60 {
+                return Err(AppError::Invalid(format!(
+                    "{field}: a name needs 1 to 60 characters"
+                )));
+            }
+        }
+        match id {
+            None => {
+                let slug = Slug::parse(slug).map_err(|e| AppError::Invalid(e.to_string()))?;
+                self.create_section(&slug, &ar, &en, position).await?;
+            }
+            Some(id) => {
+                self.store().update_section(id, &ar, &en, position).await?;
+                self.forget_sections();
+            }
+        }
+        self.cache().clear();
+        self.store()
+            .audit(
+                Some(actor.id),
+                "section_saved",
+                "section",
+                id.unwrap_or(0),
+                &format!("{ar} / {en}"),
+                self.now(),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Renames a tag, for an editor; pages that show it are rendered afresh.
+    pub async fn rename_tag_as(&self, actor: &User, id: i64, name: &str) -> Result<(), AppError> {
+        if !actor.role.can_manage_taxonomy() {
+            return Err(forbidden(actor, "manage tags"));
+        }
+        let name = arabpress_core::article::collapse_ws(name);
+        if name.is_empty() || name.chars().count() > 60 {
+            return Err(AppError::Invalid(
+                "name: a tag needs 1 to 60 characters".into(),
+            ));
+        }
+        self.store().rename_tag(id, &name).await?;
+        self.cache().clear();
+        self.store()
+            .audit(Some(actor.id), "tag_renamed", "tag", id, &name, self.now())
+            .await?;
+        Ok(())
     }
 
     /// The body as the public page renders it (sanitised HTML), for the editor's preview.

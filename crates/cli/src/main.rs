@@ -288,11 +288,19 @@ fn spawn_worker(app: App) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(WORKER_TICK);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        let mut ticks: u64 = 0;
         loop {
             tick.tick().await;
             if let Err(e) = app.run_due().await {
                 tracing::warn!(error = %e, "publishing scheduled articles failed; will retry");
             }
+            // About hourly: forget expired sessions and old failed sign-ins.
+            if ticks.is_multiple_of(720)
+                && let Err(e) = app.purge_sessions().await
+            {
+                tracing::warn!(error = %e, "purging expired sessions failed; will retry");
+            }
+            ticks += 1;
         }
     })
 }

@@ -88,6 +88,60 @@ impl Store {
         .collect()
     }
 
+    /// Renames a section and moves it in the navigation (its slug, and so its address,
+    /// stays).
+    pub async fn update_section(
+        &self,
+        id: i64,
+        name_ar: &str,
+        name_en: &str,
+        position: i64,
+    ) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "UPDATE sections SET name_ar = $1, name_en = $2, position = $3 WHERE id = $4",
+        )
+        .bind(name_ar)
+        .bind(name_en)
+        .bind(position)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("section {id}")));
+        }
+        Ok(())
+    }
+
+    /// Every tag with the number of articles (any status) carrying it, by language and name.
+    pub async fn tags_with_counts(&self) -> Result<Vec<(Tag, u64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT t.id, t.lang, t.slug, t.name, \
+             (SELECT CAST(COUNT(*) AS BIGINT) FROM article_tags at WHERE at.tag_id = t.id) AS n \
+             FROM tags t ORDER BY t.lang, t.name, t.id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let n: i64 = sqlx::Row::try_get(r, "n")?;
+                Ok((rows::tag(r)?, u64::try_from(n).unwrap_or(0)))
+            })
+            .collect()
+    }
+
+    /// Renames a tag (its slug, and so its address, stays).
+    pub async fn rename_tag(&self, id: i64, name: &str) -> Result<(), StoreError> {
+        let done = sqlx::query("UPDATE tags SET name = $1 WHERE id = $2")
+            .bind(name)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("tag {id}")));
+        }
+        Ok(())
+    }
+
     /// One tag by language and slug.
     pub async fn tag_by_slug(&self, lang: Lang, slug: &str) -> Result<Option<Tag>, StoreError> {
         sqlx::query("SELECT id, lang, slug, name FROM tags WHERE lang = $1 AND slug = $2")

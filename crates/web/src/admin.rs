@@ -60,6 +60,10 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/admin/articles/{id}/correction", post(correction))
         .route("/admin/articles/{id}/translation", post(translation))
         .route("/admin/preview", post(preview))
+        .route("/admin/taxonomy", get(taxonomy))
+        .route("/admin/sections", post(create_section))
+        .route("/admin/sections/{id}", post(update_section))
+        .route("/admin/tags/{id}", post(rename_tag))
         .route("/admin/users", get(users))
         .route("/admin/users/invite", post(invite))
         .route("/admin/users/{id}/role", post(set_role))
@@ -200,6 +204,7 @@ fn user_json(u: &User) -> Value {
         "email": u.email,
         "role": u.role.as_str(),
         "can_manage_users": u.role.can_manage_users(),
+        "can_manage_taxonomy": u.role.can_manage_taxonomy(),
     })
 }
 
@@ -330,6 +335,7 @@ fn done_notice(state: &WebState, lang: Lang, done: Option<&String>) -> Option<St
         "deactivated" => "admin-deactivated",
         "reactivated" => "admin-reactivated",
         "signed-out" => "admin-signed-out",
+        "taxonomy" => "admin-taxonomy-saved",
         _ => return None,
     };
     Some(msg(state, lang, key, &[]))
@@ -1651,6 +1657,103 @@ async fn translation(
     };
     match state.app.link_translation_as(&s.user, id, other).await {
         Ok(()) => see_other(&format!("/admin/articles/{id}?done=linked")),
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Sections and tags
+
+async fn taxonomy(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = s.user.ui_lang;
+    match state.app.taxonomy_as(&s.user).await {
+        Ok((sections, tags)) => {
+            let next = sections.iter().map(|x| x.position).max().unwrap_or(0) + 1;
+            let title = msg(&state, lang, "admin-taxonomy", &[]);
+            member_page(
+                &state,
+                &s,
+                StatusCode::OK,
+                "taxonomy",
+                &title,
+                json!({
+                    "sections": sections.iter().map(|x| json!({ "id": x.id, "slug": x.slug, "name_ar": x.name_ar, "name_en": x.name_en, "position": x.position })).collect::<Vec<_>>(),
+                    "tags": tags.iter().map(|(t, n)| json!({ "id": t.id, "slug": t.slug, "name": t.name, "lang": t.lang.code(), "count": n })).collect::<Vec<_>>(),
+                    "next_position": next,
+                    "notice": done_notice(&state, lang, q.get("done")),
+                }),
+            )
+        }
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
+}
+
+async fn save_section(
+    state: WebState,
+    headers: HeaderMap,
+    s: Session,
+    id: Option<i64>,
+    body: &[u8],
+) -> Response {
+    let f = parse_form(body);
+    if !csrf_ok(&s, &f) {
+        return csrf_refused(&state, s.user.ui_lang);
+    }
+    let position = f.get("position").trim().parse::<i64>().unwrap_or(0);
+    match state
+        .app
+        .save_section_as(
+            &s.user,
+            id,
+            f.get("slug").trim(),
+            f.get("name_ar"),
+            f.get("name_en"),
+            position,
+        )
+        .await
+    {
+        Ok(()) => see_other("/admin/taxonomy?done=taxonomy"),
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
+}
+
+async fn create_section(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    body: axum::body::Bytes,
+) -> Response {
+    save_section(state, headers, s, None, &body).await
+}
+
+async fn update_section(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Response {
+    save_section(state, headers, s, Some(id), &body).await
+}
+
+async fn rename_tag(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Response {
+    let f = parse_form(&body);
+    if !csrf_ok(&s, &f) {
+        return csrf_refused(&state, s.user.ui_lang);
+    }
+    match state.app.rename_tag_as(&s.user, id, f.get("name")).await {
+        Ok(()) => see_other("/admin/taxonomy?done=taxonomy"),
         Err(e) => refused(&state, &s, &headers, e).await,
     }
 }

@@ -42,6 +42,10 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/api/v1/admin/articles/{id}", put(admin_update))
         .route("/api/v1/admin/articles/{id}/publish", post(admin_publish))
         .route(
+            "/api/v1/admin/media",
+            post(admin_media).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
             "/api/v1/admin/articles/{id}/unpublish",
             post(admin_unpublish),
         )
@@ -775,8 +779,8 @@ impl Modify for Security {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "arabpress API", version = "1", description = "The content API: read-only access to the published articles, sections, tags and authors of an arabpress site, and its search, with an API key in the X-Api-Key header (`arabpress apikey create NAME` makes one). The admin API under /api/v1/admin: create, edit, publish and withdraw articles with a personal token (`Authorization: Bearer apt_…`, made by `arabpress token create`), within the rights of its user's role."),
-    paths(articles, article, article_by_slug, sections, tags, authors, search, admin_create, admin_update, admin_publish, admin_unpublish),
-    components(schemas(ApiError, ApiErrorBody, ApiLang, ApiImage, ApiSummary, ApiRef, ApiCorrection, ApiArticle, ApiArticleList, ApiSection, ApiTag, ApiAuthor, ApiRun, ApiHit, ApiResults, ApiDraft, ApiNewArticle, ApiUpdate, ApiPublish, ApiAdminArticle, ApiKind, ApiNewStatus, ApiSource, ApiImageIn)),
+    paths(articles, article, article_by_slug, sections, tags, authors, search, admin_create, admin_update, admin_publish, admin_unpublish, admin_media),
+    components(schemas(ApiError, ApiErrorBody, ApiLang, ApiImage, ApiSummary, ApiRef, ApiCorrection, ApiArticle, ApiArticleList, ApiSection, ApiTag, ApiAuthor, ApiRun, ApiHit, ApiResults, ApiDraft, ApiNewArticle, ApiUpdate, ApiPublish, ApiAdminArticle, ApiKind, ApiNewStatus, ApiSource, ApiImageIn, ApiMedia)),
     modifiers(&Security),
 )]
 pub(crate) struct ApiDoc;
@@ -1174,6 +1178,68 @@ async fn admin_unpublish(
     };
     match state.app.unpublish_as(&user, id).await {
         Ok(a) => ok(admin_view(a)),
+        Err(e) => admin_error(e),
+    }
+}
+
+/// An uploaded image, ready to be an article's `image.url`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub(crate) struct ApiMedia {
+    id: i64,
+    /// The largest JPEG copy; resized JPEG and WebP copies and 16:9, 4:3 and 1:1 crops
+    /// sit beside it.
+    url: String,
+    /// `srcset` of the JPEG copies.
+    srcset: String,
+    /// `srcset` of the WebP copies.
+    webp_srcset: String,
+    /// The original's size in pixels.
+    width: u32,
+    height: u32,
+}
+
+/// Upload an image (JPEG, PNG, WebP or GIF, at most 20 MiB) as the request body. The type
+/// is read from the bytes; the same file uploaded twice is stored once.
+#[utoipa::path(post, path = "/api/v1/admin/media", security(("token" = [])),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The image file"),
+    responses(
+        (status = 201, description = "Stored", body = ApiMedia),
+        (status = 400, description = "Not a readable image, or too many pixels", body = ApiError),
+        (status = 401, description = "No valid token", body = ApiError),
+        (status = 413, description = "Larger than 20 MiB", body = ApiError),
+        (status = 429, description = "Too many requests", body = ApiError),
+    ))]
+async fn admin_media(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    body: axum::body::Body,
+) -> Response {
+    let user = match token_user(&state, &headers).await {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let limit = arabpress_app::MAX_UPLOAD_BYTES;
+    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
+        return error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("the file is larger than {} MiB", limit >> 20),
+        );
+    };
+    match state.app.upload_image(&user, bytes.to_vec()).await {
+        Ok(img) => {
+            let m = arabpress_core::media::MediaUrl::parse(&img.url);
+            let mut r = ok(ApiMedia {
+                id: img.id,
+                srcset: m.as_ref().map(|m| m.srcset("jpg")).unwrap_or_default(),
+                webp_srcset: m.as_ref().map(|m| m.srcset("webp")).unwrap_or_default(),
+                url: img.url,
+                width: img.width,
+                height: img.height,
+            });
+            *r.status_mut() = StatusCode::CREATED;
+            r
+        }
         Err(e) => admin_error(e),
     }
 }

@@ -1256,3 +1256,193 @@ async fn the_newsroom_list_filters_and_arabic_slugs_stay_readable() {
         .await;
     assert!(!other.body.contains(&format!("/admin/articles/{one}")));
 }
+
+#[tokio::test]
+async fn the_admin_api_takes_image_uploads() {
+    let s = site().await;
+    with_users(&s).await;
+    let uid = s
+        .app
+        .store()
+        .user_by_email("author@x.example")
+        .await
+        .ok()
+        .flatten()
+        .map(|(u, _)| u.id)
+        .unwrap_or_default();
+    let token = s
+        .app
+        .create_token(uid, "uploads")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let upload = |auth: Option<String>, body: Vec<u8>| {
+        let router = s.router.clone();
+        async move {
+            let mut req = Request::builder()
+                .method("POST")
+                .uri("/api/v1/admin/media")
+                .header(header::CONTENT_TYPE, "application/octet-stream");
+            if let Some(a) = auth {
+                req = req.header(header::AUTHORIZATION, a);
+            }
+            let res = router
+                .oneshot(req.body(Body::from(body)).unwrap_or_else(|e| panic!("{e}")))
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let status = res.status();
+            let bytes = res
+                .into_body()
+                .collect()
+                .await
+                .map(|b| b.to_bytes())
+                .unwrap_or_default();
+            (
+                status,
+                serde_json::from_slice::<serde_json::Value>(&bytes).unwrap_or_default(),
+            )
+        }
+    };
+    let bearer = Some(format!("Bearer {token}"));
+    let (status, v) = upload(bearer.clone(), png(800, 600)).await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    let url = v["url"].as_str().unwrap_or_default().to_owned();
+    assert!(
+        url.ends_with("/w800.jpg")
+            && v["webp_srcset"]
+                .as_str()
+                .is_some_and(|x| x.contains("w480.webp 480w")),
+        "{v}"
+    );
+    assert_eq!(get(&s.router, &url).await.status, StatusCode::OK);
+    // The same bytes again: the same record.
+    let (_, again) = upload(bearer.clone(), png(800, 600)).await;
+    assert_eq!(again["id"], v["id"]);
+    let (status, v) = upload(bearer.clone(), b"GIF89a-not-really".to_vec()).await;
+    assert_eq!(
+        (status, v["error"]["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("bad_request")),
+        "{v}"
+    );
+    let (status, v) = upload(bearer, vec![0; arabpress_app::MAX_UPLOAD_BYTES + 10]).await;
+    assert_eq!(
+        (status, v["error"]["code"].as_str()),
+        (StatusCode::PAYLOAD_TOO_LARGE, Some("too_large")),
+        "{v}"
+    );
+    let (status, _) = upload(None, png(10, 10)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn editors_manage_sections_and_tags_and_corrections_appear_dated() {
+    let s = site().await;
+    with_users(&s).await;
+    let mut author = signed_in(&s, "author").await;
+    assert_eq!(
+        author.get("/admin/taxonomy").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = author
+        .submit(
+            "/admin",
+            "/admin/sections",
+            &[
+                ("slug", "health"),
+                ("name_ar", "صحة"),
+                ("name_en", "Health"),
+                ("position", "9"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let mut editor = signed_in(&s, "editor").await;
+    let page = editor.get("/admin/taxonomy").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let r = editor
+        .submit(
+            "/admin/taxonomy",
+            "/admin/sections",
+            &[
+                ("slug", "health"),
+                ("name_ar", "صحة"),
+                ("name_en", "Health"),
+                ("position", "9"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        get(&s.router, "/en/")
+            .await
+            .body
+            .contains("href=\"/en/section/health\""),
+        "the navigation shows it at once"
+    );
+    let r = editor
+        .submit(
+            "/admin/taxonomy",
+            "/admin/sections",
+            &[
+                ("slug", "health"),
+                ("name_ar", "صحة"),
+                ("name_en", "Health"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a taken slug is refused"
+    );
+    // Renaming a tag keeps its address and shows the new name.
+    let tag = s
+        .app
+        .store()
+        .tags_with_counts()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .find(|(t, n)| *n > 0 && t.lang == arabpress_core::Lang::En)
+        .map(|(t, _)| t)
+        .unwrap_or_else(|| panic!("a tag"));
+    let r = editor
+        .submit(
+            "/admin/taxonomy",
+            &format!("/admin/tags/{}", tag.id),
+            &[("name", "Renamed Tag")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        get(&s.router, &format!("/en/tag/{}", tag.slug))
+            .await
+            .body
+            .contains("Renamed Tag")
+    );
+
+    // A correction on a published article appears on its page with the date.
+    let id = write(&mut editor, "خبر يحتاج تصحيحاً", "publish").await;
+    let r = editor
+        .submit(
+            &format!("/admin/articles/{id}"),
+            &format!("/admin/articles/{id}/correction"),
+            &[("note", "صُحّح اسم الوزيرة.")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let slug = s
+        .app
+        .store()
+        .article_by_id(id)
+        .await
+        .ok()
+        .flatten()
+        .map(|a| a.summary.slug)
+        .unwrap_or_default();
+    let page = get(&s.router, &format!("/ar/article/{slug}")).await;
+    assert!(
+        page.body.contains("صُحّح اسم الوزيرة.") && page.body.contains("<time"),
+        "{}",
+        page.body
+    );
+}

@@ -1,0 +1,185 @@
+// The newsroom in a real browser (headless Debian Chromium, the site's own CSP in force):
+//  1. sign in, write an Arabic interview, watch the live preview render the interview turn,
+//     schedule it 20 seconds ahead in the site's time zone, and see it appear on the public
+//     home page when the server's scheduler publishes it (no page visit triggers it);
+//  2. switch the newsroom to English; screenshots of the editor in Arabic and English;
+//  3. every newsroom page, in both languages, validates with the Nu HTML Checker and has no
+//     axe-core violations.
+// Needs ARABPRESS_URL and an admin account in ARABPRESS_ADMIN_EMAIL / ARABPRESS_ADMIN_PASSWORD.
+import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const base = (process.env.ARABPRESS_URL || 'http://127.0.0.1:8095').replace(/\/$/, '');
+const email = process.env.ARABPRESS_ADMIN_EMAIL;
+const password = process.env.ARABPRESS_ADMIN_PASSWORD;
+const out = path.join(here, 'out', 'newsroom');
+mkdirSync(path.join(out, 'html'), { recursive: true });
+
+let passed = 0;
+let failed = 0;
+function check(name, ok, detail = '') {
+  if (ok) { passed++; console.log(`ok   ${name}`); }
+  else { failed++; console.log(`FAIL ${name}${detail ? `\n     ${detail}` : ''}`); }
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync'],
+});
+const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+const page = await context.newPage();
+const cspErrors = [];
+page.on('console', m => { if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text()); });
+
+// ---- sign in
+await page.goto(`${base}/admin`);
+check('an anonymous visit is sent to sign in', page.url().includes('/admin/login'), page.url());
+await page.fill('#email', email);
+await page.fill('#password', password);
+await Promise.all([page.waitForURL(u => !u.toString().includes('/login')), page.click('button[type=submit].primary')]);
+check('signing in opens the dashboard', new URL(page.url()).pathname === '/admin', page.url());
+if (await page.evaluate(() => document.documentElement.lang) !== 'ar') {
+  // A newsroom left in English by an earlier run: switch back.
+  await Promise.all([page.waitForNavigation(), page.click('form[action="/admin/account/language"] button')]);
+}
+const dir = await page.evaluate(() => [document.documentElement.lang, getComputedStyle(document.body).direction]);
+check('the newsroom is in Arabic, right to left', dir[0] === 'ar' && dir[1] === 'rtl', dir.join(' '));
+await page.screenshot({ path: path.join(out, 'ar-dashboard.png') });
+
+// ---- write an Arabic interview with the live preview
+const stamp = Date.now().toString(36);
+const headline = `حوار مجدول عن مياه الأردن ${stamp}`;
+await page.goto(`${base}/admin/articles/new`);
+await page.fill('#headline', headline);
+await page.fill('#standfirst', 'خبيرة المياه تشرح ما يعنيه اتفاق تبادل البيانات للمزارعين.');
+await page.selectOption('#lang', 'ar');
+await page.selectOption('#kind', 'interview');
+await page.selectOption('#section', 'world');
+const firstAuthor = await page.$eval('#author1 option:nth-child(2)', o => o.value);
+await page.selectOption('#author1', firstAuthor);
+await page.fill('#tags', 'مياه، الأردن');
+await page.fill('#body', '**رنا قاسم:** ما الذي يتغيّر للمزارع؟\n\n**د. سلمى العلي:** سيقرأ الأرقام نفسها التي يقرؤها المهندس.\n\n> البيانات المشتركة أول خطوة.');
+await page.waitForSelector('#preview .qa-speaker', { timeout: 10000 }).catch(() => null);
+const preview = await page.evaluate(() => ({
+  speakers: [...document.querySelectorAll('#preview .qa-speaker b')].map(b => b.textContent),
+  quote: !!document.querySelector('#preview blockquote'),
+  dir: document.querySelector('#preview article')?.getAttribute('dir'),
+}));
+check('the live preview renders the interview turns with speaker names', preview.speakers.join('|') === 'رنا قاسم|د. سلمى العلي' && preview.quote, JSON.stringify(preview));
+check('the preview of an Arabic article runs right to left', preview.dir === 'rtl', String(preview.dir));
+check('no CSP violation while editing', cspErrors.length === 0, cspErrors.join(' | '));
+await page.screenshot({ path: path.join(out, 'ar-editor.png'), fullPage: true });
+
+// ---- save the draft, then schedule it 20 seconds ahead, in the site's time zone
+await Promise.all([page.waitForURL(/done=saved/), page.click('button[value=save]')]);
+check('the draft is saved', (await page.$eval('.meta .status', s => s.className)).includes('status-draft'));
+const zone = await page.$eval('label[for=publish_at]', l => (l.textContent.match(/([A-Za-z_]+(?:\/[A-Za-z_]+)*)\)?\s*$/) || [])[1] || 'UTC');
+const at = new Date(Date.now() + 20000);
+const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', {
+  timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+}).formatToParts(at).map(p => [p.type, p.value]));
+const local = `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
+await page.fill('#publish_at', local);
+await Promise.all([page.waitForURL(/done=scheduled/), page.click('button[value=schedule]')]);
+const status = await page.$eval('.meta .status', s => s.className);
+check(`scheduled for ${local} (${zone})`, status.includes('status-scheduled'), status);
+const editorUrl = page.url().split('?')[0];
+
+const homeHas = async () => (await (await fetch(`${base}/ar/`)).text()).includes(headline);
+check('not on the home page before its time', !(await homeHas()));
+let live = false;
+const deadline = Date.now() + 60000;
+while (!live && Date.now() < deadline) {
+  await new Promise(r => setTimeout(r, 2000));
+  live = await homeHas();
+}
+check('the scheduled article appears on the public home page on time, with no visit needed', live);
+const publicPage = await context.newPage();
+const home = await (await fetch(`${base}/ar/`)).text();
+const href = (home.match(/href="(\/ar\/article\/[^"]+)"[^>]*>حوار مجدول/) || [])[1];
+if (href) {
+  await publicPage.goto(base + href);
+  const turn = await publicPage.evaluate(() => document.querySelector('.qa-turn .qa-speaker b')?.textContent);
+  check('the public page shows the interview turn', turn === 'رنا قاسم', String(turn));
+  await publicPage.screenshot({ path: path.join(out, 'ar-published.png') });
+} else {
+  check('the published article is linked from the home page', false);
+}
+await publicPage.close();
+
+// ---- the newsroom in English
+await page.goto(editorUrl);
+await Promise.all([page.waitForNavigation(), page.click('form[action="/admin/account/language"] button')]);
+const en = await page.evaluate(() => [document.documentElement.lang, getComputedStyle(document.body).direction, document.querySelector('h1').textContent]);
+check('switching the newsroom to English', en[0] === 'en' && en[1] === 'ltr', en.join(' | '));
+const articleDir = await page.evaluate(() => document.querySelector('#preview article')?.getAttribute('dir'));
+check('an Arabic article keeps right to left inside the English newsroom', articleDir === 'rtl', String(articleDir));
+await page.screenshot({ path: path.join(out, 'en-editor.png'), fullPage: true });
+
+// ---- every newsroom page, both languages: Nu HTML Checker and axe-core
+const id = editorUrl.split('/').pop();
+const paths = ['/admin', '/admin/articles', '/admin/articles?status=published&lang=ar', '/admin/articles/new',
+  `/admin/articles/${id}`, `/admin/articles/${id}/revisions`, `/admin/articles/${id}/revisions?from=1&to=2`,
+  '/admin/users', '/admin/account', '/admin/taxonomy'];
+const axeSource = path.join(here, 'node_modules', 'axe-core', 'axe.min.js');
+const files = [];
+// axe is injected as an inline script, which the newsroom's CSP forbids: a second context,
+// signed in with the same session, runs it with CSP bypassed.
+const audit = await browser.newContext({ bypassCSP: true, storageState: await context.storageState() });
+const auditPage = await audit.newPage();
+for (const lang of ['en', 'ar']) {
+  if (lang === 'ar') {
+    await page.goto(`${base}/admin`);
+    await Promise.all([page.waitForNavigation(), page.click('form[action="/admin/account/language"] button')]);
+  }
+  for (const p of paths) {
+    const res = await context.request.get(base + p);
+    const name = `${lang}${p.replace(/[^a-z0-9]+/gi, '-')}`;
+    check(`${name} answers 200`, res.status() === 200, `${p}: ${res.status()}`);
+    const file = path.join(out, 'html', `${name}.html`);
+    writeFileSync(file, await res.text());
+    files.push(file);
+    await auditPage.goto(base + p);
+    await auditPage.addScriptTag({ path: axeSource });
+    const axe = await auditPage.evaluate(async () => {
+      const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+      return r.violations.map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`);
+    });
+    check(`${name}: axe-core finds no violations`, axe.length === 0, axe.join('\n     '));
+  }
+}
+await audit.close();
+// The sign-in page, seen by someone signed out.
+const anon = await browser.newContext({ bypassCSP: true });
+const login = await anon.request.get(`${base}/admin/login?lang=ar`);
+writeFileSync(path.join(out, 'html', 'ar-login.html'), await login.text());
+files.push(path.join(out, 'html', 'ar-login.html'));
+const loginPage = await anon.newPage();
+await loginPage.goto(`${base}/admin/login?lang=ar`);
+await loginPage.addScriptTag({ path: axeSource });
+const loginAxe = await loginPage.evaluate(async () => (await window.axe.run(document)).violations.map(v => v.id));
+check('ar-login: axe-core finds no violations', loginAxe.length === 0, loginAxe.join(', '));
+await loginPage.screenshot({ path: path.join(out, 'ar-login.png') });
+await anon.close();
+
+const vnu = path.join(here, 'node_modules', 'vnu-jar', 'build', 'dist', 'vnu.jar');
+let vnuOut = '';
+let vnuOk = true;
+try {
+  execFileSync('java', ['-jar', vnu, '--errors-only', '--format', 'gnu', ...files], { stdio: 'pipe' });
+} catch (e) {
+  vnuOk = false;
+  vnuOut = `${e.stdout || ''}${e.stderr || ''}`;
+}
+check(`Nu HTML Checker: ${files.length} newsroom pages without errors`, vnuOk, vnuOut.trim().split('\n').slice(0, 30).join('\n     '));
+
+await browser.close();
+console.log(`\nscreenshots and fetched pages in ${out}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
