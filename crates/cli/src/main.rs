@@ -392,7 +392,10 @@ async fn main() -> Result<()> {
                     .await
                     .context("creating the demo account")?;
                 let token = app.create_token(owner.id, "demo").await?;
-                println!("newsroom (/admin) login for the demo: {} / {password}", owner.email);
+                println!(
+                    "newsroom (/admin) login for the demo: {} / {password}",
+                    owner.email
+                );
                 println!("admin API token for the demo: {token}");
                 if archive > 0 {
                     let n = arabpress_app::demo::load_archive(&app, archive)
