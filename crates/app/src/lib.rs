@@ -15,9 +15,11 @@ mod newsroom;
 mod pages;
 mod publish;
 mod search;
+mod webhooks;
 
 pub use accounts::{MIN_PASSWORD_CHARS, random_hex};
 pub use api::{API_MAX_LIMIT, ArticleFilter, ArticlePage};
+pub use arabpress_store::{Delivery, Webhook};
 pub use arabpress_store::{NewsroomArticle, NewsroomQuery, Revision};
 pub use cache::{CachedPage, Encoding, PageCache};
 pub use clock::{Clock, FixedClock, SystemClock};
@@ -30,6 +32,7 @@ pub use newsroom::{
 };
 pub use pages::{ListSpec, PER_PAGE};
 pub use search::{SEARCH_PER_PAGE, SearchOutcome, SearchParams};
+pub use webhooks::{WEBHOOK_EVENTS, WEBHOOK_MAX_ATTEMPTS, next_attempt, webhook_signature};
 
 use arabpress_render::Theme;
 use arabpress_store::Store;
@@ -49,6 +52,8 @@ struct Inner {
     search: Arc<arabpress_search::SearchIndex>,
     clock: Arc<dyn Clock>,
     media_dir: std::path::PathBuf,
+    /// The client webhooks are sent with, made on first use.
+    http: std::sync::OnceLock<reqwest::Client>,
     /// The sections, read once: every page's navigation shows them and they change rarely
     /// (through [`App::create_section`], which clears this).
     sections: std::sync::RwLock<Option<Arc<Vec<arabpress_core::model::Section>>>>,
@@ -73,6 +78,7 @@ impl App {
                 cache: PageCache::new(cache_bytes),
                 clock,
                 media_dir,
+                http: std::sync::OnceLock::new(),
                 sections: std::sync::RwLock::new(None),
             }),
         }

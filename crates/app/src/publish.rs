@@ -88,7 +88,11 @@ impl App {
             .await?;
         self.invalidate(Some(&before), Some(&after));
         self.reflect(&[id], true).await;
-        self.reload(id).await
+        let after = self.reload(id).await?;
+        if after.status == ArticleStatus::Published {
+            self.notify("article.updated", &after).await;
+        }
+        Ok(after)
     }
 
     /// Publishes an article now (or back-dated to a past `at`), or schedules it when `at` is
@@ -130,6 +134,7 @@ impl App {
                     self.now(),
                 )
                 .await?;
+            self.notify("article.published", &a).await;
             tracing::info!(article = id, "scheduled article published");
         }
         if !ids.is_empty() {
@@ -163,6 +168,13 @@ impl App {
         let after = self.reload(id).await?;
         self.invalidate(Some(&before), Some(&after));
         self.reflect(&[id], false).await;
+        match status {
+            ArticleStatus::Published => self.notify("article.published", &after).await,
+            ArticleStatus::Unpublished if before.status == ArticleStatus::Published => {
+                self.notify("article.unpublished", &after).await
+            }
+            _ => {}
+        }
         Ok(after)
     }
 

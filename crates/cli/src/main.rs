@@ -294,6 +294,10 @@ fn spawn_worker(app: App) -> tokio::task::JoinHandle<()> {
             if let Err(e) = app.run_due().await {
                 tracing::warn!(error = %e, "publishing scheduled articles failed; will retry");
             }
+            // Webhooks after publishing, so a scheduled article's delivery leaves this round.
+            if let Err(e) = app.deliver_webhooks().await {
+                tracing::warn!(error = %e, "sending webhooks failed; will retry");
+            }
             // About hourly: forget expired sessions and old failed sign-ins.
             if ticks.is_multiple_of(720)
                 && let Err(e) = app.purge_sessions().await

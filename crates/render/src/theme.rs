@@ -86,6 +86,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/admin/taxonomy.html"),
     ),
     (
+        "admin/webhooks.html",
+        include_str!("../templates/admin/webhooks.html"),
+    ),
+    (
         "admin/preview.html",
         include_str!("../templates/admin/preview.html"),
     ),

@@ -18,6 +18,7 @@ mod rows;
 mod taxonomy;
 pub mod testing;
 mod users;
+mod webhooks;
 
 pub use articles::{ListQuery, Neighbours, NewCorrection, Page};
 pub use derived::{ArticleChange, Fingerprint};
@@ -26,6 +27,7 @@ pub use error::StoreError;
 pub use keys::ApiKey;
 pub use newsroom::{MediaRow, NewsroomArticle, NewsroomQuery, Revision};
 pub use users::AuditEntry;
+pub use webhooks::{Delivery, DueDelivery, Outcome, Webhook};
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};

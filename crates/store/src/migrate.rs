@@ -35,6 +35,11 @@ const SQLITE: &[Migration] = &[
         description: "newsroom",
         sql: include_str!("../migrations/sqlite/0005_newsroom.sql"),
     },
+    Migration {
+        version: 6,
+        description: "webhooks",
+        sql: include_str!("../migrations/sqlite/0006_webhooks.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -62,6 +67,11 @@ const POSTGRES: &[Migration] = &[
         version: 5,
         description: "newsroom",
         sql: include_str!("../migrations/postgres/0005_newsroom.sql"),
+    },
+    Migration {
+        version: 6,
+        description: "webhooks",
+        sql: include_str!("../migrations/postgres/0006_webhooks.sql"),
     },
 ];
 

@@ -1010,3 +1010,100 @@ both_backends!(
     newsroom_state_is_shared_through_the_store,
     super::newsroom_state_is_shared_through_the_store
 );
+
+async fn webhook_deliveries_are_leased_once_and_retried(store: Store) {
+    use arabpress_store::Outcome;
+    let w = store
+        .create_webhook(
+            "http://127.0.0.1:9/hook",
+            &["article.published"],
+            "whsec_x",
+            None,
+            t(0),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    store
+        .create_webhook(
+            "http://127.0.0.1:9/other",
+            &["article.unpublished"],
+            "whsec_y",
+            None,
+            t(0),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        store
+            .enqueue_deliveries("article.published", "{}", t(1))
+            .await
+            .ok(),
+        Some(1)
+    );
+    let first = store
+        .claim_deliveries(t(2), t(60), 10)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        first
+            .iter()
+            .map(|d| (d.url.as_str(), d.attempts))
+            .collect::<Vec<_>>(),
+        [("http://127.0.0.1:9/hook", 0)]
+    );
+    assert!(
+        store
+            .claim_deliveries(t(3), t(60), 10)
+            .await
+            .unwrap_or_default()
+            .is_empty(),
+        "leased"
+    );
+    let failed = Outcome::Failed {
+        status: Some(503),
+        error: "busy".into(),
+        retry_at: Some(t(100)),
+    };
+    store
+        .record_delivery(first[0].id, &failed, t(4))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        store
+            .claim_deliveries(t(50), t(110), 10)
+            .await
+            .unwrap_or_default()
+            .is_empty(),
+        "not due"
+    );
+    let again = store
+        .claim_deliveries(t(100), t(160), 10)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again.iter().map(|d| d.attempts).collect::<Vec<_>>(), [1]);
+    store
+        .record_delivery(again[0].id, &Outcome::Delivered { status: 204 }, t(101))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let log = store
+        .deliveries(w.id, 10)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        log.iter()
+            .map(|d| (d.status.as_str(), d.attempts, d.response_status))
+            .collect::<Vec<_>>(),
+        [("delivered", 2, Some(204))]
+    );
+    assert!(
+        store
+            .claim_deliveries(t(1000), t(1100), 10)
+            .await
+            .unwrap_or_default()
+            .is_empty()
+    );
+}
+both_backends!(
+    webhook_deliveries_are_leased_once_and_retried,
+    super::webhook_deliveries_are_leased_once_and_retried
+);

@@ -64,6 +64,8 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/admin/sections", post(create_section))
         .route("/admin/sections/{id}", post(update_section))
         .route("/admin/tags/{id}", post(rename_tag))
+        .route("/admin/webhooks", get(webhooks).post(add_webhook))
+        .route("/admin/webhooks/{id}/delete", post(delete_webhook))
         .route("/admin/users", get(users))
         .route("/admin/users/invite", post(invite))
         .route("/admin/users/{id}/role", post(set_role))
@@ -336,6 +338,7 @@ fn done_notice(state: &WebState, lang: Lang, done: Option<&String>) -> Option<St
         "reactivated" => "admin-reactivated",
         "signed-out" => "admin-signed-out",
         "taxonomy" => "admin-taxonomy-saved",
+        "webhook-deleted" => "admin-webhook-deleted",
         _ => return None,
     };
     Some(msg(state, lang, key, &[]))
@@ -1754,6 +1757,117 @@ async fn rename_tag(
     }
     match state.app.rename_tag_as(&s.user, id, f.get("name")).await {
         Ok(()) => see_other("/admin/taxonomy?done=taxonomy"),
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Webhooks
+
+async fn webhooks_page(
+    state: &WebState,
+    headers: &HeaderMap,
+    s: &Session,
+    created: Option<Value>,
+    notice: Option<String>,
+) -> Response {
+    let lang = s.user.ui_lang;
+    match state.app.webhooks_as(&s.user).await {
+        Ok(hooks) => {
+            let rows: Vec<Value> = hooks
+                .iter()
+                .map(|(w, log)| {
+                    json!({
+                        "id": w.id,
+                        "url": w.url,
+                        "events": w.events,
+                        "deliveries": log.iter().map(|d| {
+                            let (at, iso) = when(state, lang, d.created_at);
+                            json!({
+                                "id": d.id,
+                                "event": d.event,
+                                "status": d.status,
+                                "attempts": d.attempts,
+                                "answer": d.response_status.map(|c| c.to_string()).or_else(|| d.last_error.clone()).unwrap_or_default(),
+                                "at": at,
+                                "at_iso": iso,
+                                "next": arabpress_app::next_attempt(d).map(|t| when(state, lang, t).0),
+                            })
+                        }).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            let title = msg(state, lang, "admin-webhooks", &[]);
+            member_page(
+                state,
+                s,
+                StatusCode::OK,
+                "webhooks",
+                &title,
+                json!({
+                    "webhooks": rows,
+                    "events": arabpress_app::WEBHOOK_EVENTS,
+                    "created": created,
+                    "notice": notice,
+                }),
+            )
+        }
+        Err(e) => refused(state, s, headers, e).await,
+    }
+}
+
+async fn webhooks(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let notice = done_notice(&state, s.user.ui_lang, q.get("done"));
+    webhooks_page(&state, &headers, &s, None, notice).await
+}
+
+async fn add_webhook(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    body: axum::body::Bytes,
+) -> Response {
+    let f = parse_form(&body);
+    if !csrf_ok(&s, &f) {
+        return csrf_refused(&state, s.user.ui_lang);
+    }
+    match state
+        .app
+        .create_webhook_as(&s.user, f.get("url"), &f.all("event"))
+        .await
+    {
+        Ok(w) => {
+            webhooks_page(
+                &state,
+                &headers,
+                &s,
+                Some(json!({ "secret": w.secret })),
+                None,
+            )
+            .await
+        }
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
+}
+
+async fn delete_webhook(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    Path(id): Path<i64>,
+    body: axum::body::Bytes,
+) -> Response {
+    let f = parse_form(&body);
+    if !csrf_ok(&s, &f) {
+        return csrf_refused(&state, s.user.ui_lang);
+    }
+    match state.app.delete_webhook_as(&s.user, id).await {
+        Ok(()) => see_other("/admin/webhooks?done=webhook-deleted"),
         Err(e) => refused(&state, &s, &headers, e).await,
     }
 }

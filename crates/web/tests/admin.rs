@@ -1446,3 +1446,226 @@ async fn editors_manage_sections_and_tags_and_corrections_appear_dated() {
         page.body
     );
 }
+
+/// A receiver on loopback that records every delivery and answers 500 to the first.
+async fn receiver() -> (
+    String,
+    std::sync::Arc<std::sync::Mutex<Vec<(axum::http::HeaderMap, String)>>>,
+) {
+    use std::sync::{Arc, Mutex};
+    let got: Arc<Mutex<Vec<(axum::http::HeaderMap, String)>>> = Arc::default();
+    let seen = Arc::clone(&got);
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
+            let seen = Arc::clone(&seen);
+            async move {
+                let mut v = seen.lock().unwrap_or_else(|e| e.into_inner());
+                v.push((headers, body));
+                if v.len() == 1 {
+                    StatusCode::INTERNAL_SERVER_ERROR
+                } else {
+                    StatusCode::NO_CONTENT
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{addr}/hook"), got)
+}
+
+#[tokio::test]
+async fn webhooks_are_signed_retried_logged_and_never_block_publishing() {
+    let s = site().await;
+    with_users(&s).await;
+    let (url, got) = receiver().await;
+    // A receiver that is down: nothing listens on this port any more.
+    let dead = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+        format!(
+            "http://{}/hook",
+            l.local_addr().unwrap_or_else(|e| panic!("{e}"))
+        )
+    };
+    let mut editor = signed_in(&s, "editor").await;
+    assert_eq!(
+        editor.get("/admin/webhooks").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let mut admin = signed_in(&s, "admin").await;
+    let r = admin
+        .submit(
+            "/admin/webhooks",
+            "/admin/webhooks",
+            &[
+                ("url", &url),
+                ("event", "article.published"),
+                ("event", "article.unpublished"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let secret = r
+        .body
+        .split("id=\"secret\" readonly value=\"")
+        .nth(1)
+        .and_then(|x| x.split('"').next())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        secret.starts_with("whsec_"),
+        "the secret is shown once: {}",
+        r.body
+    );
+    let r = admin
+        .submit(
+            "/admin/webhooks",
+            "/admin/webhooks",
+            &[("url", &dead), ("event", "article.published")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = admin
+        .submit(
+            "/admin/webhooks",
+            "/admin/webhooks",
+            &[("url", "ftp://x.example"), ("event", "article.published")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Publishing answers at once, whatever the receivers do.
+    let id = write(&mut editor, "خبر يُبلَّغ به الشركاء", "publish").await;
+    assert!(
+        got.lock().map(|g| g.is_empty()).unwrap_or(false),
+        "nothing is sent during the request"
+    );
+    assert_eq!(s.app.deliver_webhooks().await.ok(), Some(2));
+    assert_eq!(
+        got.lock().map(|g| g.len()).unwrap_or(0),
+        1,
+        "the first attempt (answered 500)"
+    );
+    assert_eq!(
+        s.app.deliver_webhooks().await.ok(),
+        Some(0),
+        "a retry waits for its time"
+    );
+    s.clock
+        .set(s.app.now() + jiff::SignedDuration::from_secs(31));
+    assert_eq!(s.app.deliver_webhooks().await.ok(), Some(2));
+    let (headers, body) = got
+        .lock()
+        .map(|g| g[1].clone())
+        .unwrap_or_else(|_| panic!("lock"));
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+    assert_eq!(
+        (v["event"].as_str(), v["article"]["id"].as_i64()),
+        (Some("article.published"), Some(id))
+    );
+    assert_eq!(
+        headers
+            .get("x-arabpress-event")
+            .and_then(|h| h.to_str().ok()),
+        Some("article.published")
+    );
+    let sig = headers
+        .get("x-arabpress-signature")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let t: i64 = sig
+        .trim_start_matches("t=")
+        .split(',')
+        .next()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(0);
+    assert_eq!(
+        sig,
+        arabpress_app::webhook_signature(&secret, t, &body),
+        "HMAC-SHA256 over time and body"
+    );
+    assert_ne!(
+        sig,
+        arabpress_app::webhook_signature("whsec_wrong", t, &body)
+    );
+
+    // Withdrawing is announced too; "updated" was not asked for.
+    let path = format!("/admin/articles/{id}");
+    let page = editor.get(&path).await;
+    let r = editor
+        .save(
+            &path,
+            &story(
+                &csrf_of(&page.body),
+                &version_of(&page.body),
+                "خبر يُبلَّغ به الشركاء",
+                "unpublish",
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    s.app
+        .deliver_webhooks()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let events: Vec<String> = got
+        .lock()
+        .map(|g| {
+            g.iter()
+                .map(|(h, _)| {
+                    h.get("x-arabpress-event")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("")
+                        .to_owned()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        events,
+        [
+            "article.published",
+            "article.published",
+            "article.unpublished"
+        ]
+    );
+
+    // The dead receiver is retried with growing waits, then marked failed; the log shows it.
+    for _ in 0..10 {
+        s.clock
+            .set(s.app.now() + jiff::SignedDuration::from_hours(7));
+        s.app
+            .deliver_webhooks()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let hooks = s.app.store().webhooks().await.unwrap_or_default();
+    let dead_log = s
+        .app
+        .store()
+        .deliveries(hooks[1].id, 10)
+        .await
+        .unwrap_or_default();
+    assert_eq!(
+        dead_log
+            .iter()
+            .map(|d| (d.status.as_str(), d.attempts))
+            .collect::<Vec<_>>(),
+        [("failed", arabpress_app::WEBHOOK_MAX_ATTEMPTS)]
+    );
+    assert!(dead_log[0].last_error.is_some());
+    let page = admin.get("/admin/webhooks").await;
+    // (The admin's newsroom is in Arabic: وصل "delivered", فشل "failed".)
+    assert!(
+        page.body.contains("<td>وصل</td>")
+            && page.body.contains("<td>فشل</td>")
+            && !page.body.contains(&secret),
+        "the log, without the secret"
+    );
+}

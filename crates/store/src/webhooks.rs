@@ -1,0 +1,285 @@
+//! Webhooks and their deliveries. A delivery row is both the queue entry and the log line:
+//! `queued` until a worker leases it (`locked_until`), then `delivered`, back to `queued`
+//! with a later `next_attempt_at`, or `failed` for good. Leasing is one statement that
+//! skips rows another worker holds (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite has one
+//! writer), so each delivery is attempted by one worker at a time.
+
+use crate::{Backend, Store, StoreError, rows};
+use jiff::Timestamp;
+use sqlx::{AssertSqlSafe, Row};
+
+/// A registered receiver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Webhook {
+    /// Store id.
+    pub id: i64,
+    /// Where deliveries are POSTed.
+    pub url: String,
+    /// The events it receives (`article.published`…).
+    pub events: Vec<String>,
+    /// The HMAC key deliveries are signed with.
+    pub secret: String,
+    /// When it was registered.
+    pub created_at: Timestamp,
+}
+
+/// One delivery, as the log shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// Store id (sent as the delivery's id).
+    pub id: i64,
+    /// The receiver.
+    pub webhook_id: i64,
+    /// The event.
+    pub event: String,
+    /// `queued`, `delivered` or `failed`.
+    pub status: String,
+    /// Attempts so far.
+    pub attempts: i64,
+    /// The receiver's last HTTP status, if it answered.
+    pub response_status: Option<i64>,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
+    /// When it was queued.
+    pub created_at: Timestamp,
+    /// When the next attempt is due (while queued).
+    pub next_attempt_at: Timestamp,
+}
+
+/// A leased delivery with what sending it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueDelivery {
+    /// Store id.
+    pub id: i64,
+    /// The receiver's address.
+    pub url: String,
+    /// The receiver's signing key.
+    pub secret: String,
+    /// The event.
+    pub event: String,
+    /// The JSON body.
+    pub payload: String,
+    /// Attempts before this one.
+    pub attempts: i64,
+}
+
+/// How an attempt ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The receiver answered 2xx.
+    Delivered {
+        /// Its status.
+        status: i64,
+    },
+    /// Try again at `retry_at`, or give up when `None`.
+    Failed {
+        /// The receiver's status, if it answered.
+        status: Option<i64>,
+        /// What went wrong.
+        error: String,
+        /// When to try again.
+        retry_at: Option<Timestamp>,
+    },
+}
+
+impl Store {
+    /// Registers a receiver.
+    pub async fn create_webhook(
+        &self,
+        url: &str,
+        events: &[&str],
+        secret: &str,
+        created_by: Option<i64>,
+        now: Timestamp,
+    ) -> Result<Webhook, StoreError> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO webhooks (url, events, secret, active, created_by, created_at) \
+             VALUES ($1, $2, $3, 1, $4, $5) RETURNING id",
+        )
+        .bind(url)
+        .bind(events.join(","))
+        .bind(secret)
+        .bind(created_by)
+        .bind(now.as_second())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(Webhook {
+            id,
+            url: url.to_owned(),
+            events: events.iter().map(|e| (*e).to_owned()).collect(),
+            secret: secret.to_owned(),
+            created_at: now,
+        })
+    }
+
+    /// Every active receiver, oldest first.
+    pub async fn webhooks(&self) -> Result<Vec<Webhook>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, url, events, secret, created_at FROM webhooks WHERE active = 1 ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let events: String = r.try_get("events")?;
+                Ok(Webhook {
+                    id: r.try_get("id")?,
+                    url: r.try_get("url")?,
+                    events: events.split(',').map(str::to_owned).collect(),
+                    secret: r.try_get("secret")?,
+                    created_at: rows::ts(r.try_get("created_at")?)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Removes a receiver and its log.
+    pub async fn delete_webhook(&self, id: i64) -> Result<(), StoreError> {
+        let done = sqlx::query("DELETE FROM webhooks WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound(format!("webhook {id}")));
+        }
+        Ok(())
+    }
+
+    /// Queues one delivery of `payload` per active receiver of `event`; returns how many.
+    pub async fn enqueue_deliveries(
+        &self,
+        event: &str,
+        payload: &str,
+        now: Timestamp,
+    ) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "INSERT INTO webhook_deliveries (webhook_id, event, payload, status, attempts, next_attempt_at, created_at) \
+             SELECT id, $1, $2, 'queued', 0, $3, $3 FROM webhooks \
+             WHERE active = 1 AND (',' || events || ',') LIKE $4",
+        )
+        .bind(event)
+        .bind(payload)
+        .bind(now.as_second())
+        .bind(format!("%,{event},%"))
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Leases up to `limit` due deliveries until `lease_until`.
+    pub async fn claim_deliveries(
+        &self,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<DueDelivery>, StoreError> {
+        let lock = match self.backend {
+            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let ids: Vec<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
+            "UPDATE webhook_deliveries SET locked_until = $1 WHERE id IN (\
+             SELECT id FROM webhook_deliveries WHERE status = 'queued' AND next_attempt_at <= $2 \
+             AND (locked_until IS NULL OR locked_until <= $2) ORDER BY id LIMIT $3{lock}) \
+             RETURNING id"
+        )))
+        .bind(lease_until.as_second())
+        .bind(now.as_second())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let r = sqlx::query(
+                "SELECT d.id, w.url, w.secret, d.event, d.payload, d.attempts FROM webhook_deliveries d \
+                 JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+            if let Some(r) = r {
+                out.push(DueDelivery {
+                    id: r.try_get("id")?,
+                    url: r.try_get("url")?,
+                    secret: r.try_get("secret")?,
+                    event: r.try_get("event")?,
+                    payload: r.try_get("payload")?,
+                    attempts: r.try_get("attempts")?,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records an attempt and releases the lease.
+    pub async fn record_delivery(
+        &self,
+        id: i64,
+        outcome: &Outcome,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let (status, code, error, next, delivered) = match outcome {
+            Outcome::Delivered { status } => ("delivered", Some(*status), None, None, Some(now)),
+            Outcome::Failed {
+                status,
+                error,
+                retry_at,
+            } => (
+                if retry_at.is_some() {
+                    "queued"
+                } else {
+                    "failed"
+                },
+                *status,
+                Some(error.as_str()),
+                *retry_at,
+                None,
+            ),
+        };
+        sqlx::query(
+            "UPDATE webhook_deliveries SET status = $1, attempts = attempts + 1, response_status = $2, \
+             last_error = $3, next_attempt_at = COALESCE($4, next_attempt_at), delivered_at = $5, \
+             locked_until = NULL WHERE id = $6",
+        )
+        .bind(status)
+        .bind(code)
+        .bind(error)
+        .bind(next.map(|t| t.as_second()))
+        .bind(delivered.map(|t| t.as_second()))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// A receiver's latest deliveries, newest first.
+    pub async fn deliveries(
+        &self,
+        webhook_id: i64,
+        limit: u32,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, webhook_id, event, status, attempts, response_status, last_error, created_at, \
+             next_attempt_at FROM webhook_deliveries WHERE webhook_id = $1 ORDER BY id DESC LIMIT $2",
+        )
+        .bind(webhook_id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Delivery {
+                    id: r.try_get("id")?,
+                    webhook_id: r.try_get("webhook_id")?,
+                    event: r.try_get("event")?,
+                    status: r.try_get("status")?,
+                    attempts: r.try_get("attempts")?,
+                    response_status: r.try_get("response_status")?,
+                    last_error: r.try_get("last_error")?,
+                    created_at: rows::ts(r.try_get("created_at")?)?,
+                    next_attempt_at: rows::ts(r.try_get("next_attempt_at")?)?,
+                })
+            })
+            .collect()
+    }
+}
