@@ -120,22 +120,33 @@ fn process(bytes: &[u8]) -> Result<Processed, AppError> {
         widths.push(top);
     }
     let mut files = vec![(format!("original.{ext}"), bytes.to_vec())];
-    for &width in &widths {
+    // The largest copy is made from the original; the smaller copies and the crops from it
+    // (a 12-megapixel photo is scaled once, not seven times).
+    let scale = |from: &DynamicImage, width: u32| {
         let height = (u64::from(h) * u64::from(width) / u64::from(w)).max(1);
         let height = u32::try_from(height).unwrap_or(u32::MAX);
-        let copy = img.resize_exact(width, height, image::imageops::FilterType::CatmullRom);
+        from.resize_exact(width, height, image::imageops::FilterType::CatmullRom)
+    };
+    let base = if top < w { scale(&img, top) } else { img };
+    for &width in &widths {
+        let copy = if width == base.width() {
+            base.clone()
+        } else {
+            scale(&base, width)
+        };
         files.push((format!("w{width}.jpg"), jpeg(&copy)?));
         files.push((format!("w{width}.webp"), webp(&copy)?));
     }
+    let (bw, bh) = (base.width(), base.height());
     for &(name, rw, rh) in CROPS {
-        // The largest centred rectangle of the ratio, scaled to the crop width.
-        let (cw, ch) = if u64::from(w) * u64::from(rh) > u64::from(h) * u64::from(rw) {
-            (h * rw / rh, h)
+        // The largest centred rectangle of the ratio, scaled to the crop size.
+        let (cw, ch) = if u64::from(bw) * u64::from(rh) > u64::from(bh) * u64::from(rw) {
+            (bh * rw / rh, bh)
         } else {
-            (w, w * rh / rw)
+            (bw, bw * rh / rw)
         };
         let (cw, ch) = (cw.max(1), ch.max(1));
-        let cropped = img.crop_imm((w - cw) / 2, (h - ch) / 2, cw, ch);
+        let cropped = base.crop_imm((bw - cw) / 2, (bh - ch) / 2, cw, ch);
         // Always the same size, so structured data can state it.
         let (out_w, out_h) = arabpress_core::media::crop_size(rw, rh);
         let scaled = cropped.resize_exact(out_w, out_h, image::imageops::FilterType::CatmullRom);
