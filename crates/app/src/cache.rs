@@ -85,6 +85,9 @@ pub struct CachedPage {
     etags: [Bytes; 3],
     /// Surrogate keys: what the page shows.
     pub keys: Vec<String>,
+    /// The keys as CDN header values: space-separated, comma-separated.
+    surrogate: Bytes,
+    cache_tags: Bytes,
     /// Unix second after which the page must be rendered again.
     pub expires_at: i64,
 }
@@ -109,8 +112,12 @@ impl CachedPage {
             Bytes::from(format!("\"{etag}-gz\"")),
             Bytes::from(format!("\"{etag}-br\"")),
         ];
+        let surrogate = Bytes::from(keys.join(" "));
+        let cache_tags = Bytes::from(keys.join(","));
         CachedPage {
             etags,
+            surrogate,
+            cache_tags,
             status,
             content_type,
             body: Bytes::from(body),
@@ -120,6 +127,12 @@ impl CachedPage {
             keys,
             expires_at,
         }
+    }
+
+    /// The surrogate keys, space-separated, for `Surrogate-Key` (Fastly, Varnish) and, with
+    /// commas, `Cache-Tag` (Cloudflare).
+    pub fn surrogate_keys(&self) -> (&Bytes, &Bytes) {
+        (&self.surrogate, &self.cache_tags)
     }
 
     /// The body in an encoding, compressing on first use. Falls back to identity if the

@@ -10,6 +10,7 @@ mod clock;
 pub mod demo;
 mod distribution;
 mod error;
+mod follow;
 mod media;
 mod newsroom;
 mod pages;
@@ -54,6 +55,10 @@ struct Inner {
     media_dir: std::path::PathBuf,
     /// The client webhooks are sent with, made on first use.
     http: std::sync::OnceLock<reqwest::Client>,
+    /// Where surrogate keys are sent after a change, when configured.
+    purge_url: std::sync::OnceLock<String>,
+    /// The last change-feed event this node has applied.
+    followed: std::sync::atomic::AtomicI64,
     /// The sections, read once: every page's navigation shows them and they change rarely
     /// (through [`App::create_section`], which clears this).
     sections: std::sync::RwLock<Option<Arc<Vec<arabpress_core::model::Section>>>>,
@@ -79,6 +84,8 @@ impl App {
                 clock,
                 media_dir,
                 http: std::sync::OnceLock::new(),
+                purge_url: std::sync::OnceLock::new(),
+                followed: std::sync::atomic::AtomicI64::new(0),
                 sections: std::sync::RwLock::new(None),
             }),
         }

@@ -17,7 +17,7 @@ fn keys(a: &Article, out: &mut Vec<String>) {
 }
 
 impl App {
-    fn invalidate(&self, before: Option<&Article>, after: Option<&Article>) {
+    pub(crate) fn invalidate(&self, before: Option<&Article>, after: Option<&Article>) {
         let mut k = Vec::new();
         for a in before.into_iter().chain(after) {
             keys(a, &mut k);
@@ -26,6 +26,7 @@ impl App {
         k.dedup();
         let n = self.cache().invalidate(&k);
         tracing::debug!(pages = n, keys = ?k, "invalidated");
+        self.purge(&k);
     }
 
     async fn reload(&self, id: i64) -> Result<Article, AppError> {

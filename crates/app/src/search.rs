@@ -93,7 +93,7 @@ fn non_empty(s: &Option<String>) -> Option<&str> {
 }
 
 impl App {
-    async fn with_index<T, F>(&self, f: F) -> Result<T, AppError>
+    pub(crate) async fn with_index<T, F>(&self, f: F) -> Result<T, AppError>
     where
         T: Send + 'static,
         F: FnOnce(&SearchIndex) -> Result<T, SearchError> + Send + 'static,
@@ -175,7 +175,7 @@ impl App {
     }
 
     /// Adds, replaces or removes articles in the index (not committed).
-    async fn index_articles(&self, ids: &[i64]) -> Result<(), AppError> {
+    pub(crate) async fn index_articles(&self, ids: &[i64]) -> Result<(), AppError> {
         for &id in ids {
             match self.store().article_by_id(id).await? {
                 Some(a) if self.indexable(&a).await? => {

@@ -66,7 +66,7 @@ fn check_url(url: &str) -> Result<(), AppError> {
 }
 
 impl App {
-    fn http(&self) -> Result<&reqwest::Client, AppError> {
+    pub(crate) fn http(&self) -> Result<&reqwest::Client, AppError> {
         if let Some(c) = self.inner.http.get() {
             return Ok(c);
         }

@@ -164,3 +164,135 @@ async fn index_follows_the_store(store: Store) {
 }
 
 arabpress_store::both_backends!(index_follows_the_store, super::index_follows_the_store);
+
+fn page_text(p: &arabpress_app::CachedPage) -> String {
+    String::from_utf8_lossy(p.raw()).into_owned()
+}
+
+/// Two nodes on one database: what one publishes, the other shows (page cache and search)
+/// once it has read the change feed; the purge hook hears the same surrogate keys.
+async fn nodes_follow_each_others_changes(store: Store) {
+    use std::sync::{Arc as StdArc, Mutex};
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (a, _) = app(&store, &dir.path().join("a")).await;
+    arabpress_app::demo::load(&a)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (b, _) = app(&store, &dir.path().join("b")).await;
+    b.start_following().await.unwrap_or_else(|e| panic!("{e}"));
+
+    let purged: StdArc<Mutex<Vec<String>>> = StdArc::default();
+    let seen = StdArc::clone(&purged);
+    let hook = axum::Router::new().route(
+        "/purge",
+        axum::routing::post(move |body: String| {
+            let seen = StdArc::clone(&seen);
+            async move {
+                seen.lock().unwrap_or_else(|e| e.into_inner()).push(body);
+                "ok"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+    tokio::spawn(async move { axum::serve(listener, hook).await });
+    a.set_purge_url(format!("http://{addr}/purge"));
+
+    let home = |n: &App| {
+        let n = n.clone();
+        async move {
+            page_text(
+                &n.home_page(Lang::En)
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}")),
+            )
+        }
+    };
+    assert!(
+        !home(&b).await.contains("Desalination plant"),
+        "cached on B"
+    );
+    let art = a
+        .create_article(
+            draft(
+                "Desalination plant opens in Aqaba",
+                "The desalination plant in Aqaba opened.",
+            ),
+            ArticleStatus::Published,
+            Some(now()),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        home(&a).await.contains("Desalination plant"),
+        "A shows its own change at once"
+    );
+    assert!(
+        !home(&b).await.contains("Desalination plant"),
+        "B has not read the feed yet"
+    );
+    assert_eq!(b.follow_changes().await.ok(), Some(1));
+    assert!(
+        home(&b).await.contains("Desalination plant"),
+        "B after reading the feed"
+    );
+    assert_eq!(
+        hits(&b, Lang::En, "desalination").await,
+        vec![art.summary.slug.clone()]
+    );
+    assert_eq!(b.follow_changes().await.ok(), Some(0), "nothing new");
+
+    // Withdrawn on B: A serves its cached page until it reads the feed, then "gone".
+    let slug = art.summary.slug.clone();
+    a.start_following().await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        a.article_page(Lang::En, &slug)
+            .await
+            .is_ok_and(|p| p.status == 200)
+    );
+    b.unpublish(art.summary.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        a.article_page(Lang::En, &slug)
+            .await
+            .is_ok_and(|p| p.status == 200)
+    );
+    assert_eq!(a.follow_changes().await.ok(), Some(1));
+    assert!(matches!(
+        a.article_page(Lang::En, &slug).await,
+        Err(arabpress_app::AppError::Gone)
+    ));
+    assert!(
+        hits(&a, Lang::En, "desalination").await.is_empty(),
+        "and out of A's index"
+    );
+
+    for _ in 0..50 {
+        if purged
+            .lock()
+            .map(|p| {
+                p.iter()
+                    .any(|b| b.contains(&format!("article:{}", art.summary.id)))
+            })
+            .unwrap_or(false)
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(40)).await;
+    }
+    let bodies = purged.lock().map(|p| p.clone()).unwrap_or_default();
+    assert!(
+        bodies
+            .iter()
+            .any(|b| b.contains(&format!("\"article:{}\"", art.summary.id))
+                && b.contains("latest:en")),
+        "the purge hook was told the keys: {bodies:?}"
+    );
+}
+arabpress_store::both_backends!(
+    nodes_follow_each_others_changes,
+    super::nodes_follow_each_others_changes
+);

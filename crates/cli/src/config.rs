@@ -33,6 +33,8 @@ pub struct RawConfig {
     pub theme_dir: Option<PathBuf>,
     /// What feeds carry: `full` articles or the standfirst as an `excerpt`.
     pub feeds: Option<String>,
+    /// An address told (POST `{"keys": [...]}`) which surrogate keys each change affects.
+    pub purge_url: Option<String>,
     /// Site identity.
     pub site: RawSite,
 }
@@ -78,6 +80,8 @@ pub struct Settings {
     pub cache_bytes: usize,
     /// Theme override folder.
     pub theme_dir: Option<PathBuf>,
+    /// The CDN purge hook, if any.
+    pub purge_url: Option<String>,
     /// Whole articles in feeds (else standfirsts).
     pub full_content_feeds: bool,
     /// Site name.
@@ -146,6 +150,9 @@ impl RawConfig {
         }
         if let Some(v) = s("ARABPRESS_THEME_DIR") {
             self.theme_dir = Some(v.into());
+        }
+        if let Some(v) = s("ARABPRESS_PURGE_URL") {
+            self.purge_url = Some(v);
         }
         let name = self.site.name.get_or_insert_with(RawPerLang::default);
         if let Some(v) = s("ARABPRESS_SITE_NAME_AR") {
@@ -233,7 +240,13 @@ impl RawConfig {
             Some("excerpt") => false,
             Some(other) => bail!("feeds: {other:?} must be \"full\" or \"excerpt\""),
         };
+        if let Some(u) = &self.purge_url
+            && !(u.starts_with("http://") || u.starts_with("https://"))
+        {
+            bail!("purge_url: {u:?} must be an http(s) address");
+        }
         Ok(Settings {
+            purge_url: self.purge_url,
             full_content_feeds,
             listen,
             database_url,

@@ -34,6 +34,9 @@ struct Cli {
 enum Command {
     /// Serve the site.
     Serve(ServeArgs),
+    /// Run background jobs (scheduled publishing, webhooks) without serving: for
+    /// deployments whose web nodes run `serve --no-worker`.
+    Worker(DataArgs),
     /// Create a data folder with demo content (only when empty), then serve it.
     Demo(DemoArgs),
     /// Apply database migrations and exit.
@@ -249,6 +252,9 @@ async fn open(s: &Settings, index_use: IndexUse) -> Result<App> {
             .await
             .context("bringing the search index up to date")?;
     }
+    if let Some(url) = &s.purge_url {
+        app.set_purge_url(url.clone());
+    }
     Ok(app)
 }
 
@@ -309,6 +315,30 @@ fn spawn_worker(app: App) -> tokio::task::JoinHandle<()> {
     })
 }
 
+/// How often a node reads the change feed for other nodes' changes.
+const FOLLOW_TICK: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// On PostgreSQL (where several nodes can share one database), follows the change feed so
+/// this node's page cache and search index reflect every other node's changes. SQLite has
+/// one node: its own changes are applied as they are made.
+async fn spawn_follower(app: &App) -> Result<Option<tokio::task::JoinHandle<()>>> {
+    if app.store().backend() != arabpress_store::Backend::Postgres {
+        return Ok(None);
+    }
+    app.start_following().await?;
+    let app = app.clone();
+    Ok(Some(tokio::spawn(async move {
+        let mut tick = tokio::time::interval(FOLLOW_TICK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            tick.tick().await;
+            if let Err(e) = app.follow_changes().await {
+                tracing::warn!(error = %e, "following the change feed failed; will retry");
+            }
+        }
+    })))
+}
+
 async fn serve(app: App, s: &Settings, worker: bool) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(s.listen)
         .await
@@ -318,6 +348,7 @@ async fn serve(app: App, s: &Settings, worker: bool) -> Result<()> {
     println!("arabpress is serving on http://{addr}/  (Ctrl-C to stop)");
     let router = arabpress_web::router(app.clone(), s.default_lang);
     let jobs = worker.then(|| spawn_worker(app.clone()));
+    let follower = spawn_follower(&app).await?;
     // The client address feeds the login rate limit.
     axum::serve(
         listener,
@@ -327,6 +358,9 @@ async fn serve(app: App, s: &Settings, worker: bool) -> Result<()> {
     .await?;
     if let Some(j) = jobs {
         j.abort();
+    }
+    if let Some(f) = follower {
+        f.abort();
     }
     app.close().await;
     tracing::info!("stopped");
@@ -366,6 +400,20 @@ async fn main() -> Result<()> {
             let s = settings(cli.config.as_ref(), &a.overrides())?;
             let app = open(&s, IndexUse::Sync).await?;
             serve(app, &s, !a.no_worker).await
+        }
+        Command::Worker(d) => {
+            let s = settings(cli.config.as_ref(), &d.overrides())?;
+            let app = open(&s, IndexUse::Sync).await?;
+            tracing::info!(db = ?app.store().backend(), "running background jobs");
+            let jobs = spawn_worker(app.clone());
+            let follower = spawn_follower(&app).await?;
+            shutdown().await;
+            jobs.abort();
+            if let Some(f) = follower {
+                f.abort();
+            }
+            app.close().await;
+            Ok(())
         }
         Command::Demo(DemoArgs { serve: a, archive }) => {
             let s = settings(cli.config.as_ref(), &a.overrides())?;

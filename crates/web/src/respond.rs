@@ -54,5 +54,16 @@ pub fn page_response(req: &HeaderMap, page: &CachedPage, cache_control: &'static
         HeaderValue::from_static(cache_control),
     );
     h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    // What the page shows, so a CDN can drop exactly the pages a change affects (the purge
+    // hook names the same keys).
+    let (keys, tags) = page.surrogate_keys();
+    if !keys.is_empty() {
+        if let Ok(v) = HeaderValue::from_maybe_shared(keys.clone()) {
+            h.insert("surrogate-key", v);
+        }
+        if let Ok(v) = HeaderValue::from_maybe_shared(tags.clone()) {
+            h.insert("cache-tag", v);
+        }
+    }
     res
 }

@@ -1842,3 +1842,28 @@ async fn a_scheduled_article_goes_live_on_time_everywhere_at_once() {
     let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["scheduled", "published"]);
 }
+
+#[tokio::test]
+async fn pages_name_what_they_show_for_a_cdn() {
+    let s = site().await;
+    let home = get(&s.router, "/en/").await;
+    let lead = article_links(&home.body)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let page = get(&s.router, &lead).await;
+    let h = |name: &str| {
+        page.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let keys = h("surrogate-key");
+    assert!(
+        keys.split(' ').any(|k| k.starts_with("article:")) && keys.contains("section:"),
+        "{keys}"
+    );
+    assert_eq!(h("cache-tag"), keys.replace(' ', ","));
+    assert!(h("cache-control").contains("stale-while-revalidate"));
+}

@@ -1,0 +1,78 @@
+//! Keeping a node in step with the others: each change any node makes writes a row to the
+//! change feed in the same transaction as the change; every node reads the feed from where
+//! it left off and drops the cached pages the change touches (the keys of the article as it
+//! is now: `article:ID` covers every page that listed it before) and re-indexes the article
+//! in its own search index. A CDN in front is told the same keys through the purge hook.
+
+use crate::{App, AppError};
+use std::sync::atomic::Ordering;
+
+impl App {
+    /// Starts following the change feed where this node's search index stands (what came
+    /// before is in the index; the page cache starts empty).
+    pub async fn start_following(&self) -> Result<(), AppError> {
+        let at = self.with_index(|ix| ix.change_id()).await?;
+        self.inner.followed.store(at, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// Applies the changes made since the last call (by any node); returns how many articles
+    /// they touched.
+    pub async fn follow_changes(&self) -> Result<usize, AppError> {
+        let from = self.inner.followed.load(Ordering::SeqCst);
+        let changes = self.store().article_changes_since(from, 1_000).await?;
+        let Some(last) = changes.last() else {
+            return Ok(0);
+        };
+        let to = last.change_id;
+        let mut ids: Vec<i64> = changes.iter().map(|c| c.article_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        for &id in &ids {
+            if let Some(a) = self.store().article_by_id(id).await? {
+                self.invalidate(None, Some(&a));
+            }
+        }
+        self.index_articles(&ids).await?;
+        self.with_index(move |ix| ix.commit(to)).await?;
+        self.inner.followed.store(to, Ordering::SeqCst);
+        Ok(ids.len())
+    }
+
+    /// Sets the address told about every change (a CDN's purge endpoint, or a relay to it).
+    pub fn set_purge_url(&self, url: String) {
+        let _ = self.inner.purge_url.set(url);
+    }
+
+    /// Tells the purge hook which surrogate keys changed: a POST of `{"keys": […]}`, in
+    /// the background (a slow or failing hook never holds up the change).
+    pub(crate) fn purge(&self, keys: &[String]) {
+        let Some(url) = self.inner.purge_url.get().cloned() else {
+            return;
+        };
+        let Ok(handle) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let client = match self.http() {
+            Ok(c) => c.clone(),
+            Err(e) => {
+                tracing::warn!(error = %e, "purge hook");
+                return;
+            }
+        };
+        let body = serde_json::json!({ "keys": keys }).to_string();
+        handle.spawn(async move {
+            let sent = client
+                .post(&url)
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body)
+                .send()
+                .await;
+            match sent {
+                Ok(r) if r.status().is_success() => {}
+                Ok(r) => tracing::warn!(status = %r.status(), %url, "purge hook refused"),
+                Err(e) => tracing::warn!(error = %e, %url, "purge hook failed"),
+            }
+        });
+    }
+}
