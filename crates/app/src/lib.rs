@@ -5,6 +5,7 @@
 
 mod accounts;
 mod api;
+mod backup;
 mod cache;
 mod clock;
 pub mod demo;
@@ -22,6 +23,7 @@ pub use accounts::{MIN_PASSWORD_CHARS, random_hex};
 pub use api::{API_MAX_LIMIT, ArticleFilter, ArticlePage};
 pub use arabpress_store::{Delivery, Webhook};
 pub use arabpress_store::{NewsroomArticle, NewsroomQuery, Revision};
+pub use backup::{BACKUP_DATABASE, BackupReport};
 pub use cache::{CachedPage, Encoding, PageCache};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use distribution::{FEED_ITEMS, FeedScope, SITEMAP_URLS};

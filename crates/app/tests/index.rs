@@ -296,3 +296,94 @@ arabpress_store::both_backends!(
     nodes_follow_each_others_changes,
     super::nodes_follow_each_others_changes
 );
+
+/// A backup taken while the site runs opens as a store with the same content, keeps the
+/// uploaded images, refuses a folder that is not empty, and on PostgreSQL points to pg_dump.
+async fn backups_are_consistent_copies(store: Store) {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let (a, _) = app(&store, &dir.path().join("index")).await;
+    arabpress_app::demo::load(&a)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.path().join("backup");
+    let result = a.backup(&out, |_| {}).await;
+    if store.backend() == arabpress_store::Backend::Postgres {
+        assert!(
+            matches!(&result, Err(arabpress_app::AppError::Invalid(m)) if m.contains("pg_dump")),
+            "{result:?}"
+        );
+        return;
+    }
+    // An uploaded image, then the backup.
+    std::fs::remove_dir_all(&out).ok();
+    let owner = a
+        .create_user(
+            "o@x.example",
+            "Owner",
+            arabpress_core::Role::Owner,
+            "correct horse battery",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let img = image::RgbImage::from_fn(640, 480, |x, y| {
+        image::Rgb([(x % 200) as u8, (y % 200) as u8, 90])
+    });
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut png, image::ImageFormat::Png)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let up = a
+        .upload_image(&owner, png.into_inner())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let copied = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let seen = std::sync::Arc::clone(&copied);
+    let report = a
+        .backup(&out, move |n| {
+            seen.store(n, std::sync::atomic::Ordering::SeqCst)
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        report.database_bytes > 0 && report.media_files == 8,
+        "original, 2 sizes × 2 formats, 3 crops: {report:?}"
+    );
+    assert_eq!(
+        copied.load(std::sync::atomic::Ordering::SeqCst),
+        report.media_files
+    );
+    let rel = up.url.trim_start_matches("/media/");
+    let sha = rel.split('/').next().unwrap_or_default();
+    assert!(
+        out.join("media").join(&sha[..2]).join(rel).is_file(),
+        "the upload is in the backup"
+    );
+    let copy = Store::connect(&format!(
+        "sqlite://{}",
+        out.join(arabpress_app::BACKUP_DATABASE).display()
+    ))
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        copy.count_articles().await.ok(),
+        store.count_articles().await.ok()
+    );
+    assert!(
+        copy.user_by_email("o@x.example")
+            .await
+            .ok()
+            .flatten()
+            .is_some()
+    );
+    assert!(copy.media_by_hash(sha).await.ok().flatten().is_some());
+    // A second backup into the same folder is refused: nothing is overwritten.
+    let again = a.backup(&out, |_| {}).await;
+    assert!(
+        matches!(&again, Err(arabpress_app::AppError::Invalid(m)) if m.contains("not empty")),
+        "{again:?}"
+    );
+}
+arabpress_store::both_backends!(
+    backups_are_consistent_copies,
+    super::backups_are_consistent_copies
+);

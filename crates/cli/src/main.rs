@@ -44,6 +44,16 @@ enum Command {
     /// Rebuild the search index and every article's related stories from the store
     /// (stop the server first: it holds the index).
     Reindex(DataArgs),
+    /// Write a consistent copy of a running SQLite site (database and uploaded images) to a
+    /// new folder. Restore: stop the server, put `arabpress.sqlite` and `media/` from the
+    /// backup into the data folder, delete `index/` (it is rebuilt at start), start again.
+    Backup {
+        /// The folder to create (it must be new or empty).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Newsroom accounts.
     User {
         #[command(subcommand)]
@@ -548,6 +558,30 @@ async fn main() -> Result<()> {
                     println!("API key {id} revoked");
                 }
             }
+            app.close().await;
+            Ok(())
+        }
+        Command::Backup { out, data } => {
+            let s = settings(cli.config.as_ref(), &data.overrides())?;
+            // The index is not part of a backup and a server may hold it.
+            let app = open(&s, IndexUse::None).await?;
+            let bar = indicatif::ProgressBar::new_spinner().with_message("copying the database");
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            let b = bar.clone();
+            let report = app
+                .backup(&out, move |n| {
+                    b.set_message(format!("{n} media files copied"))
+                })
+                .await;
+            bar.finish_and_clear();
+            let report = report?;
+            println!(
+                "backup written to {}: database {} KiB, {} media files ({} KiB)",
+                out.display(),
+                report.database_bytes / 1024,
+                report.media_files,
+                report.media_bytes / 1024
+            );
             app.close().await;
             Ok(())
         }

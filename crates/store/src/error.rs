@@ -28,6 +28,9 @@ pub enum StoreError {
         /// The database's error.
         source: sqlx::Error,
     },
+    /// The operation does not apply to this engine.
+    #[error("not supported: {0}")]
+    Unsupported(String),
     /// The database failed or could not be reached.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),

@@ -111,6 +111,26 @@ impl Store {
         self.backend
     }
 
+    /// Writes a consistent copy of a SQLite database to `path` (which must not exist) while
+    /// the store stays in use: `VACUUM INTO` reads one snapshot and writes a compact file.
+    /// PostgreSQL is backed up with its own tools (`pg_dump`), so this refuses it.
+    pub async fn backup_to(&self, path: &std::path::Path) -> Result<(), StoreError> {
+        if self.backend != Backend::Sqlite {
+            return Err(StoreError::Unsupported(
+                "a PostgreSQL database is backed up with pg_dump (or the server's own backups)"
+                    .into(),
+            ));
+        }
+        let target = path.to_str().ok_or_else(|| {
+            StoreError::Unsupported(format!("{} is not a UTF-8 path", path.display()))
+        })?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(target)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Checks that the database answers, for health checks.
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
