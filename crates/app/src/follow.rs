@@ -28,13 +28,14 @@ impl App {
         let mut ids: Vec<i64> = changes.iter().map(|c| c.article_id).collect();
         ids.sort_unstable();
         ids.dedup();
+        // The index first: once a page shows the change, search shows it too.
+        self.index_articles(&ids).await?;
+        self.with_index(move |ix| ix.commit(to)).await?;
         for &id in &ids {
             if let Some(a) = self.store().article_by_id(id).await? {
                 self.invalidate(None, Some(&a));
             }
         }
-        self.index_articles(&ids).await?;
-        self.with_index(move |ix| ix.commit(to)).await?;
         self.inner.followed.store(to, Ordering::SeqCst);
         Ok(ids.len())
     }

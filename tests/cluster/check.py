@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""Three `arabpress serve` nodes on one PostgreSQL, on loopback ports:
+
+1. sign in on node A; the same session cookie works on node B (sessions live in the database);
+2. publish an article through node B's newsroom; poll node C until its home page and its
+   search show it, and print the publish-to-visible delay (the target is under 1 second);
+3. stop node C, publish another article on node B, start node C again: its search index
+   catches up from the change feed before it serves.
+
+Usage: check.py BINARY POSTGRES_URL (a server URL whose user may create databases).
+Prints "N passed, M failed" and exits non-zero on any failure. Every process it starts is
+stopped at the end; the database it creates is dropped.
+"""
+import http.cookiejar
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+binary, pg_url = sys.argv[1], sys.argv[2]
+passed = failed = 0
+
+
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print(f"ok   {name}")
+    else:
+        failed += 1
+        print(f"FAIL {name}" + (f"\n     {detail}" if detail else ""))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def psql(sql):
+    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", pg_url, "-c", sql], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+db = f"arabpress_cluster_{os.getpid()}"
+base = pg_url.rsplit("/", 1)[0]
+db_url = f"{base}/{db}"
+work = tempfile.mkdtemp(prefix="arabpress-cluster-")
+nodes = {}
+
+
+def env_for(name):
+    e = dict(os.environ)
+    e.update({"ARABPRESS_DATABASE_URL": db_url, "ARABPRESS_DATA_DIR": os.path.join(work, name),
+              "RUST_LOG": "warn", "RUST_BACKTRACE": "0"})
+    return e
+
+
+def start(name, command="serve", extra=()):
+    port = nodes.get(name, {}).get("port") or free_port()
+    log = open(os.path.join(work, f"{name}.log"), "a")
+    p = subprocess.Popen([binary, command, "--listen", f"127.0.0.1:{port}", *extra],
+                         env=env_for(name), stdout=log, stderr=log)
+    nodes[name] = {"port": port, "proc": p}
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+            return f"http://127.0.0.1:{port}"
+        except (urllib.error.URLError, ConnectionError, OSError):
+            if p.poll() is not None:
+                raise SystemExit(f"node {name} exited: see {work}/{name}.log")
+            time.sleep(0.2)
+    raise SystemExit(f"node {name} did not start")
+
+
+def stop(name):
+    p = nodes[name]["proc"]
+    p.send_signal(signal.SIGTERM)
+    try:
+        p.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+jar = http.cookiejar.CookieJar()
+browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+
+
+def fetch(url, data=None, headers=None):
+    req = urllib.request.Request(url, data=data, headers=headers or {})
+    try:
+        with browser.open(req, timeout=30) as r:
+            return r.status, r.read().decode(), r.headers
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode(), e.headers
+
+
+def text_of(html):
+    """The words of a page, without markup (search highlights split headlines)."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.split("<main", 1)[-1]))
+
+
+def csrf_of(html):
+    m = re.search(r'name="csrf" value="([0-9a-f]+)"', html)
+    return m.group(1) if m else ""
+
+
+def multipart(fields):
+    boundary = "----arabpress-cluster"
+    out = []
+    for k, v in fields:
+        out.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n')
+    out.append(f"--{boundary}--\r\n")
+    return "".join(out).encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def publish(node_url, headline, body):
+    status, page, _ = fetch(f"{node_url}/admin/articles/new")
+    data, ctype = multipart([
+        ("csrf", csrf_of(page)), ("version", "0"), ("lang", "en"), ("headline", headline),
+        ("standfirst", "Filed from the cluster check."), ("body", body), ("kind", "news"),
+        ("section", "economy"), ("tags", "Cluster"), ("author", "omar-khatib"), ("action", "publish"),
+    ])
+    started = time.monotonic()
+    status, body_out, headers = fetch(f"{node_url}/admin/articles", data, {"Content-Type": ctype})
+    return status, headers.get("Location", ""), started
+
+
+try:
+    psql(f'CREATE DATABASE "{db}"')
+    a = start("a", "demo")  # loads the demo content into the new database, then serves
+    b = start("b")
+    c = start("c")
+    password = "cluster check password"
+    subprocess.run([binary, "user", "add", "--email", "cluster@arabpress.example", "--name", "Cluster",
+                    "--role", "editor", "--password-stdin"], input=password.encode(), env=env_for("a"),
+                   check=True, stdout=subprocess.DEVNULL)
+
+    # 1. Sign in on A; the session works on B.
+    status, page, _ = fetch(f"{a}/admin/login?lang=en")
+    form = urllib.parse.urlencode({"csrf": csrf_of(page), "email": "cluster@arabpress.example",
+                                   "password": password, "lang": "en"}).encode()
+    status, _, headers = fetch(f"{a}/admin/login", form, {"Content-Type": "application/x-www-form-urlencoded"})
+    check("sign in on node A", status == 303 and headers.get("Location") == "/admin", f"{status}")
+    status, page, _ = fetch(f"{b}/admin")
+    check("the session from node A works on node B", status == 200 and "Cluster" in page, f"{status}")
+
+    # 2. Publish on B, read on C.
+    for lang in ("en", "ar"):
+        fetch(f"{c}/{lang}/")  # C has the home pages cached
+    headline = f"Cluster desalination report {os.getpid()}"
+    status, location, started = publish(b, headline, "A desalination plant opened on the coast.")
+    check("publish through node B's newsroom", status == 303 and "/admin/articles/" in location, f"{status}")
+    visible = None
+    while time.monotonic() - started < 10:
+        _, home, _ = fetch(f"{c}/en/")
+        if headline in home:
+            visible = time.monotonic() - started
+            break
+        time.sleep(0.02)
+    check("node C's home page shows it", visible is not None)
+    if visible is not None:
+        print(f"     publish on B → visible on C: {visible * 1000:.0f} ms (target < 1000 ms)")
+        check("visible on node C within 1 second", visible < 1.0, f"{visible:.3f} s")
+    _, results, _ = fetch(f"{c}/en/search?q=desalination")
+    check("node C's search index has it", headline in text_of(results), text_of(results)[:400])
+    _, home_a, _ = fetch(f"{a}/en/")
+    check("node A's home page shows it too", headline in home_a)
+
+    # 3. Stop C, publish on B, start C: its index catches up before it serves.
+    stop("c")
+    later = f"Cluster solar tender {os.getpid()}"
+    status, _, _ = publish(b, later, "A solar tender was awarded while node C was down.")
+    check("publish on node B while node C is down", status == 303)
+    c = start("c")
+    _, results, _ = fetch(f"{c}/en/search?q=tender")
+    check("restarted node C's index caught up from the change feed", later in text_of(results),
+          text_of(results)[:400])
+finally:
+    for name in list(nodes):
+        if nodes[name]["proc"].poll() is None:
+            stop(name)
+    try:
+        psql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+    except subprocess.CalledProcessError:
+        pass
+    if failed == 0:
+        shutil.rmtree(work, ignore_errors=True)
+    else:
+        print(f"logs in {work}")
+
+print(f"{passed} passed, {failed} failed")
+sys.exit(0 if failed == 0 else 1)
