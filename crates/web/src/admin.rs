@@ -144,6 +144,27 @@ impl FromRequestParts<WebState> for Member {
     }
 }
 
+/// A signed-in member's form, read and checked: its CSRF token must be the session's
+/// (otherwise the form is refused with a page saying so, and nothing happens).
+pub(crate) struct MemberForm(Session, Fields);
+
+impl axum::extract::FromRequest<WebState> for MemberForm {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &WebState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let Member(s) = Member::from_request_parts(&mut parts, state).await?;
+        let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
+            return Err((StatusCode::PAYLOAD_TOO_LARGE, "form too large").into_response());
+        };
+        let f = parse_form(&bytes);
+        if !csrf_ok(&s, &f) {
+            return Err(csrf_refused(state, s.user.ui_lang));
+        }
+        Ok(MemberForm(s, f))
+    }
+}
+
 fn see_other(to: &str) -> Response {
     let mut r = Redirect::to(to).into_response();
     *r.status_mut() = StatusCode::SEE_OTHER;
@@ -575,52 +596,36 @@ async fn login(State(state): State<WebState>, req: axum::extract::Request) -> Re
     }
 }
 
+/// Back to the sign-in page, with the session cookie removed.
+fn signed_out(headers: &HeaderMap, lang: Lang) -> Response {
+    let mut r = see_other(&format!("/admin/login?lang={lang}&done=signed-out"));
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(headers, SESSION_COOKIE, "", 0),
+    );
+    r
+}
+
 async fn logout(
     State(state): State<WebState>,
     headers: HeaderMap,
-    Member(s): Member,
-    body: axum::body::Bytes,
+    MemberForm(s, _): MemberForm,
 ) -> Response {
-    let f = parse_form(&body);
-    if !csrf_ok(&s, &f) {
-        return csrf_refused(&state, s.user.ui_lang);
-    }
     if let Err(e) = state.app.logout(&s.token).await {
         return failure(&state, &headers, s.user.ui_lang, e).await;
     }
-    let mut r = see_other(&format!(
-        "/admin/login?lang={}&done=signed-out",
-        s.user.ui_lang
-    ));
-    r.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(&headers, SESSION_COOKIE, "", 0),
-    );
-    r
+    signed_out(&headers, s.user.ui_lang)
 }
 
 async fn logout_everywhere(
     State(state): State<WebState>,
     headers: HeaderMap,
-    Member(s): Member,
-    body: axum::body::Bytes,
+    MemberForm(s, _): MemberForm,
 ) -> Response {
-    let f = parse_form(&body);
-    if !csrf_ok(&s, &f) {
-        return csrf_refused(&state, s.user.ui_lang);
-    }
     if let Err(e) = state.app.logout_everywhere(&s.user).await {
         return failure(&state, &headers, s.user.ui_lang, e).await;
     }
-    let mut r = see_other(&format!(
-        "/admin/login?lang={}&done=signed-out",
-        s.user.ui_lang
-    ));
-    r.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(&headers, SESSION_COOKIE, "", 0),
-    );
-    r
+    signed_out(&headers, s.user.ui_lang)
 }
 
 async fn invite_page(
@@ -1478,15 +1483,7 @@ fn preview_html(
     )?)
 }
 
-async fn preview(
-    State(state): State<WebState>,
-    Member(s): Member,
-    body: axum::body::Bytes,
-) -> Response {
-    let f = parse_form(&body);
-    if !csrf_ok(&s, &f) {
-        return (StatusCode::FORBIDDEN, "CSRF token missing or wrong").into_response();
-    }
+async fn preview(State(state): State<WebState>, MemberForm(s, f): MemberForm) -> Response {
     let lang = s.user.ui_lang;
     let html = state
         .app
@@ -1588,14 +1585,9 @@ async fn revisions(
 async fn restore(
     State(state): State<WebState>,
     headers: HeaderMap,
-    Member(s): Member,
     Path(id): Path<i64>,
-    body: axum::body::Bytes,
+    MemberForm(s, f): MemberForm,
 ) -> Response {
-    let f = parse_form(&body);
-    if !csrf_ok(&s, &f) {
-        return csrf_refused(&state, s.user.ui_lang);
-    }
     let (Ok(rev), Ok(version)) = (
         f.get("revision").parse::<i64>(),
         f.get("version").parse::<i64>(),
@@ -1620,14 +1612,9 @@ async fn restore(
 async fn correction(
     State(state): State<WebState>,
     headers: HeaderMap,
-    Member(s): Member,
     Path(id): Path<i64>,
-    body: axum::body::Bytes,
+    MemberForm(s, f): MemberForm,
 ) -> Response {
-    let f = parse_form(&body);
-    if !csrf_ok(&s, &f) {
-        return csrf_refused(&state, s.user.ui_lang);
-    }
     match state
         .app
         .add_correction_as(&s.user, id, f.get("note"))
@@ -1641,14 +1628,9 @@ async fn correction(
 async fn translation(
     State(state): State<WebState>,
     headers: HeaderMap,
-    Member(s): Member,
     Path(id): Path<i64>,
-    body: axum::body::Bytes,
+    MemberForm(s, f): MemberForm,
 ) -> Response {
-    let f = parse_form(&body);
-    if !csrf_ok(&s, &f) {
-        return csrf_refused(&state, s.user.ui_lang);
-    }
     let Ok(other) = f.get("other").parse::<i64>() else {
         return refused(
             &state,
@@ -1701,12 +1683,8 @@ async fn save_section(
     headers: HeaderMap,
     s: Session,
     id: Option<i64>,
-    body: &[u8],
+    f: Fields,
 ) -> Response {
-    let f = parse_form(body);
-    if !csrf_ok(&s, &f) {
-        return csrf_refused(&state, s.user.ui_lang);
-    }
     let position = f.get("position").trim().parse::<i64>().unwrap_or(0);
     match state
         .app
@@ -1728,33 +1706,26 @@ async fn save_section(
 async fn create_section(
     State(state): State<WebState>,
     headers: HeaderMap,
-    Member(s): Member,
-    body: axum::body::Bytes,
+    MemberForm(s, f): MemberForm,
 ) -> Response {
-    save_section(state, headers, s, None, &body).await
+    save_section(state, headers, s, None, f).await
 }
 
 async fn update_section(
     State(state): State<WebState>,
     headers: HeaderMap,
-    Member(s): Member,
     Path(id): Path<i64>,
-    body: axum::body::Bytes,
+    MemberForm(s, f): MemberForm,
 ) -> Response {
-    save_section(state, headers, s, Some(id), &body).await
+    save_section(state, headers, s, Some(id), f).await
 }
 
 async fn rename_tag(
     State(state): State<WebState>,
     headers: HeaderMap,
-    Member(s): Member,
     Path(id): Path<i64>,
-    body: axum::body::Bytes,
+    MemberForm(s, f): MemberForm,
 ) -> Response {
-    let f = parse_form(&body);
-    if !csrf_ok(&s, &f) {
-        return csrf_refused(&state, s.user.ui_lang);
-    }
     match state.app.rename_tag_as(&s.user, id, f.get("name")).await {
         Ok(()) => see_other("/admin/taxonomy?done=taxonomy"),
         Err(e) => refused(&state, &s, &headers, e).await,
@@ -1829,13 +1800,8 @@ async fn webhooks(
 async fn add_webhook(
     State(state): State<WebState>,
     headers: HeaderMap,
-    Member(s): Member,
-    body: axum::body::Bytes,
+    MemberForm(s, f): MemberForm,
 ) -> Response {
-    let f = parse_form(&body);
-    if !csrf_ok(&s, &f) {
-        return csrf_refused(&state, s.user.ui_lang);
-    }
     match state
         .app
         .create_webhook_as(&s.user, f.get("url"), &f.all("event"))
@@ -1858,14 +1824,9 @@ async fn add_webhook(
 async fn delete_webhook(
     State(state): State<WebState>,
     headers: HeaderMap,
-    Member(s): Member,
     Path(id): Path<i64>,
-    body: axum::body::Bytes,
+    MemberForm(s, _): MemberForm,
 ) -> Response {
-    let f = parse_form(&body);
-    if !csrf_ok(&s, &f) {
-        return csrf_refused(&state, s.user.ui_lang);
-    }
     match state.app.delete_webhook_as(&s.user, id).await {
         Ok(()) => see_other("/admin/webhooks?done=webhook-deleted"),
         Err(e) => refused(&state, &s, &headers, e).await,
@@ -1932,13 +1893,8 @@ fn base_url(state: &WebState, headers: &HeaderMap) -> String {
 async fn invite(
     State(state): State<WebState>,
     headers: HeaderMap,
-    Member(s): Member,
-    body: axum::body::Bytes,
+    MemberForm(s, f): MemberForm,
 ) -> Response {
-    let f = parse_form(&body);
-    if !csrf_ok(&s, &f) {
-        return csrf_refused(&state, s.user.ui_lang);
-    }
     let role = match f.get("role").parse::<Role>() {
         Ok(r) => r,
         Err(e) => return refused(&state, &s, &headers, AppError::Invalid(e.to_string())).await,
@@ -1966,14 +1922,9 @@ async fn invite(
 async fn set_role(
     State(state): State<WebState>,
     headers: HeaderMap,
-    Member(s): Member,
     Path(id): Path<i64>,
-    body: axum::body::Bytes,
+    MemberForm(s, f): MemberForm,
 ) -> Response {
-    let f = parse_form(&body);
-    if !csrf_ok(&s, &f) {
-        return csrf_refused(&state, s.user.ui_lang);
-    }
     let role = match f.get("role").parse::<Role>() {
         Ok(r) => r,
         Err(e) => return refused(&state, &s, &headers, AppError::Invalid(e.to_string())).await,
@@ -1987,14 +1938,9 @@ async fn set_role(
 async fn set_active(
     State(state): State<WebState>,
     headers: HeaderMap,
-    Member(s): Member,
     Path(id): Path<i64>,
-    body: axum::body::Bytes,
+    MemberForm(s, f): MemberForm,
 ) -> Response {
-    let f = parse_form(&body);
-    if !csrf_ok(&s, &f) {
-        return csrf_refused(&state, s.user.ui_lang);
-    }
     let active = f.get("active") == "1";
     match state.app.set_active_as(&s.user, id, active).await {
         Ok(()) => see_other(if active {
@@ -2026,13 +1972,8 @@ async fn account(
 async fn change_password(
     State(state): State<WebState>,
     headers: HeaderMap,
-    Member(s): Member,
-    body: axum::body::Bytes,
+    MemberForm(s, f): MemberForm,
 ) -> Response {
-    let f = parse_form(&body);
-    if !csrf_ok(&s, &f) {
-        return csrf_refused(&state, s.user.ui_lang);
-    }
     match state
         .app
         .change_password(&s.user, f.get("current"), f.get("new"))
@@ -2046,13 +1987,8 @@ async fn change_password(
 async fn set_language(
     State(state): State<WebState>,
     headers: HeaderMap,
-    Member(s): Member,
-    body: axum::body::Bytes,
+    MemberForm(s, f): MemberForm,
 ) -> Response {
-    let f = parse_form(&body);
-    if !csrf_ok(&s, &f) {
-        return csrf_refused(&state, s.user.ui_lang);
-    }
     let lang: Lang = f.get("lang").parse().unwrap_or(s.user.ui_lang);
     if let Err(e) = state.app.set_ui_lang(&s.user, lang).await {
         return failure(&state, &headers, s.user.ui_lang, e).await;

@@ -98,19 +98,7 @@ impl<'a> Browser<'a> {
                 }
             }
         }
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res
-            .into_body()
-            .collect()
-            .await
-            .map(|b| b.to_bytes())
-            .unwrap_or_default();
-        Resp {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        common::read(res).await
     }
 
     async fn get(&mut self, path: &str) -> Resp {

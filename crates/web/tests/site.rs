@@ -1472,19 +1472,7 @@ async fn send(router: &Router, method: &str, path: &str, token: &str, body: &str
         .oneshot(req)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let status = res.status();
-    let headers = res.headers().clone();
-    let bytes = res
-        .into_body()
-        .collect()
-        .await
-        .map(|b| b.to_bytes())
-        .unwrap_or_default();
-    Resp {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
+    common::read(res).await
 }
 
 async fn member(s: &Site_, email: &str, role: arabpress_core::Role) -> (i64, String) {

@@ -87,6 +87,11 @@ pub async fn get_with(router: &Router, path: &str, headers: &[(&str, &str)]) -> 
         .oneshot(req.body(Body::empty()).unwrap_or_else(|e| panic!("{e}")))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
+    read(res).await
+}
+
+/// A response's status, headers and body as text.
+pub async fn read(res: axum::response::Response) -> Resp {
     let status = res.status();
     let headers = res.headers().clone();
     let bytes = res
