@@ -17,7 +17,8 @@
     });
     var mine = ++seq;
     fetch('/admin/preview', { method: 'POST', body: new URLSearchParams(data), credentials: 'same-origin' })
-      .then(function (res) { return res.ok ? res.text() : Promise.reject(res.status); })
+      // A lost session redirects to sign-in: keep the last preview rather than show that page.
+      .then(function (res) { return res.ok && !res.redirected ? res.text() : Promise.reject(res.status); })
       .then(function (html) {
         if (mine === seq) { out.innerHTML = html; out.setAttribute('data-fresh', String(mine)); }
       })
