@@ -166,19 +166,22 @@ try:
     headline = f"Cluster desalination report {os.getpid()}"
     status, location, started = publish(b, headline, "A desalination plant opened on the coast.")
     check("publish through node B's newsroom", status == 303 and "/admin/articles/" in location, f"{status}")
-    visible = None
-    while time.monotonic() - started < 10:
-        _, home, _ = fetch(f"{c}/en/")
-        if headline in home:
+    # Pages render from the shared database once their cache entry is dropped; search
+    # answers from C's own index, updated when C reads the change feed. Time both.
+    visible = found = None
+    while time.monotonic() - started < 10 and (visible is None or found is None):
+        if visible is None and headline in fetch(f"{c}/en/")[1]:
             visible = time.monotonic() - started
-            break
+        if found is None and headline in text_of(fetch(f"{c}/en/search?q=desalination")[1]):
+            found = time.monotonic() - started
         time.sleep(0.02)
     check("node C's home page shows it", visible is not None)
-    if visible is not None:
-        print(f"     publish on B → visible on C: {visible * 1000:.0f} ms (target < 1000 ms)")
-        check("visible on node C within 1 second", visible < 1.0, f"{visible:.3f} s")
-    _, results, _ = fetch(f"{c}/en/search?q=desalination")
-    check("node C's search index has it", headline in text_of(results), text_of(results)[:400])
+    check("node C's search index has it", found is not None)
+    if visible is not None and found is not None:
+        print(f"     publish on B → on C's home page: {visible * 1000:.0f} ms, in C's search: "
+              f"{found * 1000:.0f} ms (target < 1000 ms)")
+        check("visible on node C within 1 second", max(visible, found) < 1.0,
+              f"{visible:.3f} s, {found:.3f} s")
     _, home_a, _ = fetch(f"{a}/en/")
     check("node A's home page shows it too", headline in home_a)
 
