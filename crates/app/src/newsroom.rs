@@ -71,7 +71,8 @@ pub enum Step {
     Unpublish,
 }
 
-fn forbidden(actor: &User, what: &str) -> AppError {
+/// The refusal of an action `actor`'s role does not allow.
+pub(crate) fn forbidden(actor: &User, what: &str) -> AppError {
     AppError::Forbidden(format!("a {} cannot {what}", actor.role))
 }
 

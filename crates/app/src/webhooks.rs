@@ -6,6 +6,7 @@
 //! failure to queue is logged, not raised.
 
 use crate::accounts::random_hex;
+use crate::newsroom::forbidden;
 use crate::{App, AppError};
 use arabpress_core::User;
 use arabpress_core::model::Article;
@@ -53,6 +54,15 @@ fn backoff(failed_attempts: i64) -> SignedDuration {
     SignedDuration::from_secs((30i64 << n).min(6 * 3600))
 }
 
+/// Webhooks are site settings: admins and owners only.
+fn may_manage_webhooks(actor: &User) -> Result<(), AppError> {
+    if actor.role.can_manage_users() {
+        Ok(())
+    } else {
+        Err(forbidden(actor, "manage webhooks"))
+    }
+}
+
 fn check_url(url: &str) -> Result<(), AppError> {
     let ok = (url.starts_with("https://") || url.starts_with("http://"))
         && url.len() <= 2_000
@@ -86,12 +96,7 @@ impl App {
         url: &str,
         events: &[String],
     ) -> Result<Webhook, AppError> {
-        if !actor.role.can_manage_users() {
-            return Err(AppError::Forbidden(format!(
-                "a {} cannot manage webhooks",
-                actor.role
-            )));
-        }
+        may_manage_webhooks(actor)?;
         let url = url.trim();
         check_url(url)?;
         let chosen: Vec<&str> = WEBHOOK_EVENTS
@@ -128,12 +133,7 @@ impl App {
         &self,
         actor: &User,
     ) -> Result<Vec<(Webhook, Vec<Delivery>)>, AppError> {
-        if !actor.role.can_manage_users() {
-            return Err(AppError::Forbidden(format!(
-                "a {} cannot manage webhooks",
-                actor.role
-            )));
-        }
+        may_manage_webhooks(actor)?;
         let mut out = Vec::new();
         for w in self.store().webhooks().await? {
             let log = self.store().deliveries(w.id, 20).await?;
@@ -144,12 +144,7 @@ impl App {
 
     /// Removes a receiver and its log, for an admin.
     pub async fn delete_webhook_as(&self, actor: &User, id: i64) -> Result<(), AppError> {
-        if !actor.role.can_manage_users() {
-            return Err(AppError::Forbidden(format!(
-                "a {} cannot manage webhooks",
-                actor.role
-            )));
-        }
+        may_manage_webhooks(actor)?;
         self.store().delete_webhook(id).await?;
         self.store()
             .audit(

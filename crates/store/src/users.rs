@@ -255,20 +255,6 @@ impl Store {
             .collect()
     }
 
-    /// Records who created an article.
-    pub async fn set_article_creator(
-        &self,
-        article_id: i64,
-        user_id: i64,
-    ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE articles SET created_by = $1 WHERE id = $2")
-            .bind(user_id)
-            .bind(article_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
     /// Who created an article, if a user did.
     pub async fn article_creator(&self, article_id: i64) -> Result<Option<i64>, StoreError> {
         let row: Option<Option<i64>> =
