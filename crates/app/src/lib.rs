@@ -13,7 +13,9 @@ mod distribution;
 mod error;
 mod follow;
 mod media;
+mod newsletter;
 mod newsroom;
+mod outbox;
 mod pages;
 mod publish;
 mod search;
@@ -23,16 +25,22 @@ pub use accounts::{MIN_PASSWORD_CHARS, random_hex};
 pub use api::{API_MAX_LIMIT, ArticleFilter, ArticlePage};
 pub use arabpress_store::{Delivery, Webhook};
 pub use arabpress_store::{NewsroomArticle, NewsroomQuery, Revision};
+pub use arabpress_store::{Send, SendStats, Subscriber, SubscriberQuery};
 pub use backup::{BACKUP_DATABASE, BackupReport};
 pub use cache::{CachedPage, Encoding, PageCache};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use distribution::{FEED_ITEMS, FeedScope, SITEMAP_URLS};
 pub use error::AppError;
 pub use media::{MAX_UPLOAD_BYTES, MEDIA_WIDTHS, MediaFile, UploadedImage};
+pub use newsletter::{
+    CONFIRM_DAYS, DIGEST_STORIES, ImportReport, LinkPurpose, MAIL_QUIET_MINUTES, MailSettings,
+    SIGNUPS_PER_IP_PER_HOUR, SendView, SignupForm, SignupProblem, normalise_email,
+};
 pub use newsroom::{
     Dashboard, DiffLine, INVITE_DAYS, LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_IP,
     LOGIN_WINDOW_MINUTES, SESSION_DAYS, Session, Step,
 };
+pub use outbox::{MAIL_MAX_ATTEMPTS, mail_backoff};
 pub use pages::{ListSpec, PER_PAGE};
 pub use search::{SEARCH_PER_PAGE, SearchOutcome, SearchParams};
 pub use webhooks::{WEBHOOK_EVENTS, WEBHOOK_MAX_ATTEMPTS, next_attempt, webhook_signature};
@@ -59,6 +67,12 @@ struct Inner {
     http: std::sync::OnceLock<reqwest::Client>,
     /// Where surrogate keys are sent after a change, when configured.
     purge_url: std::sync::OnceLock<String>,
+    /// How mail is delivered, once configured.
+    mail: std::sync::OnceLock<newsletter::MailSettings>,
+    /// Wakes this node's mail worker when mail is queued here.
+    mail_wake: tokio::sync::Notify,
+    /// The key newsletter links are signed with, read from the store once.
+    link_key: std::sync::OnceLock<Vec<u8>>,
     /// The last change-feed event this node has applied.
     followed: std::sync::atomic::AtomicI64,
     /// The sections, read once: every page's navigation shows them and they change rarely
@@ -88,6 +102,9 @@ impl App {
                 http: std::sync::OnceLock::new(),
                 purge_url: std::sync::OnceLock::new(),
                 followed: std::sync::atomic::AtomicI64::new(0),
+                mail: std::sync::OnceLock::new(),
+                mail_wake: tokio::sync::Notify::new(),
+                link_key: std::sync::OnceLock::new(),
                 sections: std::sync::RwLock::new(None),
             }),
         }

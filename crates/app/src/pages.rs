@@ -98,7 +98,7 @@ fn article_keys<'a>(keys: &mut Vec<String>, items: impl IntoIterator<Item = &'a 
 }
 
 impl App {
-    async fn frame(
+    pub(crate) async fn frame(
         &self,
         lang: Lang,
         now: Timestamp,

@@ -37,6 +37,56 @@ pub struct RawConfig {
     pub purge_url: Option<String>,
     /// Site identity.
     pub site: RawSite,
+    /// Outgoing mail.
+    pub mail: RawMail,
+    /// The newsletter's schedule.
+    pub newsletter: RawNewsletter,
+}
+
+/// `[mail]`: who mail is from and how it leaves.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawMail {
+    /// `Name <address>`; default: the site's English name at `newsletter@` the site's host.
+    pub from: Option<String>,
+    /// `file` (the default: `.eml` files in `folder`) or `smtp`.
+    pub transport: Option<String>,
+    /// Where the file transport writes; default `data_dir/mail`.
+    pub folder: Option<PathBuf>,
+    /// SMTP server host.
+    pub smtp_host: Option<String>,
+    /// SMTP port; default 587 with `starttls`, 465 with `tls`, 25 with `none`.
+    pub smtp_port: Option<u16>,
+    /// `starttls` (default), `tls` or `none`.
+    pub smtp_security: Option<String>,
+    /// SMTP user name.
+    pub smtp_user: Option<String>,
+    /// SMTP password (better: `ARABPRESS_SMTP_PASSWORD`).
+    pub smtp_password: Option<String>,
+    /// Connections used at once; default 4.
+    pub connections: Option<usize>,
+    /// Messages per second at most; default 50; 0 for no limit.
+    pub per_second: Option<u32>,
+    /// Seconds a worker holds the messages it claimed; default 120.
+    pub lease_seconds: Option<i64>,
+    /// DKIM signing domain; with `dkim_selector` and `dkim_key_file`, turns signing on.
+    pub dkim_domain: Option<String>,
+    /// DKIM selector.
+    pub dkim_selector: Option<String>,
+    /// DKIM private key: PKCS#1 PEM (RSA) or base64 seed (Ed25519).
+    pub dkim_key_file: Option<PathBuf>,
+    /// `rsa` (default) or `ed25519`.
+    pub dkim_algorithm: Option<String>,
+}
+
+/// `[newsletter]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawNewsletter {
+    /// Local hour (0-23) the daily digest is made; -1 turns it off. Default 7.
+    pub digest_hour: Option<i8>,
+    /// Send the digest as soon as it is made instead of waiting for an editor.
+    pub digest_auto: Option<bool>,
 }
 
 /// `[site]`.
@@ -88,6 +138,29 @@ pub struct Settings {
     pub name: PerLang<String>,
     /// Tagline.
     pub tagline: PerLang<String>,
+    /// Outgoing mail.
+    pub mail: MailConfig,
+}
+
+/// Validated mail settings.
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    /// The `From` mailbox.
+    pub from: String,
+    /// Where mail goes.
+    pub transport: arabpress_mail::Transport,
+    /// DKIM signing, when configured.
+    pub dkim: Option<arabpress_mail::DkimSettings>,
+    /// Connections at once.
+    pub connections: usize,
+    /// Messages per second at most (0: no limit).
+    pub per_second: u32,
+    /// Claim lease in seconds.
+    pub lease_seconds: i64,
+    /// Digest hour, if any.
+    pub digest_hour: Option<i8>,
+    /// Queue digests at once.
+    pub digest_auto: bool,
 }
 
 /// Command-line overrides.
@@ -160,6 +233,53 @@ impl RawConfig {
         }
         if let Some(v) = s("ARABPRESS_SITE_NAME_EN") {
             name.en = Some(v);
+        }
+        let m = &mut self.mail;
+        for (key, field) in [
+            ("ARABPRESS_MAIL_FROM", &mut m.from),
+            ("ARABPRESS_MAIL_TRANSPORT", &mut m.transport),
+            ("ARABPRESS_SMTP_HOST", &mut m.smtp_host),
+            ("ARABPRESS_SMTP_SECURITY", &mut m.smtp_security),
+            ("ARABPRESS_SMTP_USER", &mut m.smtp_user),
+            ("ARABPRESS_SMTP_PASSWORD", &mut m.smtp_password),
+        ] {
+            if let Some(v) = s(key) {
+                *field = Some(v);
+            }
+        }
+        let number = |key: &str| -> Result<Option<i64>> {
+            s(key)
+                .map(|v| {
+                    v.parse::<i64>()
+                        .map_err(|_| anyhow!("{key}: expected a whole number, got {v:?}"))
+                })
+                .transpose()
+        };
+        if let Some(v) = number("ARABPRESS_SMTP_PORT")? {
+            m.smtp_port = Some(
+                u16::try_from(v).map_err(|_| anyhow!("ARABPRESS_SMTP_PORT: {v} is not a port"))?,
+            );
+        }
+        if let Some(v) = number("ARABPRESS_MAIL_CONNECTIONS")? {
+            m.connections = Some(
+                usize::try_from(v)
+                    .map_err(|_| anyhow!("ARABPRESS_MAIL_CONNECTIONS: {v} is negative"))?,
+            );
+        }
+        if let Some(v) = number("ARABPRESS_MAIL_PER_SECOND")? {
+            m.per_second = Some(
+                u32::try_from(v)
+                    .map_err(|_| anyhow!("ARABPRESS_MAIL_PER_SECOND: {v} is out of range"))?,
+            );
+        }
+        if let Some(v) = number("ARABPRESS_MAIL_LEASE_SECONDS")? {
+            m.lease_seconds = Some(v);
+        }
+        if let Some(v) = number("ARABPRESS_DIGEST_HOUR")? {
+            self.newsletter.digest_hour = Some(
+                i8::try_from(v)
+                    .map_err(|_| anyhow!("ARABPRESS_DIGEST_HOUR: {v} is not an hour"))?,
+            );
         }
         let tagline = self.site.tagline.get_or_insert_with(RawPerLang::default);
         if let Some(v) = s("ARABPRESS_TAGLINE_AR") {
@@ -245,7 +365,10 @@ impl RawConfig {
         {
             bail!("purge_url: {u:?} must be an http(s) address");
         }
+        let name = per_lang(self.site.name, "site.name", "عرب برس", "Arab Press")?;
+        let mail = mail_config(self.mail, self.newsletter, &data_dir, &base_url, &name.en)?;
         Ok(Settings {
+            mail,
             purge_url: self.purge_url,
             full_content_feeds,
             listen,
@@ -257,7 +380,7 @@ impl RawConfig {
             time_zone_name,
             cache_bytes: usize::try_from(cache_mb * 1024 * 1024).unwrap_or(usize::MAX),
             theme_dir: self.theme_dir,
-            name: per_lang(self.site.name, "site.name", "عرب برس", "Arab Press")?,
+            name,
             tagline: per_lang(
                 self.site.tagline,
                 "site.tagline",
@@ -266,6 +389,115 @@ impl RawConfig {
             )?,
         })
     }
+}
+
+/// Validates `[mail]` and `[newsletter]`.
+fn mail_config(
+    m: RawMail,
+    n: RawNewsletter,
+    data_dir: &Path,
+    base_url: &str,
+    site_name: &str,
+) -> Result<MailConfig> {
+    use arabpress_mail::{DkimSettings, Security, SmtpSettings, Transport};
+    let from = match m.from {
+        Some(f) => f,
+        None => {
+            let host = base_url
+                .split("://")
+                .nth(1)
+                .unwrap_or_default()
+                .split(['/', ':'])
+                .next()
+                .unwrap_or_default();
+            let host = if host.contains('.') && host.chars().any(|c| c.is_ascii_alphabetic()) {
+                host
+            } else {
+                "arabpress.invalid"
+            };
+            format!("{site_name} <newsletter@{host}>")
+        }
+    };
+    let transport = match m.transport.as_deref().unwrap_or("file") {
+        "file" => Transport::Folder(m.folder.unwrap_or_else(|| data_dir.join("mail"))),
+        "smtp" => {
+            let host = m
+                .smtp_host
+                .filter(|h| !h.is_empty())
+                .ok_or_else(|| anyhow!("mail.smtp_host: required with transport = \"smtp\""))?;
+            let security = match m.smtp_security.as_deref().unwrap_or("starttls") {
+                "starttls" => Security::StartTls,
+                "tls" => Security::Tls,
+                "none" => Security::None,
+                other => bail!("mail.smtp_security: {other:?} must be starttls, tls or none"),
+            };
+            let port = m.smtp_port.unwrap_or(match security {
+                Security::StartTls => 587,
+                Security::Tls => 465,
+                Security::None => 25,
+            });
+            let credentials = match (m.smtp_user, m.smtp_password) {
+                (Some(u), Some(p)) => Some((u, p)),
+                (None, None) => None,
+                _ => bail!("mail.smtp_user and mail.smtp_password: give both or neither"),
+            };
+            Transport::Smtp(SmtpSettings {
+                host,
+                port,
+                security,
+                credentials,
+                timeout: std::time::Duration::from_secs(30),
+            })
+        }
+        other => bail!("mail.transport: {other:?} must be \"file\" or \"smtp\""),
+    };
+    let dkim = match (m.dkim_domain, m.dkim_selector, m.dkim_key_file) {
+        (None, None, None) => None,
+        (Some(domain), Some(selector), Some(file)) => {
+            let key = std::fs::read_to_string(&file)
+                .with_context(|| format!("mail.dkim_key_file: reading {}", file.display()))?;
+            let ed25519 = match m.dkim_algorithm.as_deref().unwrap_or("rsa") {
+                "rsa" => false,
+                "ed25519" => true,
+                other => bail!("mail.dkim_algorithm: {other:?} must be rsa or ed25519"),
+            };
+            Some(DkimSettings {
+                domain,
+                selector,
+                key,
+                ed25519,
+            })
+        }
+        _ => bail!(
+            "mail.dkim_domain, mail.dkim_selector and mail.dkim_key_file: give all three or none"
+        ),
+    };
+    let connections = m.connections.unwrap_or(4);
+    if !(1..=64).contains(&connections) {
+        bail!("mail.connections: {connections} must be between 1 and 64");
+    }
+    let lease_seconds = m.lease_seconds.unwrap_or(120);
+    if !(10..=86_400).contains(&lease_seconds) {
+        bail!("mail.lease_seconds: {lease_seconds} must be between 10 and 86400");
+    }
+    let digest_hour = match n.digest_hour.unwrap_or(7) {
+        -1 => None,
+        h @ 0..=23 => Some(h),
+        h => bail!("newsletter.digest_hour: {h} must be 0 to 23, or -1 for none"),
+    };
+    // Checked here so a bad address or key stops the start, not the first send.
+    arabpress_mail::Mailer::new(&from, transport.clone(), dkim.as_ref())
+        .map_err(|e| anyhow!("mail: {e}"))?;
+    Ok(MailConfig {
+        from,
+        transport,
+        dkim,
+        connections,
+        per_second: m.per_second.unwrap_or(50),
+        lease_seconds,
+        digest_hour,
+        digest_auto: n.digest_auto.unwrap_or(false),
+    })
 }
 
 #[cfg(test)]
@@ -309,6 +541,14 @@ mod tests {
         assert!(e("cache_mb = \"lots\"").contains("cache_mb"));
         assert!(e("[site.name]\nar = \"\"").starts_with("site.name:"));
         assert!(e("[site]\ncolour = 1").contains("colour"));
+        assert!(e("[mail]\ntransport = \"pigeon\"").starts_with("mail.transport:"));
+        assert!(e("[mail]\ntransport = \"smtp\"").starts_with("mail.smtp_host:"));
+        assert!(
+            e("[mail]\nsmtp_user = \"u\"\ntransport = \"smtp\"\nsmtp_host = \"h\"")
+                .starts_with("mail.smtp_user")
+        );
+        assert!(e("[mail]\nfrom = \"not an address\"").starts_with("mail:"));
+        assert!(e("[newsletter]\ndigest_hour = 24").starts_with("newsletter.digest_hour:"));
     }
 
     #[test]

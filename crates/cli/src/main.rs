@@ -68,6 +68,13 @@ enum Command {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// The newsletter: subscribers, breaking news, delivery.
+    Newsletter {
+        #[command(subcommand)]
+        action: NewsletterAction,
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Keys for the read-only content API (`/api/v1`).
     Apikey {
         #[command(subcommand)]
@@ -91,6 +98,35 @@ enum ApikeyAction {
         /// The key's id, as `list` shows it.
         id: i64,
     },
+}
+
+#[derive(Subcommand)]
+enum NewsletterAction {
+    /// Add confirmed subscribers from a CSV file (`email,langs,lists`; lists separated by
+    /// spaces: digest, breaking, section:SLUG). Prints what was rejected and why.
+    Import {
+        /// The CSV file.
+        file: PathBuf,
+    },
+    /// Write every subscriber as CSV to standard output.
+    Export,
+    /// Send a published article to the breaking-news list of its language.
+    Breaking {
+        /// The article's language.
+        #[arg(long)]
+        lang: String,
+        /// The article's slug.
+        slug: String,
+    },
+    /// Deliver waiting mail, then exit; with `--until-empty`, also wait for messages held
+    /// by a stopped worker (until their lease ends) and for retries.
+    Deliver {
+        /// Keep going until nothing is waiting.
+        #[arg(long)]
+        until_empty: bool,
+    },
+    /// Show the latest sends and how their messages stand.
+    Status,
 }
 
 #[derive(Subcommand)]
@@ -265,6 +301,16 @@ async fn open(s: &Settings, index_use: IndexUse) -> Result<App> {
     if let Some(url) = &s.purge_url {
         app.set_purge_url(url.clone());
     }
+    let m = &s.mail;
+    app.set_mail(arabpress_app::MailSettings {
+        mailer: arabpress_mail::Mailer::new(&m.from, m.transport.clone(), m.dkim.as_ref())
+            .context("setting up mail")?,
+        connections: m.connections,
+        per_second: m.per_second,
+        lease_seconds: m.lease_seconds,
+        digest_hour: m.digest_hour,
+        digest_auto: m.digest_auto,
+    });
     Ok(app)
 }
 
@@ -314,6 +360,12 @@ fn spawn_worker(app: App) -> tokio::task::JoinHandle<()> {
             if let Err(e) = app.deliver_webhooks().await {
                 tracing::warn!(error = %e, "sending webhooks failed; will retry");
             }
+            // About every minute: the daily digests, once their hour has come.
+            if ticks.is_multiple_of(12)
+                && let Err(e) = app.make_digests().await
+            {
+                tracing::warn!(error = %e, "making the daily digests failed; will retry");
+            }
             // About hourly: forget expired sessions and old failed sign-ins.
             if ticks.is_multiple_of(720)
                 && let Err(e) = app.purge_sessions().await
@@ -321,6 +373,23 @@ fn spawn_worker(app: App) -> tokio::task::JoinHandle<()> {
                 tracing::warn!(error = %e, "purging expired sessions failed; will retry");
             }
             ticks += 1;
+        }
+    })
+}
+
+/// Delivers the outbox until the process stops: at once when this node queues mail, and
+/// every second for mail other nodes queued or retries that came due.
+fn spawn_mailer(app: App) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            match app.deliver_mail().await {
+                Ok(n) if n > 0 => tracing::info!(sent = n, "newsletter mail delivered"),
+                Ok(_) => app.mail_waiting(std::time::Duration::from_secs(1)).await,
+                Err(e) => {
+                    tracing::warn!(error = %e, "delivering mail failed; will retry");
+                    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                }
+            }
         }
     })
 }
@@ -357,7 +426,7 @@ async fn serve(app: App, s: &Settings, worker: bool) -> Result<()> {
     tracing::info!(%addr, db = ?app.store().backend(), tz = %s.time_zone_name, cache_mb = s.cache_bytes >> 20, "serving");
     println!("arabpress is serving on http://{addr}/  (Ctrl-C to stop)");
     let router = arabpress_web::router(app.clone(), s.default_lang);
-    let jobs = worker.then(|| spawn_worker(app.clone()));
+    let jobs = worker.then(|| (spawn_worker(app.clone()), spawn_mailer(app.clone())));
     let follower = spawn_follower(&app).await?;
     // The client address feeds the login rate limit.
     axum::serve(
@@ -366,8 +435,9 @@ async fn serve(app: App, s: &Settings, worker: bool) -> Result<()> {
     )
     .with_graceful_shutdown(shutdown())
     .await?;
-    if let Some(j) = jobs {
+    if let Some((j, m)) = jobs {
         j.abort();
+        m.abort();
     }
     if let Some(f) = follower {
         f.abort();
@@ -395,6 +465,76 @@ async fn shutdown() {
     tokio::select! { () = ctrl_c => {}, () = term => {} }
 }
 
+async fn newsletter(app: &App, action: NewsletterAction) -> Result<()> {
+    match action {
+        NewsletterAction::Import { file } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let report = app.import_subscribers(&text).await?;
+            for (line, row, why) in &report.rejected {
+                eprintln!("line {line}: {row:?}: {why}");
+            }
+            println!(
+                "{} subscribers added, {} rows rejected",
+                report.added,
+                report.rejected.len()
+            );
+        }
+        NewsletterAction::Export => {
+            let csv = app
+                .export_subscribers(&arabpress_app::SubscriberQuery::default())
+                .await?;
+            print!("{csv}");
+        }
+        NewsletterAction::Breaking { lang, slug } => {
+            let lang: arabpress_core::Lang = lang.parse()?;
+            let a = app
+                .store()
+                .article_by_slug(lang, &slug)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("no article {slug} in {lang}"))?;
+            let (send, n) = app.breaking_news(a.summary.id, None).await?;
+            println!("send {} queued for {n} subscribers", send.id);
+        }
+        NewsletterAction::Deliver { until_empty } => {
+            let started = std::time::Instant::now();
+            let mut sent = 0;
+            loop {
+                sent += app.deliver_mail().await?;
+                if !until_empty || app.store().outbox_pending().await? == 0 {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            }
+            let secs = started.elapsed().as_secs_f64();
+            println!(
+                "delivered {sent} messages in {secs:.2} s ({:.0} messages/s)",
+                sent as f64 / secs.max(1e-9)
+            );
+        }
+        NewsletterAction::Status => {
+            println!("{} messages waiting", app.store().outbox_pending().await?);
+            for send in app.store().sends(20).await? {
+                let st = app.store().send_stats(send.id).await?;
+                println!(
+                    "send {}\t{}\t{}\t{}\t{}\tqueued {} sent {} failed {} bounced {} cancelled {}",
+                    send.id,
+                    send.kind,
+                    send.lang,
+                    send.list,
+                    send.status,
+                    st.queued,
+                    st.sent,
+                    st.failed,
+                    st.bounced,
+                    st.cancelled
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> Result<()> {
     tracing_subscriber::fmt()
@@ -416,9 +556,11 @@ async fn main() -> Result<()> {
             let app = open(&s, IndexUse::Sync).await?;
             tracing::info!(db = ?app.store().backend(), "running background jobs");
             let jobs = spawn_worker(app.clone());
+            let mailer = spawn_mailer(app.clone());
             let follower = spawn_follower(&app).await?;
             shutdown().await;
             jobs.abort();
+            mailer.abort();
             if let Some(f) = follower {
                 f.abort();
             }
@@ -533,6 +675,13 @@ async fn main() -> Result<()> {
                     println!("send it as Authorization: Bearer …; it is not shown again");
                 }
             }
+            app.close().await;
+            Ok(())
+        }
+        Command::Newsletter { action, data } => {
+            let s = settings(cli.config.as_ref(), &data.overrides())?;
+            let app = open(&s, IndexUse::None).await?;
+            newsletter(&app, action).await?;
             app.close().await;
             Ok(())
         }

@@ -64,6 +64,11 @@ impl Role {
         self >= Role::Editor
     }
 
+    /// May manage subscribers and send newsletters.
+    pub fn can_send_newsletters(self) -> bool {
+        self >= Role::Editor
+    }
+
     /// May manage users, roles and settings.
     pub fn can_manage_users(self) -> bool {
         self >= Role::Admin

@@ -24,6 +24,7 @@ macro_rules! asset {
 /// Every embedded asset.
 pub const ASSETS: &[Asset] = &[
     asset!("site.css", "text/css; charset=utf-8"),
+    asset!("site.js", "text/javascript; charset=utf-8"),
     asset!("admin.css", "text/css; charset=utf-8"),
     asset!("admin.js", "text/javascript; charset=utf-8"),
     asset!("img/diplomacy.svg", "image/svg+xml"),

@@ -34,6 +34,38 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("message.html", include_str!("../templates/message.html")),
     ("search.html", include_str!("../templates/search.html")),
     (
+        "newsletter.html",
+        include_str!("../templates/newsletter.html"),
+    ),
+    (
+        "mail/base.html",
+        include_str!("../templates/mail/base.html"),
+    ),
+    (
+        "mail/newsletter.html",
+        include_str!("../templates/mail/newsletter.html"),
+    ),
+    (
+        "mail/newsletter.txt",
+        include_str!("../templates/mail/newsletter.txt"),
+    ),
+    (
+        "mail/confirm.html",
+        include_str!("../templates/mail/confirm.html"),
+    ),
+    (
+        "mail/confirm.txt",
+        include_str!("../templates/mail/confirm.txt"),
+    ),
+    (
+        "mail/manage.html",
+        include_str!("../templates/mail/manage.html"),
+    ),
+    (
+        "mail/manage.txt",
+        include_str!("../templates/mail/manage.txt"),
+    ),
+    (
         "admin/base.html",
         include_str!("../templates/admin/base.html"),
     ),
@@ -88,6 +120,18 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "admin/webhooks.html",
         include_str!("../templates/admin/webhooks.html"),
+    ),
+    (
+        "admin/subscribers.html",
+        include_str!("../templates/admin/subscribers.html"),
+    ),
+    (
+        "admin/sends.html",
+        include_str!("../templates/admin/sends.html"),
+    ),
+    (
+        "admin/send.html",
+        include_str!("../templates/admin/send.html"),
     ),
     (
         "admin/preview.html",
@@ -149,7 +193,14 @@ impl Theme {
     ) -> Result<Theme, RenderError> {
         let messages = Arc::new(Messages::new()?);
         let mut env = Environment::new();
-        env.set_auto_escape_callback(|_| AutoEscape::Html);
+        // Plain-text mail parts are not HTML.
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".txt") {
+                AutoEscape::None
+            } else {
+                AutoEscape::Html
+            }
+        });
         env.set_formatter(html_formatter);
         env.set_syntax(
             minijinja::syntax::SyntaxConfig::builder()
@@ -399,6 +450,56 @@ impl Theme {
         )
     }
 
+    /// A mail: `mail/{template}.html` and `mail/{template}.txt` with `data` over the
+    /// site identity, in `lang`. Returns the HTML and the plain text.
+    pub fn mail(
+        &self,
+        template: &str,
+        lang: Lang,
+        data: &serde_json::Value,
+    ) -> Result<(String, String), RenderError> {
+        let ctx = context! {
+            ..ser(data),
+            ..context! {
+                lang => lang.code(),
+                dir => lang.dir(),
+                align => if lang.dir() == "rtl" { "right" } else { "left" },
+                site_name => self.site.name.get(lang),
+                tagline => self.site.tagline.get(lang),
+                base_url => &self.site.base_url,
+            }
+        };
+        Ok((
+            self.render(&format!("mail/{template}.html"), ctx.clone())?,
+            self.render(&format!("mail/{template}.txt"), ctx)?,
+        ))
+    }
+
+    /// A newsletter page for readers (sign-up result, preferences, unsubscribe), with
+    /// `data` over the site's chrome.
+    pub fn newsletter_page(
+        &self,
+        frame: &crate::views::Frame,
+        data: &serde_json::Value,
+    ) -> Result<String, RenderError> {
+        let heading = data
+            .get("heading_key")
+            .and_then(|k| k.as_str())
+            .map(|k| self.messages.get(frame.lang, k, None))
+            .unwrap_or_default();
+        self.render(
+            "newsletter.html",
+            context! {
+                ..ser(data),
+                ..ser(self.chrome(frame)),
+                ..context! {
+                    page_kind => "newsletter",
+                    title => format!("{heading} — {}", self.site.name.get(frame.lang)),
+                }
+            },
+        )
+    }
+
     /// An error or notice page.
     pub fn message(&self, m: &MessageModel) -> Result<String, RenderError> {
         let lang = m.frame.lang;
@@ -424,10 +525,10 @@ mod tests {
     fn every_template_file_is_embedded() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
         let mut files = Vec::new();
-        for dir in [root.clone(), root.join("admin")] {
+        for dir in [root.clone(), root.join("admin"), root.join("mail")] {
             for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
                 let p = e.path();
-                if p.extension().is_some_and(|x| x == "html") {
+                if p.extension().is_some_and(|x| x == "html" || x == "txt") {
                     let rel = p
                         .strip_prefix(&root)
                         .map(|r| r.to_string_lossy().into_owned());

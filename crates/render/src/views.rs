@@ -155,6 +155,7 @@ pub struct MessageModel {
 pub(crate) struct NavItem {
     name: String,
     url: String,
+    slug: String,
     current: bool,
 }
 
@@ -312,6 +313,7 @@ impl Theme {
                 .map(|s| NavItem {
                     name: s.name(lang).to_owned(),
                     url: section_url(lang, &s.slug),
+                    slug: s.slug.clone(),
                     current: f.current_section == Some(s.id),
                 })
                 .collect(),

@@ -13,6 +13,7 @@ mod distribution;
 mod error;
 mod keys;
 mod migrate;
+mod newsletter;
 mod newsroom;
 mod rows;
 mod taxonomy;
@@ -25,6 +26,10 @@ pub use derived::{ArticleChange, Fingerprint};
 pub use distribution::SitemapEntry;
 pub use error::StoreError;
 pub use keys::ApiKey;
+pub use newsletter::{
+    NewSend, NewSubscriber, OutboxFailure, OutboxItem, Send, SendStats, SignupAction, Subscriber,
+    SubscriberQuery,
+};
 pub use newsroom::{MediaRow, NewsroomArticle, NewsroomQuery, Revision};
 pub use users::AuditEntry;
 pub use webhooks::{Delivery, DueDelivery, Outcome, Webhook};

@@ -40,6 +40,11 @@ const SQLITE: &[Migration] = &[
         description: "webhooks",
         sql: include_str!("../migrations/sqlite/0006_webhooks.sql"),
     },
+    Migration {
+        version: 7,
+        description: "newsletter",
+        sql: include_str!("../migrations/sqlite/0007_newsletter.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -72,6 +77,11 @@ const POSTGRES: &[Migration] = &[
         version: 6,
         description: "webhooks",
         sql: include_str!("../migrations/postgres/0006_webhooks.sql"),
+    },
+    Migration {
+        version: 7,
+        description: "newsletter",
+        sql: include_str!("../migrations/postgres/0007_newsletter.sql"),
     },
 ];
 

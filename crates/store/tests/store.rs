@@ -1107,3 +1107,187 @@ both_backends!(
     webhook_deliveries_are_leased_once_and_retried,
     super::webhook_deliveries_are_leased_once_and_retried
 );
+
+/// The outbox: a send reaches each matching subscriber through one row; a claim is
+/// fenced by its token, so a worker whose lease ran out cannot record a message that
+/// another worker has taken since; leaving cancels what is still queued.
+async fn the_outbox_sends_each_message_once(store: Store) {
+    use arabpress_store::{NewSend, NewSubscriber, OutboxFailure};
+    let rows: Vec<NewSubscriber> = [
+        ("ar@example.org", "ar", "digest"),
+        ("en@example.org", "en", "digest"),
+        ("both@example.org", "both", "digest"),
+        ("other@example.org", "ar", "breaking"),
+    ]
+    .iter()
+    .map(|(e, l, list)| NewSubscriber {
+        email: (*e).into(),
+        langs: (*l).into(),
+        lists: vec![(*list).into()],
+    })
+    .collect();
+    let outcome = store
+        .import_subscribers(&rows, t(0))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(outcome.iter().all(Option::is_none));
+    let new = NewSend {
+        dedupe_key: "digest:ar:digest:2026-02-02".into(),
+        kind: "digest".into(),
+        lang: "ar".into(),
+        list: "digest".into(),
+        subject: "موجز".into(),
+        intro: String::new(),
+        article_ids: vec![1, 2],
+        created_by: None,
+    };
+    let send = store
+        .create_send(&new, t(1))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(
+        store.create_send(&new, t(2)).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(send.article_ids, vec![1, 2]);
+    let n = store
+        .queue_send(send.id, "<p>html</p>", "text", t(3))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(n, 2, "ar and both read Arabic digests");
+    assert!(matches!(
+        store.queue_send(send.id, "x", "y", t(4)).await,
+        Err(StoreError::Conflict(_))
+    ));
+
+    // Worker A claims both, then stalls past its lease; worker B takes them over.
+    let a = store
+        .claim_outbox("A", t(10), t(20), 10)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(a.len(), 2);
+    assert!(
+        store
+            .claim_outbox("B", t(15), t(25), 10)
+            .await
+            .unwrap_or_default()
+            .is_empty(),
+        "held while the lease lasts"
+    );
+    let b = store
+        .claim_outbox("B", t(21), t(80), 10)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(b.len(), 2);
+    assert_eq!(b[0].attempts, 2);
+    assert!(
+        !store.mark_sent(a[0].id, "A", t(22)).await.unwrap_or(true),
+        "A lost its claim and must not send"
+    );
+    assert!(store.mark_sent(b[0].id, "B", t(22)).await.unwrap_or(false));
+    assert!(
+        !store.mark_sent(b[0].id, "B", t(23)).await.unwrap_or(true),
+        "recorded once"
+    );
+    // The second message is refused for now and comes back when due.
+    store
+        .record_outbox_failure(
+            b[1].id,
+            "B",
+            &OutboxFailure::Retry(t(100), "421 try later".into()),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        store
+            .claim_outbox("C", t(90), t(95), 10)
+            .await
+            .unwrap_or_default()
+            .is_empty()
+    );
+    let c = store
+        .claim_outbox("C", t(100), t(160), 10)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(c.len(), 1);
+    store
+        .record_outbox_failure(
+            c[0].id,
+            "C",
+            &OutboxFailure::Bounced("550 no such user".into()),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stats = store
+        .send_stats(send.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((stats.sent, stats.bounced, stats.queued), (1, 1, 0));
+    let bounced = store
+        .subscriber(c[0].subscriber_id)
+        .await
+        .unwrap_or_default()
+        .map(|s| s.status);
+    assert_eq!(bounced.as_deref(), Some("bounced"));
+    assert_eq!(store.finish_sends(t(200)).await.unwrap_or(0), 1);
+    assert_eq!(
+        store
+            .send(send.id)
+            .await
+            .unwrap_or_default()
+            .map(|s| s.status)
+            .as_deref(),
+        Some("done")
+    );
+
+    // Leaving cancels queued messages at once.
+    let breaking = store
+        .create_send(
+            &NewSend {
+                dedupe_key: "breaking:7".into(),
+                kind: "breaking".into(),
+                list: "breaking".into(),
+                ..new.clone()
+            },
+            t(300),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        store
+            .queue_send(breaking.id, "h", "t", t(301))
+            .await
+            .unwrap_or(0),
+        1
+    );
+    let other = store
+        .subscribers(&arabpress_store::SubscriberQuery {
+            list: Some("breaking".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    store
+        .unsubscribe(other.items[0].id, t(302))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        store
+            .claim_outbox("D", t(303), t(400), 10)
+            .await
+            .unwrap_or_default()
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .send_stats(breaking.id)
+            .await
+            .map(|s| s.cancelled)
+            .unwrap_or(0),
+        1
+    );
+}
+both_backends!(
+    the_outbox_sends_each_message_once,
+    super::the_outbox_sends_each_message_once
+);

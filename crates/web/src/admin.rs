@@ -8,6 +8,8 @@
 //! and `noindex`; the cookie is HttpOnly, SameSite=Lax, limited to `/admin`, and Secure
 //! unless the site is reached on loopback.
 
+mod newsletter;
+
 use crate::WebState;
 use arabpress_app::{
     AppError, MAX_UPLOAD_BYTES, MIN_PASSWORD_CHARS, NewsroomArticle, NewsroomQuery, Session, Step,
@@ -74,6 +76,7 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/admin/account/password", post(change_password))
         .route("/admin/account/language", post(set_language))
         .route("/media/{sha}/{file}", get(media))
+        .merge(newsletter::routes())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -165,7 +168,7 @@ impl axum::extract::FromRequest<WebState> for MemberForm {
     }
 }
 
-fn see_other(to: &str) -> Response {
+pub(crate) fn see_other(to: &str) -> Response {
     let mut r = Redirect::to(to).into_response();
     *r.status_mut() = StatusCode::SEE_OTHER;
     no_store(&mut r);
@@ -182,16 +185,16 @@ fn no_store(r: &mut Response) {
 }
 
 /// A form's fields; repeated names keep every value in order.
-struct Fields(Vec<(String, String)>);
+pub(crate) struct Fields(Vec<(String, String)>);
 
 impl Fields {
-    fn get(&self, name: &str) -> &str {
+    pub(crate) fn get(&self, name: &str) -> &str {
         self.0
             .iter()
             .find(|(k, _)| k == name)
             .map_or("", |(_, v)| v.as_str())
     }
-    fn all(&self, name: &str) -> Vec<String> {
+    pub(crate) fn all(&self, name: &str) -> Vec<String> {
         self.0
             .iter()
             .filter(|(k, _)| k == name)
@@ -200,7 +203,7 @@ impl Fields {
     }
 }
 
-fn parse_form(body: &[u8]) -> Fields {
+pub(crate) fn parse_form(body: &[u8]) -> Fields {
     Fields(
         form_urlencoded::parse(body)
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
@@ -209,14 +212,14 @@ fn parse_form(body: &[u8]) -> Fields {
 }
 
 /// Refuses a form whose CSRF token is not the session's.
-fn csrf_ok(s: &Session, fields: &Fields) -> bool {
+pub(crate) fn csrf_ok(s: &Session, fields: &Fields) -> bool {
     same_secret(&s.csrf, fields.get("csrf"))
 }
 
 // ---------------------------------------------------------------------------------------
 // Rendering
 
-fn msg(state: &WebState, lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
+pub(crate) fn msg(state: &WebState, lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     state.app.theme().messages().text(lang, key, args)
 }
 
@@ -228,6 +231,7 @@ fn user_json(u: &User) -> Value {
         "role": u.role.as_str(),
         "can_manage_users": u.role.can_manage_users(),
         "can_manage_taxonomy": u.role.can_manage_taxonomy(),
+        "can_send_newsletters": u.role.can_send_newsletters(),
     })
 }
 
@@ -271,7 +275,7 @@ fn render(
 }
 
 /// A member's page: their language, their CSRF token.
-fn member_page(
+pub(crate) fn member_page(
     state: &WebState,
     s: &Session,
     status: StatusCode,
@@ -299,7 +303,12 @@ async fn failure(state: &WebState, headers: &HeaderMap, lang: Lang, e: AppError)
 }
 
 /// Maps an action's error to a notice for the member.
-async fn refused(state: &WebState, s: &Session, headers: &HeaderMap, e: AppError) -> Response {
+pub(crate) async fn refused(
+    state: &WebState,
+    s: &Session,
+    headers: &HeaderMap,
+    e: AppError,
+) -> Response {
     match e {
         AppError::Forbidden(_) => {
             member_notice(state, s, StatusCode::FORBIDDEN, "admin-error-forbidden")
@@ -326,7 +335,7 @@ async fn refused(state: &WebState, s: &Session, headers: &HeaderMap, e: AppError
     }
 }
 
-fn csrf_refused(state: &WebState, lang: Lang) -> Response {
+pub(crate) fn csrf_refused(state: &WebState, lang: Lang) -> Response {
     let title = msg(state, lang, "admin-error-csrf", &[]);
     render(
         state,
@@ -345,7 +354,7 @@ fn guest_lang(state: &WebState, headers: &HeaderMap, q: &HashMap<String, String>
         .unwrap_or_else(|| crate::site::preferred(state, headers))
 }
 
-fn done_notice(state: &WebState, lang: Lang, done: Option<&String>) -> Option<String> {
+pub(crate) fn done_notice(state: &WebState, lang: Lang, done: Option<&String>) -> Option<String> {
     let key = match done?.as_str() {
         "saved" => "admin-saved",
         "submitted" => "admin-submitted",
@@ -360,12 +369,14 @@ fn done_notice(state: &WebState, lang: Lang, done: Option<&String>) -> Option<St
         "signed-out" => "admin-signed-out",
         "taxonomy" => "admin-taxonomy-saved",
         "webhook-deleted" => "admin-webhook-deleted",
+        "send-saved" => "admin-send-saved",
+        "send-queued" => "admin-send-queued",
         _ => return None,
     };
     Some(msg(state, lang, key, &[]))
 }
 
-fn when(state: &WebState, lang: Lang, t: jiff::Timestamp) -> (String, String) {
+pub(crate) fn when(state: &WebState, lang: Lang, t: jiff::Timestamp) -> (String, String) {
     let d = state.app.theme().dates();
     (d.date_time(lang, t), d.iso(t))
 }
@@ -534,7 +545,7 @@ async fn login_page(
     )
 }
 
-fn client_ip(parts_ext: &axum::http::Extensions) -> Option<std::net::IpAddr> {
+pub(crate) fn client_ip(parts_ext: &axum::http::Extensions) -> Option<std::net::IpAddr> {
     parts_ext
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|c| c.0.ip())
@@ -1222,7 +1233,17 @@ async fn edit(
 
 /// Reads the editor's multipart form. Text fields are kept whatever happens to the file, so
 /// a refused image never costs the writer their text.
-async fn read_editor(mut mp: Multipart) -> (Fields, Result<Option<Vec<u8>>, String>) {
+async fn read_editor(mp: Multipart) -> (Fields, Result<Option<Vec<u8>>, String>) {
+    read_multipart(mp, "image_file", MAX_UPLOAD_BYTES).await
+}
+
+/// Reads a multipart form: text fields, and the file in `file_field` (at most `limit`
+/// bytes; a larger one is an error naming the limit).
+pub(crate) async fn read_multipart(
+    mut mp: Multipart,
+    file_field: &str,
+    limit: usize,
+) -> (Fields, Result<Option<Vec<u8>>, String>) {
     let mut fields = Vec::new();
     let mut file: Result<Option<Vec<u8>>, String> = Ok(None);
     loop {
@@ -1235,13 +1256,13 @@ async fn read_editor(mut mp: Multipart) -> (Fields, Result<Option<Vec<u8>>, Stri
             }
         };
         let name = field.name().unwrap_or("").to_owned();
-        if name == "image_file" {
+        if name == file_field {
             let mut buf = Vec::new();
             let mut too_big = false;
             loop {
                 match field.chunk().await {
                     Ok(Some(c)) => {
-                        if buf.len() + c.len() > MAX_UPLOAD_BYTES {
+                        if buf.len() + c.len() > limit {
                             too_big = true;
                             buf.clear();
                         } else if !too_big {
@@ -1257,8 +1278,8 @@ async fn read_editor(mut mp: Multipart) -> (Fields, Result<Option<Vec<u8>>, Stri
             }
             if too_big {
                 file = Err(format!(
-                    "image: the file is larger than {} MiB",
-                    MAX_UPLOAD_BYTES >> 20
+                    "{file_field}: the file is larger than {} MiB",
+                    limit >> 20
                 ));
             } else if !buf.is_empty() && file.is_ok() {
                 file = Ok(Some(buf));

@@ -9,6 +9,7 @@ mod admin;
 mod api;
 mod distribution;
 mod error;
+mod newsletter;
 mod respond;
 mod search;
 mod site;

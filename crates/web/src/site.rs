@@ -25,8 +25,8 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/{lang}/section/{slug}", get(section))
         .route("/{lang}/tag/{slug}", get(tag))
         .route("/{lang}/author/{slug}", get(author))
-        .route("/{lang}/newsletter", get(newsletter).post(newsletter))
         .route("/{lang}/search", get(crate::search::page))
+        .merge(crate::newsletter::routes())
         .fallback(not_found)
 }
 
@@ -279,34 +279,6 @@ async fn author(
     RawQuery(q): RawQuery,
 ) -> Response {
     list(s, h, p, q, ListSpec::Author).await
-}
-
-/// The newsletter box's target until sign-up opens: a page that says so, storing nothing.
-async fn newsletter(
-    State(state): State<WebState>,
-    headers: HeaderMap,
-    path: Result<Path<String>, PathRejection>,
-) -> Response {
-    let lang = match path.map(|Path(l)| lang_param(&l)) {
-        Ok(Ok(lang)) => lang,
-        _ => {
-            return fail(
-                &state,
-                &headers,
-                preferred(&state, &headers),
-                AppError::NotFound,
-            )
-            .await;
-        }
-    };
-    match state
-        .app
-        .message_page(lang, 200, "newsletter-soon-title", "newsletter-soon-text")
-        .await
-    {
-        Ok(page) => page_response(&headers, &page, "no-store"),
-        Err(e) => fail(&state, &headers, lang, e).await,
-    }
 }
 
 async fn not_found(

@@ -1657,3 +1657,177 @@ async fn webhooks_are_signed_retried_logged_and_never_block_publishing() {
         "the log, without the secret"
     );
 }
+
+#[tokio::test]
+async fn editors_run_the_newsletter_and_contributors_cannot() {
+    let s = site().await;
+    with_users(&s).await;
+    let mut contributor = signed_in(&s, "contributor").await;
+    assert_eq!(
+        contributor.get("/admin/newsletter").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert!(
+        !contributor
+            .get("/admin")
+            .await
+            .body
+            .contains("href=\"/admin/newsletter\"")
+    );
+
+    let mut editor = signed_in(&s, "editor").await;
+    let page = editor.get("/admin/newsletter").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("٠ مشتركاً"), "Arabic by default");
+    editor
+        .submit(
+            "/admin/account",
+            "/admin/account/language",
+            &[("lang", "en")],
+        )
+        .await;
+    let page = editor.get("/admin/newsletter").await;
+    assert!(page.body.contains("0 subscribers"), "{}", page.body);
+
+    // Import a CSV file through the form: a report names each rejected row.
+    let csrf = csrf_of(&page.body);
+    let b = "----arabpress-test-boundary";
+    let csv =
+        "email,langs,lists\nreader@example.org,en,digest breaking\nbroken-address,en,digest\n";
+    let body = format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"list.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n\
+         --{b}--\r\n"
+    );
+    let r = editor
+        .send(
+            "POST",
+            "/admin/newsletter/import",
+            Some(format!("multipart/form-data; boundary={b}")),
+            body.into_bytes(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("1 added, 1 rejected"), "{}", r.body);
+    assert!(r.body.contains("broken-address"));
+    // Without the form token nothing is imported.
+    let r = editor
+        .send(
+            "POST",
+            "/admin/newsletter/import",
+            Some(format!("multipart/form-data; boundary={b}")),
+            format!("--{b}\r\nContent-Disposition: form-data; name=\"csv\"\r\n\r\nx@example.org\r\n--{b}--\r\n").into_bytes(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    let filtered = editor
+        .get("/admin/newsletter?status=confirmed&q=reader")
+        .await;
+    assert!(filtered.body.contains("reader@example.org"));
+    assert!(filtered.body.contains("1 subscribers"));
+    let export = editor
+        .get("/admin/newsletter/export.csv?list=breaking")
+        .await;
+    assert_eq!(
+        export.headers[header::CONTENT_TYPE],
+        "text/csv; charset=utf-8"
+    );
+    assert!(
+        export
+            .body
+            .contains("reader@example.org,en,digest breaking,confirmed,import")
+    );
+
+    // The day's digest waits as a draft; the editor trims it and sends it.
+    let made = s.app.make_digests().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(made.len(), 1);
+    let id = made[0].id;
+    let list = editor.get("/admin/newsletter/sends").await;
+    assert!(list.body.contains(&format!("/admin/newsletter/sends/{id}")));
+    let page = editor.get(&format!("/admin/newsletter/sends/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let first = made[0].article_ids[0].to_string();
+    let r = editor
+        .submit(
+            &format!("/admin/newsletter/sends/{id}"),
+            &format!("/admin/newsletter/sends/{id}"),
+            &[("subject", ""), ("story", &first), ("action", "send")],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an empty subject is refused"
+    );
+    let r = editor
+        .submit(
+            &format!("/admin/newsletter/sends/{id}"),
+            &format!("/admin/newsletter/sends/{id}"),
+            &[
+                ("subject", "This morning at Arab Press"),
+                ("intro", "Three stories to start the day."),
+                ("story", &first),
+                ("action", "send"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(s.app.deliver_mail().await.unwrap_or_default(), 1);
+    let page = editor.get(&format!("/admin/newsletter/sends/{id}")).await;
+    assert!(
+        page.body.contains("0 waiting, 1 sent, 0 failed, 0 bounced"),
+        "{}",
+        page.body
+    );
+    let (_, raw) = s.mails().pop().unwrap_or_default();
+    assert!(raw.contains("Subject: This morning at Arab Press"));
+    // A queued send can no longer be edited.
+    let r = editor
+        .submit(
+            &format!("/admin/newsletter/sends/{id}"),
+            &format!("/admin/newsletter/sends/{id}"),
+            &[
+                ("subject", "Changed"),
+                ("story", &first),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Breaking news from the editor, once per article; an author may not send it.
+    let article = write(&mut editor, "عاجل: اتفاق على تقاسم المياه", "publish").await;
+    let edit = editor.get(&format!("/admin/articles/{article}")).await;
+    assert!(
+        edit.body
+            .contains(&format!("/admin/articles/{article}/breaking"))
+    );
+    let mut author = signed_in(&s, "author").await;
+    let r = author
+        .submit(
+            "/admin",
+            &format!("/admin/articles/{article}/breaking"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = editor
+        .submit(
+            &format!("/admin/articles/{article}"),
+            &format!("/admin/articles/{article}/breaking"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(location(&r).starts_with("/admin/newsletter/sends/"));
+    let r = editor
+        .submit(
+            &format!("/admin/articles/{article}"),
+            &format!("/admin/articles/{article}/breaking"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("already sent as breaking news"));
+}

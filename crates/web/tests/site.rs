@@ -7,7 +7,6 @@ use arabpress_core::{ArticleDraft, ArticleKind, ArticleStatus, Lang, Slug};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
 use std::collections::HashMap;
 use tower::ServiceExt;
 
@@ -198,7 +197,9 @@ async fn article_page_shows_what_a_reader_needs() {
     );
     assert!(b.contains("hreflang=\"ar\">Read this article in Arabic</a>"));
     assert!(b.contains("id=\"listen\""), "audio player slot");
-    assert!(b.contains("<form method=\"post\" action=\"/en/newsletter\">"));
+    assert!(
+        b.contains("<form class=\"newsletter-form\" method=\"post\" action=\"/en/newsletter\">")
+    );
     assert!(b.contains("class=\"related\""));
     assert!(b.contains("rel=\"tag\">Food prices</a>"));
     // Related stories are from the same language only, and never the translation.
@@ -534,31 +535,6 @@ async fn a_repeated_headline_is_listed_once() {
         let r = get(&s.router, path).await;
         assert_eq!(r.body.matches("Board of Peace").count(), 1, "{path}");
     }
-}
-
-#[tokio::test]
-async fn newsletter_box_posts_to_a_real_page() {
-    let s = site().await;
-    let req = Request::builder()
-        .method("POST")
-        .uri("/ar/newsletter")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from("email=reader%40example.org"))
-        .unwrap_or_else(|e| panic!("{e}"));
-    let res = s
-        .router
-        .clone()
-        .oneshot(req)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(res.status(), StatusCode::OK);
-    let body = res
-        .into_body()
-        .collect()
-        .await
-        .map(|b| b.to_bytes())
-        .unwrap_or_default();
-    assert!(String::from_utf8_lossy(&body).contains("الاشتراك في النشرة البريدية يُفتح قريباً"));
 }
 
 #[tokio::test]

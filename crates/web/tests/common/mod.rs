@@ -20,6 +20,27 @@ pub struct Site_ {
     pub clock: Arc<FixedClock>,
     pub _store: TestStore,
     pub _media: tempfile::TempDir,
+    pub mail: tempfile::TempDir,
+}
+
+impl Site_ {
+    /// The messages the file transport wrote, oldest first: (file name, text).
+    pub fn mails(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = std::fs::read_dir(self.mail.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+            .map(|e| {
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read_to_string(e.path()).unwrap_or_default(),
+                )
+            })
+            .collect();
+        out.sort_by_key(|(n, _)| n.trim_end_matches(".eml").parse::<i64>().unwrap_or(0));
+        out
+    }
 }
 
 pub fn now() -> Timestamp {
@@ -58,6 +79,20 @@ pub async fn site() -> Site_ {
         Arc::clone(&clock) as Arc<dyn arabpress_app::Clock>,
         media.path().to_path_buf(),
     );
+    let mail = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    app.set_mail(arabpress_app::MailSettings {
+        mailer: arabpress_mail::Mailer::new(
+            "Arab Press <newsletter@test.example>",
+            arabpress_mail::Transport::Folder(mail.path().to_path_buf()),
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}")),
+        connections: 2,
+        per_second: 0,
+        lease_seconds: 60,
+        digest_hour: Some(7),
+        digest_auto: false,
+    });
     arabpress_app::demo::load(&app)
         .await
         .unwrap_or_else(|e| panic!("demo: {e}"));
@@ -68,6 +103,7 @@ pub async fn site() -> Site_ {
         clock,
         _store: t,
         _media: media,
+        mail,
     }
 }
 
@@ -105,6 +141,22 @@ pub async fn read(res: axum::response::Response) -> Resp {
         headers,
         body: String::from_utf8_lossy(&bytes).into_owned(),
     }
+}
+
+/// Posts a urlencoded form.
+pub async fn post_form(router: &Router, path: &str, body: &str) -> Resp {
+    let req = Request::builder()
+        .method("POST")
+        .uri(path)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body.to_owned()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let res = router
+        .clone()
+        .oneshot(req)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    read(res).await
 }
 
 pub async fn get(router: &Router, path: &str) -> Resp {

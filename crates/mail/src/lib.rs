@@ -1,0 +1,472 @@
+//! Mail: composing a message (HTML and plain text, list headers, optional DKIM signature)
+//! and handing it to a transport: an SMTP server (lettre's client, with TLS and
+//! authentication as configured) or a folder that receives one `.eml` file per message, the
+//! default, so nothing leaves the machine by accident.
+//!
+//! Delivery takes a `commit` callback that runs at the last moment the message can still be
+//! withdrawn: over SMTP, after the whole message is written and before the final `.` that
+//! makes the server accept it (a server discards a message whose connection closes before
+//! that dot, RFC 5321 §4.1.1.4); in a folder, after the file is in place (a second delivery
+//! under the same name replaces it). The caller records the message as sent in that
+//! callback, so a process killed at any moment either has sent and recorded the message or
+//! has done neither, except for the few microseconds between the record and the write of
+//! the dot.
+
+use lettre::message::dkim::{DkimConfig, DkimSigningAlgorithm, DkimSigningKey};
+use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{SmtpConnection, TlsParameters};
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt, Rset};
+use lettre::transport::smtp::extension::ClientId;
+use lettre::{Address, Message};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What can go wrong before a message is handed over.
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    /// An address that mail cannot be sent to.
+    #[error("{0:?} is not a valid email address")]
+    Address(String),
+    /// The message could not be built.
+    #[error("composing the message: {0}")]
+    Compose(String),
+    /// The DKIM key could not be read.
+    #[error("DKIM key: {0}")]
+    Dkim(String),
+    /// The transport could not be reached.
+    #[error("{0}")]
+    Connect(String),
+}
+
+/// How a delivery attempt ended, when it did not deliver.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeliveryError {
+    /// `commit` declined: the message was withdrawn before the server accepted it.
+    #[error("withdrawn before the server accepted it")]
+    Withdrawn,
+    /// The server refused the recipient for good (5xx to `RCPT`): a bounce.
+    #[error("recipient refused: {0}")]
+    Bounced(String),
+    /// The server refused the message; `permanent` for 5xx, else try again later.
+    /// `committed` says whether `commit` had already run (the caller must undo its record).
+    #[error("refused: {reason}")]
+    Refused {
+        /// 5xx rather than 4xx.
+        permanent: bool,
+        /// Whether `commit` ran before the refusal.
+        committed: bool,
+        /// The server's answer.
+        reason: String,
+    },
+    /// The connection failed; the connection must be dropped and made again.
+    #[error("connection failed: {reason}")]
+    Broken {
+        /// Whether `commit` ran before the failure (the server may then have the message).
+        committed: bool,
+        /// What failed.
+        reason: String,
+    },
+}
+
+/// How to reach the SMTP server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Security {
+    /// Plain text (a relay on the same machine or a test sink).
+    None,
+    /// Plain connection upgraded with STARTTLS (port 587); refused if the server cannot.
+    StartTls,
+    /// TLS from the first byte (port 465).
+    Tls,
+}
+
+/// An SMTP server.
+#[derive(Debug, Clone)]
+pub struct SmtpSettings {
+    /// Host name (also checked against its certificate).
+    pub host: String,
+    /// Port.
+    pub port: u16,
+    /// Transport security.
+    pub security: Security,
+    /// User name and password, when the server wants them.
+    pub credentials: Option<(String, String)>,
+    /// How long one command may take.
+    pub timeout: Duration,
+}
+
+/// Where messages go.
+#[derive(Debug, Clone)]
+pub enum Transport {
+    /// One `.eml` file per message in this folder.
+    Folder(PathBuf),
+    /// An SMTP server.
+    Smtp(SmtpSettings),
+}
+
+/// DKIM signing settings.
+#[derive(Debug, Clone)]
+pub struct DkimSettings {
+    /// The signing domain (`d=`).
+    pub domain: String,
+    /// The selector (`s=`): the key is published at `{selector}._domainkey.{domain}`.
+    pub selector: String,
+    /// The private key: PKCS#1 PEM for RSA, base64 of the 32-byte seed for Ed25519.
+    pub key: String,
+    /// `rsa` or `ed25519`.
+    pub ed25519: bool,
+}
+
+/// The sender: who mail is from, how it is signed and where it goes. Cheap to clone.
+#[derive(Clone)]
+pub struct Mailer {
+    from: Mailbox,
+    transport: Transport,
+    dkim: Option<Arc<DkimConfig>>,
+    hello: ClientId,
+}
+
+/// One message to compose.
+#[derive(Debug, Clone)]
+pub struct Letter<'a> {
+    /// The recipient's address.
+    pub to: &'a str,
+    /// Subject line.
+    pub subject: &'a str,
+    /// The HTML part.
+    pub html: String,
+    /// The plain-text part.
+    pub text: String,
+    /// A unique id for the message, without angle brackets (`42.7@example.com`).
+    pub message_id: String,
+    /// The https address that unsubscribes with one POST (RFC 8058), for list mail.
+    pub unsubscribe: Option<&'a str>,
+    /// The list's id (`digest.ar.example.com`), for list mail.
+    pub list_id: Option<String>,
+}
+
+/// A composed message and its recipient.
+#[derive(Debug, Clone)]
+pub struct Composed {
+    from: Address,
+    to: Address,
+    bytes: Vec<u8>,
+}
+
+impl Composed {
+    /// The whole message as it goes on the wire.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
+/// Checks an address the way delivery will: `local@domain`, ASCII, with a dotted domain.
+pub fn parse_address(text: &str) -> Result<Address, MailError> {
+    let t = text.trim();
+    let bad = || MailError::Address(t.to_owned());
+    if !t.is_ascii() || t.len() > 254 {
+        return Err(bad());
+    }
+    let a: Address = t.parse().map_err(|_| bad())?;
+    let domain = a.domain();
+    if !domain.contains('.') || domain.starts_with('.') || domain.ends_with('.') {
+        return Err(bad());
+    }
+    Ok(a)
+}
+
+impl Mailer {
+    /// A mailer sending as `from` (`Name <address>`).
+    pub fn new(
+        from: &str,
+        transport: Transport,
+        dkim: Option<&DkimSettings>,
+    ) -> Result<Mailer, MailError> {
+        let from: Mailbox = from
+            .parse()
+            .map_err(|_| MailError::Address(from.to_owned()))?;
+        let dkim = match dkim {
+            None => None,
+            Some(d) => {
+                let alg = if d.ed25519 {
+                    DkimSigningAlgorithm::Ed25519
+                } else {
+                    DkimSigningAlgorithm::Rsa
+                };
+                let key = DkimSigningKey::new(d.key.trim(), alg)
+                    .map_err(|e| MailError::Dkim(format!("{e:?}")))?;
+                let headers = [
+                    "From",
+                    "To",
+                    "Subject",
+                    "Date",
+                    "Message-ID",
+                    "List-Unsubscribe",
+                    "List-Unsubscribe-Post",
+                ]
+                .into_iter()
+                .map(HeaderName::new_from_ascii_str)
+                .collect();
+                Some(Arc::new(DkimConfig::new(
+                    d.selector.clone(),
+                    d.domain.clone(),
+                    key,
+                    headers,
+                    lettre::message::dkim::DkimCanonicalization {
+                        header: lettre::message::dkim::DkimCanonicalizationType::Relaxed,
+                        body: lettre::message::dkim::DkimCanonicalizationType::Relaxed,
+                    },
+                )))
+            }
+        };
+        let hello = ClientId::Domain(from.email.domain().to_owned());
+        Ok(Mailer {
+            from,
+            transport,
+            dkim,
+            hello,
+        })
+    }
+
+    /// The sender's domain (for message ids).
+    pub fn domain(&self) -> &str {
+        self.from.email.domain()
+    }
+
+    /// Whether messages go to a folder rather than a server.
+    pub fn is_folder(&self) -> bool {
+        matches!(self.transport, Transport::Folder(_))
+    }
+
+    /// Builds the message: `multipart/alternative` with the text part first, `Date`,
+    /// `Message-ID`, and for list mail `List-Id`, `List-Unsubscribe` and
+    /// `List-Unsubscribe-Post: List-Unsubscribe=One-Click`; signed when DKIM is set.
+    pub fn compose(&self, l: &Letter<'_>, date: jiff::Timestamp) -> Result<Composed, MailError> {
+        let to = parse_address(l.to)?;
+        let mut b = Message::builder()
+            .from(self.from.clone())
+            .to(Mailbox::new(None, to.clone()))
+            .subject(l.subject)
+            .date(
+                std::time::UNIX_EPOCH
+                    + Duration::from_secs(u64::try_from(date.as_second()).unwrap_or(0)),
+            )
+            .message_id(Some(format!("<{}>", l.message_id)));
+        if let Some(url) = l.unsubscribe {
+            b = b
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                    format!("<{url}>"),
+                ))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".to_owned(),
+                ));
+        }
+        if let Some(id) = &l.list_id {
+            b = b.raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Id"),
+                format!("<{id}>"),
+            ));
+        }
+        let mut m = b
+            .multipart(MultiPart::alternative_plain_html(
+                l.text.clone(),
+                l.html.clone(),
+            ))
+            .map_err(|e| MailError::Compose(e.to_string()))?;
+        if let Some(d) = &self.dkim {
+            m.sign(d);
+        }
+        Ok(Composed {
+            from: self.from.email.clone(),
+            to,
+            bytes: m.formatted(),
+        })
+    }
+
+    /// Opens a connection (for SMTP: connects, upgrades to TLS and signs in as set).
+    /// Blocking: call it from a thread that may block.
+    pub fn connect(&self) -> Result<Connection, MailError> {
+        match &self.transport {
+            Transport::Folder(dir) => {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| MailError::Connect(format!("creating {}: {e}", dir.display())))?;
+                Ok(Connection::Folder(dir.clone()))
+            }
+            Transport::Smtp(s) => {
+                let err = |e: lettre::transport::smtp::Error| {
+                    MailError::Connect(format!("SMTP {}:{}: {e}", s.host, s.port))
+                };
+                let tls = || TlsParameters::new(s.host.clone()).map_err(err);
+                let implicit = match s.security {
+                    Security::Tls => Some(tls()?),
+                    _ => None,
+                };
+                let mut c = SmtpConnection::connect(
+                    (s.host.as_str(), s.port),
+                    Some(s.timeout),
+                    &self.hello,
+                    implicit.as_ref(),
+                    None,
+                )
+                .map_err(err)?;
+                if s.security == Security::StartTls {
+                    c.starttls(&tls()?, &self.hello).map_err(err)?;
+                }
+                if let Some((user, password)) = &s.credentials {
+                    c.auth(
+                        &[Mechanism::Plain, Mechanism::Login],
+                        &Credentials::new(user.clone(), password.clone()),
+                    )
+                    .map_err(err)?;
+                }
+                Ok(Connection::Smtp(Box::new(c)))
+            }
+        }
+    }
+}
+
+/// An open transport.
+pub enum Connection {
+    /// Writing files into this folder.
+    Folder(PathBuf),
+    /// A session with an SMTP server.
+    Smtp(Box<SmtpConnection>),
+}
+
+/// The signal a withdrawn SMTP delivery unwinds with (see [`Connection::deliver`]).
+struct Withdraw;
+
+impl Connection {
+    /// Delivers one message. `name` identifies it (the folder transport's file name);
+    /// `commit` runs at the last moment the message can be withdrawn and returns whether to
+    /// go on. After [`DeliveryError::Withdrawn`] or [`DeliveryError::Broken`], drop the
+    /// connection (an SMTP session is then mid-message) and make a new one.
+    pub fn deliver(
+        &mut self,
+        m: &Composed,
+        name: &str,
+        commit: impl FnOnce() -> bool,
+    ) -> Result<(), DeliveryError> {
+        match self {
+            Connection::Folder(dir) => deliver_to_folder(dir, m, name, commit),
+            Connection::Smtp(c) => deliver_smtp(c, m, commit),
+        }
+    }
+
+    /// Ends the session politely.
+    pub fn close(self) {
+        if let Connection::Smtp(mut c) = self {
+            let _ = c.quit();
+        }
+    }
+}
+
+fn deliver_to_folder(
+    dir: &Path,
+    m: &Composed,
+    name: &str,
+    commit: impl FnOnce() -> bool,
+) -> Result<(), DeliveryError> {
+    let broken = |e: std::io::Error| DeliveryError::Broken {
+        committed: false,
+        reason: e.to_string(),
+    };
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let scratch = dir.join(format!(".{safe}.tmp"));
+    std::fs::write(&scratch, &m.bytes).map_err(broken)?;
+    // In place before the record: a repeat after a crash overwrites the same file.
+    std::fs::rename(&scratch, dir.join(format!("{safe}.eml"))).map_err(broken)?;
+    if commit() {
+        Ok(())
+    } else {
+        Err(DeliveryError::Withdrawn)
+    }
+}
+
+fn deliver_smtp(
+    c: &mut SmtpConnection,
+    m: &Composed,
+    commit: impl FnOnce() -> bool,
+) -> Result<(), DeliveryError> {
+    use lettre::transport::smtp::Error as SmtpError;
+    let reason = |e: &SmtpError| e.to_string();
+    let refused = |e: &SmtpError, committed: bool| {
+        if e.is_permanent() || e.is_transient() {
+            DeliveryError::Refused {
+                permanent: e.is_permanent(),
+                committed,
+                reason: reason(e),
+            }
+        } else {
+            DeliveryError::Broken {
+                committed,
+                reason: reason(e),
+            }
+        }
+    };
+    // Before DATA a refusal leaves the session usable once reset.
+    let reset = |c: &mut SmtpConnection, e: DeliveryError| {
+        if c.command(Rset).is_err() {
+            return DeliveryError::Broken {
+                committed: false,
+                reason: e.to_string(),
+            };
+        }
+        e
+    };
+    if let Err(e) = c.command(Mail::new(Some(m.from.clone()), Vec::new())) {
+        let e = refused(&e, false);
+        return Err(reset(c, e));
+    }
+    if let Err(e) = c.command(Rcpt::new(m.to.clone(), Vec::new())) {
+        let e = if e.is_permanent() {
+            DeliveryError::Bounced(reason(&e))
+        } else {
+            refused(&e, false)
+        };
+        return Err(reset(c, e));
+    }
+    if let Err(e) = c.command(Data) {
+        let e = refused(&e, false);
+        return Err(reset(c, e));
+    }
+    // lettre writes each part the iterator yields, then the final dot. The iterator's
+    // last step runs `commit`; when it declines, unwinding out of `message_iter` leaves
+    // the dot unwritten, and dropping the connection discards the message at the server.
+    let mut commit = Some(commit);
+    let mut committed = false;
+    let mut body = Some(m.bytes.as_slice());
+    let parts = std::iter::from_fn(|| {
+        if let Some(b) = body.take() {
+            return Some(b);
+        }
+        if let Some(f) = commit.take() {
+            if f() {
+                committed = true;
+            } else {
+                std::panic::resume_unwind(Box::new(Withdraw));
+            }
+        }
+        None
+    });
+    let sent = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| c.message_iter(parts)));
+    match sent {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(refused(&e, committed)),
+        Err(payload) if payload.is::<Withdraw>() => Err(DeliveryError::Withdrawn),
+        Err(payload) => std::panic::resume_unwind(payload),
+    }
+}
