@@ -126,7 +126,7 @@ await page.screenshot({ path: path.join(out, 'en-editor.png'), fullPage: true })
 const id = editorUrl.split('/').pop();
 const paths = ['/admin', '/admin/articles', '/admin/articles?status=published&lang=ar', '/admin/articles/new',
   `/admin/articles/${id}`, `/admin/articles/${id}/revisions`, `/admin/articles/${id}/revisions?from=1&to=2`,
-  '/admin/users', '/admin/account', '/admin/taxonomy', '/admin/webhooks'];
+  '/admin/users', '/admin/account', '/admin/taxonomy', '/admin/webhooks', '/admin/newsletter', '/admin/newsletter/sends'];
 const axeSource = path.join(here, 'node_modules', 'axe-core', 'axe.min.js');
 const files = [];
 // axe is injected as an inline script, which the newsroom's CSP forbids: a second context,
