@@ -5,7 +5,10 @@
 2. publish an article through node B's newsroom; poll node C until its home page and its
    search show it, and print the publish-to-visible delay (the target is under 1 second);
 3. stop node C, publish another article on node B, start node C again: its search index
-   catches up from the change feed before it serves.
+   catches up from the change feed before it serves;
+4. send breaking news to 2,000 subscribers from node B's newsroom: the three nodes deliver
+   it together through a local SMTP sink (aiosmtpd); node A is killed with SIGKILL halfway;
+   every subscriber still gets the message exactly once.
 
 Usage: check.py BINARY POSTGRES_URL (a server URL whose user may create databases).
 Prints "N passed, M failed" and exits non-zero on any failure. Every process it starts is
@@ -26,7 +29,11 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "mail"))
+import sink as sinkmod  # noqa: E402
+
 binary, pg_url = sys.argv[1], sys.argv[2]
+sink, smtp, smtp_port = sinkmod.start()
 passed = failed = 0
 
 
@@ -61,7 +68,12 @@ nodes = {}
 def env_for(name):
     e = dict(os.environ)
     e.update({"ARABPRESS_DATABASE_URL": db_url, "ARABPRESS_DATA_DIR": os.path.join(work, name),
-              "RUST_LOG": "warn", "RUST_BACKTRACE": "0"})
+              "RUST_LOG": "warn", "RUST_BACKTRACE": "0",
+              "ARABPRESS_MAIL_TRANSPORT": "smtp", "ARABPRESS_SMTP_HOST": "127.0.0.1",
+              "ARABPRESS_SMTP_PORT": str(smtp_port), "ARABPRESS_SMTP_SECURITY": "none",
+              "ARABPRESS_MAIL_FROM": "Arab Press <newsletter@arabpress.test>",
+              "ARABPRESS_MAIL_PER_SECOND": "0", "ARABPRESS_MAIL_CONNECTIONS": "2",
+              "ARABPRESS_MAIL_LEASE_SECONDS": "10", "ARABPRESS_DIGEST_HOUR": "-1"})
     return e
 
 
@@ -194,6 +206,35 @@ try:
     _, results, _ = fetch(f"{c}/en/search?q=tender")
     check("restarted node C's index caught up from the change feed", later in text_of(results),
           text_of(results)[:400])
+
+    # 4. Breaking news from node B, delivered by all three nodes; node A killed halfway.
+    subscribers = 2000
+    csv = os.path.join(work, "subscribers.csv")
+    with open(csv, "w") as f:
+        f.write("".join(f"reader{i}@example.org,both,breaking\n" for i in range(subscribers)))
+    r = subprocess.run([binary, "newsletter", "import", csv], env=env_for("a"), capture_output=True, text=True)
+    check("import the subscribers", f"{subscribers} subscribers added" in r.stdout, r.stdout + r.stderr[-300:])
+    article = location.rsplit("/", 1)[-1].split("?")[0]
+    _, page, _ = fetch(f"{b}/admin/articles/{article}")
+    form = urllib.parse.urlencode({"csrf": csrf_of(page)}).encode()
+    status, _, headers = fetch(f"{b}/admin/articles/{article}/breaking", form,
+                               {"Content-Type": "application/x-www-form-urlencoded"})
+    check("send breaking news from node B", status == 303 and "/admin/newsletter/sends/" in headers.get("Location", ""),
+          f"{status}")
+    deadline = time.time() + 60
+    while sink.total < subscribers // 3 and time.time() < deadline:
+        time.sleep(0.005)
+    nodes["a"]["proc"].send_signal(signal.SIGKILL)
+    nodes["a"]["proc"].wait()
+    print(f"     node A killed with SIGKILL after {sink.total} messages")
+    deadline = time.time() + 120
+    while sink.total < subscribers and time.time() < deadline:
+        time.sleep(0.2)
+    time.sleep(1)
+    twice = [a for a, n in sink.count.items() if n > 1]
+    missing = [f"reader{i}@example.org" for i in range(subscribers) if sink.count[f"reader{i}@example.org"] == 0]
+    check("every subscriber got the message once", not twice and not missing and sink.total == subscribers,
+          f"{sink.total} accepted; twice: {twice[:5]}; missing: {missing[:5]}")
 finally:
     for name in list(nodes):
         if nodes[name]["proc"].poll() is None:
@@ -207,5 +248,6 @@ finally:
     else:
         print(f"logs in {work}")
 
+smtp.stop()
 print(f"{passed} passed, {failed} failed")
 sys.exit(0 if failed == 0 else 1)
