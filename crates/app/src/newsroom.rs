@@ -171,13 +171,19 @@ impl App {
         }
     }
 
-    /// Forgets expired sessions and failed sign-ins older than the rate-limit window.
+    /// Forgets expired sessions, and failed sign-ins and newsletter sign-ups older than
+    /// their rate-limit windows.
     pub async fn purge_sessions(&self) -> Result<(), AppError> {
         let now = self.now();
         let before = now
             .checked_sub(SignedDuration::from_mins(LOGIN_WINDOW_MINUTES))
             .unwrap_or(Timestamp::UNIX_EPOCH);
-        Ok(self.store().purge_sessions(now, before).await?)
+        self.store().purge_sessions(now, before).await?;
+        // Newsletter sign-ups are counted over the last hour.
+        self.store()
+            .purge_signup_attempts(now - SignedDuration::from_hours(1))
+            .await?;
+        Ok(())
     }
 
     /// The session a cookie names, if it is live and its user active.

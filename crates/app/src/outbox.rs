@@ -162,7 +162,7 @@ impl App {
             }
         }
         if let Some(c) = conn {
-            let _ = tokio::task::spawn_blocking(move || c.close()).await;
+            c.close().await;
         }
         Ok(sent)
     }
@@ -318,7 +318,7 @@ fn deliver_batch(
         }
         let c = match conn.as_mut() {
             Some(c) => c,
-            None => match mailer.connect() {
+            None => match handle.block_on(mailer.connect()) {
                 Ok(c) => conn.insert(c),
                 Err(e) => {
                     tracing::warn!(error = %e, "mail server unreachable");
@@ -336,7 +336,8 @@ fn deliver_batch(
         };
         limiter.wait();
         let id = item.id;
-        let result = c.deliver(&m, &format!("{id}"), || {
+        let name = format!("{id}");
+        let result = handle.block_on(c.deliver(&m, &name, || {
             match run_here(handle, app.store().mark_sent(id, claim, app.now())) {
                 Ok(held) => held,
                 Err(e) => {
@@ -344,7 +345,7 @@ fn deliver_batch(
                     false
                 }
             }
-        });
+        }));
         if matches!(
             result,
             Err(DeliveryError::Withdrawn | DeliveryError::Broken { .. })
@@ -356,23 +357,34 @@ fn deliver_batch(
     (conn, out)
 }
 
-/// Runs a future to completion on this (blocking) thread, polling it without parking for a
-/// while first. Recording a message as sent is the last step before the final dot goes to
-/// the server; a parked thread would need waking (and, on a busy machine, a free core)
-/// between the two, and a process killed then would have recorded a message the server
-/// never got.
+/// Runs a future to completion on this thread, in the runtime's context but without
+/// `block_on` (delivery already runs inside one): it polls without parking for a while
+/// first, then parks until woken. Recording a message as sent is the last step before the
+/// final dot goes to the server; a parked thread would need waking (and, on a busy
+/// machine, a free core) between the two, and a process killed then would have recorded a
+/// message the server never got.
 fn run_here<F: std::future::Future>(handle: &tokio::runtime::Handle, f: F) -> F::Output {
+    struct Unpark(std::thread::Thread);
+    impl std::task::Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
     let _runtime = handle.enter();
     let mut f = std::pin::pin!(f);
-    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    let waker = std::task::Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut cx = std::task::Context::from_waker(&waker);
     let started = Instant::now();
-    while started.elapsed() < Duration::from_millis(50) {
+    loop {
         if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) {
             return v;
         }
-        std::hint::spin_loop();
+        if started.elapsed() < Duration::from_millis(20) {
+            std::hint::spin_loop();
+        } else {
+            std::thread::park_timeout(Duration::from_millis(5));
+        }
     }
-    handle.block_on(f)
 }
 
 #[cfg(test)]

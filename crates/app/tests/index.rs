@@ -28,6 +28,7 @@ fn theme() -> Theme {
             name,
             base_url: "http://test.example".into(),
             full_content_feeds: true,
+            newsletter_popup: true,
         },
         jiff::tz::TimeZone::UTC,
         None,

@@ -87,6 +87,8 @@ pub struct RawNewsletter {
     pub digest_hour: Option<i8>,
     /// Send the digest as soon as it is made instead of waiting for an editor.
     pub digest_auto: Option<bool>,
+    /// Offer the newsletter in a pop-up on article pages; default true.
+    pub popup: Option<bool>,
 }
 
 /// `[site]`.
@@ -140,6 +142,8 @@ pub struct Settings {
     pub tagline: PerLang<String>,
     /// Outgoing mail.
     pub mail: MailConfig,
+    /// Article pages offer the newsletter in a pop-up.
+    pub newsletter_popup: bool,
 }
 
 /// Validated mail settings.
@@ -366,9 +370,11 @@ impl RawConfig {
             bail!("purge_url: {u:?} must be an http(s) address");
         }
         let name = per_lang(self.site.name, "site.name", "عرب برس", "Arab Press")?;
+        let newsletter_popup = self.newsletter.popup.unwrap_or(true);
         let mail = mail_config(self.mail, self.newsletter, &data_dir, &base_url, &name.en)?;
         Ok(Settings {
             mail,
+            newsletter_popup,
             purge_url: self.purge_url,
             full_content_feeds,
             listen,

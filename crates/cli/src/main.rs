@@ -266,6 +266,7 @@ async fn open(s: &Settings, index_use: IndexUse) -> Result<App> {
         tagline: s.tagline.clone(),
         base_url: s.base_url.clone(),
         full_content_feeds: s.full_content_feeds,
+        newsletter_popup: s.newsletter_popup,
     };
     let theme = Theme::new(site, s.time_zone.clone(), s.theme_dir.as_deref())
         .context("loading the theme")?;

@@ -23,6 +23,8 @@ pub struct Site {
     pub base_url: String,
     /// Feeds carry whole articles (`true`) or their standfirsts.
     pub full_content_feeds: bool,
+    /// Article pages offer the newsletter in a pop-up (besides the box).
+    pub newsletter_popup: bool,
 }
 
 const TEMPLATES: &[(&str, &str)] = &[

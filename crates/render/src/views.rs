@@ -161,6 +161,7 @@ pub(crate) struct NavItem {
 
 #[derive(Serialize)]
 pub(crate) struct Chrome {
+    newsletter_popup: bool,
     lang: &'static str,
     dir: &'static str,
     other_lang: &'static str,
@@ -296,6 +297,7 @@ impl Theme {
         let tagline = self.site().tagline.get(lang).clone();
         let tagline_ar = arabic::has_arabic(&tagline);
         Chrome {
+            newsletter_popup: self.site().newsletter_popup,
             lang: lang.code(),
             dir: lang.dir(),
             other_lang: lang.other().code(),

@@ -9,9 +9,10 @@ use crate::site::{fail, lang_param};
 use arabpress_app::{AppError, LinkPurpose, SignupForm, SignupProblem, Subscriber};
 use arabpress_core::Lang;
 use axum::Router;
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, RawQuery, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::{Value, json};
@@ -28,6 +29,7 @@ pub(crate) fn routes() -> Router<WebState> {
             "/{lang}/newsletter/unsubscribe",
             get(unsubscribe_page).post(unsubscribe),
         )
+        .layer(DefaultBodyLimit::max(FORM_LIMIT))
 }
 
 /// The largest form accepted.
@@ -43,20 +45,28 @@ fn token(q: Option<&str>) -> String {
     .unwrap_or_default()
 }
 
-async fn lang_of(
-    state: &WebState,
-    headers: &HeaderMap,
-    path: Result<Path<String>, PathRejection>,
-) -> Result<Lang, Response> {
-    match path.map(|Path(l)| lang_param(&l)) {
-        Ok(Ok(lang)) => Ok(lang),
-        _ => Err(fail(
-            state,
-            headers,
-            crate::site::preferred(state, headers),
-            AppError::NotFound,
-        )
-        .await),
+/// What every newsletter page is asked with: the language in its path and, for pages
+/// reached from a mail, the link's token (`?t=`). An unknown language is the site's 404.
+struct Link {
+    lang: Lang,
+    token: String,
+}
+
+impl FromRequestParts<WebState> for Link {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Response> {
+        let path = Path::<String>::from_request_parts(parts, state).await;
+        match path.map(|Path(l)| lang_param(&l)) {
+            Ok(Ok(lang)) => Ok(Link {
+                lang,
+                token: token(parts.uri.query()),
+            }),
+            _ => {
+                let lang = crate::site::preferred(state, &parts.headers);
+                Err(fail(state, &parts.headers, lang, AppError::NotFound).await)
+            }
+        }
     }
 }
 
@@ -94,15 +104,8 @@ async fn invalid_link(state: &WebState, headers: &HeaderMap, lang: Lang) -> Resp
     .await
 }
 
-async fn signup_page(
-    State(state): State<WebState>,
-    headers: HeaderMap,
-    path: Result<Path<String>, PathRejection>,
-) -> Response {
-    let lang = match lang_of(&state, &headers, path).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
+async fn signup_page(State(state): State<WebState>, headers: HeaderMap, link: Link) -> Response {
+    let lang = link.lang;
     page(
         &state,
         &headers,
@@ -115,18 +118,12 @@ async fn signup_page(
 
 async fn signup(
     State(state): State<WebState>,
-    path: Result<Path<String>, PathRejection>,
-    req: Request,
+    headers: HeaderMap,
+    extensions: Extensions,
+    link: Link,
+    body: Bytes,
 ) -> Response {
-    let (parts, body) = req.into_parts();
-    let headers = parts.headers;
-    let lang = match lang_of(&state, &headers, path).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
-    let Ok(body) = axum::body::to_bytes(body, FORM_LIMIT).await else {
-        return (StatusCode::PAYLOAD_TOO_LARGE, "form too large").into_response();
-    };
+    let lang = link.lang;
     let f = parse_form(&body);
     let form = SignupForm {
         email: f.get("email").to_owned(),
@@ -137,7 +134,7 @@ async fn signup(
         lists: f.all("list"),
         trap: f.get("website").to_owned(),
     };
-    let ip = client_ip(&parts.extensions).map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+    let ip = client_ip(&extensions).map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
     let again = |error_key: &str| {
         json!({
             "mode": "signup",
@@ -181,17 +178,9 @@ async fn signup(
     }
 }
 
-async fn confirm(
-    State(state): State<WebState>,
-    headers: HeaderMap,
-    path: Result<Path<String>, PathRejection>,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let lang = match lang_of(&state, &headers, path).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
-    match state.app.confirm_subscription(&token(q.as_deref())).await {
+async fn confirm(State(state): State<WebState>, headers: HeaderMap, link: Link) -> Response {
+    let (lang, t) = (link.lang, link.token);
+    match state.app.confirm_subscription(&t).await {
         Ok(s) => {
             let prefs = state
                 .app
@@ -252,17 +241,8 @@ async fn preferences_page(
     .await
 }
 
-async fn preferences(
-    State(state): State<WebState>,
-    headers: HeaderMap,
-    path: Result<Path<String>, PathRejection>,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let lang = match lang_of(&state, &headers, path).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
-    let t = token(q.as_deref());
+async fn preferences(State(state): State<WebState>, headers: HeaderMap, link: Link) -> Response {
+    let (lang, t) = (link.lang, link.token);
     match state.app.subscriber_by_token(LinkPurpose::Manage, &t).await {
         Ok(s) => preferences_page(&state, &headers, lang, &t, &s, false, None).await,
         Err(AppError::NotFound) => invalid_link(&state, &headers, lang).await,
@@ -272,20 +252,12 @@ async fn preferences(
 
 async fn save_preferences(
     State(state): State<WebState>,
-    path: Result<Path<String>, PathRejection>,
-    RawQuery(q): RawQuery,
-    req: Request,
+    headers: HeaderMap,
+    link: Link,
+    body: Bytes,
 ) -> Response {
-    let headers = req.headers().clone();
-    let lang = match lang_of(&state, &headers, path).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
-    let Ok(body) = axum::body::to_bytes(req.into_body(), FORM_LIMIT).await else {
-        return (StatusCode::PAYLOAD_TOO_LARGE, "form too large").into_response();
-    };
+    let (lang, t) = (link.lang, link.token);
     let f = parse_form(&body);
-    let t = token(q.as_deref());
     match state
         .app
         .save_newsletter_preferences(&t, f.get("langs"), &f.all("list"))
@@ -309,14 +281,9 @@ async fn save_preferences(
 async fn unsubscribe_page(
     State(state): State<WebState>,
     headers: HeaderMap,
-    path: Result<Path<String>, PathRejection>,
-    RawQuery(q): RawQuery,
+    link: Link,
 ) -> Response {
-    let lang = match lang_of(&state, &headers, path).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
-    let t = token(q.as_deref());
+    let (lang, t) = (link.lang, link.token);
     match state.app.subscriber_by_token(LinkPurpose::Unsubscribe, &t).await {
         Ok(s) => {
             page(
@@ -356,17 +323,9 @@ async fn unsubscribed(
 
 /// Unsubscribes at once: the button on the page, the footer form, or a mail client's
 /// one-click POST (whatever its body).
-async fn unsubscribe(
-    State(state): State<WebState>,
-    headers: HeaderMap,
-    path: Result<Path<String>, PathRejection>,
-    RawQuery(q): RawQuery,
-) -> Response {
-    let lang = match lang_of(&state, &headers, path).await {
-        Ok(l) => l,
-        Err(r) => return r,
-    };
-    match state.app.unsubscribe_by_token(&token(q.as_deref())).await {
+async fn unsubscribe(State(state): State<WebState>, headers: HeaderMap, link: Link) -> Response {
+    let (lang, t) = (link.lang, link.token);
+    match state.app.unsubscribe_by_token(&t).await {
         Ok(s) => unsubscribed(&state, &headers, lang, &s).await,
         Err(AppError::NotFound) => invalid_link(&state, &headers, lang).await,
         Err(e) => fail(&state, &headers, lang, e).await,

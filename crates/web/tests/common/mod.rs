@@ -63,6 +63,7 @@ pub async fn site() -> Site_ {
             },
             base_url: "http://test.example".into(),
             full_content_feeds: true,
+            newsletter_popup: true,
         },
         jiff::tz::TimeZone::UTC,
         None,
