@@ -486,3 +486,118 @@ async fn deliver_smtp(
         Err(payload) => std::panic::resume_unwind(payload),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folder_mailer(dir: &Path) -> Mailer {
+        Mailer::new(
+            "Arab Press <newsletter@arabpress.example>",
+            Transport::Folder(dir.to_path_buf()),
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn letter(to: &str) -> Letter<'_> {
+        Letter {
+            to,
+            subject: "موجز اليوم",
+            html: "<p dir=\"rtl\">مرحباً</p>".into(),
+            text: "مرحباً".into(),
+            message_id: "7.newsletter@arabpress.example".into(),
+            unsubscribe: Some("https://arabpress.example/ar/newsletter/unsubscribe?t=7.ab"),
+            list_id: Some("digest.ar.arabpress.example".into()),
+        }
+    }
+
+    fn at() -> jiff::Timestamp {
+        jiff::Timestamp::from_second(1_770_000_000).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn addresses_mail_can_reach() {
+        assert!(parse_address(" reader@example.org ").is_ok());
+        for bad in [
+            "",
+            "reader",
+            "reader@localhost",
+            "@example.org",
+            "قارئ@example.org",
+            "a@.org",
+        ] {
+            assert!(parse_address(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn list_mail_carries_its_headers_and_both_parts() {
+        let dir = std::env::temp_dir();
+        let m = folder_mailer(&dir)
+            .compose(&letter("reader@example.org"), at())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let text = String::from_utf8_lossy(m.bytes());
+        for h in [
+            "From: \"Arab Press\" <newsletter@arabpress.example>\r\n",
+            "To: reader@example.org\r\n",
+            "Message-ID: <7.newsletter@arabpress.example>\r\n",
+            "List-Unsubscribe: <https://arabpress.example/ar/newsletter/unsubscribe?t=7.ab>\r\n",
+            "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n",
+            "List-Id: <digest.ar.arabpress.example>\r\n",
+            "Date: ",
+            "Content-Type: multipart/alternative",
+            "Content-Type: text/plain; charset=utf-8",
+            "Content-Type: text/html; charset=utf-8",
+        ] {
+            assert!(text.contains(h), "{h:?} missing in\n{text}");
+        }
+        assert!(matches!(
+            folder_mailer(&dir).compose(&letter("not an address"), at()),
+            Err(MailError::Address(_))
+        ));
+    }
+
+    #[test]
+    fn a_bad_sender_or_key_is_refused_at_start() {
+        let t = Transport::Folder(std::env::temp_dir());
+        assert!(matches!(
+            Mailer::new("nobody", t.clone(), None),
+            Err(MailError::Address(_))
+        ));
+        let dkim = DkimSettings {
+            domain: "arabpress.example".into(),
+            selector: "news".into(),
+            key: "not a key".into(),
+            ed25519: false,
+        };
+        assert!(matches!(
+            Mailer::new("a@arabpress.example", t, Some(&dkim)),
+            Err(MailError::Dkim(_))
+        ));
+    }
+
+    #[tokio::test]
+    async fn the_folder_keeps_one_file_per_message_and_a_repeat_replaces_it() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mailer = folder_mailer(dir.path());
+        let m = mailer
+            .compose(&letter("reader@example.org"), at())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut c = mailer.connect().await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.deliver(&m, "7", || true).await, Ok(()));
+        assert_eq!(c.deliver(&m, "7", || true).await, Ok(()));
+        assert_eq!(
+            c.deliver(&m, "8", || false).await,
+            Err(DeliveryError::Withdrawn)
+        );
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, vec!["7.eml", "8.eml"]);
+    }
+}
