@@ -395,12 +395,17 @@ fn spawn_mailer(app: App) -> tokio::task::JoinHandle<()> {
     })
 }
 
-/// How often a node reads the change feed for other nodes' changes.
+/// How often a node reads the change feed when nothing announces a change (a missed
+/// announcement, or a listener that could not connect).
 const FOLLOW_TICK: std::time::Duration = std::time::Duration::from_millis(250);
+/// How long a node with a listener waits for an announcement before reading the feed anyway.
+const FOLLOW_FALLBACK: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// On PostgreSQL (where several nodes can share one database), follows the change feed so
-/// this node's page cache and search index reflect every other node's changes. SQLite has
-/// one node: its own changes are applied as they are made.
+/// this node's page cache and search index reflect every other node's changes: woken by
+/// LISTEN/NOTIFY as each change commits, and reading the feed by id every two seconds
+/// anyway, so a missed notification delays a change but never loses it. SQLite has one
+/// node: its own changes are applied as they are made.
 async fn spawn_follower(app: &App) -> Result<Option<tokio::task::JoinHandle<()>>> {
     if app.store().backend() != arabpress_store::Backend::Postgres {
         return Ok(None);
@@ -408,10 +413,23 @@ async fn spawn_follower(app: &App) -> Result<Option<tokio::task::JoinHandle<()>>
     app.start_following().await?;
     let app = app.clone();
     Ok(Some(tokio::spawn(async move {
-        let mut tick = tokio::time::interval(FOLLOW_TICK);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        let mut listener = None;
         loop {
-            tick.tick().await;
+            if listener.is_none() {
+                listener = match app.store().listen_changes().await {
+                    Ok(l) => l,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "listening for changes failed; polling");
+                        None
+                    }
+                };
+            }
+            match listener.as_mut() {
+                Some(l) => {
+                    l.wait(FOLLOW_FALLBACK).await;
+                }
+                None => tokio::time::sleep(FOLLOW_TICK).await,
+            }
             if let Err(e) = app.follow_changes().await {
                 tracing::warn!(error = %e, "following the change feed failed; will retry");
             }

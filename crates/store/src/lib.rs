@@ -67,6 +67,37 @@ impl Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    url: Secret,
+}
+
+/// The database URL, which may hold a password: kept out of `Debug` output.
+#[derive(Clone)]
+struct Secret(String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("…")
+    }
+}
+
+/// Wakes a node when another commits a change (PostgreSQL's LISTEN/NOTIFY).
+pub struct ChangeListener(sqlx::postgres::PgListener);
+
+impl ChangeListener {
+    /// Waits until a change is announced or `timeout` passes; true when one was. After a
+    /// lost connection it reconnects on the next call (announcements made meanwhile are
+    /// lost; the feed, read by id, is not).
+    pub async fn wait(&mut self, timeout: Duration) -> bool {
+        match tokio::time::timeout(timeout, self.0.recv()).await {
+            Ok(Ok(_)) => true,
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "listening for changes; reconnecting");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                false
+            }
+            Err(_) => false,
+        }
+    }
 }
 
 impl Store {
@@ -106,9 +137,23 @@ impl Store {
                     .await?
             }
         };
-        let store = Store { pool, backend };
+        let store = Store {
+            pool,
+            backend,
+            url: Secret(url.to_owned()),
+        };
         migrate::run(&store).await?;
         Ok(store)
+    }
+
+    /// Listens for changes other nodes commit; `None` on SQLite (one node, nothing to hear).
+    pub async fn listen_changes(&self) -> Result<Option<ChangeListener>, StoreError> {
+        if self.backend != Backend::Postgres {
+            return Ok(None);
+        }
+        let mut l = sqlx::postgres::PgListener::connect(&self.url.0).await?;
+        l.listen("arabpress_changes").await?;
+        Ok(Some(ChangeListener(l)))
     }
 
     /// The engine behind this store.

@@ -45,6 +45,11 @@ const SQLITE: &[Migration] = &[
         description: "newsletter",
         sql: include_str!("../migrations/sqlite/0007_newsletter.sql"),
     },
+    Migration {
+        version: 8,
+        description: "change notify",
+        sql: include_str!("../migrations/sqlite/0008_change_notify.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -82,6 +87,11 @@ const POSTGRES: &[Migration] = &[
         version: 7,
         description: "newsletter",
         sql: include_str!("../migrations/postgres/0007_newsletter.sql"),
+    },
+    Migration {
+        version: 8,
+        description: "change notify",
+        sql: include_str!("../migrations/postgres/0008_change_notify.sql"),
     },
 ];
 

@@ -1291,3 +1291,29 @@ both_backends!(
     the_outbox_sends_each_message_once,
     super::the_outbox_sends_each_message_once
 );
+
+/// On PostgreSQL a committed change wakes a listener; SQLite has nothing to listen to.
+async fn committed_changes_are_announced(store: Store) {
+    let listener = store
+        .listen_changes()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let Some(mut listener) = listener else {
+        assert_eq!(store.backend(), arabpress_store::Backend::Sqlite);
+        return;
+    };
+    assert!(
+        !listener.wait(std::time::Duration::from_millis(200)).await,
+        "nothing announced yet"
+    );
+    seed(&store).await;
+    publish(&store, draft(Lang::En, "Announced", "world", &[]), 0).await;
+    assert!(
+        listener.wait(std::time::Duration::from_secs(5)).await,
+        "the commit is announced"
+    );
+}
+both_backends!(
+    committed_changes_are_announced,
+    super::committed_changes_are_announced
+);
