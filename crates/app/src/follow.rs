@@ -13,12 +13,20 @@ impl App {
     pub async fn start_following(&self) -> Result<(), AppError> {
         let at = self.with_index(|ix| ix.change_id()).await?;
         self.inner.followed.store(at, Ordering::SeqCst);
+        let now = self.store().last_change_id().await?;
+        self.inner.sections_seen.store(now, Ordering::SeqCst);
         Ok(())
     }
 
     /// Applies the changes made since the last call (by any node); returns how many articles
     /// they touched.
     pub async fn follow_changes(&self) -> Result<usize, AppError> {
+        // Sections first: every page's navigation shows them.
+        let seen = self.inner.sections_seen.load(Ordering::SeqCst);
+        if let Some(id) = self.store().section_change_after(seen).await? {
+            self.forget_sections();
+            self.inner.sections_seen.store(id, Ordering::SeqCst);
+        }
         let from = self.inner.followed.load(Ordering::SeqCst);
         let changes = self.store().article_changes_since(from, 1_000).await?;
         let Some(last) = changes.last() else {

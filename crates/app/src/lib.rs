@@ -75,6 +75,8 @@ struct Inner {
     link_key: std::sync::OnceLock<Vec<u8>>,
     /// The last change-feed event this node has applied.
     followed: std::sync::atomic::AtomicI64,
+    /// The last change to the sections this node has seen.
+    sections_seen: std::sync::atomic::AtomicI64,
     /// The sections, read once: every page's navigation shows them and they change rarely
     /// (through [`App::create_section`], which clears this).
     sections: std::sync::RwLock<Option<Arc<Vec<arabpress_core::model::Section>>>>,
@@ -102,6 +104,7 @@ impl App {
                 http: std::sync::OnceLock::new(),
                 purge_url: std::sync::OnceLock::new(),
                 followed: std::sync::atomic::AtomicI64::new(0),
+                sections_seen: std::sync::atomic::AtomicI64::new(0),
                 mail: std::sync::OnceLock::new(),
                 mail_wake: tokio::sync::Notify::new(),
                 link_key: std::sync::OnceLock::new(),

@@ -292,6 +292,38 @@ async fn nodes_follow_each_others_changes(store: Store) {
                 && b.contains("latest:en")),
         "the purge hook was told the keys: {bodies:?}"
     );
+
+    // A section made on A reaches B's navigation (B keeps the sections in memory).
+    let nav = |n: &App| {
+        let n = n.clone();
+        async move {
+            n.sections()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .iter()
+                .map(|s| s.slug.clone())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert!(!nav(&b).await.contains(&"health".to_owned()));
+    a.create_section(
+        &arabpress_core::Slug::parse("health").unwrap_or_else(|e| panic!("{e}")),
+        "صحة",
+        "Health",
+        9,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        !nav(&b).await.contains(&"health".to_owned()),
+        "B still remembers the old list"
+    );
+    b.follow_changes().await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        nav(&b).await.contains(&"health".to_owned()),
+        "B's navigation has the new section"
+    );
+    assert!(home(&b).await.contains("Health"));
 }
 arabpress_store::both_backends!(
     nodes_follow_each_others_changes,

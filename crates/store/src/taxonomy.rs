@@ -4,6 +4,21 @@ use crate::{Store, StoreError, rows};
 use arabpress_core::model::{Author, Section, Tag};
 use arabpress_core::{Lang, Slug};
 
+/// Records a change to the sections in the change feed, in the change's transaction.
+async fn section_changed(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO change_events (created_at, entity, entity_id, action) VALUES ($1, 'section', $2, 'saved')",
+    )
+    .bind(jiff::Timestamp::now().as_second())
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 impl Store {
     /// Creates a section; its slug must be new.
     pub async fn create_section(
@@ -13,6 +28,7 @@ impl Store {
         name_en: &str,
         position: i64,
     ) -> Result<Section, StoreError> {
+        let mut tx = self.pool.begin().await?;
         let row = sqlx::query(
             "INSERT INTO sections (slug, name_ar, name_en, position) VALUES ($1, $2, $3, $4) \
              RETURNING id, slug, name_ar, name_en, position",
@@ -21,10 +37,13 @@ impl Store {
         .bind(name_ar)
         .bind(name_en)
         .bind(position)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await
         .map_err(|e| conflict(e, format!("section {slug} exists")))?;
-        rows::section(&row)
+        let section = rows::section(&row)?;
+        section_changed(&mut tx, section.id).await?;
+        tx.commit().await?;
+        Ok(section)
     }
 
     /// Every section in navigation order.
@@ -97,6 +116,7 @@ impl Store {
         name_en: &str,
         position: i64,
     ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE sections SET name_ar = $1, name_en = $2, position = $3 WHERE id = $4",
         )
@@ -104,12 +124,25 @@ impl Store {
         .bind(name_en)
         .bind(position)
         .bind(id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("section {id}")));
         }
+        section_changed(&mut tx, id).await?;
+        tx.commit().await?;
         Ok(())
+    }
+
+    /// The newest change to the sections after change `after`, if any: other nodes read
+    /// it to refresh the navigation they keep in memory.
+    pub async fn section_change_after(&self, after: i64) -> Result<Option<i64>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT MAX(id) FROM change_events WHERE entity = 'section' AND id > $1",
+        )
+        .bind(after)
+        .fetch_one(&self.pool)
+        .await?)
     }
 
     /// Every tag with the number of articles (any status) carrying it, by language and name.
