@@ -14,19 +14,39 @@ use sha2::{Digest, Sha256};
 /// Shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
+/// Lower-case hex of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// The SHA-256 (hex) under which a token or API key is stored.
 pub(crate) fn token_hash(secret: &str) -> String {
-    Sha256::digest(secret.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(secret.as_bytes()))
+}
+
+/// HMAC-SHA256 of `message` under `key` (webhook signatures, newsletter links).
+pub(crate) fn hmac_sha256(key: &[u8], message: &[u8]) -> Result<Vec<u8>, AppError> {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<Sha256>::new_from_slice(key)
+        .map_err(|e| AppError::Internal(format!("HMAC key: {e}")))?;
+    mac.update(message);
+    Ok(mac.finalize().into_bytes().to_vec())
+}
+
+/// Compares two secrets in time independent of where they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// `bytes` random bytes as hex: the secret part of a token or API key.
 pub fn random_hex(bytes: usize) -> Result<String, AppError> {
     let mut buf = vec![0u8; bytes];
     getrandom::fill(&mut buf).map_err(|e| AppError::Internal(format!("no randomness: {e}")))?;
-    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hex(&buf))
 }
 
 /// Checks a new password's length and hashes it with argon2id (off the async threads: a
@@ -258,5 +278,15 @@ impl App {
             )
             .await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(super::same_secret("abc", "abc"));
+        assert!(!super::same_secret("abc", "abd"));
+        assert!(!super::same_secret("abc", "ab"));
     }
 }

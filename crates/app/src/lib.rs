@@ -21,7 +21,7 @@ mod publish;
 mod search;
 mod webhooks;
 
-pub use accounts::{MIN_PASSWORD_CHARS, random_hex};
+pub use accounts::{MIN_PASSWORD_CHARS, random_hex, same_secret};
 pub use api::{API_MAX_LIMIT, ArticleFilter, ArticlePage};
 pub use arabpress_store::{Delivery, Webhook};
 pub use arabpress_store::{NewsroomArticle, NewsroomQuery, Revision};

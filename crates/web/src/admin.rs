@@ -13,6 +13,7 @@ mod newsletter;
 use crate::WebState;
 use arabpress_app::{
     AppError, MAX_UPLOAD_BYTES, MIN_PASSWORD_CHARS, NewsroomArticle, NewsroomQuery, Session, Step,
+    same_secret,
 };
 use arabpress_core::{
     ArticleDraft, ArticleKind, ArticleStatus, Image, Lang, Role, Slug, SourceCredit, User,
@@ -113,15 +114,6 @@ fn set_cookie(headers: &HeaderMap, name: &str, value: &str, max_age: i64) -> Hea
         "{name}={value}; Path=/admin; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
     ))
     .unwrap_or_else(|_| HeaderValue::from_static("ap_invalid=1"))
-}
-
-/// Constant-time comparison of two secrets.
-fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
 }
 
 /// A signed-in newsroom member. Rejects with a redirect to sign-in (or to the first-run
