@@ -575,12 +575,7 @@ impl App {
     /// The latest sends with their numbers.
     pub async fn sends_as(&self, actor: &User) -> Result<Vec<(Send, SendStats)>, AppError> {
         Self::may_send_newsletters(actor)?;
-        let mut out = Vec::new();
-        for s in self.store().sends(50).await? {
-            let stats = self.store().send_stats(s.id).await?;
-            out.push((s, stats));
-        }
-        Ok(out)
+        Ok(self.store().sends_with_stats(50).await?)
     }
 
     /// One send, its stories and, for a digest, the other stories of its day.
@@ -852,6 +847,10 @@ impl App {
             }
             for (list, section_id, subject) in lists {
                 let key = format!("digest:{lang}:{list}:{day}");
+                // Checked every minute all day: once made, nothing else is read.
+                if self.store().send_exists(&key).await? {
+                    continue;
+                }
                 let readers = self
                     .store()
                     .subscribers(&SubscriberQuery {
@@ -907,21 +906,18 @@ impl App {
             _ => (LinkPurpose::Manage, "manage", "mail-manage-subject"),
         };
         let url = self.link_url(purpose, lang, s.id, &s.email).await?;
+        let subject = self.theme().messages().text(lang, subject_key, &[]);
         let (html, text) = self.theme().mail(
             template,
             lang,
             &json!({
-                "subject": self.theme().messages().text(lang, subject_key, &[]),
+                "subject": subject,
                 "confirm_url": url,
                 "preferences_url": url,
                 "days": CONFIRM_DAYS,
             }),
         )?;
-        Ok((
-            self.theme().messages().text(lang, subject_key, &[]),
-            html,
-            text,
-        ))
+        Ok((subject, html, text))
     }
 }
 

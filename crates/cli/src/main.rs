@@ -533,8 +533,7 @@ async fn newsletter(app: &App, action: NewsletterAction) -> Result<()> {
         }
         NewsletterAction::Status => {
             println!("{} messages waiting", app.store().outbox_pending().await?);
-            for send in app.store().sends(20).await? {
-                let st = app.store().send_stats(send.id).await?;
+            for (send, st) in app.store().sends_with_stats(20).await? {
                 println!(
                     "send {}\t{}\t{}\t{}\t{}\tqueued {} sent {} failed {} bounced {} cancelled {}",
                     send.id,

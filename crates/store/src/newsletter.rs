@@ -169,6 +169,20 @@ pub enum OutboxFailure {
     Bounced(String),
 }
 
+impl SendStats {
+    /// Counts `n` messages in outbox status `status`.
+    fn add(&mut self, status: &str, n: i64) {
+        let n = u64::try_from(n).unwrap_or(0);
+        match status {
+            "queued" | "sending" => self.queued += n,
+            "sent" => self.sent += n,
+            "failed" => self.failed += n,
+            "bounced" => self.bounced += n,
+            _ => self.cancelled += n,
+        }
+    }
+}
+
 const SUBSCRIBER_COLUMNS: &str =
     "id, email, langs, lists, status, source, created_at, confirmed_at, unsubscribed_at";
 
@@ -696,17 +710,44 @@ impl Store {
         .await?;
         let mut s = SendStats::default();
         for r in rows {
-            let status: String = r.try_get("status")?;
-            let n = u64::try_from(r.try_get::<i64, _>("n")?).unwrap_or(0);
-            match status.as_str() {
-                "queued" | "sending" => s.queued += n,
-                "sent" => s.sent += n,
-                "failed" => s.failed += n,
-                "bounced" => s.bounced += n,
-                _ => s.cancelled += n,
-            }
+            s.add(&r.try_get::<String, _>("status")?, r.try_get("n")?);
         }
         Ok(s)
+    }
+
+    /// The latest sends, newest first, with how their messages stand (one query for all).
+    pub async fn sends_with_stats(&self, limit: u32) -> Result<Vec<(Send, SendStats)>, StoreError> {
+        let sends = self.sends(limit).await?;
+        let rows = sqlx::query(
+            "SELECT send_id, status, COUNT(*) AS n FROM outbox WHERE send_id IN \
+             (SELECT id FROM sends ORDER BY id DESC LIMIT $1) GROUP BY send_id, status",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut stats: std::collections::HashMap<i64, SendStats> = std::collections::HashMap::new();
+        for r in rows {
+            stats
+                .entry(r.try_get("send_id")?)
+                .or_default()
+                .add(&r.try_get::<String, _>("status")?, r.try_get("n")?);
+        }
+        Ok(sends
+            .into_iter()
+            .map(|s| {
+                let st = stats.get(&s.id).copied().unwrap_or_default();
+                (s, st)
+            })
+            .collect())
+    }
+
+    /// Whether a send with this key exists (a digest already made today, say).
+    pub async fn send_exists(&self, dedupe_key: &str) -> Result<bool, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sends WHERE dedupe_key = $1")
+            .bind(dedupe_key)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n > 0)
     }
 
     /// Marks queued sends with no message left to settle as done; returns how many.

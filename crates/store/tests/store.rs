@@ -1223,6 +1223,27 @@ async fn the_outbox_sends_each_message_once(store: Store) {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((stats.sent, stats.bounced, stats.queued), (1, 1, 0));
+    let listed = store
+        .sends_with_stats(10)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        listed[0].1, stats,
+        "the list counts as the single send does"
+    );
+    assert!(
+        store
+            .send_exists("digest:ar:digest:2026-02-02")
+            .await
+            .unwrap_or(false)
+    );
+    assert!(
+        !store
+            .send_exists("digest:en:digest:2026-02-02")
+            .await
+            .unwrap_or(true)
+    );
     let bounced = store
         .subscriber(c[0].subscriber_id)
         .await
