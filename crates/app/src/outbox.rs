@@ -1,17 +1,29 @@
 //! Delivering the outbox: each of a few lanes (one SMTP session each) claims a small batch
 //! of due messages, composes them, and hands them to a blocking thread that sends them
-//! one by one at the configured rate. A message is recorded as sent by the hook the
-//! transport calls at the last moment it can still withdraw it (see `arabpress_mail`), so
-//! a process killed at any point neither loses nor repeats a message; a claim a dead
-//! worker held is taken again once its lease runs out.
+//! one by one at the configured rate. A claim a dead worker held is taken again once its
+//! lease runs out.
+//!
+//! A message is recorded as sent by the hook the transport calls at the last moment it can
+//! still withdraw it, just before the final dot (see `arabpress_mail`). A process killed
+//! between the record and the dot has recorded a message the server never got, so the two
+//! are made as close as two consecutive system calls on one thread:
+//!
+//! * on PostgreSQL the record is a transaction whose `COMMIT` is sent just before the dot;
+//!   the server carries it out even if this process dies right after sending it;
+//! * on SQLite, which commits inside this process (on another thread, with a sync now and
+//!   then), the record is a line appended to the lane's journal file; the database learns
+//!   the outcome after the server's reply, and the journals of a process that died are
+//!   applied to the database before anything is claimed again.
 
 use crate::newsletter::{LinkPurpose, PREFERENCES_MARK, UNSUBSCRIBE_MARK};
 use crate::{App, AppError, random_hex};
 use arabpress_core::Lang;
 use arabpress_mail::{Composed, Connection, DeliveryError, Letter, Mailer};
-use arabpress_store::{OutboxFailure, OutboxItem};
+use arabpress_store::{HandedOver, OutboxFailure, OutboxItem};
 use jiff::SignedDuration;
 use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -74,6 +86,7 @@ impl App {
         let Some(settings) = self.mail().cloned() else {
             return Ok(0);
         };
+        self.settle_journals().await?;
         let limiter = Arc::new(Limiter::new(settings.per_second));
         let mut lanes = tokio::task::JoinSet::new();
         for _ in 0..settings.connections.max(1) {
@@ -109,7 +122,17 @@ impl App {
         lease_seconds: i64,
         limiter: Arc<Limiter>,
     ) -> Result<u64, AppError> {
-        let mut conn: Option<Connection> = None;
+        let journal = match self.journal_dir() {
+            Some(dir) => Some(Journal::open(&dir).map_err(|e| {
+                AppError::Internal(format!("outbox journal in {}: {e}", dir.display()))
+            })?),
+            None => None,
+        };
+        let mut lane = Some(Lane {
+            conn: None,
+            journal,
+            unrecorded: false,
+        });
         let mut bodies: HashMap<i64, Arc<SendBody>> = HashMap::new();
         let mut sent = 0;
         loop {
@@ -148,21 +171,46 @@ impl App {
             let lim = Arc::clone(&limiter);
             let m = mailer.clone();
             let c = claim.clone();
-            let (back, results) = tokio::task::spawn_blocking(move || {
-                deliver_batch(&app, &handle, &m, conn, batch, &c, &lim)
+            let mut l = lane
+                .take()
+                .ok_or_else(|| AppError::Internal("mail lane lost its connections".into()))?;
+            let (mut l, results) = tokio::task::spawn_blocking(move || {
+                let results = deliver_batch(&app, &handle, &m, &mut l, batch, &c, &lim);
+                (l, results)
             })
             .await
             .map_err(|e| AppError::Internal(format!("mail delivery thread: {e}")))?;
-            conn = back;
             for (item, result) in results {
                 match result {
                     Ok(()) => sent += 1,
-                    Err(e) => self.record_mail_failure(&item, &claim, e).await?,
+                    Err(e) => {
+                        let journaled = l.journal.is_some();
+                        self.record_mail_failure(&item, &claim, e, journaled)
+                            .await?;
+                    }
                 }
             }
+            // Every outcome of the batch is in the database now, unless recording one
+            // failed: then the journal keeps its lines, to be applied after the lane ends.
+            if let Some(j) = &mut l.journal
+                && !l.unrecorded
+                && let Err(e) = j.clear()
+            {
+                tracing::warn!(error = %e, "clearing the outbox journal");
+            }
+            lane = Some(l);
         }
-        if let Some(c) = conn {
-            c.close().await;
+        if let Some(l) = lane {
+            if let Some(c) = l.conn {
+                c.close().await;
+            }
+            if let Some(j) = l.journal {
+                if l.unrecorded {
+                    j.release();
+                } else {
+                    j.remove();
+                }
+            }
         }
         Ok(sent)
     }
@@ -172,6 +220,7 @@ impl App {
         item: &OutboxItem,
         claim: &str,
         e: DeliveryError,
+        journaled: bool,
     ) -> Result<(), AppError> {
         let retry = |reason: String| {
             if item.attempts >= MAIL_MAX_ATTEMPTS {
@@ -188,6 +237,9 @@ impl App {
             } => {
                 // The dot was written: the server most likely has the message.
                 tracing::warn!(id = item.id, %reason, "connection lost after a message was handed over; counted as sent");
+                if journaled {
+                    self.store().mark_sent(item.id, claim, self.now()).await?;
+                }
                 return Ok(());
             }
             DeliveryError::Bounced(reason) => OutboxFailure::Bounced(reason),
@@ -291,6 +343,14 @@ impl App {
     }
 }
 
+/// A lane's connection to the mail server (made when first needed) and its journal.
+struct Lane {
+    conn: Option<Connection>,
+    journal: Option<Journal>,
+    /// A delivered message's record failed; the journal must be kept.
+    unrecorded: bool,
+}
+
 type Delivered = Vec<(OutboxItem, Result<(), DeliveryError>)>;
 
 /// Sends a batch on one connection (made or remade as needed); runs on a blocking thread.
@@ -298,11 +358,16 @@ fn deliver_batch(
     app: &App,
     handle: &tokio::runtime::Handle,
     mailer: &Mailer,
-    mut conn: Option<Connection>,
+    lane: &mut Lane,
     batch: Vec<(OutboxItem, Composed)>,
     claim: &str,
     limiter: &Limiter,
-) -> (Option<Connection>, Delivered) {
+) -> Delivered {
+    let Lane {
+        conn,
+        journal,
+        unrecorded,
+    } = lane;
     let mut out = Vec::with_capacity(batch.len());
     let mut unreachable: Option<String> = None;
     for (item, m) in batch {
@@ -337,32 +402,211 @@ fn deliver_batch(
         limiter.wait();
         let id = item.id;
         let name = format!("{id}");
-        let result = handle.block_on(c.deliver(&m, &name, || {
-            match run_here(handle, app.store().mark_sent(id, claim, app.now())) {
-                Ok(held) => held,
+        let mut in_flight = None;
+        let result = handle.block_on(c.deliver(&m, &name, || match journal.as_mut() {
+            Some(j) => note_sent(handle, app, j, id, claim),
+            None => record_sent(handle, app, id, claim, &mut in_flight),
+        }));
+        if let Some(commit) = in_flight
+            && let Err(e) = handle.block_on(commit)
+        {
+            tracing::error!(id, error = %e, "a delivered message could not be recorded as sent; it may be sent again");
+        }
+        if journal.is_some() && result.is_ok() {
+            match handle.block_on(app.store().mark_sent(id, claim, app.now())) {
+                Ok(true) => {}
+                Ok(false) => tracing::warn!(id, "a delivered message was no longer held"),
                 Err(e) => {
-                    tracing::warn!(id, error = %e, "recording a message as sent failed; withdrawn");
-                    false
+                    tracing::error!(id, error = %e, "recording a delivered message failed; the journal keeps it");
+                    *unrecorded = true;
                 }
             }
-        }));
+        }
         if matches!(
             result,
             Err(DeliveryError::Withdrawn | DeliveryError::Broken { .. })
         ) {
-            conn = None;
+            *conn = None;
         }
         out.push((item, result));
     }
-    (conn, out)
+    out
+}
+
+fn withdrawn(id: i64, e: &dyn std::fmt::Display) -> bool {
+    tracing::warn!(id, error = %e, "recording a message as sent failed; withdrawn");
+    false
+}
+
+/// The hook that runs just before the final dot on PostgreSQL: records message `id` as
+/// sent, hands the commit to the server (leaving it in `in_flight`, to be awaited after
+/// the dot) and says whether to release the message.
+fn record_sent(
+    handle: &tokio::runtime::Handle,
+    app: &App,
+    id: i64,
+    claim: &str,
+    in_flight: &mut Option<HandedOver>,
+) -> bool {
+    let mark = match run_here(handle, app.store().begin_mark_sent(id, claim, app.now())) {
+        Ok(Some(mark)) => mark,
+        Ok(None) => return false,
+        Err(e) => return withdrawn(id, &e),
+    };
+    let mut commit = match mark.hand_over() {
+        Ok(commit) => commit,
+        // Not a database server (and no journal): commit here, then release.
+        Err(local) => {
+            return match run_here(handle, local.commit()) {
+                Ok(()) => true,
+                Err(e) => withdrawn(id, &e),
+            };
+        }
+    };
+    let _runtime = handle.enter();
+    let waker = std::task::Waker::noop();
+    match commit
+        .as_mut()
+        .poll(&mut std::task::Context::from_waker(waker))
+    {
+        std::task::Poll::Ready(Ok(())) => true,
+        std::task::Poll::Ready(Err(e)) => withdrawn(id, &e),
+        std::task::Poll::Pending => {
+            *in_flight = Some(commit);
+            true
+        }
+    }
+}
+
+/// The hook that runs just before the final dot on SQLite: checks the claim, appends the
+/// message to the journal and says whether to release it.
+fn note_sent(
+    handle: &tokio::runtime::Handle,
+    app: &App,
+    journal: &mut Journal,
+    id: i64,
+    claim: &str,
+) -> bool {
+    match run_here(handle, app.store().outbox_held(id, claim)) {
+        Ok(true) => {}
+        Ok(false) => return false,
+        Err(e) => return withdrawn(id, &e),
+    }
+    match journal.note(id, claim) {
+        Ok(()) => true,
+        Err(e) => withdrawn(id, &e),
+    }
+}
+
+/// A lane's journal (SQLite): one line `id claim` per message, appended just before the
+/// message's final dot and cleared once the batch's outcomes are in the database. The file
+/// is locked while its lane lives, so a journal that can be locked belongs to a lane that
+/// is gone, and its lines are messages that may have reached the server without the
+/// database knowing.
+struct Journal {
+    file: std::fs::File,
+    path: PathBuf,
+}
+
+impl Journal {
+    fn open(dir: &Path) -> std::io::Result<Journal> {
+        std::fs::create_dir_all(dir)?;
+        let name = random_hex(8).map_err(std::io::Error::other)?;
+        // Locked under a name `settle_journals` ignores, then renamed into view.
+        let scratch = dir.join(format!("{name}.new"));
+        let file = std::fs::OpenOptions::new()
+            .create_new(true)
+            .append(true)
+            .open(&scratch)?;
+        file.lock()?;
+        let path = dir.join(format!("{name}.journal"));
+        std::fs::rename(&scratch, &path)?;
+        Ok(Journal { file, path })
+    }
+
+    /// Appends one line in one write.
+    fn note(&mut self, id: i64, claim: &str) -> std::io::Result<()> {
+        self.file.write_all(format!("{id} {claim}\n").as_bytes())
+    }
+
+    fn clear(&mut self) -> std::io::Result<()> {
+        self.file.set_len(0)
+    }
+
+    /// Deletes the journal (its lines are all in the database).
+    fn remove(self) {
+        if let Err(e) = std::fs::remove_file(&self.path) {
+            tracing::warn!(path = %self.path.display(), error = %e, "removing an outbox journal");
+        }
+    }
+
+    /// Leaves the journal for `settle_journals`.
+    fn release(self) {
+        let _ = self.file.unlock();
+    }
+}
+
+impl App {
+    /// Where SQLite lanes keep their journals: beside the database file.
+    fn journal_dir(&self) -> Option<PathBuf> {
+        let db = self.store().sqlite_path()?;
+        Some(db.parent()?.join("outbox-journal"))
+    }
+
+    /// Applies the journals of lanes that are gone: each message in them is recorded as
+    /// sent if it is still being sent under the same claim (that is, nothing recorded its
+    /// outcome). Then the journal is deleted.
+    pub(crate) async fn settle_journals(&self) -> Result<u64, AppError> {
+        let Some(dir) = self.journal_dir() else {
+            return Ok(0);
+        };
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(AppError::Internal(format!("{}: {e}", dir.display()))),
+        };
+        let mut settled = 0;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().and_then(|e| e.to_str()) != Some("journal") {
+                continue;
+            }
+            let Ok(file) = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open(&path)
+            else {
+                continue;
+            };
+            if file.try_lock().is_err() {
+                continue; // a live lane's
+            }
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| AppError::Internal(format!("{}: {e}", path.display())))?;
+            for line in text.lines() {
+                let Some((id, claim)) = line.split_once(' ') else {
+                    continue; // a line cut short by the crash
+                };
+                let Ok(id) = id.parse::<i64>() else { continue };
+                if self.store().mark_sent(id, claim, self.now()).await? {
+                    settled += 1;
+                    tracing::info!(
+                        id,
+                        "a message a stopped worker handed over is recorded as sent"
+                    );
+                }
+            }
+            std::fs::remove_file(&path)
+                .map_err(|e| AppError::Internal(format!("{}: {e}", path.display())))?;
+        }
+        Ok(settled)
+    }
 }
 
 /// Runs a future to completion on this thread, in the runtime's context but without
 /// `block_on` (delivery already runs inside one): it polls without parking for a while
-/// first, then parks until woken. Recording a message as sent is the last step before the
-/// final dot goes to the server; a parked thread would need waking (and, on a busy
-/// machine, a free core) between the two, and a process killed then would have recorded a
-/// message the server never got.
+/// first, then parks until woken, so the caller goes on the moment the future is done
+/// rather than when a parked thread gets a core again.
 fn run_here<F: std::future::Future>(handle: &tokio::runtime::Handle, f: F) -> F::Output {
     struct Unpark(std::thread::Thread);
     impl std::task::Wake for Unpark {

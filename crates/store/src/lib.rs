@@ -27,8 +27,8 @@ pub use distribution::SitemapEntry;
 pub use error::StoreError;
 pub use keys::ApiKey;
 pub use newsletter::{
-    NewSend, NewSubscriber, OutboxFailure, OutboxItem, Send, SendStats, SignupAction, Subscriber,
-    SubscriberQuery,
+    HandedOver, NewSend, NewSubscriber, OutboxFailure, OutboxItem, Send, SendStats, SentMark,
+    SignupAction, Subscriber, SubscriberQuery,
 };
 pub use newsroom::{MediaRow, NewsroomArticle, NewsroomQuery, Revision};
 pub use users::AuditEntry;
@@ -154,6 +154,17 @@ impl Store {
         let mut l = sqlx::postgres::PgListener::connect(&self.url.0).await?;
         l.listen("arabpress_changes").await?;
         Ok(Some(ChangeListener(l)))
+    }
+
+    /// The database file of a SQLite store.
+    pub fn sqlite_path(&self) -> Option<std::path::PathBuf> {
+        if self.backend != Backend::Sqlite {
+            return None;
+        }
+        let rest = self.url.0.strip_prefix("sqlite:")?;
+        let rest = rest.strip_prefix("//").unwrap_or(rest);
+        let path = rest.split('?').next().unwrap_or(rest);
+        (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
     }
 
     /// The engine behind this store.

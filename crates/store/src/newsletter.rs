@@ -16,6 +16,47 @@ use jiff::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 
+/// A message recorded as sent in a transaction not yet committed (see
+/// [`Store::begin_mark_sent`]). Dropping it rolls the record back.
+pub struct SentMark {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    backend: Backend,
+}
+
+/// A commit sent to the database server, to be awaited for its outcome.
+pub type HandedOver = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<(), StoreError>> + std::marker::Send>,
+>;
+
+impl SentMark {
+    /// Commits the record.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    /// On a database server, the commit as a future to poll once (which sends it; the
+    /// server carries it out even if this process dies right after) and then await for its
+    /// outcome. An embedded store's record is given back, to be committed.
+    pub fn hand_over(self) -> Result<HandedOver, SentMark> {
+        if self.backend != Backend::Postgres {
+            return Err(self);
+        }
+        Ok(Box::pin(async move {
+            self.tx.commit().await?;
+            Ok(())
+        }))
+    }
+}
+
+impl std::fmt::Debug for SentMark {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SentMark")
+            .field("backend", &self.backend)
+            .finish()
+    }
+}
+
 /// Someone on the mailing list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subscriber {
@@ -813,14 +854,33 @@ impl Store {
         Ok(out)
     }
 
-    /// Records a message as sent, only while `claim` still holds it; false otherwise (the
-    /// lease ran out and another worker took it: this one must not send it).
+    /// Records message `id` as sent, if `claim` still holds it; false when the claim was
+    /// lost (its lease ran out and another worker took it).
     pub async fn mark_sent(
         &self,
         id: i64,
         claim: &str,
         now: Timestamp,
     ) -> Result<bool, StoreError> {
+        match self.begin_mark_sent(id, claim, now).await? {
+            Some(mark) => {
+                mark.commit().await?;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// The first half of [`Store::mark_sent`]: records message `id` as sent in a
+    /// transaction left open, so the caller can commit it at the moment it releases the
+    /// message. `None` (and nothing recorded) when `claim` no longer holds the message.
+    pub async fn begin_mark_sent(
+        &self,
+        id: i64,
+        claim: &str,
+        now: Timestamp,
+    ) -> Result<Option<SentMark>, StoreError> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE outbox SET status = 'sent', sent_at = $1, last_error = NULL \
              WHERE id = $2 AND status = 'sending' AND claim = $3",
@@ -828,9 +888,28 @@ impl Store {
         .bind(now.as_second())
         .bind(id)
         .bind(claim)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        Ok(Some(SentMark {
+            tx,
+            backend: self.backend,
+        }))
+    }
+
+    /// Whether `claim` still holds message `id` (it is being sent under that claim).
+    pub async fn outbox_held(&self, id: i64, claim: &str) -> Result<bool, StoreError> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM outbox WHERE id = $1 AND status = 'sending' AND claim = $2",
+        )
+        .bind(id)
+        .bind(claim)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n == 1)
     }
 
     /// Records a failed attempt by the holder of `claim` (also after [`Store::mark_sent`],

@@ -506,3 +506,75 @@ async fn subscriber_imports_report_every_rejected_row_and_exports_round_trip() {
     assert!(rows[2].starts_with("section@example.org,both,section:economy,confirmed,import,"));
     assert_eq!(rows.len(), 3);
 }
+
+#[tokio::test]
+async fn a_message_a_killed_worker_handed_over_is_not_sent_again() {
+    let s = site().await;
+    let report = s
+        .app
+        .import_subscribers(
+            "email,langs,lists\none@example.org,ar,breaking\ntwo@example.org,ar,breaking\nthree@example.org,ar,breaking\n",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.added, 3, "{report:?}");
+    let (send, queued) = s
+        .app
+        .breaking_news(published(&s, Lang::Ar, 0).await, None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(queued, 3);
+
+    // A worker claims the three messages, hands the first to the server (its journal line
+    // is written just before the final dot) and is killed before the database hears of it.
+    let store = s.app.store();
+    let held = store
+        .claim_outbox(
+            "dead-worker",
+            now(),
+            now() + SignedDuration::from_mins(1),
+            10,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(held.len(), 3);
+    let journals = store
+        .sqlite_path()
+        .and_then(|p| p.parent().map(|d| d.join("outbox-journal")))
+        .unwrap_or_else(|| panic!("the site runs on a SQLite file"));
+    std::fs::create_dir_all(&journals).unwrap_or_else(|e| panic!("{e}"));
+    let journal = journals.join("dead-lane.journal");
+    std::fs::write(&journal, format!("{} dead-worker\n", held[0].id))
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    // While the dead worker's lease lasts, nothing is sent; but its journal is applied.
+    assert!(mails_after(&s, 0).await.is_empty());
+    assert!(
+        !journal.exists(),
+        "a dead lane's journal is removed once applied"
+    );
+    let stats = store
+        .send_stats(send.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((stats.sent, stats.queued), (1, 2), "{stats:?}");
+
+    // Once it runs out, the other two go, and the handed-over one is not sent again.
+    s.clock.set(now() + SignedDuration::from_mins(2));
+    let mails = mails_after(&s, 0).await;
+    let mut to: Vec<&str> = mails.iter().map(|m| m.to.as_str()).collect();
+    to.sort_unstable();
+    let mut others: Vec<&str> = held[1..].iter().map(|i| i.email.as_str()).collect();
+    others.sort_unstable();
+    assert_eq!(to, others);
+    let stats = store
+        .send_stats(send.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((stats.sent, stats.queued), (3, 0), "{stats:?}");
+    // A live lane's journal is gone too once its lane ends.
+    let left: Vec<_> = std::fs::read_dir(&journals)
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "{left:?}");
+}
