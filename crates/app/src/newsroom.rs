@@ -707,7 +707,9 @@ impl App {
         Ok(())
     }
 
-    /// Renames a tag, for an editor; pages that show it are rendered afresh.
+    /// Renames a tag, for an editor; pages that show it are rendered afresh and search
+    /// finds its articles by the new name (on every node: the rename is in the change
+    /// feed).
     pub async fn rename_tag_as(&self, actor: &User, id: i64, name: &str) -> Result<(), AppError> {
         if !actor.role.can_manage_taxonomy() {
             return Err(forbidden(actor, "manage tags"));
@@ -718,8 +720,9 @@ impl App {
                 "name: a tag needs 1 to 60 characters".into(),
             ));
         }
-        self.store().rename_tag(id, &name).await?;
+        let articles = self.store().rename_tag(id, &name).await?;
         self.cache().clear();
+        self.reindex_articles(&articles).await;
         self.store()
             .audit(Some(actor.id), "tag_renamed", "tag", id, &name, self.now())
             .await?;

@@ -155,6 +155,19 @@ impl App {
         }
     }
 
+    /// Re-indexes articles whose indexed text changed without a change of their own (a tag
+    /// of theirs was renamed). Like [`App::reflect`], a failure is logged.
+    pub(crate) async fn reindex_articles(&self, ids: &[i64]) {
+        let done = async {
+            let change = self.store().last_change_id().await?;
+            self.index_articles(ids).await?;
+            self.with_index(move |ix| ix.commit(change)).await
+        };
+        if let Err(e) = done.await {
+            tracing::error!(error = %e, articles = ids.len(), "updating the search index failed; it will catch up at restart");
+        }
+    }
+
     async fn try_reflect(&self, ids: &[i64], content: bool) -> Result<(), AppError> {
         let change = self.store().last_change_id().await?;
         let mut touched = Vec::new();

@@ -324,6 +324,57 @@ async fn nodes_follow_each_others_changes(store: Store) {
         "B's navigation has the new section"
     );
     assert!(home(&b).await.contains("Health"));
+
+    // A tag renamed on A: both nodes' search finds its articles by the new name, and B's
+    // cached article page shows it once B has read the feed.
+    let (tag, _) = a
+        .store()
+        .tags_with_counts()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .find(|(t, n)| t.lang == Lang::En && *n > 0)
+        .unwrap_or_else(|| panic!("the demo has English tags"));
+    let tagged = hits(&b, Lang::En, &tag.name).await;
+    let slug = tagged
+        .first()
+        .cloned()
+        .unwrap_or_else(|| panic!("an article tagged {}", tag.name));
+    let page = |n: &App| {
+        let (n, slug) = (n.clone(), slug.clone());
+        async move {
+            page_text(
+                &n.article_page(Lang::En, &slug)
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}")),
+            )
+        }
+    };
+    assert!(page(&b).await.contains(&tag.name), "cached on B");
+    assert!(hits(&b, Lang::En, "zanzibar").await.is_empty());
+    let editor = a
+        .create_user(
+            "tags@example.org",
+            "Tag Editor",
+            arabpress_core::Role::Editor,
+            "a long enough password",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    a.rename_tag_as(&editor, tag.id, "Zanzibar cloves")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        hits(&a, Lang::En, "zanzibar").await.contains(&slug),
+        "A's own index has the new name"
+    );
+    assert!(
+        !page(&b).await.contains("Zanzibar cloves"),
+        "B before the feed"
+    );
+    b.follow_changes().await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(page(&b).await.contains("Zanzibar cloves"));
+    assert!(hits(&b, Lang::En, "zanzibar").await.contains(&slug));
 }
 arabpress_store::both_backends!(
     nodes_follow_each_others_changes,

@@ -162,17 +162,35 @@ impl Store {
             .collect()
     }
 
-    /// Renames a tag (its slug, and so its address, stays).
-    pub async fn rename_tag(&self, id: i64, name: &str) -> Result<(), StoreError> {
+    /// Renames a tag (its slug, and so its address, stays). Every article carrying it gets
+    /// a change event in the same transaction, so each node re-indexes them and drops the
+    /// pages that show them. Returns those articles.
+    pub async fn rename_tag(&self, id: i64, name: &str) -> Result<Vec<i64>, StoreError> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query("UPDATE tags SET name = $1 WHERE id = $2")
             .bind(name)
             .bind(id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("tag {id}")));
         }
-        Ok(())
+        let articles: Vec<i64> = sqlx::query_scalar(
+            "SELECT article_id FROM article_tags WHERE tag_id = $1 ORDER BY article_id",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO change_events (created_at, entity, entity_id, action) \
+             SELECT $1, 'article', article_id, 'tag_renamed' FROM article_tags WHERE tag_id = $2",
+        )
+        .bind(jiff::Timestamp::now().as_second())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(articles)
     }
 
     /// One tag by language and slug.
