@@ -6,7 +6,10 @@
    search show it, and print the publish-to-visible delay (the target is under 1 second);
 3. stop node C, publish another article on node B, start node C again: its search index
    catches up from the change feed before it serves;
-4. send breaking news to 2,000 subscribers from node B's newsroom: the three nodes deliver
+4. media live in an S3-compatible bucket (a local moto server): an image uploaded through
+   node A's newsroom is in the bucket, not on A's disk, and nodes B and C serve the same
+   bytes for it;
+5. send breaking news to 2,000 subscribers from node B's newsroom: the three nodes deliver
    it together through a local SMTP sink (aiosmtpd); node A is killed with SIGKILL halfway;
    every subscriber still gets the message exactly once.
 
@@ -28,12 +31,14 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "mail"))
 import sink as sinkmod  # noqa: E402
 
 binary, pg_url = sys.argv[1], sys.argv[2]
 sink, smtp, smtp_port = sinkmod.start()
+BUCKET = "arabpress-media"
 passed = failed = 0
 
 
@@ -65,6 +70,42 @@ work = tempfile.mkdtemp(prefix="arabpress-cluster-")
 nodes = {}
 
 
+def start_s3():
+    """A local S3-compatible server (moto) with an empty bucket."""
+    port = free_port()
+    log = open(os.path.join(work, "s3.log"), "a")
+    proc = subprocess.Popen(["moto_server", "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=log)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            req = urllib.request.Request(f"{url}/{BUCKET}", method="PUT")
+            urllib.request.urlopen(req, timeout=2)
+            return proc, url
+        except (urllib.error.URLError, ConnectionError, OSError):
+            if proc.poll() is not None or time.time() > deadline:
+                raise SystemExit(f"the S3 server did not start: see {work}/s3.log")
+            time.sleep(0.2)
+
+
+def bucket_keys():
+    with urllib.request.urlopen(f"{s3_url}/{BUCKET}?list-type=2", timeout=10) as r:
+        return re.findall(r"<Key>([^<]+)</Key>", r.read().decode())
+
+
+def png(width, height):
+    """An RGB PNG with a gradient, made without any imaging library."""
+    rows = b"".join(b"\0" + b"".join(bytes((x * 255 // width, y * 255 // height, 120)) for x in range(width))
+                    for y in range(height))
+
+    def chunk(kind, data):
+        return (len(data).to_bytes(4, "big") + kind + data
+                + zlib.crc32(kind + data).to_bytes(4, "big"))
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes((8, 2, 0, 0, 0))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
+            + chunk(b"IEND", b""))
+
+
 def env_for(name):
     e = dict(os.environ)
     e.update({"ARABPRESS_DATABASE_URL": db_url, "ARABPRESS_DATA_DIR": os.path.join(work, name),
@@ -73,7 +114,10 @@ def env_for(name):
               "ARABPRESS_SMTP_PORT": str(smtp_port), "ARABPRESS_SMTP_SECURITY": "none",
               "ARABPRESS_MAIL_FROM": "Arab Press <newsletter@arabpress.test>",
               "ARABPRESS_MAIL_PER_SECOND": "0", "ARABPRESS_MAIL_CONNECTIONS": "2",
-              "ARABPRESS_MAIL_LEASE_SECONDS": "10", "ARABPRESS_DIGEST_HOUR": "-1"})
+              "ARABPRESS_MAIL_LEASE_SECONDS": "10", "ARABPRESS_DIGEST_HOUR": "-1",
+              "ARABPRESS_MEDIA_STORE": "s3", "ARABPRESS_S3_BUCKET": BUCKET,
+              "ARABPRESS_S3_ENDPOINT": s3_url, "ARABPRESS_S3_ALLOW_HTTP": "true",
+              "ARABPRESS_S3_ACCESS_KEY_ID": "cluster", "ARABPRESS_S3_SECRET_ACCESS_KEY": "cluster-secret"})
     return e
 
 
@@ -132,27 +176,31 @@ def csrf_of(html):
     return m.group(1) if m else ""
 
 
-def multipart(fields):
+def multipart(fields, image=None):
     boundary = "----arabpress-cluster"
     out = []
     for k, v in fields:
-        out.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n')
-    out.append(f"--{boundary}--\r\n")
-    return "".join(out).encode(), f"multipart/form-data; boundary={boundary}"
+        out.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode())
+    if image is not None:
+        out.append(f'--{boundary}\r\nContent-Disposition: form-data; name="image_file"; filename="photo.png"\r\n'
+                   f"Content-Type: image/png\r\n\r\n".encode() + image + b"\r\n")
+    out.append(f"--{boundary}--\r\n".encode())
+    return b"".join(out), f"multipart/form-data; boundary={boundary}"
 
 
-def publish(node_url, headline, body):
+def publish(node_url, headline, body, image=None):
     status, page, _ = fetch(f"{node_url}/admin/articles/new")
     data, ctype = multipart([
         ("csrf", csrf_of(page)), ("version", "0"), ("lang", "en"), ("headline", headline),
         ("standfirst", "Filed from the cluster check."), ("body", body), ("kind", "news"),
         ("section", "economy"), ("tags", "Cluster"), ("author", "omar-khatib"), ("action", "publish"),
-    ])
+    ] + ([("image_alt", "A gradient")] if image else []), image)
     started = time.monotonic()
     status, body_out, headers = fetch(f"{node_url}/admin/articles", data, {"Content-Type": ctype})
     return status, headers.get("Location", ""), started
 
 
+s3, s3_url = start_s3()
 try:
     psql(f'CREATE DATABASE "{db}"')
     a = start("a", "demo")  # loads the demo content into the new database, then serves
@@ -207,7 +255,30 @@ try:
     check("restarted node C's index caught up from the change feed", later in text_of(results),
           text_of(results)[:400])
 
-    # 4. Breaking news from node B, delivered by all three nodes; node A killed halfway.
+    # 4. Media in the bucket, shared by the nodes.
+    before = set(bucket_keys())
+    pictured = f"Cluster harbour photo {os.getpid()}"
+    status, pictured_at, _ = publish(a, pictured, "A photograph of the harbour.", png(1200, 675))
+    check("publish with an image through node A", status == 303, f"{status}")
+    added = sorted(set(bucket_keys()) - before)
+    check("the image and its copies are in the bucket", any(k.endswith("/original.png") for k in added)
+          and any(k.endswith(".webp") for k in added), f"{added}")
+    on_disk = [f for _, _, fs in os.walk(os.path.join(work, "a")) for f in fs if f.endswith((".png", ".webp", ".jpg"))]
+    check("nothing was written to node A's disk", not on_disk, f"{on_disk[:5]}")
+    _, edit_page, _ = fetch(f"{a}{pictured_at}")
+    m = re.search(r'/media/([0-9a-f]{64})/(w\d+\.jpg)', edit_page)
+    check("the newsroom names the image's address", m is not None)
+    if m:
+        served = {}
+        for name, url in (("b", b), ("c", c)):
+            req = urllib.request.Request(f"{url}{m.group(0)}")
+            with urllib.request.urlopen(req, timeout=10) as r:
+                served[name] = (r.status, r.headers.get("Content-Type"), r.read())
+        check("nodes B and C serve the same image from the bucket",
+              served["b"][0] == 200 and served["b"][1] == "image/jpeg" and served["b"] == served["c"]
+              and served["b"][2][:3] == b"\xff\xd8\xff", f"{[(v[0], v[1], len(v[2])) for v in served.values()]}")
+
+    # 5. Breaking news from node B, delivered by all three nodes; node A killed halfway.
     subscribers = 2000
     csv = os.path.join(work, "subscribers.csv")
     with open(csv, "w") as f:
@@ -249,5 +320,6 @@ finally:
         print(f"logs in {work}")
 
 smtp.stop()
+s3.terminate()
 print(f"{passed} passed, {failed} failed")
 sys.exit(0 if failed == 0 else 1)

@@ -2,10 +2,11 @@
 //! taken while the server keeps serving and writing) and then the uploaded images. Images
 //! are written before the database rows that name them and are never changed afterwards
 //! (their names are their hashes), so copying them after the database snapshot gives a
-//! backup in which every image the database names is present.
+//! backup in which every image the database names is present. Images are read through the
+//! media store, so a site whose media are in a bucket gets them copied into the backup too.
 
 use crate::{App, AppError};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// What a backup wrote.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -20,39 +21,6 @@ pub struct BackupReport {
 
 /// The database file's name inside a backup (and inside a data folder).
 pub const BACKUP_DATABASE: &str = "arabpress.sqlite";
-
-fn copy_tree(
-    from: &Path,
-    to: &Path,
-    report: &mut BackupReport,
-    progress: &dyn Fn(u64),
-) -> std::io::Result<()> {
-    if !from.is_dir() {
-        return Ok(());
-    }
-    std::fs::create_dir_all(to)?;
-    let mut stack: Vec<(PathBuf, PathBuf)> = vec![(from.to_path_buf(), to.to_path_buf())];
-    while let Some((src, dst)) = stack.pop() {
-        for entry in std::fs::read_dir(&src)? {
-            let entry = entry?;
-            let name = entry.file_name();
-            // Uploads in progress are not part of the site yet.
-            if name.to_string_lossy().starts_with(".upload-") {
-                continue;
-            }
-            let (s, d) = (entry.path(), dst.join(&name));
-            if entry.file_type()?.is_dir() {
-                std::fs::create_dir_all(&d)?;
-                stack.push((s, d));
-            } else {
-                report.media_bytes += std::fs::copy(&s, &d)?;
-                report.media_files += 1;
-                progress(report.media_files);
-            }
-        }
-    }
-    Ok(())
-}
 
 impl App {
     /// Backs the site up into `out`, a new or empty folder: `arabpress.sqlite` and
@@ -79,14 +47,22 @@ impl App {
             database_bytes: std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0),
             ..BackupReport::default()
         };
-        let media = self.media_dir().to_path_buf();
         let target = out.join("media");
-        // Copying is blocking file work; it runs beside the server's threads.
-        tokio::task::spawn_blocking(move || {
-            copy_tree(&media, &target, &mut report, &progress).map(|()| report)
-        })
-        .await
-        .map_err(|e| AppError::Internal(format!("backup task: {e}")))?
-        .map_err(|e| AppError::Internal(format!("copying media: {e}")))
+        for (name, _) in self.media_objects().await? {
+            let body = self.media_object(&name).await?;
+            let path = target.join(&name);
+            let written = async {
+                if let Some(parent) = path.parent() {
+                    tokio::fs::create_dir_all(parent).await?;
+                }
+                tokio::fs::write(&path, &body).await
+            }
+            .await;
+            written.map_err(|e| AppError::Internal(format!("copying media: {e}")))?;
+            report.media_files += 1;
+            report.media_bytes += u64::try_from(body.len()).unwrap_or(u64::MAX);
+            progress(report.media_files);
+        }
+        Ok(report)
     }
 }

@@ -15,6 +15,7 @@ mod follow;
 mod media;
 mod newsletter;
 mod newsroom;
+mod objects;
 mod outbox;
 mod pages;
 mod publish;
@@ -40,6 +41,7 @@ pub use newsroom::{
     Dashboard, DiffLine, INVITE_DAYS, LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_IP,
     LOGIN_WINDOW_MINUTES, SESSION_DAYS, Session, Step,
 };
+pub use objects::{MediaStorage, S3Settings};
 pub use outbox::{MAIL_MAX_ATTEMPTS, mail_backoff};
 pub use pages::{ListSpec, PER_PAGE};
 pub use search::{SEARCH_PER_PAGE, SearchOutcome, SearchParams};
@@ -63,6 +65,10 @@ struct Inner {
     search: Arc<arabpress_search::SearchIndex>,
     clock: Arc<dyn Clock>,
     media_dir: std::path::PathBuf,
+    /// Where media are stored, when not in `media_dir`.
+    storage: std::sync::OnceLock<objects::MediaStorage>,
+    /// The media store, opened on first use.
+    objects: std::sync::OnceLock<objects::Objects>,
     /// The client webhooks are sent with, made on first use.
     http: std::sync::OnceLock<reqwest::Client>,
     /// Where surrogate keys are sent after a change, when configured.
@@ -84,7 +90,7 @@ struct Inner {
 
 impl App {
     /// Wires the services. `cache_bytes` bounds the page cache; 0 turns it off. Uploaded
-    /// images live under `media_dir`.
+    /// images live under `media_dir` unless [`App::set_media_storage`] says otherwise.
     pub fn new(
         store: Store,
         theme: Theme,
@@ -93,6 +99,9 @@ impl App {
         clock: Arc<dyn Clock>,
         media_dir: std::path::PathBuf,
     ) -> App {
+        // Webhooks, and media in a bucket, speak TLS through rustls with the ring provider
+        // (as mail does). Installing it again is harmless.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         App {
             inner: Arc::new(Inner {
                 store,
@@ -101,6 +110,8 @@ impl App {
                 cache: PageCache::new(cache_bytes),
                 clock,
                 media_dir,
+                storage: std::sync::OnceLock::new(),
+                objects: std::sync::OnceLock::new(),
                 http: std::sync::OnceLock::new(),
                 purge_url: std::sync::OnceLock::new(),
                 followed: std::sync::atomic::AtomicI64::new(0),
@@ -123,7 +134,7 @@ impl App {
         &self.inner.theme
     }
 
-    /// The folder of uploaded images.
+    /// The folder of uploaded images when they are kept on this machine.
     pub fn media_dir(&self) -> &std::path::Path {
         &self.inner.media_dir
     }

@@ -1,19 +1,18 @@
 //! Uploaded images: the type is sniffed from the bytes (never trusted from the name or the
 //! header), size and pixel count are bounded before decoding, the original is kept, and
 //! resized copies in JPEG and WebP (for `srcset`) plus 16:9, 4:3 and 1:1 crops (for
-//! structured data) are written beside it. Everything is written in a scratch folder and
-//! moved into place in one rename, so a failed upload leaves nothing half-written.
+//! structured data) are written beside it, to the media store (see `objects`). The
+//! original is written last and the database row after it, so a row always names a
+//! complete set; a failed upload removes what it wrote.
 //!
-//! Layout: `MEDIA/{sha[0..2]}/{sha}/original.{ext}`, `w{N}.jpg`, `w{N}.webp`,
+//! Layout: `{sha[0..2]}/{sha}/original.{ext}`, `w{N}.jpg`, `w{N}.webp`,
 //! `crop-16x9.jpg`, `crop-4x3.jpg`, `crop-1x1.jpg`; served at `/media/{sha}/{file}`.
 
-use crate::accounts::random_hex;
 use crate::{App, AppError};
 use arabpress_core::User;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 use sha2::{Digest, Sha256};
 use std::io::Cursor;
-use std::path::{Path, PathBuf};
 
 /// The largest upload accepted, in bytes.
 pub const MAX_UPLOAD_BYTES: usize = 20 << 20;
@@ -43,7 +42,7 @@ pub struct UploadedImage {
 #[derive(Debug)]
 pub struct MediaFile {
     /// Its bytes.
-    pub body: Vec<u8>,
+    pub body: bytes::Bytes,
     /// Its `Content-Type`.
     pub content_type: &'static str,
 }
@@ -185,18 +184,6 @@ fn is_sha(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
-fn folder(root: &Path, sha: &str) -> PathBuf {
-    root.join(&sha[..2]).join(sha)
-}
-
-fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    for (name, body) in files {
-        std::fs::write(dir.join(name), body)?;
-    }
-    Ok(())
-}
-
 impl App {
     /// Checks, stores and resizes an uploaded image for `actor` (anyone who writes).
     pub async fn upload_image(
@@ -222,45 +209,24 @@ impl App {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
-        let root = self.media_dir().to_path_buf();
         let existing = self.store().media_by_hash(&sha).await?;
         let row = match existing {
-            Some(row) if folder(&root, &sha).is_dir() => row,
+            Some(row)
+                if self
+                    .media_exists(&sha, &original_name(&row.content_type))
+                    .await? =>
+            {
+                row
+            }
             _ => {
-                let scratch = root.join(format!(".upload-{}", random_hex(8)?));
-                let (dest, scratch2) = (folder(&root, &sha), scratch.clone());
-                let processed =
-                    tokio::task::spawn_blocking(move || -> Result<Processed, AppError> {
-                        let p = process(&bytes)?;
-                        write_all(&scratch2, &p.files)
-                            .map_err(|e| AppError::Internal(format!("writing the upload: {e}")))?;
-                        Ok(p)
-                    })
+                let p = tokio::task::spawn_blocking(move || process(&bytes))
                     .await
-                    .map_err(|e| AppError::Internal(format!("image task: {e}")))?;
-                let p = match processed {
-                    Ok(p) => p,
-                    Err(e) => {
-                        let _ = tokio::fs::remove_dir_all(&scratch).await;
-                        return Err(e);
-                    }
-                };
-                let placed = async {
-                    if let Some(parent) = dest.parent() {
-                        tokio::fs::create_dir_all(parent).await?;
-                    }
-                    if dest.is_dir() {
-                        tokio::fs::remove_dir_all(&scratch).await
-                    } else {
-                        tokio::fs::rename(&scratch, &dest).await
-                    }
-                }
-                .await;
-                if let Err(e) = placed {
-                    let _ = tokio::fs::remove_dir_all(&scratch).await;
-                    return Err(AppError::Internal(format!("storing the upload: {e}")));
-                }
+                    .map_err(|e| AppError::Internal(format!("image task: {e}")))??;
                 let bytes_len = p.files.first().map_or(0, |(_, b)| b.len());
+                // The original goes last: its presence says the copies are all there.
+                let mut files = p.files;
+                files.rotate_left(1);
+                self.put_media(&sha, files).await?;
                 self.store()
                     .insert_media(
                         &sha,
@@ -285,17 +251,27 @@ impl App {
         })
     }
 
-    /// A file of the media folder, if `sha` and `name` name one.
+    /// A media file, if `sha` and `name` name one.
     pub async fn media_file(&self, sha: &str, name: &str) -> Result<Option<MediaFile>, AppError> {
         let Some(content_type) = servable(name).filter(|_| is_sha(sha)) else {
             return Ok(None);
         };
-        match tokio::fs::read(folder(self.media_dir(), sha).join(name)).await {
-            Ok(body) => Ok(Some(MediaFile { body, content_type })),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(AppError::Internal(format!("reading media: {e}"))),
-        }
+        Ok(self
+            .media_bytes(sha, name)
+            .await?
+            .map(|body| MediaFile { body, content_type }))
     }
+}
+
+/// The original's file name for a content type.
+fn original_name(content_type: &str) -> String {
+    let ext = match content_type {
+        "image/png" => "png",
+        "image/webp" => "webp",
+        "image/gif" => "gif",
+        _ => "jpg",
+    };
+    format!("original.{ext}")
 }
 
 #[cfg(test)]

@@ -41,6 +41,30 @@ pub struct RawConfig {
     pub mail: RawMail,
     /// The newsletter's schedule.
     pub newsletter: RawNewsletter,
+    /// Where uploaded media are kept.
+    pub media: RawMedia,
+}
+
+/// `[media]`: a folder on this machine or an S3-compatible bucket.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawMedia {
+    /// `folder` (the default) or `s3`.
+    pub store: Option<String>,
+    /// The folder; default `data_dir/media`.
+    pub folder: Option<PathBuf>,
+    /// Bucket name (required with `store = "s3"`).
+    pub s3_bucket: Option<String>,
+    /// Region; default `us-east-1`.
+    pub s3_region: Option<String>,
+    /// The server's address for anything but AWS, e.g. `https://s3.example.net`.
+    pub s3_endpoint: Option<String>,
+    /// Access key id (or `AWS_ACCESS_KEY_ID`).
+    pub s3_access_key_id: Option<String>,
+    /// Secret access key (better: `ARABPRESS_S3_SECRET_ACCESS_KEY` or `AWS_SECRET_ACCESS_KEY`).
+    pub s3_secret_access_key: Option<String>,
+    /// Allows an `http://` endpoint.
+    pub s3_allow_http: Option<bool>,
 }
 
 /// `[mail]`: who mail is from and how it leaves.
@@ -144,6 +168,8 @@ pub struct Settings {
     pub mail: MailConfig,
     /// Article pages offer the newsletter in a pop-up.
     pub newsletter_popup: bool,
+    /// Where uploaded media are kept.
+    pub media: arabpress_app::MediaStorage,
 }
 
 /// Validated mail settings.
@@ -285,6 +311,32 @@ impl RawConfig {
                     .map_err(|_| anyhow!("ARABPRESS_DIGEST_HOUR: {v} is not an hour"))?,
             );
         }
+        let md = &mut self.media;
+        for (key, field) in [
+            ("ARABPRESS_MEDIA_STORE", &mut md.store),
+            ("ARABPRESS_S3_BUCKET", &mut md.s3_bucket),
+            ("ARABPRESS_S3_REGION", &mut md.s3_region),
+            ("ARABPRESS_S3_ENDPOINT", &mut md.s3_endpoint),
+            ("ARABPRESS_S3_ACCESS_KEY_ID", &mut md.s3_access_key_id),
+            (
+                "ARABPRESS_S3_SECRET_ACCESS_KEY",
+                &mut md.s3_secret_access_key,
+            ),
+        ] {
+            if let Some(v) = s(key) {
+                *field = Some(v);
+            }
+        }
+        if let Some(v) = s("ARABPRESS_MEDIA_FOLDER") {
+            md.folder = Some(v.into());
+        }
+        if let Some(v) = s("ARABPRESS_S3_ALLOW_HTTP") {
+            md.s3_allow_http = Some(match v.as_str() {
+                "true" | "1" | "yes" => true,
+                "false" | "0" | "no" => false,
+                _ => bail!("ARABPRESS_S3_ALLOW_HTTP: expected true or false, got {v:?}"),
+            });
+        }
         let tagline = self.site.tagline.get_or_insert_with(RawPerLang::default);
         if let Some(v) = s("ARABPRESS_TAGLINE_AR") {
             tagline.ar = Some(v);
@@ -372,8 +424,10 @@ impl RawConfig {
         let name = per_lang(self.site.name, "site.name", "عرب برس", "Arab Press")?;
         let newsletter_popup = self.newsletter.popup.unwrap_or(true);
         let mail = mail_config(self.mail, self.newsletter, &data_dir, &base_url, &name.en)?;
+        let media = media_storage(self.media, &data_dir)?;
         Ok(Settings {
             mail,
+            media,
             newsletter_popup,
             purge_url: self.purge_url,
             full_content_feeds,
@@ -394,6 +448,47 @@ impl RawConfig {
                 "بالشعب و للشعب",
             )?,
         })
+    }
+}
+
+/// Validates `[media]`.
+fn media_storage(m: RawMedia, data_dir: &Path) -> Result<arabpress_app::MediaStorage> {
+    use arabpress_app::{MediaStorage, S3Settings};
+    match m.store.as_deref().unwrap_or("folder") {
+        "folder" => Ok(MediaStorage::Folder(
+            m.folder.unwrap_or_else(|| data_dir.join("media")),
+        )),
+        "s3" => {
+            let bucket = m
+                .s3_bucket
+                .filter(|b| !b.trim().is_empty())
+                .ok_or_else(|| anyhow!("media.s3_bucket: required with store = \"s3\""))?;
+            let allow_http = m.s3_allow_http.unwrap_or(false);
+            if let Some(e) = &m.s3_endpoint {
+                if e.starts_with("http://") && !allow_http {
+                    bail!(
+                        "media.s3_endpoint: {e:?} is plain http; set media.s3_allow_http = true to allow it"
+                    );
+                }
+                if !(e.starts_with("http://") || e.starts_with("https://")) {
+                    bail!("media.s3_endpoint: {e:?} must be an http(s) address");
+                }
+            }
+            if m.s3_access_key_id.is_some() != m.s3_secret_access_key.is_some() {
+                bail!(
+                    "media.s3_access_key_id and media.s3_secret_access_key: give both or neither"
+                );
+            }
+            Ok(MediaStorage::S3(S3Settings {
+                bucket,
+                region: m.s3_region.unwrap_or_else(|| "us-east-1".into()),
+                endpoint: m.s3_endpoint,
+                access_key_id: m.s3_access_key_id,
+                secret_access_key: m.s3_secret_access_key,
+                allow_http,
+            }))
+        }
+        other => bail!("media.store: {other:?} must be \"folder\" or \"s3\""),
     }
 }
 

@@ -292,8 +292,13 @@ async fn open(s: &Settings, index_use: IndexUse) -> Result<App> {
         Arc::new(index),
         s.cache_bytes,
         Arc::new(SystemClock),
-        s.data_dir.join("media"),
+        match &s.media {
+            arabpress_app::MediaStorage::Folder(dir) => dir.clone(),
+            arabpress_app::MediaStorage::S3(_) => s.data_dir.join("media"),
+        },
     );
+    app.set_media_storage(&s.media)
+        .with_context(|| format!("opening the media store ({})", s.media))?;
     if index_use == IndexUse::Sync {
         app.sync_index(opened)
             .await
