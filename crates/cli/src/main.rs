@@ -10,7 +10,7 @@ mod config;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, anyhow, bail};
 use arabpress_app::{App, SystemClock};
 use arabpress_render::{Site, Theme};
 use arabpress_store::Store;
@@ -75,12 +75,34 @@ enum Command {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Import content from another platform (stop the server first: the search index is
+    /// rebuilt afterwards). Importing the same file again changes nothing.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Keys for the read-only content API (`/api/v1`).
     Apikey {
         #[command(subcommand)]
         action: ApikeyAction,
         #[command(flatten)]
         data: DataArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportWhat {
+    /// A WordPress export (Tools → Export → All content, a WXR file): posts, pages,
+    /// categories (as sections and tags), tags, authors (Co-Authors Plus too), dates,
+    /// statuses and featured images. Prints what was imported and what was left out, and why.
+    Wxr {
+        /// The export file.
+        file: PathBuf,
+        /// The articles' language, `ar` or `en` (default: the export's own).
+        #[arg(long)]
+        lang: Option<String>,
     },
 }
 
@@ -189,7 +211,7 @@ enum IndexUse {
 #[derive(Args, Clone)]
 struct DataArgs {
     /// Data folder (database, search index, media).
-    #[arg(long = "data", value_name = "DIR")]
+    #[arg(long = "data", value_name = "DIR", global = true)]
     data: Option<PathBuf>,
 }
 
@@ -345,6 +367,98 @@ async fn reindex(app: &App) -> Result<()> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// `arabpress import wxr`: streams the file with a progress bar, then prints the report.
+async fn import_wxr(app: &App, file: &std::path::Path, lang: Option<&str>) -> Result<()> {
+    let lang = lang
+        .map(|l| {
+            l.parse::<arabpress_core::Lang>()
+                .map_err(|e| anyhow!("--lang: {e}"))
+        })
+        .transpose()?;
+    let f = std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;
+    let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = indicatif::ProgressBar::new(size);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "importing [{bar:40}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    let started = std::time::Instant::now();
+    let reader = std::io::BufReader::with_capacity(1 << 20, f);
+    let options = arabpress_app::ImportOptions { lang, batch: 0 };
+    let done = app
+        .import_wxr(reader, &options, |at| bar.set_position(at))
+        .await;
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    match done {
+        Ok(report) => {
+            print_import(&report, secs);
+            Ok(())
+        }
+        Err(arabpress_app::ImportError::File { error, report }) => {
+            print_import(&report, secs);
+            let place = match &error {
+                arabpress_ingest::IngestError::Malformed { offset, .. } => {
+                    let (line, column) = std::fs::File::open(file)
+                        .and_then(|f| arabpress_ingest::line_and_column(f, *offset))
+                        .unwrap_or((0, 0));
+                    format!("{}:{line}:{column}: ", file.display())
+                }
+                _ => format!("{}: ", file.display()),
+            };
+            bail!(
+                "{place}{error}\nthe {} articles of earlier batches are imported; nothing of the batch it broke in was kept",
+                report.imported
+            )
+        }
+        Err(arabpress_app::ImportError::Store { error, report }) => {
+            print_import(&report, secs);
+            bail!(
+                "{}: the store refused a batch ({error}); the {} articles of earlier batches are imported, nothing of that batch was kept",
+                file.display(),
+                report.imported
+            )
+        }
+    }
+}
+
+fn print_import(r: &arabpress_app::ContentReport, secs: f64) {
+    let rate = if secs > 0.0 {
+        (r.posts + r.pages) as f64 / secs
+    } else {
+        0.0
+    };
+    println!(
+        "{}: {} items read ({} posts, {} pages, {} attachments) in {secs:.1} s ({rate:.0} posts and pages/s)",
+        r.source, r.items, r.posts, r.pages, r.attachments
+    );
+    println!(
+        "imported {} articles ({} already imported before), {} featured images; made {} sections and {} authors",
+        r.imported, r.unchanged, r.images, r.sections_created, r.authors_created
+    );
+    println!("{} comments not imported", r.comments);
+    for (kind, n) in &r.other_types {
+        println!("left out: {n} items of type {kind}");
+    }
+    let list = |title: &str, items: &[arabpress_app::Skipped]| {
+        if items.is_empty() {
+            return;
+        }
+        println!("{title} ({}):", items.len());
+        for s in items.iter().take(100) {
+            println!("  #{} {:?}: {}", s.id, s.title, s.reason);
+        }
+        if items.len() > 100 {
+            println!("  … and {} more", items.len() - 100);
+        }
+    };
+    list("skipped", &r.skipped);
+    list("changed to fit", &r.notes);
 }
 
 /// How often the worker looks for due jobs.
@@ -756,6 +870,18 @@ async fn main() -> Result<()> {
             );
             app.close().await;
             Ok(())
+        }
+        Command::Import { what, data } => {
+            let s = settings(cli.config.as_ref(), &data.overrides())?;
+            let app = open(&s, IndexUse::Open).await?;
+            let result = match what {
+                ImportWhat::Wxr { file, lang } => import_wxr(&app, &file, lang.as_deref()).await,
+            };
+            if result.is_ok() {
+                reindex(&app).await?;
+            }
+            app.close().await;
+            result
         }
         Command::Reindex(a) => {
             let s = settings(cli.config.as_ref(), &a.overrides())?;

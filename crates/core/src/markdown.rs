@@ -164,7 +164,17 @@ pub fn clean_speaker(name: &str) -> String {
 
 fn plain_text(events: &[Event<'_>]) -> String {
     let mut s = String::new();
+    let mut html = String::new();
     for ev in events {
+        if let Event::Html(h) = ev {
+            html.push_str(h);
+            continue;
+        }
+        if !html.is_empty() {
+            s.push_str(&html_text(&html));
+            s.push_str("\n\n");
+            html.clear();
+        }
         match ev {
             Event::Text(t) | Event::Code(t) => s.push_str(t),
             Event::SoftBreak | Event::HardBreak => s.push(' '),
@@ -172,7 +182,79 @@ fn plain_text(events: &[Event<'_>]) -> String {
             _ => {}
         }
     }
+    if !html.is_empty() {
+        s.push_str(&html_text(&html));
+    }
     s.trim().to_owned()
+}
+
+/// The words of an HTML fragment (an HTML block in a body, such as imported content): the
+/// markup dropped by an HTML parser (html5ever, through ammonia with no tag allowed),
+/// entities decoded, scripts and styles left out, a blank line after each block.
+pub fn html_text(html: &str) -> String {
+    static TEXT_ONLY: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+        let mut b = ammonia::Builder::empty();
+        b.clean_content_tags(["script", "style", "template"].into_iter().collect());
+        b
+    });
+    const BLOCK_ENDS: &[&str] = &[
+        "</p>",
+        "</li>",
+        "</div>",
+        "</h1>",
+        "</h2>",
+        "</h3>",
+        "</h4>",
+        "</h5>",
+        "</h6>",
+        "</blockquote>",
+        "</tr>",
+        "</pre>",
+        "</figcaption>",
+        "</dd>",
+        "</dt>",
+    ];
+    let lower = html.to_ascii_lowercase();
+    let mut spaced = String::with_capacity(html.len() + 64);
+    let mut from = 0;
+    let mut i = 0;
+    while let Some(off) = lower[i..].find('<') {
+        let at = i + off;
+        let rest = &lower[at..];
+        let end = BLOCK_ENDS
+            .iter()
+            .find(|b| rest.starts_with(*b))
+            .map(|b| at + b.len())
+            .or_else(|| {
+                rest.starts_with("<br")
+                    .then(|| rest.find('>').map(|g| at + g + 1))
+                    .flatten()
+            });
+        match end {
+            Some(end) => {
+                spaced.push_str(&html[from..end]);
+                spaced.push_str("\n\n");
+                from = end;
+                i = end;
+            }
+            None => i = at + 1,
+        }
+    }
+    spaced.push_str(&html[from..]);
+    let cleaned = TEXT_ONLY.clean(&spaced).to_string();
+    let text = cleaned
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    let paragraphs: Vec<String> = text
+        .split("\n\n")
+        .map(crate::article::collapse_ws)
+        .filter(|p| !p.is_empty())
+        .collect();
+    paragraphs.join("\n\n")
 }
 
 /// The first `max_chars` characters of a plain text, cut at a word boundary, with an ellipsis.
@@ -251,6 +333,11 @@ mod tests {
     fn plain_text_and_excerpt() {
         let r = render("# Title\n\nOne *two* three.\n\nFour.");
         assert_eq!(r.text, "Title\n\nOne two three.\n\nFour.");
+        // An HTML block (imported content) has words too.
+        let r = render(
+            "<div>\n<p>One &amp; <b>two</b></p><ul><li>three</li></ul><script>x()</script>\n</div>\n\nFour.",
+        );
+        assert_eq!(r.text, "One & two\n\nthree\n\nFour.");
         assert_eq!(excerpt("one two three four", 9), "one two…");
     }
 }

@@ -106,51 +106,8 @@ impl Store {
         by: Option<i64>,
         now: Timestamp,
     ) -> Result<Article, StoreError> {
-        let explicit_slug = draft.slug.is_some();
-        let draft = draft.validate()?;
-        let rendered = markdown::render(&draft.body_md);
         let mut tx = self.pool.begin().await?;
-        let section_id = section_id(&mut tx, &draft.section).await?;
-        let slug = free_slug(&mut tx, &draft, explicit_slug, None).await?;
-        let (source_name, source_url) = split_source(draft.source.as_ref());
-        let img = draft.image.as_ref();
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO articles (lang, slug, headline, standfirst, reading_minutes, \
-             kind, status, section_id, source_name, source_url, image_url, image_alt, image_caption, \
-             image_credit, created_at, updated_at, published_at, version, seo_title, seo_description, \
-             created_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $17, $16, 1, \
-             $18, $19, $20) RETURNING id",
-        )
-        .bind(draft.lang.code())
-        .bind(slug.as_str())
-        .bind(&draft.headline)
-        .bind(&draft.standfirst)
-        .bind(i64::from(arabpress_core::article::reading_minutes(&rendered.text)))
-        .bind(draft.kind.as_str())
-        .bind(status.as_str())
-        .bind(section_id)
-        .bind(source_name)
-        .bind(source_url)
-        .bind(img.map(|i| i.url.clone()))
-        .bind(img.map(|i| i.alt.clone()))
-        .bind(img.and_then(|i| i.caption.clone()))
-        .bind(img.and_then(|i| i.credit.clone()))
-        .bind(now.as_second())
-        .bind(published_at.map(|t| t.as_second()))
-        // A back-dated article (imported, or written offline) was last changed when it
-        // was published, not when it reached this store.
-        .bind(published_at.map_or(now, |p| p.min(now)).as_second())
-        .bind(&draft.seo_title)
-        .bind(&draft.seo_description)
-        .bind(by)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| conflict(e, format!("the slug {slug} is taken in {}", draft.lang)))?;
-        write_body(&mut tx, id, &draft.body_md, &rendered.html).await?;
-        write_links(&mut tx, id, &draft).await?;
-        write_revision(&mut tx, id, 1, &draft, by, now).await?;
-        change_event(&mut tx, id, "created", now).await?;
+        let id = insert_article(&mut tx, draft, status, published_at, by, now).await?;
         tx.commit().await?;
         self.article_by_id(id)
             .await?
@@ -693,6 +650,64 @@ fn split_source(src: Option<&SourceCredit>) -> (Option<String>, Option<String>) 
     }
 }
 
+/// Inserts a new article with its body, links, first revision and change event, inside
+/// `tx`; returns its id. A generated slug that is taken gets a numeric suffix; a slug the
+/// writer chose that is taken is a [`StoreError::Conflict`].
+pub(crate) async fn insert_article(
+    tx: &mut Transaction<'static, Any>,
+    draft: ArticleDraft,
+    status: ArticleStatus,
+    published_at: Option<Timestamp>,
+    by: Option<i64>,
+    now: Timestamp,
+) -> Result<i64, StoreError> {
+    let explicit_slug = draft.slug.is_some();
+    let draft = draft.validate()?;
+    let rendered = markdown::render(&draft.body_md);
+    let section_id = section_id(tx, &draft.section).await?;
+    let slug = free_slug(tx, &draft, explicit_slug, None).await?;
+    let (source_name, source_url) = split_source(draft.source.as_ref());
+    let img = draft.image.as_ref();
+    let id: i64 = sqlx::query_scalar(
+            "INSERT INTO articles (lang, slug, headline, standfirst, reading_minutes, \
+             kind, status, section_id, source_name, source_url, image_url, image_alt, image_caption, \
+             image_credit, created_at, updated_at, published_at, version, seo_title, seo_description, \
+             created_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $17, $16, 1, \
+             $18, $19, $20) RETURNING id",
+        )
+        .bind(draft.lang.code())
+        .bind(slug.as_str())
+        .bind(&draft.headline)
+        .bind(&draft.standfirst)
+        .bind(i64::from(arabpress_core::article::reading_minutes(&rendered.text)))
+        .bind(draft.kind.as_str())
+        .bind(status.as_str())
+        .bind(section_id)
+        .bind(source_name)
+        .bind(source_url)
+        .bind(img.map(|i| i.url.clone()))
+        .bind(img.map(|i| i.alt.clone()))
+        .bind(img.and_then(|i| i.caption.clone()))
+        .bind(img.and_then(|i| i.credit.clone()))
+        .bind(now.as_second())
+        .bind(published_at.map(|t| t.as_second()))
+        // A back-dated article (imported, or written offline) was last changed when it
+        // was published, not when it reached this store.
+        .bind(published_at.map_or(now, |p| p.min(now)).as_second())
+        .bind(&draft.seo_title)
+        .bind(&draft.seo_description)
+        .bind(by)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(|e| conflict(e, format!("the slug {slug} is taken in {}", draft.lang)))?;
+    write_body(tx, id, &draft.body_md, &rendered.html).await?;
+    write_links(tx, id, &draft).await?;
+    write_revision(tx, id, 1, &draft, by, now).await?;
+    change_event(tx, id, "created", now).await?;
+    Ok(id)
+}
+
 async fn section_id(tx: &mut Transaction<'static, Any>, slug: &Slug) -> Result<i64, StoreError> {
     sqlx::query_scalar("SELECT id FROM sections WHERE slug = $1")
         .bind(slug.as_str())
@@ -833,7 +848,7 @@ async fn write_revision(
     Ok(())
 }
 
-async fn change_event(
+pub(crate) async fn change_event(
     tx: &mut Transaction<'static, Any>,
     id: i64,
     action: &str,

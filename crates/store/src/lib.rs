@@ -11,6 +11,7 @@ mod articles;
 mod derived;
 mod distribution;
 mod error;
+mod imports;
 mod keys;
 mod migrate;
 mod newsletter;
@@ -25,6 +26,9 @@ pub use articles::{ListQuery, Neighbours, NewCorrection, Page};
 pub use derived::{ArticleChange, Fingerprint};
 pub use distribution::SitemapEntry;
 pub use error::StoreError;
+pub use imports::{
+    BatchOutcome, ImportArticle, ImportAuthor, ImportBatch, ImportSection, Imported,
+};
 pub use keys::ApiKey;
 pub use newsletter::{
     HandedOver, NewSend, NewSubscriber, OutboxFailure, OutboxItem, Send, SendStats, SentMark,

@@ -50,6 +50,11 @@ const SQLITE: &[Migration] = &[
         description: "change notify",
         sql: include_str!("../migrations/sqlite/0008_change_notify.sql"),
     },
+    Migration {
+        version: 9,
+        description: "imports",
+        sql: include_str!("../migrations/sqlite/0009_imports.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -92,6 +97,11 @@ const POSTGRES: &[Migration] = &[
         version: 8,
         description: "change notify",
         sql: include_str!("../migrations/postgres/0008_change_notify.sql"),
+    },
+    Migration {
+        version: 9,
+        description: "imports",
+        sql: include_str!("../migrations/postgres/0009_imports.sql"),
     },
 ];
 

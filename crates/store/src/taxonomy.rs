@@ -5,7 +5,7 @@ use arabpress_core::model::{Author, Section, Tag};
 use arabpress_core::{Lang, Slug};
 
 /// Records a change to the sections in the change feed, in the change's transaction.
-async fn section_changed(
+pub(crate) async fn section_changed(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     id: i64,
 ) -> Result<(), StoreError> {

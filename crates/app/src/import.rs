@@ -1,0 +1,766 @@
+//! Importing a WordPress export (WXR). The file is streamed (`arabpress_ingest::wxr`);
+//! items are mapped onto articles and written in batches, each batch in one transaction
+//! (`Store::import_batch`), so a file that turns out to be broken half-way leaves every
+//! earlier batch imported and nothing of the one it broke in. Importing the same file
+//! again changes nothing: each post's origin is remembered.
+//!
+//! How WordPress maps onto arabpress:
+//! * posts become articles (`news`); pages become `feature` articles in a `pages` section;
+//!   attachments give featured images (their address, alt text and caption: the file stays
+//!   where it is); menu items, revisions and other types are counted and left out;
+//! * a post's first category's top-level ancestor is its section (the navigation stays
+//!   short); the categories under it become tags, beside the post's own tags;
+//! * authors are the post's Co-Authors Plus bylines (guest authors included) or else its
+//!   creator, named as the export names them;
+//! * `publish` → published at `post_date_gmt`, `future` → scheduled, `draft`, `pending` and
+//!   `private` → draft (a private post is not made public), `trash` → left out;
+//! * the HTML is kept as one HTML block (paragraphs made from blank lines, as WordPress
+//!   does) and sanitised when rendered; titles and excerpts lose their markup;
+//! * comments are not imported; the report counts them.
+
+use crate::{App, AppError};
+use arabpress_core::article::{MAX_HEADLINE, MAX_STANDFIRST, MAX_TAGS};
+use arabpress_core::{ArticleDraft, ArticleKind, ArticleStatus, Image, Lang, Slug};
+use arabpress_ingest::IngestError;
+use arabpress_ingest::wxr::{Item, Reader, Term};
+use arabpress_store::{ImportArticle, ImportAuthor, ImportBatch, ImportSection, Imported};
+use jiff::Timestamp;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::BufRead;
+
+/// Articles written per transaction.
+pub const IMPORT_BATCH: usize = 500;
+
+/// How to import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The articles' language; by default the export's `<language>` (`ar…` or `en…`).
+    pub lang: Option<Lang>,
+    /// Articles per transaction; 0 means [`IMPORT_BATCH`].
+    pub batch: usize,
+}
+
+/// An item left out, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The item's id in the export.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContentReport {
+    /// Where the content came from (`wxr:` and the site's address).
+    pub source: String,
+    /// Items read.
+    pub items: u64,
+    /// Posts read.
+    pub posts: u64,
+    /// Pages read.
+    pub pages: u64,
+    /// Attachments read.
+    pub attachments: u64,
+    /// Articles made.
+    pub imported: u64,
+    /// Articles an earlier import had made already.
+    pub unchanged: u64,
+    /// Sections made.
+    pub sections_created: u64,
+    /// Authors made.
+    pub authors_created: u64,
+    /// Featured images set.
+    pub images: u64,
+    /// Comments read and not imported.
+    pub comments: u64,
+    /// Items of other types (menu items, revisions, custom types) left out, by type.
+    pub other_types: BTreeMap<String, u64>,
+    /// Posts and pages left out, with the reason.
+    pub skipped: Vec<Skipped>,
+    /// Changes made to fit (a title cut to the longest headline…), per item.
+    pub notes: Vec<Skipped>,
+}
+
+/// Why an import stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file could not be read; `report` says what was imported before (every batch
+    /// before the one that broke).
+    #[error("{error}")]
+    File {
+        /// What is wrong with the file.
+        error: IngestError,
+        /// What was imported before.
+        report: Box<ContentReport>,
+    },
+    /// The store refused a batch (nothing of it was kept).
+    #[error("{error}")]
+    Store {
+        /// The error.
+        error: AppError,
+        /// What was imported before.
+        report: Box<ContentReport>,
+    },
+}
+
+fn lang_of(code: &str) -> Option<Lang> {
+    let c = code.trim().to_ascii_lowercase();
+    if c.starts_with("ar") {
+        Some(Lang::Ar)
+    } else if c.starts_with("en") {
+        Some(Lang::En)
+    } else {
+        None
+    }
+}
+
+/// Plain text of a bit of HTML (a title, an excerpt): markup dropped, entities decoded.
+fn plain(html: &str) -> String {
+    let text = arabpress_core::markdown::render(&html.replace('\n', " ")).text;
+    arabpress_core::article::collapse_ws(&text)
+}
+
+/// A slug from a WordPress one (percent-encoded when not ASCII), or from a name.
+fn slug_of(wp: &str, name: &str) -> Option<Slug> {
+    let decoded = percent_encoding::percent_decode_str(wp).decode_utf8_lossy();
+    Slug::parse(&decoded.to_lowercase())
+        .ok()
+        .or_else(|| Slug::generate(&decoded))
+        .or_else(|| Slug::generate(name))
+}
+
+fn is_block_start(p: &str) -> bool {
+    const BLOCKS: &[&str] = &[
+        "<p",
+        "<div",
+        "<h1",
+        "<h2",
+        "<h3",
+        "<h4",
+        "<h5",
+        "<h6",
+        "<ul",
+        "<ol",
+        "<li",
+        "<table",
+        "<blockquote",
+        "<pre",
+        "<figure",
+        "<hr",
+        "<dl",
+        "<section",
+        "<article",
+        "<aside",
+        "<address",
+        "<iframe",
+        "<!--",
+        "<form",
+        "<fieldset",
+        "<video",
+        "<audio",
+    ];
+    let lower = p
+        .trim_start()
+        .get(..12)
+        .unwrap_or(p.trim_start())
+        .to_ascii_lowercase();
+    BLOCKS.iter().any(|b| lower.starts_with(b))
+}
+
+/// WordPress HTML as a body: paragraphs from blank lines (as WordPress's `wpautop` makes
+/// them), joined into one HTML block so that nothing in it is read as Markdown.
+fn body_of(html: &str) -> String {
+    let html = html.replace("\r\n", "\n");
+    let mut out = String::with_capacity(html.len() + 64);
+    out.push_str("<div class=\"imported\">\n");
+    for para in html.split("\n\n") {
+        let para = para.trim_matches('\n');
+        if para.trim().is_empty() {
+            continue;
+        }
+        // No blank line may remain inside: it would end the HTML block.
+        let para = para
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join("\n");
+        if is_block_start(&para) {
+            out.push_str(&para);
+        } else {
+            out.push_str("<p>");
+            out.push_str(&para);
+            out.push_str("</p>");
+        }
+        out.push('\n');
+    }
+    out.push_str("</div>");
+    out
+}
+
+/// When a post was (or is to be) published: `post_date_gmt`, else `pubDate`, else
+/// `post_date` in the site's time zone.
+fn date_of(item: &Item, tz: &jiff::tz::TimeZone) -> Option<Timestamp> {
+    let civil = |s: &str| jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M:%S", s.trim()).ok();
+    if !item.post_date_gmt.starts_with("0000")
+        && let Some(dt) = civil(&item.post_date_gmt)
+        && let Ok(t) = jiff::tz::TimeZone::UTC.to_timestamp(dt)
+    {
+        return Some(t);
+    }
+    if let Ok(z) = jiff::fmt::rfc2822::parse(item.pub_date.trim()) {
+        return Some(z.timestamp());
+    }
+    if !item.post_date.starts_with("0000")
+        && let Some(dt) = civil(&item.post_date)
+        && let Ok(t) = tz.to_timestamp(dt)
+    {
+        return Some(t);
+    }
+    None
+}
+
+/// What the channel header says about the site's categories and people.
+struct Header {
+    categories: HashMap<String, Term>,
+    guest_authors: HashMap<String, Term>,
+    users: HashMap<String, String>,
+}
+
+impl Header {
+    fn read<R: BufRead>(r: &Reader<R>) -> Header {
+        let mut categories = HashMap::new();
+        let mut guest_authors = HashMap::new();
+        for t in r.terms() {
+            match t.taxonomy.as_str() {
+                "category" => {
+                    categories.insert(t.slug.clone(), t.clone());
+                }
+                "author" => {
+                    guest_authors.insert(t.slug.clone(), t.clone());
+                }
+                _ => {}
+            }
+        }
+        let users = r
+            .authors()
+            .iter()
+            .map(|a| {
+                let name = if a.display_name.trim().is_empty() {
+                    a.login.clone()
+                } else {
+                    a.display_name.trim().to_owned()
+                };
+                (a.login.clone(), name)
+            })
+            .collect();
+        Header {
+            categories,
+            guest_authors,
+            users,
+        }
+    }
+
+    /// The top-level ancestor of a category, and the names on the way down to it.
+    fn lineage(&self, slug: &str) -> (String, Vec<String>) {
+        let mut at = slug.to_owned();
+        let mut below = Vec::new();
+        for _ in 0..32 {
+            match self.categories.get(&at) {
+                Some(t) if !t.parent.is_empty() && t.parent != at => {
+                    below.push(t.name.clone());
+                    at = t.parent.clone();
+                }
+                _ => break,
+            }
+        }
+        (at, below)
+    }
+
+    fn category_name(&self, slug: &str, fallback: &str) -> String {
+        self.categories
+            .get(slug)
+            .map(|t| t.name.trim().to_owned())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| fallback.trim().to_owned())
+    }
+}
+
+/// A post or page mapped onto an article, with what it needs.
+struct Mapped {
+    article: ImportArticle,
+    section: ImportSection,
+    authors: Vec<ImportAuthor>,
+    thumbnail: Option<String>,
+    notes: Vec<String>,
+}
+
+fn map_item(
+    item: &Item,
+    header: &Header,
+    lang: Lang,
+    tz: &jiff::tz::TimeZone,
+) -> Result<Mapped, String> {
+    let page = item.post_type == "page";
+    let mut notes = Vec::new();
+    let status = match item.status.as_str() {
+        "publish" => ArticleStatus::Published,
+        "future" => ArticleStatus::Scheduled,
+        "draft" | "pending" | "auto-draft" => ArticleStatus::Draft,
+        "private" => {
+            notes.push("private on WordPress: imported as a draft".to_owned());
+            ArticleStatus::Draft
+        }
+        "trash" => return Err("in the trash".into()),
+        other => return Err(format!("status {other:?} is not one an article can have")),
+    };
+    if item.password_protected && status == ArticleStatus::Published {
+        return Err("password-protected: not made public".into());
+    }
+    let mut headline = plain(&item.title);
+    if headline.is_empty() {
+        headline = plain(&item.slug.replace('-', " "));
+    }
+    if headline.is_empty() {
+        return Err("no title".into());
+    }
+    if headline.chars().count() > MAX_HEADLINE {
+        headline = arabpress_core::markdown::excerpt(&headline, MAX_HEADLINE - 1);
+        notes.push(format!("title cut to {MAX_HEADLINE} characters"));
+    }
+    let content = if item.content.trim().is_empty() {
+        if item.excerpt.trim().is_empty() {
+            return Err("no content".into());
+        }
+        notes.push("no content: the excerpt is the body".to_owned());
+        item.excerpt.clone()
+    } else {
+        item.content.clone()
+    };
+    let body_md = body_of(&content);
+    if body_md.len() > arabpress_core::article::MAX_BODY_BYTES {
+        return Err("the content is larger than 1 MiB".into());
+    }
+    let standfirst = {
+        let s = plain(&item.excerpt);
+        if s.chars().count() > MAX_STANDFIRST {
+            notes.push(format!("excerpt cut to {MAX_STANDFIRST} characters"));
+            arabpress_core::markdown::excerpt(&s, MAX_STANDFIRST - 1)
+        } else {
+            s
+        }
+    };
+    // The section: the first category's top-level ancestor; the rest become tags.
+    let mut tags: Vec<String> = Vec::new();
+    let push_tag = |t: &str, tags: &mut Vec<String>| {
+        let t = plain(t);
+        if !t.is_empty() && !tags.iter().any(|x| x.to_lowercase() == t.to_lowercase()) {
+            tags.push(t);
+        }
+    };
+    let section = if page {
+        ImportSection {
+            slug: Slug::parse("pages").map_err(|e| e.to_string())?,
+            name_ar: "صفحات".into(),
+            name_en: "Pages".into(),
+        }
+    } else {
+        let first = item.terms.iter().find(|t| t.domain == "category");
+        let (top, below) = first
+            .map(|t| header.lineage(&t.slug))
+            .unwrap_or_else(|| ("uncategorized".into(), Vec::new()));
+        for name in below {
+            push_tag(&name, &mut tags);
+        }
+        for t in item.terms.iter().filter(|t| t.domain == "category").skip(1) {
+            push_tag(&header.category_name(&t.slug, &t.name), &mut tags);
+        }
+        let name = match first {
+            Some(_) => header.category_name(&top, &top),
+            None => "Uncategorized".into(),
+        };
+        let name = plain(&name);
+        ImportSection {
+            slug: slug_of(&top, &name).ok_or("its category has no usable slug")?,
+            name_ar: name.clone(),
+            name_en: name,
+        }
+    };
+    for t in item.terms.iter().filter(|t| t.domain == "post_tag") {
+        push_tag(&t.name, &mut tags);
+    }
+    if tags.len() > MAX_TAGS {
+        notes.push(format!("{} tags: the first {MAX_TAGS} kept", tags.len()));
+        tags.truncate(MAX_TAGS);
+    }
+    // Bylines: Co-Authors Plus terms, else the creator.
+    let mut authors: Vec<ImportAuthor> = Vec::new();
+    let add_author = |slug: &str, name: &str, bio: &str, authors: &mut Vec<ImportAuthor>| {
+        let name = plain(name);
+        let slug = slug.strip_prefix("cap-").unwrap_or(slug);
+        let Some(slug) = slug_of(slug, &name) else {
+            return;
+        };
+        if authors.iter().any(|a| a.slug == slug) {
+            return;
+        }
+        let name = if name.is_empty() {
+            slug.as_str().to_owned()
+        } else {
+            name
+        };
+        authors.push(ImportAuthor {
+            slug,
+            name_ar: name.clone(),
+            name_en: name,
+            bio: plain(bio),
+        });
+    };
+    for t in item.terms.iter().filter(|t| t.domain == "author") {
+        let guest = header.guest_authors.get(&t.slug);
+        let name = header
+            .users
+            .get(t.slug.strip_prefix("cap-").unwrap_or(&t.slug))
+            .cloned()
+            .or_else(|| guest.map(|g| g.name.clone()))
+            .unwrap_or_else(|| t.name.clone());
+        let bio = guest.map(|g| g.description.as_str()).unwrap_or("");
+        add_author(&t.slug, &name, bio, &mut authors);
+    }
+    if authors.is_empty() && !item.creator.trim().is_empty() {
+        let login = item.creator.trim();
+        let name = header
+            .users
+            .get(login)
+            .cloned()
+            .unwrap_or_else(|| login.to_owned());
+        add_author(login, &name, "", &mut authors);
+    }
+    if authors.is_empty() {
+        add_author("staff", "Staff", "", &mut authors);
+    }
+    let published_at = date_of(item, tz);
+    if status == ArticleStatus::Scheduled && published_at.is_none() {
+        return Err("scheduled without a date".into());
+    }
+    let draft = ArticleDraft {
+        lang,
+        slug: slug_of(&item.slug, &headline),
+        headline,
+        standfirst,
+        body_md,
+        kind: if page {
+            ArticleKind::Feature
+        } else {
+            ArticleKind::News
+        },
+        section: section.slug.clone(),
+        tags,
+        authors: authors.iter().map(|a| a.slug.clone()).collect(),
+        source: None,
+        image: None,
+        seo_title: None,
+        seo_description: None,
+    };
+    let draft = draft.validate().map_err(|e| e.to_string())?;
+    Ok(Mapped {
+        article: ImportArticle {
+            source_id: item.post_id.clone(),
+            draft,
+            status,
+            published_at,
+        },
+        section,
+        authors,
+        thumbnail: item
+            .meta("_thumbnail_id")
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned),
+        notes,
+    })
+}
+
+fn image_of(attachment: &Item, headline: &str) -> Option<Image> {
+    if attachment.attachment_url.is_empty() {
+        return None;
+    }
+    let alt = attachment
+        .meta("_wp_attachment_image_alt")
+        .map(plain)
+        .filter(|a| !a.is_empty())
+        .unwrap_or_else(|| {
+            let t = plain(&attachment.title);
+            if t.is_empty() { headline.to_owned() } else { t }
+        });
+    let caption = Some(plain(&attachment.excerpt)).filter(|c| !c.is_empty());
+    Some(Image {
+        url: attachment.attachment_url.clone(),
+        alt,
+        caption,
+        credit: None,
+    })
+}
+
+/// Fills what minimal exports leave out: an item with no type is a post, with no status a
+/// published one, with no id known by its guid or link; a category with no domain is a
+/// category, with no slug one made from its name.
+fn normalise(mut item: Item) -> Item {
+    if item.post_type.is_empty() {
+        item.post_type = "post".into();
+    }
+    if item.status.is_empty() {
+        item.status = "publish".into();
+    }
+    if item.post_id.is_empty() {
+        item.post_id = [&item.guid, &item.link]
+            .into_iter()
+            .find(|s| !s.trim().is_empty())
+            .map(|s| s.trim().to_owned())
+            .unwrap_or_default();
+    }
+    for t in &mut item.terms {
+        if t.domain.is_empty() {
+            t.domain = "category".into();
+        }
+        if t.slug.is_empty() {
+            t.slug = Slug::generate(&plain(&t.name))
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default();
+        }
+    }
+    item
+}
+
+/// The batch being gathered.
+#[derive(Default)]
+struct Pending {
+    mapped: Vec<Mapped>,
+}
+
+impl App {
+    /// Imports a WordPress export read from `source`. `progress` is told the bytes read so
+    /// far after each item. Blocking reads happen on this task: run it where that is fine (a
+    /// command, not a request).
+    pub async fn import_wxr<R: BufRead>(
+        &self,
+        source: R,
+        options: &ImportOptions,
+        progress: impl Fn(u64),
+    ) -> Result<ContentReport, ImportError> {
+        let mut reader = Reader::new(source);
+        let mut report = ContentReport::default();
+        let tz = self.theme().dates().tz().clone();
+        let mut header: Option<(Header, Lang)> = None;
+        let mut pending = Pending::default();
+        // Attachments seen (id → image), and posts waiting for one described later.
+        let mut attachments: HashMap<String, Item> = HashMap::new();
+        let mut waiting: Vec<(i64, String, String)> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        loop {
+            let item = match reader.next_item() {
+                Ok(Some(item)) => item,
+                Ok(None) => break,
+                Err(error) => {
+                    return Err(ImportError::File {
+                        error,
+                        report: Box::new(report),
+                    });
+                }
+            };
+            progress(reader.position());
+            let item = normalise(item);
+            if header.is_none() {
+                let lang = match options.lang.or_else(|| lang_of(&reader.channel().language)) {
+                    Some(l) => l,
+                    None => {
+                        return Err(ImportError::File {
+                            error: IngestError::Invalid(format!(
+                                "the export's language is {:?}: give the language of its articles (ar or en)",
+                                reader.channel().language
+                            )),
+                            report: Box::new(report),
+                        });
+                    }
+                };
+                let site = [&reader.channel().base_site_url, &reader.channel().link]
+                    .into_iter()
+                    .find(|s| !s.trim().is_empty())
+                    .map(|s| s.trim().trim_end_matches('/').to_owned())
+                    .unwrap_or_else(|| reader.channel().title.trim().to_owned());
+                report.source = format!("wxr:{site}");
+                header = Some((Header::read(&reader), lang));
+            }
+            let Some((h, lang)) = header.as_ref() else {
+                continue;
+            };
+            report.items += 1;
+            report.comments += u64::from(item.comments);
+            match item.post_type.as_str() {
+                "post" | "page" => {}
+                "attachment" => {
+                    report.attachments += 1;
+                    attachments.insert(item.post_id.clone(), item);
+                    continue;
+                }
+                other => {
+                    let key = if other.is_empty() { "(none)" } else { other };
+                    *report.other_types.entry(key.to_owned()).or_default() += 1;
+                    continue;
+                }
+            }
+            if item.post_type == "page" {
+                report.pages += 1;
+            } else {
+                report.posts += 1;
+            }
+            let skip = |reason: String| Skipped {
+                id: item.post_id.clone(),
+                title: plain(&item.title),
+                reason,
+            };
+            if item.post_id.is_empty() || !seen.insert(item.post_id.clone()) {
+                report
+                    .skipped
+                    .push(skip("no post id, or one already read in this file".into()));
+                continue;
+            }
+            match map_item(&item, h, *lang, &tz) {
+                Ok(mut m) => {
+                    if let Some(t) = &m.thumbnail
+                        && let Some(att) = attachments.get(t)
+                    {
+                        m.article.draft.image = image_of(att, &m.article.draft.headline);
+                        m.thumbnail = None;
+                    }
+                    for n in &m.notes {
+                        report.notes.push(skip(n.clone()));
+                    }
+                    pending.mapped.push(m);
+                }
+                Err(reason) => report.skipped.push(skip(reason)),
+            }
+            let batch_size = if options.batch == 0 {
+                IMPORT_BATCH
+            } else {
+                options.batch
+            };
+            if pending.mapped.len() >= batch_size {
+                self.write_import_batch(&mut pending, &mut report, &mut waiting)
+                    .await?;
+            }
+        }
+        self.write_import_batch(&mut pending, &mut report, &mut waiting)
+            .await?;
+        // Featured images described after their post.
+        for (id, thumbnail, headline) in waiting {
+            if let Some(img) = attachments
+                .get(&thumbnail)
+                .and_then(|a| image_of(a, &headline))
+            {
+                let set = self.store().set_imported_image(id, &img, self.now()).await;
+                if let Err(e) = set {
+                    return Err(ImportError::Store {
+                        error: e.into(),
+                        report: Box::new(report),
+                    });
+                }
+                report.images += 1;
+            }
+        }
+        Ok(report)
+    }
+
+    async fn write_import_batch(
+        &self,
+        pending: &mut Pending,
+        report: &mut ContentReport,
+        waiting: &mut Vec<(i64, String, String)>,
+    ) -> Result<(), ImportError> {
+        if pending.mapped.is_empty() {
+            return Ok(());
+        }
+        let mapped = std::mem::take(&mut pending.mapped);
+        let mut batch = ImportBatch {
+            source: report.source.clone(),
+            ..ImportBatch::default()
+        };
+        for m in &mapped {
+            if !batch.sections.iter().any(|s| s.slug == m.section.slug) {
+                batch.sections.push(m.section.clone());
+            }
+            for a in &m.authors {
+                if !batch.authors.iter().any(|x| x.slug == a.slug) {
+                    batch.authors.push(a.clone());
+                }
+            }
+            batch.articles.push(m.article.clone());
+        }
+        let outcome = match self.store().import_batch(&batch, self.now()).await {
+            Ok(o) => o,
+            Err(e) => {
+                return Err(ImportError::Store {
+                    error: e.into(),
+                    report: Box::new(report.clone()),
+                });
+            }
+        };
+        report.sections_created += outcome.sections_created;
+        report.authors_created += outcome.authors_created;
+        if outcome.sections_created > 0 {
+            self.forget_sections();
+        }
+        for (m, done) in mapped.iter().zip(&outcome.articles) {
+            match done {
+                Imported::Created(id) => {
+                    report.imported += 1;
+                    if m.article.draft.image.is_some() {
+                        report.images += 1;
+                    }
+                    if let Some(t) = &m.thumbnail {
+                        waiting.push((*id, t.clone(), m.article.draft.headline.clone()));
+                    }
+                }
+                Imported::Existing(_) => report.unchanged += 1,
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wordpress_paragraphs_become_one_html_block() {
+        let b = body_of(
+            "First line\nsame paragraph.\n\n<ul>\n<li>a</li>\n\n<li>b</li>\n</ul>\n\n# not a heading",
+        );
+        assert_eq!(
+            b,
+            "<div class=\"imported\">\n<p>First line\nsame paragraph.</p>\n<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n<p># not a heading</p>\n</div>"
+        );
+        let html = arabpress_core::markdown::render(&b).html;
+        assert!(html.contains("<li>b</li>"), "{html}");
+        assert!(!html.contains("<h1"), "Markdown is not read inside: {html}");
+    }
+
+    #[test]
+    fn titles_lose_markup_and_slugs_are_decoded() {
+        assert_eq!(
+            plain("Markup: <b>Title</b> &amp; <em>More</em>"),
+            "Markup: Title & More"
+        );
+        assert_eq!(
+            slug_of("%d8%a7%d9%84%d8%a3%d8%ae%d8%a8%d8%a7%d8%b1", "x")
+                .map(|s| s.as_str().to_owned()),
+            Some("الأخبار".to_owned())
+        );
+        assert_eq!(lang_of("en-US"), Some(Lang::En));
+        assert_eq!(lang_of("ar-SA"), Some(Lang::Ar));
+        assert_eq!(lang_of("fr"), None);
+    }
+}

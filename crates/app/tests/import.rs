@@ -1,0 +1,283 @@
+//! Importing WordPress exports, on SQLite and PostgreSQL: what becomes of each kind of item,
+//! a second run that changes nothing, Co-Authors Plus bylines, and a file broken half-way
+//! that keeps the batches before the break and nothing of the one it broke in.
+
+use arabpress_app::{App, ContentReport, FixedClock, ImportError, ImportOptions};
+use arabpress_core::{ArticleKind, ArticleStatus, Lang};
+use arabpress_render::{PerLang, Site, Theme};
+use arabpress_search::SearchIndex;
+use arabpress_store::Store;
+use jiff::Timestamp;
+use std::sync::Arc;
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!(
+        "{}/../../testdata/import/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn app(store: &Store) -> App {
+    let name = PerLang {
+        ar: "عرب برس".into(),
+        en: "Arab Press".into(),
+    };
+    let theme = Theme::new(
+        Site {
+            tagline: name.clone(),
+            name,
+            base_url: "http://test.example".into(),
+            full_content_feeds: true,
+            newsletter_popup: true,
+        },
+        jiff::tz::TimeZone::get("Asia/Amman").unwrap_or_else(|e| panic!("{e}")),
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let now: Timestamp = "2026-02-07T10:00:00Z"
+        .parse()
+        .unwrap_or_else(|e| panic!("{e}"));
+    App::new(
+        store.clone(),
+        theme,
+        Arc::new(SearchIndex::in_memory().unwrap_or_else(|e| panic!("{e}"))),
+        1 << 20,
+        Arc::new(FixedClock::new(now)),
+        std::env::temp_dir().join("arabpress-import-test-media"),
+    )
+}
+
+async fn import(app: &App, file: &[u8], batch: usize) -> Result<ContentReport, ImportError> {
+    app.import_wxr(file, &ImportOptions { lang: None, batch }, |_| {})
+        .await
+}
+
+async fn article(app: &App, source: &str, post: &str) -> arabpress_core::model::Article {
+    let id = app
+        .store()
+        .imported_article(source, post)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("post {post} was not imported"));
+    app.store()
+        .article_by_id(id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("article {id}"))
+}
+
+async fn every_kind_of_item_is_imported_or_reported(store: Store) {
+    let app = app(&store);
+    let file = fixture("edge-cases.wxr.xml");
+    let r = import(&app, &file, 0)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.source, "wxr:https://akhbar.example");
+    assert_eq!(
+        (r.items, r.posts, r.pages, r.attachments, r.comments),
+        (10, 7, 1, 1, 2)
+    );
+    assert_eq!(r.other_types.get("nav_menu_item"), Some(&1));
+    assert_eq!((r.imported, r.unchanged), (6, 0), "{r:?}");
+    let skipped: Vec<(&str, &str)> = r
+        .skipped
+        .iter()
+        .map(|s| (s.id.as_str(), s.reason.as_str()))
+        .collect();
+    assert_eq!(skipped, vec![("15", "in the trash"), ("16", "no content")]);
+    assert_eq!(r.notes.len(), 1, "{:?}", r.notes);
+    assert!(r.notes[0].reason.contains("private"));
+    assert_eq!((r.sections_created, r.authors_created, r.images), (4, 3, 1));
+
+    // A post in a nested category: the top-level category is its section, the ones
+    // under it are tags; the title loses its markup; the slug is decoded; the image
+    // described after the post is its featured image.
+    let rain = article(&app, &r.source, "10").await;
+    assert_eq!(rain.summary.lang, Lang::Ar);
+    assert_eq!(rain.summary.headline, "أمطار غزيرة & رياح في عمّان");
+    assert_eq!(rain.summary.slug, "أمطار-عمان");
+    assert_eq!(rain.summary.standfirst, "أمطار ورياح في العاصمة.");
+    assert_eq!(rain.status, ArticleStatus::Published);
+    assert_eq!(
+        rain.summary.published_at,
+        "2026-01-05T08:30:00Z".parse().ok()
+    );
+    let sections = app
+        .store()
+        .sections()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let section = sections
+        .iter()
+        .find(|s| s.id == rain.summary.section_id)
+        .unwrap_or_else(|| panic!("its section"));
+    assert_eq!(
+        (section.slug.as_str(), section.name_ar.as_str()),
+        ("news", "أخبار")
+    );
+    let mut tags: Vec<&str> = rain.tags.iter().map(|t| t.name.as_str()).collect();
+    tags.sort_unstable();
+    assert_eq!(tags, vec!["المياه", "عمّان", "محلي"]);
+    assert_eq!(rain.authors[0].name_ar, "ليلى حداد");
+    let image = rain
+        .summary
+        .image
+        .clone()
+        .unwrap_or_else(|| panic!("an image"));
+    assert_eq!(
+        image.url,
+        "https://akhbar.example/wp-content/uploads/2026/01/rain.jpg"
+    );
+    assert_eq!(image.alt, "شارع مبتل في عمّان");
+    assert_eq!(image.caption.as_deref(), Some("مطر فوق وسط البلد"));
+    // The HTML is kept, sanitised; its words count and are searchable.
+    assert!(
+        rain.body_html.contains("<blockquote>قال الدفاع المدني"),
+        "{}",
+        rain.body_html
+    );
+    assert!(
+        rain.body_html.contains("?a=1&amp;b=2"),
+        "{}",
+        rain.body_html
+    );
+    assert!(!rain.body_html.contains("<script"), "{}", rain.body_html);
+
+    // Co-Authors Plus bylines, a guest author among them, each once.
+    let budget = article(&app, &r.source, "11").await;
+    let names: Vec<&str> = budget.authors.iter().map(|a| a.name_ar.as_str()).collect();
+    assert_eq!(names, vec!["عمر الخطيب", "سامي نصر"]);
+    assert_eq!(budget.authors[1].bio_ar, "مراسل مستقل في إربد");
+
+    let later = article(&app, &r.source, "12").await;
+    assert_eq!(later.status, ArticleStatus::Scheduled);
+    assert_eq!(later.scheduled_at, "2036-03-01T07:00:00Z".parse().ok());
+    assert_eq!(later.summary.published_at, None);
+    assert_eq!(
+        article(&app, &r.source, "13").await.status,
+        ArticleStatus::Draft
+    );
+    let private = article(&app, &r.source, "14").await;
+    assert_eq!(
+        private.status,
+        ArticleStatus::Draft,
+        "a private post is not made public"
+    );
+    let about = article(&app, &r.source, "20").await;
+    assert_eq!(about.summary.kind, ArticleKind::Feature);
+
+    // Again: nothing changes.
+    let before = app
+        .store()
+        .count_articles()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let again = import(&app, &file, 0)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((again.imported, again.unchanged), (0, 6));
+    assert_eq!(
+        (again.sections_created, again.authors_created, again.images),
+        (0, 0, 0)
+    );
+    assert_eq!(
+        app.store()
+            .count_articles()
+            .await
+            .unwrap_or_else(|e| panic!("{e}")),
+        before
+    );
+}
+arabpress_store::both_backends!(
+    every_kind_of_item_is_imported_or_reported,
+    super::every_kind_of_item_is_imported_or_reported
+);
+
+async fn exports_from_other_tools_import_too(store: Store) {
+    let app = app(&store);
+    let r = import(
+        &app,
+        &fixture("tryghost-migrate_co-authors-plus.wxr.xml"),
+        0,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((r.imported, r.authors_created), (4, 3), "{r:?}");
+    let three = article(&app, &r.source, "101").await;
+    let names: Vec<&str> = three.authors.iter().map(|a| a.name_en.as_str()).collect();
+    assert_eq!(names, vec!["Alice Smith", "Bob Jones", "Carol White"]);
+    let duplicated = article(&app, &r.source, "103").await;
+    assert_eq!(
+        duplicated.authors.len(),
+        2,
+        "duplicate bylines are one each"
+    );
+    // An English export with a custom post type, an attachment and a bare `&`.
+    let r = import(&app, &fixture("tryghost-migrate_sample.wxr.xml"), 0)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((r.posts, r.pages, r.imported), (3, 1, 4), "{r:?}");
+    assert_eq!(r.other_types.get("customcpt"), Some(&1));
+    assert!(r.skipped.is_empty(), "{:?}", r.skipped);
+}
+arabpress_store::both_backends!(
+    exports_from_other_tools_import_too,
+    super::exports_from_other_tools_import_too
+);
+
+async fn a_broken_file_keeps_the_batches_before_the_break(store: Store) {
+    let app = app(&store);
+    let head = "<?xml version=\"1.0\"?>\n<rss xmlns:wp=\"http://wordpress.org/export/1.2/\" \
+                xmlns:content=\"http://purl.org/rss/1.0/modules/content/\">\n<channel>\
+                <language>en-GB</language><link>https://broken.example</link>\n";
+    let post = |n: u32| {
+        format!(
+            "<item><title>Post number {n}</title><content:encoded>Body {n}.</content:encoded>\
+             <wp:post_id>{n}</wp:post_id><wp:post_type>post</wp:post_type>\
+             <wp:status>publish</wp:status><wp:post_date_gmt>2025-05-0{n} 10:00:00</wp:post_date_gmt></item>\n"
+        )
+    };
+    let file = format!(
+        "{head}{}{}{}<item><title>Broken</link></item>\n{}</channel></rss>\n",
+        post(1),
+        post(2),
+        post(3),
+        post(4)
+    );
+    let before = app
+        .store()
+        .count_articles()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    match import(&app, file.as_bytes(), 2).await {
+        Err(ImportError::File { error, report }) => {
+            assert_eq!(report.imported, 2, "the first batch of two is in");
+            let arabpress_ingest::IngestError::Malformed { offset, .. } = error else {
+                panic!("{error}");
+            };
+            let (line, _) = arabpress_ingest::line_and_column(file.as_bytes(), offset)
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(line, 7, "the broken item's line");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        app.store()
+            .count_articles()
+            .await
+            .unwrap_or_else(|e| panic!("{e}")),
+        before + 2,
+        "nothing of the batch the break fell in"
+    );
+    // Fixed, the file imports the rest and leaves the first two alone.
+    let fixed = file.replace("<item><title>Broken</link></item>\n", "");
+    let r = import(&app, fixed.as_bytes(), 2)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((r.imported, r.unchanged), (2, 2));
+}
+arabpress_store::both_backends!(
+    a_broken_file_keeps_the_batches_before_the_break,
+    super::a_broken_file_keeps_the_batches_before_the_break
+);
