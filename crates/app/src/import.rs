@@ -1,4 +1,5 @@
-//! Importing a WordPress export (WXR). The file is streamed (`arabpress_ingest::wxr`);
+//! Importing a WordPress export (WXR) or a Ghost export. A WXR file is streamed
+//! (`arabpress_ingest::wxr`);
 //! items are mapped onto articles and written in batches, each batch in one transaction
 //! (`Store::import_batch`), so a file that turns out to be broken half-way leaves every
 //! earlier batch imported and nothing of the one it broke in. Importing the same file
@@ -17,6 +18,9 @@
 //! * the HTML is kept as one HTML block (paragraphs made from blank lines, as WordPress
 //!   does) and sanitised when rendered; titles and excerpts lose their markup;
 //! * comments are not imported; the report counts them.
+//!
+//! A Ghost post's primary tag is its section and all its public tags its tags (`#internal`
+//! tags are left out); members-only and email-only posts arrive as drafts.
 
 use crate::{App, AppError};
 use arabpress_core::article::{MAX_HEADLINE, MAX_STANDFIRST, MAX_TAGS};
@@ -117,10 +121,10 @@ fn lang_of(code: &str) -> Option<Lang> {
     }
 }
 
-/// Plain text of a bit of HTML (a title, an excerpt): markup dropped, entities decoded.
+/// Plain text of a bit of HTML (a title, an excerpt): markup dropped, entities decoded,
+/// nothing else changed.
 fn plain(html: &str) -> String {
-    let text = arabpress_core::markdown::render(&html.replace('\n', " ")).text;
-    arabpress_core::article::collapse_ws(&text)
+    arabpress_core::article::collapse_ws(&arabpress_core::markdown::html_text(html))
 }
 
 /// A slug from a WordPress one (percent-encoded when not ASCII), or from a name.
@@ -377,15 +381,16 @@ fn map_item(
         for t in item.terms.iter().filter(|t| t.domain == "category").skip(1) {
             push_tag(&header.category_name(&t.slug, &t.name), &mut tags);
         }
-        let name = match first {
-            Some(_) => header.category_name(&top, &top),
-            None => "Uncategorized".into(),
-        };
-        let name = plain(&name);
-        ImportSection {
-            slug: slug_of(&top, &name).ok_or("its category has no usable slug")?,
-            name_ar: name.clone(),
-            name_en: name,
+        match first {
+            Some(_) => {
+                let name = plain(&header.category_name(&top, &top));
+                ImportSection {
+                    slug: slug_of(&top, &name).ok_or("its category has no usable slug")?,
+                    name_ar: name.clone(),
+                    name_en: name,
+                }
+            }
+            None => uncategorized()?,
         }
     };
     for t in item.terms.iter().filter(|t| t.domain == "post_tag") {
@@ -479,6 +484,158 @@ fn map_item(
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .map(str::to_owned),
+        notes,
+    })
+}
+
+/// The section of posts filed nowhere.
+fn uncategorized() -> Result<ImportSection, String> {
+    Ok(ImportSection {
+        slug: Slug::parse("uncategorized").map_err(|e| e.to_string())?,
+        name_ar: "غير مصنف".into(),
+        name_en: "Uncategorized".into(),
+    })
+}
+
+fn map_ghost(post: &arabpress_ingest::ghost::Post, lang: Lang) -> Result<Mapped, String> {
+    let page = post.kind == "page";
+    let mut notes = Vec::new();
+    let members_only = !matches!(post.visibility.as_str(), "" | "public");
+    let status = match post.status.as_str() {
+        "published" if members_only => {
+            notes.push(format!("{} on Ghost: imported as a draft", post.visibility));
+            ArticleStatus::Draft
+        }
+        "published" => ArticleStatus::Published,
+        "scheduled" => ArticleStatus::Scheduled,
+        "draft" => ArticleStatus::Draft,
+        "sent" => {
+            notes.push("sent by email only on Ghost: imported as a draft".to_owned());
+            ArticleStatus::Draft
+        }
+        other => return Err(format!("status {other:?} is not one an article can have")),
+    };
+    let mut headline = plain(&post.title);
+    if headline.is_empty() {
+        return Err("no title".into());
+    }
+    if headline.chars().count() > MAX_HEADLINE {
+        headline = arabpress_core::markdown::excerpt(&headline, MAX_HEADLINE - 1);
+        notes.push(format!("title cut to {MAX_HEADLINE} characters"));
+    }
+    if post.html.trim().is_empty() {
+        return Err("no content".into());
+    }
+    let body_md = body_of(&post.html);
+    if body_md.len() > arabpress_core::article::MAX_BODY_BYTES {
+        return Err("the content is larger than 1 MiB".into());
+    }
+    let standfirst = arabpress_core::markdown::excerpt(&plain(&post.excerpt), MAX_STANDFIRST - 1);
+    let public: Vec<&arabpress_ingest::ghost::Tag> = post
+        .tags
+        .iter()
+        .filter(|t| !t.name.starts_with('#'))
+        .collect();
+    let section = if page {
+        ImportSection {
+            slug: Slug::parse("pages").map_err(|e| e.to_string())?,
+            name_ar: "صفحات".into(),
+            name_en: "Pages".into(),
+        }
+    } else {
+        match public.first() {
+            Some(t) => {
+                let name = plain(&t.name);
+                ImportSection {
+                    slug: slug_of(&t.slug, &name).ok_or("its primary tag has no usable slug")?,
+                    name_ar: name.clone(),
+                    name_en: name,
+                }
+            }
+            None => uncategorized()?,
+        }
+    };
+    let mut tags: Vec<String> = Vec::new();
+    for t in &public {
+        let name = plain(&t.name);
+        if !name.is_empty() && !tags.contains(&name) {
+            tags.push(name);
+        }
+    }
+    if tags.len() > MAX_TAGS {
+        notes.push(format!("{} tags: the first {MAX_TAGS} kept", tags.len()));
+        tags.truncate(MAX_TAGS);
+    }
+    let mut authors: Vec<ImportAuthor> = Vec::new();
+    for a in &post.authors {
+        let name = plain(&a.name);
+        if let Some(slug) = slug_of(&a.slug, &name)
+            && !authors.iter().any(|x| x.slug == slug)
+        {
+            let name = if name.is_empty() {
+                slug.as_str().to_owned()
+            } else {
+                name
+            };
+            authors.push(ImportAuthor {
+                slug,
+                name_ar: name.clone(),
+                name_en: name,
+                bio: plain(&a.bio),
+            });
+        }
+    }
+    if authors.is_empty() {
+        authors.push(ImportAuthor {
+            slug: Slug::parse("staff").map_err(|e| e.to_string())?,
+            name_ar: "Staff".into(),
+            name_en: "Staff".into(),
+            bio: String::new(),
+        });
+    }
+    let published_at = post.published_at.parse::<Timestamp>().ok();
+    if status == ArticleStatus::Scheduled && published_at.is_none() {
+        return Err("scheduled without a date".into());
+    }
+    let image = (!post.feature_image.is_empty()).then(|| Image {
+        url: post.feature_image.clone(),
+        alt: Some(plain(&post.feature_image_alt))
+            .filter(|a| !a.is_empty())
+            .unwrap_or_else(|| headline.clone()),
+        caption: Some(plain(&post.feature_image_caption)).filter(|c| !c.is_empty()),
+        credit: None,
+    });
+    let draft = ArticleDraft {
+        lang,
+        slug: slug_of(&post.slug, &headline),
+        headline,
+        standfirst,
+        body_md,
+        kind: if page {
+            ArticleKind::Feature
+        } else {
+            ArticleKind::News
+        },
+        section: section.slug.clone(),
+        tags,
+        authors: authors.iter().map(|a| a.slug.clone()).collect(),
+        source: None,
+        image,
+        seo_title: None,
+        seo_description: None,
+    }
+    .validate()
+    .map_err(|e| e.to_string())?;
+    Ok(Mapped {
+        article: ImportArticle {
+            source_id: post.id.clone(),
+            draft,
+            status,
+            published_at,
+        },
+        section,
+        authors,
+        thumbnail: None,
         notes,
     })
 }
@@ -670,6 +827,82 @@ impl App {
                 report.images += 1;
             }
         }
+        Ok(report)
+    }
+
+    /// Imports a Ghost export (its bytes). The articles' language must be given: Ghost
+    /// exports do not say it.
+    pub async fn import_ghost(
+        &self,
+        bytes: &[u8],
+        options: &ImportOptions,
+    ) -> Result<ContentReport, ImportError> {
+        let mut report = ContentReport::default();
+        let site = match arabpress_ingest::ghost::read(bytes) {
+            Ok(s) => s,
+            Err(error) => {
+                return Err(ImportError::File {
+                    error,
+                    report: Box::new(report),
+                });
+            }
+        };
+        let Some(lang) = options.lang else {
+            return Err(ImportError::File {
+                error: IngestError::Invalid(
+                    "a Ghost export does not say its language: give it (ar or en)".into(),
+                ),
+                report: Box::new(report),
+            });
+        };
+        let origin = [&site.url, &site.title]
+            .into_iter()
+            .find(|s| !s.trim().is_empty())
+            .map(|s| s.trim().trim_end_matches('/').to_owned())
+            .unwrap_or_else(|| "export".into());
+        report.source = format!("ghost:{origin}");
+        let batch_size = if options.batch == 0 {
+            IMPORT_BATCH
+        } else {
+            options.batch
+        };
+        let mut pending = Pending::default();
+        let mut waiting = Vec::new();
+        let mut seen = HashSet::new();
+        for post in &site.posts {
+            report.items += 1;
+            if post.kind == "page" {
+                report.pages += 1;
+            } else {
+                report.posts += 1;
+            }
+            let skip = |reason: String| Skipped {
+                id: post.id.clone(),
+                title: plain(&post.title),
+                reason,
+            };
+            if post.id.is_empty() || !seen.insert(post.id.clone()) {
+                report
+                    .skipped
+                    .push(skip("no id, or one already read in this file".into()));
+                continue;
+            }
+            match map_ghost(post, lang) {
+                Ok(m) => {
+                    for n in &m.notes {
+                        report.notes.push(skip(n.clone()));
+                    }
+                    pending.mapped.push(m);
+                }
+                Err(reason) => report.skipped.push(skip(reason)),
+            }
+            if pending.mapped.len() >= batch_size {
+                self.write_import_batch(&mut pending, &mut report, &mut waiting)
+                    .await?;
+            }
+        }
+        self.write_import_batch(&mut pending, &mut report, &mut waiting)
+            .await?;
         Ok(report)
     }
 

@@ -281,3 +281,102 @@ arabpress_store::both_backends!(
     a_broken_file_keeps_the_batches_before_the_break,
     super::a_broken_file_keeps_the_batches_before_the_break
 );
+
+async fn ghost_exports_of_every_shape_import(store: Store) {
+    let app = app(&store);
+    let options = ImportOptions {
+        lang: Some(Lang::En),
+        batch: 0,
+    };
+    let file = fixture("tryghost-migrate_ghost-export.json");
+    let r = app
+        .import_ghost(&file, &options)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.source, "ghost:My Ghost Site");
+    assert_eq!((r.posts, r.imported, r.images), (3, 3, 2), "{r:?}");
+    let first = article(&app, &r.source, "9b7114425bee6e3b17baf7c0").await;
+    assert_eq!(first.summary.headline, "Post 1");
+    assert_eq!(first.authors[0].name_en, "Alice Johnson");
+    assert_eq!(first.tags[0].name, "News");
+    let sections = app
+        .store()
+        .sections()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let section = sections
+        .iter()
+        .find(|s| s.id == first.summary.section_id)
+        .map(|s| s.slug.as_str());
+    assert_eq!(section, Some("news"), "the primary tag is the section");
+    assert_eq!(
+        first.summary.image.as_ref().map(|i| i.url.as_str()),
+        Some("https://example.com/images/feature-1.jpg")
+    );
+    assert!(
+        first.body_html.contains("photo-1.jpg"),
+        "{}",
+        first.body_html
+    );
+    // A Lexical body is rendered.
+    let lexical = article(&app, &r.source, "3686b35d96fe6fd2a2748c81").await;
+    assert!(
+        lexical.body_html.contains("lexical-image.jpg"),
+        "{}",
+        lexical.body_html
+    );
+    let again = app
+        .import_ghost(&file, &options)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((again.imported, again.unchanged), (0, 3));
+
+    // The flat shape and the Content API's posts.
+    let r = app
+        .import_ghost(
+            &fixture("tryghost-migrate_ghost-export-flat.json"),
+            &options,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.imported, 1, "{r:?}");
+    let r = app
+        .import_ghost(
+            &fixture("tryghost-migrate_ghost-content-api-posts.json"),
+            &options,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (r.source.as_str(), r.imported),
+        ("ghost:https://demo.ghost.io", 1)
+    );
+    let welcome = article(&app, &r.source, "5c7ece47da174000c0c5c6d7").await;
+    assert_eq!(
+        welcome.summary.standfirst,
+        "Welcome, it's great to have you here."
+    );
+    assert_eq!(welcome.authors[0].name_en, "Ghost");
+    assert_eq!(welcome.tags[0].name, "Getting Started");
+    assert_eq!(
+        welcome.summary.published_at,
+        "2012-11-27T15:30:00Z".parse().ok()
+    );
+
+    // No language, or not an export: a clear refusal.
+    let none = ImportOptions::default();
+    assert!(matches!(
+        app.import_ghost(&file, &none).await,
+        Err(ImportError::File { .. })
+    ));
+    match app.import_ghost(b"{\"posts\": [", &options).await {
+        Err(ImportError::File { error, .. }) => {
+            assert!(error.to_string().contains("not JSON"), "{error}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+arabpress_store::both_backends!(
+    ghost_exports_of_every_shape_import,
+    super::ghost_exports_of_every_shape_import
+);

@@ -104,6 +104,16 @@ enum ImportWhat {
         #[arg(long)]
         lang: Option<String>,
     },
+    /// A Ghost export (Settings → Labs → Export, or the Content API's posts): posts, pages,
+    /// tags (the primary tag as the section), authors, dates, statuses, feature images;
+    /// HTML, Lexical or Mobiledoc bodies.
+    Ghost {
+        /// The export file (JSON).
+        file: PathBuf,
+        /// The articles' language, `ar` or `en` (default: the site's default language).
+        #[arg(long)]
+        lang: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -394,7 +404,31 @@ async fn import_wxr(app: &App, file: &std::path::Path, lang: Option<&str>) -> Re
         .import_wxr(reader, &options, |at| bar.set_position(at))
         .await;
     bar.finish_and_clear();
+    import_outcome(done, file, started.elapsed().as_secs_f64())
+}
+
+/// `arabpress import ghost`.
+async fn import_ghost(app: &App, file: &std::path::Path, lang: &str) -> Result<()> {
+    let lang = lang
+        .parse::<arabpress_core::Lang>()
+        .map_err(|e| anyhow!("--lang: {e}"))?;
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let started = std::time::Instant::now();
+    let options = arabpress_app::ImportOptions {
+        lang: Some(lang),
+        batch: 0,
+    };
+    let done = app.import_ghost(&bytes, &options).await;
     let secs = started.elapsed().as_secs_f64();
+    import_outcome(done, file, secs)
+}
+
+/// Prints a report, or explains why an import stopped.
+fn import_outcome(
+    done: Result<arabpress_app::ContentReport, arabpress_app::ImportError>,
+    file: &std::path::Path,
+    secs: f64,
+) -> Result<()> {
     match done {
         Ok(report) => {
             print_import(&report, secs);
@@ -876,6 +910,14 @@ async fn main() -> Result<()> {
             let app = open(&s, IndexUse::Open).await?;
             let result = match what {
                 ImportWhat::Wxr { file, lang } => import_wxr(&app, &file, lang.as_deref()).await,
+                ImportWhat::Ghost { file, lang } => {
+                    import_ghost(
+                        &app,
+                        &file,
+                        lang.as_deref().unwrap_or(s.default_lang.code()),
+                    )
+                    .await
+                }
             };
             if result.is_ok() {
                 reindex(&app).await?;

@@ -1,7 +1,10 @@
 //! Reading other platforms' content for import. [`wxr`] streams a WordPress export (WXR):
 //! the file is read once, item by item, so its size is bounded by the disk, not memory.
-//! Nothing here touches the store; `app` maps what is read onto articles.
+//! [`ghost`] reads a Ghost export (JSON, read whole: Ghost's own exports are small) and
+//! renders its Lexical or Mobiledoc bodies to HTML. Nothing here touches the store; `app`
+//! maps what is read onto articles.
 
+pub mod ghost;
 pub mod wxr;
 
 /// Why a file cannot be read.
