@@ -5,6 +5,7 @@
 
 mod accounts;
 mod api;
+mod archive;
 mod backup;
 mod cache;
 mod clock;
@@ -28,6 +29,7 @@ pub use api::{API_MAX_LIMIT, ArticleFilter, ArticlePage};
 pub use arabpress_store::{Delivery, Webhook};
 pub use arabpress_store::{NewsroomArticle, NewsroomQuery, Revision};
 pub use arabpress_store::{Send, SendStats, Subscriber, SubscriberQuery};
+pub use archive::{ARCHIVE_FORMAT, ARCHIVE_VERSION, ArchiveReport};
 pub use backup::{BACKUP_DATABASE, BackupReport};
 pub use cache::{CachedPage, Encoding, PageCache};
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -252,6 +252,24 @@ impl App {
         self.start_session(user.clone()).await
     }
 
+    /// Sets a new password for the account with this address, for an operator at the
+    /// command line (a restored archive without secrets, a forgotten password); every
+    /// session of the account ends.
+    pub async fn reset_password(&self, email: &str, new: &str) -> Result<User, AppError> {
+        let (user, _) = self
+            .store()
+            .user_by_email(email.trim())
+            .await?
+            .ok_or_else(|| AppError::Invalid(format!("no account has the address {email}")))?;
+        let hash = hash_password(new).await?;
+        self.store().set_password(user.id, &hash).await?;
+        self.store().delete_sessions_of(user.id).await?;
+        self.store()
+            .audit(None, "password_reset", "user", user.id, "", self.now())
+            .await?;
+        Ok(user)
+    }
+
     /// Sets the language of a user's newsroom.
     pub async fn set_ui_lang(&self, user: &User, lang: Lang) -> Result<(), AppError> {
         Ok(self.store().set_ui_lang(user.id, lang).await?)

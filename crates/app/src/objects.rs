@@ -212,6 +212,23 @@ impl App {
             .collect())
     }
 
+    /// Writes one media object by its full name (a restore's files).
+    pub(crate) async fn put_object(&self, name: &str, body: Vec<u8>) -> Result<(), AppError> {
+        self.objects()?
+            .put(&ObjectPath::from(name), PutPayload::from(body))
+            .await
+            .map_err(storage_error)?;
+        Ok(())
+    }
+
+    /// Removes one media object by its full name.
+    pub(crate) async fn delete_object(&self, name: &str) -> Result<(), AppError> {
+        match self.objects()?.delete(&ObjectPath::from(name)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(storage_error(e)),
+        }
+    }
+
     /// One media object by its full name (as [`App::media_objects`] gives it).
     pub(crate) async fn media_object(&self, name: &str) -> Result<bytes::Bytes, AppError> {
         let got = self

@@ -276,8 +276,26 @@ impl App {
         &self,
         progress: &(dyn Fn(u64, u64) + Sync),
     ) -> Result<u64, AppError> {
+        self.rebuild(progress, true).await
+    }
+
+    /// Rebuilds the index alone from the store, leaving the related stories the database
+    /// holds as they are (a lost index folder, a restored archive).
+    pub async fn rebuild_search_index(
+        &self,
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> Result<u64, AppError> {
+        self.rebuild(progress, false).await
+    }
+
+    async fn rebuild(
+        &self,
+        progress: &(dyn Fn(u64, u64) + Sync),
+        relate: bool,
+    ) -> Result<u64, AppError> {
         let change = self.store().last_change_id().await?;
         let total = self.store().count_published().await?;
+        let passes = if relate { 2 } else { 1 };
         self.with_index(|ix| ix.clear()).await?;
         let mut done = 0;
         let mut indexed = 0;
@@ -293,29 +311,32 @@ impl App {
             indexed += docs.len() as u64;
             self.with_index(move |ix| docs.iter().try_for_each(|d| ix.add(d)))
                 .await?;
-            progress(done, total * 2);
+            progress(done, total * passes);
         }
         self.with_index(move |ix| ix.commit(change)).await?;
-        let mut batches = Published::default();
-        while let Some(batch) = batches.next(self.store()).await? {
-            for a in &batch {
-                let related = self.find_related(a).await?;
-                self.store().set_related(a.summary.id, &related).await?;
+        if relate {
+            let mut batches = Published::default();
+            while let Some(batch) = batches.next(self.store()).await? {
+                for a in &batch {
+                    let related = self.find_related(a).await?;
+                    self.store().set_related(a.summary.id, &related).await?;
+                }
+                done += batch.len() as u64;
+                progress(done.min(total * 2), total * 2);
             }
-            done += batch.len() as u64;
-            progress(done.min(total * 2), total * 2);
         }
         self.cache().clear();
         Ok(indexed)
     }
 
     /// Brings a just-opened index up to date: rebuilds it when it is new (or empty while the
-    /// store is not), otherwise replays the change feed since its last commit.
+    /// store is not), otherwise replays the change feed since its last commit. Related
+    /// stories are kept in the database and left as they are.
     pub async fn sync_index(&self, opened: Opened) -> Result<(), AppError> {
         let published = self.store().count_published().await?;
         if opened == Opened::Empty || (self.search_index().num_docs() == 0 && published > 0) {
             let started = std::time::Instant::now();
-            let n = self.rebuild_index(&|_, _| {}).await?;
+            let n = self.rebuild_search_index(&|_, _| {}).await?;
             tracing::info!(
                 articles = n,
                 ms = started.elapsed().as_millis() as u64,

@@ -75,8 +75,21 @@ enum Command {
         #[command(flatten)]
         data: DataArgs,
     },
-    /// Import content from another platform (stop the server first: the search index is
-    /// rebuilt afterwards). Importing the same file again changes nothing.
+    /// Write the whole site (content, users, subscribers, settings, media) to one archive
+    /// file, JSON Lines (docs/archive.md); `import arabpress` restores it.
+    Export {
+        /// The file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Include password hashes and personal tokens (without them, restored accounts
+        /// sign in after a password reset).
+        #[arg(long)]
+        with_secrets: bool,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Import content from another platform, or restore an archive (stop the server first:
+    /// the search index is rebuilt afterwards). Importing the same file again changes nothing.
     Import {
         #[command(subcommand)]
         what: ImportWhat,
@@ -94,6 +107,11 @@ enum Command {
 
 #[derive(Subcommand)]
 enum ImportWhat {
+    /// An archive written by `arabpress export`, into an empty site (of either engine).
+    Arabpress {
+        /// The archive file.
+        file: PathBuf,
+    },
     /// A WordPress export (Tools → Export → All content, a WXR file): posts, pages,
     /// categories (as sections and tags), tags, authors (Co-Authors Plus too), dates,
     /// statuses and featured images. Prints what was imported and what was left out, and why.
@@ -181,6 +199,15 @@ enum UserAction {
     },
     /// List accounts.
     List,
+    /// Set a new password for an account (read from standard input with
+    /// `--password-stdin`, otherwise generated and printed once); its sessions end.
+    Password {
+        /// The account's login address.
+        email: String,
+        /// Read the password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -405,6 +432,81 @@ async fn import_wxr(app: &App, file: &std::path::Path, lang: Option<&str>) -> Re
         .await;
     bar.finish_and_clear();
     import_outcome(done, file, started.elapsed().as_secs_f64())
+}
+
+/// `arabpress export`.
+async fn export_archive(app: &App, out: &std::path::Path, with_secrets: bool) -> Result<()> {
+    let file = std::fs::File::create_new(out)
+        .with_context(|| format!("creating {} (it must not exist yet)", out.display()))?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    let started = std::time::Instant::now();
+    let done = app
+        .export_archive(&mut w, with_secrets, |table, n| {
+            bar.set_message(format!("{table}: {n}"))
+        })
+        .await;
+    bar.finish_and_clear();
+    let report = match done {
+        Ok(r) => r,
+        Err(e) => {
+            drop(w);
+            let _ = std::fs::remove_file(out);
+            return Err(e).context("writing the archive");
+        }
+    };
+    let size = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "archive written to {} in {:.1} s: {} rows, {} media files ({} KiB); {} KiB in all{}",
+        out.display(),
+        started.elapsed().as_secs_f64(),
+        report.rows(),
+        report.media_files,
+        report.media_bytes / 1024,
+        size / 1024,
+        if report.secrets {
+            "; it holds password hashes and tokens: keep it safe"
+        } else {
+            ""
+        }
+    );
+    for (table, n) in &report.tables {
+        println!("  {table}: {n}");
+    }
+    Ok(())
+}
+
+/// `arabpress import arabpress`.
+async fn restore_archive(app: &App, file: &std::path::Path) -> Result<()> {
+    let f = std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;
+    let reader = std::io::BufReader::with_capacity(1 << 20, f);
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    let started = std::time::Instant::now();
+    let done = app
+        .import_archive(reader, |n| bar.set_message(format!("{n} lines read")))
+        .await;
+    bar.finish_and_clear();
+    let report = done.with_context(|| format!("restoring {}", file.display()))?;
+    println!(
+        "restored {} rows and {} media files from {} in {:.1} s{}",
+        report.rows(),
+        report.media_files,
+        file.display(),
+        started.elapsed().as_secs_f64(),
+        if report.secrets {
+            ""
+        } else {
+            "; the archive has no passwords: give each account one with `arabpress user password EMAIL`"
+        }
+    );
+    let n = app
+        .rebuild_search_index(&|_, _| {})
+        .await
+        .context("building the search index")?;
+    println!("indexed {n} articles");
+    Ok(())
 }
 
 /// `arabpress import ghost`.
@@ -821,6 +923,25 @@ async fn main() -> Result<()> {
                         println!("password (shown once): {password}");
                     }
                 }
+                UserAction::Password {
+                    email,
+                    password_stdin,
+                } => {
+                    let (password, show) = if password_stdin {
+                        let mut line = String::new();
+                        std::io::stdin()
+                            .read_line(&mut line)
+                            .context("reading the password from standard input")?;
+                        (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+                    } else {
+                        (generated_password()?, true)
+                    };
+                    let user = app.reset_password(&email, &password).await?;
+                    println!("new password set for {} <{}>", user.name, user.email);
+                    if show {
+                        println!("password (shown once): {password}");
+                    }
+                }
                 UserAction::List => {
                     for u in app.store().users().await? {
                         let state = if u.active { "active" } else { "deactivated" };
@@ -908,7 +1029,13 @@ async fn main() -> Result<()> {
         Command::Import { what, data } => {
             let s = settings(cli.config.as_ref(), &data.overrides())?;
             let app = open(&s, IndexUse::Open).await?;
+            if let ImportWhat::Arabpress { file } = &what {
+                let result = restore_archive(&app, file).await;
+                app.close().await;
+                return result;
+            }
             let result = match what {
+                ImportWhat::Arabpress { .. } => Ok(()),
                 ImportWhat::Wxr { file, lang } => import_wxr(&app, &file, lang.as_deref()).await,
                 ImportWhat::Ghost { file, lang } => {
                     import_ghost(
@@ -922,6 +1049,17 @@ async fn main() -> Result<()> {
             if result.is_ok() {
                 reindex(&app).await?;
             }
+            app.close().await;
+            result
+        }
+        Command::Export {
+            out,
+            with_secrets,
+            data,
+        } => {
+            let s = settings(cli.config.as_ref(), &data.overrides())?;
+            let app = open(&s, IndexUse::None).await?;
+            let result = export_archive(&app, &out, with_secrets).await;
             app.close().await;
             result
         }

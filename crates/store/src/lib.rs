@@ -7,6 +7,7 @@
 //! functions. Each write that touches several tables runs in one transaction, so a failed
 //! write leaves the store exactly as it was.
 
+mod archive;
 mod articles;
 mod derived;
 mod distribution;
@@ -22,6 +23,7 @@ pub mod testing;
 mod users;
 mod webhooks;
 
+pub use archive::{ARCHIVE_TABLES, Restore, TRANSIENT_TABLES};
 pub use articles::{ListQuery, Neighbours, NewCorrection, Page};
 pub use derived::{ArticleChange, Fingerprint};
 pub use distribution::SitemapEntry;

@@ -1338,3 +1338,24 @@ both_backends!(
     committed_changes_are_announced,
     super::committed_changes_are_announced
 );
+
+/// Every table is either in an archive or known to be working state, so a new table cannot
+/// be left out of `arabpress export` unnoticed.
+async fn every_table_is_archived_or_known_transient(store: Store) {
+    use arabpress_store::{ARCHIVE_TABLES, TRANSIENT_TABLES};
+    let tables = store.table_names().await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(tables.len() >= ARCHIVE_TABLES.len(), "{tables:?}");
+    for t in &tables {
+        assert!(
+            ARCHIVE_TABLES.contains(&t.as_str()) || TRANSIENT_TABLES.contains(&t.as_str()),
+            "table {t} is neither archived nor transient"
+        );
+    }
+    for t in ARCHIVE_TABLES.iter().chain(TRANSIENT_TABLES) {
+        assert!(tables.iter().any(|x| x == t), "{t} is not a table");
+    }
+}
+arabpress_store::both_backends!(
+    every_table_is_archived_or_known_transient,
+    super::every_table_is_archived_or_known_transient
+);

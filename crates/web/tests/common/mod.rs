@@ -49,8 +49,30 @@ pub fn now() -> Timestamp {
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// The demo site.
 pub async fn site() -> Site_ {
+    site_with(true).await
+}
+
+/// A site with nothing in it (for restoring an archive into).
+pub async fn empty_site() -> Site_ {
+    site_with(false).await
+}
+
+/// An empty site on PostgreSQL, when `ARABPRESS_TEST_POSTGRES` names a server.
+pub async fn empty_site_on_postgres() -> Option<Site_> {
+    let t = TestStore::postgres()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))?;
+    Some(site_on(t, false).await)
+}
+
+async fn site_with(demo: bool) -> Site_ {
     let t = TestStore::sqlite().await.unwrap_or_else(|e| panic!("{e}"));
+    site_on(t, demo).await
+}
+
+async fn site_on(t: TestStore, demo: bool) -> Site_ {
     let theme = Theme::new(
         Site {
             name: PerLang {
@@ -94,9 +116,11 @@ pub async fn site() -> Site_ {
         digest_hour: Some(7),
         digest_auto: false,
     });
-    arabpress_app::demo::load(&app)
-        .await
-        .unwrap_or_else(|e| panic!("demo: {e}"));
+    if demo {
+        arabpress_app::demo::load(&app)
+            .await
+            .unwrap_or_else(|e| panic!("demo: {e}"));
+    }
     let router = arabpress_web::router(app.clone(), Lang::Ar);
     Site_ {
         app,
