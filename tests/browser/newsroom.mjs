@@ -122,11 +122,22 @@ const articleDir = await page.evaluate(() => document.querySelector('#preview ar
 check('an Arabic article keeps right to left inside the English newsroom', articleDir === 'rtl', String(articleDir));
 await page.screenshot({ path: path.join(out, 'en-editor.png'), fullPage: true });
 
+// ---- a wire feed that cannot be reached: its card shows why
+await page.goto(`${base}/admin/wire`);
+await page.fill('#wire-url', 'http://127.0.0.1:9/feed.xml');
+await page.fill('#wire-name', 'Wire Check');
+await page.selectOption('#wire-lang', 'en');
+await Promise.all([page.waitForNavigation(), page.click('form[action="/admin/wire"] button[type="submit"]')]);
+check('a wire feed is added', (await page.content()).includes('http://127.0.0.1:9/feed.xml'));
+await Promise.all([page.waitForNavigation(), page.click('form[action$="/poll"] button')]);
+const wireCard = await page.textContent('.wire-feed');
+check('a feed that cannot be reached shows why', /refused|connect|error/i.test(wireCard || ''), wireCard);
+
 // ---- every newsroom page, both languages: Nu HTML Checker and axe-core
 const id = editorUrl.split('/').pop();
 const paths = ['/admin', '/admin/articles', '/admin/articles?status=published&lang=ar', '/admin/articles/new',
   `/admin/articles/${id}`, `/admin/articles/${id}/revisions`, `/admin/articles/${id}/revisions?from=1&to=2`,
-  '/admin/users', '/admin/account', '/admin/taxonomy', '/admin/webhooks', '/admin/newsletter', '/admin/newsletter/sends'];
+  '/admin/users', '/admin/account', '/admin/taxonomy', '/admin/webhooks', '/admin/newsletter', '/admin/newsletter/sends', '/admin/wire'];
 const axeSource = path.join(here, 'node_modules', 'axe-core', 'axe.min.js');
 const files = [];
 // axe is injected as an inline script, which the newsroom's CSP forbids: a second context,

@@ -123,12 +123,12 @@ fn lang_of(code: &str) -> Option<Lang> {
 
 /// Plain text of a bit of HTML (a title, an excerpt): markup dropped, entities decoded,
 /// nothing else changed.
-fn plain(html: &str) -> String {
+pub(crate) fn plain(html: &str) -> String {
     arabpress_core::article::collapse_ws(&arabpress_core::markdown::html_text(html))
 }
 
 /// A slug from a WordPress one (percent-encoded when not ASCII), or from a name.
-fn slug_of(wp: &str, name: &str) -> Option<Slug> {
+pub(crate) fn slug_of(wp: &str, name: &str) -> Option<Slug> {
     let decoded = percent_encoding::percent_decode_str(wp).decode_utf8_lossy();
     Slug::parse(&decoded.to_lowercase())
         .ok()
@@ -176,7 +176,7 @@ fn is_block_start(p: &str) -> bool {
 
 /// WordPress HTML as a body: paragraphs from blank lines (as WordPress's `wpautop` makes
 /// them), joined into one HTML block so that nothing in it is read as Markdown.
-fn body_of(html: &str) -> String {
+pub(crate) fn body_of(html: &str) -> String {
     let html = html.replace("\r\n", "\n");
     let mut out = String::with_capacity(html.len() + 64);
     out.push_str("<div class=\"imported\">\n");

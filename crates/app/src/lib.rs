@@ -23,6 +23,7 @@ mod pages;
 mod publish;
 mod search;
 mod webhooks;
+mod wire;
 
 pub use accounts::{MIN_PASSWORD_CHARS, random_hex, same_secret};
 pub use api::{API_MAX_LIMIT, ArticleFilter, ArticlePage};
@@ -50,6 +51,7 @@ pub use outbox::{MAIL_MAX_ATTEMPTS, mail_backoff};
 pub use pages::{ListSpec, PER_PAGE};
 pub use search::{SEARCH_PER_PAGE, SearchOutcome, SearchParams};
 pub use webhooks::{WEBHOOK_EVENTS, WEBHOOK_MAX_ATTEMPTS, next_attempt, webhook_signature};
+pub use wire::{MAX_FEED_BYTES, PollOutcome, WireFeedForm};
 
 use arabpress_render::Theme;
 use arabpress_store::Store;

@@ -107,6 +107,28 @@ enum Command {
 
 #[derive(Subcommand)]
 enum ImportWhat {
+    /// A wire feed (RSS, Atom or JSON Feed): registers it (once) and brings in its new
+    /// stories now; from then on the worker polls it. Stories carry the credit line and
+    /// the original's address and never arrive twice.
+    Feed {
+        /// The feed's address.
+        url: String,
+        /// The credit line (the agency's name), also the byline.
+        #[arg(long)]
+        name: String,
+        /// The section its stories go to (slug).
+        #[arg(long)]
+        section: String,
+        /// The stories' language, `ar` or `en` (default: the site's default language).
+        #[arg(long)]
+        lang: Option<String>,
+        /// Publish stories at once (default: they wait for review).
+        #[arg(long)]
+        publish: bool,
+        /// Minutes between polls.
+        #[arg(long, default_value_t = 15)]
+        every: i64,
+    },
     /// An archive written by `arabpress export`, into an empty site (of either engine).
     Arabpress {
         /// The archive file.
@@ -434,6 +456,34 @@ async fn import_wxr(app: &App, file: &std::path::Path, lang: Option<&str>) -> Re
     import_outcome(done, file, started.elapsed().as_secs_f64())
 }
 
+/// `arabpress import feed`.
+async fn import_feed(app: &App, form: &arabpress_app::WireFeedForm) -> Result<()> {
+    let existing = app
+        .store()
+        .wire_feeds()
+        .await?
+        .into_iter()
+        .find(|f| f.url == form.url.trim());
+    let feed = match existing {
+        Some(f) => f,
+        None => {
+            let f = app.add_wire_feed(form).await?;
+            println!("registered {} ({})", f.url, f.name);
+            f
+        }
+    };
+    match app.poll_wire_feed(feed.id).await? {
+        Some(o) if o.status == "error" => bail!(
+            "{}: {}",
+            feed.url,
+            o.error.unwrap_or_else(|| "refused".into())
+        ),
+        Some(o) => println!("{}: {} ({} new stories)", feed.url, o.status, o.new_items),
+        None => println!("{}: another node is polling it now", feed.url),
+    }
+    Ok(())
+}
+
 /// `arabpress export`.
 async fn export_archive(app: &App, out: &std::path::Path, with_secrets: bool) -> Result<()> {
     let file = std::fs::File::create_new(out)
@@ -600,37 +650,69 @@ fn print_import(r: &arabpress_app::ContentReport, secs: f64) {
 /// How often the worker looks for due jobs.
 const WORKER_TICK: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// How often the worker looks for wire feeds that are due.
+const WIRE_TICK: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Runs background jobs until the process stops: scheduled articles go live on time
-/// whether or not anyone visits.
+/// whether or not anyone visits, and wire feeds are polled (beside, so a slow feed never
+/// holds up publishing).
 fn spawn_worker(app: App) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(WORKER_TICK);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-        let mut ticks: u64 = 0;
-        loop {
-            tick.tick().await;
-            if let Err(e) = app.run_due().await {
-                tracing::warn!(error = %e, "publishing scheduled articles failed; will retry");
-            }
-            // Webhooks after publishing, so a scheduled article's delivery leaves this round.
-            if let Err(e) = app.deliver_webhooks().await {
-                tracing::warn!(error = %e, "sending webhooks failed; will retry");
-            }
-            // About every minute: the daily digests, once their hour has come.
-            if ticks.is_multiple_of(12)
-                && let Err(e) = app.make_digests().await
-            {
-                tracing::warn!(error = %e, "making the daily digests failed; will retry");
-            }
-            // About hourly: forget expired sessions and old failed sign-ins.
-            if ticks.is_multiple_of(720)
-                && let Err(e) = app.purge_sessions().await
-            {
-                tracing::warn!(error = %e, "purging expired sessions failed; will retry");
-            }
-            ticks += 1;
-        }
+        tokio::join!(run_jobs(app.clone()), poll_wire(app));
     })
+}
+
+/// Polls the wire feeds that are due, every half minute.
+async fn poll_wire(app: App) {
+    let mut tick = tokio::time::interval(WIRE_TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        tick.tick().await;
+        loop {
+            match app.poll_wire_feeds().await {
+                Ok(polled) if polled.is_empty() => break,
+                Ok(polled) => {
+                    for p in polled.iter().filter(|p| p.new_items > 0) {
+                        tracing::info!(feed = p.feed_id, stories = p.new_items, "wire stories in");
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "polling wire feeds failed; will retry");
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// The scheduled jobs, every few seconds.
+async fn run_jobs(app: App) {
+    let mut tick = tokio::time::interval(WORKER_TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut ticks: u64 = 0;
+    loop {
+        tick.tick().await;
+        if let Err(e) = app.run_due().await {
+            tracing::warn!(error = %e, "publishing scheduled articles failed; will retry");
+        }
+        // Webhooks after publishing, so a scheduled article's delivery leaves this round.
+        if let Err(e) = app.deliver_webhooks().await {
+            tracing::warn!(error = %e, "sending webhooks failed; will retry");
+        }
+        // About every minute: the daily digests, once their hour has come.
+        if ticks.is_multiple_of(12)
+            && let Err(e) = app.make_digests().await
+        {
+            tracing::warn!(error = %e, "making the daily digests failed; will retry");
+        }
+        // About hourly: forget expired sessions and old failed sign-ins.
+        if ticks.is_multiple_of(720)
+            && let Err(e) = app.purge_sessions().await
+        {
+            tracing::warn!(error = %e, "purging expired sessions failed; will retry");
+        }
+        ticks += 1;
+    }
 }
 
 /// Delivers the outbox until the process stops: at once when this node queues mail, and
@@ -1029,13 +1111,36 @@ async fn main() -> Result<()> {
         Command::Import { what, data } => {
             let s = settings(cli.config.as_ref(), &data.overrides())?;
             let app = open(&s, IndexUse::Open).await?;
+            if let ImportWhat::Feed {
+                url,
+                name,
+                section,
+                lang,
+                publish,
+                every,
+            } = &what
+            {
+                let form = arabpress_app::WireFeedForm {
+                    url: url.clone(),
+                    name: name.clone(),
+                    lang: lang
+                        .clone()
+                        .unwrap_or_else(|| s.default_lang.code().to_owned()),
+                    section: section.clone(),
+                    publish: *publish,
+                    interval_minutes: *every,
+                };
+                let result = import_feed(&app, &form).await;
+                app.close().await;
+                return result;
+            }
             if let ImportWhat::Arabpress { file } = &what {
                 let result = restore_archive(&app, file).await;
                 app.close().await;
                 return result;
             }
             let result = match what {
-                ImportWhat::Arabpress { .. } => Ok(()),
+                ImportWhat::Arabpress { .. } | ImportWhat::Feed { .. } => Ok(()),
                 ImportWhat::Wxr { file, lang } => import_wxr(&app, &file, lang.as_deref()).await,
                 ImportWhat::Ghost { file, lang } => {
                     import_ghost(

@@ -69,6 +69,11 @@ impl Role {
         self >= Role::Editor
     }
 
+    /// May register, pause and remove wire feeds.
+    pub fn can_manage_wire(self) -> bool {
+        self >= Role::Editor
+    }
+
     /// May manage users, roles and settings.
     pub fn can_manage_users(self) -> bool {
         self >= Role::Admin

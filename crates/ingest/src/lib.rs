@@ -4,6 +4,7 @@
 //! renders its Lexical or Mobiledoc bodies to HTML. Nothing here touches the store; `app`
 //! maps what is read onto articles.
 
+pub mod feed;
 pub mod ghost;
 pub mod wxr;
 

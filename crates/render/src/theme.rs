@@ -124,6 +124,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/admin/webhooks.html"),
     ),
     (
+        "admin/wire.html",
+        include_str!("../templates/admin/wire.html"),
+    ),
+    (
         "admin/subscribers.html",
         include_str!("../templates/admin/subscribers.html"),
     ),

@@ -31,6 +31,8 @@ pub const ARCHIVE_TABLES: &[&str] = &[
     "subscribers",
     "sends",
     "import_map",
+    "wire_feeds",
+    "wire_items",
 ];
 
 /// Tables left out: working state that a restored site makes afresh (sessions, sign-in

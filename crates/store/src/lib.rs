@@ -22,6 +22,7 @@ mod taxonomy;
 pub mod testing;
 mod users;
 mod webhooks;
+mod wire;
 
 pub use archive::{ARCHIVE_TABLES, Restore, TRANSIENT_TABLES};
 pub use articles::{ListQuery, Neighbours, NewCorrection, Page};
@@ -39,6 +40,7 @@ pub use newsletter::{
 pub use newsroom::{MediaRow, NewsroomArticle, NewsroomQuery, Revision};
 pub use users::AuditEntry;
 pub use webhooks::{Delivery, DueDelivery, Outcome, Webhook};
+pub use wire::{NewWireFeed, WireArticle, WireFeed, WirePoll};
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};

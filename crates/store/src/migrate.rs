@@ -55,6 +55,11 @@ const SQLITE: &[Migration] = &[
         description: "imports",
         sql: include_str!("../migrations/sqlite/0009_imports.sql"),
     },
+    Migration {
+        version: 10,
+        description: "wire feeds",
+        sql: include_str!("../migrations/sqlite/0010_wire.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -102,6 +107,11 @@ const POSTGRES: &[Migration] = &[
         version: 9,
         description: "imports",
         sql: include_str!("../migrations/postgres/0009_imports.sql"),
+    },
+    Migration {
+        version: 10,
+        description: "wire feeds",
+        sql: include_str!("../migrations/postgres/0010_wire.sql"),
     },
 ];
 

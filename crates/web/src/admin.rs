@@ -9,6 +9,7 @@
 //! unless the site is reached on loopback.
 
 mod newsletter;
+mod wire;
 
 use crate::WebState;
 use arabpress_app::{
@@ -78,6 +79,7 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/admin/account/language", post(set_language))
         .route("/media/{sha}/{file}", get(media))
         .merge(newsletter::routes())
+        .merge(wire::routes())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -224,6 +226,7 @@ fn user_json(u: &User) -> Value {
         "can_manage_users": u.role.can_manage_users(),
         "can_manage_taxonomy": u.role.can_manage_taxonomy(),
         "can_send_newsletters": u.role.can_send_newsletters(),
+        "can_manage_wire": u.role.can_manage_wire(),
     })
 }
 
@@ -361,6 +364,10 @@ pub(crate) fn done_notice(state: &WebState, lang: Lang, done: Option<&String>) -
         "signed-out" => "admin-signed-out",
         "taxonomy" => "admin-taxonomy-saved",
         "webhook-deleted" => "admin-webhook-deleted",
+        "wire-added" => "admin-wire-added",
+        "wire-paused" => "admin-wire-paused",
+        "wire-resumed" => "admin-wire-resumed",
+        "wire-deleted" => "admin-wire-deleted",
         "send-saved" => "admin-send-saved",
         "send-queued" => "admin-send-queued",
         _ => return None,

@@ -1831,3 +1831,136 @@ async fn editors_run_the_newsletter_and_contributors_cannot() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("already sent as breaking news"));
 }
+
+#[tokio::test]
+async fn editors_register_wire_feeds_and_authors_cannot() {
+    let s = site().await;
+    with_users(&s).await;
+    // A feed server on loopback with one story.
+    let rss = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>Wire</title>\
+               <item><guid>w-1</guid><link>https://wire.example/rain</link><title>أمطار غزيرة في عمّان</title>\
+               <description>هطلت أمطار غزيرة على عمّان صباح اليوم.</description></item></channel></rss>";
+    let feeds =
+        axum::Router::new().route("/wire.xml", axum::routing::get(move || async move { rss }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+    tokio::spawn(async move { axum::serve(listener, feeds).await });
+    let url = format!("http://{addr}/wire.xml");
+
+    let mut author = signed_in(&s, "author").await;
+    assert_eq!(
+        author.get("/admin/wire").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert!(
+        !author
+            .get("/admin")
+            .await
+            .body
+            .contains("href=\"/admin/wire\"")
+    );
+
+    let mut editor = signed_in(&s, "editor").await;
+    let page = editor.get("/admin/wire").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("إضافة خلاصة"), "Arabic by default");
+    // A bad address: refused with the reason, what was typed kept.
+    let r = editor
+        .submit(
+            "/admin/wire",
+            "/admin/wire",
+            &[
+                ("url", "not a url"),
+                ("name", "وكالة الأنباء"),
+                ("lang", "ar"),
+                ("section", "economy"),
+                ("publish", "1"),
+                ("interval", "15"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("لم تُضف الخلاصة") && r.body.contains("value=\"وكالة الأنباء\""),
+        "{}",
+        r.body
+    );
+    // Without the form's token nothing is added.
+    let r = editor
+        .post(
+            "/admin/wire",
+            &[
+                ("url", url.as_str()),
+                ("name", "X"),
+                ("lang", "ar"),
+                ("section", "economy"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = editor
+        .submit(
+            "/admin/wire",
+            "/admin/wire",
+            &[
+                ("url", url.as_str()),
+                ("name", "وكالة الأنباء"),
+                ("lang", "ar"),
+                ("section", "economy"),
+                ("publish", "1"),
+                ("interval", "15"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = editor.get("/admin/wire?done=wire-added").await;
+    assert!(
+        page.body.contains("أُضيفت الخلاصة") && page.body.contains(&url),
+        "{}",
+        page.body
+    );
+    let id = s
+        .app
+        .store()
+        .wire_feeds()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))[0]
+        .id;
+    let r = editor
+        .submit("/admin/wire", &format!("/admin/wire/{id}/poll"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let to = r
+        .headers
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(to, "/admin/wire?done=polled&n=1");
+    let page = editor.get(&to).await;
+    assert!(
+        page.body.contains("فُحصت الخلاصة: 1 خبر جديد"),
+        "{}",
+        page.body
+    );
+    // The story is on the site, credited.
+    let story = common::get(&s.router, "/ar/").await;
+    assert!(story.body.contains("أمطار غزيرة في عمّان"));
+    // Paused, it says so; removed, it is gone (its story stays).
+    editor
+        .submit("/admin/wire", &format!("/admin/wire/{id}/pause"), &[])
+        .await;
+    assert!(editor.get("/admin/wire").await.body.contains("موقوفة"));
+    editor
+        .submit("/admin/wire", &format!("/admin/wire/{id}/delete"), &[])
+        .await;
+    assert!(!editor.get("/admin/wire").await.body.contains(&url));
+    assert!(
+        common::get(&s.router, "/ar/")
+            .await
+            .body
+            .contains("أمطار غزيرة في عمّان")
+    );
+}
