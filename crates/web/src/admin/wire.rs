@@ -98,11 +98,13 @@ async fn wire(
                     .to_string(),
             )],
         )),
-        Some("poll-failed") => Some(msg(&state, s.user.ui_lang, "admin-wire-poll-failed", &[])),
         other => done_notice(&state, s.user.ui_lang, other.map(str::to_owned).as_ref()),
     };
+    // A failed check is a problem, shown as one (its reason is on the feed's card).
+    let problem = (q.get("done").map(String::as_str) == Some("poll-failed"))
+        .then(|| msg(&state, s.user.ui_lang, "admin-wire-poll-failed", &[]));
     let form = json!({ "lang": s.user.ui_lang.code(), "interval": 15 });
-    page(&state, &headers, &s, StatusCode::OK, form, None, notice).await
+    page(&state, &headers, &s, StatusCode::OK, form, problem, notice).await
 }
 
 async fn add(
