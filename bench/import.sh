@@ -7,7 +7,8 @@
 #      streaming iterparse merely reading the same file (the baseline);
 #   2. the peak resident memory importing a 500 MB export (target < 200 MB: the file is
 #      streamed, never held whole).
-# The search index is rebuilt after each import; its time is printed apart.
+# The imports run with --no-reindex: the figures are the import's own (indexing has its
+# own benchmark, bench/search.sh).
 # Usage: bench/import.sh [POSTS] [BIG_MB]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +24,7 @@ echo "== $posts posts of about 300 words"
 python3 bench/wxr.py "$posts" 300 >"$tmp/small.xml"
 echo "   $(($(stat -c %s "$tmp/small.xml") / 1024 / 1024)) MB"
 read -r parsed parse_secs < <(python3 bench/wxr.py --parse "$tmp/small.xml")
-RUST_LOG=warn /usr/bin/time -v "$bin" import wxr --data "$tmp/site1" "$tmp/small.xml" >"$tmp/small.out" 2>"$tmp/small.time"
+RUST_LOG=warn /usr/bin/time -v "$bin" import --no-reindex wxr --data "$tmp/site1" "$tmp/small.xml" >"$tmp/small.out" 2>"$tmp/small.time"
 grep -v '^  #' "$tmp/small.out" | sed 's/^/   /'
 rate=$(sed -n 's/.*(\([0-9]*\) posts and pages\/s).*/\1/p' "$tmp/small.out")
 imported=$(sed -n 's/^imported \([0-9]*\) articles.*/\1/p' "$tmp/small.out")
@@ -35,7 +36,7 @@ echo "== $big_posts posts of about 7,000 words (~${big_mb} MB)"
 python3 bench/wxr.py "$big_posts" 7000 >"$tmp/big.xml"
 big_size=$(($(stat -c %s "$tmp/big.xml") / 1024 / 1024))
 echo "   $big_size MB"
-RUST_LOG=warn /usr/bin/time -v "$bin" import wxr --data "$tmp/site2" "$tmp/big.xml" >"$tmp/big.out" 2>"$tmp/big.time"
+RUST_LOG=warn /usr/bin/time -v "$bin" import --no-reindex wxr --data "$tmp/site2" "$tmp/big.xml" >"$tmp/big.out" 2>"$tmp/big.time"
 grep -v '^  #' "$tmp/big.out" | sed 's/^/   /'
 peak=$(awk -F': ' '/Maximum resident set size/ {print int($2 / 1024)}' "$tmp/big.time")
 

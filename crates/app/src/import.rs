@@ -301,6 +301,142 @@ struct Mapped {
     notes: Vec<String>,
 }
 
+/// What a post has become before it is an article: both importers gather this, then
+/// [`Gathered::finish`] makes the draft.
+struct Gathered {
+    headline: String,
+    standfirst: String,
+    body_md: String,
+    page: bool,
+    section: ImportSection,
+    tags: Vec<String>,
+    authors: Vec<ImportAuthor>,
+    image: Option<Image>,
+    notes: Vec<String>,
+}
+
+/// A headline from a title: markup dropped, cut to the longest headline with a note.
+fn headline_of(title: &str, notes: &mut Vec<String>) -> Result<String, String> {
+    let headline = plain(title);
+    if headline.is_empty() {
+        return Err("no title".into());
+    }
+    if headline.chars().count() > MAX_HEADLINE {
+        notes.push(format!("title cut to {MAX_HEADLINE} characters"));
+        return Ok(arabpress_core::markdown::excerpt(
+            &headline,
+            MAX_HEADLINE - 1,
+        ));
+    }
+    Ok(headline)
+}
+
+/// The section of pages.
+fn pages_section() -> Result<ImportSection, String> {
+    Ok(ImportSection {
+        slug: Slug::parse("pages").map_err(|e| e.to_string())?,
+        name_ar: "صفحات".into(),
+        name_en: "Pages".into(),
+    })
+}
+
+impl Gathered {
+    /// Adds a tag by its (HTML) name, once whatever its case.
+    fn add_tag(&mut self, name: &str) {
+        let t = plain(name);
+        if !t.is_empty()
+            && !self
+                .tags
+                .iter()
+                .any(|x| x.to_lowercase() == t.to_lowercase())
+        {
+            self.tags.push(t);
+        }
+    }
+
+    /// Adds a byline once (`cap-` is Co-Authors Plus's prefix for guest authors).
+    fn add_author(&mut self, slug: &str, name: &str, bio: &str) {
+        let name = plain(name);
+        let slug = slug.strip_prefix("cap-").unwrap_or(slug);
+        let Some(slug) = slug_of(slug, &name) else {
+            return;
+        };
+        if self.authors.iter().any(|a| a.slug == slug) {
+            return;
+        }
+        let name = if name.is_empty() {
+            slug.as_str().to_owned()
+        } else {
+            name
+        };
+        self.authors.push(ImportAuthor {
+            slug,
+            name_ar: name.clone(),
+            name_en: name,
+            bio: plain(bio),
+        });
+    }
+
+    /// The article: the tags cut to the most allowed (with a note), a staff byline when
+    /// there is none, validated.
+    fn finish(
+        mut self,
+        lang: Lang,
+        slug: &str,
+        source_id: &str,
+        status: ArticleStatus,
+        published_at: Option<Timestamp>,
+        thumbnail: Option<String>,
+    ) -> Result<Mapped, String> {
+        if self.tags.len() > MAX_TAGS {
+            self.notes.push(format!(
+                "{} tags: the first {MAX_TAGS} kept",
+                self.tags.len()
+            ));
+            self.tags.truncate(MAX_TAGS);
+        }
+        if self.authors.is_empty() {
+            self.add_author("staff", "Staff", "");
+        }
+        if status == ArticleStatus::Scheduled && published_at.is_none() {
+            return Err("scheduled without a date".into());
+        }
+        let draft = ArticleDraft {
+            lang,
+            slug: slug_of(slug, &self.headline),
+            headline: self.headline,
+            standfirst: self.standfirst,
+            body_md: self.body_md,
+            kind: if self.page {
+                ArticleKind::Feature
+            } else {
+                ArticleKind::News
+            },
+            section: self.section.slug.clone(),
+            tags: self.tags,
+            authors: self.authors.iter().map(|a| a.slug.clone()).collect(),
+            source: None,
+            image: self.image,
+            seo_title: None,
+            seo_description: None,
+        }
+        .validate()
+        .map_err(|e| e.to_string())?;
+        Ok(Mapped {
+            article: ImportArticle {
+                source_id: source_id.to_owned(),
+                draft,
+                status,
+                published_at,
+            },
+            section: self.section,
+            authors: self.authors,
+            thumbnail,
+            notes: self.notes,
+        })
+    }
+}
+
 fn map_item(
     item: &Item,
     header: &Header,
@@ -323,27 +459,22 @@ fn map_item(
     if item.password_protected && status == ArticleStatus::Published {
         return Err("password-protected: not made public".into());
     }
-    let mut headline = plain(&item.title);
-    if headline.is_empty() {
-        headline = plain(&item.slug.replace('-', " "));
-    }
-    if headline.is_empty() {
-        return Err("no title".into());
-    }
-    if headline.chars().count() > MAX_HEADLINE {
-        headline = arabpress_core::markdown::excerpt(&headline, MAX_HEADLINE - 1);
-        notes.push(format!("title cut to {MAX_HEADLINE} characters"));
-    }
+    let title = if plain(&item.title).is_empty() {
+        item.slug.replace('-', " ")
+    } else {
+        item.title.clone()
+    };
+    let headline = headline_of(&title, &mut notes)?;
     let content = if item.content.trim().is_empty() {
         if item.excerpt.trim().is_empty() {
             return Err("no content".into());
         }
         notes.push("no content: the excerpt is the body".to_owned());
-        item.excerpt.clone()
+        &item.excerpt
     } else {
-        item.content.clone()
+        &item.content
     };
-    let body_md = body_of(&content);
+    let body_md = body_of(content);
     if body_md.len() > arabpress_core::article::MAX_BODY_BYTES {
         return Err("the content is larger than 1 MiB".into());
     }
@@ -356,136 +487,79 @@ fn map_item(
             s
         }
     };
-    // The section: the first category's top-level ancestor; the rest become tags.
-    let mut tags: Vec<String> = Vec::new();
-    let push_tag = |t: &str, tags: &mut Vec<String>| {
-        let t = plain(t);
-        if !t.is_empty() && !tags.iter().any(|x| x.to_lowercase() == t.to_lowercase()) {
-            tags.push(t);
+    // The section: the first category's top-level ancestor; the ones under it and the
+    // other categories become tags.
+    let first = item.terms.iter().find(|t| t.domain == "category");
+    let (section, below) = match (page, first) {
+        (true, _) => (pages_section()?, Vec::new()),
+        (false, Some(t)) => {
+            let (top, below) = header.lineage(&t.slug);
+            let name = plain(&header.category_name(&top, &top));
+            let section = ImportSection {
+                slug: slug_of(&top, &name).ok_or("its category has no usable slug")?,
+                name_ar: name.clone(),
+                name_en: name,
+            };
+            (section, below)
         }
+        (false, None) => (uncategorized()?, Vec::new()),
     };
-    let section = if page {
-        ImportSection {
-            slug: Slug::parse("pages").map_err(|e| e.to_string())?,
-            name_ar: "صفحات".into(),
-            name_en: "Pages".into(),
-        }
-    } else {
-        let first = item.terms.iter().find(|t| t.domain == "category");
-        let (top, below) = first
-            .map(|t| header.lineage(&t.slug))
-            .unwrap_or_else(|| ("uncategorized".into(), Vec::new()));
-        for name in below {
-            push_tag(&name, &mut tags);
+    let mut g = Gathered {
+        headline,
+        standfirst,
+        body_md,
+        page,
+        section,
+        tags: Vec::new(),
+        authors: Vec::new(),
+        image: None,
+        notes,
+    };
+    if !page {
+        for name in &below {
+            g.add_tag(name);
         }
         for t in item.terms.iter().filter(|t| t.domain == "category").skip(1) {
-            push_tag(&header.category_name(&t.slug, &t.name), &mut tags);
+            g.add_tag(&header.category_name(&t.slug, &t.name));
         }
-        match first {
-            Some(_) => {
-                let name = plain(&header.category_name(&top, &top));
-                ImportSection {
-                    slug: slug_of(&top, &name).ok_or("its category has no usable slug")?,
-                    name_ar: name.clone(),
-                    name_en: name,
-                }
-            }
-            None => uncategorized()?,
-        }
-    };
-    for t in item.terms.iter().filter(|t| t.domain == "post_tag") {
-        push_tag(&t.name, &mut tags);
     }
-    if tags.len() > MAX_TAGS {
-        notes.push(format!("{} tags: the first {MAX_TAGS} kept", tags.len()));
-        tags.truncate(MAX_TAGS);
+    for t in item.terms.iter().filter(|t| t.domain == "post_tag") {
+        g.add_tag(&t.name);
     }
     // Bylines: Co-Authors Plus terms, else the creator.
-    let mut authors: Vec<ImportAuthor> = Vec::new();
-    let add_author = |slug: &str, name: &str, bio: &str, authors: &mut Vec<ImportAuthor>| {
-        let name = plain(name);
-        let slug = slug.strip_prefix("cap-").unwrap_or(slug);
-        let Some(slug) = slug_of(slug, &name) else {
-            return;
-        };
-        if authors.iter().any(|a| a.slug == slug) {
-            return;
-        }
-        let name = if name.is_empty() {
-            slug.as_str().to_owned()
-        } else {
-            name
-        };
-        authors.push(ImportAuthor {
-            slug,
-            name_ar: name.clone(),
-            name_en: name,
-            bio: plain(bio),
-        });
-    };
     for t in item.terms.iter().filter(|t| t.domain == "author") {
         let guest = header.guest_authors.get(&t.slug);
         let name = header
             .users
             .get(t.slug.strip_prefix("cap-").unwrap_or(&t.slug))
             .cloned()
-            .or_else(|| guest.map(|g| g.name.clone()))
+            .or_else(|| guest.map(|x| x.name.clone()))
             .unwrap_or_else(|| t.name.clone());
-        let bio = guest.map(|g| g.description.as_str()).unwrap_or("");
-        add_author(&t.slug, &name, bio, &mut authors);
+        let bio = guest.map(|x| x.description.as_str()).unwrap_or("");
+        g.add_author(&t.slug, &name, bio);
     }
-    if authors.is_empty() && !item.creator.trim().is_empty() {
-        let login = item.creator.trim();
+    let login = item.creator.trim();
+    if g.authors.is_empty() && !login.is_empty() {
         let name = header
             .users
             .get(login)
             .cloned()
             .unwrap_or_else(|| login.to_owned());
-        add_author(login, &name, "", &mut authors);
+        g.add_author(login, &name, "");
     }
-    if authors.is_empty() {
-        add_author("staff", "Staff", "", &mut authors);
-    }
-    let published_at = date_of(item, tz);
-    if status == ArticleStatus::Scheduled && published_at.is_none() {
-        return Err("scheduled without a date".into());
-    }
-    let draft = ArticleDraft {
+    let thumbnail = item
+        .meta("_thumbnail_id")
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned);
+    g.finish(
         lang,
-        slug: slug_of(&item.slug, &headline),
-        headline,
-        standfirst,
-        body_md,
-        kind: if page {
-            ArticleKind::Feature
-        } else {
-            ArticleKind::News
-        },
-        section: section.slug.clone(),
-        tags,
-        authors: authors.iter().map(|a| a.slug.clone()).collect(),
-        source: None,
-        image: None,
-        seo_title: None,
-        seo_description: None,
-    };
-    let draft = draft.validate().map_err(|e| e.to_string())?;
-    Ok(Mapped {
-        article: ImportArticle {
-            source_id: item.post_id.clone(),
-            draft,
-            status,
-            published_at,
-        },
-        section,
-        authors,
-        thumbnail: item
-            .meta("_thumbnail_id")
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned),
-        notes,
-    })
+        &item.slug,
+        &item.post_id,
+        status,
+        date_of(item, tz),
+        thumbnail,
+    )
 }
 
 /// The section of posts filed nowhere.
@@ -515,14 +589,7 @@ fn map_ghost(post: &arabpress_ingest::ghost::Post, lang: Lang) -> Result<Mapped,
         }
         other => return Err(format!("status {other:?} is not one an article can have")),
     };
-    let mut headline = plain(&post.title);
-    if headline.is_empty() {
-        return Err("no title".into());
-    }
-    if headline.chars().count() > MAX_HEADLINE {
-        headline = arabpress_core::markdown::excerpt(&headline, MAX_HEADLINE - 1);
-        notes.push(format!("title cut to {MAX_HEADLINE} characters"));
-    }
+    let headline = headline_of(&post.title, &mut notes)?;
     if post.html.trim().is_empty() {
         return Err("no content".into());
     }
@@ -530,73 +597,23 @@ fn map_ghost(post: &arabpress_ingest::ghost::Post, lang: Lang) -> Result<Mapped,
     if body_md.len() > arabpress_core::article::MAX_BODY_BYTES {
         return Err("the content is larger than 1 MiB".into());
     }
-    let standfirst = arabpress_core::markdown::excerpt(&plain(&post.excerpt), MAX_STANDFIRST - 1);
     let public: Vec<&arabpress_ingest::ghost::Tag> = post
         .tags
         .iter()
         .filter(|t| !t.name.starts_with('#'))
         .collect();
-    let section = if page {
-        ImportSection {
-            slug: Slug::parse("pages").map_err(|e| e.to_string())?,
-            name_ar: "صفحات".into(),
-            name_en: "Pages".into(),
-        }
-    } else {
-        match public.first() {
-            Some(t) => {
-                let name = plain(&t.name);
-                ImportSection {
-                    slug: slug_of(&t.slug, &name).ok_or("its primary tag has no usable slug")?,
-                    name_ar: name.clone(),
-                    name_en: name,
-                }
-            }
-            None => uncategorized()?,
-        }
-    };
-    let mut tags: Vec<String> = Vec::new();
-    for t in &public {
-        let name = plain(&t.name);
-        if !name.is_empty() && !tags.contains(&name) {
-            tags.push(name);
-        }
-    }
-    if tags.len() > MAX_TAGS {
-        notes.push(format!("{} tags: the first {MAX_TAGS} kept", tags.len()));
-        tags.truncate(MAX_TAGS);
-    }
-    let mut authors: Vec<ImportAuthor> = Vec::new();
-    for a in &post.authors {
-        let name = plain(&a.name);
-        if let Some(slug) = slug_of(&a.slug, &name)
-            && !authors.iter().any(|x| x.slug == slug)
-        {
-            let name = if name.is_empty() {
-                slug.as_str().to_owned()
-            } else {
-                name
-            };
-            authors.push(ImportAuthor {
-                slug,
+    let section = match (page, public.first()) {
+        (true, _) => pages_section()?,
+        (false, Some(t)) => {
+            let name = plain(&t.name);
+            ImportSection {
+                slug: slug_of(&t.slug, &name).ok_or("its primary tag has no usable slug")?,
                 name_ar: name.clone(),
                 name_en: name,
-                bio: plain(&a.bio),
-            });
+            }
         }
-    }
-    if authors.is_empty() {
-        authors.push(ImportAuthor {
-            slug: Slug::parse("staff").map_err(|e| e.to_string())?,
-            name_ar: "Staff".into(),
-            name_en: "Staff".into(),
-            bio: String::new(),
-        });
-    }
-    let published_at = post.published_at.parse::<Timestamp>().ok();
-    if status == ArticleStatus::Scheduled && published_at.is_none() {
-        return Err("scheduled without a date".into());
-    }
+        (false, None) => uncategorized()?,
+    };
     let image = (!post.feature_image.is_empty()).then(|| Image {
         url: post.feature_image.clone(),
         alt: Some(plain(&post.feature_image_alt))
@@ -605,39 +622,31 @@ fn map_ghost(post: &arabpress_ingest::ghost::Post, lang: Lang) -> Result<Mapped,
         caption: Some(plain(&post.feature_image_caption)).filter(|c| !c.is_empty()),
         credit: None,
     });
-    let draft = ArticleDraft {
-        lang,
-        slug: slug_of(&post.slug, &headline),
+    let mut g = Gathered {
+        standfirst: arabpress_core::markdown::excerpt(&plain(&post.excerpt), MAX_STANDFIRST - 1),
         headline,
-        standfirst,
         body_md,
-        kind: if page {
-            ArticleKind::Feature
-        } else {
-            ArticleKind::News
-        },
-        section: section.slug.clone(),
-        tags,
-        authors: authors.iter().map(|a| a.slug.clone()).collect(),
-        source: None,
-        image,
-        seo_title: None,
-        seo_description: None,
-    }
-    .validate()
-    .map_err(|e| e.to_string())?;
-    Ok(Mapped {
-        article: ImportArticle {
-            source_id: post.id.clone(),
-            draft,
-            status,
-            published_at,
-        },
+        page,
         section,
-        authors,
-        thumbnail: None,
+        tags: Vec::new(),
+        authors: Vec::new(),
+        image,
         notes,
-    })
+    };
+    for t in &public {
+        g.add_tag(&t.name);
+    }
+    for a in &post.authors {
+        g.add_author(&a.slug, &a.name, &a.bio);
+    }
+    g.finish(
+        lang,
+        &post.slug,
+        &post.id,
+        status,
+        post.published_at.parse::<Timestamp>().ok(),
+        None,
+    )
 }
 
 fn image_of(attachment: &Item, headline: &str) -> Option<Image> {

@@ -2,12 +2,11 @@
 //! a second run that changes nothing, Co-Authors Plus bylines, and a file broken half-way
 //! that keeps the batches before the break and nothing of the one it broke in.
 
+mod common;
+
 use arabpress_app::{App, ContentReport, FixedClock, ImportError, ImportOptions};
 use arabpress_core::{ArticleKind, ArticleStatus, Lang};
-use arabpress_render::{PerLang, Site, Theme};
-use arabpress_search::SearchIndex;
 use arabpress_store::Store;
-use jiff::Timestamp;
 use std::sync::Arc;
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -19,33 +18,8 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 fn app(store: &Store) -> App {
-    let name = PerLang {
-        ar: "عرب برس".into(),
-        en: "Arab Press".into(),
-    };
-    let theme = Theme::new(
-        Site {
-            tagline: name.clone(),
-            name,
-            base_url: "http://test.example".into(),
-            full_content_feeds: true,
-            newsletter_popup: true,
-        },
-        jiff::tz::TimeZone::get("Asia/Amman").unwrap_or_else(|e| panic!("{e}")),
-        None,
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let now: Timestamp = "2026-02-07T10:00:00Z"
-        .parse()
-        .unwrap_or_else(|e| panic!("{e}"));
-    App::new(
-        store.clone(),
-        theme,
-        Arc::new(SearchIndex::in_memory().unwrap_or_else(|e| panic!("{e}"))),
-        1 << 20,
-        Arc::new(FixedClock::new(now)),
-        std::env::temp_dir().join("arabpress-import-test-media"),
-    )
+    let tz = jiff::tz::TimeZone::get("Asia/Amman").unwrap_or_else(|e| panic!("{e}"));
+    common::app_in_memory(store, tz, Arc::new(FixedClock::new(common::now())))
 }
 
 async fn import(app: &App, file: &[u8], batch: usize) -> Result<ContentReport, ImportError> {

@@ -2,38 +2,20 @@
 //! from the change feed after changes it missed, and in step after every publish, on both
 //! SQLite and PostgreSQL.
 
+mod common;
+
 use arabpress_app::{App, FixedClock, SearchParams};
 use arabpress_core::{ArticleDraft, ArticleKind, ArticleStatus, Lang, Slug};
-use arabpress_render::{PerLang, Site, Theme};
+use arabpress_render::Theme;
 use arabpress_search::{Opened, SearchIndex};
 use arabpress_store::Store;
-use jiff::Timestamp;
 use std::path::Path;
 use std::sync::Arc;
 
-fn now() -> Timestamp {
-    "2026-02-07T10:00:00Z"
-        .parse()
-        .unwrap_or_else(|e| panic!("{e}"))
-}
+use common::now;
 
 fn theme() -> Theme {
-    let name = PerLang {
-        ar: "عرب برس".into(),
-        en: "Arab Press".into(),
-    };
-    Theme::new(
-        Site {
-            tagline: name.clone(),
-            name,
-            base_url: "http://test.example".into(),
-            full_content_feeds: true,
-            newsletter_popup: true,
-        },
-        jiff::tz::TimeZone::UTC,
-        None,
-    )
-    .unwrap_or_else(|e| panic!("{e}"))
+    common::theme(jiff::tz::TimeZone::UTC)
 }
 
 /// The app over `store` with its index in `dir`, brought up to date as `serve` does.

@@ -4,22 +4,18 @@
 //! GET; a near-duplicate from another agency is grouped with the first; broken, huge and
 //! hostile feeds are refused with a reason and never stop the others.
 
+mod common;
+
 use arabpress_app::{App, FixedClock, WireFeedForm};
 use arabpress_core::{ArticleStatus, Role, Slug, User};
-use arabpress_render::{PerLang, Site, Theme};
-use arabpress_search::SearchIndex;
 use arabpress_store::Store;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-fn now() -> Timestamp {
-    "2026-02-07T10:00:00Z"
-        .parse()
-        .unwrap_or_else(|e| panic!("{e}"))
-}
+use common::now;
 
 const STORY: &str = "The central bank raised its main interest rate by half a point on Monday, \
     the third rise this year, saying that food and fuel prices were still climbing faster than \
@@ -141,31 +137,8 @@ async fn feed_server() -> Server {
 }
 
 async fn setup(store: &Store) -> (App, Arc<FixedClock>, User) {
-    let name = PerLang {
-        ar: "عرب برس".into(),
-        en: "Arab Press".into(),
-    };
-    let theme = Theme::new(
-        Site {
-            tagline: name.clone(),
-            name,
-            base_url: "http://test.example".into(),
-            full_content_feeds: true,
-            newsletter_popup: true,
-        },
-        jiff::tz::TimeZone::UTC,
-        None,
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
     let clock = Arc::new(FixedClock::new(now()));
-    let app = App::new(
-        store.clone(),
-        theme,
-        Arc::new(SearchIndex::in_memory().unwrap_or_else(|e| panic!("{e}"))),
-        1 << 20,
-        Arc::clone(&clock) as Arc<dyn arabpress_app::Clock>,
-        std::env::temp_dir().join("arabpress-wire-test-media"),
-    );
+    let app = common::app_in_memory(store, jiff::tz::TimeZone::UTC, Arc::clone(&clock));
     app.create_section(
         &Slug::parse("economy").unwrap_or_else(|e| panic!("{e}")),
         "اقتصاد",

@@ -93,6 +93,10 @@ enum Command {
     Import {
         #[command(subcommand)]
         what: ImportWhat,
+        /// After a WordPress or Ghost import, leave the search index and related stories
+        /// as they are (run `arabpress reindex` before serving).
+        #[arg(long, global = true)]
+        no_reindex: bool,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -1108,7 +1112,11 @@ async fn main() -> Result<()> {
             app.close().await;
             Ok(())
         }
-        Command::Import { what, data } => {
+        Command::Import {
+            what,
+            no_reindex,
+            data,
+        } => {
             let s = settings(cli.config.as_ref(), &data.overrides())?;
             let app = open(&s, IndexUse::Open).await?;
             if let ImportWhat::Feed {
@@ -1152,7 +1160,13 @@ async fn main() -> Result<()> {
                 }
             };
             if result.is_ok() {
-                reindex(&app).await?;
+                if no_reindex {
+                    println!(
+                        "the search index is not updated: run `arabpress reindex` before serving"
+                    );
+                } else {
+                    reindex(&app).await?;
+                }
             }
             app.close().await;
             result
