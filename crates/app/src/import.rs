@@ -34,6 +34,9 @@ use std::io::BufRead;
 
 /// Articles written per transaction.
 pub const IMPORT_BATCH: usize = 500;
+/// A batch is written sooner when its bodies reach this many bytes, so long posts do not
+/// pile up in memory.
+const IMPORT_BATCH_BYTES: usize = 8 << 20;
 
 /// How to import.
 #[derive(Debug, Clone, Default)]
@@ -706,6 +709,19 @@ struct Pending {
     mapped: Vec<Mapped>,
 }
 
+impl Pending {
+    /// Whether the batch is due to be written.
+    fn full(&self, batch_size: usize) -> bool {
+        self.mapped.len() >= batch_size
+            || self
+                .mapped
+                .iter()
+                .map(|m| m.article.draft.body_md.len())
+                .sum::<usize>()
+                >= IMPORT_BATCH_BYTES
+    }
+}
+
 impl App {
     /// Imports a WordPress export read from `source`. `progress` is told the bytes read so
     /// far after each item. Blocking reads happen on this task: run it where that is fine (a
@@ -813,7 +829,7 @@ impl App {
             } else {
                 options.batch
             };
-            if pending.mapped.len() >= batch_size {
+            if pending.full(batch_size) {
                 self.write_import_batch(&mut pending, &mut report, &mut waiting)
                     .await?;
             }
@@ -905,7 +921,7 @@ impl App {
                 }
                 Err(reason) => report.skipped.push(skip(reason)),
             }
-            if pending.mapped.len() >= batch_size {
+            if pending.full(batch_size) {
                 self.write_import_batch(&mut pending, &mut report, &mut waiting)
                     .await?;
             }
@@ -915,6 +931,7 @@ impl App {
         Ok(report)
     }
 
+    /// Writes the gathered batch and counts it in the report.
     async fn write_import_batch(
         &self,
         pending: &mut Pending,
@@ -924,23 +941,18 @@ impl App {
         if pending.mapped.is_empty() {
             return Ok(());
         }
-        let mapped = std::mem::take(&mut pending.mapped);
-        let mut batch = ImportBatch {
-            source: report.source.clone(),
-            ..ImportBatch::default()
-        };
-        for m in &mapped {
-            if !batch.sections.iter().any(|s| s.slug == m.section.slug) {
-                batch.sections.push(m.section.clone());
-            }
-            for a in &m.authors {
-                if !batch.authors.iter().any(|x| x.slug == a.slug) {
-                    batch.authors.push(a.clone());
-                }
-            }
-            batch.articles.push(m.article.clone());
-        }
-        let outcome = match self.store().import_batch(&batch, self.now()).await {
+        let (batch, after) = prepare_batch(pending, &report.source);
+        let written = self.store().import_batch(batch, self.now()).await;
+        self.count_batch((written, after), report, waiting)
+    }
+
+    fn count_batch(
+        &self,
+        (written, after): Written,
+        report: &mut ContentReport,
+        waiting: &mut Vec<(i64, String, String)>,
+    ) -> Result<(), ImportError> {
+        let outcome = match written {
             Ok(o) => o,
             Err(e) => {
                 return Err(ImportError::Store {
@@ -954,15 +966,15 @@ impl App {
         if outcome.sections_created > 0 {
             self.forget_sections();
         }
-        for (m, done) in mapped.iter().zip(&outcome.articles) {
+        for ((has_image, thumbnail, headline), done) in after.into_iter().zip(&outcome.articles) {
             match done {
                 Imported::Created(id) => {
                     report.imported += 1;
-                    if m.article.draft.image.is_some() {
+                    if has_image {
                         report.images += 1;
                     }
-                    if let Some(t) = &m.thumbnail {
-                        waiting.push((*id, t.clone(), m.article.draft.headline.clone()));
+                    if let Some(t) = thumbnail {
+                        waiting.push((*id, t, headline));
                     }
                 }
                 Imported::Existing(_) => report.unchanged += 1,
@@ -970,6 +982,43 @@ impl App {
         }
         Ok(())
     }
+}
+
+/// What the report needs of each article once it is written: whether it has an image,
+/// the image it waits for, its headline.
+type After = Vec<(bool, Option<String>, String)>;
+/// A batch's outcome with what the report needs of it.
+type Written = (
+    Result<arabpress_store::BatchOutcome, arabpress_store::StoreError>,
+    After,
+);
+
+/// Takes the gathered articles as a batch, with the sections and authors they need (each
+/// once); the articles move into it.
+fn prepare_batch(pending: &mut Pending, source: &str) -> (ImportBatch, After) {
+    let mapped = std::mem::take(&mut pending.mapped);
+    let mut batch = ImportBatch {
+        source: source.to_owned(),
+        ..ImportBatch::default()
+    };
+    let mut after = Vec::with_capacity(mapped.len());
+    for m in mapped {
+        if !batch.sections.iter().any(|s| s.slug == m.section.slug) {
+            batch.sections.push(m.section);
+        }
+        for a in m.authors {
+            if !batch.authors.iter().any(|x| x.slug == a.slug) {
+                batch.authors.push(a);
+            }
+        }
+        after.push((
+            m.article.draft.image.is_some(),
+            m.thumbnail,
+            m.article.draft.headline.clone(),
+        ));
+        batch.articles.push(m.article);
+    }
+    (batch, after)
 }
 
 #[cfg(test)]

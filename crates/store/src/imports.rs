@@ -83,7 +83,7 @@ impl Store {
     /// an earlier import has not made already. On any error nothing of the batch is kept.
     pub async fn import_batch(
         &self,
-        batch: &ImportBatch,
+        batch: ImportBatch,
         now: Timestamp,
     ) -> Result<BatchOutcome, StoreError> {
         let mut tx = self.pool.begin().await?;
@@ -117,7 +117,7 @@ impl Store {
             .await?;
             out.authors_created += u64::from(made.is_some());
         }
-        for a in &batch.articles {
+        for a in batch.articles {
             let existing: Option<i64> = sqlx::query_scalar(
                 "SELECT m.local_id FROM import_map m JOIN articles a ON a.id = m.local_id \
                  WHERE m.source = $1 AND m.kind = 'article' AND m.source_id = $2",
