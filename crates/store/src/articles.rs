@@ -12,6 +12,7 @@ use arabpress_core::{ArticleDraft, ArticleStatus, Lang, Slug, SourceCredit, Vali
 use jiff::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::{Any, AssertSqlSafe, Row, Transaction};
+use std::collections::HashMap;
 
 /// A filter over published articles, newest first.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,7 +108,16 @@ impl Store {
         now: Timestamp,
     ) -> Result<Article, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let id = insert_article(&mut tx, draft, status, published_at, by, now).await?;
+        let id = insert_article(
+            &mut tx,
+            &mut Known::default(),
+            draft,
+            status,
+            published_at,
+            by,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         self.article_by_id(id)
             .await?
@@ -187,7 +197,7 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        write_links(&mut tx, id, &draft).await?;
+        write_links(&mut tx, &mut Known::default(), id, &draft).await?;
         write_revision(&mut tx, id, expected_version + 1, &draft, by, now).await?;
         change_event(&mut tx, id, "updated", now).await?;
         tx.commit().await?;
@@ -650,11 +660,91 @@ fn split_source(src: Option<&SourceCredit>) -> (Option<String>, Option<String>) 
     }
 }
 
+/// Ids of sections, authors and tags looked up inside one transaction, so that a batch of
+/// articles asks the database for each once. Only valid for the transaction it was filled
+/// in: it is dropped with it.
+#[derive(Debug, Default)]
+pub(crate) struct Known {
+    sections: HashMap<String, i64>,
+    authors: HashMap<String, i64>,
+    tags: HashMap<(Lang, String), i64>,
+}
+
+impl Known {
+    async fn section(
+        &mut self,
+        tx: &mut Transaction<'static, Any>,
+        slug: &Slug,
+    ) -> Result<i64, StoreError> {
+        if let Some(id) = self.sections.get(slug.as_str()) {
+            return Ok(*id);
+        }
+        let id = section_id(tx, slug).await?;
+        self.sections.insert(slug.as_str().to_owned(), id);
+        Ok(id)
+    }
+
+    async fn author(
+        &mut self,
+        tx: &mut Transaction<'static, Any>,
+        slug: &Slug,
+    ) -> Result<i64, StoreError> {
+        if let Some(id) = self.authors.get(slug.as_str()) {
+            return Ok(*id);
+        }
+        let id: i64 = sqlx::query_scalar("SELECT id FROM authors WHERE slug = $1")
+            .bind(slug.as_str())
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or_else(|| ValidationError::new("authors", format!("there is no author {slug}")))?;
+        self.authors.insert(slug.as_str().to_owned(), id);
+        Ok(id)
+    }
+
+    /// The tag `name` in `lang`, made when missing.
+    async fn tag(
+        &mut self,
+        tx: &mut Transaction<'static, Any>,
+        lang: Lang,
+        name: &str,
+    ) -> Result<i64, StoreError> {
+        let slug = Slug::generate(name).ok_or_else(|| {
+            ValidationError::new("tags", format!("the tag {name:?} has no letters or digits"))
+        })?;
+        let key = (lang, slug.as_str().to_owned());
+        if let Some(id) = self.tags.get(&key) {
+            return Ok(*id);
+        }
+        let existing: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM tags WHERE lang = $1 AND slug = $2")
+                .bind(lang.code())
+                .bind(slug.as_str())
+                .fetch_optional(&mut **tx)
+                .await?;
+        let id = match existing {
+            Some(id) => id,
+            None => {
+                sqlx::query_scalar(
+                    "INSERT INTO tags (lang, slug, name) VALUES ($1, $2, $3) RETURNING id",
+                )
+                .bind(lang.code())
+                .bind(slug.as_str())
+                .bind(name)
+                .fetch_one(&mut **tx)
+                .await?
+            }
+        };
+        self.tags.insert(key, id);
+        Ok(id)
+    }
+}
+
 /// Inserts a new article with its body, links, first revision and change event, inside
 /// `tx`; returns its id. A generated slug that is taken gets a numeric suffix; a slug the
 /// writer chose that is taken is a [`StoreError::Conflict`].
 pub(crate) async fn insert_article(
     tx: &mut Transaction<'static, Any>,
+    known: &mut Known,
     draft: ArticleDraft,
     status: ArticleStatus,
     published_at: Option<Timestamp>,
@@ -664,7 +754,7 @@ pub(crate) async fn insert_article(
     let explicit_slug = draft.slug.is_some();
     let draft = draft.validate()?;
     let rendered = markdown::render(&draft.body_md);
-    let section_id = section_id(tx, &draft.section).await?;
+    let section_id = known.section(tx, &draft.section).await?;
     let slug = free_slug(tx, &draft, explicit_slug, None).await?;
     let (source_name, source_url) = split_source(draft.source.as_ref());
     let img = draft.image.as_ref();
@@ -702,7 +792,7 @@ pub(crate) async fn insert_article(
         .await
         .map_err(|e| conflict(e, format!("the slug {slug} is taken in {}", draft.lang)))?;
     write_body(tx, id, &draft.body_md, &rendered.html).await?;
-    write_links(tx, id, &draft).await?;
+    write_links(tx, known, id, &draft).await?;
     write_revision(tx, id, 1, &draft, by, now).await?;
     change_event(tx, id, "created", now).await?;
     Ok(id)
@@ -766,59 +856,62 @@ async fn write_body(
     Ok(())
 }
 
+/// Links an article to its authors (in order) and tags, one statement for each kind. Two
+/// tag names that come to the same tag ("Gaza Strip" and "gaza-strip") link it once.
 async fn write_links(
     tx: &mut Transaction<'static, Any>,
+    known: &mut Known,
     id: i64,
     draft: &ArticleDraft,
 ) -> Result<(), StoreError> {
-    for (pos, author) in draft.authors.iter().enumerate() {
-        let author_id: i64 = sqlx::query_scalar("SELECT id FROM authors WHERE slug = $1")
-            .bind(author.as_str())
-            .fetch_optional(&mut **tx)
-            .await?
-            .ok_or_else(|| {
-                ValidationError::new("authors", format!("there is no author {author}"))
-            })?;
-        sqlx::query(
-            "INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)",
-        )
-        .bind(id)
-        .bind(author_id)
-        .bind(i64::try_from(pos).unwrap_or(i64::MAX))
-        .execute(&mut **tx)
-        .await?;
+    let mut authors = Vec::with_capacity(draft.authors.len());
+    for author in &draft.authors {
+        authors.push(known.author(tx, author).await?);
     }
+    let mut tags: Vec<i64> = Vec::with_capacity(draft.tags.len());
     for name in &draft.tags {
-        let slug = Slug::generate(name).ok_or_else(|| {
-            ValidationError::new("tags", format!("the tag {name:?} has no letters or digits"))
-        })?;
-        let existing: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM tags WHERE lang = $1 AND slug = $2")
-                .bind(draft.lang.code())
-                .bind(slug.as_str())
-                .fetch_optional(&mut **tx)
-                .await?;
-        let tag_id = match existing {
-            Some(id) => id,
-            None => {
-                sqlx::query_scalar(
-                    "INSERT INTO tags (lang, slug, name) VALUES ($1, $2, $3) RETURNING id",
-                )
-                .bind(draft.lang.code())
-                .bind(slug.as_str())
-                .bind(name)
-                .fetch_one(&mut **tx)
-                .await?
-            }
-        };
-        sqlx::query("INSERT INTO article_tags (article_id, tag_id) VALUES ($1, $2)")
-            .bind(id)
-            .bind(tag_id)
-            .execute(&mut **tx)
-            .await
-            .map_err(|e| conflict(e, format!("the tag {name:?} is given twice")))?;
+        let tag = known.tag(tx, draft.lang, name).await?;
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    if !authors.is_empty() {
+        let sql = rows_sql(
+            "INSERT INTO article_authors (article_id, author_id, position) VALUES ",
+            authors.len(),
+            |n| format!("($1, ${}, {})", n + 2, n),
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql)).bind(id);
+        for author in authors {
+            q = q.bind(author);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    if !tags.is_empty() {
+        let sql = rows_sql(
+            "INSERT INTO article_tags (article_id, tag_id) VALUES ",
+            tags.len(),
+            |n| format!("($1, ${})", n + 2),
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql)).bind(id);
+        for tag in tags {
+            q = q.bind(tag);
+        }
+        q.execute(&mut **tx).await?;
     }
     Ok(())
+}
+
+/// `head` followed by `rows` comma-separated row tuples, `row(n)` for the n-th (from 0).
+pub(crate) fn rows_sql(head: &str, rows: usize, row: impl Fn(usize) -> String) -> String {
+    let mut sql = String::from(head);
+    for n in 0..rows {
+        if n > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&row(n));
+    }
+    sql
 }
 
 async fn write_revision(

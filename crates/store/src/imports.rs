@@ -3,10 +3,11 @@
 //! remembers where each article came from, so importing the same file again finds what the
 //! first run made instead of making it twice.
 
-use crate::articles::insert_article;
+use crate::articles::{Known, insert_article, rows_sql};
 use crate::{Store, StoreError};
 use arabpress_core::{ArticleDraft, ArticleStatus, Slug};
 use jiff::Timestamp;
+use std::collections::HashMap;
 
 /// A section an imported article needs; made when missing, left alone when present.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,23 +118,26 @@ impl Store {
             .await?;
             out.authors_created += u64::from(made.is_some());
         }
+        let mut known = Known::default();
+        let mut made = already_imported(&mut tx, &batch).await?;
+        let mut new_rows = Vec::new();
         for a in batch.articles {
-            let existing: Option<i64> = sqlx::query_scalar(
-                "SELECT m.local_id FROM import_map m JOIN articles a ON a.id = m.local_id \
-                 WHERE m.source = $1 AND m.kind = 'article' AND m.source_id = $2",
-            )
-            .bind(&batch.source)
-            .bind(&a.source_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some(id) = existing {
-                out.articles.push(Imported::Existing(id));
+            if let Some(id) = made.get(&a.source_id) {
+                out.articles.push(Imported::Existing(*id));
                 continue;
             }
             let scheduled = a.status == ArticleStatus::Scheduled;
             let published_at = if scheduled { None } else { a.published_at };
-            let id =
-                insert_article(&mut tx, a.draft.clone(), a.status, published_at, None, now).await?;
+            let id = insert_article(
+                &mut tx,
+                &mut known,
+                a.draft,
+                a.status,
+                published_at,
+                None,
+                now,
+            )
+            .await?;
             if let (true, Some(at)) = (scheduled, a.published_at) {
                 sqlx::query("UPDATE articles SET scheduled_at = $1 WHERE id = $2")
                     .bind(at.as_second())
@@ -141,18 +145,27 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            sqlx::query(
-                "INSERT INTO import_map (source, kind, source_id, local_id, imported_at) \
-                 VALUES ($1, 'article', $2, $3, $4) \
-                 ON CONFLICT (source, kind, source_id) DO UPDATE SET local_id = $3, imported_at = $4",
-            )
-            .bind(&batch.source)
-            .bind(&a.source_id)
-            .bind(id)
-            .bind(now.as_second())
-            .execute(&mut *tx)
-            .await?;
+            made.insert(a.source_id.clone(), id);
+            new_rows.push((a.source_id, id));
             out.articles.push(Imported::Created(id));
+        }
+        for chunk in new_rows.chunks(ROWS_PER_STATEMENT) {
+            let sql = rows_sql(
+                "INSERT INTO import_map (source, kind, source_id, local_id, imported_at) VALUES ",
+                chunk.len(),
+                |n| format!("($1, 'article', ${}, ${}, $2)", 2 * n + 3, 2 * n + 4),
+            );
+            // A row left by an article deleted since is pointed at the new one.
+            let sql = sql
+                + " ON CONFLICT (source, kind, source_id) DO UPDATE \
+                   SET local_id = excluded.local_id, imported_at = excluded.imported_at";
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(&batch.source)
+                .bind(now.as_second());
+            for (source_id, id) in chunk {
+                q = q.bind(source_id).bind(*id);
+            }
+            q.execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(out)
@@ -198,4 +211,31 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Rows per multi-row statement: well under SQLite's and PostgreSQL's limits on parameters.
+const ROWS_PER_STATEMENT: usize = 200;
+
+/// The items of `batch` an earlier import made and whose articles are still there, by
+/// source id: one query per [`ROWS_PER_STATEMENT`] items.
+async fn already_imported(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    batch: &ImportBatch,
+) -> Result<HashMap<String, i64>, StoreError> {
+    let mut made = HashMap::new();
+    for chunk in batch.articles.chunks(ROWS_PER_STATEMENT) {
+        let sql = rows_sql(
+            "SELECT m.source_id, m.local_id FROM import_map m JOIN articles a ON a.id = m.local_id \
+             WHERE m.source = $1 AND m.kind = 'article' AND m.source_id IN (",
+            chunk.len(),
+            |n| format!("${}", n + 2),
+        ) + ")";
+        let mut q =
+            sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(sql)).bind(&batch.source);
+        for a in chunk {
+            q = q.bind(&a.source_id);
+        }
+        made.extend(q.fetch_all(&mut **tx).await?);
+    }
+    Ok(made)
 }

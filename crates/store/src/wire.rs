@@ -2,7 +2,7 @@
 //! node polls a feed at a time), and the items they brought in. An item is recorded in the
 //! same transaction as the article made from it, so it can never arrive twice.
 
-use crate::articles::insert_article;
+use crate::articles::{Known, insert_article};
 use crate::{Backend, Store, StoreError};
 use arabpress_core::{ArticleDraft, ArticleStatus};
 use jiff::Timestamp;
@@ -329,7 +329,16 @@ impl Store {
         if taken > 0 {
             return Ok(None);
         }
-        let id = insert_article(&mut tx, draft, status, published_at, None, now).await?;
+        let id = insert_article(
+            &mut tx,
+            &mut Known::default(),
+            draft,
+            status,
+            published_at,
+            None,
+            now,
+        )
+        .await?;
         sqlx::query(
             "INSERT INTO wire_items (feed_id, guid, link, article_id, seen_at) VALUES ($1, $2, $3, $4, $5)",
         )

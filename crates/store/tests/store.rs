@@ -98,6 +98,32 @@ async fn creates_and_reads_back(store: Store) {
 }
 both_backends!(creates_and_reads_back, super::creates_and_reads_back);
 
+/// Two tag names that make the same tag ("Gaza Strip", "gaza-strip") are one link, not a
+/// refused save; authors keep the order given.
+async fn tags_that_are_one_tag_link_once(store: Store) {
+    seed(&store).await;
+    let mut d = draft(
+        Lang::En,
+        "Aid reaches the strip",
+        "world",
+        &["Gaza Strip", "gaza-strip", "Aid"],
+    );
+    d.authors.reverse();
+    let a = publish(&store, d, 0).await;
+    let tags: Vec<&str> = a.tags.iter().map(|t| t.slug.as_str()).collect();
+    assert_eq!(tags.len(), 2, "{tags:?}");
+    assert!(
+        tags.contains(&"gaza-strip") && tags.contains(&"aid"),
+        "{tags:?}"
+    );
+    let authors: Vec<&str> = a.authors.iter().map(|x| x.slug.as_str()).collect();
+    assert_eq!(authors, ["omar", "sara"]);
+}
+both_backends!(
+    tags_that_are_one_tag_link_once,
+    super::tags_that_are_one_tag_link_once
+);
+
 async fn generated_slugs_are_made_unique_chosen_ones_conflict(store: Store) {
     seed(&store).await;
     let a = publish(&store, draft(Lang::En, "Same headline", "world", &[]), 0).await;
