@@ -31,6 +31,8 @@ pub enum FeedScope {
     Tag(String),
     /// An author, by slug.
     Author(String),
+    /// The spoken articles: a podcast (RSS only).
+    Spoken,
 }
 
 impl App {
@@ -42,13 +44,15 @@ impl App {
         format: FeedFormat,
     ) -> Result<Arc<CachedPage>, AppError> {
         let page_path = match scope {
-            FeedScope::Site => format!("/{lang}/"),
+            FeedScope::Site | FeedScope::Spoken => format!("/{lang}/"),
             FeedScope::Section(s) => section_url(lang, s),
             FeedScope::Tag(s) => tag_url(lang, s),
             FeedScope::Author(s) => author_url(lang, s),
         };
         let feed_path = match scope {
             FeedScope::Site => format!("/{lang}/{}", format.file_name()),
+            FeedScope::Spoken if format == FeedFormat::Rss => format!("/{lang}/podcast.xml"),
+            FeedScope::Spoken => return Err(AppError::NotFound),
             _ => format!("{page_path}/{}", format.file_name()),
         };
         self.cached_as(
@@ -63,6 +67,10 @@ impl App {
                     FeedScope::Site => {
                         keys.push(format!("latest:{lang}"));
                         None
+                    }
+                    FeedScope::Spoken => {
+                        keys.push(format!("latest:{lang}"));
+                        Some(self.theme().messages().get(lang, "podcast-subject", None))
                     }
                     FeedScope::Section(slug) => {
                         let s = sections
@@ -94,14 +102,19 @@ impl App {
                         Some(a.name(lang).to_owned())
                     }
                 };
-                let ids: Vec<i64> = self
-                    .store()
-                    .list(&q)
-                    .await?
-                    .items
-                    .iter()
-                    .map(|s| s.id)
-                    .collect();
+                let ids: Vec<i64> = if *scope == FeedScope::Spoken {
+                    self.store()
+                        .spoken_article_ids(lang, now, FEED_ITEMS)
+                        .await?
+                } else {
+                    self.store()
+                        .list(&q)
+                        .await?
+                        .items
+                        .iter()
+                        .map(|s| s.id)
+                        .collect()
+                };
                 let articles = self.store().public_articles_by_ids(&ids, now).await?;
                 keys.extend(articles.iter().map(|a| format!("article:{}", a.summary.id)));
                 let body = self.theme().feed(
@@ -114,6 +127,7 @@ impl App {
                         sections: &sections,
                         full_content: self.theme().site().full_content_feeds,
                         now,
+                        podcast: *scope == FeedScope::Spoken,
                     },
                     format,
                 )?;

@@ -6,6 +6,7 @@
 mod accounts;
 mod api;
 mod archive;
+mod audio;
 mod backup;
 mod cache;
 mod clock;
@@ -27,10 +28,12 @@ mod wire;
 
 pub use accounts::{MIN_PASSWORD_CHARS, random_hex, same_secret};
 pub use api::{API_MAX_LIMIT, ArticleFilter, ArticlePage};
+pub use arabpress_store::{AudioCounts, AudioPick, AudioState};
 pub use arabpress_store::{Delivery, Webhook};
 pub use arabpress_store::{NewsroomArticle, NewsroomQuery, Revision};
 pub use arabpress_store::{Send, SendStats, Subscriber, SubscriberQuery};
 pub use archive::{ARCHIVE_FORMAT, ARCHIVE_VERSION, ArchiveReport};
+pub use audio::{AUDIO_FILE, AudioOutcome, AudioSettings, AudioStatus};
 pub use backup::{BACKUP_DATABASE, BackupReport};
 pub use cache::{CachedPage, Encoding, PageCache};
 pub use clock::{Clock, FixedClock, SystemClock};
@@ -92,6 +95,10 @@ struct Inner {
     /// The sections, read once: every page's navigation shows them and they change rarely
     /// (through [`App::create_section`], which clears this).
     sections: std::sync::RwLock<Option<Arc<Vec<arabpress_core::model::Section>>>>,
+    /// How the speech engine is found, once configured.
+    audio: std::sync::OnceLock<audio::AudioSettings>,
+    /// The speech engine, or why there is none, found on first use.
+    engine: std::sync::OnceLock<Result<arabpress_audio::Engine, String>>,
 }
 
 impl App {
@@ -126,6 +133,8 @@ impl App {
                 mail_wake: tokio::sync::Notify::new(),
                 link_key: std::sync::OnceLock::new(),
                 sections: std::sync::RwLock::new(None),
+                audio: std::sync::OnceLock::new(),
+                engine: std::sync::OnceLock::new(),
             }),
         }
     }

@@ -162,6 +162,9 @@ fn process(bytes: &[u8]) -> Result<Processed, AppError> {
 
 /// Whether `name` is a file the media folder can hold (so a request cannot name any other).
 fn servable(name: &str) -> Option<&'static str> {
+    if name == crate::AUDIO_FILE {
+        return Some("audio/mpeg");
+    }
     let (stem, ext) = name.rsplit_once('.')?;
     let ct = match ext {
         "jpg" => "image/jpeg",
@@ -283,6 +286,8 @@ mod tests {
         assert_eq!(servable("w960.webp"), Some("image/webp"));
         assert_eq!(servable("original.png"), Some("image/png"));
         assert_eq!(servable("crop-16x9.jpg"), Some("image/jpeg"));
+        assert_eq!(servable("spoken.mp3"), Some("audio/mpeg"));
+        assert_eq!(servable("other.mp3"), None);
         for bad in [
             "../x.jpg",
             "w.jpg",

@@ -45,6 +45,10 @@ pub struct Dashboard {
     pub my_drafts: Vec<NewsroomArticle>,
     /// The latest published.
     pub published: Vec<NewsroomArticle>,
+    /// Whether articles are spoken here, and if not, why.
+    pub audio: crate::AudioStatus,
+    /// How many published articles have audio, failed or wait.
+    pub audio_counts: arabpress_store::AudioCounts,
 }
 
 /// One line of a revision diff.
@@ -653,6 +657,8 @@ impl App {
             scheduled,
             my_drafts: list(ArticleStatus::Draft, true).await?,
             published: list(ArticleStatus::Published, false).await?,
+            audio: self.audio_status(),
+            audio_counts: self.store().audio_counts().await?,
         })
     }
 

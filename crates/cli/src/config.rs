@@ -43,6 +43,20 @@ pub struct RawConfig {
     pub newsletter: RawNewsletter,
     /// Where uploaded media are kept.
     pub media: RawMedia,
+    /// Spoken articles.
+    pub audio: RawAudio,
+}
+
+/// `[audio]`: the speech engine.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawAudio {
+    /// Speak published articles (default true; the site runs without the engine either way).
+    pub enabled: Option<bool>,
+    /// The espeak-ng program; default `espeak-ng` from `PATH`.
+    pub espeak: Option<String>,
+    /// The LAME program; default `lame` from `PATH`.
+    pub lame: Option<String>,
 }
 
 /// `[media]`: a folder on this machine or an S3-compatible bucket.
@@ -170,6 +184,8 @@ pub struct Settings {
     pub newsletter_popup: bool,
     /// Where uploaded media are kept.
     pub media: arabpress_app::MediaStorage,
+    /// The speech engine.
+    pub audio: arabpress_app::AudioSettings,
 }
 
 /// Validated mail settings.
@@ -256,6 +272,13 @@ impl RawConfig {
         }
         if let Some(v) = s("ARABPRESS_PURGE_URL") {
             self.purge_url = Some(v);
+        }
+        if let Some(v) = s("ARABPRESS_AUDIO") {
+            self.audio.enabled = Some(match v.as_str() {
+                "on" | "true" | "1" => true,
+                "off" | "false" | "0" => false,
+                _ => return Err(anyhow!("ARABPRESS_AUDIO: expected on or off, got {v:?}")),
+            });
         }
         let name = self.site.name.get_or_insert_with(RawPerLang::default);
         if let Some(v) = s("ARABPRESS_SITE_NAME_AR") {
@@ -425,9 +448,16 @@ impl RawConfig {
         let newsletter_popup = self.newsletter.popup.unwrap_or(true);
         let mail = mail_config(self.mail, self.newsletter, &data_dir, &base_url, &name.en)?;
         let media = media_storage(self.media, &data_dir)?;
+        let defaults = arabpress_app::AudioSettings::default();
+        let audio = arabpress_app::AudioSettings {
+            enabled: self.audio.enabled.unwrap_or(defaults.enabled),
+            espeak: self.audio.espeak.unwrap_or(defaults.espeak),
+            lame: self.audio.lame.unwrap_or(defaults.lame),
+        };
         Ok(Settings {
             mail,
             media,
+            audio,
             newsletter_popup,
             purge_url: self.purge_url,
             full_content_feeds,

@@ -100,6 +100,14 @@ enum Command {
         #[command(flatten)]
         data: DataArgs,
     },
+    /// Spoken articles: make them now, with a progress bar (the worker in `serve` makes
+    /// them in the background as articles are published and edited).
+    Audio {
+        #[command(subcommand)]
+        action: AudioAction,
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Keys for the read-only content API (`/api/v1`).
     Apikey {
         #[command(subcommand)]
@@ -384,6 +392,7 @@ async fn open(s: &Settings, index_use: IndexUse) -> Result<App> {
     );
     app.set_media_storage(&s.media)
         .with_context(|| format!("opening the media store ({})", s.media))?;
+    app.set_audio(s.audio.clone());
     if index_use == IndexUse::Sync {
         app.sync_index(opened)
             .await
@@ -662,8 +671,196 @@ const WIRE_TICK: std::time::Duration = std::time::Duration::from_secs(30);
 /// holds up publishing).
 fn spawn_worker(app: App) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        tokio::join!(run_jobs(app.clone()), poll_wire(app));
+        tokio::join!(run_jobs(app.clone()), poll_wire(app.clone()), speak(app));
     })
+}
+
+/// `arabpress audio …`.
+#[derive(Debug, Subcommand)]
+enum AudioAction {
+    /// Speak published articles: those without audio (`--missing`, the default), every one
+    /// again (`--all`), or the article SLUG.
+    Build {
+        /// Every published article, even those whose audio is current.
+        #[arg(long, conflicts_with_all = ["missing", "slug"])]
+        all: bool,
+        /// Published articles without audio (the default).
+        #[arg(long, conflicts_with = "slug")]
+        missing: bool,
+        /// One article, by its slug.
+        slug: Option<String>,
+        /// The SLUG's language, when both have it (`ar` or `en`).
+        #[arg(long, requires = "slug")]
+        lang: Option<String>,
+    },
+    /// Whether the speech engine is found, and how many articles have audio.
+    Status,
+    /// Speak TEXT into an MP3 file, as an article would be (to hear how the engine reads
+    /// a word or a name).
+    Say {
+        /// The text.
+        text: String,
+        /// Its language (`ar` or `en`).
+        #[arg(long, default_value = "ar")]
+        lang: String,
+        /// Leave Arabic without the vowel marks put in before speech (to compare).
+        #[arg(long)]
+        no_vowels: bool,
+        /// The MP3 file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+fn audio_say(
+    settings: &arabpress_app::AudioSettings,
+    text: &str,
+    lang: &str,
+    no_vowels: bool,
+    out: &std::path::Path,
+) -> Result<()> {
+    let lang: arabpress_core::Lang = lang.parse().map_err(|e| anyhow!("--lang: {e}"))?;
+    let engine = arabpress_audio::Engine::detect(&settings.espeak, &settings.lame)?;
+    let text = if lang == arabpress_core::Lang::Ar && !no_vowels {
+        arabpress_audio::tashkeel::vowel(text)
+    } else {
+        text.to_owned()
+    };
+    let speech = engine.speak(
+        &arabpress_audio::Script {
+            lang,
+            text: text.clone(),
+        },
+        "arabpress",
+        "arabpress",
+    )?;
+    std::fs::write(out, &speech.mp3).with_context(|| format!("writing {}", out.display()))?;
+    println!(
+        "{}: {:.1} s, {} bytes; spoken text: {text}",
+        out.display(),
+        speech.duration_ms as f64 / 1000.0,
+        speech.mp3.len()
+    );
+    Ok(())
+}
+
+async fn audio_status(app: &App) -> Result<()> {
+    let counts = app.store().audio_counts().await?;
+    match app.audio_status() {
+        arabpress_app::AudioStatus::On(engine) => println!("audio: on ({engine})"),
+        arabpress_app::AudioStatus::Off(reason) => println!("audio: off: {reason}"),
+    }
+    println!(
+        "published articles: {} with audio, {} failed, {} waiting",
+        counts.ready, counts.failed, counts.waiting
+    );
+    Ok(())
+}
+
+/// `arabpress audio build`: speaks the chosen articles with a progress bar, then reports.
+async fn audio_build(app: &App, all: bool, slug: Option<&str>, lang: Option<&str>) -> Result<()> {
+    if let arabpress_app::AudioStatus::Off(reason) = app.audio_status() {
+        bail!("articles cannot be spoken: {reason}");
+    }
+    let ids = match slug {
+        Some(slug) => {
+            let langs = match lang {
+                Some(l) => vec![
+                    l.parse::<arabpress_core::Lang>()
+                        .map_err(|e| anyhow!("--lang: {e}"))?,
+                ],
+                None => vec![arabpress_core::Lang::Ar, arabpress_core::Lang::En],
+            };
+            let mut found = Vec::new();
+            for l in langs {
+                if let Some(a) = app.store().article_by_slug(l, slug).await? {
+                    found.push(a.summary.id);
+                }
+            }
+            match found.len() {
+                0 => bail!("there is no article {slug:?}"),
+                1 => found,
+                _ => bail!("both languages have an article {slug:?}: add --lang ar or --lang en"),
+            }
+        }
+        None => app.store().articles_to_speak(!all).await?,
+    };
+    let bar = indicatif::ProgressBar::new(ids.len() as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "speaking [{bar:40}] {pos}/{len} articles ({per_sec}, {eta} left)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    let started = std::time::Instant::now();
+    let (mut made, mut unchanged, mut seconds, mut bytes) = (0u64, 0u64, 0i64, 0i64);
+    let mut failed = Vec::new();
+    let force = all || slug.is_some();
+    for chunk in ids.chunks(8) {
+        let pick = arabpress_app::AudioPick::These(chunk.to_vec());
+        let done = app
+            .speak(&pick, force, chunk.len() as i64, |_| bar.inc(1))
+            .await?;
+        for o in done {
+            match o {
+                arabpress_app::AudioOutcome::Made { audio, .. } => {
+                    made += 1;
+                    seconds += audio.duration_ms / 1000;
+                    bytes += audio.bytes;
+                }
+                arabpress_app::AudioOutcome::Unchanged(_)
+                | arabpress_app::AudioOutcome::NotPublished(_) => unchanged += 1,
+                arabpress_app::AudioOutcome::Failed(id, why) => failed.push((id, why)),
+            }
+        }
+    }
+    bar.finish_and_clear();
+    println!(
+        "spoke {made} articles ({} min {} s of audio, {:.1} MB) in {:.1} s; {unchanged} unchanged; {} failed",
+        seconds / 60,
+        seconds % 60,
+        bytes as f64 / 1e6,
+        started.elapsed().as_secs_f64(),
+        failed.len()
+    );
+    for (id, why) in &failed {
+        println!("  article {id}: {why}");
+    }
+    if !failed.is_empty() {
+        bail!("{} articles could not be spoken", failed.len());
+    }
+    Ok(())
+}
+
+/// How often the worker looks for articles to speak.
+const AUDIO_TICK: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Speaks published articles whose text changed, a few at a time, at the lowest CPU
+/// priority (the engine runs under `nice`); does nothing when the engine is missing.
+async fn speak(app: App) {
+    match app.audio_status() {
+        arabpress_app::AudioStatus::On(engine) => tracing::info!(%engine, "articles are spoken"),
+        arabpress_app::AudioStatus::Off(reason) => {
+            tracing::warn!(%reason, "articles are not spoken");
+            return;
+        }
+    }
+    let mut tick = tokio::time::interval(AUDIO_TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        tick.tick().await;
+        loop {
+            match app.speak_due(4).await {
+                Ok(done) if done.is_empty() => break,
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!(error = %e, "speaking articles failed; will retry");
+                    break;
+                }
+            }
+        }
+    }
 }
 
 /// Polls the wire feeds that are due, every half minute.
@@ -1062,6 +1259,25 @@ async fn main() -> Result<()> {
             newsletter(&app, action).await?;
             app.close().await;
             Ok(())
+        }
+        Command::Audio { action, data } => {
+            let s = settings(cli.config.as_ref(), &data.overrides())?;
+            let app = open(&s, IndexUse::None).await?;
+            match action {
+                AudioAction::Status => audio_status(&app).await,
+                AudioAction::Say {
+                    text,
+                    lang,
+                    no_vowels,
+                    out,
+                } => audio_say(&s.audio, &text, &lang, no_vowels, &out),
+                AudioAction::Build {
+                    all,
+                    missing: _,
+                    slug,
+                    lang,
+                } => audio_build(&app, all, slug.as_deref(), lang.as_deref()).await,
+            }
         }
         Command::Apikey { action, data } => {
             let s = settings(cli.config.as_ref(), &data.overrides())?;

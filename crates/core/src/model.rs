@@ -78,6 +78,29 @@ pub struct Tag {
     pub name: String,
 }
 
+/// The spoken version of an article, an MP3 in the media store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SpokenAudio {
+    /// SHA-256 of the file, which names it.
+    pub sha: String,
+    /// Its size.
+    pub bytes: i64,
+    /// How long it plays.
+    pub duration_ms: i64,
+}
+
+impl SpokenAudio {
+    /// Its address on the site.
+    pub fn path(&self) -> String {
+        format!("/media/{}/spoken.mp3", self.sha)
+    }
+
+    /// Whole seconds it plays (at least 1).
+    pub fn seconds(&self) -> i64 {
+        ((self.duration_ms + 500) / 1000).max(1)
+    }
+}
+
 /// A dated correction note printed on a published article.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Correction {
@@ -154,4 +177,6 @@ pub struct Article {
     pub seo_description: Option<String>,
     /// The newsroom user who created it, if one did.
     pub created_by: Option<i64>,
+    /// Its spoken version, once made.
+    pub audio: Option<SpokenAudio>,
 }

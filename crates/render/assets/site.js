@@ -64,6 +64,85 @@
     }
   }
 
+  // The "listen to this article" player: the page carries a plain <audio controls>, which
+  // this replaces with the site's controls (play/pause, elapsed / total, a seek bar, speed,
+  // Close), labelled in the page's language, in its digits and direction.
+  function player() {
+    var box = document.querySelector('[data-player]');
+    if (!box) { return; }
+    var audio = box.querySelector('audio');
+    var controls = box.querySelector('.listen-controls');
+    var play = box.querySelector('[data-play]');
+    var icon = box.querySelector('[data-icon]');
+    var seek = box.querySelector('[data-seek]');
+    var elapsed = box.querySelector('[data-elapsed]');
+    var total = box.querySelector('[data-total]');
+    var speed = box.querySelector('[data-speed]');
+    var arabic = document.documentElement.lang === 'ar';
+    var seeking = false;
+    function digits(s) {
+      return arabic ? s.replace(/[0-9]/g, function (d) { return String.fromCharCode(0x0660 + Number(d)); }) : s;
+    }
+    function clock(t) {
+      t = Math.max(0, Math.floor(t || 0));
+      var h = Math.floor(t / 3600), m = Math.floor(t / 60) % 60, s = t % 60;
+      var mm = h ? (m < 10 ? '0' : '') + m : String(m);
+      return digits((h ? h + ':' : '') + mm + ':' + (s < 10 ? '0' : '') + s);
+    }
+    function duration() {
+      return isFinite(audio.duration) && audio.duration > 0 ? audio.duration : Number(audio.getAttribute('data-seconds'));
+    }
+    function showTotal() {
+      seek.max = String(Math.max(1, Math.floor(duration())));
+      total.textContent = clock(duration());
+      box.setAttribute('data-duration', String(duration()));
+    }
+    function showTime() {
+      if (!seeking) { seek.value = String(Math.floor(audio.currentTime)); }
+      elapsed.textContent = clock(audio.currentTime);
+      seek.setAttribute('aria-valuetext', clock(audio.currentTime) + ' / ' + clock(duration()));
+    }
+    function showState() {
+      var playing = !audio.paused && !audio.ended;
+      play.setAttribute('aria-label', play.getAttribute(playing ? 'data-label-pause' : 'data-label-play'));
+      icon.textContent = playing ? '❚❚' : '▶';
+      box.setAttribute('data-state', playing ? 'playing' : 'paused');
+    }
+    audio.controls = false;
+    controls.hidden = false;
+    audio.addEventListener('loadedmetadata', showTotal);
+    audio.addEventListener('durationchange', showTotal);
+    audio.addEventListener('timeupdate', showTime);
+    audio.addEventListener('play', showState);
+    audio.addEventListener('pause', showState);
+    audio.addEventListener('ended', showState);
+    play.addEventListener('click', function () {
+      if (audio.paused || audio.ended) {
+        var p = audio.play();
+        if (p && p.catch) { p.catch(function () { showState(); }); }
+      } else {
+        audio.pause();
+      }
+    });
+    seek.addEventListener('input', function () {
+      seeking = true;
+      elapsed.textContent = clock(Number(seek.value));
+    });
+    seek.addEventListener('change', function () {
+      audio.currentTime = Number(seek.value);
+      seeking = false;
+      showTime();
+    });
+    speed.addEventListener('change', function () { audio.playbackRate = Number(speed.value); });
+    box.querySelector('[data-close-player]').addEventListener('click', function () {
+      audio.pause();
+      box.hidden = true;
+    });
+    if (audio.readyState >= 1) { showTotal(); }
+    showState();
+  }
+
   forms();
   popup();
+  player();
 }());

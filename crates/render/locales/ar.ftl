@@ -403,3 +403,18 @@ wire-status-new = لم تُفحص بعد
 wire-status-ok = تمّ
 wire-status-not-modified = لا جديد
 wire-status-error = رُفضت
+
+## The spoken article
+listen-download = نزّل التسجيل الصوتي للمقال
+listen-play = تشغيل
+listen-pause = إيقاف مؤقت
+listen-seek = موضع الاستماع
+listen-speed = سرعة التشغيل
+listen-close = إغلاق
+podcast-subject = مقالات مسموعة
+podcast-description = مقالات { $site } مقروءة بصوت آلي، بالعربية.
+
+admin-audio-title = المقالات المسموعة
+admin-audio-on = تُقرأ المقالات المنشورة بصوت آلي.
+admin-audio-off = الصوت متوقف:
+admin-audio-counts = لها تسجيل: { $ready } · تعذّر تسجيلها: { $failed } · في الانتظار: { $waiting }

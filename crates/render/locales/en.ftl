@@ -393,3 +393,18 @@ wire-status-new = not checked yet
 wire-status-ok = done
 wire-status-not-modified = nothing new
 wire-status-error = refused
+
+## The spoken article
+listen-download = Download the article's audio
+listen-play = Play
+listen-pause = Pause
+listen-seek = Position
+listen-speed = Playback speed
+listen-close = Close
+podcast-subject = articles read aloud
+podcast-description = { $site } articles, read aloud by a synthetic voice, in English.
+
+admin-audio-title = Spoken articles
+admin-audio-on = Published articles are read aloud.
+admin-audio-off = Audio is off:
+admin-audio-counts = With audio: { $ready } · failed: { $failed } · waiting: { $waiting }

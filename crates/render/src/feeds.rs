@@ -80,6 +80,9 @@ pub struct FeedModel<'a> {
     pub full_content: bool,
     /// When the feed is built (its `updated` time when it has no articles).
     pub now: Timestamp,
+    /// A podcast: each item carries its article's audio as an enclosure, with iTunes tags
+    /// (RSS only).
+    pub podcast: bool,
 }
 
 /// A URL of a sitemap.
@@ -246,6 +249,29 @@ impl Theme {
                 domain: None,
             }));
             item.set_categories(categories);
+            if m.podcast
+                && let Some(audio) = &a.audio
+            {
+                item.set_enclosure(rss::Enclosure {
+                    url: self.absolute_url(&audio.path()),
+                    length: audio.bytes.to_string(),
+                    mime_type: "audio/mpeg".into(),
+                });
+                item.set_itunes_ext(rss::extension::itunes::ITunesItemExtension {
+                    author: Some(
+                        a.authors
+                            .iter()
+                            .map(|x| x.name(m.lang).to_owned())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+                    duration: Some(audio.seconds().to_string()),
+                    explicit: Some("false".into()),
+                    summary: Some(s.standfirst.clone()),
+                    episode_type: Some("full".into()),
+                    ..Default::default()
+                });
+            }
             item.set_dublin_core_ext(DublinCoreExtension {
                 creators: a
                     .authors
@@ -273,6 +299,30 @@ impl Theme {
         });
         channel.set_items(items);
         let mut namespaces = std::collections::BTreeMap::new();
+        if m.podcast {
+            let site = self.site().name.get(m.lang).clone();
+            let mut args = fluent_bundle::FluentArgs::new();
+            args.set("site", site.clone());
+            let description = self
+                .messages()
+                .get(m.lang, "podcast-description", Some(&args));
+            channel.set_description(description.clone());
+            channel.set_itunes_ext(rss::extension::itunes::ITunesChannelExtension {
+                author: Some(site.clone()),
+                categories: vec![rss::extension::itunes::ITunesCategory {
+                    text: "News".into(),
+                    subcategory: None,
+                }],
+                explicit: Some("false".into()),
+                summary: Some(description),
+                r#type: Some("episodic".into()),
+                ..Default::default()
+            });
+            namespaces.insert(
+                "itunes".to_owned(),
+                "http://www.itunes.com/dtds/podcast-1.0.dtd".to_owned(),
+            );
+        }
         namespaces.insert("atom".to_owned(), "http://www.w3.org/2005/Atom".to_owned());
         namespaces.insert(
             "content".to_owned(),

@@ -239,6 +239,31 @@ pub(crate) struct ArticleView {
     source_url: Option<String>,
     corrections: Vec<CorrectionView>,
     is_interview: bool,
+    audio: Option<AudioView>,
+}
+
+/// The spoken article, for the player.
+#[derive(Serialize)]
+pub(crate) struct AudioView {
+    url: String,
+    /// Total time as the player prints it ("4:12", in the page's digits).
+    total: String,
+    /// Whole seconds.
+    seconds: i64,
+}
+
+/// `m:ss` (or `h:mm:ss`), in Arabic-Indic digits on Arabic pages.
+pub(crate) fn clock_time(lang: Lang, seconds: i64) -> String {
+    let s = seconds.max(0);
+    let text = if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    };
+    match lang {
+        Lang::Ar => crate::messages::to_arabic_digits(&text),
+        Lang::En => text,
+    }
 }
 
 #[derive(Serialize)]
@@ -416,6 +441,11 @@ impl Theme {
                 })
                 .collect(),
             is_interview: a.summary.kind == arabpress_core::ArticleKind::Interview,
+            audio: a.audio.as_ref().map(|x| AudioView {
+                url: x.path(),
+                total: clock_time(lang, x.seconds()),
+                seconds: x.seconds(),
+            }),
         }
     }
 

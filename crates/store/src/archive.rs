@@ -33,6 +33,7 @@ pub const ARCHIVE_TABLES: &[&str] = &[
     "import_map",
     "wire_feeds",
     "wire_items",
+    "article_audio",
 ];
 
 /// Tables left out: working state that a restored site makes afresh (sessions, sign-in

@@ -7,7 +7,7 @@ use crate::rows::{self, SUMMARY_COLUMNS};
 use crate::taxonomy::conflict;
 use crate::{Backend, Store, StoreError};
 use arabpress_core::markdown;
-use arabpress_core::model::{Article, ArticleSummary, Author, Correction, Tag};
+use arabpress_core::model::{Article, ArticleSummary, Author, Correction, SpokenAudio, Tag};
 use arabpress_core::{ArticleDraft, ArticleStatus, Lang, Slug, SourceCredit, ValidationError};
 use jiff::Timestamp;
 use sqlx::any::AnyRow;
@@ -92,7 +92,10 @@ pub struct NewCorrection {
 
 pub(crate) const FULL_COLUMNS: &str = "a.status, b.body_md, b.body_html, a.source_name, a.source_url, \
      a.translation_group, a.created_at, a.scheduled_at, a.version, a.duplicate_of, a.fingerprint, \
-     a.seo_title, a.seo_description, a.created_by";
+     a.seo_title, a.seo_description, a.created_by, \
+     (SELECT x.sha FROM article_audio x WHERE x.article_id = a.id) AS audio_sha, \
+     (SELECT x.bytes FROM article_audio x WHERE x.article_id = a.id) AS audio_bytes, \
+     (SELECT x.duration_ms FROM article_audio x WHERE x.article_id = a.id) AS audio_ms";
 
 impl Store {
     /// Saves a new article with its authors, tags and a first revision, in one transaction.
@@ -470,6 +473,18 @@ impl Store {
             seo_title: row.try_get("seo_title")?,
             seo_description: row.try_get("seo_description")?,
             created_by: row.try_get("created_by")?,
+            audio: match (
+                row.try_get::<Option<String>, _>("audio_sha")?,
+                row.try_get::<Option<i64>, _>("audio_bytes")?,
+                row.try_get::<Option<i64>, _>("audio_ms")?,
+            ) {
+                (Some(sha), Some(bytes), Some(duration_ms)) => Some(SpokenAudio {
+                    sha,
+                    bytes,
+                    duration_ms,
+                }),
+                _ => None,
+            },
             summary,
         })
     }

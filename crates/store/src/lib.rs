@@ -9,6 +9,7 @@
 
 mod archive;
 mod articles;
+mod audio;
 mod derived;
 mod distribution;
 mod error;
@@ -26,6 +27,7 @@ mod wire;
 
 pub use archive::{ARCHIVE_TABLES, Restore, TRANSIENT_TABLES};
 pub use articles::{ListQuery, Neighbours, NewCorrection, Page};
+pub use audio::{AudioCounts, AudioPick, AudioState};
 pub use derived::{ArticleChange, Fingerprint};
 pub use distribution::SitemapEntry;
 pub use error::StoreError;

@@ -60,6 +60,11 @@ const SQLITE: &[Migration] = &[
         description: "wire feeds",
         sql: include_str!("../migrations/sqlite/0010_wire.sql"),
     },
+    Migration {
+        version: 11,
+        description: "spoken articles",
+        sql: include_str!("../migrations/sqlite/0011_audio.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -112,6 +117,11 @@ const POSTGRES: &[Migration] = &[
         version: 10,
         description: "wire feeds",
         sql: include_str!("../migrations/postgres/0010_wire.sql"),
+    },
+    Migration {
+        version: 11,
+        description: "spoken articles",
+        sql: include_str!("../migrations/postgres/0011_audio.sql"),
     },
 ];
 

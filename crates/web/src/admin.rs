@@ -746,6 +746,15 @@ async fn dashboard(
                     "scheduled": article_rows(&state, lang, &d.scheduled),
                     "my_drafts": article_rows(&state, lang, &d.my_drafts),
                     "published": article_rows(&state, lang, &d.published),
+                    "audio": match &d.audio {
+                        arabpress_app::AudioStatus::On(engine) => json!({ "on": true, "detail": engine }),
+                        arabpress_app::AudioStatus::Off(why) => json!({ "on": false, "detail": why }),
+                    },
+                    "audio_counts": {
+                        "ready": d.audio_counts.ready,
+                        "failed": d.audio_counts.failed,
+                        "waiting": d.audio_counts.waiting,
+                    },
                 }),
             )
         }
@@ -2032,12 +2041,41 @@ async fn media(
 ) -> Response {
     match state.app.media_file(&sha, &file).await {
         Ok(Some(m)) => {
-            let mut r = Response::new(Body::from(m.body));
+            let etag = format!("\"{sha}-{file}\"");
+            let len = m.body.len() as u64;
+            // A range is honoured unless If-Range names another version.
+            let if_range_ok = headers
+                .get(header::IF_RANGE)
+                .is_none_or(|v| v.as_bytes() == etag.as_bytes());
+            let range = if if_range_ok {
+                byte_range(headers.get(header::RANGE), len)
+            } else {
+                Ok(None)
+            };
+            let (status, body, content_range) = match range {
+                Ok(None) => (StatusCode::OK, m.body, None),
+                Ok(Some((from, to))) => (
+                    StatusCode::PARTIAL_CONTENT,
+                    m.body.slice(from as usize..=to as usize),
+                    Some(format!("bytes {from}-{to}/{len}")),
+                ),
+                Err(()) => (
+                    StatusCode::RANGE_NOT_SATISFIABLE,
+                    m.body.slice(0..0),
+                    Some(format!("bytes */{len}")),
+                ),
+            };
+            let mut r = Response::new(Body::from(body));
+            *r.status_mut() = status;
             let h = r.headers_mut();
             h.insert(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static(m.content_type),
             );
+            h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+            if let Some(cr) = content_range.and_then(|v: String| HeaderValue::from_str(&v).ok()) {
+                h.insert(header::CONTENT_RANGE, cr);
+            }
             // The address names the content's hash: it never changes.
             h.insert(
                 header::CACHE_CONTROL,
@@ -2045,8 +2083,7 @@ async fn media(
             );
             h.insert(
                 header::ETAG,
-                HeaderValue::from_str(&format!("\"{sha}-{file}\""))
-                    .unwrap_or_else(|_| HeaderValue::from_static("\"m\"")),
+                HeaderValue::from_str(&etag).unwrap_or_else(|_| HeaderValue::from_static("\"m\"")),
             );
             r
         }
@@ -2054,5 +2091,78 @@ async fn media(
             crate::site::fail(&state, &headers, state.default_lang, AppError::NotFound).await
         }
         Err(e) => failure(&state, &headers, state.default_lang, e).await,
+    }
+}
+
+/// The one byte range a `Range` header asks of a body of `len` bytes (RFC 9110 §14.1.2):
+/// `Ok(None)` serves the whole body (no header, another unit, several ranges, or a header
+/// that does not parse, which a server may ignore); `Err(())` is a range wholly past the
+/// end (416).
+fn byte_range(header: Option<&HeaderValue>, len: u64) -> Result<Option<(u64, u64)>, ()> {
+    let Some(spec) = header
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.trim().strip_prefix("bytes="))
+    else {
+        return Ok(None);
+    };
+    if spec.contains(',') {
+        return Ok(None);
+    }
+    let Some((first, last)) = spec.trim().split_once('-') else {
+        return Ok(None);
+    };
+    let (first, last) = (first.trim(), last.trim());
+    let parse = |s: &str| s.parse::<u64>().ok();
+    let (from, to) = match (first.is_empty(), last.is_empty()) {
+        // The last N bytes.
+        (true, false) => match parse(last) {
+            Some(0) => return Err(()),
+            Some(n) => (len.saturating_sub(n), len.saturating_sub(1)),
+            None => return Ok(None),
+        },
+        (false, true) => match parse(first) {
+            Some(a) => (a, len.saturating_sub(1)),
+            None => return Ok(None),
+        },
+        (false, false) => match (parse(first), parse(last)) {
+            (Some(a), Some(b)) if a <= b => (a, b.min(len.saturating_sub(1))),
+            _ => return Ok(None),
+        },
+        (true, true) => return Ok(None),
+    };
+    if len == 0 || from >= len {
+        return Err(());
+    }
+    Ok(Some((from, to)))
+}
+
+#[cfg(test)]
+mod range_tests {
+    use super::byte_range;
+    use axum::http::HeaderValue;
+
+    fn r(h: &str, len: u64) -> Result<Option<(u64, u64)>, ()> {
+        byte_range(
+            Some(&HeaderValue::from_str(h).unwrap_or_else(|e| panic!("{e}"))),
+            len,
+        )
+    }
+
+    #[test]
+    fn ranges_are_read_as_rfc_9110_says() {
+        assert_eq!(byte_range(None, 100), Ok(None));
+        assert_eq!(r("bytes=0-0", 100), Ok(Some((0, 0))));
+        assert_eq!(r("bytes=10-19", 100), Ok(Some((10, 19))));
+        assert_eq!(r("bytes=90-", 100), Ok(Some((90, 99))));
+        assert_eq!(r("bytes=90-500", 100), Ok(Some((90, 99))));
+        assert_eq!(r("bytes=-10", 100), Ok(Some((90, 99))));
+        assert_eq!(r("bytes=-500", 100), Ok(Some((0, 99))));
+        assert_eq!(r("bytes=100-", 100), Err(()));
+        assert_eq!(r("bytes=-0", 100), Err(()));
+        // Ignored: the whole body is served.
+        assert_eq!(r("bytes=0-1,5-6", 100), Ok(None));
+        assert_eq!(r("items=0-1", 100), Ok(None));
+        assert_eq!(r("bytes=5-2", 100), Ok(None));
+        assert_eq!(r("bytes=x-", 100), Ok(None));
     }
 }

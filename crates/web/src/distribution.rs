@@ -26,6 +26,7 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/{lang}/rss.xml", get(site_rss))
         .route("/{lang}/atom.xml", get(site_atom))
         .route("/{lang}/feed.json", get(site_json))
+        .route("/{lang}/podcast.xml", get(podcast))
         .route("/{lang}/section/{slug}/{file}", get(section_feed))
         .route("/{lang}/tag/{slug}/{file}", get(tag_feed))
         .route("/{lang}/author/{slug}/{file}", get(author_feed))
@@ -103,6 +104,11 @@ async fn feed(
 
 async fn site_rss(State(s): State<WebState>, h: HeaderMap, Path(lang): Path<String>) -> Response {
     feed(&s, &h, &lang, FeedScope::Site, Some(FeedFormat::Rss)).await
+}
+
+/// The spoken articles of a language as a podcast.
+async fn podcast(State(s): State<WebState>, h: HeaderMap, Path(lang): Path<String>) -> Response {
+    feed(&s, &h, &lang, FeedScope::Spoken, Some(FeedFormat::Rss)).await
 }
 
 async fn site_atom(State(s): State<WebState>, h: HeaderMap, Path(lang): Path<String>) -> Response {

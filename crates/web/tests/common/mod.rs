@@ -187,3 +187,29 @@ pub async fn post_form(router: &Router, path: &str, body: &str) -> Resp {
 pub async fn get(router: &Router, path: &str) -> Resp {
     get_with(router, path, &[]).await
 }
+
+/// A GET whose body is kept as bytes (media).
+pub async fn get_bytes(
+    router: &Router,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, HeaderMap, Vec<u8>) {
+    let mut req = Request::builder().uri(path);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let res = router
+        .clone()
+        .oneshot(req.body(Body::empty()).unwrap_or_else(|e| panic!("{e}")))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res
+        .into_body()
+        .collect()
+        .await
+        .map(|b| b.to_bytes().to_vec())
+        .unwrap_or_default();
+    (status, headers, bytes)
+}

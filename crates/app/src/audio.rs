@@ -1,0 +1,249 @@
+//! Spoken articles: the worker speaks every published article whose text changed (claimed,
+//! so one node speaks each), stores the MP3 with the media, and only then points the
+//! article at it and removes the file it replaces. A failure is recorded with its reason
+//! and tried again later; the article reads as before.
+
+use crate::{App, AppError};
+use arabpress_audio::{Engine, Script};
+use arabpress_core::model::SpokenAudio;
+use arabpress_store::AudioPick;
+use jiff::SignedDuration;
+use sha2::{Digest, Sha256};
+
+/// How the engine is found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AudioSettings {
+    /// Whether to speak articles at all.
+    pub enabled: bool,
+    /// The espeak-ng program (a name in `PATH`, or a path).
+    pub espeak: String,
+    /// The LAME program.
+    pub lame: String,
+}
+
+impl Default for AudioSettings {
+    fn default() -> AudioSettings {
+        AudioSettings {
+            enabled: true,
+            espeak: "espeak-ng".into(),
+            lame: "lame".into(),
+        }
+    }
+}
+
+/// Whether this node makes audio, and if not, why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AudioStatus {
+    /// It does, with this engine.
+    On(String),
+    /// It does not.
+    Off(String),
+}
+
+/// What became of one article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AudioOutcome {
+    /// New audio, this long and this big.
+    Made {
+        /// The article.
+        id: i64,
+        /// Its audio.
+        audio: SpokenAudio,
+        /// Words spoken.
+        words: usize,
+    },
+    /// What is spoken did not change; the audio stays.
+    Unchanged(i64),
+    /// The article is no longer published.
+    NotPublished(i64),
+    /// Speaking failed, for this reason.
+    Failed(i64, String),
+}
+
+/// How long a claim lasts: longer than the longest article takes to speak.
+const CLAIM: SignedDuration = SignedDuration::from_mins(15);
+
+impl App {
+    /// Sets how the engine is found (before the first use).
+    pub fn set_audio(&self, settings: AudioSettings) {
+        let _ = self.inner.audio.set(settings);
+    }
+
+    fn engine(&self) -> Result<&Engine, String> {
+        self.inner
+            .engine
+            .get_or_init(|| {
+                let s = self.inner.audio.get().cloned().unwrap_or_default();
+                if !s.enabled {
+                    return Err("turned off in the configuration ([audio] enabled = false)".into());
+                }
+                Engine::detect(&s.espeak, &s.lame).map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// Whether articles are spoken here.
+    pub fn audio_status(&self) -> AudioStatus {
+        match self.engine() {
+            Ok(e) => AudioStatus::On(e.describe()),
+            Err(reason) => AudioStatus::Off(reason),
+        }
+    }
+
+    /// Speaks up to `limit` articles that need it (never spoken, edited since, or due a
+    /// retry). The worker calls this; it does nothing when the engine is off.
+    pub async fn speak_due(&self, limit: i64) -> Result<Vec<AudioOutcome>, AppError> {
+        if self.engine().is_err() {
+            return Ok(Vec::new());
+        }
+        self.speak(&AudioPick::Due, false, limit, |_| {}).await
+    }
+
+    /// Speaks the articles `pick` names, up to `limit`, calling `each` after each one.
+    /// `force` speaks them again even when their text has not changed.
+    pub async fn speak(
+        &self,
+        pick: &AudioPick,
+        force: bool,
+        limit: i64,
+        mut each: impl FnMut(&AudioOutcome),
+    ) -> Result<Vec<AudioOutcome>, AppError> {
+        let claim = crate::random_hex(16)?;
+        let now = self.now();
+        let claimed = self
+            .store()
+            .claim_audio(pick, &claim, now, now + CLAIM, limit)
+            .await?;
+        let mut out = Vec::with_capacity(claimed.len());
+        for (id, version) in claimed {
+            let outcome = self.speak_one(id, version, &claim, force).await?;
+            each(&outcome);
+            out.push(outcome);
+        }
+        Ok(out)
+    }
+
+    async fn speak_one(
+        &self,
+        id: i64,
+        version: i64,
+        claim: &str,
+        force: bool,
+    ) -> Result<AudioOutcome, AppError> {
+        let store = self.store();
+        let article = store.article_by_id(id).await?;
+        let Some(a) = article.filter(|a| a.status == arabpress_core::ArticleStatus::Published)
+        else {
+            store.audio_unchanged(id, claim, version).await?;
+            return Ok(AudioOutcome::NotPublished(id));
+        };
+        let lang = a.summary.lang;
+        let script =
+            Script::for_article(lang, &a.summary.headline, &a.summary.standfirst, &a.body_md);
+        let hash = script.hash(Engine::voice(lang));
+        let state = store.audio_state(id).await?;
+        if !force
+            && let Some(s) = &state
+            && s.audio.is_some()
+            && s.script_hash.as_deref() == Some(hash.as_str())
+        {
+            store.audio_unchanged(id, claim, version).await?;
+            return Ok(AudioOutcome::Unchanged(id));
+        }
+        let failures = state.as_ref().map_or(0, |s| s.failures);
+        let engine = match self.engine() {
+            Ok(e) => e.clone(),
+            Err(reason) => return self.audio_failed(id, claim, failures, reason).await,
+        };
+        let byline = a
+            .authors
+            .iter()
+            .map(|x| match lang {
+                arabpress_core::Lang::Ar => x.name_ar.clone(),
+                arabpress_core::Lang::En => x.name_en.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let title = a.summary.headline.clone();
+        let words = script.words();
+        let spoken = tokio::task::spawn_blocking(move || engine.speak(&script, &title, &byline))
+            .await
+            .map_err(|e| AppError::Internal(format!("speech task: {e}")))?;
+        let speech = match spoken {
+            Ok(s) => s,
+            Err(e) => return self.audio_failed(id, claim, failures, e.to_string()).await,
+        };
+        let sha: String = Sha256::digest(&speech.mp3)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let audio = SpokenAudio {
+            sha: sha.clone(),
+            bytes: i64::try_from(speech.mp3.len()).unwrap_or(i64::MAX),
+            duration_ms: i64::try_from(speech.duration_ms).unwrap_or(i64::MAX),
+        };
+        if let Err(e) = self
+            .put_media(&sha, vec![(AUDIO_FILE.to_owned(), speech.mp3)])
+            .await
+        {
+            return self
+                .audio_failed(id, claim, failures, format!("storing the audio: {e}"))
+                .await;
+        }
+        let (recorded, replaced) = store
+            .record_audio(id, claim, &audio, &hash, version, self.now())
+            .await?;
+        if !recorded {
+            // Another node took the article over (our claim ran out): its file stands.
+            self.drop_audio_file(&sha).await;
+            return Ok(AudioOutcome::Unchanged(id));
+        }
+        if let Some(old) = replaced {
+            self.drop_audio_file(&old).await;
+        }
+        if let Some(a) = store.article_by_id(id).await? {
+            self.invalidate(None, Some(&a));
+        }
+        tracing::info!(
+            article = id,
+            ms = audio.duration_ms,
+            bytes = audio.bytes,
+            "article spoken"
+        );
+        Ok(AudioOutcome::Made { id, audio, words })
+    }
+
+    async fn audio_failed(
+        &self,
+        id: i64,
+        claim: &str,
+        failures: i64,
+        reason: String,
+    ) -> Result<AudioOutcome, AppError> {
+        // 5 minutes, doubling with each failure in a row, at most a day.
+        let wait = 5 * 60 * 2i64.saturating_pow(u32::try_from(failures.clamp(0, 9)).unwrap_or(9));
+        let retry = self.now() + SignedDuration::from_secs(wait.min(86_400));
+        self.store().audio_failed(id, claim, &reason, retry).await?;
+        tracing::warn!(article = id, error = %reason, "speaking the article failed");
+        Ok(AudioOutcome::Failed(id, reason))
+    }
+
+    /// Removes an audio file no article uses any more (a failure is only logged: an
+    /// orphan file wastes space, nothing more).
+    async fn drop_audio_file(&self, sha: &str) {
+        match self.store().audio_in_use(sha).await {
+            Ok(false) => {
+                let name = crate::objects::object_path(sha, AUDIO_FILE).to_string();
+                if let Err(e) = self.delete_object(&name).await {
+                    tracing::warn!(error = %e, sha, "removing replaced audio");
+                }
+            }
+            Ok(true) => {}
+            Err(e) => tracing::warn!(error = %e, sha, "checking replaced audio"),
+        }
+    }
+}
+
+/// The file name of an article's audio in the media store.
+pub const AUDIO_FILE: &str = "spoken.mp3";
