@@ -99,6 +99,34 @@ for scope in scopes:
             problems.append("no ETag or Cache-Control")
         check(f"{name}: feedparser reads {len(d.entries)} entries, no bozo", not problems, "; ".join(problems))
 
+# ---- podcasts: the spoken articles of each language, with their MP3s as enclosures
+for lang in ("ar", "en"):
+    url = f"{BASE}/{lang}/podcast.xml"
+    status, headers, body = fetch(url)
+    d = feedparser.parse(body, response_headers={"content-type": headers.get("content-type", "")})
+    problems = []
+    if status != 200 or d.bozo:
+        problems.append(f"status {status}, bozo {d.get('bozo_exception')}")
+    if not d.version.startswith("rss20") or d.feed.get("language") != lang:
+        problems.append(f"version {d.version!r}, language {d.feed.get('language')!r}")
+    if not d.entries:
+        problems.append("no episodes")
+    for e in d.entries:
+        enc = e.get("enclosures") or []
+        if len(enc) != 1 or enc[0].get("type") != "audio/mpeg" or not enc[0].get("href", "").startswith(BASE + "/media/"):
+            problems.append(f"episode {e.get('link')}: enclosure {enc}")
+            break
+        if not e.get("itunes_duration", "").isdigit():
+            problems.append(f"episode {e.get('link')}: itunes:duration {e.get('itunes_duration')!r}")
+            break
+        # The enclosure is there, as long as it says, and served as MP3.
+        a_status, a_headers, audio = fetch(enc[0]["href"])
+        if a_status != 200 or str(len(audio)) != str(enc[0].get("length")) or not a_headers.get("content-type", "").startswith("audio/mpeg"):
+            problems.append(f"{enc[0]['href']}: {a_status}, {len(audio)} bytes, {a_headers.get('content-type')}")
+            break
+    check(f"/{lang}/podcast.xml: feedparser reads {len(d.entries)} episodes with MP3 enclosures and durations",
+          not problems, "; ".join(problems))
+
 # ---- sitemaps
 status, _, index = fetch(f"{BASE}/sitemap.xml")
 root = ET.fromstring(index)

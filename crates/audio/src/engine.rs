@@ -232,12 +232,15 @@ fn version(program: &str) -> Result<String, EngineError> {
         )));
     }
     let text = String::from_utf8_lossy(&out.stdout);
-    Ok(text
+    // "eSpeak NG text-to-speech: 1.51  Data at: …", "LAME 64bits version 3.100 (http://…)":
+    // the name and version, without the rest.
+    let line = text
         .lines()
         .find(|l| !l.trim().is_empty())
         .unwrap_or(program)
-        .trim()
-        .to_owned())
+        .trim();
+    let line = line.split("  ").next().unwrap_or(line);
+    Ok(line.split(" (").next().unwrap_or(line).to_owned())
 }
 
 /// The end of a program's standard error (at most 500 bytes of it).

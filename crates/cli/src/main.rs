@@ -695,6 +695,9 @@ enum AudioAction {
     },
     /// Whether the speech engine is found, and how many articles have audio.
     Status,
+    /// Print Arabic text from standard input with the vowel marks put in before speech, a
+    /// line for a line (to see what the engine will read).
+    Vowels,
     /// Speak TEXT into an MP3 file, as an article would be (to hear how the engine reads
     /// a word or a name).
     Say {
@@ -1262,21 +1265,33 @@ async fn main() -> Result<()> {
         }
         Command::Audio { action, data } => {
             let s = settings(cli.config.as_ref(), &data.overrides())?;
-            let app = open(&s, IndexUse::None).await?;
             match action {
-                AudioAction::Status => audio_status(&app).await,
+                // These two need no site.
+                AudioAction::Vowels => {
+                    use std::io::{BufRead, Write};
+                    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                    for line in std::io::stdin().lock().lines() {
+                        writeln!(out, "{}", arabpress_audio::tashkeel::vowel(&line?))?;
+                    }
+                    out.flush()?;
+                    Ok(())
+                }
                 AudioAction::Say {
                     text,
                     lang,
                     no_vowels,
                     out,
                 } => audio_say(&s.audio, &text, &lang, no_vowels, &out),
+                AudioAction::Status => audio_status(&open(&s, IndexUse::None).await?).await,
                 AudioAction::Build {
                     all,
                     missing: _,
                     slug,
                     lang,
-                } => audio_build(&app, all, slug.as_deref(), lang.as_deref()).await,
+                } => {
+                    let app = open(&s, IndexUse::None).await?;
+                    audio_build(&app, all, slug.as_deref(), lang.as_deref()).await
+                }
             }
         }
         Command::Apikey { action, data } => {

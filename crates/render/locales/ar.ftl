@@ -418,3 +418,7 @@ admin-audio-title = المقالات المسموعة
 admin-audio-on = تُقرأ المقالات المنشورة بصوت آلي.
 admin-audio-off = الصوت متوقف:
 admin-audio-counts = لها تسجيل: { $ready } · تعذّر تسجيلها: { $failed } · في الانتظار: { $waiting }
+admin-audio-ready = جاهز ({ $length })
+admin-audio-failed = تعذّر التسجيل: { $error }. ستُعاد المحاولة لاحقاً.
+admin-audio-waiting = في انتظار التسجيل.
+admin-audio-listen = استمع

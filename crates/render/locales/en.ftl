@@ -408,3 +408,7 @@ admin-audio-title = Spoken articles
 admin-audio-on = Published articles are read aloud.
 admin-audio-off = Audio is off:
 admin-audio-counts = With audio: { $ready } · failed: { $failed } · waiting: { $waiting }
+admin-audio-ready = ready ({ $length })
+admin-audio-failed = could not be made: { $error }. It will be tried again.
+admin-audio-waiting = waiting to be made.
+admin-audio-listen = Listen

@@ -1072,10 +1072,16 @@ async fn editor_page(
             }
             None => Vec::new(),
         };
-        Ok::<_, AppError>((sections, authors, article, own, translations))
+        let audio = match &article {
+            Some(a) if a.status == ArticleStatus::Published => {
+                state.app.store().audio_state(a.summary.id).await?
+            }
+            _ => None,
+        };
+        Ok::<_, AppError>((sections, authors, article, own, translations, audio))
     }
     .await;
-    let (sections, authors, article, own, translations) = match loaded {
+    let (sections, authors, article, own, translations, audio) = match loaded {
         Ok(x) => x,
         Err(e) => return refused(state, s, headers, e).await,
     };
@@ -1139,8 +1145,36 @@ async fn editor_page(
             "error": error,
             "field_errors": field_errors,
             "preview": v.preview,
+            "audio": public_url.as_ref().map(|_| audio_view(state, lang, audio.as_ref())),
         }),
     )
+}
+
+/// What the editor says of a published article's spoken version.
+fn audio_view(state: &WebState, lang: Lang, audio: Option<&arabpress_app::AudioState>) -> Value {
+    let off = match state.app.audio_status() {
+        arabpress_app::AudioStatus::Off(why) => Some(why),
+        arabpress_app::AudioStatus::On(_) => None,
+    };
+    match (audio, off) {
+        (Some(a), _) if a.audio.is_some() => {
+            let file = a.audio.as_ref();
+            let secs = file.map_or(0, |f| f.seconds());
+            json!({
+                "state": "ready",
+                "url": file.map(|f| f.path()),
+                "detail": msg(state, lang, "admin-audio-ready", &[("length", &format!("{}:{:02}", secs / 60, secs % 60))]),
+            })
+        }
+        (Some(a), _) if a.error.is_some() => json!({
+            "state": "failed",
+            "detail": msg(state, lang, "admin-audio-failed", &[("error", a.error.as_deref().unwrap_or_default())]),
+        }),
+        (_, Some(why)) => {
+            json!({ "state": "off", "detail": format!("{} {why}", msg(state, lang, "admin-audio-off", &[])) })
+        }
+        _ => json!({ "state": "waiting", "detail": msg(state, lang, "admin-audio-waiting", &[]) }),
+    }
 }
 
 async fn new_article(

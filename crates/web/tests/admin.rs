@@ -1964,3 +1964,49 @@ async fn editors_register_wire_feeds_and_authors_cannot() {
             .contains("أمطار غزيرة في عمّان")
     );
 }
+
+#[tokio::test]
+async fn the_newsroom_says_when_articles_are_not_spoken_and_why() {
+    let s = site().await;
+    s.app.set_audio(arabpress_app::AudioSettings {
+        enabled: true,
+        espeak: "arabpress-no-such-espeak".into(),
+        lame: "lame".into(),
+    });
+    with_users(&s).await;
+    let mut b = signed_in(&s, "editor").await;
+    let dash = b.get("/admin").await;
+    assert_eq!(dash.status, StatusCode::OK);
+    assert!(
+        dash.body
+            .contains("arabpress-no-such-espeak is not available"),
+        "the reason is shown"
+    );
+    // Every published demo article waits for its audio.
+    let published = s
+        .app
+        .store()
+        .audio_counts()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(published.waiting > 0 && published.ready == 0);
+    // A published article's editor says the same.
+    let id = s
+        .app
+        .store()
+        .list(&arabpress_store::ListQuery::latest(
+            arabpress_core::Lang::En,
+            1,
+            common::now(),
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .items[0]
+        .id;
+    let edit = b.get(&format!("/admin/articles/{id}")).await;
+    assert!(
+        edit.body.contains("class=\"audio-status off\""),
+        "{}",
+        edit.body
+    );
+}

@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""How well the vowel marks put in before speech match vowelled text, and how much of real
+news they cover. Prints:
+
+  1. the diacritic error rate (DER: the share of Arabic letters whose marks differ from the
+     reference) on held-out vowelled sentences, for
+       - no marks at all (what espeak-ng got before),
+       - the method alone: a word table built by majority from the other 90% of the
+         sentences, looked up the way the audio crate does (at rest: no case ending),
+       - what ships: `arabpress audio vowels` with the table in crates/audio/data;
+     each with and without the last letter of every word (its case ending, which the
+     audio crate drops on purpose, so "without" is the figure that matters for speech);
+  2. the share of Arabic words in real news (the 2,000-article corpus beside the checkout)
+     that the shipped table vowels.
+
+The vowelled sentences are the sentence cache of arabic-diacritizer 1.0.0 (MIT), mostly
+classical text; the shipped table was built from the same corpus, so its figure is
+in-domain (an upper bound), while the method's figure is truly held out.
+
+Usage: bench/tashkeel.py ARABPRESS_BINARY [WHEEL]
+"""
+import collections
+import gzip
+import io
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+MARKS = set(chr(c) for c in range(0x064B, 0x0653)) | {"\u0670"}
+LETTER = re.compile(r"[\u0621-\u064A]")
+WORD = re.compile(r"[\u0621-\u064A\u064B-\u0652\u0670]+")
+
+
+def wheel():
+    if len(sys.argv) > 2:
+        return Path(sys.argv[2])
+    tmp = Path(tempfile.mkdtemp())
+    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(tmp),
+                    "arabic-diacritizer==1.0.0"], check=True)
+    return next(tmp.glob("*.whl"))
+
+
+def bare(s):
+    return "".join(c for c in s if c not in MARKS)
+
+
+def letters(s):
+    """(letter, marks after it, is the word's last letter) for each Arabic letter."""
+    out = []
+    for w in WORD.finditer(s):
+        word = w.group()
+        units = []
+        for c in word:
+            if c in MARKS and units:
+                units[-1][1] += c
+            elif LETTER.match(c):
+                units.append([c, ""])
+        for i, (c, m) in enumerate(units):
+            out.append((c, "".join(sorted(m)), i == len(units) - 1))
+    return out
+
+
+def der(pred, ref):
+    """Errors and letters, with and without each word's last letter."""
+    p, r = letters(pred), letters(ref)
+    if [c for c, _, _ in p] != [c for c, _, _ in r]:
+        return None
+    all_err = sum(1 for (_, a, _), (_, b, _) in zip(p, r) if a != b)
+    inner = [(a, b) for (_, a, last), (_, b, _) in zip(p, r) if not last]
+    return all_err, len(r), sum(1 for a, b in inner if a != b), len(inner)
+
+
+def at_rest(v):
+    while v and v[-1] in "\u064B\u064C\u064D\u064E\u064F\u0650\u0652":
+        v = v[:-1]
+    return v
+
+
+def main():
+    binary = sys.argv[1]
+    with zipfile.ZipFile(wheel()) as z:
+        cache = json.load(gzip.open(io.BytesIO(z.read("diacritize/assets/word_cache.json.gz"))))
+    # One line each; only sentences in plain modern script (no Quranic signs, alef wasla,
+    # maddah or tatweel), so that letters line up and the text is like news.
+    odd = re.compile(r"[\u0653-\u065F\u0671\u06D6-\u06ED\u0640]")
+    sentences = sorted({" ".join(v.split()) for variants in cache["sentences"].values() for v in variants.values()
+                        if any(c in MARKS for c in v) and not odd.search(v)})
+    rng = random.Random(7)
+    rng.shuffle(sentences)
+    cut = len(sentences) // 10
+    held, train = sentences[:cut], sentences[cut:]
+
+    votes = collections.defaultdict(collections.Counter)
+    for s in train:
+        for w in WORD.findall(s):
+            votes[bare(w)][w] += 1
+    table = {b: c.most_common(1)[0][0] for b, c in votes.items()}
+
+    def method(s):
+        return WORD.sub(lambda m: m.group() if any(c in MARKS for c in m.group())
+                        else at_rest(table.get(m.group(), m.group())), s)
+
+    bare_held = [bare(s) for s in held]
+    shipped = subprocess.run([binary, "audio", "vowels"], input="\n".join(bare_held) + "\n",
+                             capture_output=True, text=True, check=True).stdout.split("\n")
+    totals = {k: [0, 0, 0, 0] for k in ("none", "method", "shipped")}
+    compared = 0
+    for i, ref in enumerate(held):
+        preds = {"none": bare_held[i], "method": method(bare_held[i]), "shipped": shipped[i]}
+        scores = {k: der(p, ref) for k, p in preds.items()}
+        if any(v is None for v in scores.values()):
+            continue
+        compared += 1
+        for k, v in scores.items():
+            for j in range(4):
+                totals[k][j] += v[j]
+
+    print(f"held-out vowelled sentences: {compared} of {len(held)} (table from the other {len(train)})")
+    for k, label in (("none", "no marks (before)"), ("method", "word table, held out"),
+                     ("shipped", "shipped table (in-domain)")):
+        e, n, ei, ni = totals[k]
+        print(f"  {label:28} DER {100 * e / n:5.1f}%   without case endings {100 * ei / ni:5.1f}%")
+
+    corpus = Path(__file__).resolve().parent.parent.parent / "shared/data/news/news_ar_antcorpus.jsonl"
+    if corpus.exists():
+        texts = [json.loads(l).get("body", "") for l in corpus.open(encoding="utf-8")]
+        out = subprocess.run([binary, "audio", "vowels"], input="\n".join(t.replace("\n", " ") for t in texts) + "\n",
+                             capture_output=True, text=True, check=True).stdout
+        words = [w for w in WORD.findall(out)]
+        vowelled = sum(1 for w in words if any(c in MARKS for c in w))
+        print(f"news corpus: {vowelled} of {len(words)} Arabic words vowelled ({100 * vowelled / len(words):.1f}%)")
+
+
+if __name__ == "__main__":
+    main()
