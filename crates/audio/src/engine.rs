@@ -7,6 +7,10 @@ use crate::Script;
 use arabpress_core::Lang;
 use std::io::{Read, Write};
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::Duration;
 
 /// MP3 bit rate, kb/s.
 pub const BITRATE_KBPS: u32 = 40;
@@ -92,8 +96,25 @@ impl Engine {
         format!("{}; {}", self.espeak_version, self.lame_version)
     }
 
-    /// Speaks `script` into MP3, tagged with `title` and `artist` (ID3).
+    /// Speaks `script` into MP3, tagged with `title` and `artist` (ID3), stopping the
+    /// programs if they have not finished in a minute plus a tenth of a second a word (at
+    /// most ten minutes: less than the worker's claim on the article).
     pub fn speak(&self, script: &Script, title: &str, artist: &str) -> Result<Speech, EngineError> {
+        let words = u64::try_from(script.words()).unwrap_or(u64::MAX);
+        let limit = Duration::from_secs(60)
+            .saturating_add(Duration::from_millis(words.saturating_mul(100)))
+            .min(Duration::from_secs(600));
+        self.speak_within(script, title, artist, limit)
+    }
+
+    /// [`Engine::speak`] with a time limit of its own.
+    pub fn speak_within(
+        &self,
+        script: &Script,
+        title: &str,
+        artist: &str,
+        limit: Duration,
+    ) -> Result<Speech, EngineError> {
         let mut espeak = self.spawn(
             &self.espeak,
             &[
@@ -115,6 +136,10 @@ impl Engine {
                 "--cbr",
                 "-b",
                 &bitrate,
+                // LAME's speed setting: 7 encodes in two thirds of the time of its default
+                // and nothing audible is lost on speech at this rate.
+                "-q",
+                "7",
                 "--resample",
                 "22.05",
                 "--tt",
@@ -136,7 +161,22 @@ impl Engine {
         };
         let (espeak_err, lame_err) = (espeak.stderr.take(), lame.stderr.take());
         let text = script.text.as_bytes();
+        // A hung program is killed when the time is up: its pipes close and everything
+        // below returns.
+        let children = Mutex::new((espeak, lame));
+        let timed_out = AtomicBool::new(false);
+        let (finished, watch) = std::sync::mpsc::channel::<()>();
         let outcome = std::thread::scope(|s| {
+            let (children, timed_out) = (&children, &timed_out);
+            let watchdog = s.spawn(move || {
+                if let Err(RecvTimeoutError::Timeout) = watch.recv_timeout(limit) {
+                    timed_out.store(true, Ordering::SeqCst);
+                    if let Ok(mut c) = children.lock() {
+                        let _ = c.0.kill();
+                        let _ = c.1.kill();
+                    }
+                }
+            });
             let feeder = s.spawn(move || text_in.write_all(text));
             let copier = s.spawn(move || copy_pcm(&mut pcm_out, &mut mp3_in));
             let errors = s.spawn(move || (tail(espeak_err), tail(lame_err)));
@@ -145,10 +185,21 @@ impl Engine {
             let fed = feeder.join();
             let copied = copier.join();
             let errors = errors.join().unwrap_or_default();
+            let _ = finished.send(());
+            let _ = watchdog.join();
             (read.map(|_| mp3), fed, copied, errors)
         });
+        let (mut espeak, mut lame) = children
+            .into_inner()
+            .map_err(|_| EngineError::Io("the speech watchdog failed".into()))?;
         let espeak_status = espeak.wait().map_err(|e| EngineError::Io(e.to_string()))?;
         let lame_status = lame.wait().map_err(|e| EngineError::Io(e.to_string()))?;
+        if timed_out.load(Ordering::SeqCst) {
+            return Err(EngineError::Io(format!(
+                "the speech programs did not finish within {} s and were stopped",
+                limit.as_secs()
+            )));
+        }
         let (mp3, fed, copied, (espeak_stderr, lame_stderr)) = outcome;
         if !espeak_status.success() {
             return Err(EngineError::Failed {

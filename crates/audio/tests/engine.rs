@@ -104,3 +104,31 @@ fn a_failing_engine_says_why() {
     );
     assert!(engine.speak(&script, "t", "a").is_ok());
 }
+
+#[test]
+fn a_hung_engine_is_stopped_when_its_time_is_up() {
+    if engine().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let hung = dir.path().join("espeak-ng");
+    std::fs::write(
+        &hung,
+        "#!/bin/sh\ncase \"$1\" in --version) echo 'eSpeak NG hung';; *) exec sleep 60;; esac\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let _ = Command::new("chmod").arg("+x").arg(&hung).status();
+    let hung = Engine::detect(&hung.to_string_lossy(), "lame").unwrap_or_else(|e| panic!("{e}"));
+    let script = Script::for_article(Lang::En, "Headline", "", "Body.");
+    let started = std::time::Instant::now();
+    let e = hung.speak_within(&script, "t", "a", std::time::Duration::from_secs(1));
+    assert!(
+        matches!(&e, Err(EngineError::Io(why)) if why.contains("did not finish within 1 s")),
+        "{e:?}"
+    );
+    assert!(
+        started.elapsed().as_secs() < 10,
+        "stopped in {:?}",
+        started.elapsed()
+    );
+}
