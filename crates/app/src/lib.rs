@@ -39,7 +39,9 @@ pub use cache::{CachedPage, Encoding, PageCache};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use distribution::{FEED_ITEMS, FeedScope, SITEMAP_URLS};
 pub use error::AppError;
-pub use import::{ContentReport, IMPORT_BATCH, ImportError, ImportOptions, Skipped};
+pub use import::{
+    ContentReport, IMPORT_BATCH, ImageFetchReport, ImportError, ImportOptions, Skipped,
+};
 pub use media::{MAX_UPLOAD_BYTES, MEDIA_WIDTHS, MediaFile, UploadedImage};
 pub use newsletter::{
     CONFIRM_DAYS, DIGEST_STORIES, ImportReport, LinkPurpose, MAIL_QUIET_MINUTES, MailSettings,

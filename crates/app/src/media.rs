@@ -199,6 +199,15 @@ impl App {
                 "a deactivated account cannot upload".into(),
             ));
         }
+        self.store_image(bytes, Some(actor.id)).await
+    }
+
+    /// Checks, stores and resizes an image (an upload by user `by`, or an imported one).
+    pub(crate) async fn store_image(
+        &self,
+        bytes: Vec<u8>,
+        by: Option<i64>,
+    ) -> Result<UploadedImage, AppError> {
         if bytes.is_empty() {
             return Err(invalid("the file is empty"));
         }
@@ -238,7 +247,7 @@ impl App {
                         p.height,
                         u64::try_from(bytes_len).unwrap_or(u64::MAX),
                         &p.widths,
-                        Some(actor.id),
+                        by,
                         self.now(),
                     )
                     .await?

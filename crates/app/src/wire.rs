@@ -65,7 +65,7 @@ async fn fetch(
     if let Some(lm) = &f.last_modified {
         req = req.header(reqwest::header::IF_MODIFIED_SINCE, lm);
     }
-    let mut resp = req.send().await.map_err(|e| format!("fetching: {e}"))?;
+    let resp = req.send().await.map_err(|e| format!("fetching: {e}"))?;
     if resp.status() == reqwest::StatusCode::NOT_MODIFIED {
         return Ok(None);
     }
@@ -86,14 +86,26 @@ async fn fetch(
     };
     let etag = header(reqwest::header::ETAG);
     let last_modified = header(reqwest::header::LAST_MODIFIED);
+    let body = read_capped(resp, MAX_FEED_BYTES).await?;
+    Ok(Some((body, etag, last_modified)))
+}
+
+/// A response's body, refused once it passes `max` bytes (whatever its headers claimed).
+pub(crate) async fn read_capped(
+    mut resp: reqwest::Response,
+    max: usize,
+) -> Result<Vec<u8>, String> {
+    if resp.content_length().is_some_and(|n| n > max as u64) {
+        return Err(format!("larger than {} MiB", max >> 20));
+    }
     let mut body = Vec::new();
     while let Some(chunk) = resp.chunk().await.map_err(|e| format!("reading: {e}"))? {
-        if body.len() + chunk.len() > MAX_FEED_BYTES {
-            return Err(format!("larger than {} MiB", MAX_FEED_BYTES >> 20));
+        if body.len() + chunk.len() > max {
+            return Err(format!("larger than {} MiB", max >> 20));
         }
         body.extend_from_slice(&chunk);
     }
-    Ok(Some((body, etag, last_modified)))
+    Ok(body)
 }
 
 fn draft_of(f: &WireFeed, item: &arabpress_ingest::feed::FeedItem) -> Result<ArticleDraft, String> {

@@ -73,6 +73,14 @@ const EN_BODY: &str = "**Hala Mansour:** When does the plan start?\n\n**The mini
     government announced a new plan today to support farmers in rural areas and improve water \
     networks; it starts next spring.";
 
+/// Saves an article with `status` (published now, or a draft).
+async fn save(app: &App, d: ArticleDraft, status: ArticleStatus) -> arabpress_core::model::Article {
+    let at = (status == ArticleStatus::Published).then(now);
+    app.create_article(d, status, at)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
 async fn page(app: &App, lang: Lang, slug: &str) -> (u16, String) {
     let p = app
         .article_page(lang, slug)
@@ -88,30 +96,24 @@ async fn articles_are_spoken_once_and_again_when_their_words_change(store: Store
     }
     let (app, clock) = setup(&store).await;
     assert!(matches!(app.audio_status(), AudioStatus::On(_)));
-    let ar = app
-        .create_article(
-            draft(Lang::Ar, "خطة جديدة لدعم المزارعين", AR_BODY),
-            ArticleStatus::Published,
-            Some(now()),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let en = app
-        .create_article(
-            draft(Lang::En, "A new plan for farmers", EN_BODY),
-            ArticleStatus::Published,
-            Some(now()),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let draft_only = app
-        .create_article(
-            draft(Lang::En, "Not yet", EN_BODY),
-            ArticleStatus::Draft,
-            None,
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let ar = save(
+        &app,
+        draft(Lang::Ar, "خطة جديدة لدعم المزارعين", AR_BODY),
+        ArticleStatus::Published,
+    )
+    .await;
+    let en = save(
+        &app,
+        draft(Lang::En, "A new plan for farmers", EN_BODY),
+        ArticleStatus::Published,
+    )
+    .await;
+    let draft_only = save(
+        &app,
+        draft(Lang::En, "Not yet", EN_BODY),
+        ArticleStatus::Draft,
+    )
+    .await;
     // Before its audio exists, a page has no player.
     let (_, html) = page(&app, Lang::En, &en.summary.slug).await;
     assert!(!html.contains("data-player"));
@@ -251,14 +253,12 @@ async fn a_failing_engine_is_recorded_and_the_article_reads_as_before(store: Sto
         espeak,
         lame,
     });
-    let a = app
-        .create_article(
-            draft(Lang::Ar, "خطة جديدة لدعم المزارعين", AR_BODY),
-            ArticleStatus::Published,
-            Some(now()),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let a = save(
+        &app,
+        draft(Lang::Ar, "خطة جديدة لدعم المزارعين", AR_BODY),
+        ArticleStatus::Published,
+    )
+    .await;
     let done = app.speak_due(10).await.unwrap_or_else(|e| panic!("{e}"));
     match done.as_slice() {
         [AudioOutcome::Failed(id, why)] => {
@@ -327,14 +327,12 @@ async fn without_an_engine_the_site_runs_and_says_why(store: Store) {
         AudioStatus::Off(why) => assert!(why.contains("arabpress-no-such-espeak"), "{why}"),
         on => panic!("{on:?}"),
     }
-    let a = app
-        .create_article(
-            draft(Lang::En, "A new plan for farmers", EN_BODY),
-            ArticleStatus::Published,
-            Some(now()),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let a = save(
+        &app,
+        draft(Lang::En, "A new plan for farmers", EN_BODY),
+        ArticleStatus::Published,
+    )
+    .await;
     assert!(
         app.speak_due(10)
             .await

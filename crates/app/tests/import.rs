@@ -354,3 +354,126 @@ arabpress_store::both_backends!(
     ghost_exports_of_every_shape_import,
     super::ghost_exports_of_every_shape_import
 );
+
+/// A 64×48 PNG.
+fn png() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(64, 48, |x, y| {
+        image::Rgb([(x * 4) as u8, (y * 5) as u8, 90])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .unwrap_or_else(|e| panic!("{e}"));
+    out.into_inner()
+}
+
+/// Featured images are fetched from the old site when it answers, stored as uploads and
+/// shown from the media store; while it does not, the article keeps the old address and
+/// the image is named as unreachable, and a later run fetches it.
+async fn featured_images_are_fetched_when_reachable(store: Store) {
+    let up = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let served = Arc::clone(&up);
+    let png = png();
+    let router = axum::Router::new().route(
+        "/wp-content/uploads/2026/01/rain.jpg",
+        axum::routing::get(move || {
+            let (up, png) = (Arc::clone(&served), png.clone());
+            async move {
+                if up.load(std::sync::atomic::Ordering::SeqCst) {
+                    (
+                        axum::http::StatusCode::OK,
+                        [("content-type", "image/png")],
+                        png,
+                    )
+                } else {
+                    (
+                        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                        [("content-type", "text/plain")],
+                        b"later".to_vec(),
+                    )
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    let remote = format!("http://{addr}/wp-content/uploads/2026/01/rain.jpg");
+    let file = String::from_utf8(fixture("edge-cases.wxr.xml"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .replace(
+            "https://akhbar.example/wp-content/uploads/2026/01/rain.jpg",
+            &remote,
+        );
+    let app = app(&store);
+    let r = import(&app, file.as_bytes(), 0)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let with_image = article(&app, &r.source, "10").await;
+    assert_eq!(
+        with_image.summary.image.as_ref().map(|i| i.url.as_str()),
+        Some(remote.as_str())
+    );
+
+    // The old site is down: reported, and nothing changes.
+    let first = app
+        .fetch_imported_images(&r.source, |_, _| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((first.fetched, first.articles), (0, 0));
+    assert_eq!(first.unreachable.len(), 1);
+    assert!(
+        first.unreachable[0].1.contains("503"),
+        "{:?}",
+        first.unreachable
+    );
+    assert_eq!(
+        article(&app, &r.source, "10")
+            .await
+            .summary
+            .image
+            .map(|i| i.url),
+        Some(remote.clone())
+    );
+
+    // It is up: fetched, resized and shown from the media store, alt text kept.
+    up.store(true, std::sync::atomic::Ordering::SeqCst);
+    let second = app
+        .fetch_imported_images(&r.source, |_, _| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (second.fetched, second.articles, second.unreachable.len()),
+        (1, 1, 0)
+    );
+    let img = article(&app, &r.source, "10")
+        .await
+        .summary
+        .image
+        .unwrap_or_else(|| panic!("the image is gone"));
+    assert!(img.url.starts_with("/media/"), "{}", img.url);
+    assert_eq!(
+        Some(img.alt.clone()),
+        with_image.summary.image.as_ref().map(|i| i.alt.clone())
+    );
+    let parts: Vec<&str> = img.url.trim_start_matches("/media/").split('/').collect();
+    let stored = app
+        .media_file(parts[0], parts[1])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(stored.is_some_and(|f| f.content_type == "image/jpeg"));
+
+    // Nothing is left to fetch.
+    let third = app
+        .fetch_imported_images(&r.source, |_, _| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(third, arabpress_app::ImageFetchReport::default());
+}
+arabpress_store::both_backends!(
+    featured_images_are_fetched_when_reachable,
+    super::featured_images_are_fetched_when_reachable
+);

@@ -97,6 +97,10 @@ enum Command {
         /// as they are (run `arabpress reindex` before serving).
         #[arg(long, global = true)]
         no_reindex: bool,
+        /// After a WordPress or Ghost import, leave featured images at the old site's
+        /// addresses instead of fetching them into the media store.
+        #[arg(long, global = true)]
+        no_images: bool,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -442,7 +446,7 @@ async fn reindex(app: &App) -> Result<()> {
 }
 
 /// `arabpress import wxr`: streams the file with a progress bar, then prints the report.
-async fn import_wxr(app: &App, file: &std::path::Path, lang: Option<&str>) -> Result<()> {
+async fn import_wxr(app: &App, file: &std::path::Path, lang: Option<&str>) -> Result<String> {
     let lang = lang
         .map(|l| {
             l.parse::<arabpress_core::Lang>()
@@ -573,7 +577,7 @@ async fn restore_archive(app: &App, file: &std::path::Path) -> Result<()> {
 }
 
 /// `arabpress import ghost`.
-async fn import_ghost(app: &App, file: &std::path::Path, lang: &str) -> Result<()> {
+async fn import_ghost(app: &App, file: &std::path::Path, lang: &str) -> Result<String> {
     let lang = lang
         .parse::<arabpress_core::Lang>()
         .map_err(|e| anyhow!("--lang: {e}"))?;
@@ -589,15 +593,45 @@ async fn import_ghost(app: &App, file: &std::path::Path, lang: &str) -> Result<(
 }
 
 /// Prints a report, or explains why an import stopped.
+/// Fetches the imported articles' featured images from the old site, with a progress bar.
+async fn fetch_images(app: &App, source: &str) -> Result<()> {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("fetching images [{bar:40}] {pos}/{len}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let r = app
+        .fetch_imported_images(source, |done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })
+        .await?;
+    bar.finish_and_clear();
+    println!(
+        "featured images: {} fetched into the media store for {} articles; {} unreachable (their articles keep the old address)",
+        r.fetched,
+        r.articles,
+        r.unreachable.len()
+    );
+    for (url, why) in r.unreachable.iter().take(20) {
+        println!("  # {url}: {why}");
+    }
+    if r.unreachable.len() > 20 {
+        println!("  # … and {} more", r.unreachable.len() - 20);
+    }
+    Ok(())
+}
+
 fn import_outcome(
     done: Result<arabpress_app::ContentReport, arabpress_app::ImportError>,
     file: &std::path::Path,
     secs: f64,
-) -> Result<()> {
+) -> Result<String> {
     match done {
         Ok(report) => {
             print_import(&report, secs);
-            Ok(())
+            Ok(report.source)
         }
         Err(arabpress_app::ImportError::File { error, report }) => {
             print_import(&report, secs);
@@ -1346,6 +1380,7 @@ async fn main() -> Result<()> {
         Command::Import {
             what,
             no_reindex,
+            no_images,
             data,
         } => {
             let s = settings(cli.config.as_ref(), &data.overrides())?;
@@ -1379,7 +1414,7 @@ async fn main() -> Result<()> {
                 return result;
             }
             let result = match what {
-                ImportWhat::Arabpress { .. } | ImportWhat::Feed { .. } => Ok(()),
+                ImportWhat::Arabpress { .. } | ImportWhat::Feed { .. } => Ok(String::new()),
                 ImportWhat::Wxr { file, lang } => import_wxr(&app, &file, lang.as_deref()).await,
                 ImportWhat::Ghost { file, lang } => {
                     import_ghost(
@@ -1390,6 +1425,9 @@ async fn main() -> Result<()> {
                     .await
                 }
             };
+            if let (Ok(source), false) = (&result, no_images) {
+                fetch_images(&app, source).await?;
+            }
             if result.is_ok() {
                 if no_reindex {
                     println!(
@@ -1400,7 +1438,7 @@ async fn main() -> Result<()> {
                 }
             }
             app.close().await;
-            result
+            result.map(|_| ())
         }
         Command::Export {
             out,

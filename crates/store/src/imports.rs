@@ -186,6 +186,58 @@ impl Store {
         .await?)
     }
 
+    /// The remote featured images (`http://` or `https://` addresses) of the articles
+    /// imported from `source`, each address once with the articles showing it.
+    pub async fn imported_remote_images(
+        &self,
+        source: &str,
+    ) -> Result<Vec<(String, Vec<i64>)>, StoreError> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT a.image_url, a.id FROM articles a JOIN import_map m ON m.local_id = a.id \
+             WHERE m.source = $1 AND m.kind = 'article' \
+             AND (a.image_url LIKE 'http://%' OR a.image_url LIKE 'https://%') ORDER BY a.image_url, a.id",
+        )
+        .bind(source)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: Vec<(String, Vec<i64>)> = Vec::new();
+        for (url, id) in rows {
+            match out.last_mut() {
+                Some((u, ids)) if *u == url => ids.push(id),
+                _ => out.push((url, vec![id])),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Points articles whose featured image is `from` at `to` (a copy in the media store),
+    /// keeping its alt text, caption and credit; returns the articles changed.
+    pub async fn replace_image_url(
+        &self,
+        ids: &[i64],
+        from: &str,
+        to: &str,
+        now: Timestamp,
+    ) -> Result<Vec<i64>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let mut changed = Vec::new();
+        for &id in ids {
+            let done =
+                sqlx::query("UPDATE articles SET image_url = $1 WHERE id = $2 AND image_url = $3")
+                    .bind(to)
+                    .bind(id)
+                    .bind(from)
+                    .execute(&mut *tx)
+                    .await?;
+            if done.rows_affected() > 0 {
+                crate::articles::change_event(&mut tx, id, "image", now).await?;
+                changed.push(id);
+            }
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+
     /// Sets the featured image of an imported article whose image was described after it in
     /// the file (no new revision: the import is the article's first version; a change
     /// event, so every node renders it afresh).

@@ -139,16 +139,12 @@ pub struct Resp {
 }
 
 pub async fn get_with(router: &Router, path: &str, headers: &[(&str, &str)]) -> Resp {
-    let mut req = Request::builder().uri(path);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
+    let (status, headers, bytes) = get_bytes(router, path, headers).await;
+    Resp {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
     }
-    let res = router
-        .clone()
-        .oneshot(req.body(Body::empty()).unwrap_or_else(|e| panic!("{e}")))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    read(res).await
 }
 
 /// A response's status, headers and body as text.
