@@ -17,7 +17,12 @@ The vowelled sentences are the sentence cache of arabic-diacritizer 1.0.0 (MIT),
 classical text; the shipped table was built from the same corpus, so its figure is
 in-domain (an upper bound), while the method's figure is truly held out.
 
-Usage: bench/tashkeel.py ARABPRESS_BINARY [WHEEL]
+With MODEL (a file written by scripts/tashkeel-model.py), a fourth line: the table with
+the model marking the words the table lacks, as the audio crate runs them with
+`[audio] tashkeel_model` (every line on the first 400 held-out sentences then: the model
+reads each letter). With the model every Arabic word gets marks.
+
+Usage: bench/tashkeel.py ARABPRESS_BINARY [WHEEL [MODEL]]
 """
 import collections
 import gzip
@@ -35,6 +40,9 @@ from pathlib import Path
 MARKS = set(chr(c) for c in range(0x064B, 0x0653)) | {"\u0670"}
 LETTER = re.compile(r"[\u0621-\u064A]")
 WORD = re.compile(r"[\u0621-\u064A\u064B-\u0652\u0670]+")
+
+
+MODEL_SAMPLE = 400
 
 
 def wheel():
@@ -107,12 +115,24 @@ def main():
                         else at_rest(table.get(m.group(), m.group())), s)
 
     bare_held = [bare(s) for s in held]
-    shipped = subprocess.run([binary, "audio", "vowels"], input="\n".join(bare_held) + "\n",
-                             capture_output=True, text=True, check=True).stdout.split("\n")
-    totals = {k: [0, 0, 0, 0] for k in ("none", "method", "shipped")}
+
+    def run(*extra, lines=bare_held):
+        return subprocess.run([binary, "audio", "vowels", *extra], input="\n".join(lines) + "\n",
+                              capture_output=True, text=True, check=True).stdout.split("\n")
+
+    model = sys.argv[3] if len(sys.argv) > 3 else None
+    if model:
+        # The model reads every letter (millions of multiply-adds each): a sample.
+        held, bare_held = held[:MODEL_SAMPLE], bare_held[:MODEL_SAMPLE]
+    shipped = run()
+    with_model = run("--model", model) if model else None
+    kinds = ("none", "method", "shipped") + (("model",) if model else ())
+    totals = {k: [0, 0, 0, 0] for k in kinds}
     compared = 0
     for i, ref in enumerate(held):
         preds = {"none": bare_held[i], "method": method(bare_held[i]), "shipped": shipped[i]}
+        if with_model:
+            preds["model"] = with_model[i]
         scores = {k: der(p, ref) for k, p in preds.items()}
         if any(v is None for v in scores.values()):
             continue
@@ -123,18 +143,21 @@ def main():
 
     print(f"held-out vowelled sentences: {compared} of {len(held)} (table from the other {len(train)})")
     for k, label in (("none", "no marks (before)"), ("method", "word table, held out"),
-                     ("shipped", "shipped table (in-domain)")):
+                     ("shipped", "shipped table (in-domain)"), ("model", "table + model (in-domain)")):
+        if k not in totals:
+            continue
         e, n, ei, ni = totals[k]
         print(f"  {label:28} DER {100 * e / n:5.1f}%   without case endings {100 * ei / ni:5.1f}%")
 
     corpus = Path(__file__).resolve().parent.parent.parent / "shared/data/news/news_ar_antcorpus.jsonl"
     if corpus.exists():
         texts = [json.loads(l).get("body", "") for l in corpus.open(encoding="utf-8")]
-        out = subprocess.run([binary, "audio", "vowels"], input="\n".join(t.replace("\n", " ") for t in texts) + "\n",
-                             capture_output=True, text=True, check=True).stdout
-        words = [w for w in WORD.findall(out)]
-        vowelled = sum(1 for w in words if any(c in MARKS for c in w))
-        print(f"news corpus: {vowelled} of {len(words)} Arabic words vowelled ({100 * vowelled / len(words):.1f}%)")
+        lines = [t.replace("\n", " ") for t in texts]
+        for label, extra in (("table", ()),):
+            words = [w for w in WORD.findall("\n".join(run(*extra, lines=lines)))]
+            vowelled = sum(1 for w in words if any(c in MARKS for c in w))
+            print(f"news corpus, {label}: {vowelled} of {len(words)} Arabic words vowelled "
+                  f"({100 * vowelled / len(words):.1f}%)")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,9 @@ pub struct AudioSettings {
     pub espeak: String,
     /// The LAME program.
     pub lame: String,
+    /// The vowel-mark model for Arabic words the table lacks (`scripts/tashkeel-model.py`);
+    /// without it those words are spoken as written.
+    pub tashkeel_model: Option<std::path::PathBuf>,
 }
 
 impl Default for AudioSettings {
@@ -27,6 +30,7 @@ impl Default for AudioSettings {
             enabled: true,
             espeak: "espeak-ng".into(),
             lame: "lame".into(),
+            tashkeel_model: None,
         }
     }
 }
@@ -77,7 +81,13 @@ impl App {
                 if !s.enabled {
                     return Err("turned off in the configuration ([audio] enabled = false)".into());
                 }
-                Engine::detect(&s.espeak, &s.lame).map_err(|e| e.to_string())
+                let engine = Engine::detect(&s.espeak, &s.lame).map_err(|e| e.to_string())?;
+                match &s.tashkeel_model {
+                    Some(path) => arabpress_audio::model::Model::load(path)
+                        .map(|m| engine.with_model(m))
+                        .map_err(|e| e.to_string()),
+                    None => Ok(engine),
+                }
             })
             .as_ref()
             .map_err(Clone::clone)
@@ -141,7 +151,11 @@ impl App {
         let lang = a.summary.lang;
         let script =
             Script::for_article(lang, &a.summary.headline, &a.summary.standfirst, &a.body_md);
-        let hash = script.hash(Engine::voice(lang));
+        let voice = match self.engine() {
+            Ok(e) => e.voice_of(lang),
+            Err(_) => Engine::voice(lang).to_owned(),
+        };
+        let hash = script.hash(&voice);
         let state = store.audio_state(id).await?;
         if !force
             && let Some(s) = &state

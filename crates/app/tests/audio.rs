@@ -252,6 +252,7 @@ async fn a_failing_engine_is_recorded_and_the_article_reads_as_before(store: Sto
         enabled: true,
         espeak,
         lame,
+        tashkeel_model: None,
     });
     let a = save(
         &app,
@@ -322,6 +323,7 @@ async fn without_an_engine_the_site_runs_and_says_why(store: Store) {
         enabled: true,
         espeak: "arabpress-no-such-espeak".into(),
         lame: "lame".into(),
+        tashkeel_model: None,
     });
     match app.audio_status() {
         AudioStatus::Off(why) => assert!(why.contains("arabpress-no-such-espeak"), "{why}"),
@@ -348,4 +350,26 @@ async fn without_an_engine_the_site_runs_and_says_why(store: Store) {
 arabpress_store::both_backends!(
     without_an_engine_the_site_runs_and_says_why,
     super::without_an_engine_the_site_runs_and_says_why
+);
+
+async fn a_model_that_cannot_be_read_turns_audio_off_with_the_reason(store: Store) {
+    if !engine_installed() {
+        return;
+    }
+    let (app, _) = setup(&store).await;
+    app.set_audio(AudioSettings {
+        tashkeel_model: Some("/nonexistent/tashkeel.safetensors".into()),
+        ..AudioSettings::default()
+    });
+    match app.audio_status() {
+        AudioStatus::Off(why) => assert!(
+            why.contains("reading the vowel-mark model /nonexistent/tashkeel.safetensors"),
+            "{why}"
+        ),
+        on => panic!("{on:?}"),
+    }
+}
+arabpress_store::both_backends!(
+    a_model_that_cannot_be_read_turns_audio_off_with_the_reason,
+    super::a_model_that_cannot_be_read_turns_audio_off_with_the_reason
 );

@@ -12,6 +12,7 @@
 //!   a crash of the engine out of the server.
 
 pub mod engine;
+pub mod model;
 pub mod script;
 pub mod tashkeel;
 

@@ -131,6 +131,101 @@ pub fn vowel(text: &str) -> String {
     out
 }
 
+/// [`vowel`], with `model` marking the words the table does not know, sentence by
+/// sentence (the model reads each sentence whole, at most 256 letters at a time).
+pub fn vowel_with_model(text: &str, model: &crate::model::Model) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        for segment in segments(line) {
+            out.push_str(&vowel_segment(segment, model));
+        }
+    }
+    out
+}
+
+/// A line cut after each sentence's stop, and where still longer than 256 characters, at
+/// the last space before.
+fn segments(line: &str) -> Vec<&str> {
+    const MAX: usize = 256;
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut count = 0;
+    let mut last_space = None;
+    for (i, c) in line.char_indices() {
+        count += 1;
+        if c == ' ' {
+            last_space = Some(i);
+        }
+        let end = i + c.len_utf8();
+        if matches!(c, '.' | '!' | '?' | '؟' | '؛') {
+            out.push(&line[start..end]);
+            (start, count, last_space) = (end, 0, None);
+        } else if count >= MAX
+            && let Some(sp) = last_space.filter(|&sp| sp > start)
+        {
+            out.push(&line[start..sp]);
+            start = sp;
+            count = line[sp..end].chars().count();
+            last_space = None;
+        }
+    }
+    if start < line.len() {
+        out.push(&line[start..]);
+    }
+    out
+}
+
+fn vowel_segment(segment: &str, model: &crate::model::Model) -> String {
+    // Runs of the segment: words (with where their first letter is among the segment's
+    // characters without marks) and what lies between them.
+    enum Run {
+        Word(usize, String),
+        Other(String),
+    }
+    let mut runs: Vec<Run> = Vec::new();
+    let mut bare: Vec<char> = Vec::with_capacity(segment.len());
+    for c in segment.chars() {
+        let in_word = is_letter(c) || is_mark(c);
+        match runs.last_mut() {
+            Some(Run::Word(_, w)) if in_word => w.push(c),
+            Some(Run::Other(o)) if !in_word => o.push(c),
+            _ if in_word => runs.push(Run::Word(bare.len(), c.to_string())),
+            _ => runs.push(Run::Other(c.to_string())),
+        }
+        if !is_mark(c) {
+            bare.push(c);
+        }
+    }
+    let unknown = |w: &str| !w.chars().any(is_mark) && lookup(w).is_none();
+    let needs_model = runs
+        .iter()
+        .any(|r| matches!(r, Run::Word(_, w) if unknown(w)));
+    let marks = if needs_model {
+        model.marks(&bare)
+    } else {
+        Vec::new()
+    };
+    let mut out = String::with_capacity(segment.len() * 2);
+    for run in &runs {
+        match run {
+            Run::Other(o) => out.push_str(o),
+            Run::Word(start, w) if unknown(w) => {
+                let mut v = String::with_capacity(w.len() * 2);
+                for (k, letter) in w.chars().enumerate() {
+                    v.push(letter);
+                    v.push_str(marks.get(start + k).copied().unwrap_or_default());
+                }
+                out.push_str(&at_rest(&v));
+            }
+            Run::Word(_, w) => out.push_str(&vowel_word(w)),
+        }
+    }
+    out
+}
+
 /// The vowelled form of one word, at rest (no case ending), or the word itself.
 pub fn vowel_word(word: &str) -> String {
     if word.chars().any(is_mark) {

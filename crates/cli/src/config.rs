@@ -57,6 +57,8 @@ pub struct RawAudio {
     pub espeak: Option<String>,
     /// The LAME program; default `lame` from `PATH`.
     pub lame: Option<String>,
+    /// The vowel-mark model (scripts/tashkeel-model.py) for Arabic words the table lacks.
+    pub tashkeel_model: Option<PathBuf>,
 }
 
 /// `[media]`: a folder on this machine or an S3-compatible bucket.
@@ -273,6 +275,9 @@ impl RawConfig {
         if let Some(v) = s("ARABPRESS_PURGE_URL") {
             self.purge_url = Some(v);
         }
+        if let Some(v) = s("ARABPRESS_TASHKEEL_MODEL") {
+            self.audio.tashkeel_model = Some(v.into());
+        }
         if let Some(v) = s("ARABPRESS_AUDIO") {
             self.audio.enabled = Some(match v.as_str() {
                 "on" | "true" | "1" => true,
@@ -453,6 +458,7 @@ impl RawConfig {
             enabled: self.audio.enabled.unwrap_or(defaults.enabled),
             espeak: self.audio.espeak.unwrap_or(defaults.espeak),
             lame: self.audio.lame.unwrap_or(defaults.lame),
+            tashkeel_model: self.audio.tashkeel_model,
         };
         Ok(Settings {
             mail,

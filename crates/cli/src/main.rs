@@ -731,7 +731,12 @@ enum AudioAction {
     Status,
     /// Print Arabic text from standard input with the vowel marks put in before speech, a
     /// line for a line (to see what the engine will read).
-    Vowels,
+    Vowels {
+        /// The vowel-mark model for words the table lacks (scripts/tashkeel-model.py);
+        /// default: `[audio] tashkeel_model`, if set.
+        #[arg(long, value_name = "FILE")]
+        model: Option<PathBuf>,
+    },
     /// Speak TEXT into an MP3 file, as an article would be (to hear how the engine reads
     /// a word or a name).
     Say {
@@ -757,7 +762,10 @@ fn audio_say(
     out: &std::path::Path,
 ) -> Result<()> {
     let lang: arabpress_core::Lang = lang.parse().map_err(|e| anyhow!("--lang: {e}"))?;
-    let engine = arabpress_audio::Engine::detect(&settings.espeak, &settings.lame)?;
+    let mut engine = arabpress_audio::Engine::detect(&settings.espeak, &settings.lame)?;
+    if let (Some(path), false) = (&settings.tashkeel_model, no_vowels) {
+        engine = engine.with_model(arabpress_audio::model::Model::load(path)?);
+    }
     let text = if lang == arabpress_core::Lang::Ar && !no_vowels {
         arabpress_audio::tashkeel::vowel(text)
     } else {
@@ -1301,11 +1309,20 @@ async fn main() -> Result<()> {
             let s = settings(cli.config.as_ref(), &data.overrides())?;
             match action {
                 // These two need no site.
-                AudioAction::Vowels => {
+                AudioAction::Vowels { model } => {
                     use std::io::{BufRead, Write};
+                    let model = model
+                        .or_else(|| s.audio.tashkeel_model.clone())
+                        .map(|p| arabpress_audio::model::Model::load(&p))
+                        .transpose()?;
                     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
                     for line in std::io::stdin().lock().lines() {
-                        writeln!(out, "{}", arabpress_audio::tashkeel::vowel(&line?))?;
+                        let line = line?;
+                        let vowelled = match &model {
+                            Some(m) => arabpress_audio::tashkeel::vowel_with_model(&line, m),
+                            None => arabpress_audio::tashkeel::vowel(&line),
+                        };
+                        writeln!(out, "{vowelled}")?;
                     }
                     out.flush()?;
                     Ok(())

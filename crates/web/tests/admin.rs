@@ -1972,6 +1972,7 @@ async fn the_newsroom_says_when_articles_are_not_spoken_and_why() {
         enabled: true,
         espeak: "arabpress-no-such-espeak".into(),
         lame: "lame".into(),
+        tashkeel_model: None,
     });
     with_users(&s).await;
     let mut b = signed_in(&s, "editor").await;
