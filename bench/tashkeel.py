@@ -33,11 +33,12 @@ import random
 import re
 import subprocess
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 
-MARKS = set(chr(c) for c in range(0x064B, 0x0653)) | {"\u0670"}
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+from diacritizer_wheel import MARKS, wheel  # noqa: E402
+
 LETTER = re.compile(r"[\u0621-\u064A]")
 WORD = re.compile(r"[\u0621-\u064A\u064B-\u0652\u0670]+")
 
@@ -45,13 +46,6 @@ WORD = re.compile(r"[\u0621-\u064A\u064B-\u0652\u0670]+")
 MODEL_SAMPLE = 400
 
 
-def wheel():
-    if len(sys.argv) > 2:
-        return Path(sys.argv[2])
-    tmp = Path(tempfile.mkdtemp())
-    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(tmp),
-                    "arabic-diacritizer==1.0.0"], check=True)
-    return next(tmp.glob("*.whl"))
 
 
 def bare(s):
@@ -92,7 +86,7 @@ def at_rest(v):
 
 def main():
     binary = sys.argv[1]
-    with zipfile.ZipFile(wheel()) as z:
+    with zipfile.ZipFile(wheel(sys.argv[2] if len(sys.argv) > 2 else None)) as z:
         cache = json.load(gzip.open(io.BytesIO(z.read("diacritize/assets/word_cache.json.gz"))))
     # One line each; only sentences in plain modern script (no Quranic signs, alef wasla,
     # maddah or tatweel), so that letters line up and the text is like news.

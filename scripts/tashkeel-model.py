@@ -15,11 +15,12 @@ import io
 import json
 import pickle
 import struct
-import subprocess
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from diacritizer_wheel import wheel  # noqa: E402
 
 
 class Storage:
@@ -50,18 +51,11 @@ class Unpickler(pickle.Unpickler):
         return Storage(key)
 
 
-def wheel():
-    if len(sys.argv) > 2:
-        return Path(sys.argv[2])
-    tmp = Path(tempfile.mkdtemp())
-    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(tmp),
-                    "arabic-diacritizer==1.0.0"], check=True)
-    return next(tmp.glob("*.whl"))
 
 
 def main():
     out = Path(sys.argv[1])
-    with zipfile.ZipFile(wheel()) as w:
+    with zipfile.ZipFile(wheel(sys.argv[2] if len(sys.argv) > 2 else None)) as w:
         checkpoint = zipfile.ZipFile(io.BytesIO(w.read("diacritize/assets/bilstm_best.pt")))
     root = next(n for n in checkpoint.namelist() if n.endswith("/data.pkl"))[: -len("data.pkl")]
     state = Unpickler(io.BytesIO(checkpoint.read(root + "data.pkl"))).load()

@@ -14,28 +14,21 @@ import gzip
 import io
 import json
 import re
-import subprocess
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 
-MARKS = set(chr(c) for c in range(0x064B, 0x0653)) | {"\u0670"}
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from diacritizer_wheel import MARKS, wheel  # noqa: E402
+
 ARABIC = re.compile(r"^[\u0621-\u064A\u064B-\u0652\u0670]+$")
 EDGES = re.compile(r"^[^\u0621-\u064A]+|[^\u0621-\u064A\u064B-\u0652\u0670]+$")
 
 
-def wheel_path():
-    if len(sys.argv) > 1:
-        return Path(sys.argv[1])
-    tmp = Path(tempfile.mkdtemp())
-    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(tmp),
-                    "arabic-diacritizer==1.0.0"], check=True)
-    return next(tmp.glob("*.whl"))
 
 
 def main():
-    with zipfile.ZipFile(wheel_path()) as z:
+    with zipfile.ZipFile(wheel(sys.argv[1] if len(sys.argv) > 1 else None)) as z:
         cache = json.load(gzip.open(io.BytesIO(z.read("diacritize/assets/word_cache.json.gz"))))
     table = {}
     for variants in cache["words"].values():

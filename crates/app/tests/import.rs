@@ -394,13 +394,7 @@ async fn featured_images_are_fetched_when_reachable(store: Store) {
             }
         }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
+    let addr = common::serve_on_loopback(router).await;
     let remote = format!("http://{addr}/wp-content/uploads/2026/01/rain.jpg");
     let file = String::from_utf8(fixture("edge-cases.wxr.xml"))
         .unwrap_or_else(|e| panic!("{e}"))

@@ -176,11 +176,7 @@ async fn nodes_follow_each_others_changes(store: Store) {
             }
         }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
-    tokio::spawn(async move { axum::serve(listener, hook).await });
+    let addr = common::serve_on_loopback(hook).await;
     a.set_purge_url(format!("http://{addr}/purge"));
 
     let home = |n: &App| {

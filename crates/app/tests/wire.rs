@@ -124,11 +124,7 @@ async fn feed_server() -> Server {
             }),
         )
         .route("/html.xml", axum::routing::get(|| async { "<html><body>not a feed</body></html>" }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let addr = common::serve_on_loopback(app).await;
     Server {
         base: format!("http://{addr}"),
         reuters,

@@ -196,10 +196,7 @@ impl Store {
         .bind(id)
         .execute(&self.pool)
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("wire feed {id}")));
-        }
-        Ok(())
+        feed_found(done.rows_affected(), id)
     }
 
     /// Removes a feed (its stories stay).
@@ -208,10 +205,7 @@ impl Store {
             .bind(id)
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("wire feed {id}")));
-        }
-        Ok(())
+        feed_found(done.rows_affected(), id)
     }
 
     /// Claims up to `limit` active feeds that are due (or one feed by id, due or not)
@@ -353,4 +347,12 @@ impl Store {
         tx.commit().await?;
         Ok(Some(id))
     }
+}
+
+/// `NotFound` when a change to feed `id` touched no row.
+fn feed_found(rows: u64, id: i64) -> Result<(), StoreError> {
+    if rows == 0 {
+        return Err(StoreError::NotFound(format!("wire feed {id}")));
+    }
+    Ok(())
 }

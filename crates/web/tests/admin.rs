@@ -1458,11 +1458,7 @@ async fn receiver() -> (
             }
         }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let addr = common::serve_on_loopback(app).await;
     (format!("http://{addr}/hook"), got)
 }
 
@@ -1842,11 +1838,7 @@ async fn editors_register_wire_feeds_and_authors_cannot() {
                <description>هطلت أمطار غزيرة على عمّان صباح اليوم.</description></item></channel></rss>";
     let feeds =
         axum::Router::new().route("/wire.xml", axum::routing::get(move || async move { rss }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
-    tokio::spawn(async move { axum::serve(listener, feeds).await });
+    let addr = common::serve_on_loopback(feeds).await;
     let url = format!("http://{addr}/wire.xml");
 
     let mut author = signed_in(&s, "author").await;

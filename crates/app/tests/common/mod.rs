@@ -44,3 +44,15 @@ pub fn app_in_memory(store: &Store, tz: jiff::tz::TimeZone, clock: Arc<FixedCloc
         std::env::temp_dir().join(format!("arabpress-test-media-{}", std::process::id())),
     )
 }
+
+/// Serves `router` on a free port of 127.0.0.1 for the rest of the test; returns its address.
+pub async fn serve_on_loopback(router: axum::Router) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    addr
+}

@@ -149,19 +149,25 @@ pub async fn get_with(router: &Router, path: &str, headers: &[(&str, &str)]) -> 
 
 /// A response's status, headers and body as text.
 pub async fn read(res: axum::response::Response) -> Resp {
+    let (status, headers, bytes) = parts(res).await;
+    Resp {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+/// A response's status, headers and body bytes.
+async fn parts(res: axum::response::Response) -> (StatusCode, HeaderMap, Vec<u8>) {
     let status = res.status();
     let headers = res.headers().clone();
     let bytes = res
         .into_body()
         .collect()
         .await
-        .map(|b| b.to_bytes())
+        .map(|b| b.to_bytes().to_vec())
         .unwrap_or_default();
-    Resp {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
+    (status, headers, bytes)
 }
 
 /// Posts a urlencoded form.
@@ -199,13 +205,17 @@ pub async fn get_bytes(
         .oneshot(req.body(Body::empty()).unwrap_or_else(|e| panic!("{e}")))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let status = res.status();
-    let headers = res.headers().clone();
-    let bytes = res
-        .into_body()
-        .collect()
+    parts(res).await
+}
+
+/// Serves `router` on a free port of 127.0.0.1 for the rest of the test; returns its address.
+pub async fn serve_on_loopback(router: axum::Router) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
-        .map(|b| b.to_bytes().to_vec())
-        .unwrap_or_default();
-    (status, headers, bytes)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    addr
 }
