@@ -5,6 +5,7 @@
 use crate::{App, AppError};
 use arabpress_core::model::Article;
 use arabpress_core::{ArticleDraft, ArticleStatus, Role, User};
+use arabpress_store::TokenRow;
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -49,9 +50,22 @@ pub fn random_hex(bytes: usize) -> Result<String, AppError> {
     Ok(hex(&buf))
 }
 
-/// Checks a new password's length and hashes it with argon2id (off the async threads: a
-/// hash takes tens of milliseconds by design).
-pub(crate) async fn hash_password(password: &str) -> Result<String, AppError> {
+/// How many password hashes or checks run at once; more wait in line. Each argon2id run
+/// holds about 19 MiB, so this bounds what a flood of sign-ins or invitations can take.
+pub const PASSWORD_PERMITS: usize = 2;
+
+/// How many days a personal token works unless its maker says otherwise.
+pub const TOKEN_DAYS: i64 = 90;
+
+/// The longest life a personal token may be given, in days.
+pub const TOKEN_MAX_DAYS: i64 = 3_650;
+
+/// The hash a password is checked against when the address has no account, so an unknown
+/// address costs what a known one does.
+static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Checks a new password's length (before any hashing).
+fn check_new_password(password: &str) -> Result<(), AppError> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(AppError::Invalid(format!(
             "password: use at least {MIN_PASSWORD_CHARS} characters"
@@ -62,15 +76,31 @@ pub(crate) async fn hash_password(password: &str) -> Result<String, AppError> {
             "password: use at most 1,000 characters".into(),
         ));
     }
-    let pw = password.to_owned();
-    tokio::task::spawn_blocking(move || {
-        Argon2::default()
-            .hash_password(pw.as_bytes())
-            .map(|h| h.to_string())
-    })
-    .await
-    .map_err(|e| AppError::Internal(format!("password task: {e}")))?
-    .map_err(|e| AppError::Internal(format!("hashing the password: {e}")))
+    Ok(())
+}
+
+/// What became of a save.
+#[derive(Debug, Clone)]
+pub enum Saved {
+    /// The article changed; here it is.
+    Applied(Article),
+    /// The article is published or scheduled and the actor may not publish it: the change
+    /// waits as a pending revision (this id) for an editor, and the article is unchanged.
+    Pending {
+        /// The article as it still is.
+        article: Article,
+        /// The pending revision's id.
+        revision: i64,
+    },
+}
+
+impl Saved {
+    /// The article as it now is (unchanged when the save is pending).
+    pub fn article(&self) -> &Article {
+        match self {
+            Saved::Applied(a) | Saved::Pending { article: a, .. } => a,
+        }
+    }
 }
 
 /// The audit action of a publish: it went live, or it waits for its time.
@@ -83,6 +113,85 @@ fn publication(a: &Article) -> &'static str {
 }
 
 impl App {
+    /// Checks a new password's length and hashes it with argon2id, off the async threads
+    /// and at most [`PASSWORD_PERMITS`] at a time.
+    pub(crate) async fn hash_password(&self, password: &str) -> Result<String, AppError> {
+        check_new_password(password)?;
+        let _permit = self
+            .inner
+            .passwords
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(format!("password permits: {e}")))?;
+        self.inner
+            .password_work
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let pw = password.to_owned();
+        tokio::task::spawn_blocking(move || {
+            Argon2::default()
+                .hash_password(pw.as_bytes())
+                .map(|h| h.to_string())
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("password task: {e}")))?
+        .map_err(|e| AppError::Internal(format!("hashing the password: {e}")))
+    }
+
+    /// Whether `password` matches `hash`; with no hash (no such account) a dummy hash is
+    /// checked instead, so the answer takes as long. At most [`PASSWORD_PERMITS`] at a time.
+    async fn check_password(&self, hash: Option<String>, password: &str) -> Result<bool, AppError> {
+        let _permit = self
+            .inner
+            .passwords
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(format!("password permits: {e}")))?;
+        self.inner
+            .password_work
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let real = hash.is_some();
+        let pw = password.to_owned();
+        tokio::task::spawn_blocking(move || {
+            let hash = match hash {
+                Some(h) => h,
+                None => DUMMY_HASH
+                    .get_or_init(|| {
+                        Argon2::default()
+                            .hash_password(b"no account has this password")
+                            .map(|h| h.to_string())
+                            .unwrap_or_default()
+                    })
+                    .clone(),
+            };
+            let ok = PasswordHash::new(&hash)
+                .map(|h| Argon2::default().verify_password(pw.as_bytes(), &h).is_ok())
+                .unwrap_or(false);
+            real && ok
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("password task: {e}")))
+    }
+
+    /// How many password hashes and checks this process has run (an unknown address
+    /// counts too: it is checked against a dummy hash).
+    pub fn password_work(&self) -> u64 {
+        self.inner
+            .password_work
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Holds every password permit until the returned guard is dropped, so no hash or
+    /// check can start meanwhile (for operators draining a node, and for tests).
+    pub async fn hold_password_permits(
+        &self,
+    ) -> Result<tokio::sync::SemaphorePermit<'_>, AppError> {
+        self.inner
+            .passwords
+            .acquire_many(u32::try_from(PASSWORD_PERMITS).unwrap_or(u32::MAX))
+            .await
+            .map_err(|e| AppError::Internal(format!("password permits: {e}")))
+    }
+
     /// Creates an account with an argon2id password hash.
     pub async fn create_user(
         &self,
@@ -91,7 +200,7 @@ impl App {
         role: Role,
         password: &str,
     ) -> Result<User, AppError> {
-        let hash = hash_password(password).await?;
+        let hash = self.hash_password(password).await?;
         Ok(self
             .store()
             .create_user(email, name, role, &hash, self.now())
@@ -105,35 +214,119 @@ impl App {
         email: &str,
         password: &str,
     ) -> Result<Option<User>, AppError> {
-        let Some((user, hash)) = self.store().user_by_email(email).await? else {
-            return Ok(None);
+        let found = self.store().user_by_email(email).await?;
+        let (user, hash) = match found {
+            Some((u, h)) => (Some(u), Some(h)),
+            None => (None, None),
         };
-        let pw = password.to_owned();
-        let ok = tokio::task::spawn_blocking(move || {
-            PasswordHash::new(&hash)
-                .map(|h| Argon2::default().verify_password(pw.as_bytes(), &h).is_ok())
-                .unwrap_or(false)
-        })
-        .await
-        .map_err(|e| AppError::Internal(format!("password task: {e}")))?;
-        Ok((ok && user.active).then_some(user))
+        let ok = self.check_password(hash, password).await?;
+        Ok(user.filter(|u| ok && u.active))
     }
 
-    /// Creates a personal API token for a user; the secret is returned once.
+    /// Creates a personal API token for a user, working for [`TOKEN_DAYS`] days; the
+    /// secret is returned once.
     pub async fn create_token(&self, user_id: i64, name: &str) -> Result<String, AppError> {
+        self.create_token_for_days(user_id, name, TOKEN_DAYS).await
+    }
+
+    /// Creates a personal API token working for `days` days (1 to 3,650); the secret is
+    /// returned once.
+    pub async fn create_token_for_days(
+        &self,
+        user_id: i64,
+        name: &str,
+        days: i64,
+    ) -> Result<String, AppError> {
+        if !(1..=TOKEN_MAX_DAYS).contains(&days) {
+            return Err(AppError::Invalid(format!(
+                "expires-in-days: a token works for 1 to {TOKEN_MAX_DAYS} days, not {days}"
+            )));
+        }
         let secret = format!("apt_{}", random_hex(24)?);
+        let now = self.now();
+        let expires = now
+            .checked_add(jiff::SignedDuration::from_hours(24 * days))
+            .map_err(|e| AppError::Internal(format!("token expiry: {e}")))?;
         self.store()
-            .create_token(user_id, name, &token_hash(&secret), self.now())
+            .create_token(user_id, name, &token_hash(&secret), now, expires)
             .await?;
         Ok(secret)
     }
 
-    /// The active user a personal token belongs to.
+    /// The active user a personal token belongs to; `None` when the token is unknown,
+    /// revoked or its user deactivated. An expired token is refused with a message saying
+    /// when it expired.
     pub async fn user_for_token(&self, secret: &str) -> Result<Option<User>, AppError> {
         if !secret.starts_with("apt_") || secret.len() > 100 {
             return Ok(None);
         }
-        Ok(self.store().user_by_token(&token_hash(secret)).await?)
+        match self.store().token_owner(&token_hash(secret)).await? {
+            Some((_, Some(expires))) if expires <= self.now() => Err(AppError::Unauthorized(
+                format!("this token expired at {expires}; create a new one"),
+            )),
+            Some((user, _)) => Ok(Some(user)),
+            None => Ok(None),
+        }
+    }
+
+    /// Personal tokens: the actor's own, or (for an admin) everyone's with `all`.
+    pub async fn tokens_as(&self, actor: &User, all: bool) -> Result<Vec<TokenRow>, AppError> {
+        if all && !actor.role.can_manage_users() {
+            return Err(crate::newsroom::forbidden(
+                actor,
+                "see other members' tokens",
+            ));
+        }
+        Ok(self.store().tokens((!all).then_some(actor.id)).await?)
+    }
+
+    /// Revokes a token: a member their own, an admin anyone's.
+    pub async fn revoke_token_as(&self, actor: &User, id: i64) -> Result<(), AppError> {
+        let all = self.store().tokens(None).await?;
+        let t = all.iter().find(|t| t.id == id).ok_or(AppError::NotFound)?;
+        if t.user_id != actor.id && !actor.role.can_manage_users() {
+            return Err(crate::newsroom::forbidden(
+                actor,
+                "revoke another member's token",
+            ));
+        }
+        self.revoke_token(id, Some(actor.id)).await
+    }
+
+    /// Revokes a token by id (an operator at the command line, or [`App::revoke_token_as`]).
+    pub async fn revoke_token(&self, id: i64, actor: Option<i64>) -> Result<(), AppError> {
+        let all = self.store().tokens(None).await?;
+        let t = all.iter().find(|t| t.id == id).ok_or(AppError::NotFound)?;
+        if !self.store().revoke_token(id, self.now()).await? {
+            return Err(AppError::Invalid(format!("token {id} is already revoked")));
+        }
+        self.store()
+            .audit(
+                actor,
+                "token_revoked",
+                "user",
+                t.user_id,
+                &format!("token {id} ({})", t.name),
+                self.now(),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Every personal token, or one member's, for an operator.
+    pub async fn tokens(&self, email: Option<&str>) -> Result<Vec<TokenRow>, AppError> {
+        let user = match email {
+            Some(e) => Some(
+                self.store()
+                    .user_by_email(e)
+                    .await?
+                    .ok_or_else(|| AppError::Invalid(format!("no account has the address {e}")))?
+                    .0
+                    .id,
+            ),
+            None => None,
+        };
+        Ok(self.store().tokens(user).await?)
     }
 
     /// Whether `actor` created the article.
@@ -180,21 +373,65 @@ impl App {
     }
 
     /// Saves a new version of an article for `actor` (their own, or any for an editor).
+    /// A published or scheduled article changes only for someone who may publish it; for
+    /// anyone else the change is kept as a pending revision for an editor to apply or
+    /// discard, and the live article stays as it is.
     pub async fn update_as(
         &self,
         actor: &User,
         id: i64,
         expected_version: i64,
         draft: ArticleDraft,
-    ) -> Result<Article, AppError> {
-        if !actor.role.can_edit(self.owns(actor, id).await?) {
+    ) -> Result<Saved, AppError> {
+        let own = self.owns(actor, id).await?;
+        if !actor.role.can_edit(own) {
             return Err(AppError::Forbidden(format!(
                 "a {} can edit only their own articles",
                 actor.role
             )));
         }
+        let current = self
+            .store()
+            .article_by_id(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let live = matches!(
+            current.status,
+            ArticleStatus::Published | ArticleStatus::Scheduled
+        );
+        if live && !actor.role.can_publish(own) {
+            if current.version != expected_version {
+                return Err(AppError::Conflict(format!(
+                    "this article was saved by someone else (version {}) after you opened version {expected_version}",
+                    current.version
+                )));
+            }
+            // The same checks as a save, so a pending change can always be applied.
+            let draft = draft
+                .validate()
+                .map_err(|e| AppError::Invalid(e.to_string()))?;
+            let revision = self
+                .store()
+                .add_pending_revision(id, expected_version, &draft, actor.id, self.now())
+                .await?;
+            self.store()
+                .audit(
+                    Some(actor.id),
+                    "change_pending",
+                    "article",
+                    id,
+                    &format!("pending revision {revision}"),
+                    self.now(),
+                )
+                .await?;
+            return Ok(Saved::Pending {
+                article: current,
+                revision,
+            });
+        }
         self.write_update(id, expected_version, draft, Some(actor.id))
             .await
+            .map(Saved::Applied)
     }
 
     /// Publishes (now, or at `at`) for `actor`.

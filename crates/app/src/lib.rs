@@ -26,11 +26,13 @@ mod search;
 mod webhooks;
 mod wire;
 
-pub use accounts::{MIN_PASSWORD_CHARS, random_hex, same_secret};
+pub use accounts::{
+    MIN_PASSWORD_CHARS, PASSWORD_PERMITS, Saved, TOKEN_DAYS, random_hex, same_secret,
+};
 pub use api::{API_MAX_LIMIT, ArticleFilter, ArticlePage};
 pub use arabpress_store::{AudioCounts, AudioPick, AudioState};
 pub use arabpress_store::{Delivery, Webhook};
-pub use arabpress_store::{NewsroomArticle, NewsroomQuery, Revision};
+pub use arabpress_store::{NewsroomArticle, NewsroomQuery, PendingRevision, Revision, TokenRow};
 pub use arabpress_store::{Send, SendStats, Subscriber, SubscriberQuery};
 pub use archive::{ARCHIVE_FORMAT, ARCHIVE_VERSION, ArchiveReport};
 pub use audio::{AUDIO_FILE, AudioOutcome, AudioSettings, AudioStatus};
@@ -48,8 +50,8 @@ pub use newsletter::{
     SIGNUPS_PER_IP_PER_HOUR, SendView, SignupForm, SignupProblem, normalise_email,
 };
 pub use newsroom::{
-    Dashboard, DiffLine, INVITE_DAYS, LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_IP,
-    LOGIN_WINDOW_MINUTES, SESSION_DAYS, Session, Step,
+    Dashboard, DiffLine, INVITE_DAYS, LOGIN_ATTEMPTS_BEFORE_SLOWING, LOGIN_FAILURES_PER_ACCOUNT,
+    LOGIN_FAILURES_PER_IP, LOGIN_SLOW_SECONDS, LOGIN_WINDOW_MINUTES, SESSION_DAYS, Session, Step,
 };
 pub use objects::{MediaStorage, S3Settings};
 pub use outbox::{MAIL_MAX_ATTEMPTS, mail_backoff};
@@ -101,6 +103,10 @@ struct Inner {
     audio: std::sync::OnceLock<audio::AudioSettings>,
     /// The speech engine, or why there is none, found on first use.
     engine: std::sync::OnceLock<Result<arabpress_audio::Engine, String>>,
+    /// Bounds concurrent password hashing and checking (argon2 takes ~19 MiB each).
+    passwords: tokio::sync::Semaphore,
+    /// How many password hashes and checks have run.
+    password_work: std::sync::atomic::AtomicU64,
 }
 
 impl App {
@@ -137,6 +143,8 @@ impl App {
                 sections: std::sync::RwLock::new(None),
                 audio: std::sync::OnceLock::new(),
                 engine: std::sync::OnceLock::new(),
+                passwords: tokio::sync::Semaphore::new(accounts::PASSWORD_PERMITS),
+                password_work: std::sync::atomic::AtomicU64::new(0),
             }),
         }
     }

@@ -4,11 +4,11 @@
 //! translations), revisions with diffs and restore, the preview, and the newsroom's lists.
 //! Every rule about who may do what is checked here, whatever the client.
 
-use crate::accounts::{hash_password, random_hex, token_hash};
+use crate::accounts::{Saved, random_hex, token_hash};
 use crate::{App, AppError};
 use arabpress_core::model::Article;
 use arabpress_core::{ArticleDraft, ArticleStatus, Lang, Role, Slug, User};
-use arabpress_store::{NewsroomArticle, NewsroomQuery, Page, Revision};
+use arabpress_store::{NewsroomArticle, NewsroomQuery, Page, PendingRevision, Revision};
 use jiff::{SignedDuration, Timestamp};
 use std::net::IpAddr;
 
@@ -18,10 +18,17 @@ pub const SESSION_DAYS: i64 = 14;
 pub const INVITE_DAYS: i64 = 7;
 /// The window over which failed logins are counted.
 pub const LOGIN_WINDOW_MINUTES: i64 = 15;
-/// Failed logins allowed per account in the window.
+/// Sign-in attempts allowed per account from one client address in the window; more are
+/// refused (from that address only: the owner elsewhere still signs in).
 pub const LOGIN_FAILURES_PER_ACCOUNT: u64 = 5;
-/// Failed logins allowed per client address in the window.
+/// Sign-in attempts allowed per client address in the window, whatever the account.
 pub const LOGIN_FAILURES_PER_IP: u64 = 20;
+/// Sign-in attempts on one account from every address in the window beyond which each
+/// further attempt waits [`LOGIN_SLOW_SECONDS`] before its password is checked (slower
+/// guessing, but no lock-out anyone could cause).
+pub const LOGIN_ATTEMPTS_BEFORE_SLOWING: u64 = 20;
+/// The wait of a sign-in on an account under attack.
+pub const LOGIN_SLOW_SECONDS: u64 = 2;
 
 /// A signed-in browser.
 #[derive(Debug, Clone)]
@@ -39,6 +46,9 @@ pub struct Session {
 pub struct Dashboard {
     /// Articles waiting for an editor.
     pub in_review: Vec<NewsroomArticle>,
+    /// Changes to published or scheduled articles waiting for an editor (an editor sees
+    /// every one, anyone else their own).
+    pub pending: Vec<PendingRevision>,
     /// Articles due to be published, soonest first.
     pub scheduled: Vec<NewsroomArticle>,
     /// The user's own drafts.
@@ -132,10 +142,14 @@ impl App {
         Ok(Session { token, csrf, user })
     }
 
-    /// Signs in with a password. After [`LOGIN_FAILURES_PER_ACCOUNT`] failures for an
-    /// account, or [`LOGIN_FAILURES_PER_IP`] from one address, within
-    /// [`LOGIN_WINDOW_MINUTES`], every attempt is refused (even a right password) until the
-    /// window has passed.
+    /// Signs in with a password. Each attempt is recorded before the password is checked
+    /// (so concurrent guesses cannot all slip under the limit), then counted: after
+    /// [`LOGIN_FAILURES_PER_ACCOUNT`] attempts on an account from one address, or
+    /// [`LOGIN_FAILURES_PER_IP`] from one address, within [`LOGIN_WINDOW_MINUTES`], that
+    /// address is refused until the window has passed. Beyond
+    /// [`LOGIN_ATTEMPTS_BEFORE_SLOWING`] attempts on the account from everywhere, each
+    /// attempt waits [`LOGIN_SLOW_SECONDS`] first, so the owner's right password from
+    /// another address still gets in. An unknown address costs a password check too.
     pub async fn login(
         &self,
         email: &str,
@@ -146,32 +160,35 @@ impl App {
         let since = now
             .checked_sub(SignedDuration::from_mins(LOGIN_WINDOW_MINUTES))
             .unwrap_or(Timestamp::UNIX_EPOCH);
-        let account = format!("account:{}", email.trim().to_lowercase());
+        let who = email.trim().to_lowercase();
+        let from = ip.map_or_else(|| "-".to_owned(), |ip| ip.to_string());
+        let pair = format!("pair:{who}|{from}");
+        let account = format!("account:{who}");
         let address = ip.map(|ip| format!("ip:{ip}"));
+        let mut scopes = vec![pair.as_str(), account.as_str()];
+        scopes.extend(address.as_deref());
         let store = self.store();
-        let limited = store.login_failures(&account, since).await? >= LOGIN_FAILURES_PER_ACCOUNT
-            || match &address {
-                Some(a) => store.login_failures(a, since).await? >= LOGIN_FAILURES_PER_IP,
-                None => false,
-            };
-        if limited {
+        let (ids, counts) = store.record_login_attempt(&scopes, now, since).await?;
+        let count = |i: usize| counts.get(i).copied().unwrap_or(0);
+        if count(0) > LOGIN_FAILURES_PER_ACCOUNT
+            || (address.is_some() && count(2) > LOGIN_FAILURES_PER_IP)
+        {
             return Err(AppError::RateLimited(format!(
                 "too many failed sign-ins; try again in {LOGIN_WINDOW_MINUTES} minutes"
             )));
         }
+        if count(1) > LOGIN_ATTEMPTS_BEFORE_SLOWING {
+            tokio::time::sleep(std::time::Duration::from_secs(LOGIN_SLOW_SECONDS)).await;
+        }
         match self.verify_login(email, password).await? {
             Some(user) => {
-                store.clear_login_failures(&account).await?;
+                store.forget_login_attempts(&ids).await?;
+                store.clear_login_failures(&pair).await?;
                 self.start_session(user).await
             }
-            None => {
-                let mut scopes = vec![account.as_str()];
-                scopes.extend(address.as_deref());
-                store.record_login_failure(&scopes, now).await?;
-                Err(AppError::Unauthorized(
-                    "wrong email address or password".into(),
-                ))
-            }
+            None => Err(AppError::Unauthorized(
+                "wrong email address or password".into(),
+            )),
         }
     }
 
@@ -211,24 +228,26 @@ impl App {
         Ok(self.store().delete_session(&token_hash(token)).await?)
     }
 
-    /// Signs a user out of every browser.
+    /// Signs a user out of every browser and revokes every personal token of theirs.
     pub async fn logout_everywhere(&self, user: &User) -> Result<u64, AppError> {
         let n = self.store().delete_sessions_of(user.id).await?;
+        let tokens = self.store().revoke_tokens_of(user.id, self.now()).await?;
         self.store()
             .audit(
                 Some(user.id),
                 "signed_out_everywhere",
                 "user",
                 user.id,
-                &format!("{n} sessions"),
+                &format!("{n} sessions, {tokens} tokens"),
                 self.now(),
             )
             .await?;
         Ok(n)
     }
 
-    /// Changes a password after checking the current one; every session of the user ends
-    /// and a new one is returned for the browser that made the change.
+    /// Changes a password after checking the current one; every session of the user ends,
+    /// every personal token is revoked, and a new session is returned for the browser that
+    /// made the change.
     pub async fn change_password(
         &self,
         user: &User,
@@ -240,9 +259,10 @@ impl App {
                 "the current password is wrong".into(),
             ));
         }
-        let hash = hash_password(new).await?;
+        let hash = self.hash_password(new).await?;
         self.store().set_password(user.id, &hash).await?;
         self.store().delete_sessions_of(user.id).await?;
+        self.store().revoke_tokens_of(user.id, self.now()).await?;
         self.store()
             .audit(
                 Some(user.id),
@@ -258,16 +278,17 @@ impl App {
 
     /// Sets a new password for the account with this address, for an operator at the
     /// command line (a restored archive without secrets, a forgotten password); every
-    /// session of the account ends.
+    /// session of the account ends and every personal token is revoked.
     pub async fn reset_password(&self, email: &str, new: &str) -> Result<User, AppError> {
         let (user, _) = self
             .store()
             .user_by_email(email.trim())
             .await?
             .ok_or_else(|| AppError::Invalid(format!("no account has the address {email}")))?;
-        let hash = hash_password(new).await?;
+        let hash = self.hash_password(new).await?;
         self.store().set_password(user.id, &hash).await?;
         self.store().delete_sessions_of(user.id).await?;
+        self.store().revoke_tokens_of(user.id, self.now()).await?;
         self.store()
             .audit(None, "password_reset", "user", user.id, "", self.now())
             .await?;
@@ -320,6 +341,8 @@ impl App {
     }
 
     /// Accepts an invitation: creates the account and signs it in. A token works once.
+    /// The token is checked before the password is hashed, so a made-up token costs no
+    /// hashing.
     pub async fn accept_invite(
         &self,
         token: &str,
@@ -327,7 +350,10 @@ impl App {
         password: &str,
         lang: Lang,
     ) -> Result<Session, AppError> {
-        let hash = hash_password(password).await?;
+        if self.invite(token).await?.is_none() {
+            return Err(AppError::Gone);
+        }
+        let hash = self.hash_password(password).await?;
         let user = self
             .store()
             .accept_invite(&token_hash(token), name, &hash, self.now())
@@ -341,7 +367,7 @@ impl App {
     }
 
     /// Deactivates (or reactivates) an account, for an admin. The account's articles stay;
-    /// its sessions and tokens stop working at once.
+    /// its sessions end and its personal tokens are revoked at once.
     pub async fn set_active_as(
         &self,
         actor: &User,
@@ -362,6 +388,7 @@ impl App {
         self.store().set_active(user_id, active).await?;
         if !active {
             self.store().delete_sessions_of(user_id).await?;
+            self.store().revoke_tokens_of(user_id, self.now()).await?;
         }
         self.store()
             .audit(
@@ -440,7 +467,7 @@ impl App {
         expected_version: i64,
         draft: ArticleDraft,
         step: Step,
-    ) -> Result<Article, AppError> {
+    ) -> Result<Saved, AppError> {
         let publishing = matches!(step, Step::Publish | Step::Schedule(_));
         if let Step::Schedule(at) = step
             && at <= self.now()
@@ -471,15 +498,18 @@ impl App {
                 {
                     return Err(forbidden(actor, "publish or withdraw this article"));
                 }
-                self.update_as(actor, id, expected_version, draft).await?
+                match self.update_as(actor, id, expected_version, draft).await? {
+                    Saved::Applied(a) => a,
+                    pending @ Saved::Pending { .. } => return Ok(pending),
+                }
             }
         };
         let id = a.summary.id;
-        match step {
+        let a = match step {
             Step::Save => Ok(a),
             Step::Review => {
                 if a.status == ArticleStatus::InReview {
-                    return Ok(a);
+                    return Ok(Saved::Applied(a));
                 }
                 if !matches!(a.status, ArticleStatus::Draft | ArticleStatus::Unpublished) {
                     return Err(AppError::Invalid(
@@ -491,7 +521,8 @@ impl App {
             Step::Publish => self.publish_as(actor, id, None).await,
             Step::Schedule(at) => self.publish_as(actor, id, Some(at)).await,
             Step::Unpublish => self.unpublish_as(actor, id).await,
-        }
+        }?;
+        Ok(Saved::Applied(a))
     }
 
     /// Adds a dated correction to a published article, for someone who may publish it.
@@ -596,7 +627,7 @@ impl App {
         id: i64,
         version: i64,
         expected_version: i64,
-    ) -> Result<Article, AppError> {
+    ) -> Result<Saved, AppError> {
         let current = self.article_for(actor, id).await?;
         let rev = self
             .store()
@@ -612,18 +643,104 @@ impl App {
                 ..self.draft_of(&current).await?
             },
         };
-        let a = self.update_as(actor, id, expected_version, draft).await?;
+        let saved = self.update_as(actor, id, expected_version, draft).await?;
+        if let Saved::Applied(_) = saved {
+            self.store()
+                .audit(
+                    Some(actor.id),
+                    "restored",
+                    "article",
+                    id,
+                    &format!("version {version}"),
+                    self.now(),
+                )
+                .await?;
+        }
+        Ok(saved)
+    }
+
+    /// The pending changes of an article: an editor sees every one, anyone else their own.
+    pub async fn pending_as(
+        &self,
+        actor: &User,
+        id: i64,
+    ) -> Result<Vec<PendingRevision>, AppError> {
+        let a = self.article_for(actor, id).await?;
+        let all = self.store().pending_revisions(Some(id)).await?;
+        let editor = actor.role.can_publish(a.created_by == Some(actor.id));
+        Ok(all
+            .into_iter()
+            .filter(|p| editor || p.user_id == Some(actor.id))
+            .collect())
+    }
+
+    /// Applies a pending change as a new version, for someone who may publish the article:
+    /// a published article shows it at once. `expected_version` is the version the editor
+    /// looked at.
+    pub async fn apply_pending_as(
+        &self,
+        actor: &User,
+        id: i64,
+        revision: i64,
+        expected_version: i64,
+    ) -> Result<Article, AppError> {
+        if !actor.role.can_publish(self.owns(actor, id).await?) {
+            return Err(forbidden(actor, "apply a change to this article"));
+        }
+        let p = self
+            .store()
+            .pending_revision(id, revision)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let a = self
+            .write_update(id, expected_version, p.draft, Some(actor.id))
+            .await?;
+        self.store().delete_pending_revision(id, revision).await?;
         self.store()
             .audit(
                 Some(actor.id),
-                "restored",
+                "revision_applied",
                 "article",
                 id,
-                &format!("version {version}"),
+                &format!(
+                    "pending revision {revision} by {} as version {} ({})",
+                    p.user_name.as_deref().unwrap_or("?"),
+                    a.version,
+                    a.status.as_str()
+                ),
                 self.now(),
             )
             .await?;
         Ok(a)
+    }
+
+    /// Discards a pending change: someone who may publish the article, or its writer.
+    pub async fn discard_pending_as(
+        &self,
+        actor: &User,
+        id: i64,
+        revision: i64,
+    ) -> Result<(), AppError> {
+        let p = self
+            .store()
+            .pending_revision(id, revision)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if p.user_id != Some(actor.id) && !actor.role.can_publish(self.owns(actor, id).await?) {
+            return Err(forbidden(actor, "discard this change"));
+        }
+        self.store().delete_pending_revision(id, revision).await?;
+        self.store()
+            .audit(
+                Some(actor.id),
+                "revision_discarded",
+                "article",
+                id,
+                &format!("pending revision {revision}"),
+                self.now(),
+            )
+            .await?;
+        Ok(())
     }
 
     /// The newsroom's list. Contributors see only what they created.
@@ -652,8 +769,17 @@ impl App {
         };
         let mut scheduled = list(ArticleStatus::Scheduled, false).await?;
         scheduled.sort_by_key(|a| a.scheduled_at);
+        let editor = actor.role.can_publish(false);
+        let pending = self
+            .store()
+            .pending_revisions(None)
+            .await?
+            .into_iter()
+            .filter(|p| editor || p.user_id == Some(actor.id))
+            .collect();
         Ok(Dashboard {
             in_review: list(ArticleStatus::InReview, false).await?,
+            pending,
             scheduled,
             my_drafts: list(ArticleStatus::Draft, true).await?,
             published: list(ArticleStatus::Published, false).await?,

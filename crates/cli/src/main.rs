@@ -258,6 +258,21 @@ enum TokenAction {
         /// What the token is for.
         #[arg(long, default_value = "cli")]
         name: String,
+        /// How many days the token works (1 to 3650); then it is refused.
+        #[arg(long, default_value_t = arabpress_app::TOKEN_DAYS)]
+        expires_in_days: i64,
+    },
+    /// List personal tokens (every account's, or one account's): id, address, name,
+    /// created, expires, state. Secrets are never stored, so none is shown.
+    List {
+        /// Only this account's tokens.
+        #[arg(long)]
+        email: Option<String>,
+    },
+    /// Revoke a token by the id `token list` shows; it is refused from then on.
+    Revoke {
+        /// The token's id.
+        id: i64,
     },
 }
 
@@ -1284,15 +1299,47 @@ async fn main() -> Result<()> {
             let s = settings(cli.config.as_ref(), &data.overrides())?;
             let app = open(&s, IndexUse::None).await?;
             match action {
-                TokenAction::Create { email, name } => {
+                TokenAction::Create {
+                    email,
+                    name,
+                    expires_in_days,
+                } => {
                     let (user, _) = app
                         .store()
                         .user_by_email(&email)
                         .await?
                         .ok_or_else(|| anyhow::anyhow!("there is no account for {email}"))?;
-                    let secret = app.create_token(user.id, &name).await?;
+                    let secret = app
+                        .create_token_for_days(user.id, &name, expires_in_days)
+                        .await?;
                     println!("token for {} ({}): {secret}", user.email, user.role);
-                    println!("send it as Authorization: Bearer …; it is not shown again");
+                    println!(
+                        "it works for {expires_in_days} days; send it as Authorization: Bearer …; it is not shown again"
+                    );
+                }
+                TokenAction::List { email } => {
+                    let now = app.now();
+                    for t in app.tokens(email.as_deref()).await? {
+                        let state = match (t.revoked_at, t.expires_at) {
+                            (Some(at), _) => format!("revoked {at}"),
+                            (None, Some(at)) if at <= now => format!("expired {at}"),
+                            _ => "live".to_owned(),
+                        };
+                        let expires = t.expires_at.map(|e| e.to_string()).unwrap_or_default();
+                        println!(
+                            "{}\t{}\t{}\t{}\t{expires}\t{state}",
+                            t.id, t.email, t.name, t.created_at
+                        );
+                    }
+                }
+                TokenAction::Revoke { id } => {
+                    app.revoke_token(id, None).await.map_err(|e| match e {
+                        arabpress_app::AppError::NotFound => {
+                            anyhow::anyhow!("there is no token {id} (see `arabpress token list`)")
+                        }
+                        other => other.into(),
+                    })?;
+                    println!("token {id} revoked");
                 }
             }
             app.close().await;

@@ -39,8 +39,8 @@ pub use newsletter::{
     HandedOver, NewSend, NewSubscriber, OutboxFailure, OutboxItem, Send, SendStats, SentMark,
     SignupAction, Subscriber, SubscriberQuery,
 };
-pub use newsroom::{MediaRow, NewsroomArticle, NewsroomQuery, Revision};
-pub use users::AuditEntry;
+pub use newsroom::{MediaRow, NewsroomArticle, NewsroomQuery, PendingRevision, Revision};
+pub use users::{AuditEntry, TokenRow};
 pub use webhooks::{Delivery, DueDelivery, Outcome, Webhook};
 pub use wire::{NewWireFeed, WireArticle, WireFeed, WirePoll};
 

@@ -65,6 +65,11 @@ const SQLITE: &[Migration] = &[
         description: "spoken articles",
         sql: include_str!("../migrations/sqlite/0011_audio.sql"),
     },
+    Migration {
+        version: 12,
+        description: "review and tokens",
+        sql: include_str!("../migrations/sqlite/0012_review_and_tokens.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -122,6 +127,11 @@ const POSTGRES: &[Migration] = &[
         version: 11,
         description: "spoken articles",
         sql: include_str!("../migrations/postgres/0011_audio.sql"),
+    },
+    Migration {
+        version: 12,
+        description: "review and tokens",
+        sql: include_str!("../migrations/postgres/0012_review_and_tokens.sql"),
     },
 ];
 

@@ -30,6 +30,27 @@ pub struct Revision {
     pub draft: Option<ArticleDraft>,
 }
 
+/// A change to a published or scheduled article that waits for an editor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingRevision {
+    /// Its id (it has no version of its own until applied).
+    pub id: i64,
+    /// The article it would change.
+    pub article_id: i64,
+    /// The article version it was based on.
+    pub base_version: i64,
+    /// When it was saved.
+    pub at: Timestamp,
+    /// Who saved it.
+    pub user_id: Option<i64>,
+    /// Their name.
+    pub user_name: Option<String>,
+    /// The article's live headline (for lists).
+    pub live_headline: String,
+    /// Every field as saved.
+    pub draft: ArticleDraft,
+}
+
 /// A filter over every article, any status, for the newsroom's list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NewsroomQuery {
@@ -196,6 +217,49 @@ impl Store {
         Ok(())
     }
 
+    /// Records one sign-in attempt in each scope (`pair:…`, `account:…`, `ip:…`) before
+    /// its password is checked, then counts each scope's attempts since `since`, this one
+    /// included. The insert is one statement committed before the count, so of N
+    /// concurrent attempts the k-th to commit sees at least k: a limit of L lets at most L
+    /// through, on either engine. Returns the ids written (to forget them when the
+    /// password is right) and the counts, in the order of `scopes`.
+    pub async fn record_login_attempt(
+        &self,
+        scopes: &[&str],
+        now: Timestamp,
+        since: Timestamp,
+    ) -> Result<(Vec<i64>, Vec<u64>), StoreError> {
+        if scopes.is_empty() {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        let insert = crate::articles::rows_sql(
+            "INSERT INTO login_failures (scope, created_at) VALUES ",
+            scopes.len(),
+            |n| format!("(${}, $1)", n + 2),
+        ) + " RETURNING id";
+        let mut q = sqlx::query_scalar::<_, i64>(AssertSqlSafe(insert)).bind(now.as_second());
+        for scope in scopes {
+            q = q.bind(*scope);
+        }
+        let ids = q.fetch_all(&self.pool).await?;
+        let mut counts = Vec::with_capacity(scopes.len());
+        for scope in scopes {
+            counts.push(self.login_failures(scope, since).await?);
+        }
+        Ok((ids, counts))
+    }
+
+    /// Forgets the attempts with these ids (a sign-in that succeeded).
+    pub async fn forget_login_attempts(&self, ids: &[i64]) -> Result<(), StoreError> {
+        for id in ids {
+            sqlx::query("DELETE FROM login_failures WHERE id = $1")
+                .bind(*id)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Failed logins in a scope since a time.
     pub async fn login_failures(&self, scope: &str, since: Timestamp) -> Result<u64, StoreError> {
         let n: i64 = sqlx::query_scalar(
@@ -345,7 +409,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT r.version, r.created_at, u.name, r.headline, r.standfirst, r.body_md, r.draft_json \
              FROM revisions r LEFT JOIN users u ON u.id = r.user_id WHERE r.article_id = $1 \
-             ORDER BY r.version DESC, r.id DESC",
+             AND r.pending = 0 ORDER BY r.version DESC, r.id DESC",
         )
         .bind(article_id)
         .fetch_all(&self.pool)
@@ -362,13 +426,93 @@ impl Store {
         let row = sqlx::query(
             "SELECT r.version, r.created_at, u.name, r.headline, r.standfirst, r.body_md, r.draft_json \
              FROM revisions r LEFT JOIN users u ON u.id = r.user_id \
-             WHERE r.article_id = $1 AND r.version = $2 ORDER BY r.id DESC LIMIT 1",
+             WHERE r.article_id = $1 AND r.version = $2 AND r.pending = 0 ORDER BY r.id DESC LIMIT 1",
         )
         .bind(article_id)
         .bind(version)
         .fetch_optional(&self.pool)
         .await?;
         row.as_ref().map(revision).transpose()
+    }
+
+    /// Keeps a change to an article as a pending revision (based on `base_version`),
+    /// leaving the article as it is; returns the revision's id.
+    pub async fn add_pending_revision(
+        &self,
+        article_id: i64,
+        base_version: i64,
+        draft: &ArticleDraft,
+        by: i64,
+        now: Timestamp,
+    ) -> Result<i64, StoreError> {
+        let json = serde_json::to_string(draft)
+            .map_err(|e| StoreError::Corrupt(format!("revision of article {article_id}: {e}")))?;
+        sqlx::query_scalar(
+            "INSERT INTO revisions (article_id, version, created_at, headline, standfirst, body_md, \
+             user_id, draft_json, pending) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1) RETURNING id",
+        )
+        .bind(article_id)
+        .bind(base_version)
+        .bind(now.as_second())
+        .bind(&draft.headline)
+        .bind(&draft.standfirst)
+        .bind(&draft.body_md)
+        .bind(by)
+        .bind(json)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| crate::taxonomy::missing(e, format!("article {article_id}")))
+    }
+
+    /// Pending revisions, oldest first: of one article, or of every article (`None`).
+    pub async fn pending_revisions(
+        &self,
+        article_id: Option<i64>,
+    ) -> Result<Vec<PendingRevision>, StoreError> {
+        let filter = if article_id.is_some() {
+            "AND r.article_id = $1"
+        } else {
+            ""
+        };
+        let mut q = sqlx::query(AssertSqlSafe(format!(
+            "SELECT r.id, r.article_id, r.version, r.created_at, r.user_id, u.name, r.headline, \
+             r.standfirst, r.body_md, r.draft_json, a.headline AS live_headline \
+             FROM revisions r JOIN articles a ON a.id = r.article_id \
+             LEFT JOIN users u ON u.id = r.user_id WHERE r.pending = 1 {filter} ORDER BY r.id"
+        )));
+        if let Some(a) = article_id {
+            q = q.bind(a);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        rows.iter().map(pending).collect()
+    }
+
+    /// One pending revision of an article.
+    pub async fn pending_revision(
+        &self,
+        article_id: i64,
+        id: i64,
+    ) -> Result<Option<PendingRevision>, StoreError> {
+        Ok(self
+            .pending_revisions(Some(article_id))
+            .await?
+            .into_iter()
+            .find(|p| p.id == id))
+    }
+
+    /// Removes a pending revision (applied or discarded); returns whether it was there.
+    pub async fn delete_pending_revision(
+        &self,
+        article_id: i64,
+        id: i64,
+    ) -> Result<bool, StoreError> {
+        let done =
+            sqlx::query("DELETE FROM revisions WHERE id = $1 AND article_id = $2 AND pending = 1")
+                .bind(id)
+                .bind(article_id)
+                .execute(&self.pool)
+                .await?;
+        Ok(done.rows_affected() > 0)
     }
 
     /// Every article matching a newsroom filter, any status, most recently changed first.
@@ -537,6 +681,29 @@ fn revision(row: &sqlx::any::AnyRow) -> Result<Revision, StoreError> {
             .map(|j| serde_json::from_str(&j))
             .transpose()
             .map_err(|e| StoreError::Corrupt(format!("revision draft: {e}")))?,
+    })
+}
+
+fn pending(row: &sqlx::any::AnyRow) -> Result<PendingRevision, StoreError> {
+    let json: Option<String> = row.try_get("draft_json")?;
+    let draft = match json {
+        Some(j) => serde_json::from_str(&j)
+            .map_err(|e| StoreError::Corrupt(format!("pending revision draft: {e}")))?,
+        None => {
+            return Err(StoreError::Corrupt(
+                "pending revision without its draft".into(),
+            ));
+        }
+    };
+    Ok(PendingRevision {
+        id: row.try_get("id")?,
+        article_id: row.try_get("article_id")?,
+        base_version: row.try_get("version")?,
+        at: rows::ts(row.try_get("created_at")?)?,
+        user_id: row.try_get("user_id")?,
+        user_name: row.try_get("name")?,
+        live_headline: row.try_get("live_headline")?,
+        draft,
     })
 }
 

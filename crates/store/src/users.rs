@@ -54,6 +54,25 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+/// A personal token as its owner and admins see it (never the secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRow {
+    /// Its id (what `token revoke` takes).
+    pub id: i64,
+    /// Whose it is.
+    pub user_id: i64,
+    /// The owner's address.
+    pub email: String,
+    /// What its owner called it.
+    pub name: String,
+    /// When it was made.
+    pub created_at: Timestamp,
+    /// When it stops working (none: made before tokens expired, and never since migrated).
+    pub expires_at: Option<Timestamp>,
+    /// When it was revoked.
+    pub revoked_at: Option<Timestamp>,
+}
+
 impl Store {
     /// Creates an account. The password must already be hashed (argon2id, by `app`).
     pub async fn create_user(
@@ -162,13 +181,14 @@ impl Store {
         Ok(())
     }
 
-    /// Records a personal token by its hash.
+    /// Records a personal token by its hash, working until `expires_at`; returns its id.
     pub async fn create_token(
         &self,
         user_id: i64,
         name: &str,
         token_hash: &str,
         now: Timestamp,
+        expires_at: Timestamp,
     ) -> Result<i64, StoreError> {
         let name = arabpress_core::article::collapse_ws(name);
         if name.is_empty() || name.chars().count() > 100 {
@@ -179,15 +199,97 @@ impl Store {
             .into());
         }
         sqlx::query_scalar(
-            "INSERT INTO personal_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            "INSERT INTO personal_tokens (user_id, name, token_hash, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(user_id)
         .bind(&name)
         .bind(token_hash)
         .bind(now.as_second())
+        .bind(expires_at.as_second())
         .fetch_one(&self.pool)
         .await
         .map_err(|e| crate::taxonomy::missing(e, format!("user {user_id}")))
+    }
+
+    /// The active account holding an unrevoked token with this hash, with when the token
+    /// expires (the caller compares it with its clock, to say so when it has).
+    pub async fn token_owner(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(User, Option<Timestamp>)>, StoreError> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS}, t.expires_at FROM personal_tokens t \
+             JOIN users u ON u.id = t.user_id \
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.active = 1"
+        )))
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let expires: Option<i64> = sqlx::Row::try_get(&row, 7)?;
+        Ok(Some((
+            user_with_extra(&row)?,
+            crate::rows::opt_ts(expires)?,
+        )))
+    }
+
+    /// Personal tokens, newest first: one user's, or everyone's (`None`). The secrets are
+    /// not kept, so none is shown.
+    pub async fn tokens(&self, user_id: Option<i64>) -> Result<Vec<TokenRow>, StoreError> {
+        let filter = if user_id.is_some() {
+            "WHERE t.user_id = $1"
+        } else {
+            ""
+        };
+        let mut q = sqlx::query_as::<_, (i64, i64, String, String, i64, Option<i64>, Option<i64>)>(
+            sqlx::AssertSqlSafe(format!(
+                "SELECT t.id, t.user_id, u.email, t.name, t.created_at, t.expires_at, t.revoked_at \
+                 FROM personal_tokens t JOIN users u ON u.id = t.user_id {filter} \
+                 ORDER BY t.id DESC"
+            )),
+        );
+        if let Some(u) = user_id {
+            q = q.bind(u);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(TokenRow {
+                    id: r.0,
+                    user_id: r.1,
+                    email: r.2,
+                    name: r.3,
+                    created_at: crate::rows::ts(r.4)?,
+                    expires_at: crate::rows::opt_ts(r.5)?,
+                    revoked_at: crate::rows::opt_ts(r.6)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Revokes one token (if it is not revoked already); returns whether it was live.
+    pub async fn revoke_token(&self, id: i64, now: Timestamp) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE personal_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+        )
+        .bind(now.as_second())
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Revokes every live token of a user; returns how many.
+    pub async fn revoke_tokens_of(&self, user_id: i64, now: Timestamp) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE personal_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(now.as_second())
+        .bind(user_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
     }
 
     /// The active account holding a live token with this hash.

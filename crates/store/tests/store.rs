@@ -709,7 +709,7 @@ async fn accounts_tokens_and_the_audit_log(store: Store) {
         .unwrap_or_else(|| panic!("not found"));
     assert_eq!((found.id, hash.as_str()), (u.id, "$argon2id$fake"));
     store
-        .create_token(u.id, "laptop", "h1", t(3))
+        .create_token(u.id, "laptop", "h1", t(3), t(100))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
@@ -717,7 +717,7 @@ async fn accounts_tokens_and_the_audit_log(store: Store) {
         Some(u.id)
     );
     assert!(matches!(
-        store.create_token(999, "x", "h2", t(3)).await,
+        store.create_token(999, "x", "h2", t(3), t(100)).await,
         Err(StoreError::NotFound(_))
     ));
     store
@@ -1384,4 +1384,142 @@ async fn every_table_is_archived_or_known_transient(store: Store) {
 arabpress_store::both_backends!(
     every_table_is_archived_or_known_transient,
     super::every_table_is_archived_or_known_transient
+);
+
+/// Thirty sign-in attempts at once on one scope: each is recorded before it is counted, so
+/// no more than five of them see a count of five or less.
+async fn sign_in_attempts_are_counted_as_they_are_recorded(store: Store) {
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..30 {
+        let store = store.clone();
+        set.spawn(async move {
+            store
+                .record_login_attempt(&["pair:a|1", "account:a"], t(10), t(0))
+                .await
+        });
+    }
+    let mut under = 0;
+    let mut ids = Vec::new();
+    while let Some(r) = set.join_next().await {
+        let (i, counts) = r
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((i.len(), counts.len()), (2, 2));
+        if counts[0] <= 5 {
+            under += 1;
+        }
+        ids = i;
+    }
+    assert!(under <= 5, "{under} attempts saw room under the limit");
+    assert_eq!(store.login_failures("pair:a|1", t(0)).await.ok(), Some(30));
+    // A successful attempt forgets its own rows.
+    store
+        .forget_login_attempts(&ids)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(store.login_failures("pair:a|1", t(0)).await.ok(), Some(29));
+    assert_eq!(store.login_failures("account:a", t(0)).await.ok(), Some(29));
+}
+both_backends!(
+    sign_in_attempts_are_counted_as_they_are_recorded,
+    super::sign_in_attempts_are_counted_as_they_are_recorded
+);
+
+/// Tokens are listed without secrets, carry their expiry, and are revoked one by one or all
+/// of a user's at once.
+async fn tokens_are_listed_and_revoked(store: Store) {
+    use arabpress_core::Role;
+    let a = store
+        .create_user("a@x.example", "A", Role::Author, "$argon2id$fake", t(0))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let b = store
+        .create_user("b@x.example", "B", Role::Author, "$argon2id$fake", t(0))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let t1 = store
+        .create_token(a.id, "laptop", "ha1", t(1), t(100))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    store
+        .create_token(a.id, "ci", "ha2", t(2), t(100))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    store
+        .create_token(b.id, "phone", "hb1", t(3), t(100))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mine = store
+        .tokens(Some(a.id))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        mine.iter().map(|x| x.name.as_str()).collect::<Vec<_>>(),
+        ["ci", "laptop"]
+    );
+    assert_eq!(mine[1].expires_at, Some(t(100)));
+    assert_eq!(store.tokens(None).await.map(|v| v.len()).ok(), Some(3));
+    let owner = store.token_owner("ha1").await.ok().flatten();
+    assert_eq!(owner.map(|(u, e)| (u.id, e)), Some((a.id, Some(t(100)))));
+    assert_eq!(store.revoke_token(t1, t(5)).await.ok(), Some(true));
+    assert_eq!(store.revoke_token(t1, t(6)).await.ok(), Some(false));
+    assert!(store.token_owner("ha1").await.ok().flatten().is_none());
+    assert!(store.token_owner("ha2").await.ok().flatten().is_some());
+    assert_eq!(store.revoke_tokens_of(a.id, t(7)).await.ok(), Some(1));
+    assert!(store.token_owner("ha2").await.ok().flatten().is_none());
+    assert!(
+        store.token_owner("hb1").await.ok().flatten().is_some(),
+        "another member's token stays"
+    );
+}
+both_backends!(
+    tokens_are_listed_and_revoked,
+    super::tokens_are_listed_and_revoked
+);
+
+/// A pending revision is kept off the article and its revision list until removed.
+async fn pending_revisions_stay_off_the_article(store: Store) {
+    seed(&store).await;
+    let a = publish(&store, draft(Lang::En, "Live", "world", &[]), 0).await;
+    let id = a.summary.id;
+    let before = store.revisions(id).await.unwrap_or_else(|e| panic!("{e}"));
+    let change = draft(Lang::En, "Changed by a contributor", "world", &[]);
+    let writer = store
+        .create_user(
+            "c@x.example",
+            "C",
+            arabpress_core::Role::Contributor,
+            "$argon2id$fake",
+            t(0),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let p = store
+        .add_pending_revision(id, a.version, &change, writer.id, t(5))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let live = store
+        .article_by_id(id)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("gone"));
+    assert_eq!(live.summary.headline, "Live");
+    assert_eq!(store.revisions(id).await.ok(), Some(before));
+    let pending = store
+        .pending_revisions(None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].draft.headline, "Changed by a contributor");
+    assert_eq!(pending[0].live_headline, "Live");
+    assert_eq!(pending[0].base_version, a.version);
+    assert_eq!(pending[0].user_name.as_deref(), Some("C"));
+    assert_eq!(store.delete_pending_revision(id, p).await.ok(), Some(true));
+    assert_eq!(store.delete_pending_revision(id, p).await.ok(), Some(false));
+    assert!(store.pending_revision(id, p).await.ok().flatten().is_none());
+}
+both_backends!(
+    pending_revisions_stay_off_the_article,
+    super::pending_revisions_stay_off_the_article
 );

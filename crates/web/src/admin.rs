@@ -6,15 +6,15 @@
 //! cookie naming a row in the store; every state-changing form carries the session's CSRF
 //! token (before sign-in, a double-submit cookie does the same job). Pages are `no-store`
 //! and `noindex`; the cookie is HttpOnly, SameSite=Lax, limited to `/admin`, and Secure
-//! unless the site is reached on loopback.
+//! when the configured `base_url` is https.
 
 mod newsletter;
 mod wire;
 
 use crate::WebState;
 use arabpress_app::{
-    AppError, MAX_UPLOAD_BYTES, MIN_PASSWORD_CHARS, NewsroomArticle, NewsroomQuery, Session, Step,
-    same_secret,
+    AppError, MAX_UPLOAD_BYTES, MIN_PASSWORD_CHARS, NewsroomArticle, NewsroomQuery, Saved, Session,
+    Step, same_secret,
 };
 use arabpress_core::{
     ArticleDraft, ArticleKind, ArticleStatus, Image, Lang, Role, Slug, SourceCredit, User,
@@ -61,6 +61,14 @@ pub(crate) fn routes() -> Router<WebState> {
         )
         .route("/admin/articles/{id}/revisions", get(revisions))
         .route("/admin/articles/{id}/restore", post(restore))
+        .route(
+            "/admin/articles/{id}/pending/{revision}/apply",
+            post(apply_pending),
+        )
+        .route(
+            "/admin/articles/{id}/pending/{revision}/discard",
+            post(discard_pending),
+        )
         .route("/admin/articles/{id}/correction", post(correction))
         .route("/admin/articles/{id}/translation", post(translation))
         .route("/admin/preview", post(preview))
@@ -77,6 +85,7 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/admin/account", get(account))
         .route("/admin/account/password", post(change_password))
         .route("/admin/account/language", post(set_language))
+        .route("/admin/account/tokens/{id}/revoke", post(revoke_token))
         .route("/media/{sha}/{file}", get(media))
         .merge(newsletter::routes())
         .merge(wire::routes())
@@ -96,22 +105,14 @@ fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-/// Whether the request reached us on loopback (then a Secure cookie would never come back
-/// over plain HTTP).
-fn on_loopback(headers: &HeaderMap) -> bool {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let name = host
-        .rsplit_once(':')
-        .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
-        .map_or(host, |(h, _)| h);
-    matches!(name, "localhost" | "127.0.0.1" | "[::1]" | "") || name.ends_with(".localhost")
-}
-
-fn set_cookie(headers: &HeaderMap, name: &str, value: &str, max_age: i64) -> HeaderValue {
-    let secure = if on_loopback(headers) { "" } else { "; Secure" };
+/// A cookie of the newsroom: `Secure` when the configured `base_url` is https (never
+/// decided from the request's `Host`, which a proxy may set to anything).
+fn set_cookie(state: &WebState, name: &str, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if crate::served_over_https(&state.app) {
+        "; Secure"
+    } else {
+        ""
+    };
     HeaderValue::from_str(&format!(
         "{name}={value}; Path=/admin; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
     ))
@@ -352,6 +353,10 @@ fn guest_lang(state: &WebState, headers: &HeaderMap, q: &HashMap<String, String>
 pub(crate) fn done_notice(state: &WebState, lang: Lang, done: Option<&String>) -> Option<String> {
     let key = match done?.as_str() {
         "saved" => "admin-saved",
+        "pending" => "admin-saved-for-review",
+        "applied" => "admin-pending-applied",
+        "discarded" => "admin-pending-discarded",
+        "token-revoked" => "admin-token-revoked",
         "submitted" => "admin-submitted",
         "published" => "admin-published",
         "unpublished" => "admin-unpublished",
@@ -404,14 +409,17 @@ fn article_rows(state: &WebState, lang: Lang, items: &[NewsroomArticle]) -> Vec<
 // Before sign-in: setup, login, invitations
 
 /// The double-submit token of a form shown before sign-in, and the cookie that carries it.
-fn guest_token(headers: &HeaderMap) -> Result<(String, Option<HeaderValue>), AppError> {
+fn guest_token(
+    state: &WebState,
+    headers: &HeaderMap,
+) -> Result<(String, Option<HeaderValue>), AppError> {
     match cookie(headers, FORM_COOKIE) {
         Some(t) if t.len() == 32 && t.bytes().all(|b| b.is_ascii_hexdigit()) => {
             Ok((t.to_owned(), None))
         }
         _ => {
             let t = arabpress_app::random_hex(16)?;
-            let c = set_cookie(headers, FORM_COOKIE, &t, 3600);
+            let c = set_cookie(state, FORM_COOKIE, &t, 3600);
             Ok((t, Some(c)))
         }
     }
@@ -432,7 +440,7 @@ fn guest_page(
     error: Option<String>,
     mut data: Value,
 ) -> Response {
-    let (token, set) = match guest_token(headers) {
+    let (token, set) = match guest_token(state, headers) {
         Ok(t) => t,
         Err(e) => {
             tracing::error!(error = %e, "no form token");
@@ -452,12 +460,12 @@ fn guest_page(
 }
 
 /// Signs the browser in: the session cookie, then on to `to`.
-fn signed_in(headers: &HeaderMap, s: &Session, to: &str) -> Response {
+fn signed_in(state: &WebState, s: &Session, to: &str) -> Response {
     let mut r = see_other(to);
     r.headers_mut().append(
         header::SET_COOKIE,
         set_cookie(
-            headers,
+            state,
             SESSION_COOKIE,
             &s.token,
             arabpress_app::SESSION_DAYS * 86_400,
@@ -504,7 +512,7 @@ async fn setup(
         .setup_owner(f.get("email"), f.get("name"), f.get("password"), lang)
         .await
     {
-        Ok(s) => signed_in(&headers, &s, "/admin"),
+        Ok(s) => signed_in(&state, &s, "/admin"),
         Err(AppError::Forbidden(_)) => see_other("/admin/login"),
         Err(AppError::Invalid(m) | AppError::Conflict(m)) => guest_page(
             &state,
@@ -564,7 +572,7 @@ async fn login(State(state): State<WebState>, req: axum::extract::Request) -> Re
     }
     let keep = json!({ "email": f.get("email") });
     match state.app.login(f.get("email"), f.get("password"), ip).await {
-        Ok(s) => signed_in(&headers, &s, "/admin"),
+        Ok(s) => signed_in(&state, &s, "/admin"),
         Err(AppError::Unauthorized(_)) => {
             let e = msg(&state, lang, "admin-error-login", &[]);
             guest_page(
@@ -607,12 +615,10 @@ async fn login(State(state): State<WebState>, req: axum::extract::Request) -> Re
 }
 
 /// Back to the sign-in page, with the session cookie removed.
-fn signed_out(headers: &HeaderMap, lang: Lang) -> Response {
+fn signed_out(state: &WebState, lang: Lang) -> Response {
     let mut r = see_other(&format!("/admin/login?lang={lang}&done=signed-out"));
-    r.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(headers, SESSION_COOKIE, "", 0),
-    );
+    r.headers_mut()
+        .append(header::SET_COOKIE, set_cookie(state, SESSION_COOKIE, "", 0));
     r
 }
 
@@ -624,7 +630,7 @@ async fn logout(
     if let Err(e) = state.app.logout(&s.token).await {
         return failure(&state, &headers, s.user.ui_lang, e).await;
     }
-    signed_out(&headers, s.user.ui_lang)
+    signed_out(&state, s.user.ui_lang)
 }
 
 async fn logout_everywhere(
@@ -635,7 +641,7 @@ async fn logout_everywhere(
     if let Err(e) = state.app.logout_everywhere(&s.user).await {
         return failure(&state, &headers, s.user.ui_lang, e).await;
     }
-    signed_out(&headers, s.user.ui_lang)
+    signed_out(&state, s.user.ui_lang)
 }
 
 async fn invite_page(
@@ -689,7 +695,7 @@ async fn accept_invite(
         .accept_invite(&token, f.get("name"), f.get("password"), lang)
         .await
     {
-        Ok(s) => signed_in(&headers, &s, "/admin"),
+        Ok(s) => signed_in(&state, &s, "/admin"),
         Err(AppError::Gone | AppError::NotFound) => {
             let e = msg(&state, lang, "admin-error-invite", &[]);
             guest_page(
@@ -743,6 +749,17 @@ async fn dashboard(
                 &title,
                 json!({
                     "in_review": article_rows(&state, lang, &d.in_review),
+                    "pending": d.pending.iter().map(|p| {
+                        let (at, iso) = when(&state, lang, p.at);
+                        json!({
+                            "id": p.id,
+                            "article_id": p.article_id,
+                            "headline": p.live_headline,
+                            "by": p.user_name,
+                            "at": at,
+                            "at_iso": iso,
+                        })
+                    }).collect::<Vec<_>>(),
                     "scheduled": article_rows(&state, lang, &d.scheduled),
                     "my_drafts": article_rows(&state, lang, &d.my_drafts),
                     "published": article_rows(&state, lang, &d.published),
@@ -1482,7 +1499,11 @@ async fn save(
         .save_as(&s.user, id, form.version, draft, step)
         .await
     {
-        Ok(a) => {
+        Ok(Saved::Pending { article, .. }) => see_other(&format!(
+            "/admin/articles/{}?done=pending",
+            article.summary.id
+        )),
+        Ok(Saved::Applied(a)) => {
             let done = match step {
                 Step::Save => "saved",
                 Step::Review => "submitted",
@@ -1591,14 +1612,15 @@ async fn revisions(
     let loaded = async {
         let a = state.app.article_for(&s.user, id).await?;
         let revs = state.app.revisions_as(&s.user, id).await?;
+        let pending = state.app.pending_as(&s.user, id).await?;
         let diff = match range {
             Some((from, to)) => Some(state.app.diff_as(&s.user, id, from, to).await?),
             None => None,
         };
-        Ok::<_, AppError>((a, revs, diff))
+        Ok::<_, AppError>((a, revs, pending, diff))
     }
     .await;
-    let (a, revs, diff) = match loaded {
+    let (a, revs, pending, diff) = match loaded {
         Ok(x) => x,
         Err(e) => return refused(&state, &s, &headers, e).await,
     };
@@ -1624,6 +1646,23 @@ async fn revisions(
         "admin-revisions-title",
         &[("headline", &a.summary.headline)],
     );
+    let can_apply = s.user.role.can_publish(a.created_by == Some(s.user.id));
+    let pending: Vec<Value> = pending
+        .iter()
+        .map(|p| {
+            let (at, iso) = when(&state, lang, p.at);
+            json!({
+                "id": p.id,
+                "base_version": p.base_version,
+                "at": at,
+                "at_iso": iso,
+                "by": p.user_name,
+                "headline": p.draft.headline,
+                "standfirst": p.draft.standfirst,
+                "body": p.draft.body_md,
+            })
+        })
+        .collect();
     let (from, to) = range.unwrap_or_default();
     member_page(
         &state,
@@ -1634,6 +1673,8 @@ async fn revisions(
         json!({
             "article_id": id,
             "current_version": a.version,
+            "pending": pending,
+            "can_apply": can_apply,
             "revisions": rows,
             "from": from,
             "to": to,
@@ -1664,10 +1705,53 @@ async fn restore(
         .await;
     };
     match state.app.restore_as(&s.user, id, rev, version).await {
-        Ok(_) => see_other(&format!("/admin/articles/{id}?done=restored&from={rev}")),
+        Ok(Saved::Pending { .. }) => see_other(&format!("/admin/articles/{id}?done=pending")),
+        Ok(Saved::Applied(_)) => {
+            see_other(&format!("/admin/articles/{id}?done=restored&from={rev}"))
+        }
         Err(AppError::Conflict(_)) => {
             member_notice(&state, &s, StatusCode::CONFLICT, "admin-error-conflict")
         }
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
+}
+
+async fn apply_pending(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Path((id, revision)): Path<(i64, i64)>,
+    MemberForm(s, f): MemberForm,
+) -> Response {
+    let Ok(version) = f.get("version").parse::<i64>() else {
+        return refused(
+            &state,
+            &s,
+            &headers,
+            AppError::BadRequest("version: not a version number".into()),
+        )
+        .await;
+    };
+    match state
+        .app
+        .apply_pending_as(&s.user, id, revision, version)
+        .await
+    {
+        Ok(_) => see_other(&format!("/admin/articles/{id}?done=applied")),
+        Err(AppError::Conflict(_)) => {
+            member_notice(&state, &s, StatusCode::CONFLICT, "admin-error-conflict")
+        }
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
+}
+
+async fn discard_pending(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Path((id, revision)): Path<(i64, i64)>,
+    MemberForm(s, _): MemberForm,
+) -> Response {
+    match state.app.discard_pending_as(&s.user, id, revision).await {
+        Ok(()) => see_other(&format!("/admin/articles/{id}?done=discarded")),
         Err(e) => refused(&state, &s, &headers, e).await,
     }
 }
@@ -2017,19 +2101,68 @@ async fn set_active(
 
 async fn account(
     State(state): State<WebState>,
+    headers: HeaderMap,
     Member(s): Member,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let lang = s.user.ui_lang;
     let title = msg(&state, lang, "admin-account", &[]);
+    // Admins see every member's tokens, to revoke a lost one.
+    let all = s.user.role.can_manage_users();
+    let tokens = match state.app.tokens_as(&s.user, all).await {
+        Ok(t) => t,
+        Err(e) => return failure(&state, &headers, lang, e).await,
+    };
+    let now = state.app.now();
+    let tokens: Vec<Value> = tokens
+        .iter()
+        .map(|t| {
+            let (created, created_iso) = when(&state, lang, t.created_at);
+            let expires = t.expires_at.map(|e| when(&state, lang, e));
+            let state_key = if t.revoked_at.is_some() {
+                "admin-token-revoked-state"
+            } else if t.expires_at.is_some_and(|e| e <= now) {
+                "admin-token-expired"
+            } else {
+                "admin-token-live"
+            };
+            json!({
+                "id": t.id,
+                "name": t.name,
+                "email": t.email,
+                "created": created,
+                "created_iso": created_iso,
+                "expires": expires.as_ref().map(|e| e.0.clone()),
+                "expires_iso": expires.map(|e| e.1),
+                "state": msg(&state, lang, state_key, &[]),
+                "live": state_key == "admin-token-live",
+            })
+        })
+        .collect();
     member_page(
         &state,
         &s,
         StatusCode::OK,
         "account",
         &title,
-        json!({ "notice": done_notice(&state, lang, q.get("done")) }),
+        json!({
+            "notice": done_notice(&state, lang, q.get("done")),
+            "tokens": tokens,
+            "all_tokens": all,
+        }),
     )
+}
+
+async fn revoke_token(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    MemberForm(s, _): MemberForm,
+) -> Response {
+    match state.app.revoke_token_as(&s.user, id).await {
+        Ok(()) => see_other("/admin/account?done=token-revoked"),
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
 }
 
 async fn change_password(
@@ -2042,7 +2175,7 @@ async fn change_password(
         .change_password(&s.user, f.get("current"), f.get("new"))
         .await
     {
-        Ok(fresh) => signed_in(&headers, &fresh, "/admin/account?done=password"),
+        Ok(fresh) => signed_in(&state, &fresh, "/admin/account?done=password"),
         Err(e) => refused(&state, &s, &headers, e).await,
     }
 }

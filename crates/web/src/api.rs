@@ -4,7 +4,7 @@
 //! `/api/v1/openapi.json` is generated from these handlers and types.
 
 use crate::WebState;
-use arabpress_app::{AppError, ArticleFilter, SearchParams};
+use arabpress_app::{AppError, ArticleFilter, Saved, SearchParams};
 use arabpress_core::Lang;
 use arabpress_core::model::{Article, ArticleSummary};
 use arabpress_core::{ArticleDraft, ArticleKind, ArticleStatus, Image, Slug, SourceCredit, User};
@@ -780,7 +780,7 @@ impl Modify for Security {
 #[openapi(
     info(title = "arabpress API", version = "1", description = "The content API: read-only access to the published articles, sections, tags and authors of an arabpress site, and its search, with an API key in the X-Api-Key header (`arabpress apikey create NAME` makes one). The admin API under /api/v1/admin: create, edit, publish and withdraw articles with a personal token (`Authorization: Bearer apt_…`, made by `arabpress token create`), within the rights of its user's role."),
     paths(articles, article, article_by_slug, sections, tags, authors, search, admin_create, admin_update, admin_publish, admin_unpublish, admin_media),
-    components(schemas(ApiError, ApiErrorBody, ApiLang, ApiImage, ApiSummary, ApiRef, ApiCorrection, ApiArticle, ApiArticleList, ApiSection, ApiTag, ApiAuthor, ApiRun, ApiHit, ApiResults, ApiDraft, ApiNewArticle, ApiUpdate, ApiPublish, ApiAdminArticle, ApiKind, ApiNewStatus, ApiSource, ApiImageIn, ApiMedia)),
+    components(schemas(ApiError, ApiErrorBody, ApiLang, ApiImage, ApiSummary, ApiRef, ApiCorrection, ApiArticle, ApiArticleList, ApiSection, ApiTag, ApiAuthor, ApiRun, ApiHit, ApiResults, ApiDraft, ApiNewArticle, ApiUpdate, ApiPublish, ApiAdminArticle, ApiPendingChange, ApiKind, ApiNewStatus, ApiSource, ApiImageIn, ApiMedia)),
     modifiers(&Security),
 )]
 pub(crate) struct ApiDoc;
@@ -907,6 +907,20 @@ pub(crate) struct ApiAdminArticle {
     duplicate_of: Option<i64>,
 }
 
+/// A change saved for review: the article is published or scheduled and the token's role
+/// may not publish it, so the change waits for an editor and the live article is unchanged.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ApiPendingChange {
+    /// Always `pending_review`.
+    outcome: &'static str,
+    /// What happened, for people.
+    message: String,
+    /// The pending revision's id (an editor applies or discards it in the newsroom).
+    pending_revision: i64,
+    /// The article as it still is.
+    article: ApiAdminArticle,
+}
+
 fn admin_view(a: Article) -> ApiAdminArticle {
     ApiAdminArticle {
         status: a.status.to_string(),
@@ -998,6 +1012,7 @@ async fn token_user(state: &WebState, headers: &HeaderMap) -> Result<User, Respo
                 "this token is unknown, revoked, or its user is deactivated",
             ));
         }
+        Err(AppError::Unauthorized(m)) => return Err(unauthorized(&m)),
         Err(e) => return Err(app_error(e)),
     };
     match over_rate(state, -user.id) {
@@ -1067,6 +1082,7 @@ async fn admin_create(
     params(("id" = i64, Path, description = "Article id", minimum = 1)),
     responses(
         (status = 200, description = "Saved", body = ApiAdminArticle),
+        (status = 202, description = "Saved for review: the article is live and the role may not publish it, so an editor applies the change", body = ApiPendingChange),
         (status = 400, description = "Bad JSON or a broken rule, with the field", body = ApiError),
         (status = 401, description = "No valid token", body = ApiError),
         (status = 403, description = "The role does not allow it", body = ApiError),
@@ -1097,7 +1113,21 @@ async fn admin_update(
         Err(r) => return r.into_response(),
     };
     match state.app.update_as(&user, id, b.version, d).await {
-        Ok(a) => ok(admin_view(a)),
+        Ok(Saved::Applied(a)) => ok(admin_view(a)),
+        Ok(Saved::Pending { article, revision }) => (
+            StatusCode::ACCEPTED,
+            Json(ApiPendingChange {
+                outcome: "pending_review",
+                message: format!(
+                    "saved for review: the article is {} and a {} cannot change it; \
+                     an editor will apply or discard pending revision {revision}",
+                    article.status, user.role
+                ),
+                pending_revision: revision,
+                article: admin_view(article),
+            }),
+        )
+            .into_response(),
         Err(e) => admin_error(e),
     }
 }

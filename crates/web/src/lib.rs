@@ -37,6 +37,7 @@ pub struct WebState {
 
 /// The whole site.
 pub fn router(app: App, default_lang: Lang) -> Router {
+    let https = served_over_https(&app);
     site::routes()
         .merge(admin::routes())
         .merge(distribution::routes())
@@ -46,7 +47,9 @@ pub fn router(app: App, default_lang: Lang) -> Router {
             default_lang,
             limiter: std::sync::Arc::default(),
         })
-        .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::map_response(move |res: Response| {
+            security_headers(res, https)
+        }))
         .layer(CatchPanicLayer::new())
 }
 
@@ -54,8 +57,27 @@ pub fn router(app: App, default_lang: Lang) -> Router {
 pub const CSP: &str = "default-src 'self'; img-src 'self' data: https:; style-src 'self'; \
      script-src 'self'; media-src 'self'; form-action 'self'; base-uri 'self'; frame-ancestors 'none'; object-src 'none'";
 
-async fn security_headers(mut res: Response) -> Response {
+/// Whether the site's configured `base_url` is https: then cookies are `Secure` and every
+/// response carries HSTS, whatever `Host` a proxy passes on. Plain http is for local use.
+pub(crate) fn served_over_https(app: &App) -> bool {
+    app.theme()
+        .site()
+        .base_url
+        .get(..8)
+        .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+}
+
+/// How long browsers keep to https once they have seen the site over it (a year).
+pub const HSTS: &str = "max-age=31536000";
+
+async fn security_headers(mut res: Response, https: bool) -> Response {
     let h = res.headers_mut();
+    if https {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CSP),
