@@ -104,7 +104,7 @@ pub struct ImageFetchReport {
 }
 
 /// How long fetching one image may take.
-const IMAGE_FETCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+pub(crate) const IMAGE_FETCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// Why an import stopped.
 #[derive(Debug, thiserror::Error)]
@@ -882,27 +882,17 @@ impl App {
         use futures_util::StreamExt;
         let images = self.store().imported_remote_images(source).await?;
         let total = images.len() as u64;
-        let client = reqwest::Client::builder()
-            .timeout(IMAGE_FETCH_TIMEOUT)
-            .redirect(reqwest::redirect::Policy::limited(5))
-            .user_agent(concat!("arabpress-import/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| AppError::Internal(format!("HTTP client: {e}")))?;
+        let client = self.outbound(crate::outbound::Purpose::Image)?;
         let fetches = futures_util::stream::iter(images.into_iter().map(|(url, ids)| {
             let client = client.clone();
             async move {
                 let got = async {
-                    let resp = client.get(&url).send().await.map_err(|e| {
-                        // The cause ("dns error: …", "connection refused") is in the sources.
-                        let e = e.without_url();
-                        let mut why = e.to_string();
-                        let mut source = std::error::Error::source(&e);
-                        while let Some(s) = source {
-                            why = format!("{why}: {s}");
-                            source = s.source();
-                        }
-                        why
-                    })?;
+                    let resp = client
+                        .get(&url)
+                        .map_err(|r| r.to_string())?
+                        .send()
+                        .await
+                        .map_err(|e| crate::outbound::describe(&e))?;
                     if !resp.status().is_success() {
                         return Err(format!("the server answered {}", resp.status()));
                     }
