@@ -92,9 +92,7 @@ impl App {
         let Some(url) = self.inner.purge_url.get() else {
             return Ok(());
         };
-        let client = self
-            .outbound(Purpose::Purge)
-            .map_err(|e| e.to_string())?;
+        let client = self.outbound(Purpose::Purge).map_err(|e| e.to_string())?;
         let body = serde_json::json!({ "keys": keys }).to_string();
         let r = client
             .post(url)

@@ -911,13 +911,13 @@ impl App {
                     reason,
                 }),
                 Ok(img) => {
-                let set = self.store().set_imported_image(id, &img, self.now()).await;
-                if let Err(e) = set {
-                    return Err(ImportError::Store {
-                        error: e.into(),
-                        report: Box::new(report),
-                    });
-                }
+                    let set = self.store().set_imported_image(id, &img, self.now()).await;
+                    if let Err(e) = set {
+                        return Err(ImportError::Store {
+                            error: e.into(),
+                            report: Box::new(report),
+                        });
+                    }
                     report.images += 1;
                 }
             }

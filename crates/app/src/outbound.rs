@@ -197,9 +197,8 @@ impl Resolve for VettingResolver {
         let allow_private = self.allow_private;
         let host = name.as_str().to_owned();
         Box::pin(async move {
-            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await?
-                .collect();
+            let found: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             let kept: Vec<SocketAddr> = found
                 .iter()
                 .copied()
@@ -505,8 +504,15 @@ mod tests {
             "http://[::ffff:127.0.0.1]/",
             "https://169.254.169.254/latest/meta-data/",
         ] {
-            assert_eq!(parse_checked(url, false).err(), Some(Refusal::Private), "{url}");
-            assert!(parse_checked(url, true).is_ok(), "{url} with the setting on");
+            assert_eq!(
+                parse_checked(url, false).err(),
+                Some(Refusal::Private),
+                "{url}"
+            );
+            assert!(
+                parse_checked(url, true).is_ok(),
+                "{url} with the setting on"
+            );
         }
         for url in [
             "file:///etc/passwd",
@@ -516,7 +522,11 @@ mod tests {
             "javascript:alert(1)",
             "not a url",
         ] {
-            assert_eq!(parse_checked(url, true).err(), Some(Refusal::Scheme), "{url}");
+            assert_eq!(
+                parse_checked(url, true).err(),
+                Some(Refusal::Scheme),
+                "{url}"
+            );
         }
         assert!(parse_checked("https://news.example/feed.xml", false).is_ok());
         assert!(parse_checked("http://8.8.8.8/", false).is_ok());

@@ -203,7 +203,10 @@ impl App {
                     .body(d.payload.clone())
                     .send()
                     .await;
-                (d, sent.map(|r| r.status().as_u16()).map_err(|e| describe(&e)))
+                (
+                    d,
+                    sent.map(|r| r.status().as_u16()).map_err(|e| describe(&e)),
+                )
             });
         }
         let mut n = 0;
@@ -222,7 +225,7 @@ impl App {
                 },
                 // Redirects are not followed: the receiver must answer at its own address.
                 Ok(code) if (300..400).contains(&code) => Outcome::Failed {
-                    status: Some(i64::from(code)),
+                    status: None,
                     error: "redirect refused".into(),
                     retry_at: retry(),
                 },

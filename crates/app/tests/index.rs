@@ -177,7 +177,13 @@ async fn nodes_follow_each_others_changes(store: Store) {
         }),
     );
     let addr = common::serve_on_loopback(hook).await;
-    a.set_purge_url(format!("http://{addr}/purge"));
+    // The hook is on this machine: allowed for it alone.
+    a.set_outbound_policy(arabpress_app::OutboundPolicy {
+        allow_private_network: false,
+        purge_allow_private: true,
+    });
+    a.set_purge_url(format!("http://{addr}/purge"))
+        .unwrap_or_else(|e| panic!("{e}"));
 
     let home = |n: &App| {
         let n = n.clone();
@@ -448,4 +454,59 @@ async fn backups_are_consistent_copies(store: Store) {
 arabpress_store::both_backends!(
     backups_are_consistent_copies,
     super::backups_are_consistent_copies
+);
+
+/// The purge hook is an outbound request like the others: an address on this machine is
+/// refused when it is set (a literal) or when it is sent to (a name, a redirect), unless
+/// `purge_allow_private` allows it.
+async fn the_purge_hook_stays_outside_unless_allowed(store: Store) {
+    let (inside, hits) = common::counting_server("purged").await;
+    let fresh = || {
+        common::app_in_memory(
+            &store,
+            jiff::tz::TimeZone::UTC,
+            Arc::new(FixedClock::new(now())),
+        )
+    };
+    let keys = ["article:1".to_owned()];
+    for url in common::internal_urls(inside, "/purge") {
+        let app = fresh();
+        match app.set_purge_url(url.clone()) {
+            Err(arabpress_app::AppError::Invalid(m)) => assert!(
+                m.starts_with(&format!("purge_url: {}", common::REFUSED)),
+                "{url}: {m}"
+            ),
+            // A name is checked when it is resolved.
+            Ok(()) => assert_eq!(
+                app.send_purge(&keys).await,
+                Err(common::REFUSED.to_owned()),
+                "{url}"
+            ),
+            Err(e) => panic!("{url}: {e}"),
+        }
+    }
+    // A public-looking hook that redirects: not followed.
+    let app = fresh();
+    let outside = common::redirector(&app, format!("http://{inside}/purge"), "/purge").await;
+    app.set_purge_url(outside).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        app.send_purge(&keys).await,
+        Err("redirect refused".to_owned())
+    );
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 0);
+
+    // purge_allow_private lets the hook (and only the hook) reach this machine.
+    let app = fresh();
+    app.set_outbound_policy(arabpress_app::OutboundPolicy {
+        allow_private_network: false,
+        purge_allow_private: true,
+    });
+    app.set_purge_url(format!("http://{inside}/purge"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(app.send_purge(&keys).await, Ok(()));
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
+arabpress_store::both_backends!(
+    the_purge_hook_stays_outside_unless_allowed,
+    super::the_purge_hook_stays_outside_unless_allowed
 );

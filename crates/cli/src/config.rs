@@ -287,7 +287,10 @@ impl RawConfig {
                 "ARABPRESS_ALLOW_PRIVATE_NETWORK",
                 &mut self.allow_private_network,
             ),
-            ("ARABPRESS_PURGE_ALLOW_PRIVATE", &mut self.purge_allow_private),
+            (
+                "ARABPRESS_PURGE_ALLOW_PRIVATE",
+                &mut self.purge_allow_private,
+            ),
         ] {
             if let Some(v) = s(key) {
                 *field = Some(match v.as_str() {
