@@ -510,3 +510,45 @@ arabpress_store::both_backends!(
     the_purge_hook_stays_outside_unless_allowed,
     super::the_purge_hook_stays_outside_unless_allowed
 );
+
+/// The S3 endpoint is the operator's, but it is checked once when the media store is set
+/// up: on this machine it is refused unless `allow_private_network` is set.
+async fn an_s3_endpoint_on_this_machine_needs_the_setting(store: Store) {
+    let bucket = |endpoint: &str| {
+        arabpress_app::MediaStorage::S3(arabpress_app::S3Settings {
+            bucket: "media".into(),
+            region: "us-east-1".into(),
+            endpoint: Some(endpoint.to_owned()),
+            access_key_id: Some("id".into()),
+            secret_access_key: Some("secret".into()),
+            allow_http: true,
+        })
+    };
+    for endpoint in [
+        "http://127.0.0.1:9000",
+        "http://[::1]:9000",
+        "http://169.254.169.254",
+        "http://10.0.0.5:9000",
+        "http://localhost:9000",
+    ] {
+        let app = common::app_in_memory(
+            &store,
+            jiff::tz::TimeZone::UTC,
+            Arc::new(FixedClock::new(now())),
+        );
+        match app.set_media_storage(&bucket(endpoint)) {
+            Err(arabpress_app::AppError::Invalid(m)) => assert!(
+                m.starts_with(&format!("media.s3_endpoint: {}", common::REFUSED)),
+                "{endpoint}: {m}"
+            ),
+            other => panic!("{endpoint}: {other:?}"),
+        }
+        app.set_outbound_policy(common::allow_private_network());
+        app.set_media_storage(&bucket(endpoint))
+            .unwrap_or_else(|e| panic!("{endpoint} with the setting on: {e}"));
+    }
+}
+arabpress_store::both_backends!(
+    an_s3_endpoint_on_this_machine_needs_the_setting,
+    super::an_s3_endpoint_on_this_machine_needs_the_setting
+);
