@@ -4,6 +4,7 @@
 //! is now: `article:ID` covers every page that listed it before) and re-indexes the article
 //! in its own search index. A CDN in front is told the same keys through the purge hook.
 
+use crate::outbound::{Purpose, describe};
 use crate::{App, AppError};
 use std::sync::atomic::Ordering;
 
@@ -49,39 +50,64 @@ impl App {
     }
 
     /// Sets the address told about every change (a CDN's purge endpoint, or a relay to it).
-    pub fn set_purge_url(&self, url: String) {
+    /// Refused when it is not an http(s) address, or is a private or loopback address
+    /// literal while the policy (`purge_allow_private`) does not allow it; a name is
+    /// checked each time it is resolved.
+    pub fn set_purge_url(&self, url: String) -> Result<(), AppError> {
+        let allow = self.outbound_policy();
+        crate::outbound::parse_checked(
+            &url,
+            allow.allow_private_network || allow.purge_allow_private,
+        )
+        .map_err(|r| {
+            AppError::Invalid(format!(
+                "purge_url: {r} (set purge_allow_private = true for a cache on this network)"
+            ))
+        })?;
         let _ = self.inner.purge_url.set(url);
+        Ok(())
     }
 
     /// Tells the purge hook which surrogate keys changed: a POST of `{"keys": […]}`, in
     /// the background (a slow or failing hook never holds up the change).
     pub(crate) fn purge(&self, keys: &[String]) {
-        let Some(url) = self.inner.purge_url.get().cloned() else {
+        if self.inner.purge_url.get().is_none() {
             return;
-        };
+        }
         let Ok(handle) = tokio::runtime::Handle::try_current() else {
             return;
         };
-        let client = match self.http() {
-            Ok(c) => c.clone(),
-            Err(e) => {
-                tracing::warn!(error = %e, "purge hook");
-                return;
-            }
-        };
-        let body = serde_json::json!({ "keys": keys }).to_string();
+        let app = self.clone();
+        let keys = keys.to_vec();
         handle.spawn(async move {
-            let sent = client
-                .post(&url)
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(body)
-                .send()
-                .await;
-            match sent {
-                Ok(r) if r.status().is_success() => {}
-                Ok(r) => tracing::warn!(status = %r.status(), %url, "purge hook refused"),
-                Err(e) => tracing::warn!(error = %e, %url, "purge hook failed"),
+            if let Err(e) = app.send_purge(&keys).await {
+                tracing::warn!(error = %e, "purge hook failed");
             }
         });
+    }
+
+    /// Sends `keys` to the purge hook now and says how it went: `Err` with a reason that
+    /// names no internal answer when the hook is refused, unreachable or says no.
+    pub async fn send_purge(&self, keys: &[String]) -> Result<(), String> {
+        let Some(url) = self.inner.purge_url.get() else {
+            return Ok(());
+        };
+        let client = self.outbound(Purpose::Purge).map_err(|e| e.to_string())?;
+        let body = serde_json::json!({ "keys": keys }).to_string();
+        let r = client
+            .post(url)
+            .map_err(|r| r.to_string())?
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| describe(&e))?;
+        if r.status().is_success() {
+            Ok(())
+        } else if r.status().is_redirection() {
+            Err("redirect refused".into())
+        } else {
+            Err(format!("the hook answered {}", r.status().as_u16()))
+        }
     }
 }

@@ -104,7 +104,7 @@ pub struct ImageFetchReport {
 }
 
 /// How long fetching one image may take.
-const IMAGE_FETCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+pub(crate) const IMAGE_FETCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// Why an import stopped.
 #[derive(Debug, thiserror::Error)]
@@ -640,6 +640,14 @@ fn map_ghost(post: &arabpress_ingest::ghost::Post, lang: Lang) -> Result<Mapped,
         caption: Some(plain(&post.feature_image_caption)).filter(|c| !c.is_empty()),
         credit: None,
     });
+    let image = match image.map(|i| image_checked(i, &headline)) {
+        Some(Ok(img)) => Some(img),
+        Some(Err(why)) => {
+            notes.push(why);
+            None
+        }
+        None => None,
+    };
     let mut g = Gathered {
         standfirst: arabpress_core::markdown::excerpt(&plain(&post.excerpt), MAX_STANDFIRST - 1),
         headline,
@@ -667,6 +675,7 @@ fn map_ghost(post: &arabpress_ingest::ghost::Post, lang: Lang) -> Result<Mapped,
     )
 }
 
+/// The featured image an attachment describes (none when it has no address).
 fn image_of(attachment: &Item, headline: &str) -> Option<Image> {
     if attachment.attachment_url.is_empty() {
         return None;
@@ -686,6 +695,37 @@ fn image_of(attachment: &Item, headline: &str) -> Option<Image> {
         caption,
         credit: None,
     })
+}
+
+/// A featured image from an export as the site may show and fetch it: its address an
+/// absolute http(s) one (a `file:`, `data:` or `javascript:` address, or a path on the old
+/// site, is refused with the reason), its alt text within the article rules.
+fn image_checked(mut img: Image, headline: &str) -> Result<Image, String> {
+    let url = img.url.trim();
+    let ok = (url.starts_with("https://") || url.starts_with("http://"))
+        && url.len() <= 2_000
+        && !url
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
+        && reqwest::Url::parse(url).is_ok_and(|u| u.host_str().is_some_and(|h| !h.is_empty()));
+    if !ok {
+        let shown: String = url.chars().take(80).collect();
+        return Err(format!(
+            "featured image {shown:?} left out: only http(s) addresses are kept"
+        ));
+    }
+    img.url = url.to_owned();
+    img.alt = arabpress_core::article::collapse_ws(&img.alt);
+    if img.alt.is_empty() {
+        img.alt = headline.to_owned();
+    }
+    if img.alt.chars().count() > 300 {
+        img.alt = arabpress_core::markdown::excerpt(&img.alt, 299);
+    }
+    if img.alt.chars().any(char::is_control) {
+        img.alt = headline.to_owned();
+    }
+    Ok(img)
 }
 
 /// Fills what minimal exports leave out: an item with no type is a post, with no status a
@@ -829,7 +869,12 @@ impl App {
                     if let Some(t) = &m.thumbnail
                         && let Some(att) = attachments.get(t)
                     {
-                        m.article.draft.image = image_of(att, &m.article.draft.headline);
+                        let headline = &m.article.draft.headline;
+                        match image_of(att, headline).map(|i| image_checked(i, headline)) {
+                            Some(Ok(img)) => m.article.draft.image = Some(img),
+                            Some(Err(why)) => m.notes.push(why),
+                            None => {}
+                        }
                         m.thumbnail = None;
                     }
                     for n in &m.notes {
@@ -853,18 +898,28 @@ impl App {
             .await?;
         // Featured images described after their post.
         for (id, thumbnail, headline) in waiting {
-            if let Some(img) = attachments
+            let Some(found) = attachments
                 .get(&thumbnail)
                 .and_then(|a| image_of(a, &headline))
-            {
-                let set = self.store().set_imported_image(id, &img, self.now()).await;
-                if let Err(e) = set {
-                    return Err(ImportError::Store {
-                        error: e.into(),
-                        report: Box::new(report),
-                    });
+            else {
+                continue;
+            };
+            match image_checked(found, &headline) {
+                Err(reason) => report.notes.push(Skipped {
+                    id: thumbnail,
+                    title: headline,
+                    reason,
+                }),
+                Ok(img) => {
+                    let set = self.store().set_imported_image(id, &img, self.now()).await;
+                    if let Err(e) = set {
+                        return Err(ImportError::Store {
+                            error: e.into(),
+                            report: Box::new(report),
+                        });
+                    }
+                    report.images += 1;
                 }
-                report.images += 1;
             }
         }
         Ok(report)
@@ -882,27 +937,17 @@ impl App {
         use futures_util::StreamExt;
         let images = self.store().imported_remote_images(source).await?;
         let total = images.len() as u64;
-        let client = reqwest::Client::builder()
-            .timeout(IMAGE_FETCH_TIMEOUT)
-            .redirect(reqwest::redirect::Policy::limited(5))
-            .user_agent(concat!("arabpress-import/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| AppError::Internal(format!("HTTP client: {e}")))?;
+        let client = self.outbound(crate::outbound::Purpose::Image)?;
         let fetches = futures_util::stream::iter(images.into_iter().map(|(url, ids)| {
             let client = client.clone();
             async move {
                 let got = async {
-                    let resp = client.get(&url).send().await.map_err(|e| {
-                        // The cause ("dns error: …", "connection refused") is in the sources.
-                        let e = e.without_url();
-                        let mut why = e.to_string();
-                        let mut source = std::error::Error::source(&e);
-                        while let Some(s) = source {
-                            why = format!("{why}: {s}");
-                            source = s.source();
-                        }
-                        why
-                    })?;
+                    let resp = client
+                        .get(&url)
+                        .map_err(|r| r.to_string())?
+                        .send()
+                        .await
+                        .map_err(|e| crate::outbound::describe(&e))?;
                     if !resp.status().is_success() {
                         return Err(format!("the server answered {}", resp.status()));
                     }

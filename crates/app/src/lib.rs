@@ -19,6 +19,7 @@ mod media;
 mod newsletter;
 mod newsroom;
 mod objects;
+mod outbound;
 mod outbox;
 mod pages;
 mod publish;
@@ -54,6 +55,7 @@ pub use newsroom::{
     LOGIN_FAILURES_PER_IP, LOGIN_SLOW_SECONDS, LOGIN_WINDOW_MINUTES, SESSION_DAYS, Session, Step,
 };
 pub use objects::{MediaStorage, S3Settings};
+pub use outbound::{OutboundPolicy, Refusal, non_public};
 pub use outbox::{MAIL_MAX_ATTEMPTS, mail_backoff};
 pub use pages::{ListSpec, PER_PAGE};
 pub use search::{SEARCH_PER_PAGE, SearchOutcome, SearchParams};
@@ -82,8 +84,8 @@ struct Inner {
     storage: std::sync::OnceLock<objects::MediaStorage>,
     /// The media store, opened on first use.
     objects: std::sync::OnceLock<objects::Objects>,
-    /// The client webhooks are sent with, made on first use.
-    http: std::sync::OnceLock<reqwest::Client>,
+    /// Which destinations outbound requests may reach, and their clients.
+    outbound: std::sync::RwLock<outbound::Outbound>,
     /// Where surrogate keys are sent after a change, when configured.
     purge_url: std::sync::OnceLock<String>,
     /// How mail is delivered, once configured.
@@ -133,7 +135,7 @@ impl App {
                 media_dir,
                 storage: std::sync::OnceLock::new(),
                 objects: std::sync::OnceLock::new(),
-                http: std::sync::OnceLock::new(),
+                outbound: std::sync::RwLock::new(outbound::Outbound::default()),
                 purge_url: std::sync::OnceLock::new(),
                 followed: std::sync::atomic::AtomicI64::new(0),
                 sections_seen: std::sync::atomic::AtomicI64::new(0),

@@ -7,6 +7,7 @@
 
 use crate::accounts::{hex, hmac_sha256, random_hex};
 use crate::newsroom::forbidden;
+use crate::outbound::{Purpose, describe};
 use crate::{App, AppError};
 use arabpress_core::User;
 use arabpress_core::model::Article;
@@ -66,19 +67,6 @@ fn check_url(url: &str) -> Result<(), AppError> {
 }
 
 impl App {
-    pub(crate) fn http(&self) -> Result<&reqwest::Client, AppError> {
-        if let Some(c) = self.inner.http.get() {
-            return Ok(c);
-        }
-        let c = reqwest::Client::builder()
-            .timeout(WEBHOOK_TIMEOUT)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("arabpress-webhooks/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| AppError::Internal(format!("HTTP client: {e}")))?;
-        Ok(self.inner.http.get_or_init(|| c))
-    }
-
     /// Registers a receiver, for an admin. Returns it with its secret (shown once).
     pub async fn create_webhook_as(
         &self,
@@ -89,6 +77,9 @@ impl App {
         may_manage_webhooks(actor)?;
         let url = url.trim();
         check_url(url)?;
+        self.vet_destination(url, Purpose::Webhook)
+            .await
+            .map_err(|r| AppError::Invalid(format!("url: {r}")))?;
         let chosen: Vec<&str> = WEBHOOK_EVENTS
             .iter()
             .copied()
@@ -191,14 +182,17 @@ impl App {
             ))
             .map_err(|e| AppError::Internal(format!("lease: {e}")))?;
         let due = self.store().claim_deliveries(now, lease, BATCH).await?;
-        let client = self.http()?.clone();
+        let client = self.outbound(Purpose::Webhook)?;
         let mut tasks = tokio::task::JoinSet::new();
         for d in due {
             let client = client.clone();
             let t = now.as_second();
             tasks.spawn(async move {
-                let sent = client
-                    .post(&d.url)
+                let request = match client.post(&d.url) {
+                    Ok(r) => r,
+                    Err(refused) => return (d, Err(refused.to_string())),
+                };
+                let sent = request
                     .header(reqwest::header::CONTENT_TYPE, "application/json")
                     .header("x-arabpress-event", &d.event)
                     .header("x-arabpress-delivery", d.id.to_string())
@@ -211,7 +205,7 @@ impl App {
                     .await;
                 (
                     d,
-                    sent.map(|r| r.status().as_u16()).map_err(|e| e.to_string()),
+                    sent.map(|r| r.status().as_u16()).map_err(|e| describe(&e)),
                 )
             });
         }
@@ -228,6 +222,12 @@ impl App {
             let outcome = match sent {
                 Ok(code) if (200..300).contains(&code) => Outcome::Delivered {
                     status: i64::from(code),
+                },
+                // Redirects are not followed: the receiver must answer at its own address.
+                Ok(code) if (300..400).contains(&code) => Outcome::Failed {
+                    status: None,
+                    error: "redirect refused".into(),
+                    retry_at: retry(),
                 },
                 Ok(code) => Outcome::Failed {
                     status: Some(i64::from(code)),

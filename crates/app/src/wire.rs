@@ -10,6 +10,7 @@
 
 use crate::import::{body_of, plain};
 use crate::newsroom::forbidden;
+use crate::outbound::{Http, Purpose, describe};
 use crate::{App, AppError, random_hex};
 use arabpress_core::article::{MAX_HEADLINE, MAX_STANDFIRST};
 use arabpress_core::{ArticleDraft, ArticleKind, ArticleStatus, Lang, Slug, SourceCredit, User};
@@ -19,7 +20,7 @@ use jiff::{SignedDuration, Timestamp};
 /// The largest feed read, in bytes.
 pub const MAX_FEED_BYTES: usize = 5 << 20;
 /// How long a fetch may take.
-const FETCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+pub(crate) const FETCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
 /// Feeds claimed per round.
 const CLAIM: u32 = 10;
 
@@ -55,17 +56,17 @@ pub struct PollOutcome {
 
 /// Fetches a feed: `None` when the server says it has not changed.
 async fn fetch(
-    client: &reqwest::Client,
+    client: &Http,
     f: &WireFeed,
 ) -> Result<Option<(Vec<u8>, Option<String>, Option<String>)>, String> {
-    let mut req = client.get(&f.url);
+    let mut req = client.get(&f.url).map_err(|r| r.to_string())?;
     if let Some(etag) = &f.etag {
         req = req.header(reqwest::header::IF_NONE_MATCH, etag);
     }
     if let Some(lm) = &f.last_modified {
         req = req.header(reqwest::header::IF_MODIFIED_SINCE, lm);
     }
-    let resp = req.send().await.map_err(|e| format!("fetching: {e}"))?;
+    let resp = req.send().await.map_err(|e| describe(&e))?;
     if resp.status() == reqwest::StatusCode::NOT_MODIFIED {
         return Ok(None);
     }
@@ -99,7 +100,7 @@ pub(crate) async fn read_capped(
         return Err(format!("larger than {} MiB", max >> 20));
     }
     let mut body = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(|e| format!("reading: {e}"))? {
+    while let Some(chunk) = resp.chunk().await.map_err(|e| describe(&e))? {
         if body.len() + chunk.len() > max {
             return Err(format!("larger than {} MiB", max >> 20));
         }
@@ -190,6 +191,9 @@ impl App {
                 "url: give the feed's http(s) address".into(),
             ));
         }
+        self.vet_destination(url, Purpose::Wire)
+            .await
+            .map_err(|r| AppError::Invalid(format!("url: {r}")))?;
         let name = arabpress_core::article::collapse_ws(&form.name);
         if name.is_empty() || name.chars().count() > 100 {
             return Err(AppError::Invalid(
@@ -307,12 +311,7 @@ impl App {
         if feeds.is_empty() {
             return Ok(Vec::new());
         }
-        let client = reqwest::Client::builder()
-            .timeout(FETCH_TIMEOUT)
-            .redirect(reqwest::redirect::Policy::limited(5))
-            .user_agent(concat!("arabpress-wire/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| AppError::Internal(format!("HTTP client: {e}")))?;
+        let client = self.outbound(Purpose::Wire)?;
         let mut out = Vec::with_capacity(feeds.len());
         for f in feeds {
             let outcome = self.poll_one(&client, &f).await;
@@ -349,7 +348,7 @@ impl App {
     /// the number made and the validators to send next time.
     async fn poll_one(
         &self,
-        client: &reqwest::Client,
+        client: &Http,
         f: &WireFeed,
     ) -> Result<Option<(i64, Option<String>, Option<String>)>, String> {
         let Some((body, etag, last_modified)) = fetch(client, f).await? else {

@@ -403,6 +403,7 @@ async fn featured_images_are_fetched_when_reachable(store: Store) {
             &remote,
         );
     let app = app(&store);
+    app.set_outbound_policy(common::allow_private_network());
     let r = import(&app, file.as_bytes(), 0)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -470,4 +471,134 @@ async fn featured_images_are_fetched_when_reachable(store: Store) {
 arabpress_store::both_backends!(
     featured_images_are_fetched_when_reachable,
     super::featured_images_are_fetched_when_reachable
+);
+
+/// A WordPress export of one post per address in `images`, each with a featured image at
+/// that address: the first described before its post, the others after.
+fn wxr_with_images(images: &[&str]) -> String {
+    let post = |i: usize| {
+        format!(
+            "<item><title>Post {i}</title><link>https://old.example/p{i}</link>\
+             <dc:creator>ed</dc:creator><content:encoded><![CDATA[Text {i}.]]></content:encoded>\
+             <wp:post_id>{i}</wp:post_id><wp:post_name>post-{i}</wp:post_name>\
+             <wp:post_date_gmt>2026-01-05 08:30:00</wp:post_date_gmt><wp:status>publish</wp:status>\
+             <wp:post_type>post</wp:post_type>\
+             <wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>{}</wp:meta_value></wp:postmeta></item>",
+            100 + i
+        )
+    };
+    let attachment = |i: usize, url: &str| {
+        format!(
+            "<item><title>image {i}</title><wp:post_id>{}</wp:post_id><wp:post_type>attachment</wp:post_type>\
+             <wp:attachment_url><![CDATA[{url}]]></wp:attachment_url></item>",
+            100 + i
+        )
+    };
+    let mut items = String::new();
+    for (i, url) in images.iter().enumerate() {
+        if i == 0 {
+            items += &attachment(i, url);
+            items += &post(i);
+        } else {
+            items += &post(i);
+        }
+    }
+    for (i, url) in images.iter().enumerate().skip(1) {
+        items += &attachment(i, url);
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\" \
+         xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" \
+         xmlns:wp=\"http://wordpress.org/export/1.2/\"><channel><title>Old</title><link>https://old.example</link>\
+         <language>en</language>{items}</channel></rss>"
+    )
+}
+
+/// A featured image goes through the address check wherever its attachment is described
+/// (after its post too): `file:`, `data:`, `javascript:` and site paths are left out, each
+/// with a line in the report, and the post is imported without an image.
+async fn featured_images_with_bad_addresses_are_left_out(store: Store) {
+    let app = app(&store);
+    let bad = [
+        "file:///etc/passwd",
+        "data:image/png;base64,iVBORw0KGgo=",
+        "javascript:alert(1)",
+        "/wp-content/uploads/rain.jpg",
+        "//evil.example/rain.jpg",
+        "https://old.example/ok.jpg",
+    ];
+    let r = import(&app, wxr_with_images(&bad).as_bytes(), 0)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((r.imported, r.images), (6, 1), "{r:?}");
+    for (i, url) in bad.iter().enumerate() {
+        let a = article(&app, &r.source, &i.to_string()).await;
+        let noted = r.notes.iter().any(|n| {
+            n.reason.contains("only http(s) addresses are kept") && n.reason.contains(&url[..6])
+        });
+        if url.starts_with("https://") {
+            assert_eq!(a.summary.image.map(|i| i.url).as_deref(), Some(*url));
+        } else {
+            assert_eq!(a.summary.image, None, "{url}");
+            assert!(noted, "{url}: {:?}", r.notes);
+        }
+    }
+}
+arabpress_store::both_backends!(
+    featured_images_with_bad_addresses_are_left_out,
+    super::featured_images_with_bad_addresses_are_left_out
+);
+
+/// Fetching imported images never reaches this machine (by address, by name or through a
+/// redirect) unless the setting allows it; the report names the refusal, not an answer.
+async fn imported_images_are_not_fetched_from_internal_addresses(store: Store) {
+    let (inside, hits) = common::counting_server("secret").await;
+    let app = app(&store);
+    let outside = common::redirector(&app, format!("http://{inside}/rain.jpg"), "/rain.jpg").await;
+    let file = String::from_utf8(fixture("edge-cases.wxr.xml"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .replace(
+            "https://akhbar.example/wp-content/uploads/2026/01/rain.jpg",
+            &outside,
+        );
+    let r = import(&app, file.as_bytes(), 0)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let id = article(&app, &r.source, "10").await.summary.id;
+    let mut current = outside.clone();
+    for url in std::iter::once(outside.clone()).chain(common::internal_urls(inside, "/rain.jpg")) {
+        let changed = app
+            .store()
+            .replace_image_url(&[id], &current, &url, common::now())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(changed, [id]);
+        current = url.clone();
+        let got = app
+            .fetch_imported_images(&r.source, |_, _| {})
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(got.fetched, 0, "{url}");
+        assert_eq!(
+            got.unreachable,
+            [(url.clone(), common::REFUSED.to_owned())],
+            "{url}"
+        );
+    }
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 0);
+
+    // With the setting on the address is fetched (the answer here is not an image: it is
+    // reported as such, having been reached).
+    app.set_outbound_policy(common::allow_private_network());
+    let got = app
+        .fetch_imported_images(&r.source, |_, _| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(got.unreachable.len(), 1);
+    assert_ne!(got.unreachable[0].1, common::REFUSED);
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
+arabpress_store::both_backends!(
+    imported_images_are_not_fetched_from_internal_addresses,
+    super::imported_images_are_not_fetched_from_internal_addresses
 );

@@ -177,7 +177,13 @@ async fn nodes_follow_each_others_changes(store: Store) {
         }),
     );
     let addr = common::serve_on_loopback(hook).await;
-    a.set_purge_url(format!("http://{addr}/purge"));
+    // The hook is on this machine: allowed for it alone.
+    a.set_outbound_policy(arabpress_app::OutboundPolicy {
+        allow_private_network: false,
+        purge_allow_private: true,
+    });
+    a.set_purge_url(format!("http://{addr}/purge"))
+        .unwrap_or_else(|e| panic!("{e}"));
 
     let home = |n: &App| {
         let n = n.clone();
@@ -448,4 +454,101 @@ async fn backups_are_consistent_copies(store: Store) {
 arabpress_store::both_backends!(
     backups_are_consistent_copies,
     super::backups_are_consistent_copies
+);
+
+/// The purge hook is an outbound request like the others: an address on this machine is
+/// refused when it is set (a literal) or when it is sent to (a name, a redirect), unless
+/// `purge_allow_private` allows it.
+async fn the_purge_hook_stays_outside_unless_allowed(store: Store) {
+    let (inside, hits) = common::counting_server("purged").await;
+    let fresh = || {
+        common::app_in_memory(
+            &store,
+            jiff::tz::TimeZone::UTC,
+            Arc::new(FixedClock::new(now())),
+        )
+    };
+    let keys = ["article:1".to_owned()];
+    for url in common::internal_urls(inside, "/purge") {
+        let app = fresh();
+        match app.set_purge_url(url.clone()) {
+            Err(arabpress_app::AppError::Invalid(m)) => assert!(
+                m.starts_with(&format!("purge_url: {}", common::REFUSED)),
+                "{url}: {m}"
+            ),
+            // A name is checked when it is resolved.
+            Ok(()) => assert_eq!(
+                app.send_purge(&keys).await,
+                Err(common::REFUSED.to_owned()),
+                "{url}"
+            ),
+            Err(e) => panic!("{url}: {e}"),
+        }
+    }
+    // A public-looking hook that redirects: not followed.
+    let app = fresh();
+    let outside = common::redirector(&app, format!("http://{inside}/purge"), "/purge").await;
+    app.set_purge_url(outside).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        app.send_purge(&keys).await,
+        Err("redirect refused".to_owned())
+    );
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 0);
+
+    // purge_allow_private lets the hook (and only the hook) reach this machine.
+    let app = fresh();
+    app.set_outbound_policy(arabpress_app::OutboundPolicy {
+        allow_private_network: false,
+        purge_allow_private: true,
+    });
+    app.set_purge_url(format!("http://{inside}/purge"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(app.send_purge(&keys).await, Ok(()));
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
+arabpress_store::both_backends!(
+    the_purge_hook_stays_outside_unless_allowed,
+    super::the_purge_hook_stays_outside_unless_allowed
+);
+
+/// The S3 endpoint is the operator's, but it is checked once when the media store is set
+/// up: on this machine it is refused unless `allow_private_network` is set.
+async fn an_s3_endpoint_on_this_machine_needs_the_setting(store: Store) {
+    let bucket = |endpoint: &str| {
+        arabpress_app::MediaStorage::S3(arabpress_app::S3Settings {
+            bucket: "media".into(),
+            region: "us-east-1".into(),
+            endpoint: Some(endpoint.to_owned()),
+            access_key_id: Some("id".into()),
+            secret_access_key: Some("secret".into()),
+            allow_http: true,
+        })
+    };
+    for endpoint in [
+        "http://127.0.0.1:9000",
+        "http://[::1]:9000",
+        "http://169.254.169.254",
+        "http://10.0.0.5:9000",
+        "http://localhost:9000",
+    ] {
+        let app = common::app_in_memory(
+            &store,
+            jiff::tz::TimeZone::UTC,
+            Arc::new(FixedClock::new(now())),
+        );
+        match app.set_media_storage(&bucket(endpoint)) {
+            Err(arabpress_app::AppError::Invalid(m)) => assert!(
+                m.starts_with(&format!("media.s3_endpoint: {}", common::REFUSED)),
+                "{endpoint}: {m}"
+            ),
+            other => panic!("{endpoint}: {other:?}"),
+        }
+        app.set_outbound_policy(common::allow_private_network());
+        app.set_media_storage(&bucket(endpoint))
+            .unwrap_or_else(|e| panic!("{endpoint} with the setting on: {e}"));
+    }
+}
+arabpress_store::both_backends!(
+    an_s3_endpoint_on_this_machine_needs_the_setting,
+    super::an_s3_endpoint_on_this_machine_needs_the_setting
 );

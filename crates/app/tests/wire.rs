@@ -132,7 +132,15 @@ async fn feed_server() -> Server {
     }
 }
 
+/// An app whose feeds may be on this machine (the feed server runs on 127.0.0.1).
 async fn setup(store: &Store) -> (App, Arc<FixedClock>, User) {
+    let (app, clock, editor) = setup_strict(store).await;
+    app.set_outbound_policy(common::allow_private_network());
+    (app, clock, editor)
+}
+
+/// An app with the default outbound policy: public destinations only.
+async fn setup_strict(store: &Store) -> (App, Arc<FixedClock>, User) {
     let clock = Arc::new(FixedClock::new(now()));
     let app = common::app_in_memory(store, jiff::tz::TimeZone::UTC, Arc::clone(&clock));
     app.create_section(
@@ -378,4 +386,107 @@ async fn wire_feeds_bring_each_story_once(store: Store) {
 arabpress_store::both_backends!(
     wire_feeds_bring_each_story_once,
     super::wire_feeds_bring_each_story_once
+);
+
+const ONE_STORY: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>Inside</title>\
+    <item><guid>in-1</guid><link>https://inside.example/1</link><title>Internal story</title>\
+    <description>Only reachable from inside the network.</description></item></channel></rss>";
+
+/// Feeds on this machine or behind a redirect to it are refused when registered and when
+/// polled, with a message that tells nothing of what answered there; the setting lets them in.
+async fn wire_feeds_never_reach_internal_addresses(store: Store) {
+    let (app, _clock, editor) = setup_strict(&store).await;
+    let (inside, hits) = common::counting_server(ONE_STORY).await;
+
+    // Registering: refused with the reason, nothing stored.
+    for url in common::internal_urls(inside, "/feed.xml") {
+        match app
+            .add_wire_feed_as(&editor, &form(url.clone(), "Inside", true))
+            .await
+        {
+            Err(arabpress_app::AppError::Invalid(m)) => {
+                assert_eq!(m, format!("url: {}", common::REFUSED), "{url}");
+            }
+            other => panic!("{url}: {other:?}"),
+        }
+    }
+    assert!(
+        app.wire_feeds_as(&editor)
+            .await
+            .unwrap_or_default()
+            .is_empty()
+    );
+
+    // A public-looking name that redirects to this machine: registered, but the poll stops
+    // at the redirect, and the card says so without the internal answer.
+    let outside = common::redirector(&app, format!("http://{inside}/feed.xml"), "/feed.xml").await;
+    let feed = app
+        .add_wire_feed_as(&editor, &form(outside, "Outside", true))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let o = app
+        .poll_wire_feed(feed.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("polled"));
+    assert_eq!(
+        (o.status, o.new_items, o.error.as_deref()),
+        ("error", 0, Some(common::REFUSED))
+    );
+    let card = app.wire_feeds_as(&editor).await.unwrap_or_default();
+    assert_eq!(card[0].last_error.as_deref(), Some(common::REFUSED));
+
+    // Addresses stored while the setting was on (or names rebound since) are refused when
+    // polled once it is off.
+    app.set_outbound_policy(common::allow_private_network());
+    let literal = app
+        .add_wire_feed_as(
+            &editor,
+            &form(format!("http://{inside}/feed.xml"), "Literal", true),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let named = app
+        .add_wire_feed_as(
+            &editor,
+            &form(
+                format!("http://localhost:{}/feed.xml", inside.port()),
+                "Named",
+                true,
+            ),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    app.set_outbound_policy(arabpress_app::OutboundPolicy::default());
+    for id in [literal.id, named.id] {
+        let o = app
+            .poll_wire_feed(id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("polled"));
+        assert_eq!(o.error.as_deref(), Some(common::REFUSED), "feed {id}");
+    }
+    assert_eq!(hits.load(Ordering::SeqCst), 0, "nothing reached the inside");
+    assert!(
+        app.wire_feeds_as(&editor)
+            .await
+            .unwrap_or_default()
+            .iter()
+            .all(|f| f.items_total == 0),
+        "no story was made"
+    );
+
+    // With the setting on, the redirect is followed and the story arrives.
+    app.set_outbound_policy(common::allow_private_network());
+    let o = app
+        .poll_wire_feed(feed.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("polled"));
+    assert_eq!((o.status, o.new_items), ("ok", 1), "{:?}", o.error);
+    assert!(hits.load(Ordering::SeqCst) >= 1);
+}
+arabpress_store::both_backends!(
+    wire_feeds_never_reach_internal_addresses,
+    super::wire_feeds_never_reach_internal_addresses
 );

@@ -35,6 +35,11 @@ pub struct RawConfig {
     pub feeds: Option<String>,
     /// An address told (POST `{"keys": [...]}`) which surrogate keys each change affects.
     pub purge_url: Option<String>,
+    /// Lets wire feeds, webhooks, imported images and the S3 endpoint reach loopback,
+    /// private and link-local addresses (refused by default).
+    pub allow_private_network: Option<bool>,
+    /// Lets the purge hook alone reach them (a cache on this machine or network).
+    pub purge_allow_private: Option<bool>,
     /// Site identity.
     pub site: RawSite,
     /// Outgoing mail.
@@ -174,6 +179,8 @@ pub struct Settings {
     pub theme_dir: Option<PathBuf>,
     /// The CDN purge hook, if any.
     pub purge_url: Option<String>,
+    /// Which destinations outbound requests may reach.
+    pub outbound: arabpress_app::OutboundPolicy,
     /// Whole articles in feeds (else standfirsts).
     pub full_content_feeds: bool,
     /// Site name.
@@ -274,6 +281,24 @@ impl RawConfig {
         }
         if let Some(v) = s("ARABPRESS_PURGE_URL") {
             self.purge_url = Some(v);
+        }
+        for (key, field) in [
+            (
+                "ARABPRESS_ALLOW_PRIVATE_NETWORK",
+                &mut self.allow_private_network,
+            ),
+            (
+                "ARABPRESS_PURGE_ALLOW_PRIVATE",
+                &mut self.purge_allow_private,
+            ),
+        ] {
+            if let Some(v) = s(key) {
+                *field = Some(match v.as_str() {
+                    "true" | "1" | "yes" => true,
+                    "false" | "0" | "no" => false,
+                    _ => bail!("{key}: expected true or false, got {v:?}"),
+                });
+            }
         }
         if let Some(v) = s("ARABPRESS_TASHKEEL_MODEL") {
             self.audio.tashkeel_model = Some(v.into());
@@ -466,6 +491,10 @@ impl RawConfig {
             audio,
             newsletter_popup,
             purge_url: self.purge_url,
+            outbound: arabpress_app::OutboundPolicy {
+                allow_private_network: self.allow_private_network.unwrap_or(false),
+                purge_allow_private: self.purge_allow_private.unwrap_or(false),
+            },
             full_content_feeds,
             listen,
             database_url,
@@ -713,6 +742,38 @@ mod tests {
                 .map(|e| e.to_string())
                 .unwrap_or_default()
                 .starts_with("ARABPRESS_CACHE_MB")
+        );
+    }
+
+    #[test]
+    fn private_destinations_are_refused_unless_allowed() {
+        let s = settings("").unwrap_or_else(|e| panic!("{e:#}"));
+        assert_eq!(s.outbound, arabpress_app::OutboundPolicy::default());
+        assert!(!s.outbound.allow_private_network && !s.outbound.purge_allow_private);
+        let s = settings("allow_private_network = true\npurge_allow_private = true")
+            .unwrap_or_else(|e| panic!("{e:#}"));
+        assert!(s.outbound.allow_private_network && s.outbound.purge_allow_private);
+        let mut raw = RawConfig::default();
+        raw.apply_env(|k| (k == "ARABPRESS_ALLOW_PRIVATE_NETWORK").then(|| "true".into()))
+            .unwrap_or_else(|e| panic!("{e:#}"));
+        let s = raw
+            .validate(&Overrides::default())
+            .unwrap_or_else(|e| panic!("{e:#}"));
+        assert!(s.outbound.allow_private_network && !s.outbound.purge_allow_private);
+        let mut raw = RawConfig::default();
+        let bad = raw.apply_env(|k| (k == "ARABPRESS_PURGE_ALLOW_PRIVATE").then(|| "maybe".into()));
+        assert!(
+            bad.err()
+                .map(|e| e.to_string())
+                .unwrap_or_default()
+                .starts_with("ARABPRESS_PURGE_ALLOW_PRIVATE")
+        );
+        assert!(
+            settings("allow_private_network = \"yes\"")
+                .err()
+                .map(|e| format!("{e:#}"))
+                .unwrap_or_default()
+                .contains("allow_private_network")
         );
     }
 }

@@ -409,6 +409,7 @@ async fn open(s: &Settings, index_use: IndexUse) -> Result<App> {
             arabpress_app::MediaStorage::S3(_) => s.data_dir.join("media"),
         },
     );
+    app.set_outbound_policy(s.outbound);
     app.set_media_storage(&s.media)
         .with_context(|| format!("opening the media store ({})", s.media))?;
     app.set_audio(s.audio.clone());
@@ -418,7 +419,7 @@ async fn open(s: &Settings, index_use: IndexUse) -> Result<App> {
             .context("bringing the search index up to date")?;
     }
     if let Some(url) = &s.purge_url {
-        app.set_purge_url(url.clone());
+        app.set_purge_url(url.clone())?;
     }
     let m = &s.mail;
     app.set_mail(arabpress_app::MailSettings {

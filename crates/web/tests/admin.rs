@@ -1467,6 +1467,11 @@ async fn webhooks_are_signed_retried_logged_and_never_block_publishing() {
     let s = site().await;
     with_users(&s).await;
     let (url, got) = receiver().await;
+    // The receivers are on this machine.
+    s.app.set_outbound_policy(arabpress_app::OutboundPolicy {
+        allow_private_network: true,
+        purge_allow_private: false,
+    });
     // A receiver that is down: nothing listens on this port any more.
     let dead = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
@@ -1651,6 +1656,106 @@ async fn webhooks_are_signed_retried_logged_and_never_block_publishing() {
             && page.body.contains("<td>فشل</td>")
             && !page.body.contains(&secret),
         "the log, without the secret"
+    );
+}
+
+/// Receivers on this machine, by address or by name, are refused when registered; one
+/// stored while the setting was on is refused when sent to; a receiver that redirects is
+/// not followed. The log says so in generic words.
+#[tokio::test]
+async fn webhooks_never_reach_internal_addresses() {
+    const REFUSED: &str = "refused: destination is a private or loopback address";
+    let s = site().await;
+    with_users(&s).await;
+    let (inside, got) = receiver().await;
+    let port = inside
+        .trim_start_matches("http://127.0.0.1:")
+        .trim_end_matches("/hook")
+        .to_owned();
+    let mut admin = signed_in(&s, "admin").await;
+    for url in [
+        inside.clone(),
+        format!("http://[::1]:{port}/hook"),
+        format!("http://0.0.0.0:{port}/hook"),
+        format!("http://2130706433:{port}/hook"),
+        format!("http://127.1:{port}/hook"),
+        format!("http://localhost:{port}/hook"),
+        "http://169.254.169.254/latest/meta-data/".to_owned(),
+    ] {
+        let r = admin
+            .submit(
+                "/admin/webhooks",
+                "/admin/webhooks",
+                &[("url", &url), ("event", "article.published")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{url}");
+        assert!(r.body.contains(REFUSED), "{url}: {}", r.body);
+    }
+    assert!(
+        s.app
+            .store()
+            .webhooks()
+            .await
+            .unwrap_or_default()
+            .is_empty()
+    );
+
+    // A public-looking name (pinned to a server here) that redirects to the receiver.
+    let to = inside.clone();
+    let redirecting = axum::Router::new().fallback(move || {
+        let to = to.clone();
+        async move { axum::response::Redirect::temporary(&to) }
+    });
+    let r_addr = common::serve_on_loopback(redirecting).await;
+    s.app.pin_host("hooks.example", r_addr);
+    let outside = format!("http://hooks.example:{}/hook", r_addr.port());
+    // A receiver stored while the setting was on.
+    s.app.set_outbound_policy(arabpress_app::OutboundPolicy {
+        allow_private_network: true,
+        purge_allow_private: false,
+    });
+    for url in [&outside, &inside] {
+        let r = admin
+            .submit(
+                "/admin/webhooks",
+                "/admin/webhooks",
+                &[("url", url), ("event", "article.published")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{url}: {}", r.body);
+    }
+    s.app
+        .set_outbound_policy(arabpress_app::OutboundPolicy::default());
+
+    let mut editor = signed_in(&s, "editor").await;
+    write(&mut editor, "خبر لا يصل إلى الداخل", "publish").await;
+    assert_eq!(s.app.deliver_webhooks().await.ok(), Some(2));
+    assert!(
+        got.lock().map(|g| g.is_empty()).unwrap_or(false),
+        "nothing reached the receiver inside"
+    );
+    for w in s.app.store().webhooks().await.unwrap_or_default() {
+        let log = s.app.store().deliveries(w.id, 5).await.unwrap_or_default();
+        let want = if w.url == outside {
+            "redirect refused"
+        } else {
+            REFUSED
+        };
+        assert_eq!(
+            log.iter()
+                .map(|d| (d.response_status, d.last_error.as_deref()))
+                .collect::<Vec<_>>(),
+            [(None, Some(want))],
+            "{}",
+            w.url
+        );
+    }
+    let page = admin.get("/admin/webhooks").await;
+    assert!(
+        page.body.contains(REFUSED) && page.body.contains("redirect refused"),
+        "{}",
+        page.body
     );
 }
 
@@ -1840,6 +1945,10 @@ async fn editors_register_wire_feeds_and_authors_cannot() {
         axum::Router::new().route("/wire.xml", axum::routing::get(move || async move { rss }));
     let addr = common::serve_on_loopback(feeds).await;
     let url = format!("http://{addr}/wire.xml");
+    s.app.set_outbound_policy(arabpress_app::OutboundPolicy {
+        allow_private_network: true,
+        purge_allow_private: false,
+    });
 
     let mut author = signed_in(&s, "author").await;
     assert_eq!(
