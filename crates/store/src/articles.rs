@@ -6,7 +6,6 @@
 use crate::rows::{self, SUMMARY_COLUMNS};
 use crate::taxonomy::conflict;
 use crate::{Backend, Store, StoreError};
-use arabpress_core::markdown;
 use arabpress_core::model::{Article, ArticleSummary, Author, Correction, SpokenAudio, Tag};
 use arabpress_core::{ArticleDraft, ArticleStatus, Lang, Slug, SourceCredit, ValidationError};
 use jiff::Timestamp;
@@ -139,7 +138,7 @@ impl Store {
     ) -> Result<Article, StoreError> {
         let explicit_slug = draft.slug.is_some();
         let draft = draft.validate()?;
-        let rendered = markdown::render(&draft.body_md);
+        let rendered = crate::render_body(&draft.body_md).await?;
         let mut tx = self.pool.begin().await?;
         let section_id = section_id(&mut tx, &draft.section).await?;
         let slug = free_slug(&mut tx, &draft, explicit_slug, Some(id)).await?;
@@ -768,7 +767,7 @@ pub(crate) async fn insert_article(
 ) -> Result<i64, StoreError> {
     let explicit_slug = draft.slug.is_some();
     let draft = draft.validate()?;
-    let rendered = markdown::render(&draft.body_md);
+    let rendered = crate::render_body(&draft.body_md).await?;
     let section_id = known.section(tx, &draft.section).await?;
     let slug = free_slug(tx, &draft, explicit_slug, None).await?;
     let (source_name, source_url) = split_source(draft.source.as_ref());
