@@ -23,6 +23,7 @@ mod outbox;
 mod pages;
 mod publish;
 mod search;
+mod strip;
 mod webhooks;
 mod wire;
 

@@ -722,9 +722,9 @@ impl Known {
         lang: Lang,
         name: &str,
     ) -> Result<i64, StoreError> {
-        let slug = Slug::generate(name).ok_or_else(|| {
-            ValidationError::new("tags", format!("the tag {name:?} has no letters or digits"))
-        })?;
+        // A name with no letters or digits ("🔥") still gets a stable slug, so one such tag
+        // cannot fail a save or a whole import batch.
+        let slug = Slug::generate(name).unwrap_or_else(|| Slug::fallback("tag", name));
         let key = (lang, slug.as_str().to_owned());
         if let Some(id) = self.tags.get(&key) {
             return Ok(*id);
