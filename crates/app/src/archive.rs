@@ -4,6 +4,8 @@
 //! archived table (`arabpress_store::ARCHIVE_TABLES`, ids included), then every media file
 //! (base64), then an end line with the counts. A restore runs in one transaction that
 //! commits only at a complete end line, so a cut-short or damaged archive restores nothing.
+//! Article bodies' HTML is rendered again from their Markdown on restore, never taken from
+//! the archive, so an edited archive cannot bring unsanitised HTML in.
 
 use crate::{App, AppError};
 use arabpress_store::ARCHIVE_TABLES;
@@ -214,6 +216,23 @@ impl App {
                 v.get("table").and_then(Value::as_str),
                 v.get("row").and_then(Value::as_object),
             ) {
+                // The stored HTML is not trusted: it is rendered again from the Markdown,
+                // through the sanitiser, as a save would.
+                let rendered;
+                let row = match row.get("body_md").and_then(Value::as_str) {
+                    Some(md) if table == "article_bodies" => {
+                        let mut fresh = row.clone();
+                        let html = self
+                            .render_body(md)
+                            .await
+                            .map_err(|e| bad(n, e.to_string()))?
+                            .html;
+                        fresh.insert("body_html".into(), Value::String(html));
+                        rendered = fresh;
+                        &rendered
+                    }
+                    _ => row,
+                };
                 restore
                     .insert(table, row)
                     .await

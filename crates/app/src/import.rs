@@ -219,7 +219,8 @@ pub(crate) fn body_of(html: &str) -> String {
         out.push('\n');
     }
     out.push_str("</div>");
-    out
+    // An import never fails on nesting: what lies deeper than the limit is flattened.
+    arabpress_core::markdown::flatten_nesting(&out)
 }
 
 /// When a post was (or is to be) published: `post_date_gmt`, else `pubDate`, else

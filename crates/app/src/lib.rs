@@ -24,6 +24,7 @@ mod outbox;
 mod pages;
 mod publish;
 mod search;
+mod strip;
 mod webhooks;
 mod wire;
 

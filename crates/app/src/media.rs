@@ -1,6 +1,7 @@
 //! Uploaded images: the type is sniffed from the bytes (never trusted from the name or the
-//! header), size and pixel count are bounded before decoding, the original is kept, and
-//! resized copies in JPEG and WebP (for `srcset`) plus 16:9, 4:3 and 1:1 crops (for
+//! header), size and pixel count are bounded before decoding (one image is decoded at a
+//! time, so two large uploads cannot double the memory peak), the original is kept without
+//! its metadata (GPS position, camera, description: see `strip`), and resized copies in JPEG and WebP (for `srcset`) plus 16:9, 4:3 and 1:1 crops (for
 //! structured data) are written beside it, to the media store (see `objects`). The
 //! original is written last and the database row after it, so a row always names a
 //! complete set; a failed upload removes what it wrote.
@@ -16,8 +17,13 @@ use std::io::Cursor;
 
 /// The largest upload accepted, in bytes.
 pub const MAX_UPLOAD_BYTES: usize = 20 << 20;
-/// The most pixels an upload may decode to.
-pub const MAX_PIXELS: u64 = 60_000_000;
+/// The most pixels an upload may decode to, checked from the header before decoding.
+pub const MAX_PIXELS: u64 = 50_000_000;
+/// How many images may be decoded and resized at once.
+const IMAGE_PERMITS: usize = 1;
+
+static IMAGE_WORK: std::sync::LazyLock<std::sync::Arc<tokio::sync::Semaphore>> =
+    std::sync::LazyLock::new(|| std::sync::Arc::new(tokio::sync::Semaphore::new(IMAGE_PERMITS)));
 use arabpress_core::media::CROPS;
 /// The widths of the resized copies (the original's width caps them).
 pub use arabpress_core::media::WIDTHS as MEDIA_WIDTHS;
@@ -109,6 +115,8 @@ fn process(bytes: &[u8]) -> Result<Processed, AppError> {
     let orientation = decoder
         .orientation()
         .map_err(|e| invalid(format!("the file cannot be read ({e})")))?;
+    let original = crate::strip::strip_metadata(bytes, orientation.to_exif())
+        .ok_or_else(|| invalid("the file is damaged (its structure cannot be followed)"))?;
     let mut img = DynamicImage::from_decoder(decoder)
         .map_err(|e| invalid(format!("the file is damaged ({e})")))?;
     img.apply_orientation(orientation);
@@ -118,7 +126,7 @@ fn process(bytes: &[u8]) -> Result<Processed, AppError> {
     if !widths.contains(&top) {
         widths.push(top);
     }
-    let mut files = vec![(format!("original.{ext}"), bytes.to_vec())];
+    let mut files = vec![(format!("original.{ext}"), original)];
     // The largest copy is made from the original; the smaller copies and the crops from it
     // (a 12-megapixel photo is scaled once, not seven times).
     let scale = |from: &DynamicImage, width: u32| {
@@ -231,9 +239,16 @@ impl App {
                 row
             }
             _ => {
-                let p = tokio::task::spawn_blocking(move || process(&bytes))
+                let permit = std::sync::Arc::clone(&IMAGE_WORK)
+                    .acquire_owned()
                     .await
-                    .map_err(|e| AppError::Internal(format!("image task: {e}")))??;
+                    .map_err(|e| AppError::Internal(format!("image queue: {e}")))?;
+                let p = tokio::task::spawn_blocking(move || {
+                    let _permit = permit;
+                    process(&bytes)
+                })
+                .await
+                .map_err(|e| AppError::Internal(format!("image task: {e}")))??;
                 let bytes_len = p.files.first().map_or(0, |(_, b)| b.len());
                 // The original goes last: its presence says the copies are all there.
                 let mut files = p.files;
@@ -268,11 +283,32 @@ impl App {
         let Some(content_type) = servable(name).filter(|_| is_sha(sha)) else {
             return Ok(None);
         };
-        Ok(self
-            .media_bytes(sha, name)
-            .await?
-            .map(|body| MediaFile { body, content_type }))
+        let Some(body) = self.media_bytes(sha, name).await? else {
+            return Ok(None);
+        };
+        // Originals stored before metadata was stripped on upload are stripped here; one
+        // whose structure cannot be followed is not served.
+        let body = if name.starts_with("original.") {
+            match served_original(&body) {
+                Some(clean) => bytes::Bytes::from(clean),
+                None => return Ok(None),
+            }
+        } else {
+            body
+        };
+        Ok(Some(MediaFile { body, content_type }))
     }
+}
+
+/// An original without its metadata, keeping its orientation.
+fn served_original(body: &[u8]) -> Option<Vec<u8>> {
+    let orientation = ImageReader::new(Cursor::new(body))
+        .with_guessed_format()
+        .ok()
+        .and_then(|r| r.into_decoder().ok())
+        .and_then(|mut d| d.orientation().ok())
+        .map_or(1, |o| o.to_exif());
+    crate::strip::strip_metadata(body, orientation)
 }
 
 /// The original's file name for a content type.
@@ -320,6 +356,92 @@ mod tests {
         // A PNG signature with nothing after it is sniffed as PNG and then fails to decode.
         let e = process(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
         assert!(matches!(e, Err(AppError::Invalid(_))), "{e:?}");
+    }
+
+    /// A JPEG carrying an Exif block with a GPS position, a description and a rotation,
+    /// plus a comment: the camera's view of where the source stood.
+    fn jpeg_with_gps() -> Vec<u8> {
+        let img = DynamicImage::ImageRgb8(image::RgbImage::from_fn(64, 32, |x, _| {
+            image::Rgb([(x * 4) as u8, 60, 90])
+        }));
+        let mut plain = Vec::new();
+        img.write_to(&mut Cursor::new(&mut plain), ImageFormat::Jpeg)
+            .unwrap_or_else(|e| panic!("{e}"));
+        // TIFF, little-endian: IFD0 with ImageDescription, Orientation (6: rotate 90°) and
+        // a GPS IFD pointer; the GPS IFD with latitude ref N and longitude ref E.
+        let mut tiff: Vec<u8> = b"II\x2a\x00\x08\x00\x00\x00".to_vec();
+        let desc = b"Source at the checkpoint\0";
+        let ifd0_len = 2 + 3 * 12 + 4;
+        let desc_at = 8 + ifd0_len;
+        let gps_at = desc_at + desc.len();
+        tiff.extend_from_slice(&3u16.to_le_bytes());
+        for (tag, kind, count, value) in [
+            (0x010Eu16, 2u16, desc.len() as u32, desc_at as u32),
+            (0x0112, 3, 1, 6),
+            (0x8825, 4, 1, gps_at as u32),
+        ] {
+            tiff.extend_from_slice(&tag.to_le_bytes());
+            tiff.extend_from_slice(&kind.to_le_bytes());
+            tiff.extend_from_slice(&count.to_le_bytes());
+            tiff.extend_from_slice(&value.to_le_bytes());
+        }
+        tiff.extend_from_slice(&0u32.to_le_bytes());
+        tiff.extend_from_slice(desc);
+        tiff.extend_from_slice(&2u16.to_le_bytes());
+        for (tag, value) in [(0x0001u16, *b"N\0\0\0"), (0x0003, *b"E\0\0\0")] {
+            tiff.extend_from_slice(&tag.to_le_bytes());
+            tiff.extend_from_slice(&2u16.to_le_bytes());
+            tiff.extend_from_slice(&2u32.to_le_bytes());
+            tiff.extend_from_slice(&value);
+        }
+        tiff.extend_from_slice(&0u32.to_le_bytes());
+        let mut app1 = vec![0xFF, 0xE1];
+        app1.extend_from_slice(&((2 + 6 + tiff.len()) as u16).to_be_bytes());
+        app1.extend_from_slice(b"Exif\0\0");
+        app1.extend_from_slice(&tiff);
+        let comment = b"GPS 33.5138 N 36.2765 E";
+        let mut com = vec![0xFF, 0xFE];
+        com.extend_from_slice(&((2 + comment.len()) as u16).to_be_bytes());
+        com.extend_from_slice(comment);
+        let mut out = plain[..2].to_vec();
+        out.extend_from_slice(&app1);
+        out.extend_from_slice(&com);
+        out.extend_from_slice(&plain[2..]);
+        out
+    }
+
+    #[test]
+    fn the_served_original_carries_no_gps_or_description() {
+        let upload = jpeg_with_gps();
+        let contains = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).any(|w| w == needle);
+        assert!(contains(&upload, b"Source at the checkpoint"));
+        // The decoder sees the rotation, so the test file is what a phone writes.
+        let p = process(&upload).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (p.width, p.height),
+            (32, 64),
+            "rotated by its Exif orientation"
+        );
+        for (name, file) in &p.files {
+            for secret in [&b"Source at the checkpoint"[..], b"GPS 33.5138"] {
+                assert!(!contains(file, secret), "{name} keeps {secret:?}");
+            }
+        }
+        let original = p
+            .files
+            .iter()
+            .find(|(n, _)| n == "original.jpg")
+            .map(|(_, b)| b.clone())
+            .unwrap_or_default();
+        // Still a JPEG of the same picture, still upright when shown.
+        let mut d = ImageReader::with_format(Cursor::new(&original), ImageFormat::Jpeg)
+            .into_decoder()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(d.dimensions(), (64, 32));
+        assert_eq!(d.orientation().map(|o| o.to_exif()).ok(), Some(6));
+        // An original stored before stripping is cleaned when served.
+        let served = served_original(&upload).unwrap_or_default();
+        assert_eq!(served, original);
     }
 
     #[test]

@@ -143,12 +143,35 @@ pub struct SendView {
     pub candidates: Vec<ArticleSummary>,
 }
 
-/// Normalises an address as stored: trimmed and lower-cased, checked as delivery will.
+/// Normalises an address as stored: trimmed and lower-cased, checked as delivery will. A
+/// quoted local part (`"a b"@example.com`) or one with characters only quoting allows is
+/// refused: the address parses, but mail servers refuse or mangle it, so it could never
+/// be delivered.
 pub fn normalise_email(text: &str) -> Result<String, AppError> {
     let lower = text.trim().to_lowercase();
+    let local = lower.rsplit_once('@').map_or(lower.as_str(), |(l, _)| l);
+    if local
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || "\"\\()<>[]:;,".contains(c))
+    {
+        return Err(AppError::Invalid(SignupProblem::Email.key().to_owned()));
+    }
     arabpress_mail::parse_address(&lower)
         .map_err(|_| AppError::Invalid(SignupProblem::Email.key().to_owned()))?;
     Ok(lower)
+}
+
+/// What makes a spreadsheet read a cell as a formula.
+const FORMULA_STARTS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+
+/// A CSV cell a spreadsheet shows as text: one that would start a formula (`=1+2@…`) gets
+/// a leading single quote.
+fn csv_cell(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(FORMULA_STARTS) {
+        std::borrow::Cow::Owned(format!("'{value}"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
 }
 
 fn check_langs(langs: &str) -> Result<&'static str, AppError> {
@@ -444,11 +467,11 @@ impl App {
         for s in &page.items {
             let confirmed = s.confirmed_at.map(|t| t.to_string()).unwrap_or_default();
             w.write_record([
-                s.email.as_str(),
-                &s.langs,
-                &s.lists.join(" "),
-                &s.status,
-                &s.source,
+                csv_cell(&s.email).as_ref(),
+                &csv_cell(&s.langs),
+                &csv_cell(&s.lists.join(" ")),
+                &csv_cell(&s.status),
+                &csv_cell(&s.source),
                 &s.created_at.to_string(),
                 &confirmed,
             ])
@@ -495,6 +518,12 @@ impl App {
             };
             let text = rec.iter().collect::<Vec<_>>().join(",");
             let email_field = rec.get(0).unwrap_or_default();
+            // An address this site exported with a quote that keeps spreadsheets from
+            // reading it as a formula.
+            let email_field = email_field
+                .strip_prefix('\'')
+                .filter(|rest| rest.starts_with(FORMULA_STARTS))
+                .unwrap_or(email_field);
             if line == 1 && email_field.eq_ignore_ascii_case("email") {
                 continue;
             }
@@ -939,8 +968,32 @@ mod tests {
             "a b@example.com",
             "reader@localhost",
             "قارئ@example.com",
+            "\"a b\"@example.com",
+            "\"ab\"@example.com",
+            "a(comment)@example.com",
+            "a\\b@example.com",
         ] {
             assert!(normalise_email(bad).is_err(), "{bad:?} accepted");
+        }
+        assert_eq!(
+            normalise_email("\"a b\"@example.com").map_err(|e| e.to_string()),
+            Err(AppError::Invalid(SignupProblem::Email.key().to_owned()).to_string())
+        );
+        assert!(normalise_email("=1+2@mail.example").is_ok());
+    }
+
+    #[test]
+    fn cells_that_start_a_formula_are_quoted() {
+        for (cell, out) in [
+            ("=1+2@mail.example", "'=1+2@mail.example"),
+            ("+1@x.example", "'+1@x.example"),
+            ("-x", "'-x"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("reader@example.com", "reader@example.com"),
+        ] {
+            assert_eq!(csv_cell(cell), out);
         }
     }
 }

@@ -880,12 +880,26 @@ impl App {
     }
 
     /// The body as the public page renders it (sanitised HTML), for the editor's preview.
-    pub fn preview(&self, body_md: &str) -> Result<String, AppError> {
+    /// The same rules as a save apply: too large or too deeply nested is refused.
+    pub async fn preview(&self, body_md: &str) -> Result<String, AppError> {
         if body_md.len() > arabpress_core::article::MAX_BODY_BYTES {
             return Err(AppError::Invalid(
                 "body: the body is larger than 1 MiB".into(),
             ));
         }
-        Ok(arabpress_core::markdown::render(body_md).html)
+        let body = arabpress_core::article::clean_body(body_md);
+        arabpress_core::markdown::check_nesting(&body)
+            .map_err(|m| AppError::Invalid(format!("body: {m}")))?;
+        Ok(self.render_body(&body).await?.html)
+    }
+
+    /// Renders a Markdown body on the blocking pool, a few at a time and within a time
+    /// budget (see [`arabpress_store::render_body`]); the queue is shared with the store's
+    /// saves, so no path that renders can stall the runtime.
+    pub async fn render_body(
+        &self,
+        body_md: &str,
+    ) -> Result<arabpress_core::markdown::Rendered, AppError> {
+        Ok(arabpress_store::render_body(body_md).await?)
     }
 }

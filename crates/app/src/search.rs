@@ -4,9 +4,9 @@
 
 use crate::cache::CachedPage;
 use crate::{App, AppError};
+use arabpress_core::ArticleStatus;
 use arabpress_core::Lang;
 use arabpress_core::model::Article;
-use arabpress_core::{ArticleStatus, markdown};
 use arabpress_render::{Frame, SearchForm, SearchHit, SearchModel};
 use arabpress_search::{
     IndexDoc, Matched, Opened, QueryProblem, RelatedQuery, SearchError, SearchIndex, SearchQuery,
@@ -124,7 +124,7 @@ impl App {
     /// Records the article's fingerprint and, when it repeats an earlier story, the
     /// earliest article of that story's group.
     async fn group_duplicates(&self, a: &Article) -> Result<Option<i64>, AppError> {
-        let body = markdown::render(&a.body_md).text;
+        let body = self.render_body(&a.body_md).await?.text;
         let fp = simhash::fingerprint(&a.summary.headline, &body);
         let candidates = self
             .store()
@@ -203,7 +203,7 @@ impl App {
 
     /// The related stories of an article, from the index.
     async fn find_related(&self, a: &Article) -> Result<Vec<i64>, AppError> {
-        let body = markdown::render(&a.body_md).text;
+        let body = self.render_body(&a.body_md).await?.text;
         let text = format!("{}\n\n{}", a.summary.standfirst, body);
         let headline = a.summary.headline.clone();
         let tag_ids: Vec<i64> = a.tags.iter().map(|t| t.id).collect();

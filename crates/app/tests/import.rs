@@ -601,4 +601,48 @@ async fn imported_images_are_not_fetched_from_internal_addresses(store: Store) {
 arabpress_store::both_backends!(
     imported_images_are_not_fetched_from_internal_addresses,
     super::imported_images_are_not_fetched_from_internal_addresses
+
+async fn a_tag_without_letters_and_a_deeply_nested_body_do_not_fail_a_batch(store: Store) {
+    let app = app(&store);
+    let file = fixture("hostile.wxr.xml");
+    for run in 0..2 {
+        let r = import(&app, &file, 0)
+            .await
+            .unwrap_or_else(|e| panic!("run {run}: {e}"));
+        assert!(r.skipped.is_empty(), "{:?}", r.skipped);
+        if run == 0 {
+            assert_eq!((r.imported, r.unchanged), (2, 0), "{r:?}");
+        } else {
+            assert_eq!(
+                (r.imported, r.unchanged),
+                (0, 2),
+                "a rerun changes nothing: {r:?}"
+            );
+        }
+    }
+    let fire = article(&app, "wxr:https://hostile.example", "1").await;
+    let mut tags: Vec<(&str, &str)> = fire
+        .tags
+        .iter()
+        .map(|t| (t.name.as_str(), t.slug.as_str()))
+        .collect();
+    tags.sort();
+    let fallback = arabpress_core::Slug::fallback("tag", "🔥");
+    assert_eq!(
+        tags,
+        vec![("Wildfires", "wildfires"), ("🔥", fallback.as_str())]
+    );
+    let deep = article(&app, "wxr:https://hostile.example", "2").await;
+    assert_eq!(deep.tags.len(), 1, "the same tag, not a second one");
+    assert!(deep.body_html.contains("deep words"), "{}", deep.body_html);
+    let depth = arabpress_core::markdown::MAX_NESTING;
+    assert!(deep.body_md.matches("<div").count() <= depth, "flattened");
+    assert_eq!(
+        arabpress_core::markdown::check_nesting(&deep.body_md),
+        Ok(())
+    );
+}
+arabpress_store::both_backends!(
+    a_tag_without_letters_and_a_deeply_nested_body_do_not_fail_a_batch,
+    super::a_tag_without_letters_and_a_deeply_nested_body_do_not_fail_a_batch
 );

@@ -1,5 +1,12 @@
 //! Articles and their parts, and the rules every write of one goes through. The store keeps
 //! what passes [`ArticleDraft::validate`]; nothing else reaches it.
+//!
+//! Control characters are normalised, not refused, because they mostly arrive by pasting
+//! from a word processor (a vertical tab for a line break): in the body, `\r\n` and a lone
+//! `\r` become `\n`, `\n` and `\t` stay, and every other C0 or C1 control character,
+//! NUL included, becomes a space; in one-line fields every control character becomes a
+//! space and runs of white space fold into one. The noncharacters U+FFFE and U+FFFF, which
+//! XML cannot carry, are removed everywhere.
 
 use crate::{Lang, Slug};
 use serde::{Deserialize, Serialize};
@@ -14,6 +21,12 @@ pub const MAX_STANDFIRST: usize = 1_000;
 pub const MAX_BODY_BYTES: usize = 1 << 20;
 /// The most tags one article may carry.
 pub const MAX_TAGS: usize = 30;
+/// The longest image alt text accepted, in characters.
+pub const MAX_IMAGE_ALT: usize = 300;
+/// The longest image caption accepted, in characters.
+pub const MAX_IMAGE_CAPTION: usize = 1_000;
+/// The longest image credit accepted, in characters.
+pub const MAX_IMAGE_CREDIT: usize = 200;
 
 /// What kind of journalism a piece is; shown as a label and used by the interview markup.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -168,15 +181,18 @@ impl ArticleDraft {
         self.standfirst = collapse_ws(&self.standfirst);
         check_len("headline", &self.headline, 1, MAX_HEADLINE)?;
         check_len("standfirst", &self.standfirst, 0, MAX_STANDFIRST)?;
-        if self.body_md.trim().is_empty() {
-            return Err(ValidationError::new("body", "the body is empty"));
-        }
         if self.body_md.len() > MAX_BODY_BYTES {
             return Err(ValidationError::new(
                 "body",
                 "the body is larger than 1 MiB",
             ));
         }
+        self.body_md = clean_body(&self.body_md);
+        if self.body_md.trim().is_empty() {
+            return Err(ValidationError::new("body", "the body is empty"));
+        }
+        crate::markdown::check_nesting(&self.body_md)
+            .map_err(|m| ValidationError::new("body", m))?;
         if self.slug.is_none() {
             self.slug = Some(Slug::generate(&self.headline).ok_or_else(|| {
                 ValidationError::new("slug", "no slug can be made from this headline; give one")
@@ -220,7 +236,9 @@ impl ArticleDraft {
         if let Some(img) = &mut self.image {
             check_url("image_url", &img.url)?;
             img.alt = collapse_ws(&img.alt);
-            check_len("image_alt", &img.alt, 1, 300)?;
+            check_len("image_alt", &img.alt, 1, MAX_IMAGE_ALT)?;
+            img.caption = optional("image_caption", img.caption.take(), MAX_IMAGE_CAPTION)?;
+            img.credit = optional("image_credit", img.credit.take(), MAX_IMAGE_CREDIT)?;
         }
         self.seo_title = optional("seo_title", self.seo_title.take(), MAX_SEO_TITLE)?;
         self.seo_description = optional(
@@ -232,9 +250,36 @@ impl ArticleDraft {
     }
 }
 
-/// Trims and folds runs of white space (including newlines) into one space.
+/// Trims and folds runs of white space (including newlines) into one space; control
+/// characters count as white space and the noncharacters U+FFFE and U+FFFF are removed.
 pub fn collapse_ws(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    s.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.replace(['\u{FFFE}', '\u{FFFF}'], ""))
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A body with its control characters normalised: line ends become `\n`, `\n` and `\t`
+/// stay, every other control character becomes a space, U+FFFE and U+FFFF are removed.
+pub fn clean_body(s: &str) -> String {
+    if !s
+        .chars()
+        .any(|c| (c.is_control() && c != '\n' && c != '\t') || c == '\u{FFFE}' || c == '\u{FFFF}')
+    {
+        return s.to_owned();
+    }
+    let s = s.replace("\r\n", "\n");
+    s.chars()
+        .filter(|c| *c != '\u{FFFE}' && *c != '\u{FFFF}')
+        .map(|c| match c {
+            '\r' => '\n',
+            '\n' | '\t' => c,
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect()
 }
 
 /// A cleaned optional text field: blank becomes `None`.
@@ -351,6 +396,61 @@ mod tests {
         let mut d = draft();
         d.body_md = "x".repeat(MAX_BODY_BYTES + 1);
         assert_eq!(d.validate().map_err(|e| e.field), Err("body"));
+    }
+
+    #[test]
+    fn control_characters_are_normalised_in_every_field() {
+        let mut d = draft();
+        d.headline = "Vertical\u{b}tab\u{0}nul\u{1b}esc\u{FFFE}".into();
+        d.standfirst = "one\u{85}two\u{9c}".into();
+        d.body_md = "Line\u{b}one\r\nLine\ttwo\u{0}\u{FFFF}\u{1b}[0m\rend".into();
+        d.tags = vec!["Tag\u{7}".into()];
+        d.image = Some(Image {
+            url: "/media/x.jpg".into(),
+            alt: "alt\u{b}text".into(),
+            caption: Some("cap\u{0}tion".into()),
+            credit: Some("\u{1b}credit\u{FFFE}".into()),
+        });
+        let d = d.validate().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(d.headline, "Vertical tab nul esc");
+        assert_eq!(d.standfirst, "one two");
+        assert_eq!(d.body_md, "Line one\nLine\ttwo  [0m\nend");
+        assert_eq!(d.tags, vec!["Tag".to_string()]);
+        let img = d.image.unwrap_or_else(|| unreachable!());
+        assert_eq!(img.alt, "alt text");
+        assert_eq!(img.caption.as_deref(), Some("cap tion"));
+        assert_eq!(img.credit.as_deref(), Some("credit"));
+    }
+
+    #[test]
+    fn caption_credit_and_nesting_have_limits() {
+        let image = |caption: String, credit: String| {
+            Some(Image {
+                url: "/media/x.jpg".into(),
+                alt: "alt".into(),
+                caption: Some(caption),
+                credit: Some(credit),
+            })
+        };
+        let mut d = draft();
+        d.image = image("c".repeat(300_000), "x".into());
+        assert_eq!(d.validate().map_err(|e| e.field), Err("image_caption"));
+        let mut d = draft();
+        d.image = image("c".into(), "x".repeat(MAX_IMAGE_CREDIT + 1));
+        assert_eq!(d.validate().map_err(|e| e.field), Err("image_credit"));
+        let mut d = draft();
+        d.body_md = ">".repeat(200_000);
+        assert_eq!(
+            d.validate().map_err(|e| e.to_string()),
+            Err("body: body nests deeper than 32 levels".to_string())
+        );
+        let mut d = draft();
+        d.body_md = "\u{0}\u{b}".into();
+        assert_eq!(
+            d.validate().map_err(|e| e.field),
+            Err("body"),
+            "blank once cleaned"
+        );
     }
 
     #[test]

@@ -13,9 +13,243 @@
 //! `p`). The first speaker is the interviewer (`qa-q`), the others answer (`qa-a`). Quote
 //! marks and colons stuck to a name (the seed page printed `Efi Koutsokosta"`) are removed.
 //! Whatever the writer typed, the output passes through ammonia with a fixed allow-list.
+//!
+//! Nesting is capped at [`MAX_NESTING`] levels before anything reaches the HTML parser:
+//! html5ever's tree building is quadratic in the depth of the open-element stack, so a body
+//! of 100 KB of `>` (one blockquote inside the next) or of `<div>` would otherwise keep a
+//! thread busy for minutes. [`render`] drops the tags past the limit and keeps their
+//! content (it never fails, so old stored bodies and imports always render);
+//! [`check_nesting`] is the newsroom's rule that refuses such a body with a message, and
+//! [`flatten_nesting`] is what importers apply so an import never fails on it.
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use std::borrow::Cow;
 use std::sync::LazyLock;
+
+/// The deepest nesting of blockquotes, lists and HTML elements a body may have.
+pub const MAX_NESTING: usize = 32;
+
+/// The message for a body that nests deeper than [`MAX_NESTING`] levels.
+pub fn nesting_message() -> String {
+    format!("body nests deeper than {MAX_NESTING} levels")
+}
+
+/// Refuses a body whose blockquotes, lists or HTML elements nest deeper than
+/// [`MAX_NESTING`] levels, measured on the source in one pass (Markdown container markers
+/// at the start of a line, HTML tags anywhere, including inside code).
+pub fn check_nesting(src: &str) -> Result<(), String> {
+    let markers = src
+        .lines()
+        .map(|l| container_prefix(l, usize::MAX).0)
+        .max()
+        .unwrap_or(0);
+    let (_, html_depth) = cap_html(src, MAX_NESTING);
+    if markers > MAX_NESTING || html_depth > MAX_NESTING {
+        Err(nesting_message())
+    } else {
+        Ok(())
+    }
+}
+
+/// The body with its nesting cut to [`MAX_NESTING`] levels: container markers past the
+/// limit are removed from the start of each line and HTML tags past it are dropped, their
+/// content kept. A body within the limit comes back unchanged.
+pub fn flatten_nesting(src: &str) -> String {
+    let mut out = String::with_capacity(src.len());
+    for line in src.split_inclusive('\n') {
+        let (count, keep_to) = container_prefix(line, MAX_NESTING);
+        if count > MAX_NESTING {
+            let (_, end) = container_prefix(line, usize::MAX);
+            out.push_str(&line[..keep_to]);
+            out.push_str(&line[end..]);
+        } else {
+            out.push_str(line);
+        }
+    }
+    cap_html(&out, MAX_NESTING).0.into_owned()
+}
+
+/// Counts the blockquote (`>`) and list markers (`-`, `*`, `+`, `1.`, `1)`) that open a
+/// line; returns the count and the byte offset just after the `limit`-th marker (or after
+/// the last one when there are fewer).
+fn container_prefix(line: &str, limit: usize) -> (usize, usize) {
+    let b = line.as_bytes();
+    let mut pos = 0;
+    let mut count = 0;
+    let mut keep_to = 0;
+    loop {
+        let mut p = pos;
+        while p < b.len() && p - pos < 4 && b[p] == b' ' {
+            p += 1;
+        }
+        let after = match b.get(p) {
+            Some(b'>') => p + 1,
+            Some(b'-' | b'*' | b'+') if matches!(b.get(p + 1), Some(b' ' | b'\t')) => p + 1,
+            Some(c) if c.is_ascii_digit() => {
+                let digits = b[p..].iter().take_while(|c| c.is_ascii_digit()).count();
+                match (b.get(p + digits), b.get(p + digits + 1)) {
+                    (Some(b'.' | b')'), Some(b' ' | b'\t')) if digits <= 9 => p + digits + 1,
+                    _ => break,
+                }
+            }
+            _ => break,
+        };
+        let after = if matches!(b.get(after), Some(b' ' | b'\t')) {
+            after + 1
+        } else {
+            after
+        };
+        count += 1;
+        if count <= limit {
+            keep_to = after;
+        }
+        pos = after;
+    }
+    (count, keep_to)
+}
+
+/// Elements that never hold others.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta", "param",
+    "source", "track", "wbr",
+];
+/// Elements whose end tag may be left out; the parser closes them itself (a new `<p>`
+/// closes the open one), so they do not make the open-element stack grow and are not
+/// counted.
+const OPTIONAL_END: &[&str] = &[
+    "p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup", "rp",
+    "rt", "colgroup", "caption",
+];
+/// Elements whose content is text, not tags.
+const RAW_TEXT: &[&str] = &[
+    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
+];
+
+/// Drops the HTML start tags that would open an element deeper than `max` levels, and
+/// their end tags, in one pass over the text; returns the text and the deepest nesting
+/// met (counting the dropped levels). Void elements, elements with optional end tags,
+/// comments and the content of raw-text elements are not counted; in SVG and MathML a
+/// `/>` closes its element. The scan is an estimate of what an HTML parser builds, not a
+/// sanitiser: ammonia still decides what survives.
+fn cap_html(src: &str, max: usize) -> (Cow<'_, str>, usize) {
+    let b = src.as_bytes();
+    let mut out = String::new();
+    let mut from = 0;
+    let mut i = 0;
+    let mut deepest = 0;
+    // Open elements: name, and whether the element is foreign (SVG/MathML).
+    let mut stack: Vec<(String, bool)> = Vec::new();
+    let mut dropped_any = false;
+    while let Some(off) = src.get(i..).and_then(|rest| rest.find('<')) {
+        let at = i + off;
+        if b[at..].starts_with(b"<!--") {
+            i = src[at + 4..]
+                .find("-->")
+                .map_or(b.len(), |e| at + 4 + e + 3);
+            continue;
+        }
+        let closing = b.get(at + 1) == Some(&b'/');
+        let name_start = if closing { at + 2 } else { at + 1 };
+        if !b.get(name_start).is_some_and(u8::is_ascii_alphabetic) {
+            i = at + 1;
+            continue;
+        }
+        let name_end = name_start
+            + b[name_start..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-' || **c == b':')
+                .count();
+        let Some(end) = tag_end(b, name_end) else {
+            break;
+        };
+        let name = src[name_start..name_end].to_ascii_lowercase();
+        let mut drop_tag = false;
+        if closing {
+            if let Some(pos) = stack.iter().rev().take(8).position(|(n, _)| *n == name) {
+                let idx = stack.len() - 1 - pos;
+                drop_tag = idx >= max;
+                stack.truncate(idx);
+            }
+        } else {
+            let self_closing = end >= 2 && b[end - 2] == b'/';
+            let in_foreign = stack.last().is_some_and(|(_, f)| *f);
+            let counted = !VOID.contains(&name.as_str())
+                && !OPTIONAL_END.contains(&name.as_str())
+                && !(self_closing && (in_foreign || name == "svg" || name == "math"));
+            if counted {
+                drop_tag = stack.len() >= max;
+                let foreign = in_foreign || name == "svg" || name == "math";
+                let raw = RAW_TEXT.contains(&name.as_str()) && !foreign;
+                stack.push((name, foreign));
+                deepest = deepest.max(stack.len());
+                if raw {
+                    // Skip to the element's end tag; what lies between is text.
+                    let raw_name = stack.last().map_or(&[][..], |(n, _)| n.as_bytes());
+                    let next = find_end_tag(b, end, raw_name);
+                    if drop_tag {
+                        out.push_str(&src[from..at]);
+                        from = end;
+                        dropped_any = true;
+                    }
+                    i = next;
+                    continue;
+                }
+            }
+        }
+        if drop_tag {
+            out.push_str(&src[from..at]);
+            from = end;
+            dropped_any = true;
+        }
+        i = end;
+    }
+    if !dropped_any {
+        return (Cow::Borrowed(src), deepest);
+    }
+    out.push_str(&src[from..]);
+    (Cow::Owned(out), deepest)
+}
+
+/// Where the end tag `</name` (any case) first starts at or after `from`; the text's length
+/// when there is none.
+fn find_end_tag(b: &[u8], from: usize, name: &[u8]) -> usize {
+    let mut j = from;
+    while j + 1 < b.len() {
+        if b[j] == b'<'
+            && b[j + 1] == b'/'
+            && b.get(j + 2..j + 2 + name.len())
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        {
+            return j;
+        }
+        j += 1;
+    }
+    b.len()
+}
+
+/// The offset just past the `>` that ends a tag whose name ends at `from`, skipping quoted
+/// attribute values; `None` when the tag never ends.
+fn tag_end(b: &[u8], from: usize) -> Option<usize> {
+    let mut j = from;
+    while j < b.len() {
+        match b[j] {
+            b'>' => return Some(j + 1),
+            b'=' => {
+                j += 1;
+                while j < b.len() && b[j].is_ascii_whitespace() {
+                    j += 1;
+                }
+                if let Some(&q @ (b'"' | b'\'')) = b.get(j) {
+                    let close = b[j + 1..].iter().position(|c| *c == q)?;
+                    j += close + 2;
+                    continue;
+                }
+            }
+            _ => j += 1,
+        }
+    }
+    None
+}
 
 /// The HTML of a body, ready to embed, and its plain text (for reading time and excerpts).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,6 +351,7 @@ pub fn render(src: &str) -> Rendered {
     }
     let mut raw = String::with_capacity(src.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut raw, out.into_iter());
+    let (raw, _) = cap_html(&raw, MAX_NESTING);
     Rendered {
         html: SANITIZER.clean(&raw).to_string(),
         text,
@@ -214,6 +449,8 @@ pub fn html_text(html: &str) -> String {
         "</dd>",
         "</dt>",
     ];
+    let (html, _) = cap_html(html, MAX_NESTING);
+    let html = html.as_ref();
     let lower = html.to_ascii_lowercase();
     let mut spaced = String::with_capacity(html.len() + 64);
     let mut from = 0;
@@ -327,6 +564,74 @@ mod tests {
     fn speaker_names_are_escaped() {
         let r = render("**Tom & Jerry:** hi");
         assert!(r.html.contains("<b>Tom &amp; Jerry</b>"), "{}", r.html);
+    }
+
+    #[test]
+    fn deep_nesting_is_cut_and_renders() {
+        // 100 KB of `>`: one blockquote inside the next, a hundred thousand deep.
+        let r = render(&">".repeat(100_000));
+        assert_eq!(r.html.matches("<blockquote>").count(), MAX_NESTING);
+        assert_eq!(
+            r.html.matches("<blockquote>").count(),
+            r.html.matches("</blockquote>").count()
+        );
+        let r = render(&format!("{}deep words", "<div>".repeat(20_000)));
+        assert!(r.html.contains("deep words"), "the content stays");
+        assert!(r.html.matches("<div>").count() <= MAX_NESTING);
+        assert_eq!(r.text, "deep words");
+        let r = render(&"- ".repeat(10_000));
+        assert!(r.html.matches("<ul>").count() <= MAX_NESTING);
+        // Within the limit nothing changes.
+        let ok = format!("{}x", "> ".repeat(MAX_NESTING));
+        assert_eq!(
+            render(&ok).html.matches("<blockquote>").count(),
+            MAX_NESTING
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_or_flattened() {
+        let msg = Err(format!("body nests deeper than {MAX_NESTING} levels"));
+        assert_eq!(check_nesting(&">".repeat(200_000)), msg);
+        assert_eq!(check_nesting(&"<div>".repeat(100_000)), msg);
+        assert_eq!(check_nesting(&"<DIV class='a>b'>".repeat(33)), msg);
+        assert_eq!(check_nesting(&"1. ".repeat(40)), msg);
+        // Counted where the parser really nests: not unclosed paragraphs or list items,
+        // not void elements, not comments or scripts' text.
+        assert_eq!(check_nesting(&"<p>x".repeat(1000)), Ok(()));
+        assert_eq!(check_nesting(&"<ul><li>a</li></ul>".repeat(1000)), Ok(()));
+        assert_eq!(check_nesting(&"<br><img src=x>".repeat(1000)), Ok(()));
+        assert_eq!(
+            check_nesting(&format!("<!--{}-->", "<div>".repeat(100))),
+            Ok(())
+        );
+        assert_eq!(
+            check_nesting(&format!("<script>{}</script>", "<div>".repeat(100))),
+            Ok(())
+        );
+        assert_eq!(
+            check_nesting(&format!("<svg>{}</svg>", "<path d='M0'/>".repeat(100))),
+            Ok(())
+        );
+        assert_eq!(
+            check_nesting(&format!("{}x", "> ".repeat(MAX_NESTING))),
+            Ok(())
+        );
+
+        let flat = flatten_nesting(&format!("{}quoted\nnext line", ">".repeat(200_000)));
+        assert_eq!(check_nesting(&flat), Ok(()));
+        assert!(flat.ends_with("quoted\nnext line"), "{flat}");
+        let flat = flatten_nesting(&format!(
+            "{}inner{}",
+            "<div>".repeat(100),
+            "</div>".repeat(100)
+        ));
+        assert_eq!(check_nesting(&flat), Ok(()));
+        assert_eq!(flat.matches("<div>").count(), MAX_NESTING);
+        assert_eq!(flat.matches("</div>").count(), MAX_NESTING);
+        assert!(flat.contains("inner"));
+        let body = "> quote\n\n<div><p>x</p></div>\n\n- a\n  - b\n";
+        assert_eq!(flatten_nesting(body), body);
     }
 
     #[test]

@@ -1,9 +1,17 @@
 //! URL slugs. Arabic slugs stay readable Arabic (browsers show them decoded), English ones
 //! are lowercase ASCII words; both are unique per language in the store.
+//!
+//! A slug is NFKC-normalised (Arabic presentation forms become the letters they show,
+//! full-width Latin becomes ASCII) and its letters are Latin or Arabic only, one script per
+//! word: `pаypal-login` with a Cyrillic `а` looks like a Latin slug and is refused, as is
+//! any Greek or Cyrillic letter. Words of the two scripts may stand side by side (an Arabic
+//! headline naming the G7 keeps `g7`), which cannot be mistaken for another address since
+//! Arabic and Latin letters do not look alike. Digits and hyphens belong to no script.
 
 use crate::arabic;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use unicode_normalization::UnicodeNormalization;
 
 /// The longest slug accepted, in characters.
 pub const MAX_LEN: usize = 120;
@@ -28,11 +36,59 @@ pub enum SlugError {
     /// Leading, trailing or doubled hyphens.
     #[error("the slug may not start or end with a hyphen or contain two in a row")]
     BadHyphen,
+    /// A letter of a script other than Latin or Arabic, or both in one word.
+    #[error("the slug's letters must be Latin or Arabic, one script per word; found {0:?}")]
+    MixedScript(String),
+}
+
+/// The script of a slug's letter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Script {
+    Latin,
+    Arabic,
+    Other,
+}
+
+fn script(c: char) -> Option<Script> {
+    if c == '-' || c.is_numeric() {
+        return None;
+    }
+    Some(match c {
+        'a'..='z'
+        | 'A'..='Z'
+        | '\u{AA}'
+        | '\u{BA}'
+        | '\u{C0}'..='\u{24F}'
+        | '\u{1E00}'..='\u{1EFF}'
+        | '\u{2C60}'..='\u{2C7F}'
+        | '\u{A720}'..='\u{A7FF}'
+        | '\u{AB30}'..='\u{AB6F}' => Script::Latin,
+        '\u{600}'..='\u{6FF}'
+        | '\u{750}'..='\u{77F}'
+        | '\u{870}'..='\u{8FF}'
+        | '\u{FB50}'..='\u{FDFF}'
+        | '\u{FE70}'..='\u{FEFF}' => Script::Arabic,
+        _ => Script::Other,
+    })
+}
+
+/// The first word whose letters are not all Latin or all Arabic.
+fn mixed_word(s: &str) -> Option<&str> {
+    s.split('-').find(|word| {
+        let mut scripts = word.chars().filter_map(script);
+        match scripts.next() {
+            None => false,
+            Some(Script::Other) => true,
+            Some(first) => scripts.any(|x| x != first),
+        }
+    })
 }
 
 impl Slug {
     /// Validates a slug given by a user or read from a URL.
     pub fn parse(s: &str) -> Result<Slug, SlugError> {
+        let normalised: String = s.nfkc().collect();
+        let s = normalised.as_str();
         if s.is_empty() {
             return Err(SlugError::Empty);
         }
@@ -45,6 +101,9 @@ impl Slug {
         if let Some(c) = s.chars().find(|&c| !is_slug_char(c)) {
             return Err(SlugError::BadChar(c));
         }
+        if let Some(word) = mixed_word(s) {
+            return Err(SlugError::MixedScript(word.to_owned()));
+        }
         Ok(Slug(s.to_owned()))
     }
 
@@ -54,8 +113,10 @@ impl Slug {
         let mut out = String::new();
         let mut pending_hyphen = false;
         let mut count = 0;
-        for c in arabic::strip_marks(text).chars() {
-            if c.is_alphanumeric() {
+        let text: String = text.nfkc().collect();
+        for c in arabic::strip_marks(&text).chars() {
+            // Letters of other scripts are left out, like punctuation.
+            if c.is_alphanumeric() && script(c) != Some(Script::Other) {
                 if pending_hyphen && !out.is_empty() {
                     out.push('-');
                     count += 1;
@@ -76,6 +137,17 @@ impl Slug {
         }
         let trimmed = out.trim_matches('-');
         Slug::parse(trimmed).ok()
+    }
+
+    /// A slug for a name [`Slug::generate`] can make nothing of (an emoji, punctuation):
+    /// `prefix-` and eight hexadecimal digits of a hash of the name, the same on every run.
+    /// `prefix` must be a slug itself (such as `tag`).
+    pub fn fallback(prefix: &str, name: &str) -> Slug {
+        // FNV-1a, 32 bits: stable across runs and platforms.
+        let hash = name.bytes().fold(0x811c_9dc5_u32, |h, b| {
+            (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+        });
+        Slug(format!("{prefix}-{hash:08x}"))
     }
 
     /// Appends `-n`, for making a generated slug unique.
@@ -143,6 +215,14 @@ mod tests {
     #[test]
     fn nothing_sluggable_is_none() {
         assert_eq!(Slug::generate("!!! — ???"), None);
+        let fire = Slug::fallback("tag", "🔥");
+        assert!(
+            fire.as_str().starts_with("tag-") && fire.as_str().len() == 12,
+            "{fire}"
+        );
+        assert_eq!(Slug::parse(fire.as_str()).as_ref(), Ok(&fire));
+        assert_eq!(fire, Slug::fallback("tag", "🔥"), "stable");
+        assert_ne!(fire, Slug::fallback("tag", "💧"));
     }
 
     #[test]
@@ -153,6 +233,42 @@ mod tests {
         assert_eq!(Slug::parse("a/b"), Err(SlugError::BadChar('/')));
         assert_eq!(Slug::parse(&"a".repeat(121)), Err(SlugError::TooLong));
         assert!(Slug::parse("سوق-الذهب-2026").is_ok());
+    }
+
+    #[test]
+    fn homoglyph_and_mixed_script_slugs_are_refused() {
+        // A Cyrillic а in a Latin word; Greek and Cyrillic words; Arabic and Latin in one.
+        for bad in [
+            "p\u{430}ypal-login",
+            "\u{3b1}lpha",
+            "\u{43f}\u{440}\u{438}",
+            "abcسوق",
+        ] {
+            assert!(
+                matches!(Slug::parse(bad), Err(SlugError::MixedScript(_))),
+                "{bad:?} accepted"
+            );
+        }
+        assert_eq!(
+            Slug::parse("p\u{430}ypal-login").map_err(|e| e.to_string()),
+            Err("the slug's letters must be Latin or Arabic, one script per word; found \"p\u{430}ypal\"".into())
+        );
+        // Presentation forms read as the letters they show.
+        assert_eq!(
+            Slug::parse("\u{FEDF}\u{FEE0}\u{FEEE}-\u{FE8E}").map(String::from),
+            Ok("للو-ا".to_string())
+        );
+        assert_eq!(
+            Slug::parse("ｐａｙ").map(String::from),
+            Ok("pay".to_string())
+        );
+        // Arabic words beside a Latin one, and Latin digits, are fine.
+        assert!(Slug::parse("قمة-g7-في-روما-2026").is_ok());
+        // Generated slugs leave other scripts out.
+        assert_eq!(
+            Slug::generate("Zelensky (Зеленський) speaks").map(String::from),
+            Some("zelensky-speaks".to_string())
+        );
     }
 
     #[test]

@@ -2,6 +2,13 @@
 //! sitemaps (an index, URL sets with hreflang alternates, a Google News sitemap) and
 //! `robots.txt`. Feeds are built with the `rss` and `atom_syndication` crates, sitemaps
 //! with `quick-xml`'s writer: markup is never concatenated by hand.
+//!
+//! Whatever is stored, a feed stays well-formed: every XML document written here passes
+//! through [`xml_clean`], which removes the characters XML 1.0 cannot carry (C0 controls
+//! other than tab and line ends, U+FFFE, U+FFFF), so a control character in an old row
+//! cannot break a feed; the JSON Feed's texts are cleaned the same way. RSS descriptions
+//! and the podcast summaries are plain text escaped as HTML, because readers treat those
+//! elements as HTML: a standfirst that reads `<img …>` is shown, never run.
 
 use crate::{RenderError, Theme};
 use arabpress_core::Lang;
@@ -11,6 +18,47 @@ use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use serde::Serialize;
+use std::borrow::Cow;
+
+/// Whether XML 1.0 allows a character in a document
+/// (`#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]`).
+fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// The text without the characters XML 1.0 cannot carry.
+pub fn xml_clean(s: &str) -> Cow<'_, str> {
+    if s.chars().all(xml_char) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.chars().filter(|c| xml_char(*c)).collect())
+    }
+}
+
+/// The bytes a feed or sitemap writer produced, as a string fit for XML 1.0.
+fn xml_document(bytes: Vec<u8>) -> Result<String, RenderError> {
+    let s = String::from_utf8(bytes).map_err(xml_error)?;
+    Ok(match xml_clean(&s) {
+        Cow::Borrowed(_) => s,
+        Cow::Owned(clean) => clean,
+    })
+}
+
+/// Plain text escaped as HTML, for elements feed readers read as HTML.
+fn html_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
 
 /// Characters escaped in URL paths (besides every non-ASCII byte, always escaped): an
 /// Arabic slug becomes `%D8%A7…`, which every feed reader and crawler accepts.
@@ -124,18 +172,18 @@ struct JsonFeed<'a> {
 struct JsonItem<'a> {
     id: String,
     url: String,
-    title: &'a str,
+    title: Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    content_html: Option<&'a str>,
+    content_html: Option<Cow<'a, str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    content_text: Option<&'a str>,
-    summary: &'a str,
+    content_text: Option<Cow<'a, str>>,
+    summary: Cow<'a, str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     image: Option<String>,
     date_published: Option<String>,
     date_modified: String,
     authors: Vec<JsonAuthor>,
-    tags: Vec<&'a str>,
+    tags: Vec<Cow<'a, str>>,
     language: &'static str,
 }
 
@@ -226,7 +274,7 @@ impl Theme {
             let mut item = rss::Item::default();
             item.set_title(s.headline.clone());
             item.set_link(self.absolute_url(&crate::views::article_url(s.lang, &s.slug)));
-            item.set_description(s.standfirst.clone());
+            item.set_description(html_text(&s.standfirst));
             if m.full_content {
                 item.set_content(a.body_html.clone());
             }
@@ -267,7 +315,7 @@ impl Theme {
                     ),
                     duration: Some(audio.seconds().to_string()),
                     explicit: Some("false".into()),
-                    summary: Some(s.standfirst.clone()),
+                    summary: Some(html_text(&s.standfirst)),
                     episode_type: Some("full".into()),
                     ..Default::default()
                 });
@@ -314,7 +362,7 @@ impl Theme {
                     subcategory: None,
                 }],
                 explicit: Some("false".into()),
-                summary: Some(description),
+                summary: Some(html_text(&description)),
                 r#type: Some("episodic".into()),
                 ..Default::default()
             });
@@ -334,7 +382,7 @@ impl Theme {
         );
         channel.set_namespaces(namespaces);
         let bytes = channel.write_to(Vec::new()).map_err(xml_error)?;
-        String::from_utf8(bytes).map_err(xml_error)
+        xml_document(bytes)
     }
 
     fn atom(&self, m: &FeedModel<'_>) -> Result<String, RenderError> {
@@ -414,7 +462,7 @@ impl Theme {
             ..Feed::default()
         };
         let bytes = feed.write_to(Vec::new()).map_err(xml_error)?;
-        String::from_utf8(bytes).map_err(xml_error)
+        xml_document(bytes)
     }
 
     fn json_feed(&self, m: &FeedModel<'_>) -> Result<String, RenderError> {
@@ -426,10 +474,10 @@ impl Theme {
                 JsonItem {
                     id: self.article_guid(a),
                     url: self.absolute_url(&crate::views::article_url(s.lang, &s.slug)),
-                    title: &s.headline,
-                    content_html: m.full_content.then_some(a.body_html.as_str()),
-                    content_text: (!m.full_content).then_some(s.standfirst.as_str()),
-                    summary: &s.standfirst,
+                    title: xml_clean(&s.headline),
+                    content_html: m.full_content.then(|| xml_clean(&a.body_html)),
+                    content_text: (!m.full_content).then(|| xml_clean(&s.standfirst)),
+                    summary: xml_clean(&s.standfirst),
                     image: s.image.as_ref().map(|i| {
                         if i.url.starts_with('/') {
                             self.absolute_url(&i.url)
@@ -443,11 +491,11 @@ impl Theme {
                         .authors
                         .iter()
                         .map(|x| JsonAuthor {
-                            name: x.name(m.lang).to_owned(),
+                            name: xml_clean(x.name(m.lang)).into_owned(),
                             url: self.absolute_url(&crate::views::author_url(m.lang, &x.slug)),
                         })
                         .collect(),
-                    tags: a.tags.iter().map(|t| t.name.as_str()).collect(),
+                    tags: a.tags.iter().map(|t| xml_clean(&t.name)).collect(),
                     language: s.lang.code(),
                 }
             })
@@ -489,7 +537,7 @@ impl Theme {
                 Ok(())
             })
             .map_err(xml_error)?;
-        String::from_utf8(w.into_inner()).map_err(xml_error)
+        xml_document(w.into_inner())
     }
 
     /// A sitemap URL set, with `xhtml:link` alternates between language versions.
@@ -522,7 +570,7 @@ impl Theme {
                 Ok(())
             })
             .map_err(xml_error)?;
-        String::from_utf8(w.into_inner()).map_err(xml_error)
+        xml_document(w.into_inner())
     }
 
     /// The Google News sitemap.
@@ -563,7 +611,7 @@ impl Theme {
                 Ok(())
             })
             .map_err(xml_error)?;
-        String::from_utf8(w.into_inner()).map_err(xml_error)
+        xml_document(w.into_inner())
     }
 
     /// `robots.txt`: everything public may be crawled except search results and the
@@ -573,5 +621,180 @@ impl Theme {
             "User-agent: *\nAllow: /\nDisallow: /admin\nDisallow: /ar/search\nDisallow: /en/search\nDisallow: /api/\n\nSitemap: {0}/sitemap.xml\nSitemap: {0}/sitemap-news.xml\n",
             self.site().base_url
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{PerLang, Site};
+    use arabpress_core::ArticleStatus;
+    use arabpress_core::article::ArticleKind;
+    use arabpress_core::model::{ArticleSummary, Author, SpokenAudio, Tag};
+    use quick_xml::Reader;
+
+    fn theme() -> Theme {
+        let name = PerLang {
+            ar: "عرب برس".into(),
+            en: "Arab Press".into(),
+        };
+        Theme::new(
+            Site {
+                name: name.clone(),
+                tagline: name,
+                base_url: "http://test.example".into(),
+                full_content_feeds: true,
+                newsletter_popup: false,
+            },
+            jiff::tz::TimeZone::UTC,
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// An article as an old row could hold it: control characters and markup in its
+    /// plain-text fields, written before validation cleaned them.
+    fn dirty_article() -> Article {
+        let at: Timestamp = "2026-02-07T10:00:00Z"
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"));
+        Article {
+            summary: ArticleSummary {
+                id: 7,
+                lang: Lang::En,
+                slug: "dirty".into(),
+                headline: "Vertical\u{b}tab\u{0}nul\u{FFFE}\u{1b}[0m".into(),
+                standfirst: "\"><img src=x onerror=alert(1)>\u{b}".into(),
+                kind: ArticleKind::News,
+                section_id: 1,
+                published_at: Some(at),
+                updated_at: at,
+                image: None,
+                reading_minutes: 1,
+            },
+            status: ArticleStatus::Published,
+            body_md: String::new(),
+            body_html: "<p>Word\u{b}paste\u{0}</p>".into(),
+            source: None,
+            authors: vec![Author {
+                id: 1,
+                slug: "omar".into(),
+                name_ar: "عمر".into(),
+                name_en: "Omar\u{1b}".into(),
+                bio_ar: String::new(),
+                bio_en: String::new(),
+            }],
+            tags: vec![Tag {
+                id: 1,
+                lang: Lang::En,
+                slug: "t".into(),
+                name: "Ta\u{FFFF}g".into(),
+            }],
+            corrections: Vec::new(),
+            translation_group: None,
+            created_at: at,
+            scheduled_at: None,
+            version: 1,
+            duplicate_of: None,
+            fingerprint: None,
+            seo_title: None,
+            seo_description: None,
+            created_by: None,
+            audio: Some(SpokenAudio {
+                sha: "ab".into(),
+                bytes: 10,
+                duration_ms: 1000,
+            }),
+        }
+    }
+
+    /// Reads the whole document; panics where it is not well-formed.
+    fn parse_fully(xml: &str) -> String {
+        let mut reader = Reader::from_str(xml);
+        let mut text = String::new();
+        loop {
+            match reader.read_event() {
+                Ok(quick_xml::events::Event::Eof) => return text,
+                Ok(quick_xml::events::Event::Text(t)) => {
+                    text.push_str(&t.decode().unwrap_or_else(|e| panic!("{e}")));
+                }
+                Ok(quick_xml::events::Event::GeneralRef(r)) => {
+                    text.push('&');
+                    text.push_str(&r.decode().unwrap_or_else(|e| panic!("{e}")));
+                    text.push(';');
+                }
+                Ok(quick_xml::events::Event::CData(t)) => {
+                    text.push_str(&t.decode().unwrap_or_else(|e| panic!("{e}")));
+                }
+                Ok(_) => {}
+                Err(e) => panic!("not well-formed at {}: {e}\n{xml}", reader.error_position()),
+            }
+        }
+    }
+
+    #[test]
+    fn control_characters_in_stored_text_cannot_break_a_feed() {
+        let theme = theme();
+        let articles = [dirty_article()];
+        for podcast in [false, true] {
+            let m = FeedModel {
+                lang: Lang::En,
+                subject: Some("Economy\u{0}".into()),
+                page_path: "/en".into(),
+                feed_path: "/en/rss.xml".into(),
+                articles: &articles,
+                sections: &[],
+                full_content: true,
+                now: articles[0].summary.updated_at,
+                podcast,
+            };
+            for format in [FeedFormat::Rss, FeedFormat::Atom] {
+                let xml = theme.feed(&m, format).unwrap_or_else(|e| panic!("{e}"));
+                assert!(!xml.contains(['\u{0}', '\u{b}', '\u{1b}', '\u{FFFE}', '\u{FFFF}']));
+                let text = parse_fully(&xml);
+                assert!(text.contains("Verticaltabnul[0m"), "{text}");
+                assert!(text.contains("Wordpaste"), "{text}");
+            }
+            let json = theme
+                .feed(&m, FeedFormat::Json)
+                .unwrap_or_else(|e| panic!("{e}"));
+            let v: serde_json::Value =
+                serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(v["items"][0]["title"], "Verticaltabnul[0m");
+            assert_eq!(v["items"][0]["tags"][0], "Tag");
+            assert_eq!(v["items"][0]["authors"][0]["name"], "Omar");
+        }
+    }
+
+    #[test]
+    fn rss_descriptions_and_podcast_summaries_are_text_not_markup() {
+        let theme = theme();
+        let articles = [dirty_article()];
+        let m = FeedModel {
+            lang: Lang::En,
+            subject: None,
+            page_path: "/en".into(),
+            feed_path: "/en/podcast.xml".into(),
+            articles: &articles,
+            sections: &[],
+            full_content: false,
+            now: articles[0].summary.updated_at,
+            podcast: true,
+        };
+        let xml = theme
+            .feed(&m, FeedFormat::Rss)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let channel = rss::Channel::read_from(xml.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        let item = &channel.items()[0];
+        // Read as HTML, the description shows the characters the writer typed.
+        assert_eq!(
+            item.description(),
+            Some("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;")
+        );
+        assert_eq!(
+            item.itunes_ext().and_then(|i| i.summary()),
+            Some("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;")
+        );
+        assert!(!xml.contains("<img"), "{xml}");
     }
 }

@@ -6,7 +6,6 @@
 use crate::rows::{self, SUMMARY_COLUMNS};
 use crate::taxonomy::conflict;
 use crate::{Backend, Store, StoreError};
-use arabpress_core::markdown;
 use arabpress_core::model::{Article, ArticleSummary, Author, Correction, SpokenAudio, Tag};
 use arabpress_core::{ArticleDraft, ArticleStatus, Lang, Slug, SourceCredit, ValidationError};
 use jiff::Timestamp;
@@ -139,7 +138,7 @@ impl Store {
     ) -> Result<Article, StoreError> {
         let explicit_slug = draft.slug.is_some();
         let draft = draft.validate()?;
-        let rendered = markdown::render(&draft.body_md);
+        let rendered = crate::render_body(&draft.body_md).await?;
         let mut tx = self.pool.begin().await?;
         let section_id = section_id(&mut tx, &draft.section).await?;
         let slug = free_slug(&mut tx, &draft, explicit_slug, Some(id)).await?;
@@ -723,9 +722,9 @@ impl Known {
         lang: Lang,
         name: &str,
     ) -> Result<i64, StoreError> {
-        let slug = Slug::generate(name).ok_or_else(|| {
-            ValidationError::new("tags", format!("the tag {name:?} has no letters or digits"))
-        })?;
+        // A name with no letters or digits ("🔥") still gets a stable slug, so one such tag
+        // cannot fail a save or a whole import batch.
+        let slug = Slug::generate(name).unwrap_or_else(|| Slug::fallback("tag", name));
         let key = (lang, slug.as_str().to_owned());
         if let Some(id) = self.tags.get(&key) {
             return Ok(*id);
@@ -768,7 +767,7 @@ pub(crate) async fn insert_article(
 ) -> Result<i64, StoreError> {
     let explicit_slug = draft.slug.is_some();
     let draft = draft.validate()?;
-    let rendered = markdown::render(&draft.body_md);
+    let rendered = crate::render_body(&draft.body_md).await?;
     let section_id = known.section(tx, &draft.section).await?;
     let slug = free_slug(tx, &draft, explicit_slug, None).await?;
     let (source_name, source_url) = split_source(draft.source.as_ref());

@@ -18,6 +18,7 @@ mod keys;
 mod migrate;
 mod newsletter;
 mod newsroom;
+mod rendering;
 mod rows;
 mod taxonomy;
 pub mod testing;
@@ -40,6 +41,7 @@ pub use newsletter::{
     SignupAction, Subscriber, SubscriberQuery,
 };
 pub use newsroom::{MediaRow, NewsroomArticle, NewsroomQuery, PendingRevision, Revision};
+pub use rendering::{RENDER_BUDGET, RENDER_PERMITS, render_body};
 pub use users::{AuditEntry, TokenRow};
 pub use webhooks::{Delivery, DueDelivery, Outcome, Webhook};
 pub use wire::{NewWireFeed, WireArticle, WireFeed, WirePoll};

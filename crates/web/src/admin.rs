@@ -1424,7 +1424,7 @@ async fn save(
     };
     let action = fields.get("action");
     if action == "preview" {
-        let html = state.app.preview(&form.body).and_then(|body_html| {
+        let html = state.app.preview(&form.body).await.and_then(|body_html| {
             preview_html(
                 &state,
                 lang,
@@ -1572,6 +1572,7 @@ async fn preview(State(state): State<WebState>, MemberForm(s, f): MemberForm) ->
     let html = state
         .app
         .preview(&f.get("body").replace("\r\n", "\n"))
+        .await
         .and_then(|b| {
             preview_html(
                 &state,

@@ -1155,6 +1155,67 @@ async fn invitations_deactivation_passwords_and_signing_out_everywhere() {
     assert_eq!(location(&phone.get("/admin").await), "/admin/login");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deeply_nested_bodies_are_refused_and_health_answers_meanwhile() {
+    let s = site().await;
+    with_users(&s).await;
+    let mut b = signed_in(&s, "contributor").await;
+    let quotes = ">".repeat(100_000);
+    let divs = "<div>".repeat(20_000);
+    for body in [&quotes, &divs] {
+        let fields = [
+            ("lang", "en"),
+            ("headline", "Deep"),
+            ("body", body.as_str()),
+        ];
+        let (preview, health) = tokio::join!(
+            b.submit("/admin/articles/new", "/admin/preview", &fields),
+            get(&s.router, "/healthz"),
+        );
+        assert_eq!(health.body, r#"{"status":"ok"}"#);
+        assert_eq!(preview.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            preview.body.contains("body nests deeper than 32 levels"),
+            "{}",
+            preview.body
+        );
+    }
+    // A large body within the limit previews while health still answers.
+    let big = format!(
+        "{}deep\n\n{}",
+        "> ".repeat(32),
+        "A paragraph of words.\n\n".repeat(4_000)
+    );
+    let fields = [("lang", "en"), ("headline", "Big"), ("body", big.as_str())];
+    let (preview, health) = tokio::join!(
+        b.submit("/admin/articles/new", "/admin/preview", &fields),
+        get(&s.router, "/healthz"),
+    );
+    assert_eq!(health.body, r#"{"status":"ok"}"#);
+    assert_eq!(preview.status, StatusCode::OK);
+    assert_eq!(preview.body.matches("<blockquote>").count(), 32);
+    // Saving is refused the same way, and nothing is written.
+    let csrf = csrf_of(&b.get("/admin/articles/new").await.body);
+    let mut fields = story(&csrf, "0", "عمق لا يحفظ", "save");
+    for f in &mut fields {
+        if f.0 == "body" {
+            f.1 = &quotes;
+        }
+    }
+    let r = b.save("/admin/articles", &fields, None).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("body nests deeper than 32 levels"),
+        "{}",
+        r.body
+    );
+    let list = b.get("/admin/articles?q=عمق").await;
+    assert!(
+        list.body.contains("0 articles") || list.body.contains("لا مقالات"),
+        "nothing saved"
+    );
+}
+
 #[tokio::test]
 async fn the_preview_renders_like_the_public_page_and_sanitises() {
     let s = site().await;

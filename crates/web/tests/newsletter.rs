@@ -466,13 +466,14 @@ async fn subscriber_imports_report_every_rejected_row_and_exports_round_trip() {
                lang@example.org,fr,digest\n\
                list@example.org,en,weekly\n\
                GOOD@example.org,en,digest\n\
-               section@example.org,both,section:economy\n";
+               section@example.org,both,section:economy\n\
+               =1+2@mail.example,en,digest\n";
     let report = s
         .app
         .import_subscribers(csv)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(report.added, 2);
+    assert_eq!(report.added, 3);
     let lines: Vec<usize> = report.rejected.iter().map(|r| r.0).collect();
     assert_eq!(lines, vec![3, 4, 5, 6], "{report:?}");
     assert!(report.rejected[0].2.contains("not an email address"));
@@ -504,7 +505,26 @@ async fn subscriber_imports_report_every_rejected_row_and_exports_round_trip() {
     );
     assert!(rows[1].starts_with("good@example.org,ar,digest breaking,confirmed,import,"));
     assert!(rows[2].starts_with("section@example.org,both,section:economy,confirmed,import,"));
-    assert_eq!(rows.len(), 3);
+    // A spreadsheet shows the address as text, not the formula's result.
+    assert!(
+        rows[3].starts_with("'=1+2@mail.example,en,digest,"),
+        "{}",
+        rows[3]
+    );
+    assert_eq!(rows.len(), 4);
+    // And the export imports back as the same address.
+    let back = s
+        .app
+        .import_subscribers(&out)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(back.added, 0);
+    assert!(
+        back.rejected
+            .iter()
+            .all(|r| r.2.contains("already") || r.2.contains("on file")),
+        "{back:?}"
+    );
 }
 
 #[tokio::test]
