@@ -25,8 +25,12 @@ pub struct ArchiveReport {
     pub media_files: u64,
     /// Their bytes.
     pub media_bytes: u64,
-    /// Whether secrets (password hashes, personal tokens) are in it.
+    /// Whether secrets (password hashes, tokens, API key hashes, webhook and link-signing
+    /// keys) are in it.
     pub secrets: bool,
+    /// Webhooks restored without their signing key, which were given a new random one
+    /// (their receivers reject deliveries until the webhook is registered again).
+    pub new_webhook_secrets: u64,
 }
 
 impl ArchiveReport {
@@ -214,6 +218,23 @@ impl App {
                 v.get("table").and_then(Value::as_str),
                 v.get("row").and_then(Value::as_object),
             ) {
+                let fresh;
+                let row = if table == "webhooks"
+                    && row.get("secret").and_then(Value::as_str) == Some("")
+                {
+                    // An archive without secrets: the receiver gets a key nobody holds
+                    // rather than an empty one anybody could sign with.
+                    let mut r = row.clone();
+                    r.insert(
+                        "secret".into(),
+                        Value::String(crate::webhooks::new_webhook_secret()?),
+                    );
+                    report.new_webhook_secrets += 1;
+                    fresh = r;
+                    &fresh
+                } else {
+                    row
+                };
                 restore
                     .insert(table, row)
                     .await
