@@ -126,4 +126,27 @@ mod tests {
         assert_eq!(mode(&db), 0o600);
         assert_eq!(mode(&dir.join("arabpress.sqlite-wal")), 0o600);
     }
+
+    #[tokio::test]
+    async fn a_sqlite_store_and_its_log_are_private() {
+        let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let db = root.path().join("site").join("arabpress.sqlite");
+        let store = crate::Store::connect(&format!("sqlite://{}", db.display()))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(mode(&root.path().join("site")), 0o700);
+        for suffix in ["", "-wal", "-shm"] {
+            let p = std::path::PathBuf::from(format!("{}{suffix}", db.display()));
+            assert_eq!(mode(&p), 0o600, "{}", p.display());
+        }
+        store.close().await;
+        // A database left readable by others is tightened when opened again.
+        std::fs::set_permissions(&db, Permissions::from_mode(0o644))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let store = crate::Store::connect(&format!("sqlite://{}", db.display()))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(mode(&db), 0o600);
+        store.close().await;
+    }
 }
