@@ -27,8 +27,12 @@ pub struct ArchiveReport {
     pub media_files: u64,
     /// Their bytes.
     pub media_bytes: u64,
-    /// Whether secrets (password hashes, personal tokens) are in it.
+    /// Whether secrets (password hashes, tokens, API key hashes, webhook and link-signing
+    /// keys) are in it.
     pub secrets: bool,
+    /// Webhooks restored without their signing key, which were given a new random one
+    /// (their receivers reject deliveries until the webhook is registered again).
+    pub new_webhook_secrets: u64,
 }
 
 impl ArchiveReport {
@@ -218,18 +222,32 @@ impl App {
             ) {
                 // The stored HTML is not trusted: it is rendered again from the Markdown,
                 // through the sanitiser, as a save would.
-                let rendered;
+                let fresh;
                 let row = match row.get("body_md").and_then(Value::as_str) {
                     Some(md) if table == "article_bodies" => {
-                        let mut fresh = row.clone();
+                        let mut r = row.clone();
                         let html = self
                             .render_body(md)
                             .await
                             .map_err(|e| bad(n, e.to_string()))?
                             .html;
-                        fresh.insert("body_html".into(), Value::String(html));
-                        rendered = fresh;
-                        &rendered
+                        r.insert("body_html".into(), Value::String(html));
+                        fresh = r;
+                        &fresh
+                    }
+                    _ if table == "webhooks"
+                        && row.get("secret").and_then(Value::as_str) == Some("") =>
+                    {
+                        // An archive without secrets: the receiver gets a key nobody holds
+                        // rather than an empty one anybody could sign with.
+                        let mut r = row.clone();
+                        r.insert(
+                            "secret".into(),
+                            Value::String(crate::webhooks::new_webhook_secret()?),
+                        );
+                        report.new_webhook_secrets += 1;
+                        fresh = r;
+                        &fresh
                     }
                     _ => row,
                 };

@@ -510,11 +510,11 @@ struct Journal {
 
 impl Journal {
     fn open(dir: &Path) -> std::io::Result<Journal> {
-        std::fs::create_dir_all(dir)?;
+        arabpress_store::private::private_dir(dir)?;
         let name = random_hex(8).map_err(std::io::Error::other)?;
         // Locked under a name `settle_journals` ignores, then renamed into view.
         let scratch = dir.join(format!("{name}.new"));
-        let file = std::fs::OpenOptions::new()
+        let file = arabpress_store::private::private_options()
             .create_new(true)
             .append(true)
             .open(&scratch)?;

@@ -89,11 +89,8 @@ impl App {
             .await?;
         self.invalidate(Some(&before), Some(&after));
         self.reflect(&[id], true).await;
-        let after = self.reload(id).await?;
-        if after.status == ArticleStatus::Published {
-            self.notify("article.updated", &after).await;
-        }
-        Ok(after)
+        // Webhook deliveries were queued by the store with the change.
+        self.reload(id).await
     }
 
     /// Publishes an article now (or back-dated to a past `at`), or schedules it when `at` is
@@ -135,7 +132,6 @@ impl App {
                     self.now(),
                 )
                 .await?;
-            self.notify("article.published", &a).await;
             tracing::info!(article = id, "scheduled article published");
         }
         if !ids.is_empty() {
@@ -169,13 +165,6 @@ impl App {
         let after = self.reload(id).await?;
         self.invalidate(Some(&before), Some(&after));
         self.reflect(&[id], false).await;
-        match status {
-            ArticleStatus::Published => self.notify("article.published", &after).await,
-            ArticleStatus::Unpublished if before.status == ArticleStatus::Published => {
-                self.notify("article.unpublished", &after).await
-            }
-            _ => {}
-        }
         Ok(after)
     }
 

@@ -10,7 +10,6 @@ use crate::newsroom::forbidden;
 use crate::outbound::{Purpose, describe};
 use crate::{App, AppError};
 use arabpress_core::User;
-use arabpress_core::model::Article;
 use arabpress_store::{Delivery, Outcome, Webhook};
 use jiff::{SignedDuration, Timestamp};
 use std::time::Duration;
@@ -37,6 +36,11 @@ pub fn webhook_signature(secret: &str, t: i64, body: &str) -> String {
         // HMAC takes keys of any length; this arm cannot be reached.
         Err(_) => String::new(),
     }
+}
+
+/// A new random signing key for a receiver.
+pub(crate) fn new_webhook_secret() -> Result<String, AppError> {
+    Ok(format!("whsec_{}", random_hex(24)?))
 }
 
 /// The wait before attempt `n + 1` after `n` failed attempts: 30 s, 1 min, 2 min… at most 6 h.
@@ -91,7 +95,7 @@ impl App {
                 WEBHOOK_EVENTS.join(", ")
             )));
         }
-        let secret = format!("whsec_{}", random_hex(24)?);
+        let secret = new_webhook_secret()?;
         let w = self
             .store()
             .create_webhook(url, &chosen, &secret, Some(actor.id), self.now())
@@ -140,36 +144,29 @@ impl App {
         Ok(())
     }
 
-    /// Queues `event` about `a` for every receiver that asked for it. Never fails the caller.
-    pub(crate) async fn notify(&self, event: &str, a: &Article) {
+    /// A queued payload as sent: the article's absolute address is added (the store,
+    /// which queues deliveries with the change, does not know the site's base URL).
+    fn with_url(&self, payload: &str) -> String {
+        let Ok(mut v) = serde_json::from_str::<serde_json::Value>(payload) else {
+            return payload.to_owned();
+        };
+        let Some(article) = v.get_mut("article").and_then(|a| a.as_object_mut()) else {
+            return payload.to_owned();
+        };
+        if article.contains_key("url") {
+            return payload.to_owned();
+        }
+        let (Some(lang), Some(slug)) = (
+            article.get("lang").and_then(|x| x.as_str()),
+            article.get("slug").and_then(|x| x.as_str()),
+        ) else {
+            return payload.to_owned();
+        };
         let url = self
             .theme()
-            .absolute_url(&format!("/{}/article/{}", a.summary.lang, a.summary.slug));
-        let payload = serde_json::json!({
-            "event": event,
-            "occurred_at": self.now().to_string(),
-            "article": {
-                "id": a.summary.id,
-                "lang": a.summary.lang.code(),
-                "slug": a.summary.slug,
-                "url": url,
-                "headline": a.summary.headline,
-                "status": a.status.as_str(),
-                "published_at": a.summary.published_at.map(|t| t.to_string()),
-                "updated_at": a.summary.updated_at.to_string(),
-                "version": a.version,
-            },
-        })
-        .to_string();
-        match self
-            .store()
-            .enqueue_deliveries(event, &payload, self.now())
-            .await
-        {
-            Ok(0) => {}
-            Ok(n) => tracing::debug!(event, deliveries = n, "webhooks queued"),
-            Err(e) => tracing::error!(error = %e, event, "queueing webhooks failed"),
-        }
+            .absolute_url(&format!("/{lang}/article/{slug}"));
+        article.insert("url".into(), serde_json::Value::String(url));
+        v.to_string()
     }
 
     /// Sends the deliveries that are due (a batch at a time, concurrently), records each
@@ -184,7 +181,8 @@ impl App {
         let due = self.store().claim_deliveries(now, lease, BATCH).await?;
         let client = self.outbound(Purpose::Webhook)?;
         let mut tasks = tokio::task::JoinSet::new();
-        for d in due {
+        for mut d in due {
+            d.payload = self.with_url(&d.payload);
             let client = client.clone();
             let t = now.as_second();
             tasks.spawn(async move {

@@ -367,8 +367,14 @@ fn settings(cli_config: Option<&PathBuf>, o: &Overrides) -> Result<Settings> {
 /// outdated index is rebuilt or caught up from the change feed before the app is returned.
 async fn open(s: &Settings, index_use: IndexUse) -> Result<App> {
     if s.database_url.starts_with("sqlite:") {
-        std::fs::create_dir_all(&s.data_dir)
+        let tightened = arabpress_store::private::private_dir(&s.data_dir)
             .with_context(|| format!("creating {}", s.data_dir.display()))?;
+        if tightened {
+            tracing::warn!(
+                folder = %s.data_dir.display(),
+                "the data folder was readable by other accounts; now 0700"
+            );
+        }
     }
     let store = Store::connect(&s.database_url)
         .await
@@ -519,8 +525,14 @@ async fn import_feed(app: &App, form: &arabpress_app::WireFeedForm) -> Result<()
 
 /// `arabpress export`.
 async fn export_archive(app: &App, out: &std::path::Path, with_secrets: bool) -> Result<()> {
-    let file = std::fs::File::create_new(out)
-        .with_context(|| format!("creating {} (it must not exist yet)", out.display()))?;
+    if out.exists() {
+        bail!("{} exists: give a new file name", out.display());
+    }
+    // Written under a temporary name in the same folder and renamed once complete, so a
+    // file with the archive's name is always a whole archive, even after a crash.
+    let partial = partial_name(out);
+    let file = arabpress_store::private::create_private(&partial)
+        .with_context(|| format!("creating {}", partial.display()))?;
     let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
     let bar = indicatif::ProgressBar::new_spinner();
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
@@ -531,12 +543,22 @@ async fn export_archive(app: &App, out: &std::path::Path, with_secrets: bool) ->
         })
         .await;
     bar.finish_and_clear();
-    let report = match done {
+    let finished = done.map_err(anyhow::Error::from).and_then(|report| {
+        let file = w.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        drop(file);
+        if out.exists() {
+            bail!("{} appeared while the archive was written", out.display());
+        }
+        std::fs::rename(&partial, out)?;
+        sync_parent(out);
+        Ok(report)
+    });
+    let report = match finished {
         Ok(r) => r,
         Err(e) => {
-            drop(w);
-            let _ = std::fs::remove_file(out);
-            return Err(e).context("writing the archive");
+            let _ = std::fs::remove_file(&partial);
+            return Err(e).context(format!("writing the archive {}", out.display()));
         }
     };
     let size = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
@@ -558,6 +580,26 @@ async fn export_archive(app: &App, out: &std::path::Path, with_secrets: bool) ->
         println!("  {table}: {n}");
     }
     Ok(())
+}
+
+/// A temporary name beside `out` for a file being written: `.NAME.partial-PID`.
+fn partial_name(out: &std::path::Path) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    out.with_file_name(format!(".{name}.partial-{}", std::process::id()))
+}
+
+/// Makes a rename into `path`'s folder durable (best effort: some file systems refuse).
+fn sync_parent(path: &std::path::Path) {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    if let Ok(d) = std::fs::File::open(parent) {
+        let _ = d.sync_all();
+    }
 }
 
 /// `arabpress import arabpress`.
@@ -584,6 +626,13 @@ async fn restore_archive(app: &App, file: &std::path::Path) -> Result<()> {
             "; the archive has no passwords: give each account one with `arabpress user password EMAIL`"
         }
     );
+    if report.new_webhook_secrets > 0 {
+        println!(
+            "{} webhooks were given new signing keys (the archive has none): their receivers \
+             reject deliveries until each webhook is registered again",
+            report.new_webhook_secrets
+        );
+    }
     let n = app
         .rebuild_search_index(&|_, _| {})
         .await

@@ -291,7 +291,11 @@ impl Mailer {
     pub async fn connect(&self) -> Result<Connection, MailError> {
         match &self.transport {
             Transport::Folder(dir) => {
-                std::fs::create_dir_all(dir)
+                use std::os::unix::fs::DirBuilderExt;
+                std::fs::DirBuilder::new()
+                    .recursive(true)
+                    .mode(0o700)
+                    .create(dir)
                     .map_err(|e| MailError::Connect(format!("creating {}: {e}", dir.display())))?;
                 Ok(Connection::Folder(dir.clone()))
             }
@@ -400,7 +404,19 @@ fn deliver_to_folder(
         })
         .collect();
     let scratch = dir.join(format!(".{safe}.tmp"));
-    std::fs::write(&scratch, &m.bytes).map_err(broken)?;
+    {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        // Mail holds confirmation and unsubscribe links: readable by this account only.
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&scratch)
+            .map_err(broken)?;
+        f.write_all(&m.bytes).map_err(broken)?;
+    }
     // In place before the record: a repeat after a crash overwrites the same file.
     std::fs::rename(&scratch, dir.join(format!("{safe}.eml"))).map_err(broken)?;
     if commit() {

@@ -49,14 +49,22 @@ pub const TRANSIENT_TABLES: &[&str] = &[
 ];
 
 /// Columns that are secrets, written only when asked: a user's password hash (replaced by
-/// an empty one that no password matches) and personal tokens (left out).
+/// an empty one that no password matches) and a webhook's signing key (replaced by an
+/// empty one; a restore gives the receiver a new random key, see `arabpress_app`).
 fn secret(table: &str, column: &str) -> bool {
-    table == "users" && column == "password_hash"
+    matches!(
+        (table, column),
+        ("users", "password_hash") | ("webhooks", "secret")
+    )
 }
 
-/// Whether a whole table is a secret.
-fn secret_table(table: &str) -> bool {
-    table == "personal_tokens"
+/// Whether a whole table is a secret, left out unless asked: personal tokens and API keys
+/// (their hashes let a copy of the database recognise a stolen token) and the site's keys
+/// (the key newsletter links are signed with: whoever holds it can forge unsubscribe and
+/// preference links). A restored site without them makes a new link key when it first
+/// needs one; old tokens and keys stop working and are issued again.
+pub fn secret_table(table: &str) -> bool {
+    matches!(table, "personal_tokens" | "api_keys" | "site_keys")
 }
 
 impl Store {

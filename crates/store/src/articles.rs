@@ -202,6 +202,13 @@ impl Store {
         write_links(&mut tx, &mut Known::default(), id, &draft).await?;
         write_revision(&mut tx, id, expected_version + 1, &draft, by, now).await?;
         change_event(&mut tx, id, "updated", now).await?;
+        let status: String = sqlx::query_scalar("SELECT status FROM articles WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if status == ArticleStatus::Published.as_str() {
+            crate::webhooks::queue_article_event(&mut tx, "article.updated", id, now).await?;
+        }
         tx.commit().await?;
         self.article_by_id(id)
             .await?
@@ -218,6 +225,11 @@ impl Store {
         now: Timestamp,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
+        let before: Option<String> =
+            sqlx::query_scalar("SELECT status FROM articles WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
         let when = match status {
             ArticleStatus::Published => Some(published_at.unwrap_or(now).as_second()),
             _ => published_at.map(|t| t.as_second()),
@@ -236,6 +248,15 @@ impl Store {
             return Err(StoreError::NotFound(format!("article {id}")));
         }
         change_event(&mut tx, id, status.as_str(), now).await?;
+        let was_published = before.as_deref() == Some(ArticleStatus::Published.as_str());
+        let event = match status {
+            ArticleStatus::Published => Some("article.published"),
+            ArticleStatus::Unpublished if was_published => Some("article.unpublished"),
+            _ => None,
+        };
+        if let Some(event) = event {
+            crate::webhooks::queue_article_event(&mut tx, event, id, now).await?;
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -276,6 +297,7 @@ impl Store {
         .await?;
         for id in &ids {
             change_event(&mut tx, *id, "published", now).await?;
+            crate::webhooks::queue_article_event(&mut tx, "article.published", *id, now).await?;
         }
         tx.commit().await?;
         Ok(ids)

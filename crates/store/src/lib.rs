@@ -18,6 +18,7 @@ mod keys;
 mod migrate;
 mod newsletter;
 mod newsroom;
+pub mod private;
 mod rendering;
 mod rows;
 mod taxonomy;
@@ -112,6 +113,29 @@ impl ChangeListener {
     }
 }
 
+/// The file a SQLite URL names (none for an in-memory database).
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url.strip_prefix("sqlite:")?;
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && path != ":memory:" && !url.contains("mode=memory"))
+        .then(|| std::path::PathBuf::from(path))
+}
+
+/// Creates the database file private when missing and tightens it and its companions.
+fn secure_sqlite(db: &std::path::Path) -> Result<(), StoreError> {
+    let changed = private::private_sqlite(db).map_err(|e| {
+        StoreError::Database(sqlx::Error::Io(std::io::Error::new(
+            e.kind(),
+            format!("{}: {e}", db.display()),
+        )))
+    })?;
+    for p in changed {
+        tracing::warn!(file = %p.display(), "was readable by other accounts; now 0600");
+    }
+    Ok(())
+}
+
 impl Store {
     /// Connects and applies pending migrations. A SQLite URL (`sqlite://path/to/db.sqlite`)
     /// creates the file when missing and turns on WAL, foreign keys and a busy timeout.
@@ -120,6 +144,9 @@ impl Store {
         install_default_drivers();
         let pool = match backend {
             Backend::Sqlite => {
+                if let Some(db) = sqlite_file(url) {
+                    secure_sqlite(&db)?;
+                }
                 let url = if url.contains('?') {
                     url.to_owned()
                 } else {
@@ -155,6 +182,10 @@ impl Store {
             url: Secret(url.to_owned()),
         };
         migrate::run(&store).await?;
+        if let Some(db) = store.sqlite_path() {
+            // The write-ahead log and shared-memory files exist now.
+            secure_sqlite(&db)?;
+        }
         Ok(store)
     }
 
@@ -173,10 +204,7 @@ impl Store {
         if self.backend != Backend::Sqlite {
             return None;
         }
-        let rest = self.url.0.strip_prefix("sqlite:")?;
-        let rest = rest.strip_prefix("//").unwrap_or(rest);
-        let path = rest.split('?').next().unwrap_or(rest);
-        (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
+        sqlite_file(&self.url.0)
     }
 
     /// The engine behind this store.

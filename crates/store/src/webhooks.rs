@@ -3,6 +3,12 @@
 //! with a later `next_attempt_at`, or `failed` for good. Leasing is one statement that
 //! skips rows another worker holds (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite has one
 //! writer), so each delivery is attempted by one worker at a time.
+//!
+//! Deliveries about an article are queued by the store in the transaction that changes it
+//! ([`queue_article_event`]), so a change that commits always has its notifications and a
+//! process killed right after the commit loses none. The payload is written without the
+//! article's absolute address, which the application adds when it sends (the store does
+//! not know the site's base URL).
 
 use crate::{Backend, Store, StoreError, rows};
 use jiff::Timestamp;
@@ -80,6 +86,60 @@ pub enum Outcome {
         /// When to try again.
         retry_at: Option<Timestamp>,
     },
+}
+
+/// Queues `event` about article `id`, as it stands inside `tx`, for every active receiver
+/// that asked for it. Returns how many deliveries were queued.
+pub(crate) async fn queue_article_event(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    event: &str,
+    id: i64,
+    now: Timestamp,
+) -> Result<u64, StoreError> {
+    let wanted: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM webhooks WHERE active = 1 AND (',' || events || ',') LIKE $1",
+    )
+    .bind(format!("%,{event},%"))
+    .fetch_one(&mut **tx)
+    .await?;
+    if wanted == 0 {
+        return Ok(0);
+    }
+    let r = sqlx::query(
+        "SELECT lang, slug, headline, status, published_at, updated_at, version FROM articles WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| StoreError::NotFound(format!("article {id}")))?;
+    let published_at: Option<i64> = r.try_get("published_at")?;
+    let payload = serde_json::json!({
+        "event": event,
+        "occurred_at": now.to_string(),
+        "article": {
+            "id": id,
+            "lang": r.try_get::<String, _>("lang")?,
+            "slug": r.try_get::<String, _>("slug")?,
+            "headline": r.try_get::<String, _>("headline")?,
+            "status": r.try_get::<String, _>("status")?,
+            "published_at": published_at.map(rows::ts).transpose()?.map(|t| t.to_string()),
+            "updated_at": rows::ts(r.try_get("updated_at")?)?.to_string(),
+            "version": r.try_get::<i64, _>("version")?,
+        },
+    })
+    .to_string();
+    let done = sqlx::query(
+        "INSERT INTO webhook_deliveries (webhook_id, event, payload, status, attempts, next_attempt_at, created_at) \
+         SELECT id, $1, $2, 'queued', 0, $3, $3 FROM webhooks \
+         WHERE active = 1 AND (',' || events || ',') LIKE $4",
+    )
+    .bind(event)
+    .bind(payload)
+    .bind(now.as_second())
+    .bind(format!("%,{event},%"))
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 impl Store {

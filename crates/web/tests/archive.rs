@@ -277,3 +277,159 @@ async fn a_damaged_archive_restores_nothing() {
         assert_eq!(img_files(&b).await, 0, "{what}: no media written");
     }
 }
+
+/// The values an archive written with secrets holds in secret columns and tables.
+fn secret_values(archive: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for line in archive.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap_or_default();
+        let (Some(table), Some(row)) = (v["table"].as_str(), v["row"].as_object()) else {
+            continue;
+        };
+        let column = match table {
+            "users" => "password_hash",
+            "webhooks" => "secret",
+            "api_keys" => "key_hash",
+            "personal_tokens" => "token_hash",
+            "site_keys" => "value",
+            _ => continue,
+        };
+        if let Some(s) = row.get(column).and_then(|x| x.as_str()) {
+            out.push((format!("{table}.{column}"), s.to_owned()));
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn an_archive_holds_secrets_only_when_asked_and_restores_either_way() {
+    let a = site().await;
+    let admin = a
+        .app
+        .create_user(
+            "admin@example.org",
+            "Site Admin",
+            Role::Admin,
+            "a long enough password",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let hook = a
+        .app
+        .create_webhook_as(
+            &admin,
+            "https://hooks.example.org/in",
+            &["article.published".to_owned()],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    a.app
+        .create_api_key("partner")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    a.app
+        .create_token(admin.id, "laptop")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // The newsletter's link-signing key exists once a link has been signed.
+    let link = a
+        .app
+        .link_token(
+            arabpress_app::LinkPurpose::Unsubscribe,
+            1,
+            "reader@example.org",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+
+    let mut with = Vec::new();
+    a.app
+        .export_archive(&mut with, true, |_, _| {})
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let with = String::from_utf8(with).unwrap_or_else(|e| panic!("{e}"));
+    let secrets = secret_values(&with);
+    for kind in [
+        "users.password_hash",
+        "webhooks.secret",
+        "api_keys.key_hash",
+        "personal_tokens.token_hash",
+        "site_keys.value",
+    ] {
+        assert!(
+            secrets.iter().any(|(k, v)| k == kind && !v.is_empty()),
+            "with secrets, the archive holds {kind}"
+        );
+    }
+    assert!(with.contains(&hook.secret));
+
+    let without = String::from_utf8(export(&a).await).unwrap_or_else(|e| panic!("{e}"));
+    for (kind, value) in secrets.iter().filter(|(_, v)| !v.is_empty()) {
+        assert!(
+            !without.contains(value.as_str()),
+            "without secrets, {kind} must not be in the archive"
+        );
+    }
+    assert!(without.contains("hooks.example.org"), "the webhook itself is kept");
+
+    // Without secrets: the webhook gets a new key nobody had, the site a new link key, so a
+    // link signed with the old key no longer works.
+    let b = empty_site().await;
+    let report = b
+        .app
+        .import_archive(without.as_bytes(), |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("restore without secrets: {e}"));
+    assert_eq!(report.new_webhook_secrets, 1);
+    let hooks = b
+        .app
+        .store()
+        .webhooks()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(hooks.len(), 1);
+    assert!(hooks[0].secret.starts_with("whsec_") && hooks[0].secret != hook.secret);
+    let relinked = b
+        .app
+        .link_token(
+            arabpress_app::LinkPurpose::Unsubscribe,
+            1,
+            "reader@example.org",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_ne!(relinked, link, "a new link-signing key");
+
+    // With secrets: everything comes back as it was.
+    let c = empty_site().await;
+    let report = c
+        .app
+        .import_archive(with.as_bytes(), |_| {})
+        .await
+        .unwrap_or_else(|e| panic!("restore with secrets: {e}"));
+    assert_eq!(report.new_webhook_secrets, 0);
+    let hooks = c
+        .app
+        .store()
+        .webhooks()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(hooks[0].secret, hook.secret);
+    let same = c
+        .app
+        .link_token(
+            arabpress_app::LinkPurpose::Unsubscribe,
+            1,
+            "reader@example.org",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(same, link, "the link-signing key came back");
+    assert!(
+        c.app
+            .verify_login("admin@example.org", "a long enough password")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .is_some()
+    );
+}
