@@ -8,15 +8,12 @@
 //! the archive, so an edited archive cannot bring unsanitised HTML in.
 
 use crate::{App, AppError};
+use arabpress_ingest::archive::{self, Line};
+pub use arabpress_ingest::archive::{ARCHIVE_FORMAT, ARCHIVE_VERSION};
 use arabpress_store::ARCHIVE_TABLES;
 use base64::Engine as _;
 use serde_json::{Value, json};
 use std::io::{BufRead, Write};
-
-/// The archive format's name, in its header.
-pub const ARCHIVE_FORMAT: &str = "arabpress-archive";
-/// The format's version.
-pub const ARCHIVE_VERSION: u64 = 1;
 
 /// What an export wrote or a restore read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -47,27 +44,6 @@ fn write_line(out: &mut impl Write, v: &Value) -> Result<(), AppError> {
         .map_err(|e| AppError::Internal(format!("writing the archive: {e}")))?;
     out.write_all(b"\n")
         .map_err(|e| AppError::Internal(format!("writing the archive: {e}")))
-}
-
-/// Whether `name` is a media object's name (`ab/{sha}/{file}`), so an archive cannot write
-/// anywhere else.
-fn media_name(name: &str) -> bool {
-    let mut parts = name.split('/');
-    let (Some(a), Some(sha), Some(file), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return false;
-    };
-    let hex = |s: &str| s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-    a.len() == 2
-        && sha.len() == 64
-        && hex(sha)
-        && sha.starts_with(a)
-        && !file.is_empty()
-        && !file.starts_with('.')
-        && file
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
 }
 
 impl App {
@@ -167,26 +143,12 @@ impl App {
         }
         let bad = |line: u64, what: String| AppError::Invalid(format!("line {line}: {what}"));
         let mut lines = input.lines();
-        let header: Value = match lines.next() {
-            Some(Ok(l)) => {
-                serde_json::from_str(&l).map_err(|e| bad(1, format!("not JSON ({e})")))?
-            }
+        let header = match lines.next() {
+            Some(Ok(l)) => archive::header(&l).map_err(|e| bad(1, e))?,
             Some(Err(e)) => return Err(bad(1, format!("unreadable ({e})"))),
             None => return Err(AppError::Invalid("the archive is empty".into())),
         };
-        if header.get("format").and_then(Value::as_str) != Some(ARCHIVE_FORMAT) {
-            return Err(bad(1, "not an arabpress archive".into()));
-        }
-        let version = header.get("version").and_then(Value::as_u64).unwrap_or(0);
-        if version == 0 || version > ARCHIVE_VERSION {
-            return Err(bad(
-                1,
-                format!(
-                    "archive format version {version}; this program reads up to {ARCHIVE_VERSION}"
-                ),
-            ));
-        }
-        let schema = header.get("schema").and_then(Value::as_i64).unwrap_or(0);
+        let schema = header.schema;
         let ours = self.store().schema_version().await?;
         if schema > ours {
             return Err(bad(
@@ -197,14 +159,10 @@ impl App {
             ));
         }
         let mut report = ArchiveReport {
-            secrets: header
-                .get("secrets")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
+            secrets: header.secrets,
             ..ArchiveReport::default()
         };
         let mut restore = self.store().restore().await?;
-        let engine = base64::engine::general_purpose::STANDARD;
         let mut n = 1u64;
         let mut ended = false;
         let mut media: Vec<(String, Vec<u8>)> = Vec::new();
@@ -214,88 +172,62 @@ impl App {
             if ended {
                 return Err(bad(n, "content after the end line".into()));
             }
-            let v: Value =
-                serde_json::from_str(&line).map_err(|e| bad(n, format!("not JSON ({e})")))?;
-            if let (Some(table), Some(row)) = (
-                v.get("table").and_then(Value::as_str),
-                v.get("row").and_then(Value::as_object),
-            ) {
-                // The stored HTML is not trusted: it is rendered again from the Markdown,
-                // through the sanitiser, as a save would.
-                let fresh;
-                let row = match row.get("body_md").and_then(Value::as_str) {
-                    Some(md) if table == "article_bodies" => {
-                        let mut r = row.clone();
-                        let html = self
-                            .render_body(md)
-                            .await
-                            .map_err(|e| bad(n, e.to_string()))?
-                            .html;
-                        r.insert("body_html".into(), Value::String(html));
-                        fresh = r;
-                        &fresh
-                    }
-                    _ if table == "webhooks"
-                        && row.get("secret").and_then(Value::as_str) == Some("") =>
+            match archive::line(&line).map_err(|e| bad(n, e))? {
+                Line::Row { table, mut row } => {
+                    if table == "article_bodies" {
+                        // The stored HTML is not trusted: it is rendered again from the
+                        // Markdown, through the sanitiser, as a save would.
+                        if let Some(md) = row.get("body_md").and_then(Value::as_str) {
+                            let html = self
+                                .render_body(md)
+                                .await
+                                .map_err(|e| bad(n, e.to_string()))?
+                                .html;
+                            row.insert("body_html".into(), Value::String(html));
+                        }
+                    } else if table == "webhooks"
+                        && row.get("secret").and_then(Value::as_str) == Some("")
                     {
                         // An archive without secrets: the receiver gets a key nobody holds
                         // rather than an empty one anybody could sign with.
-                        let mut r = row.clone();
-                        r.insert(
+                        row.insert(
                             "secret".into(),
                             Value::String(crate::webhooks::new_webhook_secret()?),
                         );
                         report.new_webhook_secrets += 1;
-                        fresh = r;
-                        &fresh
                     }
-                    _ => row,
-                };
-                restore
-                    .insert(table, row)
-                    .await
-                    .map_err(|e| bad(n, e.to_string()))?;
-                match report.tables.last_mut() {
-                    Some((t, c)) if t == table => *c += 1,
-                    _ => report.tables.push((table.to_owned(), 1)),
+                    restore
+                        .insert(&table, &row)
+                        .await
+                        .map_err(|e| bad(n, e.to_string()))?;
+                    match report.tables.last_mut() {
+                        Some((t, c)) if *t == table => *c += 1,
+                        _ => report.tables.push((table, 1)),
+                    }
                 }
-            } else if let (Some(name), Some(data)) = (
-                v.get("media").and_then(Value::as_str),
-                v.get("data").and_then(Value::as_str),
-            ) {
-                if !media_name(name) {
-                    return Err(bad(n, format!("{name:?} is not a media file's name")));
+                Line::Media { name, data: body } => {
+                    report.media_files += 1;
+                    report.media_bytes += body.len() as u64;
+                    media.push((name, body));
+                    // Written in groups, so a large archive's files are not all held at once.
+                    if media.len() >= 64 {
+                        self.put_media_objects(std::mem::take(&mut media), written)
+                            .await?;
+                    }
                 }
-                let body = engine
-                    .decode(data)
-                    .map_err(|e| bad(n, format!("the file's data is not base64 ({e})")))?;
-                report.media_files += 1;
-                report.media_bytes += body.len() as u64;
-                media.push((name.to_owned(), body));
-                // Written in groups, so a large archive's files are not all held at once.
-                if media.len() >= 64 {
-                    self.put_media_objects(std::mem::take(&mut media), written)
-                        .await?;
+                Line::End { rows, media: files } => {
+                    if rows != Some(report.rows()) || files != Some(report.media_files) {
+                        return Err(bad(
+                            n,
+                            format!(
+                                "the end line counts {rows:?} rows and {files:?} files; the archive has {} and {}",
+                                report.rows(),
+                                report.media_files
+                            ),
+                        ));
+                    }
+                    ended = true;
                 }
-            } else if let Some(end) = v.get("end").and_then(Value::as_object) {
-                let rows = end.get("rows").and_then(Value::as_u64);
-                let files = end.get("media").and_then(Value::as_u64);
-                if rows != Some(report.rows()) || files != Some(report.media_files) {
-                    return Err(bad(
-                        n,
-                        format!(
-                            "the end line counts {rows:?} rows and {files:?} files; the archive has {} and {}",
-                            report.rows(),
-                            report.media_files
-                        ),
-                    ));
-                }
-                ended = true;
-            } else {
-                return Err(bad(
-                    n,
-                    "neither a row, a media file nor the end line".into(),
-                ));
             }
             if n.is_multiple_of(1000) {
                 progress(n);
@@ -324,20 +256,5 @@ impl App {
             written.push(name);
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_media_names_are_written() {
-        let sha = "ab".repeat(32);
-        assert!(media_name(&format!("ab/{sha}/w960.jpg")));
-        assert!(!media_name(&format!("cd/{sha}/w960.jpg")));
-        assert!(!media_name(&format!("ab/{sha}/../../etc/passwd")));
-        assert!(!media_name(&format!("ab/{sha}/.hidden")));
-        assert!(!media_name("ab/short/x.jpg"));
     }
 }

@@ -24,9 +24,9 @@ const IMAGE_PERMITS: usize = 1;
 
 static IMAGE_WORK: std::sync::LazyLock<std::sync::Arc<tokio::sync::Semaphore>> =
     std::sync::LazyLock::new(|| std::sync::Arc::new(tokio::sync::Semaphore::new(IMAGE_PERMITS)));
-use arabpress_core::media::CROPS;
 /// The widths of the resized copies (the original's width caps them).
 pub use arabpress_core::media::WIDTHS as MEDIA_WIDTHS;
+use arabpress_core::media::{CROPS, ImageType};
 
 /// A stored upload.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,13 +68,15 @@ fn invalid(msg: impl Into<String>) -> AppError {
 }
 
 fn sniff(bytes: &[u8]) -> Result<(ImageFormat, &'static str, &'static str), AppError> {
-    match image::guess_format(bytes) {
-        Ok(ImageFormat::Jpeg) => Ok((ImageFormat::Jpeg, "image/jpeg", "jpg")),
-        Ok(ImageFormat::Png) => Ok((ImageFormat::Png, "image/png", "png")),
-        Ok(ImageFormat::WebP) => Ok((ImageFormat::WebP, "image/webp", "webp")),
-        Ok(ImageFormat::Gif) => Ok((ImageFormat::Gif, "image/gif", "gif")),
-        _ => Err(invalid("the file is not a JPEG, PNG, WebP or GIF image")),
-    }
+    let t = ImageType::sniff(bytes)
+        .ok_or_else(|| invalid("the file is not a JPEG, PNG, WebP or GIF image"))?;
+    let format = match t {
+        ImageType::Jpeg => ImageFormat::Jpeg,
+        ImageType::Png => ImageFormat::Png,
+        ImageType::WebP => ImageFormat::WebP,
+        ImageType::Gif => ImageFormat::Gif,
+    };
+    Ok((format, t.content_type(), t.extension()))
 }
 
 fn jpeg(img: &DynamicImage) -> Result<Vec<u8>, AppError> {

@@ -7,6 +7,7 @@
 
 pub mod arabic;
 pub mod article;
+pub mod http;
 pub mod lang;
 pub mod markdown;
 pub mod media;

@@ -59,6 +59,57 @@ impl<'a> MediaUrl<'a> {
     }
 }
 
+/// The image formats an upload may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageType {
+    /// JPEG.
+    Jpeg,
+    /// PNG.
+    Png,
+    /// WebP.
+    WebP,
+    /// GIF.
+    Gif,
+}
+
+impl ImageType {
+    /// The type told by a file's first bytes (its signature), never by its name or the
+    /// `Content-Type` it came with; `None` for anything else (SVG, HTML, other images).
+    pub fn sniff(bytes: &[u8]) -> Option<ImageType> {
+        if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            Some(ImageType::Png)
+        } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
+            Some(ImageType::Jpeg)
+        } else if bytes.starts_with(b"GIF89a") || bytes.starts_with(b"GIF87a") {
+            Some(ImageType::Gif)
+        } else if bytes.len() >= 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP" {
+            Some(ImageType::WebP)
+        } else {
+            None
+        }
+    }
+
+    /// Its `Content-Type`.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            ImageType::Jpeg => "image/jpeg",
+            ImageType::Png => "image/png",
+            ImageType::WebP => "image/webp",
+            ImageType::Gif => "image/gif",
+        }
+    }
+
+    /// The extension of its stored original.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ImageType::Jpeg => "jpg",
+            ImageType::Png => "png",
+            ImageType::WebP => "webp",
+            ImageType::Gif => "gif",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,5 +129,26 @@ mod tests {
         assert_eq!(m.crop("1x1"), format!("/media/{sha}/crop-1x1.jpg"));
         assert_eq!(MediaUrl::parse("/static/img/city.svg"), None);
         assert_eq!(MediaUrl::parse("/media/zz/w1.jpg"), None);
+    }
+
+    #[test]
+    fn images_are_told_by_their_first_bytes() {
+        assert_eq!(ImageType::sniff(b"\xff\xd8\xff\xe0"), Some(ImageType::Jpeg));
+        assert_eq!(ImageType::sniff(b"\x89PNG\r\n\x1a\n"), Some(ImageType::Png));
+        assert_eq!(ImageType::sniff(b"GIF87a"), Some(ImageType::Gif));
+        assert_eq!(
+            ImageType::sniff(b"RIFF\x10\0\0\0WEBPVP8 "),
+            Some(ImageType::WebP)
+        );
+        assert_eq!(ImageType::sniff(b"RIFF\x10\0\0\0WAVE"), None);
+        assert_eq!(ImageType::sniff(b"RIFF"), None);
+        assert_eq!(ImageType::sniff(b"\x89PNG\r\n"), None);
+        assert_eq!(
+            ImageType::sniff(b"<svg xmlns='http://www.w3.org/2000/svg'/>"),
+            None
+        );
+        assert_eq!(ImageType::sniff(b""), None);
+        assert_eq!(ImageType::WebP.content_type(), "image/webp");
+        assert_eq!(ImageType::Jpeg.extension(), "jpg");
     }
 }

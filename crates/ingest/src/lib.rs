@@ -1,9 +1,11 @@
 //! Reading other platforms' content for import. [`wxr`] streams a WordPress export (WXR):
 //! the file is read once, item by item, so its size is bounded by the disk, not memory.
 //! [`ghost`] reads a Ghost export (JSON, read whole: Ghost's own exports are small) and
-//! renders its Lexical or Mobiledoc bodies to HTML. Nothing here touches the store; `app`
+//! renders its Lexical or Mobiledoc bodies to HTML. [`archive`] reads the lines of the
+//! site's own archive (`arabpress export`). Nothing here touches the store; `app`
 //! maps what is read onto articles.
 
+pub mod archive;
 pub mod feed;
 pub mod ghost;
 pub mod wxr;

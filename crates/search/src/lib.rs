@@ -13,7 +13,7 @@ pub mod simhash;
 pub use index::{IndexDoc, Opened, SearchIndex, WriterSize};
 pub use query::{
     Highlighted, Hit, MAX_QUERY_CHARS, Matched, QueryProblem, RelatedQuery, SearchQuery,
-    SearchResults,
+    SearchResults, query_terms,
 };
 
 /// What can go wrong with the index.

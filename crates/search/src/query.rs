@@ -218,6 +218,14 @@ fn parse(input: &str, analyzer: &Analyzer) -> Parsed {
     p
 }
 
+/// What a query string is taken apart into, with the news analyser: the loose terms (at
+/// most 24, each once) and the quoted phrases (each a list of terms with their positions
+/// relative to the phrase's first word). This is what [`SearchIndex::search`] looks for.
+pub fn query_terms(input: &str) -> (Vec<String>, Vec<Vec<(usize, String)>>) {
+    let p = parse(input, &Analyzer::news());
+    (p.terms, p.phrases)
+}
+
 fn term_query(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(
         Term::from_field_text(field, text),
@@ -708,6 +716,16 @@ mod tests {
         let p = parse("\"unclosed quote", &a);
         assert_eq!(p.terms, ["unclos", "quot"]);
         assert!(p.phrases.is_empty());
+    }
+
+    #[test]
+    fn query_terms_are_the_parsed_terms_and_phrases() {
+        let (terms, phrases) = query_terms("\"the Gaza ceasefire\" talks");
+        assert_eq!(terms, ["talk"]);
+        assert_eq!(
+            phrases,
+            [vec![(0, "gaza".to_owned()), (1, "ceasefir".to_owned())]]
+        );
     }
 
     #[test]

@@ -199,11 +199,7 @@ impl Fields {
 }
 
 pub(crate) fn parse_form(body: &[u8]) -> Fields {
-    Fields(
-        form_urlencoded::parse(body)
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect(),
-    )
+    Fields(arabpress_core::http::form_fields(body))
 }
 
 /// Refuses a form whose CSRF token is not the session's.
@@ -2262,46 +2258,11 @@ async fn media(
     }
 }
 
-/// The one byte range a `Range` header asks of a body of `len` bytes (RFC 9110 §14.1.2):
-/// `Ok(None)` serves the whole body (no header, another unit, several ranges, or a header
-/// that does not parse, which a server may ignore); `Err(())` is a range wholly past the
-/// end (416).
+/// The one byte range a `Range` header asks of a body of `len` bytes
+/// ([`arabpress_core::http::byte_range`]): `Ok(None)` serves the whole body, `Err(())` is a
+/// range wholly past the end (416).
 fn byte_range(header: Option<&HeaderValue>, len: u64) -> Result<Option<(u64, u64)>, ()> {
-    let Some(spec) = header
-        .and_then(|h| h.to_str().ok())
-        .and_then(|h| h.trim().strip_prefix("bytes="))
-    else {
-        return Ok(None);
-    };
-    if spec.contains(',') {
-        return Ok(None);
-    }
-    let Some((first, last)) = spec.trim().split_once('-') else {
-        return Ok(None);
-    };
-    let (first, last) = (first.trim(), last.trim());
-    let parse = |s: &str| s.parse::<u64>().ok();
-    let (from, to) = match (first.is_empty(), last.is_empty()) {
-        // The last N bytes.
-        (true, false) => match parse(last) {
-            Some(0) => return Err(()),
-            Some(n) => (len.saturating_sub(n), len.saturating_sub(1)),
-            None => return Ok(None),
-        },
-        (false, true) => match parse(first) {
-            Some(a) => (a, len.saturating_sub(1)),
-            None => return Ok(None),
-        },
-        (false, false) => match (parse(first), parse(last)) {
-            (Some(a), Some(b)) if a <= b => (a, b.min(len.saturating_sub(1))),
-            _ => return Ok(None),
-        },
-        (true, true) => return Ok(None),
-    };
-    if len == 0 || from >= len {
-        return Err(());
-    }
-    Ok(Some((from, to)))
+    arabpress_core::http::byte_range(header.and_then(|h| h.to_str().ok()), len).map_err(|_| ())
 }
 
 #[cfg(test)]

@@ -220,19 +220,7 @@ async fn article(
 /// The `page` query parameter: absent means 1; anything but a number from 1 to 10,000 is a
 /// bad request. Other parameters (tracking codes…) are ignored.
 fn page_param(query: Option<&str>) -> Result<u32, AppError> {
-    let Some(q) = query else { return Ok(1) };
-    let mut page = 1;
-    for pair in q.split('&') {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        if k == "page" {
-            page = v
-                .parse::<u32>()
-                .ok()
-                .filter(|p| (1..=10_000).contains(p))
-                .ok_or_else(|| AppError::BadRequest(format!("bad page number {v:?}")))?;
-        }
-    }
-    Ok(page)
+    arabpress_core::http::page_number(query).map_err(AppError::BadRequest)
 }
 
 async fn list(

@@ -1,0 +1,144 @@
+//! Pure readers of the parts of an HTTP request that the web layer hands over as text or
+//! bytes: the `Range` header, urlencoded form bodies and query strings, and the `page`
+//! parameter of listings (the `Accept-Language` header is [`crate::Lang::from_accept_language`]).
+//! They live here, free of the HTTP stack, so that they are tested and fuzzed (`fuzz/`) on
+//! their own, without building the server.
+
+/// A `Range` that lies wholly past the end of the body (answered with 416).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RangeNotSatisfiable;
+
+/// The one byte range a `Range` header value asks of a body of `len` bytes (RFC 9110
+/// §14.1.2), as inclusive offsets with `from <= to < len`: `Ok(None)` serves the whole body
+/// (no header, another unit, several ranges, or a value that does not parse, which a server
+/// may ignore); `Err` is a range wholly past the end.
+pub fn byte_range(
+    header: Option<&str>,
+    len: u64,
+) -> Result<Option<(u64, u64)>, RangeNotSatisfiable> {
+    let Some(spec) = header.and_then(|h| h.trim().strip_prefix("bytes=")) else {
+        return Ok(None);
+    };
+    if spec.contains(',') {
+        return Ok(None);
+    }
+    let Some((first, last)) = spec.trim().split_once('-') else {
+        return Ok(None);
+    };
+    let (first, last) = (first.trim(), last.trim());
+    let parse = |s: &str| s.parse::<u64>().ok();
+    let (from, to) = match (first.is_empty(), last.is_empty()) {
+        // The last N bytes.
+        (true, false) => match parse(last) {
+            Some(0) => return Err(RangeNotSatisfiable),
+            Some(n) => (len.saturating_sub(n), len.saturating_sub(1)),
+            None => return Ok(None),
+        },
+        (false, true) => match parse(first) {
+            Some(a) => (a, len.saturating_sub(1)),
+            None => return Ok(None),
+        },
+        (false, false) => match (parse(first), parse(last)) {
+            (Some(a), Some(b)) if a <= b => (a, b.min(len.saturating_sub(1))),
+            _ => return Ok(None),
+        },
+        (true, true) => return Ok(None),
+    };
+    if len == 0 || from >= len {
+        return Err(RangeNotSatisfiable);
+    }
+    Ok(Some((from, to)))
+}
+
+/// The fields of an `application/x-www-form-urlencoded` body or query string, in order,
+/// repeated names included; bytes that are not UTF-8 become U+FFFD.
+pub fn form_fields(body: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+/// The highest page number a listing is asked for.
+pub const MAX_PAGE: u32 = 10_000;
+
+/// The `page` query parameter of a listing: absent means 1; anything but a number from 1 to
+/// [`MAX_PAGE`] is refused with a message naming the value. Other parameters (tracking
+/// codes…) are ignored.
+pub fn page_number(query: Option<&str>) -> Result<u32, String> {
+    let Some(q) = query else { return Ok(1) };
+    let mut page = 1;
+    for pair in q.split('&') {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        if k == "page" {
+            page = v
+                .parse::<u32>()
+                .ok()
+                .filter(|p| (1..=MAX_PAGE).contains(p))
+                .ok_or_else(|| format!("bad page number {v:?}"))?;
+        }
+    }
+    Ok(page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(h: &str, len: u64) -> Result<Option<(u64, u64)>, RangeNotSatisfiable> {
+        byte_range(Some(h), len)
+    }
+
+    #[test]
+    fn ranges_are_read_as_rfc_9110_says() {
+        assert_eq!(byte_range(None, 100), Ok(None));
+        assert_eq!(r("bytes=0-0", 100), Ok(Some((0, 0))));
+        assert_eq!(r(" bytes= 10 - 19 ", 100), Ok(Some((10, 19))));
+        assert_eq!(r("bytes=90-", 100), Ok(Some((90, 99))));
+        assert_eq!(r("bytes=90-500", 100), Ok(Some((90, 99))));
+        assert_eq!(r("bytes=-10", 100), Ok(Some((90, 99))));
+        assert_eq!(r("bytes=-500", 100), Ok(Some((0, 99))));
+        assert_eq!(r("bytes=100-", 100), Err(RangeNotSatisfiable));
+        assert_eq!(r("bytes=-0", 100), Err(RangeNotSatisfiable));
+        assert_eq!(r("bytes=0-", 0), Err(RangeNotSatisfiable));
+        assert_eq!(r("bytes=0-1,5-6", 100), Ok(None));
+        assert_eq!(r("items=0-1", 100), Ok(None));
+        assert_eq!(r("bytes=5-2", 100), Ok(None));
+        assert_eq!(r("bytes=x-", 100), Ok(None));
+        assert_eq!(r("bytes=99999999999999999999-", 100), Ok(None));
+        assert_eq!(
+            r(&format!("bytes={}-{}", u64::MAX, u64::MAX), 100),
+            Err(RangeNotSatisfiable)
+        );
+    }
+
+    #[test]
+    fn form_fields_keep_order_repeats_and_bad_bytes() {
+        assert_eq!(
+            form_fields(b"a=1&tag=x&tag=%D8%B9+b&empty&bad=%FF%"),
+            vec![
+                ("a".into(), "1".into()),
+                ("tag".into(), "x".into()),
+                ("tag".into(), "ع b".into()),
+                ("empty".into(), String::new()),
+                ("bad".into(), "\u{fffd}%".into()),
+            ]
+        );
+        assert!(form_fields(b"").is_empty());
+    }
+
+    #[test]
+    fn page_numbers() {
+        assert_eq!(page_number(None), Ok(1));
+        assert_eq!(page_number(Some("utm_source=x&page=3")), Ok(3));
+        assert_eq!(page_number(Some("page=10000")), Ok(10_000));
+        assert_eq!(
+            page_number(Some("page=0")),
+            Err("bad page number \"0\"".into())
+        );
+        assert!(page_number(Some("page=10001")).is_err());
+        assert!(page_number(Some("page=abc")).is_err());
+        assert!(page_number(Some("page=99999999999")).is_err());
+        assert!(page_number(Some("page=")).is_err());
+        assert!(page_number(Some("page")).is_err());
+    }
+}
