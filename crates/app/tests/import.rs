@@ -601,6 +601,7 @@ async fn imported_images_are_not_fetched_from_internal_addresses(store: Store) {
 arabpress_store::both_backends!(
     imported_images_are_not_fetched_from_internal_addresses,
     super::imported_images_are_not_fetched_from_internal_addresses
+);
 
 async fn a_tag_without_letters_and_a_deeply_nested_body_do_not_fail_a_batch(store: Store) {
     let app = app(&store);

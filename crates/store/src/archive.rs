@@ -181,7 +181,7 @@ impl Store {
         for t in ARCHIVE_TABLES {
             columns.insert((*t).to_owned(), self.columns(t).await?);
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         if self.backend == Backend::Sqlite {
             // References are checked at commit, so rows may arrive in any order.
             sqlx::query("PRAGMA defer_foreign_keys = ON")

@@ -109,7 +109,7 @@ impl Store {
         by: Option<i64>,
         now: Timestamp,
     ) -> Result<Article, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id = insert_article(
             &mut tx,
             &mut Known::default(),
@@ -139,7 +139,7 @@ impl Store {
         let explicit_slug = draft.slug.is_some();
         let draft = draft.validate()?;
         let rendered = crate::render_body(&draft.body_md).await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let section_id = section_id(&mut tx, &draft.section).await?;
         let slug = free_slug(&mut tx, &draft, explicit_slug, Some(id)).await?;
         let (source_name, source_url) = split_source(draft.source.as_ref());
@@ -224,7 +224,7 @@ impl Store {
         published_at: Option<Timestamp>,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let before: Option<String> =
             sqlx::query_scalar("SELECT status FROM articles WHERE id = $1")
                 .bind(id)
@@ -264,7 +264,7 @@ impl Store {
     /// Schedules an article to go live at `at`: it stays out of every public list until
     /// [`Store::publish_due`] runs at or after that time.
     pub async fn schedule(&self, id: i64, at: Timestamp, now: Timestamp) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE articles SET status = 'scheduled', scheduled_at = $1, updated_at = $2, \
              version = version + 1 WHERE id = $3",
@@ -286,7 +286,7 @@ impl Store {
     /// goes live once: the status change is the claim, so two workers (or two nodes) running
     /// together never publish one article twice.
     pub async fn publish_due(&self, now: Timestamp) -> Result<Vec<i64>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let ids: Vec<i64> = sqlx::query_scalar(
             "UPDATE articles SET status = 'published', published_at = scheduled_at, scheduled_at = NULL, \
              updated_at = $1, version = version + 1 WHERE status = 'scheduled' AND scheduled_at <= $1 \
@@ -315,7 +315,7 @@ impl Store {
                 ValidationError::new("note", "a correction needs 1 to 2000 characters").into(),
             );
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO corrections (article_id, created_at, note) VALUES ($1, $2, $3) RETURNING id",
         )
@@ -346,7 +346,7 @@ impl Store {
         b: i64,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let langs: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
             "SELECT id, lang, translation_group FROM articles WHERE id = $1 OR id = $2",
         )
@@ -760,14 +760,22 @@ impl Known {
         let id = match existing {
             Some(id) => id,
             None => {
-                sqlx::query_scalar(
-                    "INSERT INTO tags (lang, slug, name) VALUES ($1, $2, $3) RETURNING id",
+                // Another transaction may be making the same tag at the same moment: then
+                // this insert does nothing and the row that one committed is read back.
+                sqlx::query(
+                    "INSERT INTO tags (lang, slug, name) VALUES ($1, $2, $3) \
+                     ON CONFLICT (lang, slug) DO NOTHING",
                 )
                 .bind(lang.code())
                 .bind(slug.as_str())
                 .bind(name)
-                .fetch_one(&mut **tx)
-                .await?
+                .execute(&mut **tx)
+                .await?;
+                sqlx::query_scalar("SELECT id FROM tags WHERE lang = $1 AND slug = $2")
+                    .bind(lang.code())
+                    .bind(slug.as_str())
+                    .fetch_one(&mut **tx)
+                    .await?
             }
         };
         self.tags.insert(key, id);

@@ -197,7 +197,7 @@ impl Store {
         version: i64,
         now: Timestamp,
     ) -> Result<(bool, Option<String>), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let old: Option<Option<String>> = sqlx::query_scalar(
             "SELECT sha FROM article_audio WHERE article_id = $1 AND claim = $2",
         )

@@ -154,7 +154,7 @@ impl Store {
 
     /// Replaces the related stories stored for `id` (best first).
     pub async fn set_related(&self, id: i64, related: &[i64]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM related_articles WHERE article_id = $1")
             .bind(id)
             .execute(&mut *tx)

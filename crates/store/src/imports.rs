@@ -87,7 +87,7 @@ impl Store {
         batch: ImportBatch,
         now: Timestamp,
     ) -> Result<BatchOutcome, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut out = BatchOutcome::default();
         for s in &batch.sections {
             let made: Option<i64> = sqlx::query_scalar(
@@ -219,7 +219,7 @@ impl Store {
         to: &str,
         now: Timestamp,
     ) -> Result<Vec<i64>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut changed = Vec::new();
         for &id in ids {
             let done =
@@ -247,7 +247,7 @@ impl Store {
         image: &arabpress_core::Image,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE articles SET image_url = $1, image_alt = $2, image_caption = $3, image_credit = $4 \
              WHERE id = $5",

@@ -189,6 +189,20 @@ impl Store {
         Ok(store)
     }
 
+    /// Starts a transaction that writes. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads first fails with "database is
+    /// locked" (`SQLITE_BUSY_SNAPSHOT`, which no busy timeout waits out) when another
+    /// connection commits between its first read and its first write; an immediate one
+    /// waits its turn instead.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// Listens for changes other nodes commit; `None` on SQLite (one node, nothing to hear).
     pub async fn listen_changes(&self) -> Result<Option<ChangeListener>, StoreError> {
         if self.backend != Backend::Postgres {

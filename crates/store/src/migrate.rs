@@ -140,7 +140,7 @@ pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
         Backend::Sqlite => SQLITE,
         Backend::Postgres => POSTGRES,
     };
-    let mut tx = store.pool.begin().await?;
+    let mut tx = store.begin_write().await?;
     if store.backend == Backend::Postgres {
         sqlx::query("SELECT pg_advisory_xact_lock(72677270)")
             .execute(&mut *tx)

@@ -336,7 +336,7 @@ impl Store {
         now: Timestamp,
         quiet_since: Timestamp,
     ) -> Result<(Subscriber, SignupAction), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let existing =
             sqlx::query("SELECT id, status, confirm_sent_at FROM subscribers WHERE email = $1")
                 .bind(email)
@@ -487,7 +487,7 @@ impl Store {
 
     /// Unsubscribes at once: nothing more is sent, queued messages included.
     pub async fn unsubscribe(&self, id: i64, now: Timestamp) -> Result<Subscriber, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE subscribers SET status = 'unsubscribed', unsubscribed_at = $1, updated_at = $1 \
              WHERE id = $2 AND status <> 'unsubscribed'",
@@ -578,7 +578,7 @@ impl Store {
         rows: &[NewSubscriber],
         now: Timestamp,
     ) -> Result<Vec<Option<String>>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             let status: Option<String> =
@@ -694,7 +694,7 @@ impl Store {
         text: &str,
         now: Timestamp,
     ) -> Result<u64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query("SELECT lang, list FROM sends WHERE id = $1 AND status = 'draft'")
             .bind(id)
             .fetch_optional(&mut *tx)
@@ -880,7 +880,7 @@ impl Store {
         claim: &str,
         now: Timestamp,
     ) -> Result<Option<SentMark>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE outbox SET status = 'sent', sent_at = $1, last_error = NULL \
              WHERE id = $2 AND status = 'sending' AND claim = $3",
@@ -926,7 +926,7 @@ impl Store {
             OutboxFailure::Failed(e) => ("failed", None, e),
             OutboxFailure::Bounced(e) => ("bounced", None, e),
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE outbox SET status = $1, next_attempt_at = COALESCE($2, next_attempt_at), \
              last_error = $3, sent_at = NULL WHERE id = $4 AND claim = $5 AND status IN ('sending', 'sent')",

@@ -205,7 +205,7 @@ impl Store {
         scopes: &[&str],
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for scope in scopes {
             sqlx::query("INSERT INTO login_failures (scope, created_at) VALUES ($1, $2)")
                 .bind(*scope)
@@ -369,7 +369,7 @@ impl Store {
         if name.is_empty() || name.chars().count() > 100 {
             return Err(ValidationError::new("name", "a name needs 1 to 100 characters").into());
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row: Option<(String, String)> = sqlx::query_as(
             "UPDATE invites SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL \
              AND expires_at > $1 RETURNING email, role",

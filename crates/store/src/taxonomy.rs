@@ -28,7 +28,7 @@ impl Store {
         name_en: &str,
         position: i64,
     ) -> Result<Section, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(
             "INSERT INTO sections (slug, name_ar, name_en, position) VALUES ($1, $2, $3, $4) \
              RETURNING id, slug, name_ar, name_en, position",
@@ -116,7 +116,7 @@ impl Store {
         name_en: &str,
         position: i64,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query(
             "UPDATE sections SET name_ar = $1, name_en = $2, position = $3 WHERE id = $4",
         )
@@ -166,7 +166,7 @@ impl Store {
     /// a change event in the same transaction, so each node re-indexes them and drops the
     /// pages that show them. Returns those articles.
     pub async fn rename_tag(&self, id: i64, name: &str) -> Result<Vec<i64>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE tags SET name = $1 WHERE id = $2")
             .bind(name)
             .bind(id)

@@ -311,7 +311,7 @@ impl Store {
             published_at,
         } = item;
         let (guid, link) = (guid.as_str(), link.as_str());
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let taken: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM wire_items WHERE (feed_id = $1 AND guid = $2) OR (link <> '' AND link = $3)",
         )
