@@ -543,6 +543,32 @@ async fn featured_images_with_bad_addresses_are_left_out(store: Store) {
             assert!(noted, "{url}: {:?}", r.notes);
         }
     }
+
+    // A Ghost post's feature image: the post is imported, the image left out with a note.
+    let file = String::from_utf8(fixture("tryghost-migrate_ghost-content-api-posts.json"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .replace(
+            "https://casper.ghost.org/v2.0.0/images/welcome-to-ghost.jpg",
+            "file:///etc/passwd",
+        );
+    let options = ImportOptions {
+        lang: Some(Lang::En),
+        batch: 0,
+    };
+    let r = app
+        .import_ghost(file.as_bytes(), &options)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((r.imported, r.images), (1, 0), "{r:?}");
+    let welcome = article(&app, &r.source, "5c7ece47da174000c0c5c6d7").await;
+    assert_eq!(welcome.summary.image, None);
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.reason.contains("\"file:///etc/passwd\" left out")),
+        "{:?}",
+        r.notes
+    );
 }
 arabpress_store::both_backends!(
     featured_images_with_bad_addresses_are_left_out,
