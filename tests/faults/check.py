@@ -13,8 +13,8 @@ could have left. On SQLite (a data folder) and, given its URL, on PostgreSQL:
 * export and backup: a killed run leaves no file (or folder) under the name asked for, or
   a complete one; never a cut-short archive or database;
 * the data folder and the database files are private (0700 / 0600);
-* disk full (SQLite on a 20 MB tmpfs): saving an article and importing fail with a clear
-  message, the site keeps serving, and `PRAGMA integrity_check` answers ok.
+* disk full (SQLite on a 20 MB tmpfs): saving an article, uploading an image and importing
+  fail with a clear message, the site keeps serving, and `PRAGMA integrity_check` answers ok.
 
 Usage: check.py BINARY [KILLS] [POSTGRES_URL] (KILLS per scenario, default 5). The random
 seed is printed; set FAULTS_SEED to replay a run, and FAULTS_ONLY=publish,media,export,
@@ -502,6 +502,11 @@ def scenario_disk_full(token_source):
         status, body = api(server, token, "/api/v1/admin/articles", draft("diskfull", body_md="x " * 200000))
         print(f"     saving said: {status} {body[:200]}")
         check("disk full: saving an article answers 507 saying the disk is full",
+              status == 507 and "disk is full" in body and server.p.poll() is None, f"{status} {body[:200]}")
+        status, body = http(f"{server.url}/api/v1/admin/media", png(1600, 900, 40),
+                            {"Content-Type": "application/octet-stream", "Authorization": f"Bearer {token}"})
+        print(f"     uploading said: {status} {body[:200]}")
+        check("disk full: uploading an image answers 507 saying the disk is full",
               status == 507 and "disk is full" in body and server.p.poll() is None, f"{status} {body[:200]}")
         check("disk full: the site keeps serving", http(f"{server.url}/en/")[0] == home_before == 200)
         server.stop()
