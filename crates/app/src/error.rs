@@ -57,3 +57,17 @@ impl From<StoreError> for AppError {
         }
     }
 }
+
+impl AppError {
+    /// True when the failure was a full disk (the database's or the media folder's): the
+    /// caller is told that nothing was saved and why, rather than a bare internal error.
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            AppError::Store(e) => e.is_disk_full(),
+            AppError::Internal(m) => {
+                m.contains("No space left on device") || m.contains("os error 28")
+            }
+            _ => false,
+        }
+    }
+}

@@ -179,11 +179,15 @@ impl App {
             // A story's duplicates show when it does not, and hide when it shows.
             touched.extend(self.store().duplicates_of(id).await?);
         }
+        let at = self.with_index(|ix| ix.change_id()).await?;
         self.index_articles(&touched).await?;
-        self.with_index(move |ix| ix.commit(change)).await?;
+        // Committed at the old position until the related stories are stored: a process
+        // killed in between replays the change at start (see `sync_index`).
+        self.with_index(move |ix| ix.commit(at)).await?;
         for &id in ids {
             self.refresh_related(id).await?;
         }
+        self.with_index(move |ix| ix.commit(change)).await?;
         Ok(())
     }
 
@@ -355,6 +359,17 @@ impl App {
             ids.dedup();
             replayed += ids.len();
             self.index_articles(&ids).await?;
+            // Related stories and the CDN purge are redone for each change the index had
+            // not taken in: the process may have died between the commit of the change
+            // and their update. They read the index, so it is committed first at the old
+            // position, and moved on only once they are done (both are idempotent).
+            self.with_index(move |ix| ix.commit(from)).await?;
+            for &id in &ids {
+                self.refresh_related(id).await?;
+                if let Some(a) = self.store().article_by_id(id).await? {
+                    self.invalidate(None, Some(&a));
+                }
+            }
             self.with_index(move |ix| ix.commit(to)).await?;
             from = to;
         }

@@ -419,13 +419,14 @@ async fn open(s: &Settings, index_use: IndexUse) -> Result<App> {
     app.set_media_storage(&s.media)
         .with_context(|| format!("opening the media store ({})", s.media))?;
     app.set_audio(s.audio.clone());
+    // Set before the index catches up, which re-sends the purges of the changes it replays.
+    if let Some(url) = &s.purge_url {
+        app.set_purge_url(url.clone())?;
+    }
     if index_use == IndexUse::Sync {
         app.sync_index(opened)
             .await
             .context("bringing the search index up to date")?;
-    }
-    if let Some(url) = &s.purge_url {
-        app.set_purge_url(url.clone())?;
     }
     let m = &s.mail;
     app.set_mail(arabpress_app::MailSettings {

@@ -37,6 +37,24 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// True when the database could not write because its disk is full (SQLite's
+    /// `SQLITE_FULL`, PostgreSQL's `disk_full`, or the file system's ENOSPC).
+    pub fn is_disk_full(&self) -> bool {
+        let db = match self {
+            StoreError::Database(e) | StoreError::Migration { source: e, .. } => e,
+            _ => return false,
+        };
+        match db {
+            sqlx::Error::Database(d) => {
+                matches!(d.code().as_deref(), Some("13" | "53100"))
+                    || d.message().contains("disk is full")
+                    || d.message().contains("No space left on device")
+            }
+            sqlx::Error::Io(e) => e.raw_os_error() == Some(28),
+            _ => false,
+        }
+    }
+
     /// True when the error came from a uniqueness constraint.
     pub(crate) fn is_unique_violation(err: &sqlx::Error) -> bool {
         match err {

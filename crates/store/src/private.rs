@@ -56,13 +56,14 @@ pub fn create_private(path: &Path) -> io::Result<File> {
 /// An empty file is created first when missing, so SQLite (which gives its companions the
 /// database file's mode) never makes them readable by others. Returns what was tightened.
 pub fn private_sqlite(db: &Path) -> io::Result<Vec<std::path::PathBuf>> {
-    if let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
-        if !parent.exists() {
-            DirBuilder::new()
-                .recursive(true)
-                .mode(DIR_MODE)
-                .create(parent)?;
-        }
+    if let Some(parent) = db
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty() && !p.exists())
+    {
+        DirBuilder::new()
+            .recursive(true)
+            .mode(DIR_MODE)
+            .create(parent)?;
     }
     match private_options().write(true).create_new(true).open(db) {
         Ok(_) => {}

@@ -1571,3 +1571,120 @@ both_backends!(
     concurrent_saves_all_succeed,
     super::concurrent_saves_all_succeed
 );
+
+/// Webhook deliveries are queued by the store in the transaction that changes the article,
+/// so a process that dies right after the commit has lost no notification.
+async fn webhook_deliveries_commit_with_the_change(store: Store) {
+    seed(&store).await;
+    let hook = store
+        .create_webhook(
+            "https://hooks.example.org/in",
+            &[
+                "article.published",
+                "article.updated",
+                "article.unpublished",
+            ],
+            "whsec_test",
+            None,
+            t(0),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let a = store
+        .create_article(
+            draft(Lang::En, "Harbour reopens", "world", &[]),
+            ArticleStatus::Draft,
+            None,
+            None,
+            t(1),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let id = a.summary.id;
+    let events = |store: Store| async move {
+        let mut d = store
+            .deliveries(hook.id, 10)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        d.reverse();
+        d.into_iter().map(|d| d.event).collect::<Vec<_>>()
+    };
+    assert!(
+        events(store.clone()).await.is_empty(),
+        "a draft notifies no one"
+    );
+    store
+        .set_status(id, ArticleStatus::Published, None, t(2))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(events(store.clone()).await, ["article.published"]);
+    let v = store
+        .article_by_id(id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .map(|a| a.version)
+        .unwrap_or_default();
+    store
+        .update_article(
+            id,
+            v,
+            draft(Lang::En, "Harbour reopens at dawn", "world", &[]),
+            None,
+            t(3),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    store
+        .set_status(id, ArticleStatus::Unpublished, None, t(4))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Withdrawing what is not published tells no one.
+    store
+        .set_status(id, ArticleStatus::Unpublished, None, t(5))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        events(store.clone()).await,
+        [
+            "article.published",
+            "article.updated",
+            "article.unpublished"
+        ]
+    );
+    // A scheduled article's delivery is queued when the scheduler publishes it.
+    let b = store
+        .create_article(
+            draft(Lang::En, "Port strike ends", "world", &[]),
+            ArticleStatus::Draft,
+            None,
+            None,
+            t(6),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    store
+        .schedule(b.summary.id, t(10), t(7))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    store
+        .publish_due(t(11))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(events(store.clone()).await.len(), 4);
+    let due = store
+        .claim_deliveries(t(12), t(60), 10)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(due.len(), 4);
+    let payload = due
+        .iter()
+        .filter_map(|d| serde_json::from_str::<serde_json::Value>(&d.payload).ok())
+        .find(|p| p["article"]["id"] == b.summary.id)
+        .unwrap_or_else(|| panic!("no delivery about the scheduled article"));
+    assert_eq!(payload["event"], "article.published");
+    assert_eq!(payload["article"]["status"], "published");
+}
+both_backends!(
+    webhook_deliveries_commit_with_the_change,
+    super::webhook_deliveries_commit_with_the_change
+);

@@ -347,6 +347,14 @@ fn app_error(e: AppError) -> Response {
             "unavailable",
             "try again shortly",
         ),
+        e if e.is_disk_full() => {
+            tracing::error!(error = %e, "the disk is full");
+            error(
+                StatusCode::INSUFFICIENT_STORAGE,
+                "disk_full",
+                "the server's disk is full: nothing was saved; try again once space is freed",
+            )
+        }
         other => {
             tracing::error!(error = %other, "API request failed");
             error(

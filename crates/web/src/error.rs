@@ -35,6 +35,10 @@ impl WebError {
                 tracing::warn!("page rendering timed out");
                 (503, "error-title", "error-text")
             }
+            e if e.is_disk_full() => {
+                tracing::error!(error = %e, "the disk is full: nothing was saved");
+                (507, "error-title", "error-text")
+            }
             AppError::Store(_)
             | AppError::Render(_)
             | AppError::Search(_)

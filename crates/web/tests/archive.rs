@@ -370,7 +370,10 @@ async fn an_archive_holds_secrets_only_when_asked_and_restores_either_way() {
             "without secrets, {kind} must not be in the archive"
         );
     }
-    assert!(without.contains("hooks.example.org"), "the webhook itself is kept");
+    assert!(
+        without.contains("hooks.example.org"),
+        "the webhook itself is kept"
+    );
 
     // Without secrets: the webhook gets a new key nobody had, the site a new link key, so a
     // link signed with the old key no longer works.
