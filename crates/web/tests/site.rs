@@ -1925,7 +1925,11 @@ async fn live_changes_by_contributors_wait_for_review(s: Site_) {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(a.status, ArticleStatus::Published);
-    let page = get(r, &url).await;
+    let page = get(
+        r,
+        &arabpress_render::views::article_url(a.summary.lang, &a.summary.slug),
+    )
+    .await;
     assert!(page.body.contains("Harbour cranes sold off"), "applied");
     assert!(
         get(r, "/en/rss.xml")
