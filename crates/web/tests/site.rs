@@ -1832,3 +1832,215 @@ async fn pages_name_what_they_show_for_a_cdn() {
     assert_eq!(h("cache-tag"), keys.replace(' ', ","));
     assert!(h("cache-control").contains("stale-while-revalidate"));
 }
+
+/// A contributor's change to a published article waits for an editor: the API answers 202
+/// "saved for review", the page and feed keep the published text, and the editor's apply
+/// publishes it with an audit line.
+async fn live_changes_by_contributors_wait_for_review(s: Site_) {
+    use arabpress_core::Role;
+    let (_, contributor) = member(&s, "c@example.org", Role::Contributor).await;
+    let (editor_id, editor) = member(&s, "e@example.org", Role::Editor).await;
+    let r = &s.router;
+    let d = json(
+        &send(
+            r,
+            "POST",
+            "/api/v1/admin/articles",
+            &contributor,
+            &new_article("Harbour cranes idle", "in_review"),
+        )
+        .await,
+    );
+    let id = d["id"].as_i64().unwrap_or_default();
+    let published = json(
+        &send(
+            r,
+            "POST",
+            &format!("/api/v1/admin/articles/{id}/publish"),
+            &editor,
+            "{}",
+        )
+        .await,
+    );
+    assert_eq!(published["status"], "published", "{published}");
+    let url = published["url"].as_str().unwrap_or_default().to_owned();
+    let mut edit: serde_json::Value =
+        serde_json::from_str(&new_article("Harbour cranes sold off", "draft")).unwrap_or_default();
+    edit["version"] = published["version"].clone();
+    if let Some(o) = edit.as_object_mut() {
+        o.remove("status");
+    }
+    let saved = send(
+        r,
+        "PUT",
+        &format!("/api/v1/admin/articles/{id}"),
+        &contributor,
+        &edit.to_string(),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::ACCEPTED, "{}", saved.body);
+    let v = json(&saved);
+    assert_eq!(v["outcome"], "pending_review");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("saved for review"),
+        "{v}"
+    );
+    assert_eq!(v["article"]["headline"], "Harbour cranes idle");
+    let page = get(r, &url).await;
+    assert!(
+        page.body.contains("Harbour cranes idle") && !page.body.contains("sold off"),
+        "the live page is unchanged"
+    );
+    let feed = get(r, "/en/rss.xml").await;
+    assert!(
+        feed.body.contains("Harbour cranes idle") && !feed.body.contains("sold off"),
+        "the feed is unchanged"
+    );
+    let pending = s
+        .app
+        .store()
+        .pending_revisions(Some(id))
+        .await
+        .unwrap_or_default();
+    assert_eq!(pending.len(), 1);
+    let editor_user = s
+        .app
+        .store()
+        .user_by_id(editor_id)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("no editor"));
+    let a = s
+        .app
+        .apply_pending_as(
+            &editor_user,
+            id,
+            pending[0].id,
+            published["version"].as_i64().unwrap_or_default(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(a.status, ArticleStatus::Published);
+    let page = get(
+        r,
+        &arabpress_render::views::article_url(a.summary.lang, &a.summary.slug),
+    )
+    .await;
+    assert!(page.body.contains("Harbour cranes sold off"), "applied");
+    assert!(
+        get(r, "/en/rss.xml")
+            .await
+            .body
+            .contains("Harbour cranes sold off")
+    );
+    let log = s
+        .app
+        .store()
+        .audit_of("article", id)
+        .await
+        .unwrap_or_default();
+    assert_eq!(
+        log.last().map(|e| (e.action.as_str(), e.user_id)),
+        Some(("revision_applied", Some(editor_id)))
+    );
+}
+
+#[tokio::test]
+async fn live_changes_by_contributors_wait_for_review_on_sqlite() {
+    live_changes_by_contributors_wait_for_review(site().await).await;
+}
+
+#[tokio::test]
+async fn live_changes_by_contributors_wait_for_review_on_postgres() {
+    match common::site_on_postgres().await {
+        Some(s) => live_changes_by_contributors_wait_for_review(s).await,
+        None => eprintln!("ARABPRESS_TEST_POSTGRES unset: PostgreSQL half skipped"),
+    }
+}
+
+/// Tokens expire (401 with a JSON error saying so), and revoked tokens are refused.
+#[tokio::test]
+async fn expired_and_revoked_tokens_are_refused() {
+    use arabpress_core::Role;
+    let s = site().await;
+    let u = s
+        .app
+        .create_user("t@example.org", "T", Role::Author, "correct horse battery")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let short = s
+        .app
+        .create_token_for_days(u.id, "short", 1)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(matches!(
+        s.app.create_token_for_days(u.id, "never", 0).await,
+        Err(arabpress_app::AppError::Invalid(_))
+    ));
+    let long = s
+        .app
+        .create_token(u.id, "long")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let r = &s.router;
+    let probe =
+        |t: String| async move { send(r, "POST", "/api/v1/admin/articles", &t, "{}").await };
+    assert_eq!(probe(short.clone()).await.status, StatusCode::BAD_REQUEST);
+    s.clock
+        .set(s.app.now() + jiff::SignedDuration::from_hours(25));
+    let expired = probe(short).await;
+    assert_eq!(expired.status, StatusCode::UNAUTHORIZED, "{}", expired.body);
+    assert_eq!(json(&expired)["error"]["code"], "unauthorized");
+    assert!(
+        json(&expired)["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("expired"),
+        "{}",
+        expired.body
+    );
+    assert_eq!(probe(long.clone()).await.status, StatusCode::BAD_REQUEST);
+    let tokens = s
+        .app
+        .tokens(Some("t@example.org"))
+        .await
+        .unwrap_or_default();
+    let id = tokens
+        .iter()
+        .find(|t| t.name == "long")
+        .map(|t| t.id)
+        .unwrap_or_default();
+    s.app
+        .revoke_token(id, None)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(probe(long).await.status, StatusCode::UNAUTHORIZED);
+    assert!(matches!(
+        s.app.revoke_token(id, None).await,
+        Err(arabpress_app::AppError::Invalid(_))
+    ));
+    assert!(matches!(
+        s.app.revoke_token(9_999, None).await,
+        Err(arabpress_app::AppError::NotFound)
+    ));
+}
+
+/// With an https base_url every response carries HSTS; with http none does.
+#[tokio::test]
+async fn hsts_follows_the_base_url() {
+    let s = common::site_at("https://news.example").await;
+    let r = get_with(&s.router, "/ar/", &[("host", "127.0.0.1:8080")]).await;
+    assert_eq!(
+        r.headers
+            .get(header::STRICT_TRANSPORT_SECURITY)
+            .and_then(|v| v.to_str().ok()),
+        Some("max-age=31536000")
+    );
+    let plain = site().await;
+    let r = get_with(&plain.router, "/ar/", &[("host", "news.example")]).await;
+    assert!(!r.headers.contains_key(header::STRICT_TRANSPORT_SECURITY));
+}

@@ -73,6 +73,24 @@ async fn site_with(demo: bool) -> Site_ {
 }
 
 async fn site_on(t: TestStore, demo: bool) -> Site_ {
+    site_on_at(t, demo, "http://test.example").await
+}
+
+/// The demo site, configured with this `base_url`.
+pub async fn site_at(base_url: &str) -> Site_ {
+    let t = TestStore::sqlite().await.unwrap_or_else(|e| panic!("{e}"));
+    site_on_at(t, true, base_url).await
+}
+
+/// The demo site on PostgreSQL, when `ARABPRESS_TEST_POSTGRES` names a server.
+pub async fn site_on_postgres() -> Option<Site_> {
+    let t = TestStore::postgres()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))?;
+    Some(site_on(t, true).await)
+}
+
+async fn site_on_at(t: TestStore, demo: bool, base_url: &str) -> Site_ {
     let theme = Theme::new(
         Site {
             name: PerLang {
@@ -83,7 +101,7 @@ async fn site_on(t: TestStore, demo: bool) -> Site_ {
                 ar: "بالشعب و للشعب".into(),
                 en: "بالشعب و للشعب".into(),
             },
-            base_url: "http://test.example".into(),
+            base_url: base_url.into(),
             full_content_feeds: true,
             newsletter_popup: true,
         },
