@@ -1397,7 +1397,10 @@ async fn editors_manage_sections_and_tags_and_corrections_appear_dated() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("control characters"), "{}", r.body);
     assert!(
-        !get(&s.router, "/en/").await.body.contains("/en/section/nul"),
+        !get(&s.router, "/en/")
+            .await
+            .body
+            .contains("/en/section/nul"),
         "nothing was saved"
     );
     let tag = s
