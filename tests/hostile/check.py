@@ -692,7 +692,8 @@ def config_probe(bad, key_name, toml=None, env=None):
     key it sets (ARABPRESS_CACHE_MB or cache_mb)."""
     names = [key_name]
     if key_name.startswith("ARABPRESS_"):
-        names.append(key_name[len("ARABPRESS_"):].lower())
+        key = key_name[len("ARABPRESS_"):].lower()
+        names += [key, key.replace("_", ".", 1)]  # media.store for ARABPRESS_MEDIA_STORE
     folder = os.path.join(work, f"config-{len(rows)}")
     os.makedirs(folder, exist_ok=True)
     argv = ["serve", "--data", folder]
