@@ -139,8 +139,8 @@ def cleanup():
 
 def request(method, path, body=None, headers=None, timeout=None):
     """(status, body bytes, headers) or (None, error text, {}) on a connection error."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     timeout = timeout or TIMEOUT
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         conn.putrequest(method, path, skip_accept_encoding=True)
         h = dict(headers or {})
