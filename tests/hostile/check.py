@@ -106,6 +106,7 @@ def record(surface, bad, status, message, ok, known_key=None):
     else:
         verdict = "FAIL"
         failed += 1
+    message = re.sub(r"[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]", lambda m: f"\\x{ord(m.group()):02x}", message)
     rows.append((surface, bad, str(status), message.replace("|", "\\|"), verdict))
     if verdict != "ok":
         print(f"{verdict}: {surface} | {bad} | {status} | {message}", flush=True)
@@ -192,6 +193,9 @@ def counts():
 def message_of(status, body, headers):
     if status is None:
         return body.decode(errors="replace")
+    ctype = headers.get("Content-Type") or ""
+    if not any(t in ctype for t in ("json", "html", "text")):
+        return f"{ctype or 'no content type'}, {len(body)} bytes"
     text = body.decode(errors="replace")
     if "json" in (headers.get("Content-Type") or ""):
         try:
