@@ -832,6 +832,11 @@ impl App {
                     "{field}: a name needs 1 to 60 characters"
                 )));
             }
+            if n.chars().any(char::is_control) {
+                return Err(AppError::Invalid(format!(
+                    "{field}: control characters are not allowed"
+                )));
+            }
         }
         match id {
             None => {
@@ -868,6 +873,11 @@ impl App {
         if name.is_empty() || name.chars().count() > 60 {
             return Err(AppError::Invalid(
                 "name: a tag needs 1 to 60 characters".into(),
+            ));
+        }
+        if name.chars().any(char::is_control) {
+            return Err(AppError::Invalid(
+                "name: control characters are not allowed".into(),
             ));
         }
         let articles = self.store().rename_tag(id, &name).await?;

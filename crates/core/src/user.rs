@@ -121,7 +121,8 @@ pub struct User {
     pub ui_lang: crate::Lang,
 }
 
-/// Checks and normalises a login address (lowercase, trimmed, one `@`, a dot in the domain).
+/// Checks and normalises a login address (lowercase, trimmed, one `@`, a dot in the domain,
+/// no spaces or control characters).
 pub fn normalise_email(raw: &str) -> Result<String, ValidationError> {
     let e = raw.trim().to_lowercase();
     let ok = e.len() <= 254
@@ -131,7 +132,7 @@ pub fn normalise_email(raw: &str) -> Result<String, ValidationError> {
                 && domain.contains('.')
                 && !domain.starts_with('.')
                 && !domain.ends_with('.')
-                && !e.chars().any(char::is_whitespace)
+                && !e.chars().any(|c| c.is_whitespace() || c.is_control())
         });
     if ok {
         Ok(e)
@@ -172,6 +173,8 @@ mod tests {
             "a@.org",
             "a b@x.org",
             "a@x.org.",
+            "a\u{0}@x.org",
+            "a@x\u{1b}.org",
         ] {
             assert!(normalise_email(bad).is_err(), "{bad}");
         }

@@ -1468,7 +1468,27 @@ async fn editors_manage_sections_and_tags_and_corrections_appear_dated() {
         StatusCode::UNPROCESSABLE_ENTITY,
         "a taken slug is refused"
     );
-    // Renaming a tag keeps its address and shows the new name.
+    // Control characters would be stored and shown in every page's navigation: refused.
+    let r = editor
+        .submit(
+            "/admin/taxonomy",
+            "/admin/sections",
+            &[
+                ("slug", "nul"),
+                ("name_ar", "صحة\u{0}"),
+                ("name_en", "Health\u{1b}[31m"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("control characters"), "{}", r.body);
+    assert!(
+        !get(&s.router, "/en/")
+            .await
+            .body
+            .contains("/en/section/nul"),
+        "nothing was saved"
+    );
     let tag = s
         .app
         .store()
@@ -1487,6 +1507,14 @@ async fn editors_manage_sections_and_tags_and_corrections_appear_dated() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = editor
+        .submit(
+            "/admin/taxonomy",
+            &format!("/admin/tags/{}", tag.id),
+            &[("name", "\u{0}\u{1}\u{2}")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(
         get(&s.router, &format!("/en/tag/{}", tag.slug))
             .await
