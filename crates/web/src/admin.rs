@@ -1340,8 +1340,16 @@ pub(crate) async fn read_multipart(
                 file = Ok(Some(buf));
             }
         } else {
-            match field.text().await {
-                Ok(t) => fields.push((name, t)),
+            match field.bytes().await {
+                Ok(b) => match String::from_utf8(b.to_vec()) {
+                    Ok(t) => fields.push((name, t)),
+                    Err(e) => {
+                        // Refused rather than read with U+FFFD in place of the broken bytes;
+                        // the rest of the text is kept for the form shown again.
+                        file = Err(format!("{name}: the text is not valid UTF-8"));
+                        fields.push((name, String::from_utf8_lossy(e.as_bytes()).into_owned()));
+                    }
+                },
                 Err(e) => {
                     file = Err(format!("the form could not be read ({e})"));
                     break;

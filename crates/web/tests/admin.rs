@@ -802,6 +802,47 @@ async fn a_second_save_of_the_same_version_is_refused_and_keeps_its_text() {
     );
 }
 
+/// A form field that is not UTF-8 is refused with a message naming it, not read with
+/// replacement characters; nothing is saved and the rest of the text comes back.
+#[tokio::test]
+async fn an_editor_field_that_is_not_utf8_is_refused() {
+    let s = site().await;
+    with_users(&s).await;
+    let mut b = signed_in(&s, "editor").await;
+    let csrf = csrf_of(&b.get("/admin/articles/new").await.body);
+    let boundary = "----arabpress-test-boundary";
+    let mut body = Vec::new();
+    for (k, v) in story(&csrf, "0", "PLACEHOLDER", "save") {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n")
+                .as_bytes(),
+        );
+        if k == "headline" {
+            body.extend_from_slice(b"Harbour \xff\xfe reopens");
+        } else {
+            body.extend_from_slice(v.as_bytes());
+        }
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let before = s.app.store().count_articles().await.ok();
+    let r = b
+        .send(
+            "POST",
+            "/admin/articles",
+            Some(format!("multipart/form-data; boundary={boundary}")),
+            body,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.body.contains("headline: the text is not valid UTF-8"),
+        "{}",
+        r.body
+    );
+    assert_eq!(s.app.store().count_articles().await.ok(), before);
+}
+
 #[tokio::test]
 async fn a_scheduled_article_goes_live_when_its_time_comes() {
     let s = site().await;
