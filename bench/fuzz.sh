@@ -50,11 +50,14 @@ flags=(
   --cfg fuzzing
   -Clink-dead-code
 )
+# The search targets bring in tantivy, most of the build: without them it is left out.
+features=()
+[[ " ${targets[*]}" == *" search_"* ]] || features=(--no-default-features)
 echo "== fuzz build (stable, libFuzzer, no sanitizer)"
 start=$(date +%s)
 # --target keeps the instrumentation off build scripts and proc macros, as cargo-fuzz does.
 RUSTFLAGS="${flags[*]} ${RUSTFLAGS:-}" \
-  cargo build --manifest-path fuzz/Cargo.toml --locked --release --target "$triple" \
+  cargo build --manifest-path fuzz/Cargo.toml --locked --release --target "$triple" "${features[@]}" \
   $(printf -- '--bin %s ' "${targets[@]}")
 echo "built in $(($(date +%s) - start)) s"
 ((seconds > 0)) || exit 0

@@ -117,12 +117,21 @@ impl Slug {
         for c in arabic::strip_marks(&text).chars() {
             // Letters of other scripts are left out, like punctuation.
             if c.is_alphanumeric() && script(c) != Some(Script::Other) {
+                // Lowercasing may add a combining mark ('İ' → "i\u{307}"): only what a slug
+                // may hold is kept.
+                let lower: Vec<char> = c
+                    .to_lowercase()
+                    .filter(|&lc| lc != '-' && is_slug_char(lc))
+                    .collect();
+                if lower.is_empty() {
+                    continue;
+                }
                 if pending_hyphen && !out.is_empty() {
                     out.push('-');
                     count += 1;
                 }
                 pending_hyphen = false;
-                for lc in c.to_lowercase() {
+                for lc in lower {
                     out.push(lc);
                     count += 1;
                 }
@@ -135,8 +144,8 @@ impl Slug {
                 pending_hyphen = true;
             }
         }
-        let trimmed = out.trim_matches('-');
-        Slug::parse(trimmed).ok()
+        let capped: String = out.chars().take(MAX_LEN).collect();
+        Slug::parse(capped.trim_matches('-')).ok()
     }
 
     /// A slug for a name [`Slug::generate`] can make nothing of (an emoji, punctuation):
@@ -192,6 +201,20 @@ impl From<Slug> for String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dotted_capital_i_still_makes_a_slug() {
+        // Found by fuzzing: 'İ' lowercases to 'i' and a combining dot, which no slug may hold,
+        // so the whole headline got no slug.
+        let s = Slug::generate("İstanbul talks").map(String::from);
+        assert_eq!(s.as_deref(), Some("istanbul-talks"));
+        let long = format!("{}İ", "a ".repeat(59));
+        let s = Slug::generate(&long).map(String::from);
+        assert_eq!(s.as_deref(), Some(format!("{}i", "a-".repeat(59)).as_str()));
+        let found = format!("\u{6f0}{}\u{7}p{}İ", "\0".repeat(38), "\0".repeat(50));
+        let s = Slug::generate(&found).map(String::from);
+        assert_eq!(s.as_deref(), Some("0-p-i"));
+    }
 
     #[test]
     fn english_headlines_become_lowercase_words() {
