@@ -822,6 +822,13 @@ impl App {
         if !actor.role.can_manage_taxonomy() {
             return Err(forbidden(actor, "manage sections"));
         }
+        for (field, raw) in [("name_ar", name_ar), ("name_en", name_en)] {
+            if has_stray_control(raw) {
+                return Err(AppError::Invalid(format!(
+                    "{field}: control characters are not allowed"
+                )));
+            }
+        }
         let (ar, en) = (
             arabpress_core::article::collapse_ws(name_ar),
             arabpress_core::article::collapse_ws(name_en),
@@ -830,11 +837,6 @@ impl App {
             if n.is_empty() || n.chars().count() > 60 {
                 return Err(AppError::Invalid(format!(
                     "{field}: a name needs 1 to 60 characters"
-                )));
-            }
-            if n.chars().any(char::is_control) {
-                return Err(AppError::Invalid(format!(
-                    "{field}: control characters are not allowed"
                 )));
             }
         }
@@ -869,15 +871,15 @@ impl App {
         if !actor.role.can_manage_taxonomy() {
             return Err(forbidden(actor, "manage tags"));
         }
+        if has_stray_control(name) {
+            return Err(AppError::Invalid(
+                "name: control characters are not allowed".into(),
+            ));
+        }
         let name = arabpress_core::article::collapse_ws(name);
         if name.is_empty() || name.chars().count() > 60 {
             return Err(AppError::Invalid(
                 "name: a tag needs 1 to 60 characters".into(),
-            ));
-        }
-        if name.chars().any(char::is_control) {
-            return Err(AppError::Invalid(
-                "name: control characters are not allowed".into(),
             ));
         }
         let articles = self.store().rename_tag(id, &name).await?;
@@ -912,4 +914,10 @@ impl App {
     ) -> Result<arabpress_core::markdown::Rendered, AppError> {
         Ok(arabpress_store::render_body(body_md).await?)
     }
+}
+
+/// Whether a name holds a control character other than white space (a NUL, an escape
+/// sequence): such a name is refused rather than shown in every page's navigation.
+fn has_stray_control(name: &str) -> bool {
+    name.chars().any(|c| c.is_control() && !c.is_whitespace())
 }
