@@ -113,11 +113,9 @@ fn publication(a: &Article) -> &'static str {
 }
 
 impl App {
-    /// Checks a new password's length and hashes it with argon2id, off the async threads
-    /// and at most [`PASSWORD_PERMITS`] at a time.
-    pub(crate) async fn hash_password(&self, password: &str) -> Result<String, AppError> {
-        check_new_password(password)?;
-        let _permit = self
+    /// Waits for one of the [`PASSWORD_PERMITS`] and counts the hash or check it allows.
+    async fn password_permit(&self) -> Result<tokio::sync::SemaphorePermit<'_>, AppError> {
+        let permit = self
             .inner
             .passwords
             .acquire()
@@ -126,6 +124,14 @@ impl App {
         self.inner
             .password_work
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(permit)
+    }
+
+    /// Checks a new password's length and hashes it with argon2id, off the async threads
+    /// and at most [`PASSWORD_PERMITS`] at a time.
+    pub(crate) async fn hash_password(&self, password: &str) -> Result<String, AppError> {
+        check_new_password(password)?;
+        let _permit = self.password_permit().await?;
         let pw = password.to_owned();
         tokio::task::spawn_blocking(move || {
             Argon2::default()
@@ -140,15 +146,7 @@ impl App {
     /// Whether `password` matches `hash`; with no hash (no such account) a dummy hash is
     /// checked instead, so the answer takes as long. At most [`PASSWORD_PERMITS`] at a time.
     async fn check_password(&self, hash: Option<String>, password: &str) -> Result<bool, AppError> {
-        let _permit = self
-            .inner
-            .passwords
-            .acquire()
-            .await
-            .map_err(|e| AppError::Internal(format!("password permits: {e}")))?;
-        self.inner
-            .password_work
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let _permit = self.password_permit().await?;
         let real = hash.is_some();
         let pw = password.to_owned();
         tokio::task::spawn_blocking(move || {

@@ -128,6 +128,19 @@ pub(crate) async fn queue_article_event(
         },
     })
     .to_string();
+    insert_deliveries(&mut **tx, event, &payload, now).await
+}
+
+/// Inserts one queued delivery of `payload` per active receiver of `event`; returns how many.
+async fn insert_deliveries<'e, E>(
+    ex: E,
+    event: &str,
+    payload: &str,
+    now: Timestamp,
+) -> Result<u64, StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let done = sqlx::query(
         "INSERT INTO webhook_deliveries (webhook_id, event, payload, status, attempts, next_attempt_at, created_at) \
          SELECT id, $1, $2, 'queued', 0, $3, $3 FROM webhooks \
@@ -137,7 +150,7 @@ pub(crate) async fn queue_article_event(
     .bind(payload)
     .bind(now.as_second())
     .bind(format!("%,{event},%"))
-    .execute(&mut **tx)
+    .execute(ex)
     .await?;
     Ok(done.rows_affected())
 }
@@ -212,18 +225,7 @@ impl Store {
         payload: &str,
         now: Timestamp,
     ) -> Result<u64, StoreError> {
-        let done = sqlx::query(
-            "INSERT INTO webhook_deliveries (webhook_id, event, payload, status, attempts, next_attempt_at, created_at) \
-             SELECT id, $1, $2, 'queued', 0, $3, $3 FROM webhooks \
-             WHERE active = 1 AND (',' || events || ',') LIKE $4",
-        )
-        .bind(event)
-        .bind(payload)
-        .bind(now.as_second())
-        .bind(format!("%,{event},%"))
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected())
+        insert_deliveries(&self.pool, event, payload, now).await
     }
 
     /// Leases up to `limit` due deliveries until `lease_until`.
