@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Crash safety under many kills: tests/faults/check.py with KILLS SIGKILLs per scenario
-# (publishing and scheduled publishing, imports, export, backup) on SQLite and, when
+# (publishing and scheduled publishing, imports, export, backup, spoken audio, restore) on SQLite and, when
 # ARABPRESS_TEST_POSTGRES names a server, on PostgreSQL; then disk full on a small tmpfs.
 # Bounded: KILLS restarts per scenario, each process killed within a few seconds.
 # The seed is printed; FAULTS_SEED=N replays a run.

@@ -12,13 +12,24 @@ could have left. On SQLite (a data folder) and, given its URL, on PostgreSQL:
 * media upload: every media row has its files, and no file the site serves is cut short;
 * export and backup: a killed run leaves no file (or folder) under the name asked for, or
   a complete one; never a cut-short archive or database;
+* audio: an article spoken by `audio build`, then its words changed through the admin API;
+  `audio build` for it killed: the article page links one MP3, served whole (200,
+  audio/mpeg, as long as its headers say), the old one until the new one is recorded; the
+  killed run's claim lasts 15 minutes and a later run skips the article while it is live,
+  so the check sets the claim's end in the past before each run (what the 15 minutes
+  would do) and prints what a run with the claim still live does; a last run makes the new
+  audio, linked by the page, and `audio status` shows none failed. Speech is off
+  (ARABPRESS_AUDIO=off) in every other scenario;
+* restore: `import arabpress` of the demo's own archive killed and run again into an empty
+  site gives the same rows per table as an uninterrupted restore (a run killed after its
+  commit is refused the second time: the site has content);
 * the data folder and the database files are private (0700 / 0600);
 * disk full (SQLite on a 20 MB tmpfs): saving an article, uploading an image and importing
   fail with a clear message, the site keeps serving, and `PRAGMA integrity_check` answers ok.
 
 Usage: check.py BINARY [KILLS] [POSTGRES_URL] (KILLS per scenario, default 5). The random
 seed is printed; set FAULTS_SEED to replay a run, and FAULTS_ONLY=publish,media,export,
-import,modes,diskfull to run some scenarios only. Prints "N passed, M failed" and exits
+audio,restore,import,modes,diskfull to run some scenarios only. Prints "N passed, M failed" and exits
 non-zero on any failure.
 """
 import json
@@ -82,8 +93,10 @@ class Engine:
 
     def env(self):
         e = dict(os.environ)
+        # Speech is off (the worker would speak the whole demo) except where `self.audio` is set.
         e.update({"ARABPRESS_DATA_DIR": self.data, "RUST_LOG": "warn", "RUST_BACKTRACE": "0",
-                  "ARABPRESS_MAIL_TRANSPORT": "file", "ARABPRESS_DIGEST_HOUR": "-1"})
+                  "ARABPRESS_MAIL_TRANSPORT": "file", "ARABPRESS_DIGEST_HOUR": "-1",
+                  "ARABPRESS_AUDIO": "on" if getattr(self, "audio", False) else "off"})
         if self.db_url:
             e["ARABPRESS_DATABASE_URL"] = self.db_url
         else:
@@ -103,6 +116,18 @@ class Engine:
         con = sqlite3.connect(os.path.join(self.data, "arabpress.sqlite"), timeout=10)
         try:
             return [["" if v is None else str(v) for v in row] for row in con.execute(sql)]
+        finally:
+            con.close()
+
+    def execute(self, sql):
+        """Runs one portable statement that changes rows."""
+        if self.db_url:
+            self.psql(sql)
+            return
+        con = sqlite3.connect(os.path.join(self.data, "arabpress.sqlite"), timeout=10)
+        try:
+            con.execute(sql)
+            con.commit()
         finally:
             con.close()
 
@@ -459,6 +484,193 @@ def scenario_export(engine):
     check(f"{engine.name}: {KILLS} killed backups left no partial backup under the name asked for",
           not bad, f"{bad}")
 
+# -- spoken audio ---------------------------------------------------------------------------
+
+def fetch(url, timeout=30):
+    """(status, headers, body bytes) of a GET."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
+            return r.status, r.headers, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read()
+    except (urllib.error.URLError, ConnectionError, OSError):
+        return 0, {}, b""
+
+
+def linked_mp3(server, slug):
+    """The sha of the MP3 the article page links, and what is wrong with it as served."""
+    _, page = http(f"{server.url}/en/article/{slug}")
+    shas = set(re.findall(r"/media/([0-9a-f]{64})/spoken\.mp3", page))
+    if len(shas) != 1:
+        return None, [f"the page links {len(shas)} MP3s"]
+    sha = shas.pop()
+    status, headers, body = fetch(f"{server.url}/media/{sha}/spoken.mp3")
+    problems = []
+    length = headers.get("Content-Length") if status else None
+    if status != 200:
+        problems.append(f"{sha[:12]}/spoken.mp3 answers {status}")
+    elif not (headers.get("Content-Type") or "").startswith("audio/mpeg"):
+        problems.append(f"{sha[:12]}/spoken.mp3 is {headers.get('Content-Type')}")
+    elif not body or length is None or int(length) != len(body):
+        problems.append(f"{sha[:12]}/spoken.mp3 is {len(body)} bytes, its headers say {length}")
+    elif not (body[:3] == b"ID3" or (body[0] == 0xFF and body[1] & 0xE0 == 0xE0)):
+        problems.append(f"{sha[:12]}/spoken.mp3 does not start as an MP3")
+    return sha, problems
+
+
+def audio_counts(engine):
+    r = run(engine, ["audio", "status"], timeout=120)
+    m = re.search(r"(\d+) with audio, (\d+) failed, (\d+) waiting", r.stdout)
+    return tuple(map(int, m.groups())) if m else None
+
+
+def scenario_audio(engine, token):
+    """Speech killed mid-way. The claim an `audio build` takes lasts 15 minutes and a later
+    run skips an article whose claim is live, so before each run the killed run's claim is
+    made to have run out (claim_until set in the past), which is what 15 minutes would do."""
+    server = Server(engine)  # speech off here: only `audio build` below speaks
+    speaker = Engine.__new__(Engine)
+    speaker.__dict__.update(engine.__dict__, audio=True)
+    w = word(900)
+    status, body = api(server, token, "/api/v1/admin/articles", draft(w, body_md="The first words were spoken."))
+    if not check(f"{engine.name}: audio: create an article", status == 201, f"{status} {body[:300]}"):
+        server.stop()
+        return
+    a = json.loads(body)
+    status, body = api(server, token, f"/api/v1/admin/articles/{a['id']}/publish", {})
+    if not check(f"{engine.name}: audio: publish it", status in (200, 201), f"{status} {body[:300]}"):
+        server.stop()
+        return
+    slug, aid = a["slug"], a["id"]
+    before = audio_counts(speaker)
+    build = ["audio", "build", slug, "--lang", "en"]
+    started = time.monotonic()
+    r = run(speaker, build, timeout=300)
+    took = time.monotonic() - started
+    old, problems = linked_mp3(server, slug)
+    deadline = time.time() + 10
+    while problems and time.time() < deadline:  # the page learns of the audio from the change feed
+        time.sleep(0.2)
+        old, problems = linked_mp3(server, slug)
+    if not check(f"{engine.name}: audio build speaks the article ({took:.1f}s) and its page links the MP3, served whole",
+                 r.returncode == 0 and not problems, f"exit {r.returncode} {r.stderr[-300:]}; {problems}"):
+        server.stop()
+        return
+    version = int(engine.query(f"SELECT version FROM articles WHERE id = {aid}")[0][0])
+    status, body = http(f"{server.url}/api/v1/admin/articles/{aid}",
+                        json.dumps(dict(draft(w, body_md="Other words, so the speech is made again."),
+                                        version=version)).encode(),
+                        {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}, method="PUT")
+    if not check(f"{engine.name}: audio: change the article's words", status == 200, f"{status} {body[:300]}"):
+        server.stop()
+        return
+    expire = f"UPDATE article_audio SET claim_until = 0 WHERE article_id = {aid}"
+    new = set()
+    for k in range(KILLS):
+        engine.execute(expire)
+        p = spawn(speaker, build, "audio")
+        time.sleep(rng.uniform(0, took * 1.1))
+        kill(p)
+        sha, problems = linked_mp3(server, slug)
+        row = engine.query(f"SELECT sha FROM article_audio WHERE article_id = {aid}")
+        if sha not in (None, old):
+            new.add(sha)
+        if row and row[0][0] not in (old, sha) and row[0][0] not in new:
+            time.sleep(1)  # the page may not yet have taken in a commit made just before the kill
+            sha, problems = linked_mp3(server, slug)
+            if sha != row[0][0]:
+                problems.append(f"the row names {row[0][0][:12]}, the page links {str(sha)[:12]}")
+        state = "the old one" if sha == old else "the new one"
+        check(f"{engine.name}: audio build killed #{k + 1}: the page links {state}, served whole",
+              not problems, "; ".join(problems))
+    # Right after a kill, without the claim running out: what a second run does.
+    engine.execute(f"UPDATE article_audio SET claim_until = {int(time.time()) + 900} WHERE article_id = {aid}")
+    r = run(speaker, build, timeout=300)
+    held = engine.query(f"SELECT sha FROM article_audio WHERE article_id = {aid}")[0][0]
+    print(f"     with a killed run's claim still live, audio build says: {r.stdout.strip()[-200:]!r} "
+          f"(exit {r.returncode}; audio {'unchanged' if held in (old, *new) else 'remade'})")
+    engine.execute(expire)
+    r = run(speaker, build, timeout=300)
+    sha, problems = linked_mp3(server, slug)
+    deadline = time.time() + 10
+    while (problems or sha == old) and time.time() < deadline:
+        time.sleep(0.2)
+        sha, problems = linked_mp3(server, slug)
+    row = engine.query(f"SELECT x.error, x.failures, x.seen_version = a.version, x.sha FROM article_audio x "
+                       f"JOIN articles a ON a.id = x.article_id WHERE a.id = {aid}")
+    if row and sha != row[0][3]:
+        problems.append(f"the page links {str(sha)[:12]}, the row names {row[0][3][:12]}")
+    after = audio_counts(speaker)
+    check(f"{engine.name}: audio build run to the end after the kills makes the new audio, served whole",
+          r.returncode == 0 and sha != old and not problems and row and row[0][0] == "" and row[0][1] == "0"
+          and row[0][2] in ("1", "t", "True"),
+          f"exit {r.returncode} {r.stderr[-300:]}; new: {sha != old}; {problems}; row {row}")
+    check(f"{engine.name}: audio status: {after}: none failed, no more waiting than before the kills {before}",
+          after is not None and before is not None and after[1] == 0 and after[2] <= before[2],
+          f"before {before} after {after}")
+    if problems:
+        server.stop()
+        server = Server(engine)
+        sha, problems = linked_mp3(server, slug)
+        print(f"     after a restart the page links {str(sha)[:12]}: {problems or 'served whole'}")
+    server.stop()
+
+
+# -- restoring an archive -------------------------------------------------------------------
+
+def table_counts(engine, archive):
+    """Rows per table the archive holds, and in the database."""
+    want = {}
+    with open(archive, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith('{"row"') or '"table"' in line[:40]:
+                t = json.loads(line).get("table")
+                if t:
+                    want[t] = want.get(t, 0) + 1
+    got = {t: int(engine.query(f"SELECT COUNT(*) FROM {t}")[0][0]) for t in want}
+    return want, got
+
+
+def scenario_restore(source, pg, tag):
+    archive = os.path.join(work, f"{tag}-restore.jsonl")
+    r = run(source, ["export", "--out", archive])
+    if not check(f"{tag}: export for the restore", r.returncode == 0, r.stderr[-300:]):
+        return
+    ref = fresh(f"{tag}-restore-ref", pg)
+    started = time.monotonic()
+    r = run(ref, ["import", "arabpress", archive])
+    took = time.monotonic() - started
+    want_counts, got_counts = table_counts(ref, archive)
+    if not check(f"{tag}: uninterrupted restore ({took:.1f}s) has every row of the archive",
+                 r.returncode == 0 and want_counts == got_counts,
+                 f"exit {r.returncode} {r.stderr[-300:]}; "
+                 + "; ".join(f"{t}: {want_counts[t]} vs {got_counts.get(t)}" for t in want_counts
+                             if want_counts[t] != got_counts.get(t))):
+        ref.drop()
+        return
+    want = signature(ref)
+    ref.drop()
+    shutil.rmtree(ref.data, ignore_errors=True)
+    for k in range(KILLS):
+        e = fresh(f"{tag}-restore-{k}", pg)
+        p = spawn(e, ["import", "arabpress", archive], "restore")
+        time.sleep(rng.uniform(0, took * 1.1))
+        kill(p)
+        _, killed = table_counts(e, archive)
+        # All or nothing: a restore that committed before the kill is refused the second time.
+        r = run(e, ["import", "arabpress", archive])
+        done = killed == want_counts
+        rerun_ok = (r.returncode != 0 and "already has content" in r.stderr) if done else r.returncode == 0
+        got = signature(e)
+        _, counts = table_counts(e, archive)
+        diff = [key for key in want if want[key] != got[key]]
+        wrong = [f"{t}: {want_counts[t]} vs {counts[t]}" for t in want_counts if want_counts[t] != counts[t]]
+        check(f"{tag}: restore killed #{k + 1} ({'after' if done else 'before'} its commit) and run again "
+              "equals an uninterrupted restore", rerun_ok and not diff and not wrong,
+              f"exit {r.returncode} {r.stderr[-300:]}; differs in {diff}; rows per table: {wrong}")
+        e.drop()
+        shutil.rmtree(e.data, ignore_errors=True)
+
 
 # -- file modes -----------------------------------------------------------------------------
 
@@ -559,6 +771,10 @@ def main():
                 scenario_media(e, token)
             if wanted("export"):
                 scenario_export(e)
+            if wanted("audio"):
+                scenario_audio(e, token)
+            if wanted("restore"):
+                scenario_restore(e, e.pg, e.name)
         for e in engines:
             for kind, path in IMPORTS:
                 if wanted("import"):
