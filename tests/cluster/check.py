@@ -117,6 +117,8 @@ def env_for(name):
               "ARABPRESS_MAIL_LEASE_SECONDS": "10", "ARABPRESS_DIGEST_HOUR": "-1",
               "ARABPRESS_MEDIA_STORE": "s3", "ARABPRESS_S3_BUCKET": BUCKET,
               "ARABPRESS_S3_ENDPOINT": s3_url, "ARABPRESS_S3_ALLOW_HTTP": "true",
+              # The bucket's server runs on this machine: outbound requests to it are allowed.
+              "ARABPRESS_ALLOW_PRIVATE_NETWORK": "1",
               "ARABPRESS_S3_ACCESS_KEY_ID": "cluster", "ARABPRESS_S3_SECRET_ACCESS_KEY": "cluster-secret"})
     return e
 

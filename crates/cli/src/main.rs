@@ -1050,15 +1050,14 @@ const FOLLOW_TICK: std::time::Duration = std::time::Duration::from_millis(250);
 /// How long a node with a listener waits for an announcement before reading the feed anyway.
 const FOLLOW_FALLBACK: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// On PostgreSQL (where several nodes can share one database), follows the change feed so
-/// this node's page cache and search index reflect every other node's changes: woken by
-/// LISTEN/NOTIFY as each change commits, and reading the feed by id every two seconds
-/// anyway, so a missed notification delays a change but never loses it. SQLite has one
-/// node: its own changes are applied as they are made.
+/// Follows the change feed so this node's page cache and search index reflect changes made
+/// by other processes: other nodes on PostgreSQL, and on either engine the commands run
+/// beside the server (`audio build`, `import`, `user`…). Woken by LISTEN/NOTIFY on
+/// PostgreSQL as each change commits, and reading the feed by id every two seconds anyway
+/// (on SQLite only that), so a missed notification delays a change but never loses it. A
+/// change this process made itself is applied a second time, which costs one re-index of
+/// the article and leaves the same pages.
 async fn spawn_follower(app: &App) -> Result<Option<tokio::task::JoinHandle<()>>> {
-    if app.store().backend() != arabpress_store::Backend::Postgres {
-        return Ok(None);
-    }
     app.start_following().await?;
     let app = app.clone();
     Ok(Some(tokio::spawn(async move {
