@@ -403,12 +403,10 @@ editor_cases = [
     ("wrong CSRF", editor(csrf="00" * 16), (), None),
     ("unknown language", editor(lang="xx"), (), None),
     ("1 MB headline", editor(headline=MB), (), None),
-    ("NUL and control characters in the headline", editor(headline=CONTROL), (), None),
     ("broken UTF-8 headline", editor(headline=BROKEN), (), None),
     ("missing headline", editor(headline=None), (), None),
     ("unknown kind", editor(kind="rumour"), (), None),
     ("unknown section", editor(section="../../etc"), (), None),
-    ("tag without letters", editor(tags="!!!, ???"), (), None),
     ("unknown author", editor(author="nobody-at-all"), (), None),
     ("traversal slug", editor(slug="../../admin"), (), None),
     ("javascript: image URL", editor(image_url="javascript:alert(1)", image_alt="x"), (), None),
@@ -424,6 +422,33 @@ for bad, fields, files, known_key in editor_cases:
           known_key=known_key, cookie=session)
 probe("newsroom editor save", "a form, not multipart", "POST", "/admin/articles",
       urllib.parse.urlencode(dict(editor())).encode(), form, writes=True, cookie=session)
+
+
+# Input the site cleans instead of refusing (documented in core::article and core::slug):
+# control characters in a one-line field become spaces, a tag with no letters gets a
+# `tag-…` slug. The answer is a save, and what is stored holds no control character.
+def newest(sql):
+    with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10) as db:
+        row = db.execute(sql).fetchone()
+        return row[0] if row else None
+
+
+def normalised(surface, bad, method, path, body, headers, ok, sql, clean, cookie=None):
+    status, out, rh = request(method, path, body, dict(headers, **({"Cookie": cookie} if cookie else {})))
+    stored = newest(sql)
+    good = status in ok and stored is not None and clean(stored)
+    record(surface, bad, status if status is not None else "no answer",
+           f"saved as {stored!r}" if good else message_of(status, out, rh), good)
+
+
+no_control = lambda v: not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", v)
+headline_sql = "SELECT headline FROM articles ORDER BY id DESC LIMIT 1"
+normalised("newsroom editor save", "NUL and control characters in the headline (cleaned)", "POST",
+           "/admin/articles", *multipart(editor(headline=CONTROL)), (303,), headline_sql, no_control,
+           cookie=session)
+normalised("newsroom editor save", "tag without letters (given a tag-… slug)", "POST", "/admin/articles",
+           *multipart(editor(tags="!!!")), (303,), "SELECT slug FROM tags ORDER BY id DESC LIMIT 1",
+           lambda v: v.startswith("tag-"), cookie=session)
 probe("newsroom editor save", "cut-off multipart", "POST", "/admin/articles",
       multipart(editor())[0][:200], multipart(editor())[1], writes=True, cookie=session)
 for bad, version in [("version=-1", "-1"), ("version=10^20", "100000000000000000000"), ("version=abc", "abc")]:
@@ -565,8 +590,9 @@ admin_api("an array", "POST", "/api/v1/admin/articles", [good_article])
 admin_api("JSON nested 100,000 deep", "POST", "/api/v1/admin/articles", b"[" * 100_000 + b"]" * 100_000)
 admin_api("3 MB body", "POST", "/api/v1/admin/articles", dict(good_article, body_md="x" * (3 << 20)))
 admin_api("1 MB headline", "POST", "/api/v1/admin/articles", dict(good_article, headline=MB))
-admin_api("NUL and control characters in the headline", "POST", "/api/v1/admin/articles",
-          dict(good_article, headline=CONTROL))
+normalised("admin API", "NUL and control characters in the headline (cleaned)", "POST",
+           "/api/v1/admin/articles", json.dumps(dict(good_article, headline=CONTROL)).encode(), j,
+           (201,), headline_sql, no_control)
 admin_api("unknown language", "POST", "/api/v1/admin/articles", dict(good_article, lang="xx"))
 admin_api("unknown section", "POST", "/api/v1/admin/articles", dict(good_article, section="nope"))
 admin_api("unknown author", "POST", "/api/v1/admin/articles", dict(good_article, authors=["nobody-at-all"]))
@@ -759,6 +785,8 @@ print("\n".join(table))
 if table_file:
     with open(table_file, "w") as f:
         f.write("\n".join(table) + "\n")
-print(f"{passed} passed, {failed} failed, {known} known and fixed elsewhere")
+if known:
+    print(f"{known} open findings (listed in OPEN_FINDINGS), not counted as failures")
+print(f"{passed} passed, {failed} failed")
 cleanup()
 sys.exit(1 if failed else 0)
