@@ -113,6 +113,9 @@ impl Slug {
         let mut out = String::new();
         let mut pending_hyphen = false;
         let mut count = 0;
+        // The script of the word being written: a word that changes script is split there
+        // ("أمf" → "أم-f"), since a slug word holds one script.
+        let mut word_script = None;
         let text: String = text.nfkc().collect();
         for c in arabic::strip_marks(&text).chars() {
             // Letters of other scripts are left out, like punctuation.
@@ -126,9 +129,19 @@ impl Slug {
                 if lower.is_empty() {
                     continue;
                 }
-                if pending_hyphen && !out.is_empty() {
-                    out.push('-');
-                    count += 1;
+                let this = script(c);
+                if this.is_some() && word_script.is_some() && this != word_script {
+                    pending_hyphen = true;
+                }
+                if pending_hyphen {
+                    word_script = None;
+                    if !out.is_empty() {
+                        out.push('-');
+                        count += 1;
+                    }
+                }
+                if this.is_some() {
+                    word_script = this;
                 }
                 pending_hyphen = false;
                 for lc in lower {
@@ -201,6 +214,16 @@ impl From<Slug> for String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_word_that_changes_script_is_split_where_it_changes() {
+        // Found by fuzzing: a typed «أمf"» made the word "أمf", which no slug may hold,
+        // so the whole headline got no slug.
+        let s = Slug::generate("اختتام أمf\" المؤتمر").map(String::from);
+        assert_eq!(s.as_deref(), Some("اختتام-أم-f-المؤتمر"));
+        let s = Slug::generate("قمةG7 تبدأ").map(String::from);
+        assert_eq!(s.as_deref(), Some("قمة-g7-تبدأ"));
+    }
 
     #[test]
     fn a_dotted_capital_i_still_makes_a_slug() {
