@@ -124,12 +124,16 @@ impl Slug {
                 // may hold is kept.
                 let lower: Vec<char> = c
                     .to_lowercase()
-                    .filter(|&lc| lc != '-' && is_slug_char(lc))
+                    .filter(|&lc| {
+                        lc != '-' && is_slug_char(lc) && script(lc) != Some(Script::Other)
+                    })
                     .collect();
                 if lower.is_empty() {
                     continue;
                 }
-                let this = script(c);
+                // The script of what is written: a lowercase letter may stand outside the
+                // ranges its capital is in ('Ʉ' → 'ʉ').
+                let this = lower.iter().find_map(|&lc| script(lc));
                 if this.is_some() && word_script.is_some() && this != word_script {
                     pending_hyphen = true;
                 }
@@ -223,6 +227,8 @@ mod tests {
         assert_eq!(s.as_deref(), Some("اختتام-أم-f-المؤتمر"));
         let s = Slug::generate("قمةG7 تبدأ").map(String::from);
         assert_eq!(s.as_deref(), Some("قمة-g7-تبدأ"));
+        let s = Slug::generate("اɄفيلم").map(String::from);
+        assert_eq!(s.as_deref(), Some("افيلم"));
     }
 
     #[test]
