@@ -10,40 +10,27 @@
 #   2. page throughput for one Arabic article page with nothing else running, and while
 #      `arabpress audio build --all` back-fills the site's 2,000+ articles (the engine under
 #      nice), beside nginx serving the same bytes.
-# Usage: bench/audio.sh [SECONDS] [CONNECTIONS]
+# Usage: bench/audio.sh [SECONDS] [CONNECTIONS] [WORDS] [ARCHIVE]
+#   (defaults 10, 64, 1000 words, 2000 archive articles; a quick check that it works:
+#   ARABPRESS_BIN=target/debug/arabpress bench/audio.sh 1 4 50 20)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 secs=${1:-10}
 conns=${2:-64}
+words=${3:-1000}
+archive=${4:-2000}
 port=18190
 nginx_port=18191
 
-need=()
-for tool in wrk nginx curl espeak-ng lame; do command -v $tool >/dev/null || need+=("$tool"); done
-command -v /usr/bin/time >/dev/null || need+=(time)
-if ((${#need[@]})); then
-  pkgs=("${need[@]/nginx/nginx-light}")
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null
-fi
+bench_tools wrk nginx curl espeak-ng lame time
+bench_binary
+bench_setup
 
-cargo build --release -p arabpress --locked
-bin=$PWD/target/release/arabpress
-tmp=$(mktemp -d)
-chmod 755 "$tmp"
-server=
-backfill=
-cleanup() {
-  [[ -n $backfill ]] && kill "$backfill" 2>/dev/null || true
-  [[ -n $server ]] && kill "$server" 2>/dev/null || true
-  [[ -f $tmp/nginx.pid ]] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-echo "== speaking 1,000-word articles"
+echo "== speaking $words-word articles"
 declare -A rtf bare size
 for lang in ar en; do
-  python3 bench/audio_text.py "$lang" 1000 >"$tmp/$lang.txt"
+  python3 bench/audio_text.py "$lang" "$words" >"$tmp/$lang.txt"
   /usr/bin/time -f '%U %S' -o "$tmp/$lang.time" \
     "$bin" audio say --data "$tmp/say" --lang "$lang" --out "$tmp/$lang.mp3" "$(cat "$tmp/$lang.txt")" >"$tmp/$lang.out"
   audio_s=$(sed -n 's/.*: \([0-9.]*\) s, \([0-9]*\) bytes.*/\1/p' "$tmp/$lang.out")
@@ -59,56 +46,30 @@ for lang in ar en; do
   echo "   $lang: ${audio_s} s of audio in ${cpu} s of CPU; espeak-ng alone ${bare_s} s in ${bare_cpu} s"
 done
 
-echo "== a site of 2,000+ articles, audio off in the server (the back-fill runs beside it)"
-wait_up() {
-  for _ in $(seq 1 1200); do
-    curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return 0
-    kill -0 "$server" 2>/dev/null || { cat "$tmp/server.log" >&2; exit 1; }
-    sleep 0.25
-  done
-  exit 1
-}
-ARABPRESS_AUDIO=off RUST_LOG=warn $bin demo --data "$tmp/data" --listen "127.0.0.1:$port" --archive 2000 >"$tmp/server.log" 2>&1 &
-server=$!
-wait_up
-rps() { awk '/Requests\/sec/ {print $2}'; }
-path='/ar/article/الخبيرة-الاقتصادية-داليا-فاروق-سعر-الخبز-مقياس-للثقة'
-url="http://127.0.0.1:$port$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$path")"
+echo "== a site of $archive+ articles, audio off in the server (the back-fill runs beside it)"
+ARABPRESS_AUDIO=off bench_start server $port demo --data "$tmp/data" --archive "$archive"
+url="http://127.0.0.1:$port$(bench_quote "$bench_article")"
 mkdir -p "$tmp/www"
 curl -fs "$url" -o "$tmp/www/article.html"
-cat >"$tmp/nginx.conf" <<NGINX
-worker_processes 2;
-pid $tmp/nginx.pid;
-error_log $tmp/nginx-error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  keepalive_requests 1000000;
-  types { text/html html; }
-  server { listen 127.0.0.1:$nginx_port; root $tmp/www; }
-}
-NGINX
-nginx -c "$tmp/nginx.conf"
+bench_nginx $nginx_port
 
-idle=$(wrk -t2 -c"$conns" -d"${secs}s" "$url" | rps)
+idle=$(bench_wrk -t2 -c"$conns" -d"${secs}s" "$url" | rps)
 echo "   idle: $idle requests/s"
 RUST_LOG=warn $bin audio build --all --data "$tmp/data" >"$tmp/backfill.log" 2>&1 &
 backfill=$!
+bench_track "$backfill"
 sleep 2
-during=$(wrk -t2 -c"$conns" -d"${secs}s" "$url" | rps)
-kill "$backfill" 2>/dev/null || true
-wait "$backfill" 2>/dev/null || true
-backfill=
+during=$(bench_wrk -t2 -c"$conns" -d"${secs}s" "$url" | rps)
+bench_stop "$backfill"
 spoken=$(ARABPRESS_AUDIO=off $bin audio status --data "$tmp/data" | sed -n 's/.*: \([0-9]*\) with audio.*/\1/p')
 echo "   during the back-fill: $during requests/s ($spoken articles spoken by then)"
-nginx_rps=$(wrk -t2 -c"$conns" -d"${secs}s" "http://127.0.0.1:$nginx_port/article.html" | rps)
+nginx_rps=$(bench_wrk -t2 -c"$conns" -d"${secs}s" "http://127.0.0.1:$nginx_port/article.html" | rps)
 
 echo
 echo "RESULTS (release build, 2 cores; real-time factor = seconds of audio per CPU second)"
 for lang in ar en; do
-  printf '  %s, 1,000 words     real-time factor %6.1f   espeak-ng alone %6.1f   (%.2f x)   %d KB per minute of audio\n' \
-    "$lang" "${rtf[$lang]}" "${bare[$lang]}" "$(python3 -c "print(${rtf[$lang]} / ${bare[$lang]})")" "${size[$lang]}"
+  printf '  %s, %d words     real-time factor %6.1f   espeak-ng alone %6.1f   (%.2f x)   %d KB per minute of audio\n' \
+    "$lang" "$words" "${rtf[$lang]}" "${bare[$lang]}" "$(python3 -c "print(${rtf[$lang]} / ${bare[$lang]})")" "${size[$lang]}"
 done
 printf '  article page, idle            %8.0f req/s\n' "$idle"
 printf '  article page, during back-fill %7.0f req/s   %.2f x idle\n' "$during" "$(python3 -c "print($during / $idle)")"

@@ -12,52 +12,32 @@
 # they show on node A's and node C's cached home pages.
 # All nodes share the machine's cores with each other and with wrk: the three-node figure
 # shows what the shared state costs, not what three machines would give.
-# Usage: bench/cluster.sh [SECONDS] [CONNECTIONS]
+# Usage: bench/cluster.sh [SECONDS] [CONNECTIONS] [PUBLISHES]
+#   BENCH_POSTGRES=URL uses that server instead of starting one (on port 55433). A quick
+#   check that it works: ARABPRESS_BIN=target/debug/arabpress bench/cluster.sh 1 6 3
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 secs=${1:-10}
 conns=${2:-96}
+publishes=${3:-20}
 threads=6
 
-for tool in wrk nginx curl; do
-  if ! command -v $tool >/dev/null; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light curl >/dev/null
-    break
-  fi
-done
-
-cargo build --release -p arabpress --locked
-bin=target/release/arabpress
-pg=$(scripts/postgres 55433)
+bench_tools wrk nginx curl
+bench_binary
+pg=${BENCH_POSTGRES:-$(scripts/postgres 55433)}
 db="arabpress_bench_$$"
 db_url="${pg%/*}/$db"
+bench_setup
 psql -q "$pg" -c "CREATE DATABASE $db"
-tmp=$(mktemp -d)
-chmod 755 "$tmp"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  [[ -f $tmp/nginx.pid ]] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null || true
-  psql -q "$pg" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+bench_on_exit 'psql -q "$pg" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"'
 
 declare -A port=([a]=18280 [b]=18281 [c]=18282)
 nginx_port=18283
 start() { # name command
   # One public address for all nodes, as behind a load balancer.
-  ARABPRESS_DATABASE_URL=$db_url ARABPRESS_BASE_URL=https://arabpress.example RUST_LOG=warn ARABPRESS_DIGEST_HOUR=-1 \
-    $bin "$2" --data "$tmp/$1" --listen "127.0.0.1:${port[$1]}" >"$tmp/$1.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 1 1200); do
-    curl -fs "http://127.0.0.1:${port[$1]}/healthz" >/dev/null 2>&1 && return 0
-    kill -0 "${pids[-1]}" 2>/dev/null || { echo "node $1 died" >&2; cat "$tmp/$1.log" >&2; exit 1; }
-    sleep 0.25
-  done
-  echo "node $1 did not start" >&2
-  exit 1
+  ARABPRESS_DATABASE_URL=$db_url ARABPRESS_BASE_URL=https://arabpress.example ARABPRESS_DIGEST_HOUR=-1 \
+    bench_start "$1" "${port[$1]}" "$2" --data "$tmp/$1"
 }
 
 echo "== three nodes on one PostgreSQL"
@@ -66,8 +46,7 @@ start b serve
 start c serve
 token=$(sed -n 's/^admin API token for the demo: //p' "$tmp/a.log")
 
-path='/ar/article/الخبيرة-الاقتصادية-داليا-فاروق-سعر-الخبز-مقياس-للثقة'
-quoted=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$path")
+quoted=$(bench_quote "$bench_article")
 mkdir -p "$tmp/www"
 curl -fs "http://127.0.0.1:${port[a]}$quoted" -o "$tmp/www/article.html"
 for n in b c; do
@@ -76,31 +55,12 @@ done
 bytes=$(stat -c %s "$tmp/www/article.html")
 echo "   article page: $bytes bytes, identical on the three nodes"
 
-cat >"$tmp/nginx.conf" <<NGINX
-worker_processes 2;
-pid $tmp/nginx.pid;
-error_log $tmp/nginx-error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 1000000;
-  types { text/html html; }
-  charset utf-8;
-  server {
-    listen 127.0.0.1:$nginx_port;
-    root $tmp/www;
-    location / { try_files /article.html =404; }
-  }
-}
-NGINX
-nginx -c "$tmp/nginx.conf"
+bench_nginx $nginx_port 'location / { try_files /article.html =404; }'
 
 load() { # NODES → wrk output with per-node lines
-  NODES=$1 wrk -t$threads -c"$conns" -d"${secs}s" -s bench/cluster.lua "http://127.0.0.1:${port[a]}$quoted"
+  NODES=$1 bench_wrk -t$threads -c"$conns" -d"${secs}s" -s bench/cluster.lua "http://127.0.0.1:${port[a]}$quoted"
 }
-total() { awk '/Requests\/sec/ {print $2}'; }
+total() { rps; }
 
 echo "== one node (A) takes every request"
 one=$(load "127.0.0.1:${port[a]}")
@@ -122,7 +82,7 @@ done
 
 echo "== publish on B, visible on A and C"
 visible=$(python3 bench/cluster.py "$token" "http://127.0.0.1:${port[a]}" "http://127.0.0.1:${port[b]}" \
-  "http://127.0.0.1:${port[c]}" 20)
+  "http://127.0.0.1:${port[c]}" "$publishes")
 grep -v '^SUMMARY' <<<"$visible" | sed 's/^/   /'
 
 echo

@@ -8,87 +8,41 @@
 #   3. arabpress rendering every request (--no-cache),
 # then prints the figures, the ratios, and the server's resident memory after it has
 # served every page of the archive once.
-# Usage: bench/pages.sh [SECONDS] [CONNECTIONS]
+# Usage: bench/pages.sh [SECONDS] [CONNECTIONS]   (ARCHIVE=N for another archive size;
+# a quick check that it works: ARABPRESS_BIN=target/debug/arabpress ARCHIVE=50 bench/pages.sh 1 4)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 secs=${1:-10}
 conns=${2:-64}
 archive=${ARCHIVE:-10000}
 port=18180
 nginx_port=18181
 
-for tool in wrk nginx curl; do
-  if ! command -v $tool >/dev/null; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light curl >/dev/null
-    break
-  fi
-done
-
-cargo build --release -p arabpress --locked
-bin=target/release/arabpress
-tmp=$(mktemp -d)
-chmod 755 "$tmp"
-server=
-cleanup() {
-  [[ -n $server ]] && kill "$server" 2>/dev/null || true
-  [[ -f $tmp/nginx.pid ]] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-wait_up() {
-  for _ in $(seq 1 1200); do
-    curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return 0
-    kill -0 "$server" 2>/dev/null || { echo "server died" >&2; cat "$tmp/server.log" >&2; exit 1; }
-    sleep 0.25
-  done
-  echo "server did not start" >&2
-  exit 1
-}
-
-rps() { awk '/Requests\/sec/ {print $2}'; }
+bench_tools wrk nginx curl
+bench_binary
+bench_setup
 
 echo "== generating the demo site with $archive archive articles"
 start=$(date +%s)
-RUST_LOG=warn $bin demo --data "$tmp/data" --listen "127.0.0.1:$port" --archive "$archive" >"$tmp/server.log" 2>&1 &
-server=$!
-wait_up
+bench_start server $port demo --data "$tmp/data" --archive "$archive"
 gen=$(( $(date +%s) - start ))
 echo "   site ready in ${gen}s"
 
-path='/ar/article/الخبيرة-الاقتصادية-داليا-فاروق-سعر-الخبز-مقياس-للثقة'
-url="http://127.0.0.1:$port$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$path")"
+url="http://127.0.0.1:$port$(bench_quote "$bench_article")"
 mkdir -p "$tmp/www"
 curl -fs "$url" -o "$tmp/www/article.html"
 bytes=$(stat -c %s "$tmp/www/article.html")
 echo "   article page: $bytes bytes"
 
-cat >"$tmp/nginx.conf" <<NGINX
-worker_processes 2;
-pid $tmp/nginx.pid;
-error_log $tmp/nginx-error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 1000000;
-  types { text/html html; }
-  charset utf-8;
-  server {
-    listen 127.0.0.1:$nginx_port;
-    root $tmp/www;
-  }
-}
-NGINX
-nginx -c "$tmp/nginx.conf"
+bench_nginx $nginx_port
 curl -fs "http://127.0.0.1:$nginx_port/article.html" | cmp - "$tmp/www/article.html"
 
 echo "== arabpress, cached page"
-cached=$(wrk -t2 -c"$conns" -d"${secs}s" "$url" | rps)
+cached=$(bench_wrk -t2 -c"$conns" -d"${secs}s" "$url" | rps)
 echo "   $cached requests/s"
 echo "== nginx, same bytes as a static file"
-nginx_rps=$(wrk -t2 -c"$conns" -d"${secs}s" "http://127.0.0.1:$nginx_port/article.html" | rps)
+nginx_rps=$(bench_wrk -t2 -c"$conns" -d"${secs}s" "http://127.0.0.1:$nginx_port/article.html" | rps)
 echo "   $nginx_rps requests/s"
 
 echo "== memory after serving every page once"
@@ -111,15 +65,12 @@ articles=$(sort -u "$tmp/urls.txt" | wc -l)
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$server/status")
 hwm=$(awk '/VmHWM/ {print $2}' "/proc/$server/status")
 echo "   served $n list pages and $articles article pages; resident $((rss / 1024)) MB (peak $((hwm / 1024)) MB)"
-kill "$server"
-wait "$server" 2>/dev/null || true
+bench_stop "$server"
 
 echo "== arabpress, every request rendered (--no-cache)"
-RUST_LOG=warn $bin serve --no-cache --data "$tmp/data" --listen "127.0.0.1:$port" >"$tmp/server.log" 2>&1 &
-server=$!
-wait_up
+bench_start server $port serve --no-cache --data "$tmp/data"
 curl -fs "$url" -o /dev/null
-uncached=$(wrk -t2 -c"$conns" -d"${secs}s" "$url" | rps)
+uncached=$(bench_wrk -t2 -c"$conns" -d"${secs}s" "$url" | rps)
 echo "   $uncached requests/s"
 
 echo

@@ -137,7 +137,8 @@ check('a wire feed on a loopback address is refused with the reason',
 const id = editorUrl.split('/').pop();
 const paths = ['/admin', '/admin/articles', '/admin/articles?status=published&lang=ar', '/admin/articles/new',
   `/admin/articles/${id}`, `/admin/articles/${id}/revisions`, `/admin/articles/${id}/revisions?from=1&to=2`,
-  '/admin/users', '/admin/account', '/admin/taxonomy', '/admin/webhooks', '/admin/newsletter', '/admin/newsletter/sends', '/admin/wire'];
+  '/admin/users', '/admin/account', '/admin/taxonomy', '/admin/webhooks', '/admin/newsletter', '/admin/newsletter/sends', '/admin/wire',
+  '/admin/settings'];
 const axeSource = path.join(here, 'node_modules', 'axe-core', 'axe.min.js');
 const files = [];
 // axe is injected as an inline script, which the newsroom's CSP forbids: a second context,

@@ -48,6 +48,9 @@ import time
 import urllib.error
 import urllib.request
 
+if len(sys.argv) < 2 or sys.argv[1] in ("-h", "--help"):
+    print(__doc__)
+    raise SystemExit(0 if len(sys.argv) > 1 else 2)
 BINARY = os.path.abspath(sys.argv[1])
 KILLS = int(sys.argv[2]) if len(sys.argv) > 2 else 5
 PG_URL = sys.argv[3] if len(sys.argv) > 3 else os.environ.get("ARABPRESS_TEST_POSTGRES", "")

@@ -463,6 +463,11 @@ impl App {
         Ok(a)
     }
 
+    /// The account `id`, or [`AppError::NotFound`].
+    pub(crate) async fn user_or_not_found(&self, id: i64) -> Result<User, AppError> {
+        self.store().user_by_id(id).await?.ok_or(AppError::NotFound)
+    }
+
     /// Changes a user's role, for an admin; only the owner may make or unmake owners.
     pub async fn set_role_as(
         &self,
@@ -470,11 +475,7 @@ impl App {
         user_id: i64,
         role: Role,
     ) -> Result<(), AppError> {
-        let target = self
-            .store()
-            .user_by_id(user_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let target = self.user_or_not_found(user_id).await?;
         let owner_involved = role == Role::Owner || target.role == Role::Owner;
         if !actor.role.can_manage_users() || (owner_involved && actor.role != Role::Owner) {
             return Err(AppError::Forbidden(format!(

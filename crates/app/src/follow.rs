@@ -22,7 +22,8 @@ impl App {
     /// Applies the changes made since the last call (by any node); returns how many articles
     /// they touched.
     pub async fn follow_changes(&self) -> Result<usize, AppError> {
-        // Sections first: every page's navigation shows them.
+        // Settings and sections first: every page's masthead shows them.
+        self.follow_settings().await?;
         let seen = self.inner.sections_seen.load(Ordering::SeqCst);
         if let Some(id) = self.store().section_change_after(seen).await? {
             self.forget_sections();

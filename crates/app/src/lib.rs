@@ -15,6 +15,7 @@ mod distribution;
 mod error;
 mod follow;
 mod import;
+mod logo;
 mod media;
 mod newsletter;
 mod newsroom;
@@ -23,7 +24,9 @@ mod outbound;
 mod outbox;
 mod pages;
 mod publish;
+mod remote;
 mod search;
+mod settings;
 mod strip;
 mod webhooks;
 mod wire;
@@ -60,6 +63,10 @@ pub use outbound::{OutboundPolicy, Refusal, non_public};
 pub use outbox::{MAIL_MAX_ATTEMPTS, mail_backoff};
 pub use pages::{ListSpec, PER_PAGE};
 pub use search::{SEARCH_PER_PAGE, SearchOutcome, SearchParams};
+pub use settings::{
+    ARTWORK_MAX, ARTWORK_MIN, MAX_LOGO_BYTES, MAX_LOGO_SIDE, SettingsError, SettingsForm,
+    SettingsPins, SettingsProblem, SettingsView, SiteSettings, StoredLogo,
+};
 pub use webhooks::{WEBHOOK_EVENTS, WEBHOOK_MAX_ATTEMPTS, next_attempt, webhook_signature};
 pub use wire::{MAX_FEED_BYTES, PollOutcome, WireFeedForm};
 
@@ -110,6 +117,8 @@ struct Inner {
     passwords: tokio::sync::Semaphore,
     /// How many password hashes and checks have run.
     password_work: std::sync::atomic::AtomicU64,
+    /// The site's settings as this node last read them, and what the file pins.
+    settings: settings::Held,
 }
 
 impl App {
@@ -148,6 +157,7 @@ impl App {
                 engine: std::sync::OnceLock::new(),
                 passwords: tokio::sync::Semaphore::new(accounts::PASSWORD_PERMITS),
                 password_work: std::sync::atomic::AtomicU64::new(0),
+                settings: settings::Held::default(),
             }),
         }
     }

@@ -172,8 +172,12 @@ fn process(bytes: &[u8]) -> Result<Processed, AppError> {
 
 /// Whether `name` is a file the media folder can hold (so a request cannot name any other).
 fn servable(name: &str) -> Option<&'static str> {
-    if name == crate::AUDIO_FILE {
-        return Some("audio/mpeg");
+    match name {
+        crate::AUDIO_FILE => return Some("audio/mpeg"),
+        // The site's logo and the podcast artwork drawn from it (see `logo`).
+        "logo.svg" => return Some("image/svg+xml"),
+        "logo.png" | "artwork.png" => return Some("image/png"),
+        _ => {}
     }
     let (stem, ext) = name.rsplit_once('.')?;
     let ct = match ext {

@@ -786,7 +786,7 @@ impl App {
             AppError::Internal(format!("send {} has language {:?}", send.id, send.lang))
         })?;
         let sections = self.sections().await?;
-        let base = &self.theme().site().base_url;
+        let base = self.theme().site().base_url.clone();
         let articles: Vec<serde_json::Value> = self
             .summaries(&send.article_ids)
             .await?

@@ -374,11 +374,7 @@ impl App {
         user_id: i64,
         active: bool,
     ) -> Result<(), AppError> {
-        let target = self
-            .store()
-            .user_by_id(user_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let target = self.user_or_not_found(user_id).await?;
         if !actor.role.can_manage_users()
             || target.id == actor.id
             || (target.role == Role::Owner && actor.role != Role::Owner)

@@ -55,8 +55,7 @@ impl Purpose {
     fn timeout(self) -> Duration {
         match self {
             Purpose::Webhook | Purpose::Purge => crate::webhooks::WEBHOOK_TIMEOUT,
-            Purpose::Wire => crate::wire::FETCH_TIMEOUT,
-            Purpose::Image => crate::import::IMAGE_FETCH_TIMEOUT,
+            Purpose::Wire | Purpose::Image => crate::remote::FETCH_TIMEOUT,
         }
     }
 

@@ -8,9 +8,9 @@
 //! feed that fails (unreachable, not a feed, too large, hostile) records why and is tried
 //! again at its next turn; the others go on.
 
-use crate::import::{body_of, plain};
 use crate::newsroom::forbidden;
-use crate::outbound::{Http, Purpose, describe};
+use crate::outbound::{Http, Purpose};
+use crate::remote::{Fetched, Validators, body_of, plain};
 use crate::{App, AppError, random_hex};
 use arabpress_core::article::{MAX_HEADLINE, MAX_STANDFIRST};
 use arabpress_core::{ArticleDraft, ArticleKind, ArticleStatus, Lang, Slug, SourceCredit, User};
@@ -19,8 +19,6 @@ use jiff::{SignedDuration, Timestamp};
 
 /// The largest feed read, in bytes.
 pub const MAX_FEED_BYTES: usize = 5 << 20;
-/// How long a fetch may take.
-pub(crate) const FETCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
 /// Feeds claimed per round.
 const CLAIM: u32 = 10;
 
@@ -52,61 +50,6 @@ pub struct PollOutcome {
     pub new_items: i64,
     /// Why it failed.
     pub error: Option<String>,
-}
-
-/// Fetches a feed: `None` when the server says it has not changed.
-async fn fetch(
-    client: &Http,
-    f: &WireFeed,
-) -> Result<Option<(Vec<u8>, Option<String>, Option<String>)>, String> {
-    let mut req = client.get(&f.url).map_err(|r| r.to_string())?;
-    if let Some(etag) = &f.etag {
-        req = req.header(reqwest::header::IF_NONE_MATCH, etag);
-    }
-    if let Some(lm) = &f.last_modified {
-        req = req.header(reqwest::header::IF_MODIFIED_SINCE, lm);
-    }
-    let resp = req.send().await.map_err(|e| describe(&e))?;
-    if resp.status() == reqwest::StatusCode::NOT_MODIFIED {
-        return Ok(None);
-    }
-    if !resp.status().is_success() {
-        return Err(format!("the server answered {}", resp.status()));
-    }
-    if resp
-        .content_length()
-        .is_some_and(|n| n > MAX_FEED_BYTES as u64)
-    {
-        return Err(format!("larger than {} MiB", MAX_FEED_BYTES >> 20));
-    }
-    let header = |name: reqwest::header::HeaderName| {
-        resp.headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-    };
-    let etag = header(reqwest::header::ETAG);
-    let last_modified = header(reqwest::header::LAST_MODIFIED);
-    let body = read_capped(resp, MAX_FEED_BYTES).await?;
-    Ok(Some((body, etag, last_modified)))
-}
-
-/// A response's body, refused once it passes `max` bytes (whatever its headers claimed).
-pub(crate) async fn read_capped(
-    mut resp: reqwest::Response,
-    max: usize,
-) -> Result<Vec<u8>, String> {
-    if resp.content_length().is_some_and(|n| n > max as u64) {
-        return Err(format!("larger than {} MiB", max >> 20));
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(|e| describe(&e))? {
-        if body.len() + chunk.len() > max {
-            return Err(format!("larger than {} MiB", max >> 20));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
 }
 
 fn draft_of(f: &WireFeed, item: &arabpress_ingest::feed::FeedItem) -> Result<ArticleDraft, String> {
@@ -296,6 +239,18 @@ impl App {
         self.poll(None).await
     }
 
+    /// Polls one feed now, for an editor ("check now"; see [`App::poll_wire_feed`]).
+    pub async fn poll_wire_feed_as(
+        &self,
+        actor: &User,
+        id: i64,
+    ) -> Result<Option<PollOutcome>, AppError> {
+        if !actor.role.can_manage_wire() {
+            return Err(forbidden(actor, "manage wire feeds"));
+        }
+        self.poll_wire_feed(id).await
+    }
+
     /// Polls one feed now, due or not (unless another node is polling it).
     pub async fn poll_wire_feed(&self, id: i64) -> Result<Option<PollOutcome>, AppError> {
         Ok(self.poll(Some(id)).await?.into_iter().next())
@@ -351,8 +306,14 @@ impl App {
         client: &Http,
         f: &WireFeed,
     ) -> Result<Option<(i64, Option<String>, Option<String>)>, String> {
-        let Some((body, etag, last_modified)) = fetch(client, f).await? else {
-            return Ok(None);
+        let since = Validators {
+            etag: f.etag.clone(),
+            last_modified: f.last_modified.clone(),
+        };
+        let (body, got) = match crate::remote::get(client, &f.url, MAX_FEED_BYTES, &since).await {
+            Ok(Fetched::NotModified) => return Ok(None),
+            Ok(Fetched::Body(body, got)) => (body, got),
+            Err(e) => return Err(e.to_string()),
         };
         let feed = arabpress_ingest::feed::parse(&body).map_err(|e| e.to_string())?;
         let status = if f.publish {
@@ -412,6 +373,6 @@ impl App {
                 self.reflect(&[id], true).await;
             }
         }
-        Ok(Some((made, etag, last_modified)))
+        Ok(Some((made, got.etag, got.last_modified)))
     }
 }

@@ -7,7 +7,7 @@
 //! run when `ARABPRESS_TEST_AUDIO` is set (as `scripts/test` does); the others need only
 //! `/bin/sh`.
 
-mod common;
+use arabpress_testkit as testkit;
 
 use arabpress_app::{App, AudioOutcome, AudioSettings, AudioStatus, FixedClock};
 use arabpress_core::{ArticleDraft, ArticleKind, ArticleStatus, Lang, Slug};
@@ -15,27 +15,19 @@ use arabpress_store::Store;
 use jiff::SignedDuration;
 use std::sync::Arc;
 
-use common::now;
+use testkit::now;
 
 fn slug(s: &str) -> Slug {
     Slug::parse(s).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn engine_installed() -> bool {
-    let found = arabpress_audio::Engine::detect("espeak-ng", "lame");
-    match found {
-        Ok(_) => true,
-        Err(e) if std::env::var_os("ARABPRESS_TEST_AUDIO").is_none() => {
-            eprintln!("skipped: {e} (scripts/test installs espeak-ng and lame)");
-            false
-        }
-        Err(e) => panic!("ARABPRESS_TEST_AUDIO is set but {e}"),
-    }
+    testkit::speech_engine(arabpress_audio::Engine::detect("espeak-ng", "lame")).is_some()
 }
 
 async fn setup(store: &Store) -> (App, Arc<FixedClock>) {
     let clock = Arc::new(FixedClock::new(now()));
-    let app = common::app_in_memory(store, jiff::tz::TimeZone::UTC, Arc::clone(&clock));
+    let app = testkit::app_in_memory(store, jiff::tz::TimeZone::UTC, Arc::clone(&clock));
     app.create_section(&slug("world"), "العالم", "World", 1)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -220,7 +212,7 @@ async fn articles_are_spoken_once_and_again_when_their_words_change(store: Store
     let (_, html) = page(&app, Lang::Ar, &ar.summary.slug).await;
     assert!(html.contains(&new.path()), "the page plays the new audio");
 }
-arabpress_store::both_backends!(
+testkit::both_backends!(
     articles_are_spoken_once_and_again_when_their_words_change,
     super::articles_are_spoken_once_and_again_when_their_words_change
 );
@@ -312,7 +304,7 @@ async fn a_failing_engine_is_recorded_and_the_article_reads_as_before(store: Sto
         Some(now() + SignedDuration::from_mins(6) + SignedDuration::from_mins(10))
     );
 }
-arabpress_store::both_backends!(
+testkit::both_backends!(
     a_failing_engine_is_recorded_and_the_article_reads_as_before,
     super::a_failing_engine_is_recorded_and_the_article_reads_as_before
 );
@@ -347,7 +339,7 @@ async fn without_an_engine_the_site_runs_and_says_why(store: Store) {
     let counts = store.audio_counts().await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((counts.ready, counts.failed, counts.waiting), (0, 0, 1));
 }
-arabpress_store::both_backends!(
+testkit::both_backends!(
     without_an_engine_the_site_runs_and_says_why,
     super::without_an_engine_the_site_runs_and_says_why
 );
@@ -369,7 +361,7 @@ async fn a_model_that_cannot_be_read_turns_audio_off_with_the_reason(store: Stor
         on => panic!("{on:?}"),
     }
 }
-arabpress_store::both_backends!(
+testkit::both_backends!(
     a_model_that_cannot_be_read_turns_audio_off_with_the_reason,
     super::a_model_that_cannot_be_read_turns_audio_off_with_the_reason
 );

@@ -2,24 +2,16 @@
 //! a second run that changes nothing, Co-Authors Plus bylines, and a file broken half-way
 //! that keeps the batches before the break and nothing of the one it broke in.
 
-mod common;
+use arabpress_testkit as testkit;
 
 use arabpress_app::{App, ContentReport, FixedClock, ImportError, ImportOptions};
 use arabpress_core::{ArticleKind, ArticleStatus, Lang};
 use arabpress_store::Store;
 use std::sync::Arc;
 
-fn fixture(name: &str) -> Vec<u8> {
-    let path = format!(
-        "{}/../../testdata/import/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
 fn app(store: &Store) -> App {
     let tz = jiff::tz::TimeZone::get("Asia/Amman").unwrap_or_else(|e| panic!("{e}"));
-    common::app_in_memory(store, tz, Arc::new(FixedClock::new(common::now())))
+    testkit::app_in_memory(store, tz, Arc::new(FixedClock::new(testkit::now())))
 }
 
 async fn import(app: &App, file: &[u8], batch: usize) -> Result<ContentReport, ImportError> {
@@ -43,7 +35,7 @@ async fn article(app: &App, source: &str, post: &str) -> arabpress_core::model::
 
 async fn every_kind_of_item_is_imported_or_reported(store: Store) {
     let app = app(&store);
-    let file = fixture("edge-cases.wxr.xml");
+    let file = testkit::fixture("import/edge-cases.wxr.xml");
     let r = import(&app, &file, 0)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -163,7 +155,7 @@ async fn every_kind_of_item_is_imported_or_reported(store: Store) {
         before
     );
 }
-arabpress_store::both_backends!(
+testkit::both_backends!(
     every_kind_of_item_is_imported_or_reported,
     super::every_kind_of_item_is_imported_or_reported
 );
@@ -172,7 +164,7 @@ async fn exports_from_other_tools_import_too(store: Store) {
     let app = app(&store);
     let r = import(
         &app,
-        &fixture("tryghost-migrate_co-authors-plus.wxr.xml"),
+        &testkit::fixture("import/tryghost-migrate_co-authors-plus.wxr.xml"),
         0,
     )
     .await
@@ -188,14 +180,18 @@ async fn exports_from_other_tools_import_too(store: Store) {
         "duplicate bylines are one each"
     );
     // An English export with a custom post type, an attachment and a bare `&`.
-    let r = import(&app, &fixture("tryghost-migrate_sample.wxr.xml"), 0)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let r = import(
+        &app,
+        &testkit::fixture("import/tryghost-migrate_sample.wxr.xml"),
+        0,
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((r.posts, r.pages, r.imported), (3, 1, 4), "{r:?}");
     assert_eq!(r.other_types.get("customcpt"), Some(&1));
     assert!(r.skipped.is_empty(), "{:?}", r.skipped);
 }
-arabpress_store::both_backends!(
+testkit::both_backends!(
     exports_from_other_tools_import_too,
     super::exports_from_other_tools_import_too
 );
@@ -251,7 +247,7 @@ async fn a_broken_file_keeps_the_batches_before_the_break(store: Store) {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((r.imported, r.unchanged), (2, 2));
 }
-arabpress_store::both_backends!(
+testkit::both_backends!(
     a_broken_file_keeps_the_batches_before_the_break,
     super::a_broken_file_keeps_the_batches_before_the_break
 );
@@ -262,7 +258,7 @@ async fn ghost_exports_of_every_shape_import(store: Store) {
         lang: Some(Lang::En),
         batch: 0,
     };
-    let file = fixture("tryghost-migrate_ghost-export.json");
+    let file = testkit::fixture("import/tryghost-migrate_ghost-export.json");
     let r = app
         .import_ghost(&file, &options)
         .await
@@ -308,7 +304,7 @@ async fn ghost_exports_of_every_shape_import(store: Store) {
     // The flat shape and the Content API's posts.
     let r = app
         .import_ghost(
-            &fixture("tryghost-migrate_ghost-export-flat.json"),
+            &testkit::fixture("import/tryghost-migrate_ghost-export-flat.json"),
             &options,
         )
         .await
@@ -316,7 +312,7 @@ async fn ghost_exports_of_every_shape_import(store: Store) {
     assert_eq!(r.imported, 1, "{r:?}");
     let r = app
         .import_ghost(
-            &fixture("tryghost-migrate_ghost-content-api-posts.json"),
+            &testkit::fixture("import/tryghost-migrate_ghost-content-api-posts.json"),
             &options,
         )
         .await
@@ -350,21 +346,10 @@ async fn ghost_exports_of_every_shape_import(store: Store) {
         other => panic!("{other:?}"),
     }
 }
-arabpress_store::both_backends!(
+testkit::both_backends!(
     ghost_exports_of_every_shape_import,
     super::ghost_exports_of_every_shape_import
 );
-
-/// A 64×48 PNG.
-fn png() -> Vec<u8> {
-    let img = image::RgbImage::from_fn(64, 48, |x, y| {
-        image::Rgb([(x * 4) as u8, (y * 5) as u8, 90])
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png)
-        .unwrap_or_else(|e| panic!("{e}"));
-    out.into_inner()
-}
 
 /// Featured images are fetched from the old site when it answers, stored as uploads and
 /// shown from the media store; while it does not, the article keeps the old address and
@@ -372,7 +357,7 @@ fn png() -> Vec<u8> {
 async fn featured_images_are_fetched_when_reachable(store: Store) {
     let up = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let served = Arc::clone(&up);
-    let png = png();
+    let png = testkit::png(64, 48);
     let router = axum::Router::new().route(
         "/wp-content/uploads/2026/01/rain.jpg",
         axum::routing::get(move || {
@@ -394,16 +379,16 @@ async fn featured_images_are_fetched_when_reachable(store: Store) {
             }
         }),
     );
-    let addr = common::serve_on_loopback(router).await;
+    let addr = testkit::serve_on_loopback(router).await;
     let remote = format!("http://{addr}/wp-content/uploads/2026/01/rain.jpg");
-    let file = String::from_utf8(fixture("edge-cases.wxr.xml"))
+    let file = String::from_utf8(testkit::fixture("import/edge-cases.wxr.xml"))
         .unwrap_or_else(|e| panic!("{e}"))
         .replace(
             "https://akhbar.example/wp-content/uploads/2026/01/rain.jpg",
             &remote,
         );
     let app = app(&store);
-    app.set_outbound_policy(common::allow_private_network());
+    app.set_outbound_policy(testkit::allow_private_network());
     let r = import(&app, file.as_bytes(), 0)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -468,7 +453,7 @@ async fn featured_images_are_fetched_when_reachable(store: Store) {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(third, arabpress_app::ImageFetchReport::default());
 }
-arabpress_store::both_backends!(
+testkit::both_backends!(
     featured_images_are_fetched_when_reachable,
     super::featured_images_are_fetched_when_reachable
 );
@@ -545,12 +530,14 @@ async fn featured_images_with_bad_addresses_are_left_out(store: Store) {
     }
 
     // A Ghost post's feature image: the post is imported, the image left out with a note.
-    let file = String::from_utf8(fixture("tryghost-migrate_ghost-content-api-posts.json"))
-        .unwrap_or_else(|e| panic!("{e}"))
-        .replace(
-            "https://casper.ghost.org/v2.0.0/images/welcome-to-ghost.jpg",
-            "file:///etc/passwd",
-        );
+    let file = String::from_utf8(testkit::fixture(
+        "import/tryghost-migrate_ghost-content-api-posts.json",
+    ))
+    .unwrap_or_else(|e| panic!("{e}"))
+    .replace(
+        "https://casper.ghost.org/v2.0.0/images/welcome-to-ghost.jpg",
+        "file:///etc/passwd",
+    );
     let options = ImportOptions {
         lang: Some(Lang::En),
         batch: 0,
@@ -570,7 +557,7 @@ async fn featured_images_with_bad_addresses_are_left_out(store: Store) {
         r.notes
     );
 }
-arabpress_store::both_backends!(
+testkit::both_backends!(
     featured_images_with_bad_addresses_are_left_out,
     super::featured_images_with_bad_addresses_are_left_out
 );
@@ -578,10 +565,10 @@ arabpress_store::both_backends!(
 /// Fetching imported images never reaches this machine (by address, by name or through a
 /// redirect) unless the setting allows it; the report names the refusal, not an answer.
 async fn imported_images_are_not_fetched_from_internal_addresses(store: Store) {
-    let (inside, hits) = common::counting_server("secret").await;
+    let (inside, hits) = testkit::counting_server("secret").await;
     let app = app(&store);
-    let outside = common::redirector(&app, format!("http://{inside}/rain.jpg"), "/rain.jpg").await;
-    let file = String::from_utf8(fixture("edge-cases.wxr.xml"))
+    let outside = testkit::redirector(&app, format!("http://{inside}/rain.jpg"), "/rain.jpg").await;
+    let file = String::from_utf8(testkit::fixture("import/edge-cases.wxr.xml"))
         .unwrap_or_else(|e| panic!("{e}"))
         .replace(
             "https://akhbar.example/wp-content/uploads/2026/01/rain.jpg",
@@ -592,10 +579,10 @@ async fn imported_images_are_not_fetched_from_internal_addresses(store: Store) {
         .unwrap_or_else(|e| panic!("{e}"));
     let id = article(&app, &r.source, "10").await.summary.id;
     let mut current = outside.clone();
-    for url in std::iter::once(outside.clone()).chain(common::internal_urls(inside, "/rain.jpg")) {
+    for url in std::iter::once(outside.clone()).chain(testkit::internal_urls(inside, "/rain.jpg")) {
         let changed = app
             .store()
-            .replace_image_url(&[id], &current, &url, common::now())
+            .replace_image_url(&[id], &current, &url, testkit::now())
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(changed, [id]);
@@ -607,7 +594,7 @@ async fn imported_images_are_not_fetched_from_internal_addresses(store: Store) {
         assert_eq!(got.fetched, 0, "{url}");
         assert_eq!(
             got.unreachable,
-            [(url.clone(), common::REFUSED.to_owned())],
+            [(url.clone(), testkit::REFUSED.to_owned())],
             "{url}"
         );
     }
@@ -615,23 +602,23 @@ async fn imported_images_are_not_fetched_from_internal_addresses(store: Store) {
 
     // With the setting on the address is fetched (the answer here is not an image: it is
     // reported as such, having been reached).
-    app.set_outbound_policy(common::allow_private_network());
+    app.set_outbound_policy(testkit::allow_private_network());
     let got = app
         .fetch_imported_images(&r.source, |_, _| {})
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(got.unreachable.len(), 1);
-    assert_ne!(got.unreachable[0].1, common::REFUSED);
+    assert_ne!(got.unreachable[0].1, testkit::REFUSED);
     assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 1);
 }
-arabpress_store::both_backends!(
+testkit::both_backends!(
     imported_images_are_not_fetched_from_internal_addresses,
     super::imported_images_are_not_fetched_from_internal_addresses
 );
 
 async fn a_tag_without_letters_and_a_deeply_nested_body_do_not_fail_a_batch(store: Store) {
     let app = app(&store);
-    let file = fixture("hostile.wxr.xml");
+    let file = testkit::fixture("import/hostile.wxr.xml");
     for run in 0..2 {
         let r = import(&app, &file, 0)
             .await
@@ -669,7 +656,7 @@ async fn a_tag_without_letters_and_a_deeply_nested_body_do_not_fail_a_batch(stor
         Ok(())
     );
 }
-arabpress_store::both_backends!(
+testkit::both_backends!(
     a_tag_without_letters_and_a_deeply_nested_body_do_not_fail_a_batch,
     super::a_tag_without_letters_and_a_deeply_nested_body_do_not_fail_a_batch
 );

@@ -2,7 +2,7 @@
 //! from the change feed after changes it missed, and in step after every publish, on both
 //! SQLite and PostgreSQL.
 
-mod common;
+use arabpress_testkit as testkit;
 
 use arabpress_app::{App, FixedClock, SearchParams};
 use arabpress_core::{ArticleDraft, ArticleKind, ArticleStatus, Lang, Slug};
@@ -12,10 +12,10 @@ use arabpress_store::Store;
 use std::path::Path;
 use std::sync::Arc;
 
-use common::now;
+use testkit::now;
 
 fn theme() -> Theme {
-    common::theme(jiff::tz::TimeZone::UTC)
+    testkit::theme(jiff::tz::TimeZone::UTC)
 }
 
 /// The app over `store` with its index in `dir`, brought up to date as `serve` does.
@@ -146,7 +146,7 @@ async fn index_follows_the_store(store: Store) {
     assert!(!n.related.is_empty());
 }
 
-arabpress_store::both_backends!(index_follows_the_store, super::index_follows_the_store);
+testkit::both_backends!(index_follows_the_store, super::index_follows_the_store);
 
 fn page_text(p: &arabpress_app::CachedPage) -> String {
     String::from_utf8_lossy(p.raw()).into_owned()
@@ -176,7 +176,7 @@ async fn nodes_follow_each_others_changes(store: Store) {
             }
         }),
     );
-    let addr = common::serve_on_loopback(hook).await;
+    let addr = testkit::serve_on_loopback(hook).await;
     // The hook is on this machine: allowed for it alone.
     a.set_outbound_policy(arabpress_app::OutboundPolicy {
         allow_private_network: false,
@@ -360,7 +360,7 @@ async fn nodes_follow_each_others_changes(store: Store) {
     assert!(page(&b).await.contains("Zanzibar cloves"));
     assert!(hits(&b, Lang::En, "zanzibar").await.contains(&slug));
 }
-arabpress_store::both_backends!(
+testkit::both_backends!(
     nodes_follow_each_others_changes,
     super::nodes_follow_each_others_changes
 );
@@ -451,7 +451,7 @@ async fn backups_are_consistent_copies(store: Store) {
         "{again:?}"
     );
 }
-arabpress_store::both_backends!(
+testkit::both_backends!(
     backups_are_consistent_copies,
     super::backups_are_consistent_copies
 );
@@ -460,26 +460,26 @@ arabpress_store::both_backends!(
 /// refused when it is set (a literal) or when it is sent to (a name, a redirect), unless
 /// `purge_allow_private` allows it.
 async fn the_purge_hook_stays_outside_unless_allowed(store: Store) {
-    let (inside, hits) = common::counting_server("purged").await;
+    let (inside, hits) = testkit::counting_server("purged").await;
     let fresh = || {
-        common::app_in_memory(
+        testkit::app_in_memory(
             &store,
             jiff::tz::TimeZone::UTC,
             Arc::new(FixedClock::new(now())),
         )
     };
     let keys = ["article:1".to_owned()];
-    for url in common::internal_urls(inside, "/purge") {
+    for url in testkit::internal_urls(inside, "/purge") {
         let app = fresh();
         match app.set_purge_url(url.clone()) {
             Err(arabpress_app::AppError::Invalid(m)) => assert!(
-                m.starts_with(&format!("purge_url: {}", common::REFUSED)),
+                m.starts_with(&format!("purge_url: {}", testkit::REFUSED)),
                 "{url}: {m}"
             ),
             // A name is checked when it is resolved.
             Ok(()) => assert_eq!(
                 app.send_purge(&keys).await,
-                Err(common::REFUSED.to_owned()),
+                Err(testkit::REFUSED.to_owned()),
                 "{url}"
             ),
             Err(e) => panic!("{url}: {e}"),
@@ -487,7 +487,7 @@ async fn the_purge_hook_stays_outside_unless_allowed(store: Store) {
     }
     // A public-looking hook that redirects: not followed.
     let app = fresh();
-    let outside = common::redirector(&app, format!("http://{inside}/purge"), "/purge").await;
+    let outside = testkit::redirector(&app, format!("http://{inside}/purge"), "/purge").await;
     app.set_purge_url(outside).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         app.send_purge(&keys).await,
@@ -506,7 +506,7 @@ async fn the_purge_hook_stays_outside_unless_allowed(store: Store) {
     assert_eq!(app.send_purge(&keys).await, Ok(()));
     assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 1);
 }
-arabpress_store::both_backends!(
+testkit::both_backends!(
     the_purge_hook_stays_outside_unless_allowed,
     super::the_purge_hook_stays_outside_unless_allowed
 );
@@ -531,24 +531,24 @@ async fn an_s3_endpoint_on_this_machine_needs_the_setting(store: Store) {
         "http://10.0.0.5:9000",
         "http://localhost:9000",
     ] {
-        let app = common::app_in_memory(
+        let app = testkit::app_in_memory(
             &store,
             jiff::tz::TimeZone::UTC,
             Arc::new(FixedClock::new(now())),
         );
         match app.set_media_storage(&bucket(endpoint)) {
             Err(arabpress_app::AppError::Invalid(m)) => assert!(
-                m.starts_with(&format!("media.s3_endpoint: {}", common::REFUSED)),
+                m.starts_with(&format!("media.s3_endpoint: {}", testkit::REFUSED)),
                 "{endpoint}: {m}"
             ),
             other => panic!("{endpoint}: {other:?}"),
         }
-        app.set_outbound_policy(common::allow_private_network());
+        app.set_outbound_policy(testkit::allow_private_network());
         app.set_media_storage(&bucket(endpoint))
             .unwrap_or_else(|e| panic!("{endpoint} with the setting on: {e}"));
     }
 }
-arabpress_store::both_backends!(
+testkit::both_backends!(
     an_s3_endpoint_on_this_machine_needs_the_setting,
     super::an_s3_endpoint_on_this_machine_needs_the_setting
 );

@@ -4,7 +4,7 @@
 //! GET; a near-duplicate from another agency is grouped with the first; broken, huge and
 //! hostile feeds are refused with a reason and never stop the others.
 
-mod common;
+use arabpress_testkit as testkit;
 
 use arabpress_app::{App, FixedClock, WireFeedForm};
 use arabpress_core::{ArticleStatus, Role, Slug, User};
@@ -15,7 +15,7 @@ use jiff::SignedDuration;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use common::now;
+use testkit::now;
 
 const STORY: &str = "The central bank raised its main interest rate by half a point on Monday, \
     the third rise this year, saying that food and fuel prices were still climbing faster than \
@@ -124,7 +124,7 @@ async fn feed_server() -> Server {
             }),
         )
         .route("/html.xml", axum::routing::get(|| async { "<html><body>not a feed</body></html>" }));
-    let addr = common::serve_on_loopback(app).await;
+    let addr = testkit::serve_on_loopback(app).await;
     Server {
         base: format!("http://{addr}"),
         reuters,
@@ -135,14 +135,14 @@ async fn feed_server() -> Server {
 /// An app whose feeds may be on this machine (the feed server runs on 127.0.0.1).
 async fn setup(store: &Store) -> (App, Arc<FixedClock>, User) {
     let (app, clock, editor) = setup_strict(store).await;
-    app.set_outbound_policy(common::allow_private_network());
+    app.set_outbound_policy(testkit::allow_private_network());
     (app, clock, editor)
 }
 
 /// An app with the default outbound policy: public destinations only.
 async fn setup_strict(store: &Store) -> (App, Arc<FixedClock>, User) {
     let clock = Arc::new(FixedClock::new(now()));
-    let app = common::app_in_memory(store, jiff::tz::TimeZone::UTC, Arc::clone(&clock));
+    let app = testkit::app_in_memory(store, jiff::tz::TimeZone::UTC, Arc::clone(&clock));
     app.create_section(
         &Slug::parse("economy").unwrap_or_else(|e| panic!("{e}")),
         "اقتصاد",
@@ -343,8 +343,9 @@ async fn wire_feeds_bring_each_story_once(store: Store) {
             ]),
         );
     }
+    // The newsroom's "check now", as an editor.
     let o = app
-        .poll_wire_feed(reuters.id)
+        .poll_wire_feed_as(&editor, reuters.id)
         .await
         .unwrap_or_else(|e| panic!("{e}"))
         .unwrap_or_else(|| panic!("polled"));
@@ -382,8 +383,13 @@ async fn wire_feeds_bring_each_story_once(store: Store) {
         app.wire_feeds_as(&author).await,
         Err(arabpress_app::AppError::Forbidden(_))
     ));
+    // Nor check a feed now: the role is checked in the application, not only in the page.
+    assert!(matches!(
+        app.poll_wire_feed_as(&author, reuters.id).await,
+        Err(arabpress_app::AppError::Forbidden(_))
+    ));
 }
-arabpress_store::both_backends!(
+testkit::both_backends!(
     wire_feeds_bring_each_story_once,
     super::wire_feeds_bring_each_story_once
 );
@@ -396,16 +402,16 @@ const ONE_STORY: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=
 /// polled, with a message that tells nothing of what answered there; the setting lets them in.
 async fn wire_feeds_never_reach_internal_addresses(store: Store) {
     let (app, _clock, editor) = setup_strict(&store).await;
-    let (inside, hits) = common::counting_server(ONE_STORY).await;
+    let (inside, hits) = testkit::counting_server(ONE_STORY).await;
 
     // Registering: refused with the reason, nothing stored.
-    for url in common::internal_urls(inside, "/feed.xml") {
+    for url in testkit::internal_urls(inside, "/feed.xml") {
         match app
             .add_wire_feed_as(&editor, &form(url.clone(), "Inside", true))
             .await
         {
             Err(arabpress_app::AppError::Invalid(m)) => {
-                assert_eq!(m, format!("url: {}", common::REFUSED), "{url}");
+                assert_eq!(m, format!("url: {}", testkit::REFUSED), "{url}");
             }
             other => panic!("{url}: {other:?}"),
         }
@@ -419,7 +425,7 @@ async fn wire_feeds_never_reach_internal_addresses(store: Store) {
 
     // A public-looking name that redirects to this machine: registered, but the poll stops
     // at the redirect, and the card says so without the internal answer.
-    let outside = common::redirector(&app, format!("http://{inside}/feed.xml"), "/feed.xml").await;
+    let outside = testkit::redirector(&app, format!("http://{inside}/feed.xml"), "/feed.xml").await;
     let feed = app
         .add_wire_feed_as(&editor, &form(outside, "Outside", true))
         .await
@@ -431,14 +437,14 @@ async fn wire_feeds_never_reach_internal_addresses(store: Store) {
         .unwrap_or_else(|| panic!("polled"));
     assert_eq!(
         (o.status, o.new_items, o.error.as_deref()),
-        ("error", 0, Some(common::REFUSED))
+        ("error", 0, Some(testkit::REFUSED))
     );
     let card = app.wire_feeds_as(&editor).await.unwrap_or_default();
-    assert_eq!(card[0].last_error.as_deref(), Some(common::REFUSED));
+    assert_eq!(card[0].last_error.as_deref(), Some(testkit::REFUSED));
 
     // Addresses stored while the setting was on (or names rebound since) are refused when
     // polled once it is off.
-    app.set_outbound_policy(common::allow_private_network());
+    app.set_outbound_policy(testkit::allow_private_network());
     let literal = app
         .add_wire_feed_as(
             &editor,
@@ -464,7 +470,7 @@ async fn wire_feeds_never_reach_internal_addresses(store: Store) {
             .await
             .unwrap_or_else(|e| panic!("{e}"))
             .unwrap_or_else(|| panic!("polled"));
-        assert_eq!(o.error.as_deref(), Some(common::REFUSED), "feed {id}");
+        assert_eq!(o.error.as_deref(), Some(testkit::REFUSED), "feed {id}");
     }
     assert_eq!(hits.load(Ordering::SeqCst), 0, "nothing reached the inside");
     assert!(
@@ -477,7 +483,7 @@ async fn wire_feeds_never_reach_internal_addresses(store: Store) {
     );
 
     // With the setting on, the redirect is followed and the story arrives.
-    app.set_outbound_policy(common::allow_private_network());
+    app.set_outbound_policy(testkit::allow_private_network());
     let o = app
         .poll_wire_feed(feed.id)
         .await
@@ -486,7 +492,7 @@ async fn wire_feeds_never_reach_internal_addresses(store: Store) {
     assert_eq!((o.status, o.new_items), ("ok", 1), "{:?}", o.error);
     assert!(hits.load(Ordering::SeqCst) >= 1);
 }
-arabpress_store::both_backends!(
+testkit::both_backends!(
     wire_feeds_never_reach_internal_addresses,
     super::wire_feeds_never_reach_internal_addresses
 );

@@ -180,7 +180,8 @@ fn segments(line: &str) -> Vec<&str> {
 
 fn vowel_segment(segment: &str, model: &crate::model::Model) -> String {
     // Runs of the segment: words (with where their first letter is among the segment's
-    // characters without marks) and what lies between them.
+    // characters without marks, and their vowelled form when the table or the word itself
+    // gives one) and what lies between them.
     enum Run {
         Word(usize, String),
         Other(String),
@@ -199,20 +200,29 @@ fn vowel_segment(segment: &str, model: &crate::model::Model) -> String {
             bare.push(c);
         }
     }
-    let unknown = |w: &str| !w.chars().any(is_mark) && lookup(w).is_none();
+    // Each word is looked up once.
+    let known: Vec<Option<String>> = runs
+        .iter()
+        .map(|r| match r {
+            Run::Word(_, w) => known_word(w),
+            Run::Other(_) => None,
+        })
+        .collect();
     let needs_model = runs
         .iter()
-        .any(|r| matches!(r, Run::Word(_, w) if unknown(w)));
+        .zip(&known)
+        .any(|(r, k)| matches!(r, Run::Word(..)) && k.is_none());
     let marks = if needs_model {
         model.marks(&bare)
     } else {
         Vec::new()
     };
     let mut out = String::with_capacity(segment.len() * 2);
-    for run in &runs {
-        match run {
-            Run::Other(o) => out.push_str(o),
-            Run::Word(start, w) if unknown(w) => {
+    for (run, known) in runs.iter().zip(known) {
+        match (run, known) {
+            (Run::Other(o), _) => out.push_str(o),
+            (Run::Word(_, _), Some(v)) => out.push_str(&v),
+            (Run::Word(start, w), None) => {
                 let mut v = String::with_capacity(w.len() * 2);
                 for (k, letter) in w.chars().enumerate() {
                     v.push(letter);
@@ -220,18 +230,24 @@ fn vowel_segment(segment: &str, model: &crate::model::Model) -> String {
                 }
                 out.push_str(&at_rest(&v));
             }
-            Run::Word(_, w) => out.push_str(&vowel_word(w)),
         }
     }
     out
 }
 
+/// A word's vowelled form at rest when it is known: the word itself when it has marks
+/// already, else the table's (or the overrides') form; `None` when only the model can
+/// vowel it.
+fn known_word(word: &str) -> Option<String> {
+    if word.chars().any(is_mark) {
+        return Some(word.to_owned());
+    }
+    lookup(word).map(|v| at_rest(&v))
+}
+
 /// The vowelled form of one word, at rest (no case ending), or the word itself.
 pub fn vowel_word(word: &str) -> String {
-    if word.chars().any(is_mark) {
-        return word.to_owned();
-    }
-    at_rest(&lookup(word).unwrap_or_else(|| word.to_owned()))
+    known_word(word).unwrap_or_else(|| word.to_owned())
 }
 
 fn lookup(word: &str) -> Option<String> {
@@ -307,5 +323,21 @@ mod tests {
         assert_eq!(vowel("كَتَبَ"), "كَتَبَ");
         assert_eq!(vowel("Gaza 2024 ،"), "Gaza 2024 ،");
         assert_eq!(vowel("قزحيةبلا"), "قزحيةبلا");
+    }
+
+    #[test]
+    fn with_the_model_known_words_keep_the_tables_form_and_the_rest_gets_the_models() {
+        let model = crate::model::Model::zero();
+        let out = vowel_with_model("أعلنت كَتَبَ قزحيةبلا.", &model);
+        // The model reads the sentence without marks; «قزحيةبلا», which the table lacks,
+        // starts at its 10th letter.
+        let bare: Vec<char> = "أعلنت كتب قزحيةبلا.".chars().collect();
+        let marks = model.marks(&bare);
+        let unknown: String = "قزحيةبلا"
+            .chars()
+            .enumerate()
+            .map(|(k, c)| format!("{c}{}", marks.get(10 + k).copied().unwrap_or_default()))
+            .collect();
+        assert_eq!(out, format!("أَعْلَنَت كَتَبَ {}.", at_rest(&unknown)));
     }
 }

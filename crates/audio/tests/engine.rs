@@ -8,14 +8,7 @@ use arabpress_core::Lang;
 use std::process::Command;
 
 fn engine() -> Option<Engine> {
-    match Engine::detect("espeak-ng", "lame") {
-        Ok(e) => Some(e),
-        Err(e) if std::env::var_os("ARABPRESS_TEST_AUDIO").is_none() => {
-            eprintln!("skipped: {e} (scripts/test installs espeak-ng and lame)");
-            None
-        }
-        Err(e) => panic!("ARABPRESS_TEST_AUDIO is set but {e}"),
-    }
+    arabpress_testkit::speech_engine(Engine::detect("espeak-ng", "lame"))
 }
 
 /// Decodes an MP3 with LAME's decoder and returns its duration.

@@ -8,15 +8,8 @@ use arabpress_audio::{Engine, Script};
 use arabpress_core::Lang;
 
 fn model() -> Option<Model> {
-    let Some(path) = std::env::var_os("ARABPRESS_TEST_TASHKEEL_MODEL") else {
-        assert!(
-            std::env::var_os("ARABPRESS_TEST_AUDIO").is_none(),
-            "ARABPRESS_TEST_AUDIO is set but ARABPRESS_TEST_TASHKEEL_MODEL is not"
-        );
-        eprintln!("skipped: ARABPRESS_TEST_TASHKEEL_MODEL is not set (scripts/test sets it)");
-        return None;
-    };
-    Some(Model::load(std::path::Path::new(&path)).unwrap_or_else(|e| panic!("{e}")))
+    let path = arabpress_testkit::tashkeel_model()?;
+    Some(Model::load(&path).unwrap_or_else(|e| panic!("{e}")))
 }
 
 #[test]
@@ -46,8 +39,7 @@ fn the_model_marks_the_words_the_table_lacks_in_their_sentence() {
 #[test]
 fn a_spoken_article_records_that_the_model_took_part() {
     let Some(model) = model() else { return };
-    let Ok(engine) = Engine::detect("espeak-ng", "lame") else {
-        eprintln!("skipped: no espeak-ng or lame");
+    let Some(engine) = arabpress_testkit::speech_engine(Engine::detect("espeak-ng", "lame")) else {
         return;
     };
     assert_eq!(engine.voice_of(Lang::Ar), "ar");

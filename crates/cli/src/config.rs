@@ -50,6 +50,9 @@ pub struct RawConfig {
     pub media: RawMedia,
     /// Spoken articles.
     pub audio: RawAudio,
+    /// Address ranges of the reverse proxies whose `X-Forwarded-For`/`Forwarded` headers
+    /// name the client (`["10.0.0.0/8", "::1/128"]`); empty: those headers are ignored.
+    pub trusted_proxies: Option<Vec<String>>,
 }
 
 /// `[audio]`: the speech engine.
@@ -195,6 +198,11 @@ pub struct Settings {
     pub media: arabpress_app::MediaStorage,
     /// The speech engine.
     pub audio: arabpress_app::AudioSettings,
+    /// The proxies whose forwarding headers name the client.
+    pub trusted_proxies: arabpress_web::TrustedProxies,
+    /// The site settings this file (or the environment) sets: they win over the ones
+    /// saved in the newsroom, whose page shows them as pinned.
+    pub pins: arabpress_app::SettingsPins,
 }
 
 /// Validated mail settings.
@@ -300,6 +308,15 @@ impl RawConfig {
                 });
             }
         }
+        if let Some(v) = s("ARABPRESS_TRUSTED_PROXIES") {
+            self.trusted_proxies = Some(
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|r| !r.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+            );
+        }
         if let Some(v) = s("ARABPRESS_TASHKEEL_MODEL") {
             self.audio.tashkeel_model = Some(v.into());
         }
@@ -402,6 +419,7 @@ impl RawConfig {
 
     /// Validates into settings, with command-line overrides applied last.
     pub fn validate(self, o: &Overrides) -> Result<Settings> {
+        let pins = self.pins()?;
         let listen_text = o
             .listen
             .clone()
@@ -485,7 +503,12 @@ impl RawConfig {
             lame: self.audio.lame.unwrap_or(defaults.lame),
             tashkeel_model: self.audio.tashkeel_model,
         };
+        let trusted_proxies =
+            arabpress_web::TrustedProxies::parse(&self.trusted_proxies.unwrap_or_default())
+                .map_err(|e| anyhow!("trusted_proxies: {e}"))?;
         Ok(Settings {
+            trusted_proxies,
+            pins,
             mail,
             media,
             audio,
@@ -512,6 +535,27 @@ impl RawConfig {
                 "بالشعب و للشعب",
                 "بالشعب و للشعب",
             )?,
+        })
+    }
+}
+
+impl RawConfig {
+    /// The site settings given here, as given (checked as `validate` checks them).
+    fn pins(&self) -> Result<arabpress_app::SettingsPins> {
+        let name = self.site.name.as_ref();
+        let tagline = self.site.tagline.as_ref();
+        Ok(arabpress_app::SettingsPins {
+            name_ar: name.and_then(|n| n.ar.clone()),
+            name_en: name.and_then(|n| n.en.clone()),
+            tagline_ar: tagline.and_then(|n| n.ar.clone()),
+            tagline_en: tagline.and_then(|n| n.en.clone()),
+            time_zone: self.time_zone.clone(),
+            default_lang: self
+                .default_lang
+                .as_deref()
+                .map(|l| l.parse::<Lang>().map_err(|e| anyhow!("default_lang: {e}")))
+                .transpose()?,
+            newsletter_popup: self.newsletter.popup,
         })
     }
 }
@@ -675,6 +719,50 @@ mod tests {
     }
 
     #[test]
+    fn trusted_proxies_are_ranges_and_a_bad_one_is_named() {
+        let s = settings("").unwrap_or_else(|e| panic!("{e:#}"));
+        assert!(s.trusted_proxies.ranges().is_empty(), "none by default");
+        let s = settings("trusted_proxies = [\"10.0.0.0/8\", \"::1/128\"]")
+            .unwrap_or_else(|e| panic!("{e:#}"));
+        let shown: Vec<String> = s
+            .trusted_proxies
+            .ranges()
+            .iter()
+            .map(|r| r.to_string())
+            .collect();
+        assert_eq!(shown, ["10.0.0.0/8", "::1/128"]);
+        let e = settings("trusted_proxies = [\"10.0.0.0/40\"]")
+            .err()
+            .map(|e| format!("{e:#}"))
+            .unwrap_or_default();
+        assert!(
+            e.contains("trusted_proxies") && e.contains("10.0.0.0/40"),
+            "{e}"
+        );
+        let mut raw = RawConfig::parse("").unwrap_or_else(|e| panic!("{e:#}"));
+        raw.apply_env(|k| {
+            (k == "ARABPRESS_TRUSTED_PROXIES").then(|| "127.0.0.1, 192.168.0.0/16".into())
+        })
+        .unwrap_or_else(|e| panic!("{e:#}"));
+        let s = raw
+            .validate(&Overrides::default())
+            .unwrap_or_else(|e| panic!("{e:#}"));
+        assert_eq!(s.trusted_proxies.ranges().len(), 2);
+        let mut raw = RawConfig::parse("").unwrap_or_else(|e| panic!("{e:#}"));
+        raw.apply_env(|k| (k == "ARABPRESS_TRUSTED_PROXIES").then(|| "proxy.local".into()))
+            .unwrap_or_else(|e| panic!("{e:#}"));
+        let e = raw
+            .validate(&Overrides::default())
+            .err()
+            .map(|e| format!("{e:#}"))
+            .unwrap_or_default();
+        assert!(
+            e.contains("trusted_proxies") && e.contains("proxy.local"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn defaults_are_the_arab_press() {
         let s = settings("").unwrap_or_else(|e| panic!("{e:#}"));
         assert_eq!(s.listen.to_string(), "127.0.0.1:8080");
@@ -743,6 +831,31 @@ mod tests {
                 .unwrap_or_default()
                 .starts_with("ARABPRESS_CACHE_MB")
         );
+    }
+
+    #[test]
+    fn the_file_pins_only_the_site_settings_it_sets() {
+        let s = settings("").unwrap_or_else(|e| panic!("{e:#}"));
+        assert_eq!(s.pins, arabpress_app::SettingsPins::default());
+        assert!(s.pins.pinned().is_empty());
+        let s = settings(
+            "time_zone = \"Asia/Riyadh\"\ndefault_lang = \"en\"\n[site.name]\nen = \"File Press\"\n[newsletter]\npopup = false",
+        )
+        .unwrap_or_else(|e| panic!("{e:#}"));
+        assert_eq!(
+            s.pins.pinned(),
+            vec!["name_en", "time_zone", "default_lang", "newsletter_popup"]
+        );
+        assert_eq!(s.pins.name_en.as_deref(), Some("File Press"));
+        assert_eq!(s.pins.default_lang, Some(Lang::En));
+        // The environment pins too.
+        let mut raw = RawConfig::default();
+        raw.apply_env(|k| (k == "ARABPRESS_TAGLINE_AR").then(|| "خبر".into()))
+            .unwrap_or_else(|e| panic!("{e:#}"));
+        let s = raw
+            .validate(&Overrides::default())
+            .unwrap_or_else(|e| panic!("{e:#}"));
+        assert_eq!(s.pins.pinned(), vec!["tagline_ar"]);
     }
 
     #[test]

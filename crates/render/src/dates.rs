@@ -15,7 +15,8 @@ use jiff::tz::TimeZone;
 
 /// Formatters for both languages, built once (building one loads CLDR data).
 pub struct Dates {
-    tz: TimeZone,
+    /// The site's zone; replaced when the newsroom changes it.
+    tz: std::sync::RwLock<TimeZone>,
     long: [DateTimeFormatter<YMDE>; 2],
     medium_time: [DateTimeFormatter<YMDT>; 2],
     medium: [DateTimeFormatter<YMD>; 2],
@@ -60,18 +61,29 @@ impl Dates {
             ],
             medium: [fmt_new!(AR, YMD::long()), fmt_new!(EN, YMD::medium())],
             hijri: fmt_new!("ar-u-ca-islamic-umalqura-nu-arab", YMD::long()),
-            tz,
+            tz: std::sync::RwLock::new(tz),
         })
     }
 
     /// The site's time zone.
-    pub fn tz(&self) -> &TimeZone {
-        &self.tz
+    pub fn tz(&self) -> TimeZone {
+        self.tz
+            .read()
+            .map(|g| g.clone())
+            .unwrap_or_else(|p| p.into_inner().clone())
+    }
+
+    /// Moves the site to another time zone (the formatters stay).
+    pub fn set_tz(&self, tz: TimeZone) {
+        match self.tz.write() {
+            Ok(mut g) => *g = tz,
+            Err(p) => *p.into_inner() = tz,
+        }
     }
 
     /// The civil date and time of an instant in the site's time zone.
     pub fn local(&self, at: Timestamp) -> civil::DateTime {
-        at.to_zoned_datetime(self.tz.clone()).datetime()
+        at.to_zoned_datetime(self.tz()).datetime()
     }
 
     fn iso_date(d: civil::Date) -> Option<Date<icu_calendar::Iso>> {
@@ -126,7 +138,7 @@ impl Dates {
 
     /// The instant in RFC 3339 with the site's offset, for `<time datetime>` and feeds.
     pub fn iso(&self, at: Timestamp) -> String {
-        at.to_zoned_datetime(self.tz.clone())
+        at.to_zoned_datetime(self.tz())
             .strftime("%Y-%m-%dT%H:%M:%S%:z")
             .to_string()
     }

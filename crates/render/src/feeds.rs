@@ -214,10 +214,11 @@ impl Theme {
     }
 
     /// The host of the site's base URL (for tag URIs).
-    fn host(&self) -> &str {
-        let base = &self.site().base_url;
+    fn host(&self) -> String {
+        let site = self.site();
+        let base = &site.base_url;
         let rest = base.split_once("://").map_or(base.as_str(), |(_, r)| r);
-        rest.split(['/', ':']).next().unwrap_or(rest)
+        rest.split(['/', ':']).next().unwrap_or(rest).to_owned()
     }
 
     /// A stable id for an article in feeds (RFC 4151 tag URI): it never changes when the
@@ -234,10 +235,10 @@ impl Theme {
     }
 
     fn feed_title(&self, m: &FeedModel<'_>) -> String {
-        let site = self.site().name.get(m.lang);
+        let site = self.site().name.get(m.lang).clone();
         match &m.subject {
             Some(s) => format!("{site} — {s}"),
-            None => site.clone(),
+            None => site,
         }
     }
 
@@ -362,6 +363,11 @@ impl Theme {
                     subcategory: None,
                 }],
                 explicit: Some("false".into()),
+                image: self
+                    .branding()
+                    .artwork
+                    .as_ref()
+                    .map(|a| self.absolute_url(a)),
                 summary: Some(html_text(&description)),
                 r#type: Some("episodic".into()),
                 ..Default::default()

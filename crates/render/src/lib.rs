@@ -12,7 +12,7 @@ mod metadata;
 mod theme;
 pub mod views;
 
-pub use theme::{Site, Theme};
+pub use theme::{Branding, Logo, Site, Theme};
 pub use views::{
     ArticleModel, Frame, HomeModel, ListKind, ListModel, MessageModel, SearchForm, SearchHit,
     SearchModel,

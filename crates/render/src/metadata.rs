@@ -15,17 +15,33 @@ fn script_json(v: &Value) -> String {
 
 impl Theme {
     fn publisher(&self, lang: Lang) -> Value {
-        json!({
-            "@type": "NewsMediaOrganization",
-            "name": self.site().name.get(lang),
-            "url": self.absolute_url(&format!("/{lang}/")),
-            "logo": {
+        let branding = self.branding();
+        let logo = match &branding.logo {
+            Some(l) => {
+                let mut v = json!({ "@type": "ImageObject", "url": self.absolute_url(&l.url) });
+                if let (Some(w), Some(h)) = (l.width, l.height) {
+                    v["width"] = json!(w);
+                    v["height"] = json!(h);
+                }
+                v
+            }
+            None => json!({
                 "@type": "ImageObject",
                 "url": self.absolute_url("/static/img/logo.svg"),
                 "width": 512,
                 "height": 512,
-            },
-        })
+            }),
+        };
+        let mut publisher = json!({
+            "@type": "NewsMediaOrganization",
+            "name": self.site().name.get(lang),
+            "url": self.absolute_url(&format!("/{lang}/")),
+            "logo": logo,
+        });
+        if !branding.social.is_empty() {
+            publisher["sameAs"] = json!(branding.social);
+        }
+        publisher
     }
 
     fn image_url(&self, url: &str) -> String {

@@ -10,7 +10,7 @@ use jiff::tz::TimeZone;
 use minijinja::value::{Kwargs, Value};
 use minijinja::{AutoEscape, Environment, State, context};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 /// The site identity the theme prints.
 #[derive(Debug, Clone)]
@@ -25,6 +25,35 @@ pub struct Site {
     pub full_content_feeds: bool,
     /// Article pages offer the newsletter in a pop-up (besides the box).
     pub newsletter_popup: bool,
+}
+
+/// What the newsroom's settings add to the site identity: the logo, the navigation of each
+/// language, social links and the comments switch. The default is the site as shipped (the
+/// theme's own logo, every section in the navigation, no social links, comments off).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Branding {
+    /// The uploaded logo, if any.
+    pub logo: Option<Logo>,
+    /// A square podcast artwork (1400-3000 px), as a site path, when one was made.
+    pub artwork: Option<String>,
+    /// The sections in each language's masthead, by id and in order; `None`: every
+    /// section, in the sections' own order.
+    pub nav: PerLang<Option<Vec<i64>>>,
+    /// The site's pages elsewhere (absolute http(s) URLs), for the footer and `sameAs`.
+    pub social: Vec<String>,
+    /// Readers may comment (for the comments feature; the theme only exposes it).
+    pub comments: bool,
+}
+
+/// An uploaded logo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logo {
+    /// Its site path (`/media/{sha}/logo.svg` or `logo.png`).
+    pub url: String,
+    /// Its width in pixels, when known.
+    pub width: Option<u32>,
+    /// Its height in pixels, when known.
+    pub height: Option<u32>,
 }
 
 const TEMPLATES: &[(&str, &str)] = &[
@@ -143,6 +172,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "admin/preview.html",
         include_str!("../templates/admin/preview.html"),
     ),
+    (
+        "admin/settings.html",
+        include_str!("../templates/admin/settings.html"),
+    ),
 ];
 
 /// Writes a value into HTML: safe strings as they are, everything else with `& < > " '`
@@ -185,8 +218,25 @@ pub struct Theme {
     env: Environment<'static>,
     messages: Arc<Messages>,
     dates: Dates,
-    site: Site,
+    /// Replaced as a whole when the newsroom's settings change; each render reads one.
+    site: RwLock<Arc<Site>>,
+    branding: RwLock<Arc<Branding>>,
     asset_version: String,
+}
+
+/// Reads a shared value, even from a lock a panicking writer left poisoned.
+fn read<T>(lock: &RwLock<Arc<T>>) -> Arc<T> {
+    match lock.read() {
+        Ok(g) => Arc::clone(&g),
+        Err(p) => Arc::clone(&p.into_inner()),
+    }
+}
+
+fn write<T>(lock: &RwLock<Arc<T>>, value: T) {
+    match lock.write() {
+        Ok(mut g) => *g = Arc::new(value),
+        Err(p) => *p.into_inner() = Arc::new(value),
+    }
 }
 
 impl Theme {
@@ -248,7 +298,8 @@ impl Theme {
             env,
             messages,
             dates: Dates::new(tz)?,
-            site,
+            site: RwLock::new(Arc::new(site)),
+            branding: RwLock::new(Arc::new(Branding::default())),
             asset_version: assets::version(),
         })
     }
@@ -264,8 +315,21 @@ impl Theme {
     }
 
     /// The site identity.
-    pub fn site(&self) -> &Site {
-        &self.site
+    pub fn site(&self) -> Arc<Site> {
+        read(&self.site)
+    }
+
+    /// The logo, navigation, social links and switches set in the newsroom.
+    pub fn branding(&self) -> Arc<Branding> {
+        read(&self.branding)
+    }
+
+    /// Replaces the site identity, the branding and the time zone (the newsroom's
+    /// settings changed); pages rendered from now on show them.
+    pub fn apply(&self, site: Site, branding: Branding, tz: TimeZone) {
+        write(&self.site, site);
+        write(&self.branding, branding);
+        self.dates.set_tz(tz);
     }
 
     /// The assets fingerprint used in `/static/…?v=` URLs.
@@ -298,8 +362,8 @@ impl Theme {
                 ..ser(self.chrome(&m.frame)),
                 ..context! {
                     page_kind => "home",
-                    title => self.site.name.get(m.frame.lang),
-                    description => self.site.tagline.get(m.frame.lang),
+                    title => self.site().name.get(m.frame.lang),
+                    description => self.site().tagline.get(m.frame.lang),
                     jsonld => self.home_jsonld(m.frame.lang),
                     lead => m.lead.as_ref().map(|l| ser(self.card(l, s))),
                     latest => ser(self.cards(&m.latest, s)),
@@ -323,7 +387,7 @@ impl Theme {
                     title => format!(
                         "{} — {}",
                         a.seo_title.as_deref().unwrap_or(&a.summary.headline),
-                        self.site.name.get(m.frame.lang)
+                        self.site().name.get(m.frame.lang)
                     ),
                     description => a.seo_description.as_deref().unwrap_or(&a.summary.standfirst),
                     og_type => "article",
@@ -369,10 +433,10 @@ impl Theme {
             format!(
                 "{heading} — {} — {}",
                 self.messages.get(lang, "pagination-status", Some(&a)),
-                self.site.name.get(lang)
+                self.site().name.get(lang)
             )
         } else {
-            format!("{heading} — {}", self.site.name.get(lang))
+            format!("{heading} — {}", self.site().name.get(lang))
         };
         self.render(
             "list.html",
@@ -402,7 +466,7 @@ impl Theme {
             self.messages.get(lang, "search-results-for", Some(&a))
         };
         let pager = crate::views::pager(&m.frame.path, m.page, m.per_page, m.total);
-        let title = format!("{heading} — {}", self.site.name.get(lang));
+        let title = format!("{heading} — {}", self.site().name.get(lang));
         self.render(
             "search.html",
             context! {
@@ -449,7 +513,7 @@ impl Theme {
                     lang => lang.code(),
                     dir => lang.dir(),
                     other_lang => lang.other().code(),
-                    site_name => self.site.name.get(lang),
+                    site_name => self.site().name.get(lang),
                     asset_version => &self.asset_version,
                 }
             },
@@ -470,9 +534,9 @@ impl Theme {
                 lang => lang.code(),
                 dir => lang.dir(),
                 align => if lang.dir() == "rtl" { "right" } else { "left" },
-                site_name => self.site.name.get(lang),
-                tagline => self.site.tagline.get(lang),
-                base_url => &self.site.base_url,
+                site_name => self.site().name.get(lang),
+                tagline => self.site().tagline.get(lang),
+                base_url => &self.site().base_url,
             }
         };
         Ok((
@@ -500,7 +564,7 @@ impl Theme {
                 ..ser(self.chrome(frame)),
                 ..context! {
                     page_kind => "newsletter",
-                    title => format!("{heading} — {}", self.site.name.get(frame.lang)),
+                    title => format!("{heading} — {}", self.site().name.get(frame.lang)),
                 }
             },
         )
@@ -515,7 +579,7 @@ impl Theme {
                 ..ser(self.chrome(&m.frame)),
                 ..context! {
                     page_kind => "message",
-                    title => format!("{} — {}", self.messages.get(lang, m.title_key, None), self.site.name.get(lang)),
+                    title => format!("{} — {}", self.messages.get(lang, m.title_key, None), self.site().name.get(lang)),
                     heading => self.messages.get(lang, m.title_key, None),
                     text => self.messages.get(lang, m.text_key, None),
                 }

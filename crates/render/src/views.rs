@@ -160,8 +160,25 @@ pub(crate) struct NavItem {
 }
 
 #[derive(Serialize)]
+pub(crate) struct SocialLink {
+    url: String,
+    /// The host, without `www.`.
+    label: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct LogoView {
+    url: String,
+    width: Option<u32>,
+    height: Option<u32>,
+}
+
+#[derive(Serialize)]
 pub(crate) struct Chrome {
     newsletter_popup: bool,
+    comments_enabled: bool,
+    logo: Option<LogoView>,
+    social: Vec<SocialLink>,
     lang: &'static str,
     dir: &'static str,
     other_lang: &'static str,
@@ -253,7 +270,7 @@ pub(crate) struct AudioView {
 }
 
 /// `m:ss` (or `h:mm:ss`), in Arabic-Indic digits on Arabic pages.
-pub(crate) fn clock_time(lang: Lang, seconds: i64) -> String {
+pub fn clock_time(lang: Lang, seconds: i64) -> String {
     let s = seconds.max(0);
     let text = if s >= 3600 {
         format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
@@ -321,8 +338,23 @@ impl Theme {
         let local = self.dates().local(f.now).date();
         let tagline = self.site().tagline.get(lang).clone();
         let tagline_ar = arabic::has_arabic(&tagline);
+        let branding = self.branding();
         Chrome {
             newsletter_popup: self.site().newsletter_popup,
+            comments_enabled: branding.comments,
+            logo: branding.logo.as_ref().map(|l| LogoView {
+                url: l.url.clone(),
+                width: l.width,
+                height: l.height,
+            }),
+            social: branding
+                .social
+                .iter()
+                .map(|url| SocialLink {
+                    url: url.clone(),
+                    label: social_label(url),
+                })
+                .collect(),
             lang: lang.code(),
             dir: lang.dir(),
             other_lang: lang.other().code(),
@@ -334,9 +366,8 @@ impl Theme {
             today: self.dates().long_date(lang, local),
             today_iso: local.to_string(),
             hijri: (lang == Lang::Ar).then(|| self.dates().hijri_date(local)),
-            nav: f
-                .sections
-                .iter()
+            nav: nav_sections(&f.sections, branding.nav.get(lang).as_deref())
+                .into_iter()
                 .map(|s| NavItem {
                     name: s.name(lang).to_owned(),
                     url: section_url(lang, &s.slug),
@@ -470,6 +501,26 @@ impl Theme {
             })
             .collect()
     }
+}
+
+/// The sections a masthead shows: those `chosen` (by id, in that order, leaving out any
+/// that no longer exists), or every section when nothing was chosen.
+pub(crate) fn nav_sections<'a>(all: &'a [Section], chosen: Option<&[i64]>) -> Vec<&'a Section> {
+    match chosen {
+        None => all.iter().collect(),
+        Some(ids) => ids
+            .iter()
+            .filter_map(|id| all.iter().find(|s| s.id == *id))
+            .collect(),
+    }
+}
+
+/// How a social link is labelled: its host, without `www.`.
+fn social_label(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    host.strip_prefix("www.").unwrap_or(host).to_owned()
 }
 
 /// Page links for a list at `path` (which may already carry a query string).

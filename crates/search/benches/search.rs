@@ -106,12 +106,9 @@ fn count_words(texts: impl Iterator<Item = String>) -> HashMap<String, u64> {
 }
 
 fn arabic_texts() -> Vec<String> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../testdata/news_ar_antcorpus.jsonl.gz"
-    );
-    let Ok(file) = std::fs::File::open(path) else {
-        eprintln!("cannot read {path}");
+    let path = arabpress_testkit::fixture_path("news_ar_antcorpus.jsonl.gz");
+    let Ok(file) = std::fs::File::open(&path) else {
+        eprintln!("cannot read {}", path.display());
         std::process::exit(2);
     };
     BufReader::new(flate2::read::GzDecoder::new(file))

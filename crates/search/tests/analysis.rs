@@ -6,11 +6,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 fn vectors() -> Vec<(String, String, String)> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../testdata/lucene_vectors.tsv"
-    );
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let text = arabpress_testkit::fixture_text("lucene_vectors.tsv");
     text.lines()
         .skip(1)
         .filter(|l| !l.is_empty())

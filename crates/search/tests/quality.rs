@@ -16,16 +16,13 @@ struct Row {
 }
 
 fn corpus() -> Vec<Row> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../testdata/news_ar_antcorpus.jsonl.gz"
-    );
-    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    BufReader::new(GzDecoder::new(file))
+    let name = "news_ar_antcorpus.jsonl.gz";
+    let gz = arabpress_testkit::fixture(name);
+    BufReader::new(GzDecoder::new(gz.as_slice()))
         .lines()
         .map(|l| {
-            let l = l.unwrap_or_else(|e| panic!("{path}: {e}"));
-            serde_json::from_str(&l).unwrap_or_else(|e| panic!("{path}: {e}"))
+            let l = l.unwrap_or_else(|e| panic!("{name}: {e}"));
+            serde_json::from_str(&l).unwrap_or_else(|e| panic!("{name}: {e}"))
         })
         .collect()
 }

@@ -15,6 +15,7 @@ pub const ARCHIVE_TABLES: &[&str] = &[
     "authors",
     "tags",
     "users",
+    "site_settings",
     "articles",
     "article_bodies",
     "article_authors",

@@ -120,10 +120,7 @@ impl Store {
             now,
         )
         .await?;
-        tx.commit().await?;
-        self.article_by_id(id)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("article {id}")))
+        self.commit_and_read(tx, id).await
     }
 
     /// Replaces an article's content. `expected_version` is the version the writer started
@@ -200,7 +197,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         write_links(&mut tx, &mut Known::default(), id, &draft).await?;
-        write_revision(&mut tx, id, expected_version + 1, &draft, by, now).await?;
+        insert_revision(&mut *tx, id, expected_version + 1, &draft, by, false, now).await?;
         change_event(&mut tx, id, "updated", now).await?;
         let status: String = sqlx::query_scalar("SELECT status FROM articles WHERE id = $1")
             .bind(id)
@@ -209,10 +206,7 @@ impl Store {
         if status == ArticleStatus::Published.as_str() {
             crate::webhooks::queue_article_event(&mut tx, "article.updated", id, now).await?;
         }
-        tx.commit().await?;
-        self.article_by_id(id)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("article {id}")))
+        self.commit_and_read(tx, id).await
     }
 
     /// Moves an article to `status`. Publishing sets the publication time (kept when the
@@ -375,6 +369,18 @@ impl Store {
         change_event(&mut tx, b, "translation", now).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Commits `tx` and reads back the article `id` it wrote.
+    async fn commit_and_read(
+        &self,
+        tx: Transaction<'static, Any>,
+        id: i64,
+    ) -> Result<Article, StoreError> {
+        tx.commit().await?;
+        self.article_by_id(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("article {id}")))
     }
 
     /// One article, any status.
@@ -837,7 +843,7 @@ pub(crate) async fn insert_article(
         .map_err(|e| conflict(e, format!("the slug {slug} is taken in {}", draft.lang)))?;
     write_body(tx, id, &draft.body_md, &rendered.html).await?;
     write_links(tx, known, id, &draft).await?;
-    write_revision(tx, id, 1, &draft, by, now).await?;
+    insert_revision(&mut **tx, id, 1, &draft, by, false, now).await?;
     change_event(tx, id, "created", now).await?;
     Ok(id)
 }
@@ -958,19 +964,22 @@ pub(crate) fn rows_sql(head: &str, rows: usize, row: impl Fn(usize) -> String) -
     sql
 }
 
-async fn write_revision(
-    tx: &mut Transaction<'static, Any>,
+/// Writes a revision of article `id` at `version`, by `by`: a kept one, or a `pending` one
+/// (a change waiting for review, based on `version`); returns its id.
+pub(crate) async fn insert_revision<'e>(
+    exec: impl sqlx::Executor<'e, Database = Any>,
     id: i64,
     version: i64,
     draft: &ArticleDraft,
     by: Option<i64>,
+    pending: bool,
     now: Timestamp,
-) -> Result<(), StoreError> {
+) -> Result<i64, StoreError> {
     let json = serde_json::to_string(draft)
         .map_err(|e| StoreError::Corrupt(format!("revision of article {id}: {e}")))?;
-    sqlx::query(
+    sqlx::query_scalar(
         "INSERT INTO revisions (article_id, version, created_at, headline, standfirst, body_md, \
-         user_id, draft_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         user_id, draft_json, pending) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(id)
     .bind(version)
@@ -980,9 +989,10 @@ async fn write_revision(
     .bind(&draft.body_md)
     .bind(by)
     .bind(json)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    .bind(i64::from(pending))
+    .fetch_one(exec)
+    .await
+    .map_err(|e| crate::taxonomy::missing(e, format!("article {id}")))
 }
 
 pub(crate) async fn change_event(

@@ -208,19 +208,13 @@ impl Store {
         let Some(old) = old else {
             return Ok((false, None));
         };
-        sqlx::query(
-            "UPDATE article_audio SET sha = $1, bytes = $2, duration_ms = $3, script_hash = $4, \
-             made_at = $5, seen_version = $6, error = NULL, failures = 0, retry_at = NULL, \
-             claim = NULL, claim_until = NULL WHERE article_id = $7",
+        settle(
+            &mut *tx,
+            article_id,
+            claim,
+            version,
+            Some((audio, script_hash, now)),
         )
-        .bind(&audio.sha)
-        .bind(audio.bytes)
-        .bind(audio.duration_ms)
-        .bind(script_hash)
-        .bind(now.as_second())
-        .bind(version)
-        .bind(article_id)
-        .execute(&mut *tx)
         .await?;
         crate::articles::change_event(&mut tx, article_id, "audio", now).await?;
         tx.commit().await?;
@@ -235,15 +229,7 @@ impl Store {
         claim: &str,
         version: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE article_audio SET seen_version = $1, error = NULL, failures = 0, retry_at = NULL, \
-             claim = NULL, claim_until = NULL WHERE article_id = $2 AND claim = $3",
-        )
-        .bind(version)
-        .bind(article_id)
-        .bind(claim)
-        .execute(&self.pool)
-        .await?;
+        settle(&self.pool, article_id, claim, version, None).await?;
         Ok(())
     }
 
@@ -296,4 +282,33 @@ impl Store {
             waiting,
         })
     }
+}
+
+/// Notes that the article's `version` has been heard (its audio made, or found unchanged):
+/// the failures are forgotten and the claim let go; `made` is the new audio with the
+/// script it speaks and when, or `None` to keep what there is.
+async fn settle<'e>(
+    exec: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    article_id: i64,
+    claim: &str,
+    version: i64,
+    made: Option<(&SpokenAudio, &str, Timestamp)>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE article_audio SET sha = COALESCE($1, sha), bytes = COALESCE($2, bytes), \
+         duration_ms = COALESCE($3, duration_ms), script_hash = COALESCE($4, script_hash), \
+         made_at = COALESCE($5, made_at), seen_version = $6, error = NULL, failures = 0, \
+         retry_at = NULL, claim = NULL, claim_until = NULL WHERE article_id = $7 AND claim = $8",
+    )
+    .bind(made.map(|(a, _, _)| a.sha.clone()))
+    .bind(made.map(|(a, _, _)| a.bytes))
+    .bind(made.map(|(a, _, _)| a.duration_ms))
+    .bind(made.map(|(_, script, _)| script.to_owned()))
+    .bind(made.map(|(_, _, at)| at.as_second()))
+    .bind(version)
+    .bind(article_id)
+    .bind(claim)
+    .execute(exec)
+    .await?;
+    Ok(())
 }

@@ -30,6 +30,9 @@ pub struct SitemapEntry {
 }
 
 type EntryRow = (i64, String, String, String, i64, i64, Option<i64>);
+/// The start of a query for [`EntryRow`]s: public articles as of `$1`.
+const ENTRIES: &str = "SELECT a.id, a.lang, a.slug, a.headline, a.published_at, a.updated_at, \
+     a.translation_group FROM articles a WHERE a.status = 'published' AND a.published_at <= $1";
 
 impl Store {
     /// Whole articles by id, in the order given; ids that are not public now are left out.
@@ -68,9 +71,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<Vec<SitemapEntry>, StoreError> {
         let sql = format!(
-            "SELECT a.id, a.lang, a.slug, a.headline, a.published_at, a.updated_at, a.translation_group \
-             FROM articles a WHERE a.status = 'published' AND a.published_at <= $1 AND {} \
-             ORDER BY a.id LIMIT $2 OFFSET $3",
+            "{ENTRIES} AND {} ORDER BY a.id LIMIT $2 OFFSET $3",
             not_hidden_duplicate("$1")
         );
         let rows: Vec<EntryRow> = sqlx::query_as(AssertSqlSafe(sql))
@@ -108,9 +109,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<Vec<SitemapEntry>, StoreError> {
         let sql = format!(
-            "SELECT a.id, a.lang, a.slug, a.headline, a.published_at, a.updated_at, a.translation_group \
-             FROM articles a WHERE a.status = 'published' AND a.published_at <= $1 AND a.published_at >= $2 AND {} \
-             ORDER BY a.published_at DESC, a.id DESC LIMIT $3",
+            "{ENTRIES} AND a.published_at >= $2 AND {} ORDER BY a.published_at DESC, a.id DESC LIMIT $3",
             not_hidden_duplicate("$1")
         );
         let rows: Vec<EntryRow> = sqlx::query_as(AssertSqlSafe(sql))

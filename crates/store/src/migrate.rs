@@ -70,6 +70,11 @@ const SQLITE: &[Migration] = &[
         description: "review and tokens",
         sql: include_str!("../migrations/sqlite/0012_review_and_tokens.sql"),
     },
+    Migration {
+        version: 13,
+        description: "site settings",
+        sql: include_str!("../migrations/sqlite/0013_site_settings.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -132,6 +137,11 @@ const POSTGRES: &[Migration] = &[
         version: 12,
         description: "review and tokens",
         sql: include_str!("../migrations/postgres/0012_review_and_tokens.sql"),
+    },
+    Migration {
+        version: 13,
+        description: "site settings",
+        sql: include_str!("../migrations/postgres/0013_site_settings.sql"),
     },
 ];
 

@@ -445,23 +445,16 @@ impl Store {
         by: i64,
         now: Timestamp,
     ) -> Result<i64, StoreError> {
-        let json = serde_json::to_string(draft)
-            .map_err(|e| StoreError::Corrupt(format!("revision of article {article_id}: {e}")))?;
-        sqlx::query_scalar(
-            "INSERT INTO revisions (article_id, version, created_at, headline, standfirst, body_md, \
-             user_id, draft_json, pending) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1) RETURNING id",
+        crate::articles::insert_revision(
+            &self.pool,
+            article_id,
+            base_version,
+            draft,
+            Some(by),
+            true,
+            now,
         )
-        .bind(article_id)
-        .bind(base_version)
-        .bind(now.as_second())
-        .bind(&draft.headline)
-        .bind(&draft.standfirst)
-        .bind(&draft.body_md)
-        .bind(by)
-        .bind(json)
-        .fetch_one(&self.pool)
         .await
-        .map_err(|e| crate::taxonomy::missing(e, format!("article {article_id}")))
     }
 
     /// Pending revisions, oldest first: of one article, or of every article (`None`).

@@ -5,6 +5,7 @@ use crate::{Store, StoreError};
 use arabpress_core::user::normalise_email;
 use arabpress_core::{Role, User, ValidationError};
 use jiff::Timestamp;
+use sqlx::AssertSqlSafe;
 
 type UserRow = (i64, String, String, String, i64, i64, String);
 
@@ -270,23 +271,27 @@ impl Store {
 
     /// Revokes one token (if it is not revoked already); returns whether it was live.
     pub async fn revoke_token(&self, id: i64, now: Timestamp) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE personal_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
-        )
-        .bind(now.as_second())
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() > 0)
+        Ok(self.revoke_tokens_where("id", id, now).await? > 0)
     }
 
     /// Revokes every live token of a user; returns how many.
     pub async fn revoke_tokens_of(&self, user_id: i64, now: Timestamp) -> Result<u64, StoreError> {
-        let done = sqlx::query(
-            "UPDATE personal_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
-        )
+        self.revoke_tokens_where("user_id", user_id, now).await
+    }
+
+    /// Revokes the live tokens whose `column` (`id` or `user_id`) is `value`; returns how
+    /// many.
+    async fn revoke_tokens_where(
+        &self,
+        column: &'static str,
+        value: i64,
+        now: Timestamp,
+    ) -> Result<u64, StoreError> {
+        let done = sqlx::query(AssertSqlSafe(format!(
+            "UPDATE personal_tokens SET revoked_at = $1 WHERE {column} = $2 AND revoked_at IS NULL"
+        )))
         .bind(now.as_second())
-        .bind(user_id)
+        .bind(value)
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected())

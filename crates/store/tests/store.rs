@@ -2,7 +2,8 @@
 
 use arabpress_core::model::Article;
 use arabpress_core::{ArticleDraft, ArticleKind, ArticleStatus, Lang, Slug};
-use arabpress_store::{ListQuery, NewCorrection, Page, Store, StoreError, both_backends};
+use arabpress_store::{ListQuery, NewCorrection, Page, Store, StoreError};
+use arabpress_testkit::both_backends;
 use jiff::Timestamp;
 
 fn slug(s: &str) -> Slug {
@@ -1381,7 +1382,7 @@ async fn every_table_is_archived_or_known_transient(store: Store) {
         assert!(tables.iter().any(|x| x == t), "{t} is not a table");
     }
 }
-arabpress_store::both_backends!(
+both_backends!(
     every_table_is_archived_or_known_transient,
     super::every_table_is_archived_or_known_transient
 );
@@ -1687,4 +1688,73 @@ async fn webhook_deliveries_commit_with_the_change(store: Store) {
 both_backends!(
     webhook_deliveries_commit_with_the_change,
     super::webhook_deliveries_commit_with_the_change
+);
+
+/// Settings are rows of JSON text; a save writes them, an audit line each and one
+/// `settings` change event together, and replaces an earlier value.
+async fn site_settings_are_saved_audited_and_announced(store: Store) {
+    use arabpress_core::Role;
+    let u = store
+        .create_user(
+            "admin@example.org",
+            "Admin",
+            Role::Admin,
+            "$argon2id$fake",
+            t(1),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(store.site_settings().await.unwrap_or_default().is_empty());
+    let before = store.last_change_id().await.unwrap_or(-1);
+    assert_eq!(store.settings_change_after(before).await.ok(), Some(None));
+    // Nothing to write: no event.
+    assert_eq!(
+        store.save_site_settings(&[], Some(u.id), t(2)).await.ok(),
+        Some(0)
+    );
+    assert_eq!(store.last_change_id().await.unwrap_or(-1), before);
+    let rows = vec![
+        ("name_en".to_owned(), "\"Gulf Press\"".to_owned()),
+        ("comments".to_owned(), "true".to_owned()),
+    ];
+    let id = store
+        .save_site_settings(&rows, Some(u.id), t(3))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(id > before);
+    assert_eq!(
+        store.settings_change_after(before).await.ok(),
+        Some(Some(id))
+    );
+    assert_eq!(store.settings_change_after(id).await.ok(), Some(None));
+    let again = vec![("name_en".to_owned(), "\"Levant Press\"".to_owned())];
+    store
+        .save_site_settings(&again, None, t(4))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        store.site_settings().await.unwrap_or_default(),
+        vec![
+            ("comments".to_owned(), "true".to_owned()),
+            ("name_en".to_owned(), "\"Levant Press\"".to_owned()),
+        ]
+    );
+    let audit = store.audit_of("settings", 0).await.unwrap_or_default();
+    let lines: Vec<(Option<i64>, &str)> = audit
+        .iter()
+        .map(|a| (a.user_id, a.detail.as_str()))
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            (Some(u.id), "name_en = \"Gulf Press\""),
+            (Some(u.id), "comments = true"),
+            (None, "name_en = \"Levant Press\""),
+        ]
+    );
+    assert!(audit.iter().all(|a| a.action == "setting_changed"));
+}
+both_backends!(
+    site_settings_are_saved_audited_and_announced,
+    super::site_settings_are_saved_audited_and_announced
 );

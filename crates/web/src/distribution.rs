@@ -2,8 +2,8 @@
 //! these addresses are read by programs, not people.
 
 use crate::WebState;
+use crate::request::lang_param;
 use crate::respond::page_response;
-use crate::site::lang_param;
 use arabpress_app::{AppError, CachedPage, FeedScope};
 use arabpress_render::feeds::FeedFormat;
 use axum::Router;

@@ -10,11 +10,13 @@ mod api;
 mod distribution;
 mod error;
 mod newsletter;
+mod request;
 mod respond;
 mod search;
 mod site;
 
 pub use error::WebError;
+pub use request::{IpRange, ProxyRangeError, TrustedProxies};
 
 use arabpress_app::App;
 use arabpress_core::Lang;
@@ -33,12 +35,22 @@ pub struct WebState {
     pub default_lang: Lang,
     /// Request budgets of API keys.
     pub limiter: std::sync::Arc<api::RateLimiter>,
+    /// The proxies whose `X-Forwarded-For`/`Forwarded` name the client's address.
+    pub trusted_proxies: std::sync::Arc<TrustedProxies>,
 }
 
-/// The whole site.
+/// The whole site, trusting no proxy: the client's address is the connection's peer.
 pub fn router(app: App, default_lang: Lang) -> Router {
+    router_behind(app, default_lang, TrustedProxies::default())
+}
+
+/// The whole site behind these proxies: from a peer inside one of their ranges, the
+/// forwarding headers name the client whose address the sign-in and sign-up limits count.
+pub fn router_behind(app: App, default_lang: Lang, trusted_proxies: TrustedProxies) -> Router {
     let https = served_over_https(&app);
     site::routes()
+        .merge(search::routes())
+        .merge(newsletter::routes())
         .merge(admin::routes())
         .merge(distribution::routes())
         .merge(api::routes())
@@ -46,6 +58,7 @@ pub fn router(app: App, default_lang: Lang) -> Router {
             app,
             default_lang,
             limiter: std::sync::Arc::default(),
+            trusted_proxies: std::sync::Arc::new(trusted_proxies),
         })
         .layer(axum::middleware::map_response(move |res: Response| {
             security_headers(res, https)

@@ -4,8 +4,7 @@
 //! address that mail clients call with `List-Unsubscribe=One-Click`.
 
 use crate::WebState;
-use crate::admin::{client_ip, parse_form};
-use crate::site::{fail, lang_param};
+use crate::request::{client_ip, fail, lang_param, parse_form, preferred};
 use arabpress_app::{AppError, LinkPurpose, SignupForm, SignupProblem, Subscriber};
 use arabpress_core::Lang;
 use axum::Router;
@@ -63,7 +62,7 @@ impl FromRequestParts<WebState> for Link {
                 token: token(parts.uri.query()),
             }),
             _ => {
-                let lang = crate::site::preferred(state, &parts.headers);
+                let lang = preferred(state, &parts.headers);
                 Err(fail(state, &parts.headers, lang, AppError::NotFound).await)
             }
         }
@@ -134,7 +133,8 @@ async fn signup(
         lists: f.all("list"),
         trap: f.get("website").to_owned(),
     };
-    let ip = client_ip(&extensions).map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+    let ip = client_ip(&state, &extensions, &headers)
+        .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
     let again = |error_key: &str| {
         json!({
             "mode": "signup",

@@ -1,32 +1,28 @@
 //! The reader's search page (`/{lang}/search?q=…`); the JSON search is in the content API.
 
 use crate::WebState;
-use crate::site::{fail, lang_param, preferred, respond};
+use crate::request::{fail, path_lang, respond};
 use arabpress_app::{AppError, SearchParams};
+use axum::Router;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::Response;
+use axum::routing::get;
 
-pub(crate) async fn page(
+pub(crate) fn routes() -> Router<WebState> {
+    Router::new().route("/{lang}/search", get(page))
+}
+
+async fn page(
     State(state): State<WebState>,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
     query: Result<Query<SearchParams>, QueryRejection>,
 ) -> Response {
-    let fallback = preferred(&state, &headers);
-    let lang = match path.map(|Path(l)| lang_param(&l)) {
-        Ok(Ok(lang)) => lang,
-        Ok(Err(())) => return fail(&state, &headers, fallback, AppError::NotFound).await,
-        Err(_) => {
-            return fail(
-                &state,
-                &headers,
-                fallback,
-                AppError::BadRequest("malformed path".into()),
-            )
-            .await;
-        }
+    let lang = match path_lang(&state, &headers, path).await {
+        Ok(lang) => lang,
+        Err(r) => return r,
     };
     let Ok(Query(params)) = query else {
         return fail(

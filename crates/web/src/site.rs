@@ -2,8 +2,8 @@
 //! `/{lang}/article/{slug}`, `/{lang}/section|tag|author/{slug}?page=N`, the newsletter
 //! box's target, static assets and `/healthz`. Anything else is a styled 404.
 
-use crate::respond::{PUBLIC_PAGE, page_response};
-use crate::{WebError, WebState};
+use crate::WebState;
+use crate::request::{fail, lang_param, path_lang, preferred, respond};
 use arabpress_app::{AppError, ListSpec};
 use arabpress_core::Lang;
 use arabpress_render::assets;
@@ -25,18 +25,7 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/{lang}/section/{slug}", get(section))
         .route("/{lang}/tag/{slug}", get(tag))
         .route("/{lang}/author/{slug}", get(author))
-        .route("/{lang}/search", get(crate::search::page))
-        .merge(crate::newsletter::routes())
         .fallback(not_found)
-}
-
-/// The language a request should be answered in when its path does not say.
-pub(crate) fn preferred(state: &WebState, headers: &HeaderMap) -> Lang {
-    headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(Lang::from_accept_language)
-        .unwrap_or(state.default_lang)
 }
 
 /// The language named by a path's first segment, if it is one.
@@ -45,28 +34,6 @@ fn lang_of_path(path: &str) -> Option<Lang> {
         .split('/')
         .next()
         .and_then(|s| s.parse().ok())
-}
-
-pub(crate) async fn fail(
-    state: &WebState,
-    headers: &HeaderMap,
-    lang: Lang,
-    error: AppError,
-) -> Response {
-    WebError { error, lang }.render(state, headers).await
-}
-
-/// Answers with the page, or with the error page in the page's language.
-pub(crate) async fn respond(
-    state: &WebState,
-    headers: &HeaderMap,
-    lang: Lang,
-    result: Result<std::sync::Arc<arabpress_app::CachedPage>, AppError>,
-) -> Response {
-    match result {
-        Ok(page) => page_response(headers, &page, PUBLIC_PAGE),
-        Err(e) => fail(state, headers, lang, e).await,
-    }
 }
 
 async fn root(State(state): State<WebState>, headers: HeaderMap) -> Response {
@@ -118,36 +85,14 @@ async fn static_asset(Path(path): Path<String>) -> Response {
     }
 }
 
-/// Parses the language segment; anything else is a 404 in the reader's language.
-pub(crate) fn lang_param(raw: &str) -> Result<Lang, ()> {
-    raw.parse::<Lang>().map_err(|_| ())
-}
-
 async fn lang_root(
     State(state): State<WebState>,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
 ) -> Response {
-    match path.map(|Path(l)| lang_param(&l)) {
-        Ok(Ok(lang)) => Redirect::permanent(&format!("/{lang}/")).into_response(),
-        Ok(Err(())) => {
-            fail(
-                &state,
-                &headers,
-                preferred(&state, &headers),
-                AppError::NotFound,
-            )
-            .await
-        }
-        Err(_) => {
-            fail(
-                &state,
-                &headers,
-                preferred(&state, &headers),
-                AppError::BadRequest("malformed path".into()),
-            )
-            .await
-        }
+    match path_lang(&state, &headers, path).await {
+        Ok(lang) => Redirect::permanent(&format!("/{lang}/")).into_response(),
+        Err(r) => r,
     }
 }
 
@@ -156,26 +101,9 @@ async fn home(
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
 ) -> Response {
-    let lang = match path.map(|Path(l)| lang_param(&l)) {
-        Ok(Ok(lang)) => lang,
-        Ok(Err(())) => {
-            return fail(
-                &state,
-                &headers,
-                preferred(&state, &headers),
-                AppError::NotFound,
-            )
-            .await;
-        }
-        Err(_) => {
-            return fail(
-                &state,
-                &headers,
-                preferred(&state, &headers),
-                AppError::BadRequest("malformed path".into()),
-            )
-            .await;
-        }
+    let lang = match path_lang(&state, &headers, path).await {
+        Ok(lang) => lang,
+        Err(r) => return r,
     };
     let result = state.app.home_page(lang).await;
     respond(&state, &headers, lang, result).await

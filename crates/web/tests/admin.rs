@@ -3,13 +3,12 @@
 //! revisions, uploads, invitations and sessions.
 
 use arabpress_core::{ArticleStatus, Role};
+use arabpress_testkit::png;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use tower::ServiceExt;
 
 mod common;
 use common::{Resp, Site_, get, site};
@@ -22,6 +21,8 @@ struct Browser<'a> {
     cookies: HashMap<String, String>,
     ip: SocketAddr,
     host: &'static str,
+    /// What it sends as `X-Forwarded-For`, if anything.
+    forwarded_for: Option<String>,
 }
 
 fn csrf_of(html: &str) -> String {
@@ -53,6 +54,7 @@ impl<'a> Browser<'a> {
             cookies: HashMap::new(),
             ip: "192.0.2.1:5000".parse().unwrap_or_else(|e| panic!("{e}")),
             host: "127.0.0.1:8080",
+            forwarded_for: None,
         }
     }
 
@@ -78,15 +80,12 @@ impl<'a> Browser<'a> {
         if let Some(ct) = content_type {
             req = req.header(header::CONTENT_TYPE, ct);
         }
+        if let Some(f) = &self.forwarded_for {
+            req = req.header("x-forwarded-for", f);
+        }
         let mut req = req.body(Body::from(body)).unwrap_or_else(|e| panic!("{e}"));
         req.extensions_mut().insert(ConnectInfo(self.ip));
-        let res = self
-            .site
-            .router
-            .clone()
-            .oneshot(req)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let res = arabpress_testkit::send(&self.site.router, req).await;
         for c in res.headers().get_all(header::SET_COOKIE) {
             let c = c.to_str().unwrap_or_default();
             if let Some((k, rest)) = c.split_once('=') {
@@ -161,11 +160,7 @@ impl<'a> Browser<'a> {
 }
 
 fn location(r: &Resp) -> String {
-    r.headers
-        .get(header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
+    r.header("location").to_owned()
 }
 
 fn article_id(r: &Resp) -> i64 {
@@ -489,6 +484,62 @@ async fn sign_in_is_limited_per_account_and_per_address() {
     assert_eq!(
         b.login("author@x.example", PASSWORD).await.status,
         StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn forwarded_for_names_the_client_only_from_a_trusted_proxy_on_sqlite() {
+    forwarded_for_names_the_client_only_from_a_trusted_proxy(site().await).await;
+}
+
+#[tokio::test]
+async fn forwarded_for_names_the_client_only_from_a_trusted_proxy_on_postgres() {
+    match common::site_on_postgres().await {
+        Some(s) => forwarded_for_names_the_client_only_from_a_trusted_proxy(s).await,
+        None => eprintln!("ARABPRESS_TEST_POSTGRES unset: PostgreSQL half skipped"),
+    }
+}
+
+/// Sign-in failures are counted per client address; `X-Forwarded-For` names that address
+/// only when the connection comes from a trusted proxy.
+async fn forwarded_for_names_the_client_only_from_a_trusted_proxy(mut s: Site_) {
+    with_users(&s).await;
+    let proxies =
+        arabpress_web::TrustedProxies::parse(&["10.0.0.0/8"]).unwrap_or_else(|e| panic!("{e}"));
+    s.router = arabpress_web::router_behind(s.app.clone(), arabpress_core::Lang::Ar, proxies);
+    // A client that is not a proxy names a new address on every try: it is still counted
+    // at its own, and locked out there.
+    let mut direct = Browser::new(&s);
+    for i in 0..5 {
+        direct.forwarded_for = Some(format!("198.51.100.{i}"));
+        let r = direct.login("author@x.example", "wrong password!").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    direct.forwarded_for = Some("198.51.100.99".into());
+    assert_eq!(
+        direct.login("author@x.example", PASSWORD).await.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "a spoofed X-Forwarded-For does not move the limit to another address"
+    );
+    // Behind the trusted proxy, each client is counted at the address the proxy names.
+    let mut guesser = Browser::new(&s);
+    guesser.ip = "10.0.0.5:40000".parse().unwrap_or_else(|e| panic!("{e}"));
+    guesser.forwarded_for = Some("203.0.113.77".into());
+    for _ in 0..5 {
+        let r = guesser.login("editor@x.example", "wrong password!").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(
+        guesser.login("editor@x.example", PASSWORD).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    let mut owner = Browser::new(&s);
+    owner.ip = "10.0.0.5:40001".parse().unwrap_or_else(|e| panic!("{e}"));
+    owner.forwarded_for = Some("203.0.113.78".into());
+    assert_eq!(
+        owner.login("editor@x.example", PASSWORD).await.status,
+        StatusCode::SEE_OTHER,
+        "another client behind the same proxy is not locked out"
     );
 }
 
@@ -979,17 +1030,6 @@ async fn revisions_are_listed_compared_and_restored() {
     );
 }
 
-fn png(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(w, h, |x, y| {
-        image::Rgb([(x % 250) as u8, (y % 250) as u8, 120])
-    });
-    let mut out = std::io::Cursor::new(Vec::new());
-    image::DynamicImage::ImageRgb8(img)
-        .write_to(&mut out, image::ImageFormat::Png)
-        .unwrap_or_else(|e| panic!("{e}"));
-    out.into_inner()
-}
-
 fn leftovers(dir: &std::path::Path) -> Vec<String> {
     std::fs::read_dir(dir)
         .map(|d| {
@@ -1400,20 +1440,11 @@ async fn the_admin_api_takes_image_uploads() {
             if let Some(a) = auth {
                 req = req.header(header::AUTHORIZATION, a);
             }
-            let res = router
-                .oneshot(req.body(Body::from(body)).unwrap_or_else(|e| panic!("{e}")))
-                .await
-                .unwrap_or_else(|e| panic!("{e}"));
-            let status = res.status();
-            let bytes = res
-                .into_body()
-                .collect()
-                .await
-                .map(|b| b.to_bytes())
-                .unwrap_or_default();
+            let req = req.body(Body::from(body)).unwrap_or_else(|e| panic!("{e}"));
+            let r = common::read(arabpress_testkit::send(&router, req).await).await;
             (
-                status,
-                serde_json::from_slice::<serde_json::Value>(&bytes).unwrap_or_default(),
+                r.status,
+                serde_json::from_str::<serde_json::Value>(&r.body).unwrap_or_default(),
             )
         }
     };
@@ -1623,10 +1654,8 @@ async fn webhooks_are_signed_retried_logged_and_never_block_publishing() {
     with_users(&s).await;
     let (url, got) = receiver().await;
     // The receivers are on this machine.
-    s.app.set_outbound_policy(arabpress_app::OutboundPolicy {
-        allow_private_network: true,
-        purge_allow_private: false,
-    });
+    s.app
+        .set_outbound_policy(arabpress_testkit::allow_private_network());
     // A receiver that is down: nothing listens on this port any more.
     let dead = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
@@ -1819,24 +1848,21 @@ async fn webhooks_are_signed_retried_logged_and_never_block_publishing() {
 /// not followed. The log says so in generic words.
 #[tokio::test]
 async fn webhooks_never_reach_internal_addresses() {
-    const REFUSED: &str = "refused: destination is a private or loopback address";
+    use arabpress_testkit::REFUSED;
     let s = site().await;
     with_users(&s).await;
     let (inside, got) = receiver().await;
-    let port = inside
-        .trim_start_matches("http://127.0.0.1:")
+    let addr: SocketAddr = inside
+        .trim_start_matches("http://")
         .trim_end_matches("/hook")
-        .to_owned();
+        .parse()
+        .unwrap_or_else(|e| panic!("{inside}: {e}"));
     let mut admin = signed_in(&s, "admin").await;
-    for url in [
-        inside.clone(),
-        format!("http://[::1]:{port}/hook"),
-        format!("http://0.0.0.0:{port}/hook"),
-        format!("http://2130706433:{port}/hook"),
-        format!("http://127.1:{port}/hook"),
-        format!("http://localhost:{port}/hook"),
-        "http://169.254.169.254/latest/meta-data/".to_owned(),
-    ] {
+    let metadata = "http://169.254.169.254/latest/meta-data/".to_owned();
+    for url in arabpress_testkit::internal_urls(addr, "/hook")
+        .into_iter()
+        .chain([metadata])
+    {
         let r = admin
             .submit(
                 "/admin/webhooks",
@@ -1857,19 +1883,10 @@ async fn webhooks_never_reach_internal_addresses() {
     );
 
     // A public-looking name (pinned to a server here) that redirects to the receiver.
-    let to = inside.clone();
-    let redirecting = axum::Router::new().fallback(move || {
-        let to = to.clone();
-        async move { axum::response::Redirect::temporary(&to) }
-    });
-    let r_addr = common::serve_on_loopback(redirecting).await;
-    s.app.pin_host("hooks.example", r_addr);
-    let outside = format!("http://hooks.example:{}/hook", r_addr.port());
+    let outside = arabpress_testkit::redirector(&s.app, inside.clone(), "/hook").await;
     // A receiver stored while the setting was on.
-    s.app.set_outbound_policy(arabpress_app::OutboundPolicy {
-        allow_private_network: true,
-        purge_allow_private: false,
-    });
+    s.app
+        .set_outbound_policy(arabpress_testkit::allow_private_network());
     for url in [&outside, &inside] {
         let r = admin
             .submit(
@@ -2100,10 +2117,8 @@ async fn editors_register_wire_feeds_and_authors_cannot() {
         axum::Router::new().route("/wire.xml", axum::routing::get(move || async move { rss }));
     let addr = common::serve_on_loopback(feeds).await;
     let url = format!("http://{addr}/wire.xml");
-    s.app.set_outbound_policy(arabpress_app::OutboundPolicy {
-        allow_private_network: true,
-        purge_allow_private: false,
-    });
+    s.app
+        .set_outbound_policy(arabpress_testkit::allow_private_network());
 
     let mut author = signed_in(&s, "author").await;
     assert_eq!(
@@ -2319,18 +2334,10 @@ async fn concurrent_guesses_are_limited(s: Site_) {
     );
 }
 
-#[tokio::test]
-async fn concurrent_guesses_are_limited_on_sqlite() {
-    concurrent_guesses_are_limited(site().await).await;
-}
-
-#[tokio::test]
-async fn concurrent_guesses_are_limited_on_postgres() {
-    match common::site_on_postgres().await {
-        Some(s) => concurrent_guesses_are_limited(s).await,
-        None => eprintln!("ARABPRESS_TEST_POSTGRES unset: PostgreSQL half skipped"),
-    }
-}
+common::both_sites!(
+    concurrent_guesses_are_limited,
+    super::concurrent_guesses_are_limited
+);
 
 /// A made-up invitation token is refused before any password hashing: it answers even
 /// while every hashing permit is held, and the hash counter does not move.
@@ -2511,18 +2518,10 @@ async fn newsroom_changes_to_live_articles_wait_for_review(s: Site_) {
     );
 }
 
-#[tokio::test]
-async fn newsroom_changes_to_live_articles_wait_for_review_on_sqlite() {
-    newsroom_changes_to_live_articles_wait_for_review(site().await).await;
-}
-
-#[tokio::test]
-async fn newsroom_changes_to_live_articles_wait_for_review_on_postgres() {
-    match common::site_on_postgres().await {
-        Some(s) => newsroom_changes_to_live_articles_wait_for_review(s).await,
-        None => eprintln!("ARABPRESS_TEST_POSTGRES unset: PostgreSQL half skipped"),
-    }
-}
+common::both_sites!(
+    newsroom_changes_to_live_articles_wait_for_review,
+    super::newsroom_changes_to_live_articles_wait_for_review
+);
 
 /// Members see and revoke their own tokens in the newsroom, admins anyone's; signing out
 /// everywhere, a new password and deactivation revoke every token of the account.
@@ -2659,4 +2658,65 @@ async fn tokens_are_revoked_in_the_newsroom_and_with_the_account() {
         !works(t).await,
         "a reactivated account's old tokens stay revoked"
     );
+}
+
+#[tokio::test]
+async fn the_editor_gives_the_audio_length_in_the_members_digits_on_sqlite() {
+    the_editor_gives_the_audio_length_in_the_members_digits(site().await).await;
+}
+
+#[tokio::test]
+async fn the_editor_gives_the_audio_length_in_the_members_digits_on_postgres() {
+    match common::site_on_postgres().await {
+        Some(s) => the_editor_gives_the_audio_length_in_the_members_digits(s).await,
+        None => eprintln!("ARABPRESS_TEST_POSTGRES unset: PostgreSQL half skipped"),
+    }
+}
+
+/// The spoken version's length in the editor is written as the player writes it: in
+/// Arabic-Indic digits for a member who works in Arabic.
+async fn the_editor_gives_the_audio_length_in_the_members_digits(s: Site_) {
+    with_users(&s).await;
+    let store = s.app.store();
+    let now = s.app.now();
+    let claimed = store
+        .claim_audio(
+            &arabpress_store::AudioPick::Due,
+            "test-claim",
+            now,
+            now + jiff::SignedDuration::from_mins(5),
+            1,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (id, version) = claimed
+        .first()
+        .copied()
+        .unwrap_or_else(|| panic!("no article"));
+    let audio = arabpress_core::model::SpokenAudio {
+        sha: "ab".repeat(32),
+        bytes: 1000,
+        duration_ms: 65_000,
+    };
+    store
+        .record_audio(id, "test-claim", &audio, "script", version, now)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut b = signed_in(&s, "editor").await;
+    let ar = b.get(&format!("/admin/articles/{id}")).await;
+    assert!(
+        ar.body.contains("جاهز (١:٠٥)"),
+        "the length in Arabic-Indic digits, as the player shows it: {}",
+        ar.body
+    );
+    let r = b
+        .submit(
+            "/admin/account",
+            "/admin/account/language",
+            &[("lang", "en")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let en = b.get(&format!("/admin/articles/{id}")).await;
+    assert!(en.body.contains("ready (1:05)"), "{}", en.body);
 }

@@ -12,16 +12,11 @@ use axum::http::StatusCode;
 use common::{get, get_bytes, site};
 
 fn engine_installed(app: &arabpress_app::App) -> bool {
-    match app.audio_status() {
-        arabpress_app::AudioStatus::On(_) => true,
-        arabpress_app::AudioStatus::Off(e)
-            if std::env::var_os("ARABPRESS_TEST_AUDIO").is_none() =>
-        {
-            eprintln!("skipped: {e} (scripts/test installs espeak-ng and lame)");
-            false
-        }
-        arabpress_app::AudioStatus::Off(e) => panic!("ARABPRESS_TEST_AUDIO is set but {e}"),
-    }
+    let probe = match app.audio_status() {
+        arabpress_app::AudioStatus::On(engine) => Ok(engine),
+        arabpress_app::AudioStatus::Off(e) => Err(e),
+    };
+    arabpress_testkit::speech_engine(probe).is_some()
 }
 
 fn header<'a>(h: &'a axum::http::HeaderMap, name: &str) -> &'a str {

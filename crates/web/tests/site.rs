@@ -8,7 +8,6 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use std::collections::HashMap;
-use tower::ServiceExt;
 
 mod common;
 use common::{Resp, Site_, get, get_with, now, site};
@@ -1212,16 +1211,12 @@ async fn api_key(s: &Site_) -> String {
         .1
 }
 
-fn json(r: &Resp) -> serde_json::Value {
-    serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{e}: {}", r.body))
-}
-
 #[tokio::test]
 async fn the_api_needs_a_live_key_and_answers_errors_in_one_shape() {
     let s = site().await;
     let r = get(&s.router, "/api/v1/sections").await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(json(&r)["error"]["code"], "unauthorized");
+    assert_eq!(Resp::json(&r)["error"]["code"], "unauthorized");
     let r = get_with(&s.router, "/api/v1/sections", &[("x-api-key", "ap_0000")]).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     let (k, secret) = s
@@ -1232,7 +1227,7 @@ async fn the_api_needs_a_live_key_and_answers_errors_in_one_shape() {
     let auth = format!("Bearer {secret}");
     let r = get_with(&s.router, "/api/v1/sections", &[("authorization", &auth)]).await;
     assert_eq!(r.status, StatusCode::OK);
-    assert_eq!(json(&r).as_array().map(Vec::len), Some(6));
+    assert_eq!(Resp::json(&r).as_array().map(Vec::len), Some(6));
     s.app
         .store()
         .revoke_api_key(k.id, now())
@@ -1283,15 +1278,15 @@ async fn the_api_needs_a_live_key_and_answers_errors_in_one_shape() {
     ] {
         let r = get_with(&s.router, path, &h).await;
         assert_eq!(r.status, status, "{path}: {}", r.body);
-        assert_eq!(json(&r)["error"]["code"], code, "{path}");
+        assert_eq!(Resp::json(&r)["error"]["code"], code, "{path}");
         assert!(
-            json(&r)["error"]["message"]
+            Resp::json(&r)["error"]["message"]
                 .as_str()
                 .is_some_and(|m| !m.is_empty())
         );
     }
     // The OpenAPI document is public, version 3.1, and describes every endpoint.
-    let doc = json(&get(&s.router, "/api/v1/openapi.json").await);
+    let doc = Resp::json(&get(&s.router, "/api/v1/openapi.json").await);
     assert!(
         doc["openapi"]
             .as_str()
@@ -1329,7 +1324,7 @@ async fn cursor_pages_return_every_article_once_while_news_is_published() {
             Some(c) => format!("/api/v1/articles?lang=en&limit=5&cursor={c}"),
             None => "/api/v1/articles?lang=en&limit=5".to_owned(),
         };
-        let page = json(&get_with(&s.router, &path, &h).await);
+        let page = Resp::json(&get_with(&s.router, &path, &h).await);
         for item in page["items"].as_array().into_iter().flatten() {
             seen.push(item["id"].as_i64().unwrap_or_default());
         }
@@ -1357,17 +1352,17 @@ async fn cursor_pages_return_every_article_once_while_news_is_published() {
     assert_eq!(seen.len(), english_at_start, "{seen:?}");
     // One article, by id and by slug, with its body.
     let id = seen[0];
-    let a = json(&get_with(&s.router, &format!("/api/v1/articles/{id}"), &h).await);
+    let a = Resp::json(&get_with(&s.router, &format!("/api/v1/articles/{id}"), &h).await);
     assert!(a["body_html"].as_str().is_some_and(|b| b.contains("<p>")));
     let slug = a["slug"].as_str().unwrap_or_default().to_owned();
-    let b = json(&get_with(&s.router, &format!("/api/v1/articles/en/{slug}"), &h).await);
+    let b = Resp::json(&get_with(&s.router, &format!("/api/v1/articles/en/{slug}"), &h).await);
     assert_eq!(b["id"], id);
-    let tags = json(&get_with(&s.router, "/api/v1/tags?lang=ar", &h).await);
+    let tags = Resp::json(&get_with(&s.router, "/api/v1/tags?lang=ar", &h).await);
     assert!(
         tags.as_array()
             .is_some_and(|t| !t.is_empty() && t.iter().all(|x| x["lang"] == "ar"))
     );
-    let authors = json(&get_with(&s.router, "/api/v1/authors", &h).await);
+    let authors = Resp::json(&get_with(&s.router, "/api/v1/authors", &h).await);
     assert_eq!(authors.as_array().map(Vec::len), Some(6));
 }
 
@@ -1384,7 +1379,7 @@ async fn each_key_is_rate_limited() {
         }
     }
     let r = limited.unwrap_or_else(|| panic!("never limited"));
-    assert_eq!(json(&r)["error"]["code"], "rate_limited");
+    assert_eq!(Resp::json(&r)["error"]["code"], "rate_limited");
     assert!(r.headers.get(header::RETRY_AFTER).is_some());
     // Another key has its own budget.
     let other = api_key(&s).await;
@@ -1407,7 +1402,7 @@ async fn search_api_answers_with_highlighted_runs() {
     )
     .await;
     assert_eq!(r.status, StatusCode::OK);
-    let v = json(&r);
+    let v = Resp::json(&r);
     assert!(v["total"].as_u64().unwrap_or(0) >= 1, "{v}");
     assert_eq!(v["lang"], "en");
     let first = &v["results"][0];
@@ -1431,7 +1426,7 @@ async fn search_api_answers_with_highlighted_runs() {
     )
     .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert_eq!(json(&r)["error"]["code"], "bad_request");
+    assert_eq!(Resp::json(&r)["error"]["code"], "bad_request");
 }
 
 // --- admin API ---------------------------------------------------------------------------
@@ -1444,12 +1439,7 @@ async fn send(router: &Router, method: &str, path: &str, token: &str, body: &str
         .header("content-type", "application/json")
         .body(Body::from(body.to_owned()))
         .unwrap_or_else(|e| panic!("{e}"));
-    let res = router
-        .clone()
-        .oneshot(req)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    common::read(res).await
+    common::read(arabpress_testkit::send(router, req).await).await
 }
 
 async fn member(s: &Site_, email: &str, role: arabpress_core::Role) -> (i64, String) {
@@ -1495,7 +1485,7 @@ async fn roles_decide_who_may_publish_through_the_admin_api() {
     )
     .await;
     assert_eq!(d.status, StatusCode::CREATED, "{}", d.body);
-    let draft = json(&d);
+    let draft = Resp::json(&d);
     assert_eq!(draft["status"], "draft");
     let id = draft["id"].as_i64().unwrap_or_default();
     let refused = send(
@@ -1507,7 +1497,7 @@ async fn roles_decide_who_may_publish_through_the_admin_api() {
     )
     .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
-    assert_eq!(json(&refused)["error"]["code"], "forbidden");
+    assert_eq!(Resp::json(&refused)["error"]["code"], "forbidden");
     let refused = send(
         r,
         "POST",
@@ -1518,7 +1508,7 @@ async fn roles_decide_who_may_publish_through_the_admin_api() {
     .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     // An author publishes their own articles, not someone else's.
-    let own = json(
+    let own = Resp::json(
         &send(
             r,
             "POST",
@@ -1592,7 +1582,7 @@ async fn roles_decide_who_may_publish_through_the_admin_api() {
     )
     .await;
     assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.body);
-    let published = json(
+    let published = Resp::json(
         &send(
             r,
             "POST",
@@ -1690,7 +1680,7 @@ async fn the_admin_api_refuses_bad_tokens_and_bad_json_with_a_message() {
     ] {
         let res = send(r, "POST", "/api/v1/admin/articles", &token, body).await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST, "{body}: {}", res.body);
-        let v = json(&res);
+        let v = Resp::json(&res);
         assert_eq!(v["error"]["code"], "bad_request");
         assert!(
             v["error"]["message"]
@@ -1750,7 +1740,7 @@ async fn a_scheduled_article_goes_live_on_time_everywhere_at_once() {
     )
     .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
-    let a = json(&created);
+    let a = Resp::json(&created);
     assert_eq!(a["status"], "scheduled");
     let url = a["url"].as_str().unwrap_or_default().to_owned();
     // Before its time: nowhere, and the pages seen now are cached.
@@ -1788,7 +1778,7 @@ async fn a_scheduled_article_goes_live_on_time_everywhere_at_once() {
     );
     assert!(get(r, "/en/section/economy").await.body.contains(&url));
     let key = api_key(&s).await;
-    let found = json(
+    let found = Resp::json(
         &get_with(
             r,
             "/api/v1/search?q=embargoed&lang=en",
@@ -1841,7 +1831,7 @@ async fn live_changes_by_contributors_wait_for_review(s: Site_) {
     let (_, contributor) = member(&s, "c@example.org", Role::Contributor).await;
     let (editor_id, editor) = member(&s, "e@example.org", Role::Editor).await;
     let r = &s.router;
-    let d = json(
+    let d = Resp::json(
         &send(
             r,
             "POST",
@@ -1852,7 +1842,7 @@ async fn live_changes_by_contributors_wait_for_review(s: Site_) {
         .await,
     );
     let id = d["id"].as_i64().unwrap_or_default();
-    let published = json(
+    let published = Resp::json(
         &send(
             r,
             "POST",
@@ -1879,7 +1869,7 @@ async fn live_changes_by_contributors_wait_for_review(s: Site_) {
     )
     .await;
     assert_eq!(saved.status, StatusCode::ACCEPTED, "{}", saved.body);
-    let v = json(&saved);
+    let v = Resp::json(&saved);
     assert_eq!(v["outcome"], "pending_review");
     assert!(
         v["message"]
@@ -1949,18 +1939,10 @@ async fn live_changes_by_contributors_wait_for_review(s: Site_) {
     );
 }
 
-#[tokio::test]
-async fn live_changes_by_contributors_wait_for_review_on_sqlite() {
-    live_changes_by_contributors_wait_for_review(site().await).await;
-}
-
-#[tokio::test]
-async fn live_changes_by_contributors_wait_for_review_on_postgres() {
-    match common::site_on_postgres().await {
-        Some(s) => live_changes_by_contributors_wait_for_review(s).await,
-        None => eprintln!("ARABPRESS_TEST_POSTGRES unset: PostgreSQL half skipped"),
-    }
-}
+common::both_sites!(
+    live_changes_by_contributors_wait_for_review,
+    super::live_changes_by_contributors_wait_for_review
+);
 
 /// Tokens expire (401 with a JSON error saying so), and revoked tokens are refused.
 #[tokio::test]
@@ -1994,9 +1976,9 @@ async fn expired_and_revoked_tokens_are_refused() {
         .set(s.app.now() + jiff::SignedDuration::from_hours(25));
     let expired = probe(short).await;
     assert_eq!(expired.status, StatusCode::UNAUTHORIZED, "{}", expired.body);
-    assert_eq!(json(&expired)["error"]["code"], "unauthorized");
+    assert_eq!(Resp::json(&expired)["error"]["code"], "unauthorized");
     assert!(
-        json(&expired)["error"]["message"]
+        Resp::json(&expired)["error"]["message"]
             .as_str()
             .unwrap_or_default()
             .contains("expired"),

@@ -166,13 +166,10 @@ async fn act(
             .delete_wire_feed_as(&s.user, id)
             .await
             .map(|()| "wire-deleted".to_owned()),
-        "poll" => match app.wire_feeds_as(&s.user).await {
-            Err(e) => Err(e),
-            Ok(_) => app.poll_wire_feed(id).await.map(|o| match o {
-                Some(o) if o.status != "error" => format!("polled&n={}", o.new_items),
-                _ => "poll-failed".to_owned(),
-            }),
-        },
+        "poll" => app.poll_wire_feed_as(&s.user, id).await.map(|o| match o {
+            Some(o) if o.status != "error" => format!("polled&n={}", o.new_items),
+            _ => "poll-failed".to_owned(),
+        }),
         _ => Err(AppError::NotFound),
     };
     match done {

@@ -1,18 +1,43 @@
 //! What the site's HTTP tests share: the demo site behind its router with a fixed clock,
-//! and requests without a socket.
+//! on a test store of either engine. Requests without a socket, the response readers and
+//! the loopback server come from the test kit and are re-exported here.
 #![allow(dead_code)]
 
 use arabpress_app::{App, FixedClock};
 use arabpress_core::Lang;
-use arabpress_render::{PerLang, Site, Theme};
-use arabpress_store::testing::TestStore;
+use arabpress_testkit::TestStore;
 use axum::Router;
-use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode};
-use http_body_util::BodyExt;
-use jiff::Timestamp;
 use std::sync::Arc;
-use tower::ServiceExt;
+
+// Each test binary uses some of these.
+#[allow(unused_imports)]
+pub use arabpress_testkit::{
+    Resp, get, get_bytes, get_with, now, post_form, read, serve_on_loopback,
+};
+
+/// Runs one async test body against the demo site on every configured engine:
+/// `both_sites!(name, body_fn)` defines `mod name { sqlite, postgres }` tests, where
+/// `body_fn(Site_)` is an `async fn`; the PostgreSQL one says it was skipped when
+/// `ARABPRESS_TEST_POSTGRES` is unset.
+#[allow(unused_macros)]
+macro_rules! both_sites {
+    ($name:ident, $body:path) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                $body($crate::common::site().await).await;
+            }
+            #[tokio::test]
+            async fn postgres() {
+                if let Some(s) = $crate::common::site_on_postgres().await {
+                    $body(s).await;
+                }
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use both_sites;
 
 pub struct Site_ {
     pub app: App,
@@ -43,12 +68,6 @@ impl Site_ {
     }
 }
 
-pub fn now() -> Timestamp {
-    "2026-02-07T10:00:00Z"
-        .parse()
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
 /// The demo site.
 pub async fn site() -> Site_ {
     site_with(true).await
@@ -73,7 +92,7 @@ async fn site_with(demo: bool) -> Site_ {
 }
 
 async fn site_on(t: TestStore, demo: bool) -> Site_ {
-    site_on_at(t, demo, "http://test.example").await
+    site_on_at(t, demo, arabpress_testkit::app::BASE_URL).await
 }
 
 /// The demo site, configured with this `base_url`.
@@ -91,24 +110,7 @@ pub async fn site_on_postgres() -> Option<Site_> {
 }
 
 async fn site_on_at(t: TestStore, demo: bool, base_url: &str) -> Site_ {
-    let theme = Theme::new(
-        Site {
-            name: PerLang {
-                ar: "عرب برس".into(),
-                en: "Arab Press".into(),
-            },
-            tagline: PerLang {
-                ar: "بالشعب و للشعب".into(),
-                en: "بالشعب و للشعب".into(),
-            },
-            base_url: base_url.into(),
-            full_content_feeds: true,
-            newsletter_popup: true,
-        },
-        jiff::tz::TimeZone::UTC,
-        None,
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let theme = arabpress_testkit::theme_at(jiff::tz::TimeZone::UTC, base_url);
     let index = arabpress_search::SearchIndex::in_memory().unwrap_or_else(|e| panic!("{e}"));
     let clock = Arc::new(FixedClock::new(now()));
     let media = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
@@ -148,92 +150,4 @@ async fn site_on_at(t: TestStore, demo: bool, base_url: &str) -> Site_ {
         _media: media,
         mail,
     }
-}
-
-pub struct Resp {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub body: String,
-}
-
-pub async fn get_with(router: &Router, path: &str, headers: &[(&str, &str)]) -> Resp {
-    let (status, headers, bytes) = get_bytes(router, path, headers).await;
-    Resp {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
-
-/// A response's status, headers and body as text.
-pub async fn read(res: axum::response::Response) -> Resp {
-    let (status, headers, bytes) = parts(res).await;
-    Resp {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
-
-/// A response's status, headers and body bytes.
-async fn parts(res: axum::response::Response) -> (StatusCode, HeaderMap, Vec<u8>) {
-    let status = res.status();
-    let headers = res.headers().clone();
-    let bytes = res
-        .into_body()
-        .collect()
-        .await
-        .map(|b| b.to_bytes().to_vec())
-        .unwrap_or_default();
-    (status, headers, bytes)
-}
-
-/// Posts a urlencoded form.
-pub async fn post_form(router: &Router, path: &str, body: &str) -> Resp {
-    let req = Request::builder()
-        .method("POST")
-        .uri(path)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(body.to_owned()))
-        .unwrap_or_else(|e| panic!("{e}"));
-    let res = router
-        .clone()
-        .oneshot(req)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    read(res).await
-}
-
-pub async fn get(router: &Router, path: &str) -> Resp {
-    get_with(router, path, &[]).await
-}
-
-/// A GET whose body is kept as bytes (media).
-pub async fn get_bytes(
-    router: &Router,
-    path: &str,
-    headers: &[(&str, &str)],
-) -> (StatusCode, HeaderMap, Vec<u8>) {
-    let mut req = Request::builder().uri(path);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    let res = router
-        .clone()
-        .oneshot(req.body(Body::empty()).unwrap_or_else(|e| panic!("{e}")))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    parts(res).await
-}
-
-/// Serves `router` on a free port of 127.0.0.1 for the rest of the test; returns its address.
-pub async fn serve_on_loopback(router: axum::Router) -> std::net::SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
-    addr
 }

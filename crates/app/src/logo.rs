@@ -1,0 +1,498 @@
+//! The site's logo, uploaded in the newsroom's settings: an SVG or a PNG, checked before it
+//! is stored. An SVG is refused when it carries anything a browser would run or fetch
+//! (script, event handlers, `foreignObject`, references to other files, a DOCTYPE with its
+//! entities), since the logo is served from the site's own origin; a PNG is read with the
+//! `image` crate within size limits read from its header first (so a small file declaring a
+//! huge picture is refused before decoding). From a PNG a square podcast artwork (1400-3000
+//! px, as podcast directories ask) is drawn; an SVG logo gets none, because rasterising SVG
+//! needs a renderer (resvg) that the binary does not carry.
+//!
+//! Files: `{sha[0..2]}/{sha}/logo.svg` or `logo.png` (and `artwork.png`) in the media store,
+//! served at `/media/{sha}/…` like uploads.
+
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, RgbaImage};
+use quick_xml::events::{BytesStart, Event};
+use std::io::Cursor;
+
+/// The largest logo file accepted, in bytes.
+pub const MAX_LOGO_BYTES: usize = 1 << 20;
+/// The widest or tallest PNG logo accepted, in pixels.
+pub const MAX_LOGO_SIDE: u32 = 4096;
+/// The smallest side of the podcast artwork.
+pub const ARTWORK_MIN: u32 = 1400;
+/// The largest side of the podcast artwork.
+pub const ARTWORK_MAX: u32 = 3000;
+/// How deep an SVG's elements may nest.
+const MAX_SVG_DEPTH: usize = 64;
+
+/// Why a logo file was refused: a message id of the newsroom's Fluent files and its
+/// arguments, so the member reads it in their language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogoProblem {
+    /// The message id.
+    pub key: &'static str,
+    /// Its arguments.
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl LogoProblem {
+    fn new(key: &'static str) -> LogoProblem {
+        LogoProblem {
+            key,
+            args: Vec::new(),
+        }
+    }
+
+    fn with(mut self, name: &'static str, value: impl Into<String>) -> LogoProblem {
+        self.args.push((name, value.into()));
+        self
+    }
+}
+
+/// A checked logo, ready to store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedLogo {
+    /// `logo.svg` or `logo.png`.
+    pub file: &'static str,
+    /// The bytes to store (a PNG without its metadata).
+    pub bytes: Vec<u8>,
+    /// Its size in pixels, when known.
+    pub width: Option<u32>,
+    /// Its height in pixels, when known.
+    pub height: Option<u32>,
+    /// The square podcast artwork (PNG), for a PNG logo.
+    pub artwork: Option<Vec<u8>>,
+}
+
+/// Checks an uploaded logo and, for a PNG, draws the artwork. CPU-bound: call it on the
+/// blocking pool.
+pub fn check(bytes: &[u8]) -> Result<CheckedLogo, LogoProblem> {
+    if bytes.is_empty() {
+        return Err(LogoProblem::new("settings-logo-empty"));
+    }
+    if bytes.len() > MAX_LOGO_BYTES {
+        return Err(LogoProblem::new("settings-logo-too-large")
+            .with("limit", (MAX_LOGO_BYTES >> 10).to_string()));
+    }
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return png(bytes);
+    }
+    if looks_like_svg(bytes) {
+        let (width, height) = svg(bytes)?;
+        return Ok(CheckedLogo {
+            file: "logo.svg",
+            bytes: bytes.to_vec(),
+            width,
+            height,
+            artwork: None,
+        });
+    }
+    Err(LogoProblem::new("settings-logo-type"))
+}
+
+fn looks_like_svg(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(4096)];
+    let text = String::from_utf8_lossy(head);
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    t.starts_with('<') && text.contains("<svg")
+}
+
+fn png(bytes: &[u8]) -> Result<CheckedLogo, LogoProblem> {
+    let damaged = || LogoProblem::new("settings-logo-damaged");
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_LOGO_SIDE);
+    limits.max_image_height = Some(MAX_LOGO_SIDE);
+    limits.max_alloc = Some(256 << 20);
+    // The header alone first: a file declaring a huge picture is refused unread.
+    if let Some((w, h)) = png_header_size(bytes)
+        && (w > MAX_LOGO_SIDE || h > MAX_LOGO_SIDE)
+    {
+        return Err(too_many_pixels(Some((w, h))));
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), ImageFormat::Png);
+    reader.limits(limits);
+    let decoder = match reader.into_decoder() {
+        Ok(d) => d,
+        Err(image::ImageError::Limits(_)) => {
+            return Err(too_many_pixels(png_header_size(bytes)));
+        }
+        Err(_) => return Err(damaged()),
+    };
+    let (w, h) = decoder.dimensions();
+    if w == 0 || h == 0 || w > MAX_LOGO_SIDE || h > MAX_LOGO_SIDE {
+        return Err(too_many_pixels(Some((w, h))));
+    }
+    let img = DynamicImage::from_decoder(decoder).map_err(|_| damaged())?;
+    let clean = crate::strip::strip_metadata(bytes, 1).ok_or_else(damaged)?;
+    Ok(CheckedLogo {
+        file: "logo.png",
+        bytes: clean,
+        width: Some(w),
+        height: Some(h),
+        artwork: Some(artwork(&img)?),
+    })
+}
+
+/// The width and height a PNG's header declares.
+fn png_header_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    let w = bytes.get(16..20)?;
+    let h = bytes.get(20..24)?;
+    Some((
+        u32::from_be_bytes([w[0], w[1], w[2], w[3]]),
+        u32::from_be_bytes([h[0], h[1], h[2], h[3]]),
+    ))
+}
+
+fn too_many_pixels(size: Option<(u32, u32)>) -> LogoProblem {
+    let (w, h) = size.unwrap_or((0, 0));
+    LogoProblem::new("settings-logo-pixels")
+        .with("width", w.to_string())
+        .with("height", h.to_string())
+        .with("limit", MAX_LOGO_SIDE.to_string())
+}
+
+/// A white square (its side the logo's larger side, within 1400-3000 px) with the logo
+/// centred on it at most 80 % of the side, enlarged or reduced to fit.
+fn artwork(logo: &DynamicImage) -> Result<Vec<u8>, LogoProblem> {
+    let side = logo
+        .width()
+        .max(logo.height())
+        .clamp(ARTWORK_MIN, ARTWORK_MAX);
+    let room = side * 4 / 5;
+    let scaled = logo.resize(room, room, image::imageops::FilterType::CatmullRom);
+    let mut canvas = RgbaImage::from_pixel(side, side, image::Rgba([255, 255, 255, 255]));
+    let x = i64::from((side - scaled.width()) / 2);
+    let y = i64::from((side - scaled.height()) / 2);
+    image::imageops::overlay(&mut canvas, &scaled.to_rgba8(), x, y);
+    let rgb = DynamicImage::ImageRgba8(canvas).to_rgb8();
+    let mut out = Vec::new();
+    rgb.write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+        .map_err(|_| LogoProblem::new("settings-logo-damaged"))?;
+    Ok(out)
+}
+
+/// Elements that run code, embed other documents or media, or can rewrite a link when
+/// animated: none has a place in a logo.
+const REFUSED_ELEMENTS: &[&str] = &[
+    "script",
+    "foreignobject",
+    "iframe",
+    "embed",
+    "object",
+    "audio",
+    "video",
+    "handler",
+    "listener",
+    "set",
+    "animate",
+    "animatemotion",
+    "animatetransform",
+    "animatecolor",
+];
+
+/// Checks an SVG file; returns its size when it states one.
+fn svg(bytes: &[u8]) -> Result<(Option<u32>, Option<u32>), LogoProblem> {
+    let invalid = || LogoProblem::new("settings-logo-svg-invalid");
+    let unsafe_ = |what: &str| LogoProblem::new("settings-logo-svg-unsafe").with("what", what);
+    let text = std::str::from_utf8(bytes).map_err(|_| invalid())?;
+    let mut reader = quick_xml::Reader::from_str(text);
+    reader.config_mut().check_end_names = true;
+    let mut depth = 0usize;
+    let mut size = None;
+    let mut in_style = false;
+    loop {
+        let event = reader.read_event().map_err(|_| invalid())?;
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let opens = matches!(event, Event::Start(_));
+                let name = String::from_utf8_lossy(e.local_name().as_ref()).to_lowercase();
+                if depth == 0 {
+                    if size.is_some() || name != "svg" {
+                        // Not an SVG, or a second root element.
+                        return Err(invalid());
+                    }
+                    size = Some(svg_size(e));
+                }
+                if REFUSED_ELEMENTS.contains(&name.as_str()) {
+                    return Err(unsafe_(&format!("<{name}>")));
+                }
+                check_attributes(e)?;
+                if opens {
+                    in_style = name == "style";
+                    depth += 1;
+                    if depth > MAX_SVG_DEPTH {
+                        return Err(invalid());
+                    }
+                }
+            }
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                in_style = false;
+            }
+            Event::Text(t) => {
+                let t = t.decode().map_err(|_| invalid())?;
+                if in_style {
+                    check_css(&t)?;
+                }
+            }
+            Event::CData(c) => {
+                let c = c.decode().map_err(|_| invalid())?;
+                if in_style {
+                    check_css(&c)?;
+                }
+            }
+            Event::GeneralRef(r) => {
+                // Only the five predefined entities and character references: a custom
+                // entity would need a DOCTYPE, which is refused.
+                let name = r.decode().map_err(|_| invalid())?;
+                let known = matches!(&*name, "amp" | "lt" | "gt" | "quot" | "apos")
+                    || name.starts_with('#');
+                if !known {
+                    return Err(unsafe_("&entity;"));
+                }
+            }
+            Event::DocType(_) => return Err(unsafe_("<!DOCTYPE>")),
+            Event::PI(_) => return Err(unsafe_("<?…?>")),
+            Event::Comment(_) | Event::Decl(_) => {}
+            Event::Eof => break,
+        }
+    }
+    match size {
+        Some(s) if depth == 0 => Ok(s),
+        _ => Err(invalid()),
+    }
+}
+
+/// The width and height an `<svg>` states, in whole pixels: its `width` and `height`
+/// when they are plain numbers (or `px`), else its `viewBox`.
+fn svg_size(e: &BytesStart<'_>) -> (Option<u32>, Option<u32>) {
+    let attr = |name: &str| {
+        e.attributes()
+            .flatten()
+            .find(|a| a.key.as_ref() == name.as_bytes())
+            .map(|a| String::from_utf8_lossy(&a.value).into_owned())
+    };
+    let number = |v: Option<String>| -> Option<u32> {
+        let v = v?;
+        let n: f64 = v.trim().trim_end_matches("px").trim().parse().ok()?;
+        (n.is_finite() && (1.0..=100_000.0).contains(&n)).then(|| n.round() as u32)
+    };
+    let (w, h) = (number(attr("width")), number(attr("height")));
+    if w.is_some() && h.is_some() {
+        return (w, h);
+    }
+    let vb: Vec<Option<u32>> = attr("viewBox")
+        .unwrap_or_default()
+        .split([' ', ','])
+        .filter(|p| !p.is_empty())
+        .map(|p| number(Some(p.to_owned())))
+        .collect();
+    match vb.as_slice() {
+        [_, _, Some(w), Some(h)] => (Some(*w), Some(*h)),
+        _ => (None, None),
+    }
+}
+
+/// What is left of a value once whitespace and control characters are gone, lowercased:
+/// browsers ignore them inside a URL's scheme (`java\tscript:`).
+fn squeezed(v: &str) -> String {
+    v.chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Refuses event handlers, references to anything but a fragment of the file itself, and
+/// style that loads something.
+fn check_attributes(e: &BytesStart<'_>) -> Result<(), LogoProblem> {
+    let unsafe_ = |what: &str| LogoProblem::new("settings-logo-svg-unsafe").with("what", what);
+    for a in e.attributes() {
+        let a = a.map_err(|_| LogoProblem::new("settings-logo-svg-invalid"))?;
+        let key = String::from_utf8_lossy(a.key.as_ref()).to_lowercase();
+        let local = String::from_utf8_lossy(a.key.local_name().as_ref()).to_lowercase();
+        let value = a
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map_err(|_| LogoProblem::new("settings-logo-svg-invalid"))?;
+        let v = squeezed(&value);
+        if local.starts_with("on") {
+            return Err(unsafe_(&key));
+        }
+        if matches!(local.as_str(), "href" | "src") && !v.is_empty() && !v.starts_with('#') {
+            return Err(unsafe_(&format!("{key}=\"{}\"", truncate(&value))));
+        }
+        if local == "style" {
+            check_css(&value)?;
+        } else if v.contains("url(") && !only_fragment_urls(&v) {
+            return Err(unsafe_(&format!("{key}=\"{}\"", truncate(&value))));
+        }
+        if v.contains("javascript:") {
+            return Err(unsafe_(&key));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses CSS that loads or runs anything: `@import`, `url(…)` other than `url(#id)`,
+/// `expression(…)`.
+fn check_css(css: &str) -> Result<(), LogoProblem> {
+    let v = squeezed(css);
+    let bad = v.contains("@import")
+        || v.contains("expression(")
+        || v.contains("javascript:")
+        || !only_fragment_urls(&v);
+    if bad {
+        return Err(LogoProblem::new("settings-logo-svg-unsafe").with("what", "style"));
+    }
+    Ok(())
+}
+
+/// True when every `url(` in `v` (squeezed) names a fragment of this file.
+fn only_fragment_urls(v: &str) -> bool {
+    v.match_indices("url(").all(|(i, _)| {
+        let rest = v.get(i + 4..).unwrap_or_default();
+        let rest = rest.trim_start_matches(['"', '\'']);
+        rest.starts_with('#')
+    })
+}
+
+fn truncate(v: &str) -> String {
+    let mut t: String = v.chars().take(60).collect();
+    if t.len() < v.len() {
+        t.push('…');
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png_of(w: u32, h: u32) -> Vec<u8> {
+        let img =
+            DynamicImage::ImageRgba8(RgbaImage::from_pixel(w, h, image::Rgba([200, 30, 30, 255])));
+        let mut out = Vec::new();
+        img.write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+            .unwrap_or_else(|e| panic!("{e}"));
+        out
+    }
+
+    fn key(r: Result<CheckedLogo, LogoProblem>) -> &'static str {
+        match r {
+            Ok(_) => "accepted",
+            Err(p) => p.key,
+        }
+    }
+
+    #[test]
+    fn a_png_logo_gets_a_square_artwork_within_podcast_sizes() {
+        for (w, h, side) in [(300, 100, 1400), (2000, 1000, 2000), (4000, 500, 3000)] {
+            let l = check(&png_of(w, h)).unwrap_or_else(|e| panic!("{e:?}"));
+            assert_eq!((l.file, l.width, l.height), ("logo.png", Some(w), Some(h)));
+            let art = image::load_from_memory(&l.artwork.unwrap_or_default())
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!((art.width(), art.height()), (side, side), "{w}×{h}");
+            // The logo is in the middle, the corners are white.
+            let rgb = art.to_rgb8();
+            assert_eq!(rgb.get_pixel(0, 0).0, [255, 255, 255]);
+            assert_eq!(rgb.get_pixel(side / 2, side / 2).0, [200, 30, 30]);
+        }
+    }
+
+    #[test]
+    fn bad_files_are_refused_with_a_reason() {
+        assert_eq!(key(check(b"")), "settings-logo-empty");
+        assert_eq!(key(check(b"GIF89a....")), "settings-logo-type");
+        assert_eq!(key(check(b"hello, not an image")), "settings-logo-type");
+        assert_eq!(
+            key(check(&vec![b' '; MAX_LOGO_BYTES + 1])),
+            "settings-logo-too-large"
+        );
+        // A PNG signature and nothing readable after it.
+        assert_eq!(
+            key(check(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDRxx")),
+            "settings-logo-damaged"
+        );
+        // A bomb: a tiny file whose header declares 100,000 × 100,000 pixels.
+        let mut bomb = png_of(1, 1);
+        bomb[16..20].copy_from_slice(&100_000u32.to_be_bytes());
+        bomb[20..24].copy_from_slice(&100_000u32.to_be_bytes());
+        let r = check(&bomb);
+        assert_eq!(key(r.clone()), "settings-logo-pixels");
+        let args = r.err().map(|p| p.args).unwrap_or_default();
+        assert!(args.contains(&("width", "100000".to_owned())), "{args:?}");
+        assert_eq!(key(check(&png_of(5000, 10))), "settings-logo-pixels");
+    }
+
+    #[test]
+    fn a_plain_svg_is_kept_with_its_size() {
+        let svg = br##"<?xml version="1.0"?>
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 120 40">
+  <defs><linearGradient id="g"><stop offset="0" stop-color="#c00"/></linearGradient>
+  <style>.a { fill: url(#g); }</style></defs>
+  <!-- a comment -->
+  <rect class="a" width="120" height="40" fill="url(#g)"/>
+  <use xlink:href="#g"/>
+  <text x="4" y="30">Arab &amp; Press</text>
+</svg>"##;
+        let l = check(svg).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            (l.file, l.width, l.height),
+            ("logo.svg", Some(120), Some(40))
+        );
+        assert!(l.artwork.is_none());
+        let sized = br#"<svg xmlns="http://www.w3.org/2000/svg" width="64px" height="32"/>"#;
+        let l = check(sized).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!((l.width, l.height), (Some(64), Some(32)));
+    }
+
+    #[test]
+    fn an_svg_that_runs_or_fetches_anything_is_refused() {
+        let svg = |inner: &str| {
+            format!(
+                r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">{inner}</svg>"#
+            )
+        };
+        for bad in [
+            "<script>alert(1)</script>",
+            "<SCRIPT>alert(1)</SCRIPT>",
+            r#"<rect onload="alert(1)"/>"#,
+            r#"<rect ONCLICK="alert(1)"/>"#,
+            r#"<a href="javascript:alert(1)"><rect/></a>"#,
+            r#"<a xlink:href="&#106;avascript:alert(1)"><rect/></a>"#,
+            r#"<image href="https://tracker.example/p.png"/>"#,
+            r#"<image xlink:href="data:image/svg+xml;base64,PHN2Zz4="/>"#,
+            r#"<use href="other.svg#x"/>"#,
+            r#"<foreignObject><p>x</p></foreignObject>"#,
+            r#"<style>@import url(https://x.example/a.css);</style>"#,
+            r#"<style>rect { fill: url( "https://x.example/f.svg#g" ) }</style>"#,
+            r#"<rect style="fill:url(https://x.example/f.svg#g)"/>"#,
+            r#"<rect fill="url(https://x.example/f.svg#g)"/>"#,
+            r#"<set attributeName="href" to="javascript:alert(1)"/>"#,
+            r#"<iframe src="https://x.example"/>"#,
+        ] {
+            assert_eq!(
+                key(check(svg(bad).as_bytes())),
+                "settings-logo-svg-unsafe",
+                "{bad}"
+            );
+        }
+        let doctype = r#"<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x "y">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>"#;
+        assert_eq!(key(check(doctype.as_bytes())), "settings-logo-svg-unsafe");
+        let stylesheet = r#"<?xml-stylesheet href="https://x.example/a.css"?><svg xmlns="http://www.w3.org/2000/svg"/>"#;
+        assert_eq!(
+            key(check(stylesheet.as_bytes())),
+            "settings-logo-svg-unsafe"
+        );
+        for broken in [
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect></svg>",
+            "<html><svg/></html>",
+            "<svg/><svg/>",
+        ] {
+            assert_eq!(
+                key(check(broken.as_bytes())),
+                "settings-logo-svg-invalid",
+                "{broken}"
+            );
+        }
+    }
+}

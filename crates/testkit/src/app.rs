@@ -1,0 +1,77 @@
+//! An `App` as the integration tests of `app` and `web` build it: the demo site's theme,
+//! an index in memory and a fixed clock over a test store; and the outbound policy and
+//! pinned names the tests of outbound features (feeds, webhooks, images, the purge hook)
+//! use to reach servers on 127.0.0.1.
+
+use arabpress_app::{App, Clock, FixedClock, OutboundPolicy};
+use arabpress_render::{PerLang, Site, Theme};
+use arabpress_store::Store;
+use std::sync::Arc;
+
+/// The base URL of the sites tests build.
+pub const BASE_URL: &str = "http://test.example";
+
+/// What a refused destination is reported as.
+pub const REFUSED: &str = "refused: destination is a private or loopback address";
+
+/// The demo site's theme at `http://test.example`, in time zone `tz`.
+pub fn theme(tz: jiff::tz::TimeZone) -> Theme {
+    theme_at(tz, BASE_URL)
+}
+
+/// The demo site's theme at `base_url`, in time zone `tz`, with full-content feeds and the
+/// newsletter pop-up on.
+pub fn theme_at(tz: jiff::tz::TimeZone, base_url: &str) -> Theme {
+    Theme::new(
+        Site {
+            name: PerLang {
+                ar: "عرب برس".into(),
+                en: "Arab Press".into(),
+            },
+            tagline: PerLang {
+                ar: "بالشعب و للشعب".into(),
+                en: "بالشعب و للشعب".into(),
+            },
+            base_url: base_url.into(),
+            full_content_feeds: true,
+            newsletter_popup: true,
+        },
+        tz,
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// An app over `store` with an index in memory, at `clock`'s time.
+pub fn app_in_memory(store: &Store, tz: jiff::tz::TimeZone, clock: Arc<FixedClock>) -> App {
+    App::new(
+        store.clone(),
+        theme(tz),
+        Arc::new(arabpress_search::SearchIndex::in_memory().unwrap_or_else(|e| panic!("{e}"))),
+        1 << 20,
+        clock as Arc<dyn Clock>,
+        std::env::temp_dir().join(format!("arabpress-test-media-{}", std::process::id())),
+    )
+}
+
+/// The outbound policy of tests whose servers run on 127.0.0.1: private destinations
+/// allowed, explicitly (the default refuses them).
+pub fn allow_private_network() -> OutboundPolicy {
+    OutboundPolicy {
+        allow_private_network: true,
+        purge_allow_private: false,
+    }
+}
+
+/// A server on 127.0.0.1 that redirects every request to `to`, reached through the
+/// public-looking name `news.example` that `app` pins to it (trusted for that hop only);
+/// returns the name's address with `path`.
+pub async fn redirector(app: &App, to: String, path: &str) -> String {
+    let router = axum::Router::new().fallback(move || {
+        let to = to.clone();
+        async move { axum::response::Redirect::temporary(&to) }
+    });
+    let addr = crate::serve_on_loopback(router).await;
+    app.pin_host("news.example", addr);
+    format!("http://news.example:{}{path}", addr.port())
+}

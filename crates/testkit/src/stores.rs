@@ -1,0 +1,131 @@
+//! Fresh, throw-away stores for tests, on SQLite always and on PostgreSQL when
+//! `ARABPRESS_TEST_POSTGRES` holds a server URL (each test gets its own new database on that
+//! server). Without the variable the PostgreSQL half of a test says it was skipped, on
+//! stderr past the test harness's capture; under CI (`CI` set) a missing URL is an error
+//! instead, so the PostgreSQL half of the suite is never skipped silently.
+
+use arabpress_store::{Store, StoreError};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// The variable naming the PostgreSQL server tests create their databases on.
+pub const POSTGRES_VAR: &str = "ARABPRESS_TEST_POSTGRES";
+
+/// Why a test store could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    /// The temporary folder for a SQLite database could not be made.
+    #[error("temporary folder for the test database: {0}")]
+    TempDir(#[source] std::io::Error),
+    /// CI must test both engines, and no server was named.
+    #[error("ARABPRESS_TEST_POSTGRES is not set under CI")]
+    NoServerUnderCi,
+    /// The PostgreSQL server named by `ARABPRESS_TEST_POSTGRES` refused a new database.
+    #[error("creating a test database on ARABPRESS_TEST_POSTGRES: {0}")]
+    CreateDatabase(#[source] sqlx::Error),
+    /// The store could not open (or migrate) the new database.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A store and whatever keeps it alive (the SQLite database's folder, removed on drop).
+pub struct TestStore {
+    /// The store.
+    pub store: Store,
+    _dir: Option<tempfile::TempDir>,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A name no other test of any process uses at the same time.
+fn unique(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "{prefix}_{}_{}_{nanos}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+impl TestStore {
+    /// A new SQLite store in a temporary folder.
+    pub async fn sqlite() -> Result<TestStore, SetupError> {
+        let dir = tempfile::Builder::new()
+            .prefix("arabpress_test")
+            .tempdir()
+            .map_err(SetupError::TempDir)?;
+        let url = format!("sqlite://{}", dir.path().join("test.sqlite").display());
+        let store = Store::connect(&url).await?;
+        Ok(TestStore {
+            store,
+            _dir: Some(dir),
+        })
+    }
+
+    /// A new, empty PostgreSQL database on the server named by `ARABPRESS_TEST_POSTGRES`;
+    /// `Ok(None)` when the variable is unset outside CI, after the line saying that the
+    /// PostgreSQL half is skipped.
+    pub async fn postgres() -> Result<Option<TestStore>, SetupError> {
+        let Ok(admin_url) = std::env::var(POSTGRES_VAR) else {
+            if std::env::var_os("CI").is_some() {
+                return Err(SetupError::NoServerUnderCi);
+            }
+            crate::skipped("PostgreSQL (ARABPRESS_TEST_POSTGRES unset)");
+            return Ok(None);
+        };
+        let name = unique("ap_test");
+        create_database(&admin_url, &name)
+            .await
+            .map_err(SetupError::CreateDatabase)?;
+        let base = admin_url
+            .rsplit_once('/')
+            .map(|(b, _)| b)
+            .unwrap_or(&admin_url);
+        let store = Store::connect(&format!("{base}/{name}")).await?;
+        Ok(Some(TestStore { store, _dir: None }))
+    }
+}
+
+/// Creates database `name` through the server's administrative database at `admin_url`.
+async fn create_database(admin_url: &str, name: &str) -> Result<(), sqlx::Error> {
+    sqlx::any::install_default_drivers();
+    let admin = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(admin_url)
+        .await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&admin)
+        .await?;
+    admin.close().await;
+    Ok(())
+}
+
+/// Runs one async test body against every configured engine:
+/// `both_backends!(name, body_fn)` defines `mod name { sqlite, postgres }` tests, where
+/// `body_fn(Store)` is an `async fn`. The PostgreSQL test prints
+/// "skipped: PostgreSQL (ARABPRESS_TEST_POSTGRES unset)" when no server is named. The
+/// calling crate needs `tokio` (with its `macros` feature) among its dev-dependencies.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident, $body:path) => {
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                match $crate::TestStore::sqlite().await {
+                    Ok(t) => $body(t.store.clone()).await,
+                    Err(e) => panic!("sqlite test store: {e}"),
+                }
+            }
+            #[tokio::test]
+            async fn postgres() {
+                match $crate::TestStore::postgres().await {
+                    Ok(Some(t)) => $body(t.store.clone()).await,
+                    Ok(None) => {}
+                    Err(e) => panic!("postgres test store: {e}"),
+                }
+            }
+        }
+    };
+}

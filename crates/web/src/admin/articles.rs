@@ -1,0 +1,145 @@
+//! The article list (`/admin/articles`: filters by status, section, author, language and
+//! headline, paged) and the routes of the articles' editor, whose pages are in
+//! [`super::editor`].
+
+use super::editor::{create, edit, new_article, update};
+use super::{Member, failure, member_page, msg, when};
+use crate::WebState;
+use arabpress_app::{AppError, MAX_UPLOAD_BYTES, NewsroomArticle, NewsroomQuery};
+use arabpress_core::{ArticleStatus, Lang};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::get;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+const PER_PAGE: u32 = 30;
+
+pub(super) fn routes() -> Router<WebState> {
+    let editor_limit = DefaultBodyLimit::max(MAX_UPLOAD_BYTES * 3);
+    Router::new()
+        .route(
+            "/admin/articles",
+            get(articles).post(create).layer(editor_limit),
+        )
+        .route("/admin/articles/new", get(new_article))
+        .route(
+            "/admin/articles/{id}",
+            get(edit)
+                .post(update)
+                .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES * 3)),
+        )
+}
+
+pub(super) fn article_rows(state: &WebState, lang: Lang, items: &[NewsroomArticle]) -> Vec<Value> {
+    items
+        .iter()
+        .map(|a| {
+            let t = a.scheduled_at.unwrap_or(a.summary.updated_at);
+            let (w, iso) = when(state, lang, t);
+            json!({
+                "id": a.summary.id,
+                "headline": a.summary.headline,
+                "lang": a.summary.lang.code(),
+                "dir": a.summary.lang.dir(),
+                "status": a.status.as_str(),
+                "when": w,
+                "when_iso": iso,
+                "created_by": a.created_by,
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn options(state: &WebState, lang: Lang) -> Result<(Value, Value), AppError> {
+    let sections: Vec<Value> = state
+        .app
+        .sections()
+        .await?
+        .iter()
+        .map(|s| json!({ "slug": s.slug, "name": s.name(lang) }))
+        .collect();
+    let authors: Vec<Value> = state
+        .app
+        .store()
+        .authors()
+        .await?
+        .iter()
+        .map(|a| json!({ "slug": a.slug, "name": a.name(lang) }))
+        .collect();
+    Ok((Value::from(sections), Value::from(authors)))
+}
+
+async fn articles(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = s.user.ui_lang;
+    let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
+    let page: u32 = get("page").parse().unwrap_or(1).clamp(1, 10_000);
+    let result = async {
+        let sections = state.app.sections().await?;
+        let authors = state.app.store().authors().await?;
+        let query = NewsroomQuery {
+            status: get("status").parse::<ArticleStatus>().ok(),
+            section_id: sections
+                .iter()
+                .find(|x| x.slug == get("section"))
+                .map(|x| x.id),
+            author_id: authors
+                .iter()
+                .find(|x| x.slug == get("author"))
+                .map(|x| x.id),
+            lang: get("lang").parse().ok(),
+            headline: Some(get("q").chars().take(200).collect()),
+            created_by: None,
+            limit: PER_PAGE,
+            offset: (page - 1) * PER_PAGE,
+        };
+        let list = state.app.newsroom_articles(&s.user, query).await?;
+        let (sections, authors) = options(&state, lang).await?;
+        Ok::<_, AppError>((list, sections, authors))
+    }
+    .await;
+    match result {
+        Ok((list, sections, authors)) => {
+            let link = |p: u32| {
+                let mut query: Vec<(String, String)> = q
+                    .iter()
+                    .filter(|(k, _)| k.as_str() != "page")
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                query.sort();
+                query.push(("page".into(), p.to_string()));
+                let qs = form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(query)
+                    .finish();
+                format!("/admin/articles?{qs}")
+            };
+            let more = u64::from(page * PER_PAGE) < list.total;
+            let title = msg(&state, lang, "admin-articles", &[]);
+            member_page(
+                &state,
+                &s,
+                StatusCode::OK,
+                "articles",
+                &title,
+                json!({
+                    "items": article_rows(&state, lang, &list.items),
+                    "total": list.total,
+                    "statuses": ArticleStatus::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>(),
+                    "sections": sections,
+                    "authors": authors,
+                    "f": { "q": get("q"), "status": get("status"), "section": get("section"), "author": get("author"), "lang": get("lang") },
+                    "prev_url": (page > 1).then(|| link(page - 1)),
+                    "next_url": more.then(|| link(page + 1)),
+                }),
+            )
+        }
+        Err(e) => failure(&state, &headers, lang, e).await,
+    }
+}

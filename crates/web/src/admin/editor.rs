@@ -1,0 +1,501 @@
+//! The article editor: the new and edit pages, saving with a workflow step (save, submit
+//! for review, publish, schedule, unpublish) and an optional image upload, the preview, and
+//! what the editor says of the article's spoken version.
+
+mod form;
+
+use self::form::{AUTHOR_SLOTS, EditorForm, field_anchor, field_label};
+use super::articles::options;
+use super::{
+    Member, MemberForm, csrf_ok, csrf_refused, done_notice, failure, member_page, msg, no_store,
+    read_multipart, refused, see_other, split_field, when,
+};
+use crate::WebState;
+use crate::request::Fields;
+use arabpress_app::{AppError, MAX_UPLOAD_BYTES, NewsroomQuery, Saved, Session, Step};
+use arabpress_core::{ArticleKind, ArticleStatus, Lang};
+use arabpress_render::views::clock_time;
+use axum::Router;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+pub(super) fn routes() -> Router<WebState> {
+    Router::new().route("/admin/preview", post(preview))
+}
+
+struct EditorView<'a> {
+    id: Option<i64>,
+    form: &'a EditorForm,
+    status: ArticleStatus,
+    notice: Option<String>,
+    error: Option<String>,
+    field_error: Option<(String, String)>,
+    preview: Option<String>,
+}
+
+async fn editor_page(
+    state: &WebState,
+    headers: &HeaderMap,
+    s: &Session,
+    code: StatusCode,
+    v: EditorView<'_>,
+) -> Response {
+    let lang = s.user.ui_lang;
+    let loaded = async {
+        let (sections, authors) = options(state, lang).await?;
+        let article = match v.id {
+            Some(id) => Some(state.app.article_for(&s.user, id).await?),
+            None => None,
+        };
+        let own = article
+            .as_ref()
+            .is_none_or(|a| a.created_by == Some(s.user.id));
+        let translations = match &article {
+            Some(a) => {
+                let q = NewsroomQuery {
+                    lang: Some(a.summary.lang.other()),
+                    limit: 100,
+                    ..NewsroomQuery::default()
+                };
+                state.app.newsroom_articles(&s.user, q).await?.items
+            }
+            None => Vec::new(),
+        };
+        let audio = match &article {
+            Some(a) if a.status == ArticleStatus::Published => {
+                state.app.store().audio_state(a.summary.id).await?
+            }
+            _ => None,
+        };
+        Ok::<_, AppError>((sections, authors, article, own, translations, audio))
+    }
+    .await;
+    let (sections, authors, article, own, translations, audio) = match loaded {
+        Ok(x) => x,
+        Err(e) => return refused(state, s, headers, e).await,
+    };
+    let kinds: Vec<&str> = ArticleKind::ALL.iter().map(|k| k.as_str()).collect();
+    let status = article.as_ref().map_or(v.status, |a| a.status);
+    let scheduled = article
+        .as_ref()
+        .and_then(|a| a.scheduled_at)
+        .filter(|_| status == ArticleStatus::Scheduled)
+        .map(|t| when(state, lang, t).0);
+    let public_url = article
+        .as_ref()
+        .filter(|a| a.status == ArticleStatus::Published)
+        .map(|a| format!("/{}/article/{}", a.summary.lang, a.summary.slug));
+    let title_key = if v.id.is_some() {
+        "admin-edit-title"
+    } else {
+        "admin-new-title"
+    };
+    let title = msg(state, lang, title_key, &[]);
+    let field_errors: Vec<Value> = v
+        .field_error
+        .iter()
+        .map(|(f, m)| {
+            json!({ "field": field_anchor(f), "label": msg(state, lang, field_label(f), &[]), "message": m })
+        })
+        .collect();
+    let error = v.error.or_else(|| {
+        (!field_errors.is_empty()).then(|| msg(state, lang, "admin-error-invalid", &[]))
+    });
+    let tz = state
+        .app
+        .theme()
+        .dates()
+        .tz()
+        .iana_name()
+        .unwrap_or("UTC")
+        .to_owned();
+    member_page(
+        state,
+        s,
+        code,
+        "edit",
+        &title,
+        json!({
+            "article_id": v.id,
+            "action": v.id.map_or("/admin/articles".to_owned(), |id| format!("/admin/articles/{id}")),
+            "form": v.form,
+            "status": status.as_str(),
+            "scheduled_at": scheduled,
+            "public_url": public_url,
+            "sections": sections,
+            "authors": authors,
+            "kinds": kinds,
+            "time_zone": tz,
+            "max_upload_mib": MAX_UPLOAD_BYTES >> 20,
+            "can_publish": s.user.role.can_publish(own),
+            "can_review": matches!(status, ArticleStatus::Draft | ArticleStatus::Unpublished),
+            "translations": translations.iter().map(|a| json!({ "id": a.summary.id, "headline": a.summary.headline, "lang": a.summary.lang.code() })).collect::<Vec<_>>(),
+            "notice": v.notice,
+            "error": error,
+            "field_errors": field_errors,
+            "preview": v.preview,
+            "audio": public_url.as_ref().map(|_| audio_view(state, lang, audio.as_ref())),
+        }),
+    )
+}
+
+/// What the editor says of a published article's spoken version.
+fn audio_view(state: &WebState, lang: Lang, audio: Option<&arabpress_app::AudioState>) -> Value {
+    let off = match state.app.audio_status() {
+        arabpress_app::AudioStatus::Off(why) => Some(why),
+        arabpress_app::AudioStatus::On(_) => None,
+    };
+    match (audio, off) {
+        (Some(a), _) if a.audio.is_some() => {
+            let file = a.audio.as_ref();
+            let secs = file.map_or(0, |f| f.seconds());
+            json!({
+                "state": "ready",
+                "url": file.map(|f| f.path()),
+                "detail": msg(state, lang, "admin-audio-ready", &[("length", &clock_time(lang, secs))]),
+            })
+        }
+        (Some(a), _) if a.error.is_some() => json!({
+            "state": "failed",
+            "detail": msg(state, lang, "admin-audio-failed", &[("error", a.error.as_deref().unwrap_or_default())]),
+        }),
+        (_, Some(why)) => {
+            json!({ "state": "off", "detail": format!("{} {why}", msg(state, lang, "admin-audio-off", &[])) })
+        }
+        _ => json!({ "state": "waiting", "detail": msg(state, lang, "admin-audio-waiting", &[]) }),
+    }
+}
+
+pub(super) async fn new_article(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+) -> Response {
+    let sections = match state.app.sections().await {
+        Ok(x) => x,
+        Err(e) => return failure(&state, &headers, s.user.ui_lang, e).await,
+    };
+    let form = EditorForm {
+        lang: s.user.ui_lang.code().into(),
+        kind: ArticleKind::News.as_str().into(),
+        section: sections.first().map(|x| x.slug.clone()).unwrap_or_default(),
+        authors: vec![String::new(); AUTHOR_SLOTS],
+        ..EditorForm::default()
+    };
+    editor_page(
+        &state,
+        &headers,
+        &s,
+        StatusCode::OK,
+        EditorView {
+            id: None,
+            form: &form,
+            status: ArticleStatus::Draft,
+            notice: None,
+            error: None,
+            field_error: None,
+            preview: None,
+        },
+    )
+    .await
+}
+
+pub(super) async fn edit(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    Path(id): Path<i64>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = s.user.ui_lang;
+    let loaded = async {
+        let a = state.app.article_for(&s.user, id).await?;
+        let d = state.app.draft_of(&a).await?;
+        Ok::<_, AppError>((a, d))
+    }
+    .await;
+    let (a, d) = match loaded {
+        Ok(x) => x,
+        Err(e) => return refused(&state, &s, &headers, e).await,
+    };
+    let mut form = EditorForm::from_draft(&d, a.version);
+    if let Some(at) = a
+        .scheduled_at
+        .filter(|_| a.status == ArticleStatus::Scheduled)
+    {
+        form.publish_at = state
+            .app
+            .theme()
+            .dates()
+            .local(at)
+            .strftime("%Y-%m-%dT%H:%M:%S")
+            .to_string();
+    }
+    let notice = match q.get("done").map(String::as_str) {
+        Some("scheduled") => a.scheduled_at.map(|t| {
+            let w = when(&state, lang, t).0;
+            msg(&state, lang, "admin-scheduled-notice", &[("when", &w)])
+        }),
+        Some("restored") => Some(msg(
+            &state,
+            lang,
+            "admin-restored",
+            &[("version", q.get("from").map_or("", String::as_str))],
+        )),
+        _ => done_notice(&state, lang, q.get("done")),
+    };
+    editor_page(
+        &state,
+        &headers,
+        &s,
+        StatusCode::OK,
+        EditorView {
+            id: Some(id),
+            form: &form,
+            status: a.status,
+            notice,
+            error: None,
+            field_error: None,
+            preview: None,
+        },
+    )
+    .await
+}
+
+/// Reads the editor's multipart form. Text fields are kept whatever happens to the file, so
+/// a refused image never costs the writer their text.
+async fn read_editor(mp: Multipart) -> (Fields, Result<Option<Vec<u8>>, String>) {
+    read_multipart(mp, "image_file", MAX_UPLOAD_BYTES).await
+}
+
+pub(super) async fn create(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    mp: Multipart,
+) -> Response {
+    save(state, headers, s, None, mp).await
+}
+
+pub(super) async fn update(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    Path(id): Path<i64>,
+    mp: Multipart,
+) -> Response {
+    save(state, headers, s, Some(id), mp).await
+}
+
+/// Parses `datetime-local` input as a time in the site's zone.
+fn parse_local(state: &WebState, text: &str) -> Option<jiff::Timestamp> {
+    let dt: jiff::civil::DateTime = text.parse().ok()?;
+    state.app.theme().dates().tz().to_timestamp(dt).ok()
+}
+
+async fn save(
+    state: WebState,
+    headers: HeaderMap,
+    s: Session,
+    id: Option<i64>,
+    mp: Multipart,
+) -> Response {
+    let lang = s.user.ui_lang;
+    let (fields, file) = read_editor(mp).await;
+    if !csrf_ok(&s, &fields) {
+        return csrf_refused(&state, lang);
+    }
+    let mut form = EditorForm::from_fields(&fields);
+    let status = ArticleStatus::Draft;
+    let show = |form: EditorForm,
+                code: StatusCode,
+                error: Option<String>,
+                field_error: Option<(String, String)>,
+                preview: Option<String>| {
+        let state = state.clone();
+        let headers = headers.clone();
+        let s = s.clone();
+        async move {
+            editor_page(
+                &state,
+                &headers,
+                &s,
+                code,
+                EditorView {
+                    id,
+                    form: &form,
+                    status,
+                    notice: None,
+                    error,
+                    field_error,
+                    preview,
+                },
+            )
+            .await
+        }
+    };
+    let action = fields.get("action");
+    if action == "preview" {
+        let html = state.app.preview(&form.body).await.and_then(|body_html| {
+            preview_html(
+                &state,
+                lang,
+                &form.lang,
+                &form.headline,
+                &form.standfirst,
+                &body_html,
+            )
+        });
+        return match html {
+            Ok(p) => show(form, StatusCode::OK, None, None, Some(p)).await,
+            Err(AppError::Invalid(m)) => {
+                show(
+                    form,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    None,
+                    Some(split_field(&m)),
+                    None,
+                )
+                .await
+            }
+            Err(e) => failure(&state, &headers, lang, e).await,
+        };
+    }
+    match file {
+        Err(m) => {
+            let e = format!("{} {m}", msg(&state, lang, "admin-error-image", &[]));
+            return show(form, StatusCode::UNPROCESSABLE_ENTITY, Some(e), None, None).await;
+        }
+        Ok(Some(bytes)) => match state.app.upload_image(&s.user, bytes).await {
+            Ok(img) => form.image_url = img.url,
+            Err(AppError::Invalid(m)) => {
+                let e = format!("{} {m}", msg(&state, lang, "admin-error-image", &[]));
+                return show(form, StatusCode::UNPROCESSABLE_ENTITY, Some(e), None, None).await;
+            }
+            Err(e) => return failure(&state, &headers, lang, e).await,
+        },
+        Ok(None) => {}
+    }
+    if fields.get("image_remove") == "1" {
+        form.image_url.clear();
+        form.image_alt.clear();
+        form.image_caption.clear();
+        form.image_credit.clear();
+    }
+    let draft = match form.draft() {
+        Ok(d) => d,
+        Err(fe) => return show(form, StatusCode::UNPROCESSABLE_ENTITY, None, Some(fe), None).await,
+    };
+    let step = match action {
+        "review" => Step::Review,
+        "publish" => Step::Publish,
+        "unpublish" => Step::Unpublish,
+        "schedule" => match parse_local(&state, &form.publish_at) {
+            Some(at) => Step::Schedule(at),
+            None => {
+                let m = msg(&state, lang, "admin-error-publish-at", &[]);
+                return show(
+                    form,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    None,
+                    Some(("publish_at".into(), m)),
+                    None,
+                )
+                .await;
+            }
+        },
+        _ => Step::Save,
+    };
+    match state
+        .app
+        .save_as(&s.user, id, form.version, draft, step)
+        .await
+    {
+        Ok(Saved::Pending { article, .. }) => see_other(&format!(
+            "/admin/articles/{}?done=pending",
+            article.summary.id
+        )),
+        Ok(Saved::Applied(a)) => {
+            let done = match step {
+                Step::Save => "saved",
+                Step::Review => "submitted",
+                Step::Publish => "published",
+                Step::Schedule(_) => "scheduled",
+                Step::Unpublish => "unpublished",
+            };
+            see_other(&format!("/admin/articles/{}?done={done}", a.summary.id))
+        }
+        Err(AppError::Conflict(m)) if id.is_some() && m.contains("saved by someone else") => {
+            let e = msg(&state, lang, "admin-error-conflict", &[]);
+            show(form, StatusCode::CONFLICT, Some(e), None, None).await
+        }
+        Err(AppError::Invalid(m) | AppError::Conflict(m)) => {
+            let fe = split_field(&m);
+            let fe = if fe.0 == "publish_at" {
+                (fe.0, msg(&state, lang, "admin-error-publish-at", &[]))
+            } else {
+                fe
+            };
+            show(form, StatusCode::UNPROCESSABLE_ENTITY, None, Some(fe), None).await
+        }
+        Err(AppError::Forbidden(_)) => {
+            let e = msg(&state, lang, "admin-error-forbidden", &[]);
+            show(form, StatusCode::FORBIDDEN, Some(e), None, None).await
+        }
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
+}
+
+fn preview_html(
+    state: &WebState,
+    ui: Lang,
+    article_lang: &str,
+    headline: &str,
+    standfirst: &str,
+    body_html: &str,
+) -> Result<String, AppError> {
+    let al: Lang = article_lang.parse().unwrap_or(ui);
+    Ok(state.app.theme().admin(
+        "preview",
+        ui,
+        &json!({
+            "article_lang": al.code(),
+            "article_dir": al.dir(),
+            "headline": arabpress_core::article::collapse_ws(headline),
+            "standfirst": arabpress_core::article::collapse_ws(standfirst),
+            "body_html": body_html,
+        }),
+    )?)
+}
+
+async fn preview(State(state): State<WebState>, MemberForm(s, f): MemberForm) -> Response {
+    let lang = s.user.ui_lang;
+    let html = state
+        .app
+        .preview(&f.get("body").replace("\r\n", "\n"))
+        .await
+        .and_then(|b| {
+            preview_html(
+                &state,
+                lang,
+                f.get("lang"),
+                f.get("headline"),
+                f.get("standfirst"),
+                &b,
+            )
+        });
+    let mut r = match html {
+        Ok(h) => (StatusCode::OK, h).into_response(),
+        Err(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()).into_response(),
+    };
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    no_store(&mut r);
+    r
+}

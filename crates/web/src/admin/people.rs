@@ -1,0 +1,245 @@
+//! People and the member's own account: the members with their roles (invite, change a
+//! role, deactivate), and the account page (password, language, personal tokens).
+
+use super::sign_in::signed_in;
+use super::{Member, MemberForm, done_notice, failure, member_page, msg, refused, see_other, when};
+use crate::WebState;
+use arabpress_app::{AppError, Session};
+use arabpress_core::{Lang, Role};
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+pub(super) fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/admin/users", get(users))
+        .route("/admin/users/invite", post(invite))
+        .route("/admin/users/{id}/role", post(set_role))
+        .route("/admin/users/{id}/active", post(set_active))
+        .route("/admin/account", get(account))
+        .route("/admin/account/password", post(change_password))
+        .route("/admin/account/language", post(set_language))
+        .route("/admin/account/tokens/{id}/revoke", post(revoke_token))
+}
+
+// ---------------------------------------------------------------------------------------
+// People and the member's own account
+
+async fn users_page(
+    state: &WebState,
+    headers: &HeaderMap,
+    s: &Session,
+    extra: Value,
+    q: &HashMap<String, String>,
+) -> Response {
+    let lang = s.user.ui_lang;
+    match state.app.users_as(&s.user).await {
+        Ok(users) => {
+            let rows: Vec<Value> = users
+                .iter()
+                .map(|u| {
+                    let editable = u.id != s.user.id && (u.role != Role::Owner || s.user.role == Role::Owner);
+                    json!({ "id": u.id, "name": u.name, "email": u.email, "role": u.role.as_str(), "active": u.active, "editable": editable })
+                })
+                .collect();
+            let roles: Vec<&str> = Role::ALL
+                .iter()
+                .filter(|r| **r != Role::Owner || s.user.role == Role::Owner)
+                .map(|r| r.as_str())
+                .collect();
+            let mut data = json!({ "users": rows, "roles": roles, "notice": done_notice(state, lang, q.get("done")) });
+            if let (Value::Object(m), Value::Object(e)) = (&mut data, extra) {
+                m.extend(e);
+            }
+            let title = msg(state, lang, "admin-users", &[]);
+            member_page(state, s, StatusCode::OK, "users", &title, data)
+        }
+        Err(e) => refused(state, s, headers, e).await,
+    }
+}
+
+async fn users(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    users_page(&state, &headers, &s, json!({}), &q).await
+}
+
+fn base_url(state: &WebState, headers: &HeaderMap) -> String {
+    let configured = state.app.theme().site().base_url.clone();
+    if !configured.is_empty() {
+        return configured;
+    }
+    headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(|h| format!("http://{h}"))
+        .unwrap_or_default()
+}
+
+async fn invite(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    MemberForm(s, f): MemberForm,
+) -> Response {
+    let role = match f.get("role").parse::<Role>() {
+        Ok(r) => r,
+        Err(e) => return refused(&state, &s, &headers, AppError::Invalid(e.to_string())).await,
+    };
+    match state.app.invite_as(&s.user, f.get("email"), role).await {
+        Ok(token) => {
+            let link = format!("{}/admin/invite/{token}", base_url(&state, &headers));
+            users_page(
+                &state,
+                &headers,
+                &s,
+                json!({
+                    "invite_link": link,
+                    "invite_email": f.get("email").trim().to_lowercase(),
+                    "invite_days": arabpress_app::INVITE_DAYS.to_string(),
+                }),
+                &HashMap::new(),
+            )
+            .await
+        }
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
+}
+
+async fn set_role(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    MemberForm(s, f): MemberForm,
+) -> Response {
+    let role = match f.get("role").parse::<Role>() {
+        Ok(r) => r,
+        Err(e) => return refused(&state, &s, &headers, AppError::Invalid(e.to_string())).await,
+    };
+    match state.app.set_role_as(&s.user, id, role).await {
+        Ok(()) => see_other("/admin/users?done=role"),
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
+}
+
+async fn set_active(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    MemberForm(s, f): MemberForm,
+) -> Response {
+    let active = f.get("active") == "1";
+    match state.app.set_active_as(&s.user, id, active).await {
+        Ok(()) => see_other(if active {
+            "/admin/users?done=reactivated"
+        } else {
+            "/admin/users?done=deactivated"
+        }),
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
+}
+
+async fn account(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = s.user.ui_lang;
+    let title = msg(&state, lang, "admin-account", &[]);
+    // Admins see every member's tokens, to revoke a lost one.
+    let all = s.user.role.can_manage_users();
+    let tokens = match state.app.tokens_as(&s.user, all).await {
+        Ok(t) => t,
+        Err(e) => return failure(&state, &headers, lang, e).await,
+    };
+    let now = state.app.now();
+    let tokens: Vec<Value> = tokens
+        .iter()
+        .map(|t| {
+            let (created, created_iso) = when(&state, lang, t.created_at);
+            let expires = t.expires_at.map(|e| when(&state, lang, e));
+            let state_key = if t.revoked_at.is_some() {
+                "admin-token-revoked-state"
+            } else if t.expires_at.is_some_and(|e| e <= now) {
+                "admin-token-expired"
+            } else {
+                "admin-token-live"
+            };
+            json!({
+                "id": t.id,
+                "name": t.name,
+                "email": t.email,
+                "created": created,
+                "created_iso": created_iso,
+                "expires": expires.as_ref().map(|e| e.0.clone()),
+                "expires_iso": expires.map(|e| e.1),
+                "state": msg(&state, lang, state_key, &[]),
+                "live": state_key == "admin-token-live",
+            })
+        })
+        .collect();
+    member_page(
+        &state,
+        &s,
+        StatusCode::OK,
+        "account",
+        &title,
+        json!({
+            "notice": done_notice(&state, lang, q.get("done")),
+            "tokens": tokens,
+            "all_tokens": all,
+        }),
+    )
+}
+
+async fn revoke_token(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    MemberForm(s, _): MemberForm,
+) -> Response {
+    match state.app.revoke_token_as(&s.user, id).await {
+        Ok(()) => see_other("/admin/account?done=token-revoked"),
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
+}
+
+async fn change_password(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    MemberForm(s, f): MemberForm,
+) -> Response {
+    match state
+        .app
+        .change_password(&s.user, f.get("current"), f.get("new"))
+        .await
+    {
+        Ok(fresh) => signed_in(&state, &fresh, "/admin/account?done=password"),
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
+}
+
+async fn set_language(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    MemberForm(s, f): MemberForm,
+) -> Response {
+    let lang: Lang = f.get("lang").parse().unwrap_or(s.user.ui_lang);
+    if let Err(e) = state.app.set_ui_lang(&s.user, lang).await {
+        return failure(&state, &headers, s.user.ui_lang, e).await;
+    }
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|r| r.to_str().ok())
+        .and_then(|r| r.find("/admin").map(|i| r[i..].to_owned()))
+        .filter(|p| !p.contains("//"))
+        .unwrap_or_else(|| "/admin".into());
+    see_other(&back)
+}

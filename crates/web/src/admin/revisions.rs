@@ -1,0 +1,229 @@
+//! An article's history: its revisions with diffs between any two, restoring one, the
+//! changes saved for review (applied or discarded by an editor), corrections and the link
+//! to its translation.
+
+use super::{Member, MemberForm, member_notice, member_page, msg, refused, see_other, when};
+use crate::WebState;
+use arabpress_app::{AppError, Saved};
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+pub(super) fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/admin/articles/{id}/revisions", get(revisions))
+        .route("/admin/articles/{id}/restore", post(restore))
+        .route(
+            "/admin/articles/{id}/pending/{revision}/apply",
+            post(apply_pending),
+        )
+        .route(
+            "/admin/articles/{id}/pending/{revision}/discard",
+            post(discard_pending),
+        )
+        .route("/admin/articles/{id}/correction", post(correction))
+        .route("/admin/articles/{id}/translation", post(translation))
+}
+
+// ---------------------------------------------------------------------------------------
+// Revisions, corrections, translations
+
+async fn revisions(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    Path(id): Path<i64>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = s.user.ui_lang;
+    let range = q
+        .get("from")
+        .and_then(|f| f.parse::<i64>().ok())
+        .zip(q.get("to").and_then(|t| t.parse::<i64>().ok()));
+    let loaded = async {
+        let a = state.app.article_for(&s.user, id).await?;
+        let revs = state.app.revisions_as(&s.user, id).await?;
+        let pending = state.app.pending_as(&s.user, id).await?;
+        let diff = match range {
+            Some((from, to)) => Some(state.app.diff_as(&s.user, id, from, to).await?),
+            None => None,
+        };
+        Ok::<_, AppError>((a, revs, pending, diff))
+    }
+    .await;
+    let (a, revs, pending, diff) = match loaded {
+        Ok(x) => x,
+        Err(e) => return refused(&state, &s, &headers, e).await,
+    };
+    let rows: Vec<Value> = revs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let (at, iso) = when(&state, lang, r.at);
+            json!({
+                "version": r.version,
+                "at": at,
+                "at_iso": iso,
+                "by": r.user_name,
+                "headline": r.headline,
+                "current": i == 0,
+                "previous": revs.get(i + 1).map(|p| p.version),
+            })
+        })
+        .collect();
+    let title = msg(
+        &state,
+        lang,
+        "admin-revisions-title",
+        &[("headline", &a.summary.headline)],
+    );
+    let can_apply = s.user.role.can_publish(a.created_by == Some(s.user.id));
+    let pending: Vec<Value> = pending
+        .iter()
+        .map(|p| {
+            let (at, iso) = when(&state, lang, p.at);
+            json!({
+                "id": p.id,
+                "base_version": p.base_version,
+                "at": at,
+                "at_iso": iso,
+                "by": p.user_name,
+                "headline": p.draft.headline,
+                "standfirst": p.draft.standfirst,
+                "body": p.draft.body_md,
+            })
+        })
+        .collect();
+    let (from, to) = range.unwrap_or_default();
+    member_page(
+        &state,
+        &s,
+        StatusCode::OK,
+        "revisions",
+        &title,
+        json!({
+            "article_id": id,
+            "current_version": a.version,
+            "pending": pending,
+            "can_apply": can_apply,
+            "revisions": rows,
+            "from": from,
+            "to": to,
+            "diff": diff.map(|d| d.iter().map(|l| json!({
+                "kind": match l.tag { '+' => "add", '-' => "del", _ => "same" },
+                "text": l.text,
+            })).collect::<Vec<_>>()),
+        }),
+    )
+}
+
+async fn restore(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    MemberForm(s, f): MemberForm,
+) -> Response {
+    let (Ok(rev), Ok(version)) = (
+        f.get("revision").parse::<i64>(),
+        f.get("version").parse::<i64>(),
+    ) else {
+        return refused(
+            &state,
+            &s,
+            &headers,
+            AppError::BadRequest("revision: not a version number".into()),
+        )
+        .await;
+    };
+    match state.app.restore_as(&s.user, id, rev, version).await {
+        Ok(Saved::Pending { .. }) => see_other(&format!("/admin/articles/{id}?done=pending")),
+        Ok(Saved::Applied(_)) => {
+            see_other(&format!("/admin/articles/{id}?done=restored&from={rev}"))
+        }
+        Err(AppError::Conflict(_)) => {
+            member_notice(&state, &s, StatusCode::CONFLICT, "admin-error-conflict")
+        }
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
+}
+
+async fn apply_pending(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Path((id, revision)): Path<(i64, i64)>,
+    MemberForm(s, f): MemberForm,
+) -> Response {
+    let Ok(version) = f.get("version").parse::<i64>() else {
+        return refused(
+            &state,
+            &s,
+            &headers,
+            AppError::BadRequest("version: not a version number".into()),
+        )
+        .await;
+    };
+    match state
+        .app
+        .apply_pending_as(&s.user, id, revision, version)
+        .await
+    {
+        Ok(_) => see_other(&format!("/admin/articles/{id}?done=applied")),
+        Err(AppError::Conflict(_)) => {
+            member_notice(&state, &s, StatusCode::CONFLICT, "admin-error-conflict")
+        }
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
+}
+
+async fn discard_pending(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Path((id, revision)): Path<(i64, i64)>,
+    MemberForm(s, _): MemberForm,
+) -> Response {
+    match state.app.discard_pending_as(&s.user, id, revision).await {
+        Ok(()) => see_other(&format!("/admin/articles/{id}?done=discarded")),
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
+}
+
+async fn correction(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    MemberForm(s, f): MemberForm,
+) -> Response {
+    match state
+        .app
+        .add_correction_as(&s.user, id, f.get("note"))
+        .await
+    {
+        Ok(_) => see_other(&format!("/admin/articles/{id}?done=corrected")),
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
+}
+
+async fn translation(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    MemberForm(s, f): MemberForm,
+) -> Response {
+    let Ok(other) = f.get("other").parse::<i64>() else {
+        return refused(
+            &state,
+            &s,
+            &headers,
+            AppError::BadRequest("translation: choose an article".into()),
+        )
+        .await;
+    };
+    match state.app.link_translation_as(&s.user, id, other).await {
+        Ok(()) => see_other(&format!("/admin/articles/{id}?done=linked")),
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
+}

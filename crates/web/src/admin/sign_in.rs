@@ -1,0 +1,356 @@
+//! Before sign-in: the first-run setup that creates the owner, the sign-in form (limited
+//! per account and per client address), signing out (here or everywhere), and accepting an
+//! invitation. These forms carry a double-submit token in a cookie, as there is no session
+//! yet.
+
+use super::{
+    FORM_COOKIE, MemberForm, SESSION_COOKIE, cookie, csrf_refused, done_notice, failure, msg,
+    render, see_other, set_cookie, with,
+};
+use crate::WebState;
+use crate::request::{Fields, client_ip, parse_form, preferred};
+use arabpress_app::{AppError, Session, same_secret};
+use arabpress_core::{Lang, Role};
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+pub(super) fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/admin/setup", get(setup_page).post(setup))
+        .route("/admin/login", get(login_page).post(login))
+        .route("/admin/logout", post(logout))
+        .route("/admin/logout-everywhere", post(logout_everywhere))
+        .route(
+            "/admin/invite/{token}",
+            get(invite_page).post(accept_invite),
+        )
+}
+
+/// The language of a page shown before sign-in: `?lang=`, else the browser's preference.
+fn guest_lang(state: &WebState, headers: &HeaderMap, q: &HashMap<String, String>) -> Lang {
+    q.get("lang")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or_else(|| preferred(state, headers))
+}
+
+// ---------------------------------------------------------------------------------------
+// Before sign-in: setup, login, invitations
+
+/// The double-submit token of a form shown before sign-in, and the cookie that carries it.
+fn guest_token(
+    state: &WebState,
+    headers: &HeaderMap,
+) -> Result<(String, Option<HeaderValue>), AppError> {
+    match cookie(headers, FORM_COOKIE) {
+        Some(t) if t.len() == 32 && t.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            Ok((t.to_owned(), None))
+        }
+        _ => {
+            let t = arabpress_app::random_hex(16)?;
+            let c = set_cookie(state, FORM_COOKIE, &t, 3600);
+            Ok((t, Some(c)))
+        }
+    }
+}
+
+fn guest_csrf_ok(headers: &HeaderMap, fields: &Fields) -> bool {
+    cookie(headers, FORM_COOKIE).is_some_and(|c| same_secret(c, fields.get("csrf")))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn guest_page(
+    state: &WebState,
+    headers: &HeaderMap,
+    lang: Lang,
+    status: StatusCode,
+    template: &str,
+    title_key: &str,
+    error: Option<String>,
+    mut data: Value,
+) -> Response {
+    let (token, set) = match guest_token(state, headers) {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::error!(error = %e, "no form token");
+            return (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response();
+        }
+    };
+    if let (Value::Object(m), Some(e)) = (&mut data, error) {
+        m.insert("error".into(), e.into());
+    }
+    let title = msg(state, lang, title_key, &[]);
+    let data = with(data, "csrf", token.into());
+    let mut r = render(state, lang, status, template, &title, data);
+    if let Some(c) = set {
+        r.headers_mut().append(header::SET_COOKIE, c);
+    }
+    r
+}
+
+/// Signs the browser in: the session cookie, then on to `to`.
+pub(super) fn signed_in(state: &WebState, s: &Session, to: &str) -> Response {
+    let mut r = see_other(to);
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(
+            state,
+            SESSION_COOKIE,
+            &s.token,
+            arabpress_app::SESSION_DAYS * 86_400,
+        ),
+    );
+    r
+}
+
+async fn setup_page(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = guest_lang(&state, &headers, &q);
+    match state.app.needs_setup().await {
+        Ok(true) => guest_page(
+            &state,
+            &headers,
+            lang,
+            StatusCode::OK,
+            "setup",
+            "admin-setup-title",
+            None,
+            json!({}),
+        ),
+        Ok(false) => see_other("/admin/login"),
+        Err(e) => failure(&state, &headers, lang, e).await,
+    }
+}
+
+async fn setup(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let f = parse_form(&body);
+    let lang = f.get("lang").parse().unwrap_or(state.default_lang);
+    if !guest_csrf_ok(&headers, &f) {
+        return csrf_refused(&state, lang);
+    }
+    let keep = json!({ "name": f.get("name"), "email": f.get("email") });
+    match state
+        .app
+        .setup_owner(f.get("email"), f.get("name"), f.get("password"), lang)
+        .await
+    {
+        Ok(s) => signed_in(&state, &s, "/admin"),
+        Err(AppError::Forbidden(_)) => see_other("/admin/login"),
+        Err(AppError::Invalid(m) | AppError::Conflict(m)) => guest_page(
+            &state,
+            &headers,
+            lang,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "setup",
+            "admin-setup-title",
+            Some(m),
+            keep,
+        ),
+        Err(e) => failure(&state, &headers, lang, e).await,
+    }
+}
+
+async fn login_page(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = guest_lang(&state, &headers, &q);
+    match state.app.needs_setup().await {
+        Ok(true) => return see_other("/admin/setup"),
+        Ok(false) => {}
+        Err(e) => return failure(&state, &headers, lang, e).await,
+    }
+    let notice = done_notice(&state, lang, q.get("done"));
+    guest_page(
+        &state,
+        &headers,
+        lang,
+        StatusCode::OK,
+        "login",
+        "admin-login-title",
+        None,
+        json!({ "notice": notice }),
+    )
+}
+async fn login(State(state): State<WebState>, req: axum::extract::Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let ip = client_ip(&state, &parts.extensions, &parts.headers);
+    let headers = parts.headers;
+    let Ok(body) = axum::body::to_bytes(body, 64 << 10).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "form too large").into_response();
+    };
+    let f = parse_form(&body);
+    let lang = f.get("lang").parse().unwrap_or(state.default_lang);
+    if !guest_csrf_ok(&headers, &f) {
+        return csrf_refused(&state, lang);
+    }
+    let keep = json!({ "email": f.get("email") });
+    match state.app.login(f.get("email"), f.get("password"), ip).await {
+        Ok(s) => signed_in(&state, &s, "/admin"),
+        Err(AppError::Unauthorized(_)) => {
+            let e = msg(&state, lang, "admin-error-login", &[]);
+            guest_page(
+                &state,
+                &headers,
+                lang,
+                StatusCode::UNAUTHORIZED,
+                "login",
+                "admin-login-title",
+                Some(e),
+                keep,
+            )
+        }
+        Err(AppError::RateLimited(_)) => {
+            let minutes = arabpress_app::LOGIN_WINDOW_MINUTES.to_string();
+            let e = msg(
+                &state,
+                lang,
+                "admin-error-limited",
+                &[("minutes", &minutes)],
+            );
+            let mut r = guest_page(
+                &state,
+                &headers,
+                lang,
+                StatusCode::TOO_MANY_REQUESTS,
+                "login",
+                "admin-login-title",
+                Some(e),
+                keep,
+            );
+            r.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(arabpress_app::LOGIN_WINDOW_MINUTES * 60),
+            );
+            r
+        }
+        Err(e) => failure(&state, &headers, lang, e).await,
+    }
+}
+
+/// Back to the sign-in page, with the session cookie removed.
+fn signed_out(state: &WebState, lang: Lang) -> Response {
+    let mut r = see_other(&format!("/admin/login?lang={lang}&done=signed-out"));
+    r.headers_mut()
+        .append(header::SET_COOKIE, set_cookie(state, SESSION_COOKIE, "", 0));
+    r
+}
+
+async fn logout(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    MemberForm(s, _): MemberForm,
+) -> Response {
+    if let Err(e) = state.app.logout(&s.token).await {
+        return failure(&state, &headers, s.user.ui_lang, e).await;
+    }
+    signed_out(&state, s.user.ui_lang)
+}
+
+async fn logout_everywhere(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    MemberForm(s, _): MemberForm,
+) -> Response {
+    if let Err(e) = state.app.logout_everywhere(&s.user).await {
+        return failure(&state, &headers, s.user.ui_lang, e).await;
+    }
+    signed_out(&state, s.user.ui_lang)
+}
+
+async fn invite_page(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = guest_lang(&state, &headers, &q);
+    match state.app.invite(&token).await {
+        Ok(Some((email, role))) => guest_page(
+            &state,
+            &headers,
+            lang,
+            StatusCode::OK,
+            "invite",
+            "admin-invite-title",
+            None,
+            json!({ "email": email, "role": role.as_str(), "token": token }),
+        ),
+        Ok(None) => {
+            let e = msg(&state, lang, "admin-error-invite", &[]);
+            guest_page(
+                &state,
+                &headers,
+                lang,
+                StatusCode::GONE,
+                "notice",
+                "admin-invite-title",
+                Some(e),
+                json!({ "text": "" }),
+            )
+        }
+        Err(e) => failure(&state, &headers, lang, e).await,
+    }
+}
+
+async fn accept_invite(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+    body: axum::body::Bytes,
+) -> Response {
+    let f = parse_form(&body);
+    let lang = f.get("lang").parse().unwrap_or(state.default_lang);
+    if !guest_csrf_ok(&headers, &f) {
+        return csrf_refused(&state, lang);
+    }
+    match state
+        .app
+        .accept_invite(&token, f.get("name"), f.get("password"), lang)
+        .await
+    {
+        Ok(s) => signed_in(&state, &s, "/admin"),
+        Err(AppError::Gone | AppError::NotFound) => {
+            let e = msg(&state, lang, "admin-error-invite", &[]);
+            guest_page(
+                &state,
+                &headers,
+                lang,
+                StatusCode::GONE,
+                "notice",
+                "admin-invite-title",
+                Some(e),
+                json!({ "text": "" }),
+            )
+        }
+        Err(AppError::Invalid(m) | AppError::Conflict(m)) => {
+            let (email, role) = match state.app.invite(&token).await {
+                Ok(Some((e, r))) => (e, r.as_str()),
+                _ => (String::new(), Role::Contributor.as_str()),
+            };
+            guest_page(
+                &state,
+                &headers,
+                lang,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invite",
+                "admin-invite-title",
+                Some(m),
+                json!({ "email": email, "role": role, "token": token, "name": f.get("name") }),
+            )
+        }
+        Err(e) => failure(&state, &headers, lang, e).await,
+    }
+}

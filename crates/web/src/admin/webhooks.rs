@@ -1,0 +1,120 @@
+//! Outgoing webhooks: the endpoints registered, each one's recent deliveries and retries,
+//! adding one (its signing secret shown once) and removing one.
+
+use super::{Member, MemberForm, done_notice, member_page, msg, refused, see_other, when};
+use crate::WebState;
+use arabpress_app::Session;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+pub(super) fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/admin/webhooks", get(webhooks).post(add_webhook))
+        .route("/admin/webhooks/{id}/delete", post(delete_webhook))
+}
+
+// ---------------------------------------------------------------------------------------
+// Webhooks
+
+async fn webhooks_page(
+    state: &WebState,
+    headers: &HeaderMap,
+    s: &Session,
+    created: Option<Value>,
+    notice: Option<String>,
+) -> Response {
+    let lang = s.user.ui_lang;
+    match state.app.webhooks_as(&s.user).await {
+        Ok(hooks) => {
+            let rows: Vec<Value> = hooks
+                .iter()
+                .map(|(w, log)| {
+                    json!({
+                        "id": w.id,
+                        "url": w.url,
+                        "events": w.events,
+                        "deliveries": log.iter().map(|d| {
+                            let (at, iso) = when(state, lang, d.created_at);
+                            json!({
+                                "id": d.id,
+                                "event": d.event,
+                                "status": d.status,
+                                "attempts": d.attempts,
+                                "answer": d.response_status.map(|c| c.to_string()).or_else(|| d.last_error.clone()).unwrap_or_default(),
+                                "at": at,
+                                "at_iso": iso,
+                                "next": arabpress_app::next_attempt(d).map(|t| when(state, lang, t).0),
+                            })
+                        }).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            let title = msg(state, lang, "admin-webhooks", &[]);
+            member_page(
+                state,
+                s,
+                StatusCode::OK,
+                "webhooks",
+                &title,
+                json!({
+                    "webhooks": rows,
+                    "events": arabpress_app::WEBHOOK_EVENTS,
+                    "created": created,
+                    "notice": notice,
+                }),
+            )
+        }
+        Err(e) => refused(state, s, headers, e).await,
+    }
+}
+
+async fn webhooks(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Member(s): Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let notice = done_notice(&state, s.user.ui_lang, q.get("done"));
+    webhooks_page(&state, &headers, &s, None, notice).await
+}
+
+async fn add_webhook(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    MemberForm(s, f): MemberForm,
+) -> Response {
+    match state
+        .app
+        .create_webhook_as(&s.user, f.get("url"), &f.all("event"))
+        .await
+    {
+        Ok(w) => {
+            webhooks_page(
+                &state,
+                &headers,
+                &s,
+                Some(json!({ "secret": w.secret })),
+                None,
+            )
+            .await
+        }
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
+}
+
+async fn delete_webhook(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    MemberForm(s, _): MemberForm,
+) -> Response {
+    match state.app.delete_webhook_as(&s.user, id).await {
+        Ok(()) => see_other("/admin/webhooks?done=webhook-deleted"),
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
+}
