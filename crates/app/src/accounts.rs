@@ -4,7 +4,7 @@
 
 use crate::{App, AppError};
 use arabpress_core::model::Article;
-use arabpress_core::{ArticleDraft, ArticleStatus, Role, User};
+use arabpress_core::{ArticleDraft, ArticleStatus, Role, User, ValidationError};
 use arabpress_store::TokenRow;
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
@@ -67,13 +67,20 @@ static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 /// Checks a new password's length (before any hashing).
 fn check_new_password(password: &str) -> Result<(), AppError> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(AppError::Invalid(format!(
-            "password: use at least {MIN_PASSWORD_CHARS} characters"
-        )));
+        return Err(AppError::Invalid(
+            ValidationError::new(
+                "password",
+                "invalid-password-short",
+                format!("use at least {MIN_PASSWORD_CHARS} characters"),
+            )
+            .with("min", MIN_PASSWORD_CHARS),
+        ));
     }
     if password.len() > 1_000 {
-        return Err(AppError::Invalid(
-            "password: use at most 1,000 characters".into(),
+        return Err(AppError::invalid(
+            "password",
+            "invalid-password-long",
+            "use at most 1,000 characters",
         ));
     }
     Ok(())
@@ -236,9 +243,14 @@ impl App {
         days: i64,
     ) -> Result<String, AppError> {
         if !(1..=TOKEN_MAX_DAYS).contains(&days) {
-            return Err(AppError::Invalid(format!(
-                "expires-in-days: a token works for 1 to {TOKEN_MAX_DAYS} days, not {days}"
-            )));
+            return Err(AppError::Invalid(
+                ValidationError::new(
+                    "expires-in-days",
+                    "invalid-token-days",
+                    format!("a token works for 1 to {TOKEN_MAX_DAYS} days, not {days}"),
+                )
+                .with("max", TOKEN_MAX_DAYS),
+            ));
         }
         let secret = format!("apt_{}", random_hex(24)?);
         let now = self.now();
@@ -296,7 +308,11 @@ impl App {
         let all = self.store().tokens(None).await?;
         let t = all.iter().find(|t| t.id == id).ok_or(AppError::NotFound)?;
         if !self.store().revoke_token(id, self.now()).await? {
-            return Err(AppError::Invalid(format!("token {id} is already revoked")));
+            return Err(AppError::invalid(
+                "token",
+                "invalid-token-revoked",
+                format!("token {id} is already revoked"),
+            ));
         }
         self.store()
             .audit(
@@ -318,7 +334,13 @@ impl App {
                 self.store()
                     .user_by_email(e)
                     .await?
-                    .ok_or_else(|| AppError::Invalid(format!("no account has the address {e}")))?
+                    .ok_or_else(|| {
+                        AppError::invalid(
+                            "email",
+                            "invalid-no-account",
+                            format!("no account has the address {e}"),
+                        )
+                    })?
                     .0
                     .id,
             ),
@@ -349,8 +371,10 @@ impl App {
             )));
         }
         if status == ArticleStatus::Unpublished {
-            return Err(AppError::Invalid(
-                "status: a new article cannot be unpublished".into(),
+            return Err(AppError::invalid(
+                "status",
+                "invalid-withdraw-new",
+                "a new article cannot be unpublished",
             ));
         }
         let saved_as = if publishing {
@@ -405,9 +429,7 @@ impl App {
                 )));
             }
             // The same checks as a save, so a pending change can always be applied.
-            let draft = draft
-                .validate()
-                .map_err(|e| AppError::Invalid(e.to_string()))?;
+            let draft = draft.validate().map_err(AppError::Invalid)?;
             let revision = self
                 .store()
                 .add_pending_revision(id, expected_version, &draft, actor.id, self.now())
@@ -461,6 +483,46 @@ impl App {
         let a = self.unpublish(id).await?;
         self.audit_article(actor, "unpublished", &a).await?;
         Ok(a)
+    }
+
+    /// Takes a scheduled article back to draft for `actor`, who needs the right to publish
+    /// it; the audit log records it.
+    pub async fn unschedule_as(&self, actor: &User, id: i64) -> Result<Article, AppError> {
+        if !actor.role.can_publish(self.owns(actor, id).await?) {
+            return Err(AppError::Forbidden(format!(
+                "a {} cannot unschedule this article",
+                actor.role
+            )));
+        }
+        let a = self.unschedule(id).await?;
+        self.audit_article(actor, "unscheduled", &a).await?;
+        Ok(a)
+    }
+
+    /// Asks for a published article to be spoken again, for `actor`, who needs the right to
+    /// publish it. The audio worker makes a new file on its next round; the old one is
+    /// served until then.
+    pub async fn speak_again_as(&self, actor: &User, id: i64) -> Result<(), AppError> {
+        if !actor.role.can_publish(self.owns(actor, id).await?) {
+            return Err(AppError::Forbidden(format!(
+                "a {} cannot have this article spoken again",
+                actor.role
+            )));
+        }
+        let a = self
+            .store()
+            .article_by_id(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if a.status != ArticleStatus::Published {
+            return Err(AppError::invalid(
+                "status",
+                "invalid-speak-unpublished",
+                "only a published article is spoken",
+            ));
+        }
+        self.store().requeue_audio(id).await?;
+        self.audit_article(actor, "audio_requeued", &a).await
     }
 
     /// The account `id`, or [`AppError::NotFound`].

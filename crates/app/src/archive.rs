@@ -137,16 +137,16 @@ impl App {
         written: &mut Vec<String>,
     ) -> Result<ArchiveReport, AppError> {
         if !self.store().is_empty_site().await? {
-            return Err(AppError::Invalid(
-                "this site already has content: an archive is restored into an empty site".into(),
+            return Err(AppError::invalid_input(
+                "this site already has content: an archive is restored into an empty site",
             ));
         }
-        let bad = |line: u64, what: String| AppError::Invalid(format!("line {line}: {what}"));
+        let bad = |line: u64, what: String| AppError::invalid_input(format!("line {line}: {what}"));
         let mut lines = input.lines();
         let header = match lines.next() {
             Some(Ok(l)) => archive::header(&l).map_err(|e| bad(1, e))?,
             Some(Err(e)) => return Err(bad(1, format!("unreadable ({e})"))),
-            None => return Err(AppError::Invalid("the archive is empty".into())),
+            None => return Err(AppError::invalid_input("the archive is empty")),
         };
         let schema = header.schema;
         let ours = self.store().schema_version().await?;
@@ -234,7 +234,7 @@ impl App {
             }
         }
         if !ended {
-            return Err(AppError::Invalid(format!(
+            return Err(AppError::invalid_input(format!(
                 "the archive stops at line {n} without its end line (cut short?): nothing was restored"
             )));
         }

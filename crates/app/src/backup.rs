@@ -36,7 +36,7 @@ impl App {
     {
         let not_empty = std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_some());
         if not_empty {
-            return Err(AppError::Invalid(format!(
+            return Err(AppError::invalid_input(format!(
                 "out: {} is not empty; give a new folder",
                 out.display()
             )));
@@ -44,7 +44,9 @@ impl App {
         let name = out
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
-            .ok_or_else(|| AppError::Invalid(format!("out: {} names no folder", out.display())))?;
+            .ok_or_else(|| {
+                AppError::invalid_input(format!("out: {} names no folder", out.display()))
+            })?;
         let partial = out.with_file_name(format!(".{name}.partial-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&partial);
         let done = self.backup_into(&partial, progress).await;
@@ -70,11 +72,12 @@ impl App {
     where
         F: Fn(u64) + Send + 'static,
     {
-        arabpress_store::private::private_dir(out)
-            .map_err(|e| AppError::Invalid(format!("out: cannot create {}: {e}", out.display())))?;
+        arabpress_store::private::private_dir(out).map_err(|e| {
+            AppError::invalid_input(format!("out: cannot create {}: {e}", out.display()))
+        })?;
         let db = out.join(BACKUP_DATABASE);
         self.store().backup_to(&db).await.map_err(|e| match e {
-            arabpress_store::StoreError::Unsupported(m) => AppError::Invalid(m),
+            arabpress_store::StoreError::Unsupported(m) => AppError::invalid_input(m),
             other => other.into(),
         })?;
         let synced = arabpress_store::private::tighten(&db, arabpress_store::private::FILE_MODE)

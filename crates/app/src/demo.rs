@@ -68,11 +68,11 @@ pub struct DemoReport {
 }
 
 fn slug(s: &str) -> Result<Slug, AppError> {
-    Slug::parse(s).map_err(|e| AppError::Invalid(format!("demo slug {s}: {e}")))
+    Slug::parse(s).map_err(|e| AppError::invalid_input(format!("demo slug {s}: {e}")))
 }
 
 fn content() -> Result<Content, AppError> {
-    toml::from_str(CONTENT).map_err(|e| AppError::Invalid(format!("demo content: {e}")))
+    toml::from_str(CONTENT).map_err(|e| AppError::invalid_input(format!("demo content: {e}")))
 }
 
 impl ArticleIn {

@@ -1,5 +1,6 @@
 //! What can go wrong serving a page, in terms the web layer maps to a status code.
 
+use arabpress_core::ValidationError;
 use arabpress_render::RenderError;
 use arabpress_store::StoreError;
 
@@ -15,9 +16,10 @@ pub enum AppError {
     /// The request could not be understood (bad page number, malformed path).
     #[error("bad request: {0}")]
     BadRequest(String),
-    /// The input broke a content rule.
+    /// The input broke a content rule; the error names the field and the message that
+    /// explains it in either language.
     #[error("invalid: {0}")]
-    Invalid(String),
+    Invalid(ValidationError),
     /// The actor's role does not allow this.
     #[error("forbidden: {0}")]
     Forbidden(String),
@@ -51,7 +53,7 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(_) => AppError::NotFound,
-            StoreError::Invalid(v) => AppError::Invalid(v.to_string()),
+            StoreError::Invalid(v) => AppError::Invalid(v),
             StoreError::Conflict(m) => AppError::Conflict(m),
             other => AppError::Store(other),
         }
@@ -59,6 +61,17 @@ impl From<StoreError> for AppError {
 }
 
 impl AppError {
+    /// Invalid input on `field`, explained by the message `id` (English: `message`).
+    pub fn invalid(field: &'static str, id: &'static str, message: impl Into<String>) -> Self {
+        AppError::Invalid(ValidationError::new(field, id, message))
+    }
+
+    /// Invalid input that only the command line meets (an archive line, a backup path): said
+    /// in English, with no field.
+    pub fn invalid_input(message: impl Into<String>) -> Self {
+        AppError::Invalid(ValidationError::new("", "invalid-input", message))
+    }
+
     /// True when the failure was a full disk (the database's or the media folder's): the
     /// caller is told that nothing was saved and why, rather than a bare internal error.
     pub fn is_disk_full(&self) -> bool {

@@ -61,7 +61,7 @@ impl App {
             allow.allow_private_network || allow.purge_allow_private,
         )
         .map_err(|r| {
-            AppError::Invalid(format!(
+            AppError::invalid_input(format!(
                 "purge_url: {r} (set purge_allow_private = true for a cache on this network)"
             ))
         })?;

@@ -10,7 +10,7 @@
 //! `crop-16x9.jpg`, `crop-4x3.jpg`, `crop-1x1.jpg`; served at `/media/{sha}/{file}`.
 
 use crate::{App, AppError};
-use arabpress_core::User;
+use arabpress_core::{User, ValidationError};
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 use sha2::{Digest, Sha256};
 use std::io::Cursor;
@@ -63,13 +63,18 @@ struct Processed {
     files: Vec<(String, Vec<u8>)>,
 }
 
-fn invalid(msg: impl Into<String>) -> AppError {
-    AppError::Invalid(format!("image: {}", msg.into()))
+/// An image refused for the reason the message `id` gives.
+fn invalid(id: &'static str, msg: impl Into<String>) -> AppError {
+    AppError::Invalid(ValidationError::new("image", id, msg))
 }
 
 fn sniff(bytes: &[u8]) -> Result<(ImageFormat, &'static str, &'static str), AppError> {
-    let t = ImageType::sniff(bytes)
-        .ok_or_else(|| invalid("the file is not a JPEG, PNG, WebP or GIF image"))?;
+    let t = ImageType::sniff(bytes).ok_or_else(|| {
+        invalid(
+            "invalid-image-format",
+            "the file is not a JPEG, PNG, WebP or GIF image",
+        )
+    })?;
     let format = match t {
         ImageType::Jpeg => ImageFormat::Jpeg,
         ImageType::Png => ImageFormat::Png,
@@ -104,23 +109,46 @@ fn process(bytes: &[u8]) -> Result<Processed, AppError> {
     limits.max_alloc = Some(1 << 30);
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     reader.limits(limits);
-    let mut decoder = reader
-        .into_decoder()
-        .map_err(|e| invalid(format!("the file cannot be read ({e})")))?;
+    let mut decoder = reader.into_decoder().map_err(|e| {
+        invalid(
+            "invalid-image-unreadable",
+            format!("the file cannot be read ({e})"),
+        )
+    })?;
     let (w, h) = decoder.dimensions();
     if w == 0 || h == 0 || u64::from(w) * u64::from(h) > MAX_PIXELS {
-        return Err(invalid(format!(
-            "{w}×{h} pixels is outside the accepted size (at most {} megapixels)",
-            MAX_PIXELS / 1_000_000
-        )));
+        return Err(AppError::Invalid(
+            ValidationError::new(
+                "image",
+                "invalid-image-pixels",
+                format!(
+                    "{w}×{h} pixels is outside the accepted size (at most {} megapixels)",
+                    MAX_PIXELS / 1_000_000
+                ),
+            )
+            .with("width", w)
+            .with("height", h)
+            .with("max", MAX_PIXELS / 1_000_000),
+        ));
     }
-    let orientation = decoder
-        .orientation()
-        .map_err(|e| invalid(format!("the file cannot be read ({e})")))?;
-    let original = crate::strip::strip_metadata(bytes, orientation.to_exif())
-        .ok_or_else(|| invalid("the file is damaged (its structure cannot be followed)"))?;
-    let mut img = DynamicImage::from_decoder(decoder)
-        .map_err(|e| invalid(format!("the file is damaged ({e})")))?;
+    let orientation = decoder.orientation().map_err(|e| {
+        invalid(
+            "invalid-image-unreadable",
+            format!("the file cannot be read ({e})"),
+        )
+    })?;
+    let original = crate::strip::strip_metadata(bytes, orientation.to_exif()).ok_or_else(|| {
+        invalid(
+            "invalid-image-damaged",
+            "the file is damaged (its structure cannot be followed)",
+        )
+    })?;
+    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| {
+        invalid(
+            "invalid-image-damaged",
+            format!("the file is damaged ({e})"),
+        )
+    })?;
     img.apply_orientation(orientation);
     let (w, h) = (img.width(), img.height());
     let mut widths: Vec<u32> = MEDIA_WIDTHS.iter().copied().filter(|&x| x < w).collect();
@@ -223,13 +251,17 @@ impl App {
         by: Option<i64>,
     ) -> Result<UploadedImage, AppError> {
         if bytes.is_empty() {
-            return Err(invalid("the file is empty"));
+            return Err(invalid("invalid-image-empty", "the file is empty"));
         }
         if bytes.len() > MAX_UPLOAD_BYTES {
-            return Err(invalid(format!(
-                "the file is larger than {} MiB",
-                MAX_UPLOAD_BYTES >> 20
-            )));
+            return Err(AppError::Invalid(
+                ValidationError::new(
+                    "image",
+                    "invalid-image-large",
+                    format!("the file is larger than {} MiB", MAX_UPLOAD_BYTES >> 20),
+                )
+                .with("max", MAX_UPLOAD_BYTES >> 20),
+            ));
         }
         let sha: String = Sha256::digest(&bytes)
             .iter()

@@ -111,11 +111,25 @@ impl SignupProblem {
         }
     }
 
+    /// The error that reports it.
+    pub fn error(self) -> AppError {
+        match self {
+            SignupProblem::Email => {
+                AppError::invalid("email", self.key(), "not an address mail can be sent to")
+            }
+            SignupProblem::Lists => AppError::invalid("lists", self.key(), "choose a list"),
+        }
+    }
+
     /// Recognises the problem in an [`AppError::Invalid`] this module returned.
     pub fn of(e: &AppError) -> Option<SignupProblem> {
         match e {
-            AppError::Invalid(m) if m == SignupProblem::Email.key() => Some(SignupProblem::Email),
-            AppError::Invalid(m) if m == SignupProblem::Lists.key() => Some(SignupProblem::Lists),
+            AppError::Invalid(v) if v.id == SignupProblem::Email.key() => {
+                Some(SignupProblem::Email)
+            }
+            AppError::Invalid(v) if v.id == SignupProblem::Lists.key() => {
+                Some(SignupProblem::Lists)
+            }
             _ => None,
         }
     }
@@ -154,10 +168,9 @@ pub fn normalise_email(text: &str) -> Result<String, AppError> {
         .chars()
         .any(|c| c.is_whitespace() || c.is_control() || "\"\\()<>[]:;,".contains(c))
     {
-        return Err(AppError::Invalid(SignupProblem::Email.key().to_owned()));
+        return Err(SignupProblem::Email.error());
     }
-    arabpress_mail::parse_address(&lower)
-        .map_err(|_| AppError::Invalid(SignupProblem::Email.key().to_owned()))?;
+    arabpress_mail::parse_address(&lower).map_err(|_| SignupProblem::Email.error())?;
     Ok(lower)
 }
 
@@ -179,7 +192,7 @@ fn check_langs(langs: &str) -> Result<&'static str, AppError> {
         "ar" => Ok("ar"),
         "en" => Ok("en"),
         "both" => Ok("both"),
-        _ => Err(AppError::Invalid(SignupProblem::Lists.key().to_owned())),
+        _ => Err(SignupProblem::Lists.error()),
     }
 }
 
@@ -328,14 +341,14 @@ impl App {
                 None => l == "digest" || l == "breaking",
             };
             if !ok {
-                return Err(AppError::Invalid(SignupProblem::Lists.key().to_owned()));
+                return Err(SignupProblem::Lists.error());
             }
             if !out.contains(l) {
                 out.push(l.clone());
             }
         }
         if out.is_empty() {
-            return Err(AppError::Invalid(SignupProblem::Lists.key().to_owned()));
+            return Err(SignupProblem::Lists.error());
         }
         Ok(out)
     }
@@ -643,12 +656,18 @@ impl App {
         Self::may_send_newsletters(actor)?;
         let subject = subject.trim();
         if subject.is_empty() || subject.chars().count() > 200 {
-            return Err(AppError::Invalid(
-                "the subject must have 1 to 200 characters".into(),
+            return Err(AppError::invalid(
+                "subject",
+                "invalid-send-subject",
+                "the subject must have 1 to 200 characters",
             ));
         }
         if article_ids.is_empty() {
-            return Err(AppError::Invalid("a send needs at least one story".into()));
+            return Err(AppError::invalid(
+                "articles",
+                "invalid-send-empty",
+                "a send needs at least one story",
+            ));
         }
         self.store()
             .update_send(id, subject, intro.trim(), article_ids)
@@ -719,8 +738,10 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         if a.status != ArticleStatus::Published {
-            return Err(AppError::Invalid(
-                "only a published article can be sent as breaking news".into(),
+            return Err(AppError::invalid(
+                "article",
+                "invalid-breaking-unpublished",
+                "only a published article can be sent as breaking news",
             ));
         }
         let send = self
@@ -977,7 +998,7 @@ mod tests {
         }
         assert_eq!(
             normalise_email("\"a b\"@example.com").map_err(|e| e.to_string()),
-            Err(AppError::Invalid(SignupProblem::Email.key().to_owned()).to_string())
+            Err(SignupProblem::Email.error().to_string())
         );
         assert!(normalise_email("=1+2@mail.example").is_ok());
     }

@@ -7,7 +7,7 @@
 use crate::accounts::{Saved, random_hex, token_hash};
 use crate::{App, AppError};
 use arabpress_core::model::Article;
-use arabpress_core::{ArticleDraft, ArticleStatus, Lang, Role, Slug, User};
+use arabpress_core::{ArticleDraft, ArticleStatus, Lang, Role, Slug, User, ValidationError};
 use arabpress_store::{NewsroomArticle, NewsroomQuery, Page, PendingRevision, Revision};
 use jiff::{SignedDuration, Timestamp};
 use std::net::IpAddr;
@@ -284,7 +284,13 @@ impl App {
             .store()
             .user_by_email(email.trim())
             .await?
-            .ok_or_else(|| AppError::Invalid(format!("no account has the address {email}")))?;
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "email",
+                    "invalid-no-account",
+                    format!("no account has the address {email}"),
+                )
+            })?;
         let hash = self.hash_password(new).await?;
         self.store().set_password(user.id, &hash).await?;
         self.store().delete_sessions_of(user.id).await?;
@@ -468,8 +474,10 @@ impl App {
         if let Step::Schedule(at) = step
             && at <= self.now()
         {
-            return Err(AppError::Invalid(
-                "publish_at: the time to publish has already passed".into(),
+            return Err(AppError::invalid(
+                "publish_at",
+                "invalid-publish-at-past",
+                "the time to publish has already passed",
             ));
         }
         let a = match id {
@@ -477,8 +485,10 @@ impl App {
                 let status = match step {
                     Step::Review => ArticleStatus::InReview,
                     Step::Unpublish => {
-                        return Err(AppError::Invalid(
-                            "status: a new article cannot be withdrawn".into(),
+                        return Err(AppError::invalid(
+                            "status",
+                            "invalid-withdraw-new",
+                            "a new article cannot be withdrawn",
                         ));
                     }
                     _ => ArticleStatus::Draft,
@@ -508,8 +518,10 @@ impl App {
                     return Ok(Saved::Applied(a));
                 }
                 if !matches!(a.status, ArticleStatus::Draft | ArticleStatus::Unpublished) {
-                    return Err(AppError::Invalid(
-                        "status: only a draft can be submitted for review".into(),
+                    return Err(AppError::invalid(
+                        "status",
+                        "invalid-review-not-draft",
+                        "only a draft can be submitted for review",
                     ));
                 }
                 self.set_status_to(id, ArticleStatus::InReview).await
@@ -533,14 +545,18 @@ impl App {
         }
         let note = arabpress_core::article::collapse_ws(note);
         if note.is_empty() || note.chars().count() > 1_000 {
-            return Err(AppError::Invalid(
-                "correction: write a note of 1 to 1,000 characters".into(),
+            return Err(AppError::invalid(
+                "correction",
+                "invalid-correction-note",
+                "write a note of 1 to 1,000 characters",
             ));
         }
         let a = self.article_for(actor, id).await?;
         if a.status != ArticleStatus::Published {
-            return Err(AppError::Invalid(
-                "correction: only a published article takes a correction".into(),
+            return Err(AppError::invalid(
+                "correction",
+                "invalid-correction-unpublished",
+                "only a published article takes a correction",
             ));
         }
         let a = self.add_correction(id, &note).await?;
@@ -569,8 +585,10 @@ impl App {
             self.article_for(actor, other).await?,
         );
         if a.summary.lang == b.summary.lang {
-            return Err(AppError::Invalid(
-                "translation: a translation is in the other language".into(),
+            return Err(AppError::invalid(
+                "translation",
+                "invalid-translation-lang",
+                "a translation is in the other language",
             ));
         }
         self.link_translations(id, other).await
@@ -820,9 +838,11 @@ impl App {
         }
         for (field, raw) in [("name_ar", name_ar), ("name_en", name_en)] {
             if has_stray_control(raw) {
-                return Err(AppError::Invalid(format!(
-                    "{field}: control characters are not allowed"
-                )));
+                return Err(AppError::invalid(
+                    field,
+                    "invalid-control",
+                    "control characters are not allowed",
+                ));
             }
         }
         let (ar, en) = (
@@ -831,14 +851,19 @@ impl App {
         );
         for (field, n) in [("name_ar", &ar), ("name_en", &en)] {
             if n.is_empty() || n.chars().count() > 60 {
-                return Err(AppError::Invalid(format!(
-                    "{field}: a name needs 1 to 60 characters"
-                )));
+                return Err(AppError::Invalid(
+                    ValidationError::new(
+                        field,
+                        "invalid-name-length",
+                        "a name needs 1 to 60 characters",
+                    )
+                    .with("max", 60),
+                ));
             }
         }
         match id {
             None => {
-                let slug = Slug::parse(slug).map_err(|e| AppError::Invalid(e.to_string()))?;
+                let slug = Slug::parse(slug).map_err(|e| AppError::Invalid(e.on("slug")))?;
                 self.create_section(&slug, &ar, &en, position).await?;
             }
             Some(id) => {
@@ -868,14 +893,21 @@ impl App {
             return Err(forbidden(actor, "manage tags"));
         }
         if has_stray_control(name) {
-            return Err(AppError::Invalid(
-                "name: control characters are not allowed".into(),
+            return Err(AppError::invalid(
+                "name",
+                "invalid-control",
+                "control characters are not allowed",
             ));
         }
         let name = arabpress_core::article::collapse_ws(name);
         if name.is_empty() || name.chars().count() > 60 {
             return Err(AppError::Invalid(
-                "name: a tag needs 1 to 60 characters".into(),
+                ValidationError::new(
+                    "name",
+                    "invalid-name-length",
+                    "a tag needs 1 to 60 characters",
+                )
+                .with("max", 60),
             ));
         }
         let articles = self.store().rename_tag(id, &name).await?;
@@ -891,13 +923,19 @@ impl App {
     /// The same rules as a save apply: too large or too deeply nested is refused.
     pub async fn preview(&self, body_md: &str) -> Result<String, AppError> {
         if body_md.len() > arabpress_core::article::MAX_BODY_BYTES {
-            return Err(AppError::Invalid(
-                "body: the body is larger than 1 MiB".into(),
+            return Err(AppError::invalid(
+                "body",
+                "invalid-body-too-large",
+                "the body is larger than 1 MiB",
             ));
         }
         let body = arabpress_core::article::clean_body(body_md);
-        arabpress_core::markdown::check_nesting(&body)
-            .map_err(|m| AppError::Invalid(format!("body: {m}")))?;
+        arabpress_core::markdown::check_nesting(&body).map_err(|m| {
+            AppError::Invalid(
+                ValidationError::new("body", "invalid-body-nesting", m)
+                    .with("max", arabpress_core::markdown::MAX_NESTING),
+            )
+        })?;
         Ok(self.render_body(&body).await?.html)
     }
 

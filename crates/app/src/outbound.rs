@@ -98,6 +98,22 @@ pub enum Refusal {
     TooManyRedirects,
 }
 
+impl Refusal {
+    /// The message id that explains the refusal in either language.
+    pub fn id(&self) -> &'static str {
+        match self {
+            Refusal::Private => "invalid-url-private",
+            Refusal::Scheme => "invalid-url-scheme",
+            Refusal::TooManyRedirects => "invalid-url-redirects",
+        }
+    }
+
+    /// The refusal as a validation error on `field`.
+    pub fn on(&self, field: &'static str) -> arabpress_core::ValidationError {
+        arabpress_core::ValidationError::new(field, self.id(), self.to_string())
+    }
+}
+
 /// Why `ip` may not be reached by default, or `None` for a public address.
 pub fn non_public(ip: IpAddr) -> Option<&'static str> {
     match ip {
@@ -393,7 +409,7 @@ impl App {
     pub(crate) fn check_s3_endpoint(&self, endpoint: &str) -> Result<(), AppError> {
         let allow_private = self.outbound_policy().allow_private_network;
         let refused = |r: Refusal| {
-            AppError::Invalid(format!(
+            AppError::invalid_input(format!(
                 "media.s3_endpoint: {r} (set allow_private_network = true for a server on this network)"
             ))
         };

@@ -266,7 +266,7 @@ impl App {
         bodies: &mut HashMap<i64, Arc<SendBody>>,
     ) -> Result<Composed, AppError> {
         let message_id = format!("{}.{}@{}", item.id, item.kind, mailer.domain());
-        let mail_err = |e: arabpress_mail::MailError| AppError::Invalid(e.to_string());
+        let mail_err = |e: arabpress_mail::MailError| AppError::invalid_input(e.to_string());
         if let Some(send_id) = item.send_id {
             let body = match bodies.get(&send_id) {
                 Some(b) => Arc::clone(b),

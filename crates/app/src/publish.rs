@@ -145,6 +145,22 @@ impl App {
         self.set_status(id, ArticleStatus::Unpublished, None).await
     }
 
+    /// Takes a scheduled article back to draft. An article that is not scheduled (it may
+    /// have gone live a moment ago) is refused and left as it is.
+    pub async fn unschedule(&self, id: i64) -> Result<Article, AppError> {
+        let before = self.reload(id).await?;
+        if !self.store().unschedule(id, self.now()).await? {
+            return Err(AppError::invalid(
+                "status",
+                "invalid-not-scheduled",
+                format!("the article is {}, not scheduled", before.status),
+            ));
+        }
+        let after = self.reload(id).await?;
+        self.invalidate(Some(&before), Some(&after));
+        Ok(after)
+    }
+
     /// Moves an article to a status outside publishing (e.g. in review).
     pub(crate) async fn set_status_to(
         &self,

@@ -9,7 +9,7 @@ use crate::accounts::{hex, hmac_sha256, random_hex};
 use crate::newsroom::forbidden;
 use crate::outbound::{Purpose, describe};
 use crate::{App, AppError};
-use arabpress_core::User;
+use arabpress_core::{User, ValidationError};
 use arabpress_store::{Delivery, Outcome, Webhook};
 use jiff::{SignedDuration, Timestamp};
 use std::time::Duration;
@@ -66,7 +66,11 @@ fn check_url(url: &str) -> Result<(), AppError> {
     if ok {
         Ok(())
     } else {
-        Err(AppError::Invalid("url: give an http(s) address".into()))
+        Err(AppError::invalid(
+            "url",
+            "invalid-url",
+            "give an http(s) address",
+        ))
     }
 }
 
@@ -83,17 +87,21 @@ impl App {
         check_url(url)?;
         self.vet_destination(url, Purpose::Webhook)
             .await
-            .map_err(|r| AppError::Invalid(format!("url: {r}")))?;
+            .map_err(|r| AppError::Invalid(r.on("url")))?;
         let chosen: Vec<&str> = WEBHOOK_EVENTS
             .iter()
             .copied()
             .filter(|e| events.iter().any(|x| x == e))
             .collect();
         if chosen.is_empty() || chosen.len() != events.len() {
-            return Err(AppError::Invalid(format!(
-                "events: choose among {}",
-                WEBHOOK_EVENTS.join(", ")
-            )));
+            return Err(AppError::Invalid(
+                ValidationError::new(
+                    "events",
+                    "invalid-events",
+                    format!("choose among {}", WEBHOOK_EVENTS.join(", ")),
+                )
+                .with("events", WEBHOOK_EVENTS.join(", ")),
+            ));
         }
         let secret = new_webhook_secret()?;
         let w = self

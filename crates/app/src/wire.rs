@@ -130,41 +130,54 @@ impl App {
             || url.len() > 2000
             || url.chars().any(|c| c.is_whitespace() || c.is_control())
         {
-            return Err(AppError::Invalid(
-                "url: give the feed's http(s) address".into(),
+            return Err(AppError::invalid(
+                "url",
+                "invalid-url",
+                "give the feed's http(s) address",
             ));
         }
         self.vet_destination(url, Purpose::Wire)
             .await
-            .map_err(|r| AppError::Invalid(format!("url: {r}")))?;
+            .map_err(|r| AppError::Invalid(r.on("url")))?;
         let name = arabpress_core::article::collapse_ws(&form.name);
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(AppError::Invalid(
-                "name: give the credit line, 1 to 100 characters".into(),
+            return Err(AppError::invalid(
+                "name",
+                "invalid-wire-name",
+                "give the credit line, 1 to 100 characters",
             ));
         }
         let lang: Lang = form
             .lang
             .parse()
-            .map_err(|_| AppError::Invalid("lang: ar or en".into()))?;
+            .map_err(|_| AppError::invalid("lang", "invalid-lang", "ar or en"))?;
         let section = self
             .sections()
             .await?
             .iter()
             .find(|s| s.slug.as_str() == form.section.trim())
             .cloned()
-            .ok_or_else(|| AppError::Invalid("section: choose a section".into()))?;
+            .ok_or_else(|| {
+                AppError::invalid("section", "invalid-section-choose", "choose a section")
+            })?;
         let interval = match form.interval_minutes {
             0 => 15,
             n if (5..=1440).contains(&n) => n,
             _ => {
-                return Err(AppError::Invalid(
-                    "interval: between 5 and 1440 minutes".into(),
+                return Err(AppError::invalid(
+                    "interval",
+                    "invalid-interval",
+                    "between 5 and 1440 minutes",
                 ));
             }
         };
-        let slug = Slug::generate(&name)
-            .ok_or_else(|| AppError::Invalid("name: no byline can be made from it".into()))?;
+        let slug = Slug::generate(&name).ok_or_else(|| {
+            AppError::invalid(
+                "name",
+                "invalid-wire-byline",
+                "no byline can be made from it",
+            )
+        })?;
         let author = match self.store().author_by_slug(slug.as_str()).await? {
             Some(a) => a,
             None => {

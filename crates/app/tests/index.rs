@@ -377,7 +377,7 @@ async fn backups_are_consistent_copies(store: Store) {
     let result = a.backup(&out, |_| {}).await;
     if store.backend() == arabpress_store::Backend::Postgres {
         assert!(
-            matches!(&result, Err(arabpress_app::AppError::Invalid(m)) if m.contains("pg_dump")),
+            matches!(&result, Err(arabpress_app::AppError::Invalid(m)) if m.message.contains("pg_dump")),
             "{result:?}"
         );
         return;
@@ -447,7 +447,7 @@ async fn backups_are_consistent_copies(store: Store) {
     // A second backup into the same folder is refused: nothing is overwritten.
     let again = a.backup(&out, |_| {}).await;
     assert!(
-        matches!(&again, Err(arabpress_app::AppError::Invalid(m)) if m.contains("not empty")),
+        matches!(&again, Err(arabpress_app::AppError::Invalid(m)) if m.message.contains("not empty")),
         "{again:?}"
     );
 }
@@ -473,7 +473,8 @@ async fn the_purge_hook_stays_outside_unless_allowed(store: Store) {
         let app = fresh();
         match app.set_purge_url(url.clone()) {
             Err(arabpress_app::AppError::Invalid(m)) => assert!(
-                m.starts_with(&format!("purge_url: {}", testkit::REFUSED)),
+                m.to_string()
+                    .starts_with(&format!("purge_url: {}", testkit::REFUSED)),
                 "{url}: {m}"
             ),
             // A name is checked when it is resolved.
@@ -538,7 +539,8 @@ async fn an_s3_endpoint_on_this_machine_needs_the_setting(store: Store) {
         );
         match app.set_media_storage(&bucket(endpoint)) {
             Err(arabpress_app::AppError::Invalid(m)) => assert!(
-                m.starts_with(&format!("media.s3_endpoint: {}", testkit::REFUSED)),
+                m.to_string()
+                    .starts_with(&format!("media.s3_endpoint: {}", testkit::REFUSED)),
                 "{endpoint}: {m}"
             ),
             other => panic!("{endpoint}: {other:?}"),

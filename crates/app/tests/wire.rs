@@ -411,7 +411,7 @@ async fn wire_feeds_never_reach_internal_addresses(store: Store) {
             .await
         {
             Err(arabpress_app::AppError::Invalid(m)) => {
-                assert_eq!(m, format!("url: {}", testkit::REFUSED), "{url}");
+                assert_eq!(m.to_string(), format!("url: {}", testkit::REFUSED), "{url}");
             }
             other => panic!("{url}: {other:?}"),
         }

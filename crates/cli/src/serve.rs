@@ -127,8 +127,7 @@ async fn serve(app: App, s: &Settings, worker: bool) -> Result<()> {
     let addr = listener.local_addr()?;
     tracing::info!(%addr, db = ?app.store().backend(), tz = %app.site_settings().time_zone, tz_file = %s.time_zone_name, cache_mb = s.cache_bytes >> 20, "serving");
     println!("arabpress is serving on http://{addr}/  (Ctrl-C to stop)");
-    let router =
-        arabpress_web::router_behind(app.clone(), app.default_lang(), s.trusted_proxies.clone());
+    let router = arabpress_web::router_behind(app.clone(), s.trusted_proxies.clone());
     let background = Background::start(&app, worker).await?;
     // The client address feeds the login rate limit.
     axum::serve(

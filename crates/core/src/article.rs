@@ -75,7 +75,7 @@ macro_rules! str_enum {
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 match s {
                     $($text => Ok($ty::$variant),)+
-                    other => Err(ValidationError::new($what, format!("unknown value {other:?}"))),
+                    other => Err(ValidationError::new($what, "invalid-unknown-value", format!("unknown value {other:?}")).with("value", other)),
                 }
             }
         }
@@ -115,22 +115,46 @@ pub struct Image {
     pub credit: Option<String>,
 }
 
-/// A field failed validation; the message is meant for the person who typed it.
+/// A field failed validation. `id` names the Fluent message (`invalid-*` in the theme's
+/// `locales/*.ftl`) that says what is wrong in the reader's language, filled with `args`;
+/// `message` says it in English for the API, logs and the command line.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {message}")]
+#[error("{}", self.english())]
 pub struct ValidationError {
-    /// The field at fault, as named in forms and the API.
+    /// The field at fault, as named in forms and the API; empty when no one field is.
     pub field: &'static str,
-    /// What is wrong with it.
+    /// The message id that explains it in either language.
+    pub id: &'static str,
+    /// The message's arguments (a number, a name, a limit).
+    pub args: Vec<(&'static str, String)>,
+    /// What is wrong, in English.
     pub message: String,
 }
 
 impl ValidationError {
-    /// A validation error on one field.
-    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+    /// A validation error on one field, explained by the message `id`.
+    pub fn new(field: &'static str, id: &'static str, message: impl Into<String>) -> Self {
         ValidationError {
             field,
+            id,
+            args: Vec::new(),
             message: message.into(),
+        }
+    }
+
+    /// Adds an argument for the message.
+    #[must_use]
+    pub fn with(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.args.push((name, value.to_string()));
+        self
+    }
+
+    /// `field: message`, or the message alone when no field is named.
+    fn english(&self) -> String {
+        if self.field.is_empty() {
+            self.message.clone()
+        } else {
+            format!("{}: {}", self.field, self.message)
         }
     }
 }
@@ -184,23 +208,35 @@ impl ArticleDraft {
         if self.body_md.len() > MAX_BODY_BYTES {
             return Err(ValidationError::new(
                 "body",
+                "invalid-body-too-large",
                 "the body is larger than 1 MiB",
             ));
         }
         self.body_md = clean_body(&self.body_md);
         if self.body_md.trim().is_empty() {
-            return Err(ValidationError::new("body", "the body is empty"));
+            return Err(ValidationError::new(
+                "body",
+                "invalid-body-empty",
+                "the body is empty",
+            ));
         }
-        crate::markdown::check_nesting(&self.body_md)
-            .map_err(|m| ValidationError::new("body", m))?;
+        crate::markdown::check_nesting(&self.body_md).map_err(|m| {
+            ValidationError::new("body", "invalid-body-nesting", m)
+                .with("max", crate::markdown::MAX_NESTING)
+        })?;
         if self.slug.is_none() {
             self.slug = Some(Slug::generate(&self.headline).ok_or_else(|| {
-                ValidationError::new("slug", "no slug can be made from this headline; give one")
+                ValidationError::new(
+                    "slug",
+                    "invalid-slug-none",
+                    "no slug can be made from this headline; give one",
+                )
             })?);
         }
         if self.authors.is_empty() {
             return Err(ValidationError::new(
                 "authors",
+                "invalid-authors-none",
                 "an article needs at least one author",
             ));
         }
@@ -208,8 +244,10 @@ impl ArticleDraft {
         if let Some(dup) = self.authors.iter().find(|a| !seen.insert(a.as_str())) {
             return Err(ValidationError::new(
                 "authors",
+                "invalid-authors-twice",
                 format!("{dup} is listed twice"),
-            ));
+            )
+            .with("author", dup));
         }
         let mut tags: Vec<String> = Vec::new();
         for t in &self.tags {
@@ -222,8 +260,10 @@ impl ArticleDraft {
         if tags.len() > MAX_TAGS {
             return Err(ValidationError::new(
                 "tags",
+                "invalid-tags-too-many",
                 format!("at most {MAX_TAGS} tags"),
-            ));
+            )
+            .with("max", MAX_TAGS));
         }
         self.tags = tags;
         if let Some(src) = &mut self.source {
@@ -302,19 +342,30 @@ fn check_len(
 ) -> Result<(), ValidationError> {
     let n = value.chars().count();
     if n < min {
-        return Err(ValidationError::new(field, "this field is required"));
+        return Err(ValidationError::new(
+            field,
+            "invalid-required",
+            "this field is required",
+        ));
     }
     if n > max {
         return Err(ValidationError::new(
             field,
+            "invalid-too-long",
             format!("at most {max} characters (got {n})"),
-        ));
+        )
+        .with("max", max)
+        .with("got", n));
     }
     if value
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\t')
     {
-        return Err(ValidationError::new(field, "contains control characters"));
+        return Err(ValidationError::new(
+            field,
+            "invalid-control",
+            "contains control characters",
+        ));
     }
     Ok(())
 }
@@ -329,6 +380,7 @@ fn check_url(field: &'static str, url: &str) -> Result<(), ValidationError> {
     } else {
         Err(ValidationError::new(
             field,
+            "invalid-url",
             "must be an http(s) address or a site path",
         ))
     }

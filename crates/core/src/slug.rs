@@ -41,6 +41,21 @@ pub enum SlugError {
     MixedScript(String),
 }
 
+impl SlugError {
+    /// The error as a validation error on `field`, with a message in either language.
+    pub fn on(self, field: &'static str) -> crate::ValidationError {
+        let message = self.to_string();
+        let v = |id| crate::ValidationError::new(field, id, message.clone());
+        match &self {
+            SlugError::Empty => v("invalid-required"),
+            SlugError::TooLong => v("invalid-slug-long").with("max", MAX_LEN),
+            SlugError::BadChar(c) => v("invalid-slug-char").with("char", c),
+            SlugError::BadHyphen => v("invalid-slug-hyphen"),
+            SlugError::MixedScript(w) => v("invalid-slug-script").with("word", w),
+        }
+    }
+}
+
 /// The script of a slug's letter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Script {

@@ -90,8 +90,10 @@ impl FromStr for Role {
             .ok_or_else(|| {
                 ValidationError::new(
                     "role",
+                    "invalid-role",
                     format!("unknown role {s:?}; use contributor, author, editor, admin or owner"),
                 )
+                .with("value", s)
             })
     }
 }
@@ -139,8 +141,10 @@ pub fn normalise_email(raw: &str) -> Result<String, ValidationError> {
     } else {
         Err(ValidationError::new(
             "email",
+            "invalid-email",
             format!("{raw:?} is not an email address"),
-        ))
+        )
+        .with("value", raw.trim()))
     }
 }
 

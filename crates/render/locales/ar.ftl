@@ -497,3 +497,99 @@ settings-logo-pixels = أبعاد الشعار { $width }×{ $height } بكسل�
 settings-logo-svg-invalid = تعذّرت قراءة ملف SVG كصورة.
 settings-logo-svg-unsafe = ملف SVG يحمل نصًا برمجيًا أو يشير إلى ملفات أخرى ({ $what })؛ احفظه من دونها.
 settings-error-form = تعذّرت قراءة النموذج؛ لم يُحفظ شيء.
+
+## التحقق: ما تقوله غرفة الأخبار عن حقل مرفوض
+invalid-required = هذا الحقل مطلوب.
+invalid-too-long = الحد الأقصى { $max ->
+    [few] { $max } أحرف
+    [many] { $max } حرفًا
+   *[other] { $max } حرف
+} (وفي النص { $got }).
+invalid-control = لا يُسمح هنا بمحارف التحكم.
+invalid-url = اكتب عنوان http(s)‎ أو مسارًا في هذا الموقع.
+invalid-unknown-value = «{ $value }» ليست من الخيارات المتاحة.
+invalid-body-too-large = حجم المتن أكبر من ١ ميغابايت.
+invalid-body-empty = المتن فارغ.
+invalid-body-nesting = في المتن اقتباسات أو قوائم متداخلة أعمق من { $max ->
+    [few] { $max } مستويات
+    [many] { $max } مستوى
+   *[other] { $max } مستوى
+}؛ بسّطها.
+invalid-body-render = تعذّر عرض المتن؛ بسّطه.
+invalid-body-render-time = تعذّر عرض المتن خلال { $seconds ->
+    [few] { $seconds } ثوانٍ
+    [many] { $seconds } ثانية
+   *[other] { $seconds } ثانية
+}؛ اختصره أو بسّطه.
+invalid-slug-none = تعذّر إنشاء عنوان للرابط من هذا العنوان الرئيسي؛ اكتب المعرّف بنفسك.
+invalid-slug-long = المعرّف أطول من { $max ->
+    [few] { $max } أحرف
+    [many] { $max } حرفًا
+   *[other] { $max } حرف
+}.
+invalid-slug-char = لا يحتوي المعرّف إلا على حروف صغيرة وأرقام وشرطات مفردة؛ «{ $char }» غير مسموح.
+invalid-slug-hyphen = لا يبدأ المعرّف بشرطة ولا ينتهي بها ولا يحتوي على شرطتين متتاليتين.
+invalid-slug-script = تُكتب كل كلمة في المعرّف بحروف عربية أو لاتينية لا بكلتيهما («{ $word }»).
+invalid-authors-none = يحتاج المقال إلى كاتب واحد على الأقل.
+invalid-authors-twice = ورد اسم { $author } مرتين.
+invalid-no-author = لا يوجد كاتب بالمعرّف «{ $slug }».
+invalid-no-section = لا يوجد قسم بالمعرّف «{ $slug }».
+invalid-section-choose = اختر قسمًا.
+invalid-tags-too-many = الحد الأقصى { $max ->
+    [few] { $max } أوسمة
+    [many] { $max } وسمًا
+   *[other] { $max } وسم
+}.
+invalid-role = «{ $value }» ليس دورًا؛ اختر مساهمًا أو كاتبًا أو محررًا أو مديرًا أو مالكًا.
+invalid-email = «{ $value }» ليس عنوان بريد إلكتروني.
+invalid-no-account = لا يوجد حساب بهذا العنوان.
+invalid-name = يتكوّن الاسم من حرف واحد إلى ١٠٠ حرف.
+invalid-name-length = يتكوّن الاسم من حرف واحد إلى { $max ->
+    [few] { $max } أحرف
+    [many] { $max } حرفًا
+   *[other] { $max } حرف
+}.
+invalid-token-name = يحتاج الرمز إلى اسم من حرف واحد إلى ١٠٠ حرف.
+invalid-key-name = يحتاج المفتاح إلى اسم من حرف واحد إلى ١٠٠ حرف.
+invalid-token-days = يعمل الرمز من يوم واحد إلى { $max ->
+    [few] { $max } أيام
+    [many] { $max } يومًا
+   *[other] { $max } يوم
+}.
+invalid-token-revoked = أُلغي هذا الرمز من قبل.
+invalid-password-short = استخدم { $min ->
+    [few] { $min } أحرف
+    [many] { $min } حرفًا
+   *[other] { $min } حرف
+} على الأقل.
+invalid-password-long = استخدم ١٠٠٠ حرف على الأكثر.
+invalid-publish-at-past = فات موعد النشر المحدد.
+invalid-withdraw-new = لا يمكن سحب مقال جديد.
+invalid-review-not-draft = لا تُرسل إلى المراجعة إلا المسودة.
+invalid-correction-note = اكتب ملاحظة التصحيح (لا تكون فارغة ولا طويلة جدًا).
+invalid-correction-unpublished = لا يُصحَّح إلا المقال المنشور.
+invalid-translation-lang = تكون الترجمة باللغة الأخرى.
+invalid-duplicate-self = لا يمكن أن يكون المقال نسخة من نفسه.
+invalid-events = اختر من بين: { $events }.
+invalid-lang = اختر العربية أو الإنجليزية.
+invalid-interval = من ٥ إلى ١٤٤٠ دقيقة.
+invalid-wire-name = اكتب سطر المصدر، من حرف واحد إلى ١٠٠ حرف.
+invalid-wire-byline = تعذّر إنشاء اسم كاتب من هذا الاسم.
+invalid-send-subject = يتكوّن الموضوع من حرف واحد إلى ٢٠٠ حرف.
+invalid-send-empty = تحتاج الرسالة إلى قصة واحدة على الأقل.
+invalid-breaking-unpublished = لا يُرسل خبرًا عاجلًا إلا المقال المنشور.
+invalid-not-scheduled = المقال غير مجدول (ربما نُشر للتو).
+invalid-speak-unpublished = لا يُحوَّل إلى صوت إلا المقال المنشور.
+admin-unschedule = إعادة إلى المسودة (إلغاء الجدولة)
+admin-unscheduled-done = أُلغيت الجدولة؛ عاد المقال مسودة.
+admin-speak-again = تحويل إلى صوت من جديد
+admin-speak-again-done = سيُحوَّل المقال إلى صوت من جديد قريبًا؛ ويبقى الصوت الحالي متاحًا حتى ذلك الحين.
+invalid-url-private = العنوان مرفوض: يشير إلى عنوان خاص أو داخلي.
+invalid-url-scheme = العنوان مرفوض: لا تُقبل إلا عناوين http وhttps.
+invalid-url-redirects = يُعاد توجيه هذا العنوان مرات كثيرة.
+invalid-image-format = الملف ليس صورة بصيغة JPEG أو PNG أو WebP أو GIF.
+invalid-image-unreadable = تعذّرت قراءة ملف الصورة.
+invalid-image-damaged = ملف الصورة تالف.
+invalid-image-empty = الملف فارغ.
+invalid-image-large = حجم الملف أكبر من { $max } ميغابايت.
+invalid-image-pixels = أبعاد الصورة { $width }×{ $height } بكسل خارج الحجم المقبول (الحد الأقصى { $max } ميغابكسل).

@@ -276,6 +276,27 @@ impl Store {
         Ok(())
     }
 
+    /// Takes a scheduled article back to draft, forgetting its time. Returns false when it
+    /// is not scheduled (any more): the check and the change are one conditional `UPDATE`,
+    /// so an article the publishing worker has just taken live stays live.
+    pub async fn unschedule(&self, id: i64, now: Timestamp) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE articles SET status = 'draft', scheduled_at = NULL, updated_at = $1, \
+             version = version + 1 WHERE id = $2 AND status = 'scheduled'",
+        )
+        .bind(now.as_second())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        change_event(&mut tx, id, "draft", now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// Publishes every scheduled article whose time has come, and returns their ids. Each
     /// goes live once: the status change is the claim, so two workers (or two nodes) running
     /// together never publish one article twice.
@@ -305,9 +326,12 @@ impl Store {
     ) -> Result<Correction, StoreError> {
         let note = arabpress_core::article::collapse_ws(&c.note);
         if note.is_empty() || note.chars().count() > 2_000 {
-            return Err(
-                ValidationError::new("note", "a correction needs 1 to 2000 characters").into(),
-            );
+            return Err(ValidationError::new(
+                "note",
+                "invalid-correction-note",
+                "a correction needs 1 to 2000 characters",
+            )
+            .into());
         }
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
@@ -354,6 +378,7 @@ impl Store {
         if langs[0].1 == langs[1].1 {
             return Err(ValidationError::new(
                 "translation",
+                "invalid-translation-lang",
                 "a translation must be in the other language",
             )
             .into());
@@ -738,7 +763,14 @@ impl Known {
             .bind(slug.as_str())
             .fetch_optional(&mut **tx)
             .await?
-            .ok_or_else(|| ValidationError::new("authors", format!("there is no author {slug}")))?;
+            .ok_or_else(|| {
+                ValidationError::new(
+                    "authors",
+                    "invalid-no-author",
+                    format!("there is no author {slug}"),
+                )
+                .with("slug", slug.as_str())
+            })?;
         self.authors.insert(slug.as_str().to_owned(), id);
         Ok(id)
     }
@@ -854,7 +886,13 @@ async fn section_id(tx: &mut Transaction<'static, Any>, slug: &Slug) -> Result<i
         .fetch_optional(&mut **tx)
         .await?
         .ok_or_else(|| {
-            ValidationError::new("section", format!("there is no section {slug}")).into()
+            ValidationError::new(
+                "section",
+                "invalid-no-section",
+                format!("there is no section {slug}"),
+            )
+            .with("slug", slug.as_str())
+            .into()
         })
 }
 
@@ -867,7 +905,7 @@ async fn free_slug(
     let base = draft
         .slug
         .clone()
-        .ok_or_else(|| ValidationError::new("slug", "missing"))?;
+        .ok_or_else(|| ValidationError::new("slug", "invalid-required", "missing"))?;
     let mut candidate = base.clone();
     for n in 2..1000 {
         let holder: Option<i64> =

@@ -255,6 +255,20 @@ impl Store {
         Ok(())
     }
 
+    /// Asks for the article to be spoken again even though its text has not changed (a
+    /// better voice, a fixed pronunciation): it becomes due at once, failures forgotten, and
+    /// the audio it has keeps being served until the new file is complete.
+    pub async fn requeue_audio(&self, article_id: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE article_audio SET seen_version = -1, script_hash = NULL, error = NULL, \
+             failures = 0, retry_at = NULL WHERE article_id = $1",
+        )
+        .bind(article_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// Whether any article's audio is the file `sha` (so it must not be deleted).
     pub async fn audio_in_use(&self, sha: &str) -> Result<bool, StoreError> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM article_audio WHERE sha = $1")

@@ -126,6 +126,7 @@ impl Store {
         if duplicate_of == Some(id) {
             return Err(StoreError::Invalid(arabpress_core::ValidationError::new(
                 "duplicate_of",
+                "invalid-duplicate-self",
                 "an article cannot duplicate itself",
             )));
         }

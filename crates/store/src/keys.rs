@@ -39,9 +39,12 @@ impl Store {
     ) -> Result<ApiKey, StoreError> {
         let name = arabpress_core::article::collapse_ws(name);
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(
-                ValidationError::new("name", "a key needs a name of 1 to 100 characters").into(),
-            );
+            return Err(ValidationError::new(
+                "name",
+                "invalid-key-name",
+                "a key needs a name of 1 to 100 characters",
+            )
+            .into());
         }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO api_keys (name, key_hash, created_at) VALUES ($1, $2, $3) RETURNING id",

@@ -367,7 +367,12 @@ impl Store {
     ) -> Result<User, StoreError> {
         let name = arabpress_core::article::collapse_ws(name);
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(ValidationError::new("name", "a name needs 1 to 100 characters").into());
+            return Err(ValidationError::new(
+                "name",
+                "invalid-name",
+                "a name needs 1 to 100 characters",
+            )
+            .into());
         }
         let mut tx = self.begin_write().await?;
         let row: Option<(String, String)> = sqlx::query_as(

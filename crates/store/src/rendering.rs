@@ -41,19 +41,24 @@ pub async fn render_body(body_md: &str) -> Result<Rendered, StoreError> {
     };
     match tokio::time::timeout(RENDER_BUDGET, work).await {
         Ok(r) => r,
-        Err(_) => Err(StoreError::Invalid(ValidationError::new(
-            "body",
-            format!(
-                "the body could not be rendered within {} seconds; shorten or simplify it",
-                RENDER_BUDGET.as_secs()
-            ),
-        ))),
+        Err(_) => Err(StoreError::Invalid(
+            ValidationError::new(
+                "body",
+                "invalid-body-render-time",
+                format!(
+                    "the body could not be rendered within {} seconds; shorten or simplify it",
+                    RENDER_BUDGET.as_secs()
+                ),
+            )
+            .with("seconds", RENDER_BUDGET.as_secs()),
+        )),
     }
 }
 
 fn too_heavy(why: &str) -> StoreError {
     StoreError::Invalid(ValidationError::new(
         "body",
+        "invalid-body-render",
         format!("the body could not be rendered ({why})"),
     ))
 }

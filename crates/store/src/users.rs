@@ -87,7 +87,12 @@ impl Store {
         let email = normalise_email(email)?;
         let name = arabpress_core::article::collapse_ws(name);
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(ValidationError::new("name", "a name needs 1 to 100 characters").into());
+            return Err(ValidationError::new(
+                "name",
+                "invalid-name",
+                "a name needs 1 to 100 characters",
+            )
+            .into());
         }
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (email, name, role, password_hash, active, created_at) \
@@ -195,6 +200,7 @@ impl Store {
         if name.is_empty() || name.chars().count() > 100 {
             return Err(ValidationError::new(
                 "name",
+                "invalid-token-name",
                 "a token needs a name of 1 to 100 characters",
             )
             .into());

@@ -28,7 +28,7 @@ mod wire;
 use crate::WebState;
 use crate::request::{Fields, parse_form};
 use arabpress_app::{AppError, MIN_PASSWORD_CHARS, Session, same_secret};
-use arabpress_core::{Lang, User};
+use arabpress_core::{Lang, User, ValidationError};
 use axum::Router;
 use axum::extract::{FromRequestParts, Multipart};
 use axum::http::request::Parts;
@@ -98,13 +98,15 @@ impl FromRequestParts<WebState> for Member {
             match state.app.session(token).await {
                 Ok(Some(s)) => return Ok(Member(s)),
                 Ok(None) => {}
-                Err(e) => return Err(failure(state, &parts.headers, state.default_lang, e).await),
+                Err(e) => {
+                    return Err(failure(state, &parts.headers, state.app.default_lang(), e).await);
+                }
             }
         }
         match state.app.needs_setup().await {
             Ok(true) => Err(see_other("/admin/setup")),
             Ok(false) => Err(see_other("/admin/login")),
-            Err(e) => Err(failure(state, &parts.headers, state.default_lang, e).await),
+            Err(e) => Err(failure(state, &parts.headers, state.app.default_lang(), e).await),
         }
     }
 }
@@ -156,6 +158,31 @@ pub(crate) fn csrf_ok(s: &Session, fields: &Fields) -> bool {
 
 pub(crate) fn msg(state: &WebState, lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     state.app.theme().messages().text(lang, key, args)
+}
+
+/// What a validation error says, in the member's language.
+pub(crate) fn explain(state: &WebState, lang: Lang, v: &ValidationError) -> String {
+    state.app.theme().messages().validation(lang, v)
+}
+
+/// What a refused input or a conflict says, in the member's language.
+pub(crate) fn problem(state: &WebState, lang: Lang, e: AppError) -> String {
+    match e {
+        AppError::Invalid(v) => explain(state, lang, &v),
+        AppError::Conflict(m) | AppError::BadRequest(m) => m,
+        other => other.to_string(),
+    }
+}
+
+/// A validation error as the form shows it: the field to mark (the headline when the error
+/// names none) and the message beside it.
+pub(crate) fn field_error(state: &WebState, lang: Lang, v: &ValidationError) -> (String, String) {
+    let field = if v.field.is_empty() {
+        "headline"
+    } else {
+        v.field
+    };
+    (field.to_owned(), explain(state, lang, v))
 }
 
 fn user_json(u: &User) -> Value {
@@ -252,8 +279,13 @@ pub(crate) async fn refused(
         AppError::NotFound => {
             member_notice(state, s, StatusCode::NOT_FOUND, "admin-error-not-found")
         }
-        AppError::Invalid(m) | AppError::BadRequest(m) | AppError::Conflict(m) => {
+        AppError::Invalid(_) | AppError::BadRequest(_) | AppError::Conflict(_) => {
             let lang = s.user.ui_lang;
+            let m = match e {
+                AppError::Invalid(v) => explain(state, lang, &v),
+                AppError::BadRequest(m) | AppError::Conflict(m) => m,
+                _ => String::new(),
+            };
             let title = msg(state, lang, "admin-error-invalid", &[]);
             member_page(
                 state,
@@ -294,6 +326,8 @@ pub(crate) fn done_notice(state: &WebState, lang: Lang, done: Option<&String>) -
         "published" => "admin-published",
         "unpublished" => "admin-unpublished",
         "corrected" => "admin-corrected",
+        "unscheduled" => "admin-unscheduled-done",
+        "speak-again" => "admin-speak-again-done",
         "linked" => "admin-linked",
         "password" => "admin-password-changed",
         "role" => "admin-role-changed",
@@ -316,17 +350,6 @@ pub(crate) fn done_notice(state: &WebState, lang: Lang, done: Option<&String>) -
 pub(crate) fn when(state: &WebState, lang: Lang, t: jiff::Timestamp) -> (String, String) {
     let d = state.app.theme().dates();
     (d.date_time(lang, t), d.iso(t))
-}
-
-/// `field: message` (as the core's validation errors read) into its parts.
-fn split_field(m: &str) -> (String, String) {
-    let m = m.strip_prefix("invalid input: ").unwrap_or(m);
-    match m.split_once(": ") {
-        Some((f, rest)) if f.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') => {
-            (f.to_owned(), rest.to_owned())
-        }
-        _ => ("headline".into(), m.to_owned()),
-    }
 }
 
 /// Reads a multipart form: text fields, and the file in `file_field` (at most `limit`

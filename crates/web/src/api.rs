@@ -98,9 +98,8 @@ fn app_error(e: AppError) -> Response {
         AppError::NotFound | AppError::Gone => {
             error(StatusCode::NOT_FOUND, "not_found", "no such article")
         }
-        AppError::BadRequest(m) | AppError::Invalid(m) => {
-            error(StatusCode::BAD_REQUEST, "bad_request", m)
-        }
+        AppError::BadRequest(m) => error(StatusCode::BAD_REQUEST, "bad_request", m),
+        AppError::Invalid(v) => error(StatusCode::BAD_REQUEST, "bad_request", v.to_string()),
         AppError::Timeout => error(
             StatusCode::SERVICE_UNAVAILABLE,
             "unavailable",

@@ -19,7 +19,6 @@ pub use error::WebError;
 pub use request::{IpRange, ProxyRangeError, TrustedProxies};
 
 use arabpress_app::App;
-use arabpress_core::Lang;
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::response::Response;
@@ -30,9 +29,6 @@ use tower_http::catch_panic::CatchPanicLayer;
 pub struct WebState {
     /// The application.
     pub app: App,
-    /// The language for `/` when `Accept-Language` names neither, and for error pages
-    /// outside a language prefix.
-    pub default_lang: Lang,
     /// Request budgets of API keys.
     pub limiter: std::sync::Arc<api::RateLimiter>,
     /// The proxies whose `X-Forwarded-For`/`Forwarded` name the client's address.
@@ -40,13 +36,13 @@ pub struct WebState {
 }
 
 /// The whole site, trusting no proxy: the client's address is the connection's peer.
-pub fn router(app: App, default_lang: Lang) -> Router {
-    router_behind(app, default_lang, TrustedProxies::default())
+pub fn router(app: App) -> Router {
+    router_behind(app, TrustedProxies::default())
 }
 
 /// The whole site behind these proxies: from a peer inside one of their ranges, the
 /// forwarding headers name the client whose address the sign-in and sign-up limits count.
-pub fn router_behind(app: App, default_lang: Lang, trusted_proxies: TrustedProxies) -> Router {
+pub fn router_behind(app: App, trusted_proxies: TrustedProxies) -> Router {
     let https = served_over_https(&app);
     site::routes()
         .merge(search::routes())
@@ -56,7 +52,6 @@ pub fn router_behind(app: App, default_lang: Lang, trusted_proxies: TrustedProxi
         .merge(api::routes())
         .with_state(WebState {
             app,
-            default_lang,
             limiter: std::sync::Arc::default(),
             trusted_proxies: std::sync::Arc::new(trusted_proxies),
         })

@@ -506,7 +506,7 @@ async fn forwarded_for_names_the_client_only_from_a_trusted_proxy(mut s: Site_) 
     with_users(&s).await;
     let proxies =
         arabpress_web::TrustedProxies::parse(&["10.0.0.0/8"]).unwrap_or_else(|e| panic!("{e}"));
-    s.router = arabpress_web::router_behind(s.app.clone(), arabpress_core::Lang::Ar, proxies);
+    s.router = arabpress_web::router_behind(s.app.clone(), proxies);
     // A client that is not a proxy names a new address on every try: it is still counted
     // at its own, and locked out there.
     let mut direct = Browser::new(&s);
@@ -1058,7 +1058,9 @@ async fn uploads_are_checked_resized_and_served_with_webp() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        r.body.contains("not a JPEG, PNG, WebP or GIF") && r.body.contains("value=\"خبر مع صورة\""),
+        r.body
+            .contains("الملف ليس صورة بصيغة JPEG أو PNG أو WebP أو GIF.")
+            && r.body.contains("value=\"خبر مع صورة\""),
         "{}",
         r.body
     );
@@ -1310,11 +1312,7 @@ async fn deeply_nested_bodies_are_refused_and_health_answers_meanwhile() {
     }
     let r = b.save("/admin/articles", &fields, None).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        r.body.contains("body nests deeper than 32 levels"),
-        "{}",
-        r.body
-    );
+    assert!(r.body.contains("أعمق من ٣٢ مستوى"), "{}", r.body);
     let list = b.get("/admin/articles?q=عمق").await;
     assert!(
         list.body.contains("0 articles") || list.body.contains("لا مقالات"),
@@ -1553,7 +1551,7 @@ async fn editors_manage_sections_and_tags_and_corrections_appear_dated() {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert!(r.body.contains("control characters"), "{}", r.body);
+    assert!(r.body.contains("لا يُسمح هنا بمحارف التحكم."), "{}", r.body);
     assert!(
         !get(&s.router, "/en/")
             .await
@@ -1871,7 +1869,12 @@ async fn webhooks_never_reach_internal_addresses() {
             )
             .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{url}");
-        assert!(r.body.contains(REFUSED), "{url}: {}", r.body);
+        assert!(
+            r.body
+                .contains("العنوان مرفوض: يشير إلى عنوان خاص أو داخلي."),
+            "{url}: {}",
+            r.body
+        );
     }
     assert!(
         s.app
@@ -2720,3 +2723,245 @@ async fn the_editor_gives_the_audio_length_in_the_members_digits(s: Site_) {
     let en = b.get(&format!("/admin/articles/{id}")).await;
     assert!(en.body.contains("ready (1:05)"), "{}", en.body);
 }
+
+/// A refused field is explained in the member's own language, beside the field it names;
+/// switching the newsroom to English switches the explanation, never the rule.
+async fn validation_messages_speak_the_members_language_and_mark_the_field(s: Site_) {
+    with_users(&s).await;
+    let mut b = signed_in(&s, "editor").await;
+    let csrf = csrf_of(&b.get("/admin/articles/new").await.body);
+    let long = "خ".repeat(301);
+    let r = b
+        .save("/admin/articles", &story(&csrf, "0", &long, "save"), None)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("href=\"#headline\"")
+            && r.body.contains("الحد الأقصى ٣٠٠ حرف (وفي النص ٣٠١)."),
+        "the Arabic newsroom names the field and the limit in Arabic: {}",
+        r.body
+    );
+    assert!(!r.body.contains("at most 300 characters"));
+    let mut fields = story(&csrf, "0", "عنوان صالح", "save");
+    fields.retain(|(k, _)| *k != "slug");
+    fields.push(("slug", "Bad Slug"));
+    let r = b.save("/admin/articles", &fields, None).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("href=\"#slug\""), "{}", r.body);
+    assert!(
+        r.body.contains("لا يحتوي المعرّف إلا على حروف صغيرة"),
+        "{}",
+        r.body
+    );
+    let r = b
+        .post(
+            "/admin/account/language",
+            &[("csrf", &csrf), ("lang", "en")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let csrf = csrf_of(&b.get("/admin/articles/new").await.body);
+    let r = b
+        .save("/admin/articles", &story(&csrf, "0", &long, "save"), None)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("At most 300 characters (this has 301)."),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains(&format!("value=\"{long}\"")),
+        "the text typed is kept"
+    );
+}
+
+common::both_sites!(
+    validation_messages_speak_the_members_language_and_mark_the_field,
+    super::validation_messages_speak_the_members_language_and_mark_the_field
+);
+
+/// A scheduled article can be taken back to draft: it then never goes live by itself, an
+/// article that is no longer scheduled is refused with a reason, and only those who may
+/// publish it can do it.
+async fn scheduled_articles_go_back_to_draft(s: Site_) {
+    with_users(&s).await;
+    let mut b = signed_in(&s, "editor").await;
+    let csrf = csrf_of(&b.get("/admin/articles/new").await.body);
+    let mut fields = story(&csrf, "0", "خبر يُلغى موعده", "schedule");
+    fields.push(("publish_at", "2026-02-07T11:00:00"));
+    let r = b.save("/admin/articles", &fields, None).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = article_id(&r);
+    let page = b.get(&format!("/admin/articles/{id}")).await.body;
+    assert!(page.contains(&format!("action=\"/admin/articles/{id}/unschedule\"")));
+    let mut c = signed_in(&s, "contributor").await;
+    let ccsrf = csrf_of(&c.get("/admin").await.body);
+    let r = c
+        .post(
+            &format!("/admin/articles/{id}/unschedule"),
+            &[("csrf", &ccsrf)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let status = |s: &Site_| {
+        let store = s.app.store().clone();
+        async move {
+            store
+                .article_by_id(id)
+                .await
+                .ok()
+                .flatten()
+                .map(|a| a.status)
+        }
+    };
+    assert_eq!(status(&s).await, Some(ArticleStatus::Scheduled));
+    let r = b
+        .post(
+            &format!("/admin/articles/{id}/unschedule"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        location(&r),
+        format!("/admin/articles/{id}?done=unscheduled")
+    );
+    assert!(
+        b.get(&location(&r))
+            .await
+            .body
+            .contains("أُلغيت الجدولة؛ عاد المقال مسودة.")
+    );
+    assert_eq!(status(&s).await, Some(ArticleStatus::Draft));
+    s.clock
+        .set(s.app.now() + jiff::SignedDuration::from_mins(61));
+    assert_eq!(
+        s.app.run_due().await.unwrap_or_default(),
+        Vec::<i64>::new(),
+        "a draft does not go live at the old time"
+    );
+    let r = b
+        .post(
+            &format!("/admin/articles/{id}/unschedule"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("المقال غير مجدول"), "{}", r.body);
+    let audit = s
+        .app
+        .store()
+        .audit_of("article", id)
+        .await
+        .unwrap_or_default();
+    assert!(audit.iter().any(|e| e.action == "unscheduled"), "{audit:?}");
+}
+
+common::both_sites!(
+    scheduled_articles_go_back_to_draft,
+    super::scheduled_articles_go_back_to_draft
+);
+
+/// "Speak again" makes a published article due for the audio worker even though its text
+/// has not changed; drafts are refused and contributors may not ask.
+async fn articles_are_spoken_again_on_request(s: Site_) {
+    use arabpress_app::AudioPick;
+    with_users(&s).await;
+    let mut b = signed_in(&s, "editor").await;
+    let id = write(&mut b, "خبر يُقرأ من جديد", "publish").await;
+    let store = s.app.store().clone();
+    let due = || {
+        let store = store.clone();
+        let now = s.app.now();
+        async move {
+            store
+                .claim_audio(
+                    &AudioPick::Due,
+                    "test-claim",
+                    now,
+                    now + jiff::SignedDuration::from_secs(60),
+                    100,
+                )
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+        }
+    };
+    let claimed = due().await;
+    let version = claimed
+        .iter()
+        .find(|(a, _)| *a == id)
+        .map(|(_, v)| *v)
+        .unwrap_or_else(|| panic!("a new article is due: {claimed:?}"));
+    let spoken = arabpress_core::model::SpokenAudio {
+        sha: "ab".repeat(32),
+        bytes: 1_000,
+        duration_ms: 61_000,
+    };
+    store
+        .record_audio(
+            id,
+            "test-claim",
+            &spoken,
+            "script-hash",
+            version,
+            s.app.now(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        !due().await.iter().any(|(a, _)| *a == id),
+        "heard once, not due again"
+    );
+    let csrf = csrf_of(&b.get(&format!("/admin/articles/{id}")).await.body);
+    let mut c = signed_in(&s, "contributor").await;
+    let ccsrf = csrf_of(&c.get("/admin").await.body);
+    let r = c
+        .post(
+            &format!("/admin/articles/{id}/speak-again"),
+            &[("csrf", &ccsrf)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = b
+        .post(
+            &format!("/admin/articles/{id}/speak-again"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        location(&r),
+        format!("/admin/articles/{id}?done=speak-again")
+    );
+    let state = store.audio_state(id).await.ok().flatten();
+    assert_eq!(
+        state.and_then(|x| x.audio),
+        Some(spoken),
+        "the audio it has is served until the new file is made"
+    );
+    assert!(due().await.iter().any(|(a, _)| *a == id), "due again");
+    let audit = store.audit_of("article", id).await.unwrap_or_default();
+    assert!(
+        audit.iter().any(|e| e.action == "audio_requeued"),
+        "{audit:?}"
+    );
+    let draft = write(&mut b, "مسودة لا تُقرأ", "save").await;
+    let r = b
+        .post(
+            &format!("/admin/articles/{draft}/speak-again"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("لا يُحوَّل إلى صوت إلا المقال المنشور."),
+        "{}",
+        r.body
+    );
+}
+
+common::both_sites!(
+    articles_are_spoken_again_on_request,
+    super::articles_are_spoken_again_on_request
+);

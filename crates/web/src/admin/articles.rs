@@ -3,15 +3,15 @@
 //! [`super::editor`].
 
 use super::editor::{create, edit, new_article, update};
-use super::{Member, failure, member_page, msg, when};
+use super::{Member, MemberForm, failure, member_page, msg, refused, see_other, when};
 use crate::WebState;
 use arabpress_app::{AppError, MAX_UPLOAD_BYTES, NewsroomArticle, NewsroomQuery};
 use arabpress_core::{ArticleStatus, Lang};
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
@@ -31,6 +31,34 @@ pub(super) fn routes() -> Router<WebState> {
                 .post(update)
                 .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES * 3)),
         )
+        .route("/admin/articles/{id}/unschedule", post(unschedule))
+        .route("/admin/articles/{id}/speak-again", post(speak_again))
+}
+
+/// Takes a scheduled article back to draft.
+async fn unschedule(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    MemberForm(s, _): MemberForm,
+) -> Response {
+    match state.app.unschedule_as(&s.user, id).await {
+        Ok(_) => see_other(&format!("/admin/articles/{id}?done=unscheduled")),
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
+}
+
+/// Has a published article spoken again on the audio worker's next round.
+async fn speak_again(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    MemberForm(s, _): MemberForm,
+) -> Response {
+    match state.app.speak_again_as(&s.user, id).await {
+        Ok(()) => see_other(&format!("/admin/articles/{id}?done=speak-again")),
+        Err(e) => refused(&state, &s, &headers, e).await,
+    }
 }
 
 pub(super) fn article_rows(state: &WebState, lang: Lang, items: &[NewsroomArticle]) -> Vec<Value> {

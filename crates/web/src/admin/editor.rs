@@ -7,8 +7,8 @@ mod form;
 use self::form::{AUTHOR_SLOTS, EditorForm, field_anchor, field_label};
 use super::articles::options;
 use super::{
-    Member, MemberForm, csrf_ok, csrf_refused, done_notice, failure, member_page, msg, no_store,
-    read_multipart, refused, see_other, split_field, when,
+    Member, MemberForm, csrf_ok, csrf_refused, done_notice, explain, failure, field_error,
+    member_page, msg, no_store, read_multipart, refused, see_other, when,
 };
 use crate::WebState;
 use crate::request::Fields;
@@ -352,15 +352,9 @@ async fn save(
         });
         return match html {
             Ok(p) => show(form, StatusCode::OK, None, None, Some(p)).await,
-            Err(AppError::Invalid(m)) => {
-                show(
-                    form,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    None,
-                    Some(split_field(&m)),
-                    None,
-                )
-                .await
+            Err(AppError::Invalid(v)) => {
+                let fe = field_error(&state, lang, &v);
+                show(form, StatusCode::UNPROCESSABLE_ENTITY, None, Some(fe), None).await
             }
             Err(e) => failure(&state, &headers, lang, e).await,
         };
@@ -372,7 +366,8 @@ async fn save(
         }
         Ok(Some(bytes)) => match state.app.upload_image(&s.user, bytes).await {
             Ok(img) => form.image_url = img.url,
-            Err(AppError::Invalid(m)) => {
+            Err(AppError::Invalid(v)) => {
+                let m = explain(&state, lang, &v);
                 let e = format!("{} {m}", msg(&state, lang, "admin-error-image", &[]));
                 return show(form, StatusCode::UNPROCESSABLE_ENTITY, Some(e), None, None).await;
             }
@@ -388,7 +383,10 @@ async fn save(
     }
     let draft = match form.draft() {
         Ok(d) => d,
-        Err(fe) => return show(form, StatusCode::UNPROCESSABLE_ENTITY, None, Some(fe), None).await,
+        Err(v) => {
+            let fe = field_error(&state, lang, &v);
+            return show(form, StatusCode::UNPROCESSABLE_ENTITY, None, Some(fe), None).await;
+        }
     };
     let step = match action {
         "review" => Step::Review,
@@ -433,14 +431,26 @@ async fn save(
             let e = msg(&state, lang, "admin-error-conflict", &[]);
             show(form, StatusCode::CONFLICT, Some(e), None, None).await
         }
-        Err(AppError::Invalid(m) | AppError::Conflict(m)) => {
-            let fe = split_field(&m);
-            let fe = if fe.0 == "publish_at" {
-                (fe.0, msg(&state, lang, "admin-error-publish-at", &[]))
+        Err(AppError::Invalid(v)) => {
+            let fe = if v.field == "publish_at" {
+                (
+                    v.field.to_owned(),
+                    msg(&state, lang, "admin-error-publish-at", &[]),
+                )
             } else {
-                fe
+                field_error(&state, lang, &v)
             };
             show(form, StatusCode::UNPROCESSABLE_ENTITY, None, Some(fe), None).await
+        }
+        Err(AppError::Conflict(m)) => {
+            show(
+                form,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(("headline".into(), m)),
+                None,
+            )
+            .await
         }
         Err(AppError::Forbidden(_)) => {
             let e = msg(&state, lang, "admin-error-forbidden", &[]);

@@ -72,8 +72,16 @@ async fn media(
             );
             r
         }
-        Ok(None) => fail(&state, &headers, state.default_lang, AppError::NotFound).await,
-        Err(e) => failure(&state, &headers, state.default_lang, e).await,
+        Ok(None) => {
+            fail(
+                &state,
+                &headers,
+                state.app.default_lang(),
+                AppError::NotFound,
+            )
+            .await
+        }
+        Err(e) => failure(&state, &headers, state.app.default_lang(), e).await,
     }
 }
 

@@ -2,7 +2,7 @@
 //! (the digest drafts an editor reviews, breaking news, per-send numbers).
 
 use super::{
-    Member, MemberForm, Session, csrf_ok, csrf_refused, done_notice, member_page, msg,
+    Member, MemberForm, Session, csrf_ok, csrf_refused, done_notice, explain, member_page, msg,
     read_multipart, refused, see_other, when,
 };
 use crate::WebState;
@@ -154,11 +154,25 @@ async fn import(
     let bytes = match file {
         Ok(Some(b)) => b,
         Ok(None) => fields.get("csv").as_bytes().to_vec(),
-        Err(e) => return refused(&state, &s, &headers, arabpress_app::AppError::Invalid(e)).await,
+        Err(e) => {
+            return refused(
+                &state,
+                &s,
+                &headers,
+                arabpress_app::AppError::invalid_input(e),
+            )
+            .await;
+        }
     };
     let Ok(text) = String::from_utf8(bytes) else {
         let e = msg(&state, s.user.ui_lang, "admin-import-not-utf8", &[]);
-        return refused(&state, &s, &headers, arabpress_app::AppError::Invalid(e)).await;
+        return refused(
+            &state,
+            &s,
+            &headers,
+            arabpress_app::AppError::invalid_input(e),
+        )
+        .await;
     };
     match state.app.import_subscribers_as(&s.user, &text).await {
         Ok(report) => subscribers_page(&state, &headers, &s, &HashMap::new(), Some(&report)).await,
@@ -321,7 +335,8 @@ async fn save_send(
         .await;
     match saved {
         Ok(()) => {}
-        Err(arabpress_app::AppError::Invalid(m)) => {
+        Err(arabpress_app::AppError::Invalid(v)) => {
+            let m = explain(&state, s.user.ui_lang, &v);
             return send_page(&state, &headers, &s, id, None, Some(m)).await;
         }
         Err(e) => return refused(&state, &s, &headers, e).await,

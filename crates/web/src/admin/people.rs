@@ -90,7 +90,7 @@ async fn invite(
 ) -> Response {
     let role = match f.get("role").parse::<Role>() {
         Ok(r) => r,
-        Err(e) => return refused(&state, &s, &headers, AppError::Invalid(e.to_string())).await,
+        Err(e) => return refused(&state, &s, &headers, AppError::Invalid(e)).await,
     };
     match state.app.invite_as(&s.user, f.get("email"), role).await {
         Ok(token) => {
@@ -120,7 +120,7 @@ async fn set_role(
 ) -> Response {
     let role = match f.get("role").parse::<Role>() {
         Ok(r) => r,
-        Err(e) => return refused(&state, &s, &headers, AppError::Invalid(e.to_string())).await,
+        Err(e) => return refused(&state, &s, &headers, AppError::Invalid(e)).await,
     };
     match state.app.set_role_as(&s.user, id, role).await {
         Ok(()) => see_other("/admin/users?done=role"),

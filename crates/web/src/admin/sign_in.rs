@@ -5,7 +5,7 @@
 
 use super::{
     FORM_COOKIE, MemberForm, SESSION_COOKIE, cookie, csrf_refused, done_notice, failure, msg,
-    render, see_other, set_cookie, with,
+    problem, render, see_other, set_cookie, with,
 };
 use crate::WebState;
 use crate::request::{Fields, client_ip, parse_form, preferred};
@@ -135,7 +135,7 @@ async fn setup(
     body: axum::body::Bytes,
 ) -> Response {
     let f = parse_form(&body);
-    let lang = f.get("lang").parse().unwrap_or(state.default_lang);
+    let lang = f.get("lang").parse().unwrap_or(state.app.default_lang());
     if !guest_csrf_ok(&headers, &f) {
         return csrf_refused(&state, lang);
     }
@@ -147,14 +147,14 @@ async fn setup(
     {
         Ok(s) => signed_in(&state, &s, "/admin"),
         Err(AppError::Forbidden(_)) => see_other("/admin/login"),
-        Err(AppError::Invalid(m) | AppError::Conflict(m)) => guest_page(
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => guest_page(
             &state,
             &headers,
             lang,
             StatusCode::UNPROCESSABLE_ENTITY,
             "setup",
             "admin-setup-title",
-            Some(m),
+            Some(problem(&state, lang, e)),
             keep,
         ),
         Err(e) => failure(&state, &headers, lang, e).await,
@@ -192,7 +192,7 @@ async fn login(State(state): State<WebState>, req: axum::extract::Request) -> Re
         return (StatusCode::PAYLOAD_TOO_LARGE, "form too large").into_response();
     };
     let f = parse_form(&body);
-    let lang = f.get("lang").parse().unwrap_or(state.default_lang);
+    let lang = f.get("lang").parse().unwrap_or(state.app.default_lang());
     if !guest_csrf_ok(&headers, &f) {
         return csrf_refused(&state, lang);
     }
@@ -312,7 +312,7 @@ async fn accept_invite(
     body: axum::body::Bytes,
 ) -> Response {
     let f = parse_form(&body);
-    let lang = f.get("lang").parse().unwrap_or(state.default_lang);
+    let lang = f.get("lang").parse().unwrap_or(state.app.default_lang());
     if !guest_csrf_ok(&headers, &f) {
         return csrf_refused(&state, lang);
     }
@@ -335,7 +335,8 @@ async fn accept_invite(
                 json!({ "text": "" }),
             )
         }
-        Err(AppError::Invalid(m) | AppError::Conflict(m)) => {
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            let m = problem(&state, lang, e);
             let (email, role) = match state.app.invite(&token).await {
                 Ok(Some((e, r))) => (e, r.as_str()),
                 _ => (String::new(), Role::Contributor.as_str()),

@@ -2,7 +2,9 @@
 //! brought in, or why it was refused), and the form to add one; pause, resume, remove and
 //! "poll now" buttons.
 
-use super::{Member, MemberForm, Session, done_notice, member_page, msg, refused, see_other, when};
+use super::{
+    Member, MemberForm, Session, done_notice, member_page, msg, problem, refused, see_other, when,
+};
 use crate::WebState;
 use arabpress_app::{AppError, WireFeedForm};
 use axum::Router;
@@ -122,7 +124,8 @@ async fn add(
     };
     match state.app.add_wire_feed_as(&s.user, &form).await {
         Ok(_) => see_other("/admin/wire?done=wire-added"),
-        Err(AppError::Invalid(m) | AppError::Conflict(m)) => {
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            let m = problem(&state, s.user.ui_lang, e);
             let typed = json!({
                 "url": form.url, "name": form.name, "lang": form.lang, "section": form.section,
                 "publish": form.publish, "interval": f.get("interval"),

@@ -269,7 +269,7 @@ pub(super) async fn search(
         Ok(q) => q,
         Err(e) => return bad_query(&e),
     };
-    let lang = p.lang.map_or(state.default_lang, Lang::from);
+    let lang = p.lang.map_or(state.app.default_lang(), Lang::from);
     for (name, value) in [("from", &p.from), ("to", &p.to)] {
         if let Some(v) = value
             && v.parse::<jiff::civil::Date>().is_err()

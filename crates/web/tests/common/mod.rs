@@ -4,7 +4,6 @@
 #![allow(dead_code)]
 
 use arabpress_app::{App, FixedClock};
-use arabpress_core::Lang;
 use arabpress_testkit::TestStore;
 use axum::Router;
 use std::sync::Arc;
@@ -141,7 +140,7 @@ async fn site_on_at(t: TestStore, demo: bool, base_url: &str) -> Site_ {
             .await
             .unwrap_or_else(|e| panic!("demo: {e}"));
     }
-    let router = arabpress_web::router(app.clone(), Lang::Ar);
+    let router = arabpress_web::router(app.clone());
     Site_ {
         app,
         router,

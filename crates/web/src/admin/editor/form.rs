@@ -3,7 +3,8 @@
 //! each field's error points at.
 
 use crate::request::Fields;
-use arabpress_core::{ArticleDraft, ArticleKind, Image, Lang, Slug, SourceCredit};
+use arabpress_core::lang::UnknownLang;
+use arabpress_core::{ArticleDraft, ArticleKind, Image, Lang, Slug, SourceCredit, ValidationError};
 
 /// Author slots in the editor (bylines rarely have more).
 pub(super) const AUTHOR_SLOTS: usize = 4;
@@ -102,21 +103,22 @@ impl EditorForm {
     }
 
     /// The draft the form describes; the first problem is named with its field.
-    pub(super) fn draft(&self) -> Result<ArticleDraft, (String, String)> {
-        let bad = |field: &str, m: String| (field.to_owned(), m);
-        let lang: Lang = self.lang.parse().map_err(|e| bad("lang", format!("{e}")))?;
-        let kind: ArticleKind = self.kind.parse().map_err(|e| bad("kind", format!("{e}")))?;
-        let section = Slug::parse(&self.section).map_err(|e| bad("section", e.to_string()))?;
+    pub(super) fn draft(&self) -> Result<ArticleDraft, ValidationError> {
+        let lang: Lang = self.lang.parse().map_err(|e: UnknownLang| {
+            ValidationError::new("lang", "invalid-lang", e.to_string())
+        })?;
+        let kind: ArticleKind = self.kind.parse()?;
+        let section = Slug::parse(&self.section).map_err(|e| e.on("section"))?;
         let authors = self
             .authors
             .iter()
             .filter(|a| !a.trim().is_empty())
-            .map(|a| Slug::parse(a.trim()).map_err(|e| bad("author1", e.to_string())))
+            .map(|a| Slug::parse(a.trim()).map_err(|e| e.on("author1")))
             .collect::<Result<Vec<_>, _>>()?;
         let slug = if self.slug.is_empty() {
             None
         } else {
-            Some(Slug::parse(&self.slug).map_err(|e| bad("slug", e.to_string()))?)
+            Some(Slug::parse(&self.slug).map_err(|e| e.on("slug"))?)
         };
         let opt = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
         Ok(ArticleDraft {
