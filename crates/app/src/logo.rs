@@ -4,8 +4,9 @@
 //! entities), since the logo is served from the site's own origin; a PNG is read with the
 //! `image` crate within size limits read from its header first (so a small file declaring a
 //! huge picture is refused before decoding). From a PNG a square podcast artwork (1400-3000
-//! px, as podcast directories ask) is drawn; an SVG logo gets none, because rasterising SVG
-//! needs a renderer (resvg) that the binary does not carry.
+//! px, as podcast directories ask) is drawn, and from an SVG one of 3000 px drawn by resvg;
+//! an SVG with text gets none, since the binary carries no fonts to draw text with (convert
+//! the text to outlines, as logo files usually are, to get one).
 //!
 //! Files: `{sha[0..2]}/{sha}/logo.svg` or `logo.png` (and `artwork.png`) in the media store,
 //! served at `/media/{sha}/…` like uploads.
@@ -78,13 +79,18 @@ pub fn check(bytes: &[u8]) -> Result<CheckedLogo, LogoProblem> {
         return png(bytes);
     }
     if looks_like_svg(bytes) {
-        let (width, height) = svg(bytes)?;
+        let (width, height, has_text) = svg(bytes)?;
+        let artwork = if has_text {
+            None
+        } else {
+            Some(svg_artwork(bytes)?)
+        };
         return Ok(CheckedLogo {
             file: "logo.svg",
             bytes: bytes.to_vec(),
             width,
             height,
-            artwork: None,
+            artwork,
         });
     }
     Err(LogoProblem::new("settings-logo-type"))
@@ -164,6 +170,42 @@ fn artwork(logo: &DynamicImage) -> Result<Vec<u8>, LogoProblem> {
     let x = i64::from((side - scaled.width()) / 2);
     let y = i64::from((side - scaled.height()) / 2);
     image::imageops::overlay(&mut canvas, &scaled.to_rgba8(), x, y);
+    opaque_png(canvas)
+}
+
+/// A white square of the largest podcast size with the SVG drawn centred on it at 80 % of
+/// the side. The SVG has been checked first: nothing in it is fetched or run.
+fn svg_artwork(bytes: &[u8]) -> Result<Vec<u8>, LogoProblem> {
+    use resvg::tiny_skia::{Color, Pixmap, Transform};
+    let invalid = || LogoProblem::new("settings-logo-svg-invalid");
+    let tree = resvg::usvg::Tree::from_data(bytes, &resvg::usvg::Options::default())
+        .map_err(|_| invalid())?;
+    let size = tree.size();
+    let (w, h) = (size.width(), size.height());
+    if !(w.is_finite() && h.is_finite() && w > 0.0 && h > 0.0) {
+        return Err(invalid());
+    }
+    let side = ARTWORK_MAX;
+    let room = side as f32 * 0.8;
+    let scale = (room / w).min(room / h);
+    let (x, y) = (
+        (side as f32 - w * scale) / 2.0,
+        (side as f32 - h * scale) / 2.0,
+    );
+    let mut pixmap = Pixmap::new(side, side).ok_or_else(invalid)?;
+    pixmap.fill(Color::WHITE);
+    resvg::render(
+        &tree,
+        Transform::from_row(scale, 0.0, 0.0, scale, x, y),
+        &mut pixmap.as_mut(),
+    );
+    // Every pixel is opaque (drawn over white), so the premultiplied bytes are plain RGBA.
+    let canvas = RgbaImage::from_raw(side, side, pixmap.take()).ok_or_else(invalid)?;
+    opaque_png(canvas)
+}
+
+/// An opaque canvas as an RGB PNG.
+fn opaque_png(canvas: RgbaImage) -> Result<Vec<u8>, LogoProblem> {
     let rgb = DynamicImage::ImageRgba8(canvas).to_rgb8();
     let mut out = Vec::new();
     rgb.write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
@@ -190,8 +232,8 @@ const REFUSED_ELEMENTS: &[&str] = &[
     "animatecolor",
 ];
 
-/// Checks an SVG file; returns its size when it states one.
-fn svg(bytes: &[u8]) -> Result<(Option<u32>, Option<u32>), LogoProblem> {
+/// Checks an SVG file; returns its size when it states one, and whether it has text.
+fn svg(bytes: &[u8]) -> Result<(Option<u32>, Option<u32>, bool), LogoProblem> {
     let invalid = || LogoProblem::new("settings-logo-svg-invalid");
     let unsafe_ = |what: &str| LogoProblem::new("settings-logo-svg-unsafe").with("what", what);
     let text = std::str::from_utf8(bytes).map_err(|_| invalid())?;
@@ -200,6 +242,7 @@ fn svg(bytes: &[u8]) -> Result<(Option<u32>, Option<u32>), LogoProblem> {
     let mut depth = 0usize;
     let mut size = None;
     let mut in_style = false;
+    let mut has_text = false;
     loop {
         let event = reader.read_event().map_err(|_| invalid())?;
         match event {
@@ -213,6 +256,7 @@ fn svg(bytes: &[u8]) -> Result<(Option<u32>, Option<u32>), LogoProblem> {
                     }
                     size = Some(svg_size(e));
                 }
+                has_text |= name == "text";
                 if REFUSED_ELEMENTS.contains(&name.as_str()) {
                     return Err(unsafe_(&format!("<{name}>")));
                 }
@@ -258,7 +302,7 @@ fn svg(bytes: &[u8]) -> Result<(Option<u32>, Option<u32>), LogoProblem> {
         }
     }
     match size {
-        Some(s) if depth == 0 => Ok(s),
+        Some((w, h)) if depth == 0 => Ok((w, h, has_text)),
         _ => Err(invalid()),
     }
 }
@@ -439,10 +483,34 @@ mod tests {
             (l.file, l.width, l.height),
             ("logo.svg", Some(120), Some(40))
         );
-        assert!(l.artwork.is_none());
+        assert!(l.artwork.is_none(), "text cannot be drawn without fonts");
         let sized = br#"<svg xmlns="http://www.w3.org/2000/svg" width="64px" height="32"/>"#;
         let l = check(sized).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!((l.width, l.height), (Some(64), Some(32)));
+    }
+
+    #[test]
+    fn an_svg_logo_is_drawn_centred_on_a_square_artwork() {
+        // A wide red bar: 200 × 50 units, drawn at 80 % of a 3000 px side.
+        let svg = br##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 50"><rect width="200" height="50" fill="#c81e1e"/></svg>"##;
+        let l = check(svg).unwrap_or_else(|e| panic!("{e:?}"));
+        let art = image::load_from_memory(&l.artwork.unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((art.width(), art.height()), (ARTWORK_MAX, ARTWORK_MAX));
+        let rgb = art.to_rgb8();
+        assert_eq!(rgb.get_pixel(0, 0).0, [255, 255, 255], "white corners");
+        assert_eq!(
+            rgb.get_pixel(1500, 1500).0,
+            [200, 30, 30],
+            "the logo in the middle"
+        );
+        // 2400 px wide (300 to 2700), 600 px tall (1200 to 1800).
+        assert_eq!(rgb.get_pixel(310, 1500).0, [200, 30, 30]);
+        assert_eq!(rgb.get_pixel(290, 1500).0, [255, 255, 255]);
+        assert_eq!(rgb.get_pixel(1500, 1190).0, [255, 255, 255]);
+        // An SVG whose size cannot be worked out is refused, not stored without artwork.
+        let sizeless = br#"<svg xmlns="http://www.w3.org/2000/svg" width="0" height="0"/>"#;
+        assert_eq!(key(check(sizeless)), "settings-logo-svg-invalid");
     }
 
     #[test]
