@@ -593,3 +593,7 @@ invalid-image-damaged = ملف الصورة تالف.
 invalid-image-empty = الملف فارغ.
 invalid-image-large = حجم الملف أكبر من { $max } ميغابايت.
 invalid-image-pixels = أبعاد الصورة { $width }×{ $height } بكسل خارج الحجم المقبول (الحد الأقصى { $max } ميغابكسل).
+invalid-upload-large = حجم الملف أكبر من { $max } ميغابايت.
+invalid-form-utf8 = نص الحقل «{ $field }» ليس بترميز UTF-8 صالح؛ لم يُحفظ شيء.
+invalid-form-unreadable = تعذّرت قراءة النموذج كاملًا؛ لم يُحفظ شيء. حاول مجددًا.
+invalid-upload-cut-off = انقطع رفع الملف (ربما لأنه أكبر من المسموح)؛ لم يُحفظ شيء.

@@ -551,3 +551,7 @@ invalid-image-damaged = The image file is damaged.
 invalid-image-empty = The file is empty.
 invalid-image-large = The file is larger than { $max } MiB.
 invalid-image-pixels = { $width }×{ $height } pixels is outside the accepted size (at most { $max } megapixels).
+invalid-upload-large = The file is larger than { $max } MiB.
+invalid-form-utf8 = The text of the field “{ $field }” is not valid UTF-8; nothing was saved.
+invalid-form-unreadable = The form could not be read to its end; nothing was saved. Try again.
+invalid-upload-cut-off = The upload was cut off (it may be larger than allowed); nothing was saved.

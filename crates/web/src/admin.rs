@@ -353,20 +353,21 @@ pub(crate) fn when(state: &WebState, lang: Lang, t: jiff::Timestamp) -> (String,
 }
 
 /// Reads a multipart form: text fields, and the file in `file_field` (at most `limit`
-/// bytes; a larger one is an error naming the limit).
+/// bytes; a larger one is an error naming the limit). Problems are validation errors, said
+/// in the member's language like any other.
 pub(crate) async fn read_multipart(
     mut mp: Multipart,
     file_field: &str,
     limit: usize,
-) -> (Fields, Result<Option<Vec<u8>>, String>) {
+) -> (Fields, Result<Option<Vec<u8>>, ValidationError>) {
     let mut fields = Vec::new();
-    let mut file: Result<Option<Vec<u8>>, String> = Ok(None);
+    let mut file: Result<Option<Vec<u8>>, ValidationError> = Ok(None);
     loop {
         let mut field = match mp.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(e) => {
-                file = Err(format!("the form could not be read ({e})"));
+                file = Err(unreadable(e));
                 break;
             }
         };
@@ -386,16 +387,22 @@ pub(crate) async fn read_multipart(
                     }
                     Ok(None) => break,
                     Err(e) => {
-                        file = Err(format!("the upload was cut off ({e})"));
+                        file = Err(ValidationError::new(
+                            "file",
+                            "invalid-upload-cut-off",
+                            format!("the upload was cut off ({e})"),
+                        ));
                         break;
                     }
                 }
             }
             if too_big {
-                file = Err(format!(
-                    "{file_field}: the file is larger than {} MiB",
-                    limit >> 20
-                ));
+                file = Err(ValidationError::new(
+                    "file",
+                    "invalid-upload-large",
+                    format!("{file_field}: the file is larger than {} MiB", limit >> 20),
+                )
+                .with("max", limit >> 20));
             } else if !buf.is_empty() && file.is_ok() {
                 file = Ok(Some(buf));
             }
@@ -406,16 +413,30 @@ pub(crate) async fn read_multipart(
                     Err(e) => {
                         // Refused rather than read with U+FFFD in place of the broken bytes;
                         // the rest of the text is kept for the form shown again.
-                        file = Err(format!("{name}: the text is not valid UTF-8"));
+                        file = Err(ValidationError::new(
+                            "form",
+                            "invalid-form-utf8",
+                            format!("{name}: the text is not valid UTF-8"),
+                        )
+                        .with("field", &name));
                         fields.push((name, String::from_utf8_lossy(e.as_bytes()).into_owned()));
                     }
                 },
                 Err(e) => {
-                    file = Err(format!("the form could not be read ({e})"));
+                    file = Err(unreadable(e));
                     break;
                 }
             }
         }
     }
     (Fields::from_pairs(fields), file)
+}
+
+/// A form that could not be read to its end (the connection dropped, a broken part).
+fn unreadable(e: impl std::fmt::Display) -> ValidationError {
+    ValidationError::new(
+        "form",
+        "invalid-form-unreadable",
+        format!("the form could not be read ({e})"),
+    )
 }

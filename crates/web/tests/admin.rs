@@ -887,7 +887,7 @@ async fn an_editor_field_that_is_not_utf8_is_refused() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(
-        r.body.contains("headline: the text is not valid UTF-8"),
+        r.body.contains("نص الحقل «headline» ليس بترميز UTF-8 صالح"),
         "{}",
         r.body
     );
@@ -1073,7 +1073,11 @@ async fn uploads_are_checked_resized_and_served_with_webp() {
     let huge = vec![0u8; arabpress_app::MAX_UPLOAD_BYTES + 1];
     let r = b.save("/admin/articles", &fields, Some(&huge)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("larger than 20 MiB"), "{}", r.body);
+    assert!(
+        r.body.contains("حجم الملف أكبر من ٢٠ ميغابايت."),
+        "{}",
+        r.body
+    );
     assert!(
         leftovers(s.app.media_dir()).is_empty(),
         "nothing half-written: {:?}",

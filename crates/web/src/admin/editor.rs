@@ -13,7 +13,7 @@ use super::{
 use crate::WebState;
 use crate::request::Fields;
 use arabpress_app::{AppError, MAX_UPLOAD_BYTES, NewsroomQuery, Saved, Session, Step};
-use arabpress_core::{ArticleKind, ArticleStatus, Lang};
+use arabpress_core::{ArticleKind, ArticleStatus, Lang, ValidationError};
 use arabpress_render::views::clock_time;
 use axum::Router;
 use axum::extract::{Multipart, Path, Query, State};
@@ -268,7 +268,7 @@ pub(super) async fn edit(
 
 /// Reads the editor's multipart form. Text fields are kept whatever happens to the file, so
 /// a refused image never costs the writer their text.
-async fn read_editor(mp: Multipart) -> (Fields, Result<Option<Vec<u8>>, String>) {
+async fn read_editor(mp: Multipart) -> (Fields, Result<Option<Vec<u8>>, ValidationError>) {
     read_multipart(mp, "image_file", MAX_UPLOAD_BYTES).await
 }
 
@@ -360,7 +360,8 @@ async fn save(
         };
     }
     match file {
-        Err(m) => {
+        Err(v) => {
+            let m = explain(&state, lang, &v);
             let e = format!("{} {m}", msg(&state, lang, "admin-error-image", &[]));
             return show(form, StatusCode::UNPROCESSABLE_ENTITY, Some(e), None, None).await;
         }

@@ -155,13 +155,7 @@ async fn import(
         Ok(Some(b)) => b,
         Ok(None) => fields.get("csv").as_bytes().to_vec(),
         Err(e) => {
-            return refused(
-                &state,
-                &s,
-                &headers,
-                arabpress_app::AppError::invalid_input(e),
-            )
-            .await;
+            return refused(&state, &s, &headers, arabpress_app::AppError::Invalid(e)).await;
         }
     };
     let Ok(text) = String::from_utf8(bytes) else {

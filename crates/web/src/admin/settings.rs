@@ -244,10 +244,10 @@ async fn save(
     };
     match file {
         Ok(bytes) => form.logo = bytes,
-        Err(m) => {
+        Err(v) => {
             // A file over the limit (or cut off by the body limit) is named as such; any
             // other unreadable form is refused whole.
-            let key = if m.starts_with("logo:") || m.contains("cut off") {
+            let key = if matches!(v.id, "invalid-upload-large" | "invalid-upload-cut-off") {
                 "settings-logo-too-large"
             } else {
                 "settings-error-form"
