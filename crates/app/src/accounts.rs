@@ -423,9 +423,9 @@ impl App {
         );
         if live && !actor.role.can_publish(own) {
             if current.version != expected_version {
-                return Err(AppError::Conflict(format!(
-                    "this article was saved by someone else (version {}) after you opened version {expected_version}",
-                    current.version
+                return Err(AppError::Conflict(arabpress_store::stale(
+                    current.version,
+                    expected_version,
                 )));
             }
             // The same checks as a save, so a pending change can always be applied.

@@ -23,9 +23,10 @@ pub enum AppError {
     /// The actor's role does not allow this.
     #[error("forbidden: {0}")]
     Forbidden(String),
-    /// The write conflicts with what is stored.
-    #[error("conflict: {0}")]
-    Conflict(String),
+    /// The write conflicts with what is stored; the error names the field and the message
+    /// (`conflict-*`) that explains it.
+    #[error("conflict: {}", .0.message)]
+    Conflict(ValidationError),
     /// The credentials were wrong (or the account is deactivated).
     #[error("unauthorized: {0}")]
     Unauthorized(String),
@@ -61,6 +62,11 @@ impl From<StoreError> for AppError {
 }
 
 impl AppError {
+    /// True for the conflict of a save made from an old version of the article.
+    pub fn is_stale(&self) -> bool {
+        matches!(self, AppError::Conflict(v) if v.id == arabpress_store::STALE)
+    }
+
     /// Invalid input on `field`, explained by the message `id` (English: `message`).
     pub fn invalid(field: &'static str, id: &'static str, message: impl Into<String>) -> Self {
         AppError::Invalid(ValidationError::new(field, id, message))

@@ -11,7 +11,7 @@ use crate::newsroom::forbidden;
 use crate::{App, AppError, random_hex};
 use arabpress_core::model::ArticleSummary;
 use arabpress_core::user::User;
-use arabpress_core::{ArticleStatus, Lang};
+use arabpress_core::{ArticleStatus, Lang, ValidationError};
 use arabpress_store::{
     ListQuery, NewSend, NewSubscriber, Page, Send, SendStats, SignupAction, Subscriber,
     SubscriberQuery,
@@ -762,7 +762,11 @@ impl App {
             .await
             .map_err(|e| match e {
                 arabpress_store::StoreError::Conflict(_) => {
-                    AppError::Conflict("this article was already sent as breaking news".into())
+                    AppError::Conflict(ValidationError::new(
+                        "article",
+                        "conflict-breaking-sent",
+                        "this article was already sent as breaking news",
+                    ))
                 }
                 e => e.into(),
             })?;

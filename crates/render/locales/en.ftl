@@ -555,3 +555,16 @@ invalid-upload-large = The file is larger than { $max } MiB.
 invalid-form-utf8 = The text of the field “{ $field }” is not valid UTF-8; nothing was saved.
 invalid-form-unreadable = The form could not be read to its end; nothing was saved. Try again.
 invalid-upload-cut-off = The upload was cut off (it may be larger than allowed); nothing was saved.
+
+## Conflicts: what the newsroom says when a write clashes with what is stored
+conflict-slug = The address “{ $slug }” is taken by another article in this language; choose another slug.
+conflict-slug-full = No free address could be found near “{ $slug }”; give a slug.
+conflict-stale = Someone else saved this article (version { $current }) after you opened version { $opened }.
+conflict-section = There is already a section “{ $slug }”.
+conflict-author = There is already an author “{ $slug }”.
+conflict-account = There is already an account for this address.
+conflict-wire-feed = This feed is registered already.
+conflict-wire-item = This wire item has arrived already.
+conflict-send-exists = This newsletter send exists already.
+conflict-send-state = This send has moved on (it is no longer a draft, or no longer queued).
+conflict-breaking-sent = This article was already sent as breaking news.

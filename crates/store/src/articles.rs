@@ -168,7 +168,15 @@ impl Store {
         .bind(&draft.seo_description)
         .execute(&mut *tx)
         .await
-        .map_err(|e| conflict(e, format!("the slug {slug} is taken in {}", draft.lang)))?;
+        .map_err(|e| conflict(
+                e,
+                ValidationError::new(
+                    "slug",
+                    "conflict-slug",
+                    format!("the slug {slug} is taken in {}", draft.lang),
+                )
+                .with("slug", slug.as_str()),
+            ))?;
         if updated.rows_affected() == 0 {
             let exists: Option<i64> =
                 sqlx::query_scalar("SELECT version FROM articles WHERE id = $1")
@@ -177,9 +185,7 @@ impl Store {
                     .await?;
             return Err(match exists {
                 None => StoreError::NotFound(format!("article {id}")),
-                Some(v) => StoreError::Conflict(format!(
-                    "this article was saved by someone else (version {v}) after you opened version {expected_version}"
-                )),
+                Some(v) => StoreError::Conflict(stale(v, expected_version)),
             });
         }
         sqlx::query("UPDATE article_bodies SET body_md = $1, body_html = $2 WHERE article_id = $3")
@@ -872,7 +878,15 @@ pub(crate) async fn insert_article(
         .bind(by)
         .fetch_one(&mut **tx)
         .await
-        .map_err(|e| conflict(e, format!("the slug {slug} is taken in {}", draft.lang)))?;
+        .map_err(|e| conflict(
+                e,
+                ValidationError::new(
+                    "slug",
+                    "conflict-slug",
+                    format!("the slug {slug} is taken in {}", draft.lang),
+                )
+                .with("slug", slug.as_str()),
+            ))?;
     write_body(tx, id, &draft.body_md, &rendered.html).await?;
     write_links(tx, known, id, &draft).await?;
     insert_revision(&mut **tx, id, 1, &draft, by, false, now).await?;
@@ -896,6 +910,9 @@ async fn section_id(tx: &mut Transaction<'static, Any>, slug: &Slug) -> Result<i
         })
 }
 
+/// The id of [`stale`]'s conflict, for callers that tell it from the others.
+pub const STALE: &str = "conflict-stale";
+
 async fn free_slug(
     tx: &mut Transaction<'static, Any>,
     draft: &ArticleDraft,
@@ -918,15 +935,40 @@ async fn free_slug(
             None => return Ok(candidate),
             Some(h) if Some(h) == own_id => return Ok(candidate),
             Some(_) if explicit => {
-                return Err(StoreError::Conflict(format!(
-                    "the slug {candidate} is taken in {}",
-                    draft.lang
-                )));
+                return Err(StoreError::Conflict(
+                    ValidationError::new(
+                        "slug",
+                        "conflict-slug",
+                        format!("the slug {candidate} is taken in {}", draft.lang),
+                    )
+                    .with("slug", candidate.as_str()),
+                ));
             }
             Some(_) => candidate = base.with_suffix(n),
         }
     }
-    Err(StoreError::Conflict(format!("no free slug near {base}")))
+    Err(StoreError::Conflict(
+        ValidationError::new(
+            "slug",
+            "conflict-slug-full",
+            format!("no free slug near {base}"),
+        )
+        .with("slug", base.as_str()),
+    ))
+}
+
+/// The conflict of a save made from an old version: someone saved `current` after the
+/// writer opened `opened`.
+pub fn stale(current: i64, opened: i64) -> ValidationError {
+    ValidationError::new(
+        "version",
+        STALE,
+        format!(
+            "this article was saved by someone else (version {current}) after you opened version {opened}"
+        ),
+    )
+    .with("current", current)
+    .with("opened", opened)
 }
 
 async fn write_body(

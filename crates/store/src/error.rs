@@ -14,9 +14,10 @@ pub enum StoreError {
     /// A referenced row (section, author, article…) does not exist.
     #[error("{0} not found")]
     NotFound(String),
-    /// The write conflicts with what is stored (a taken slug, or an edit of an old version).
-    #[error("conflict: {0}")]
-    Conflict(String),
+    /// The write conflicts with what is stored (a taken slug, or an edit of an old version):
+    /// the field it is about and the message (`conflict-*`) that explains it.
+    #[error("conflict: {}", .0.message)]
+    Conflict(ValidationError),
     /// A stored value could not be read back as the domain type.
     #[error("corrupt row: {0}")]
     Corrupt(String),

@@ -12,6 +12,7 @@
 //! succeeds only under the token it was claimed with, so two workers never both send it.
 
 use crate::{Backend, Page, Store, StoreError, rows};
+use arabpress_core::ValidationError;
 use jiff::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
@@ -626,7 +627,11 @@ impl Store {
         .await
         .map_err(|e| {
             if StoreError::is_unique_violation(&e) {
-                StoreError::Conflict(format!("a send {} exists", s.dedupe_key))
+                StoreError::Conflict(ValidationError::new(
+                    "send",
+                    "conflict-send-exists",
+                    format!("a send {} exists", s.dedupe_key),
+                ))
             } else {
                 e.into()
             }
@@ -677,8 +682,10 @@ impl Store {
         .execute(&self.pool)
         .await?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict(format!(
-                "send {id} is no longer a draft"
+            return Err(StoreError::Conflict(ValidationError::new(
+                "send",
+                "conflict-send-state",
+                format!("send {id} is no longer a draft"),
             )));
         }
         Ok(())
@@ -699,7 +706,13 @@ impl Store {
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?
-            .ok_or_else(|| StoreError::Conflict(format!("send {id} is not a draft")))?;
+            .ok_or_else(|| {
+                StoreError::Conflict(ValidationError::new(
+                    "send",
+                    "conflict-send-state",
+                    format!("send {id} is not a draft"),
+                ))
+            })?;
         let lang: String = row.try_get("lang")?;
         let list: String = row.try_get("list")?;
         sqlx::query(
@@ -737,7 +750,11 @@ impl Store {
         let text: Option<String> = r.try_get("body_text")?;
         match (html, text) {
             (Some(h), Some(t)) => Ok((h, t)),
-            _ => Err(StoreError::Conflict(format!("send {id} is not queued"))),
+            _ => Err(StoreError::Conflict(ValidationError::new(
+                "send",
+                "conflict-send-state",
+                format!("send {id} is not queued"),
+            ))),
         }
     }
 

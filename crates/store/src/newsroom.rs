@@ -320,8 +320,10 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         if taken.is_some() {
-            return Err(StoreError::Conflict(format!(
-                "there is already an account for {email}"
+            return Err(StoreError::Conflict(ValidationError::new(
+                "email",
+                "conflict-account",
+                format!("there is already an account for {email}"),
             )));
         }
         sqlx::query(
@@ -401,7 +403,14 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| {
-            crate::taxonomy::conflict(e, format!("there is already an account for {email}"))
+            crate::taxonomy::conflict(
+                e,
+                ValidationError::new(
+                    "email",
+                    "conflict-account",
+                    format!("there is already an account for {email}"),
+                ),
+            )
         })?;
         tx.commit().await?;
         self.user_by_id(id)

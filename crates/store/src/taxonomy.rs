@@ -2,7 +2,7 @@
 
 use crate::{Store, StoreError, rows};
 use arabpress_core::model::{Author, Section, Tag};
-use arabpress_core::{Lang, Slug};
+use arabpress_core::{Lang, Slug, ValidationError};
 
 /// Records a change to the sections in the change feed, in the change's transaction.
 pub(crate) async fn section_changed(
@@ -39,7 +39,13 @@ impl Store {
         .bind(position)
         .fetch_one(&mut *tx)
         .await
-        .map_err(|e| conflict(e, format!("section {slug} exists")))?;
+        .map_err(|e| {
+            conflict(
+                e,
+                ValidationError::new("slug", "conflict-section", format!("section {slug} exists"))
+                    .with("slug", slug.as_str()),
+            )
+        })?;
         let section = rows::section(&row)?;
         section_changed(&mut tx, section.id).await?;
         tx.commit().await?;
@@ -78,7 +84,11 @@ impl Store {
         .bind(bio_en)
         .fetch_one(&self.pool)
         .await
-        .map_err(|e| conflict(e, format!("author {slug} exists")))?;
+        .map_err(|e| conflict(
+                e,
+                ValidationError::new("slug", "conflict-author", format!("author {slug} exists"))
+                    .with("slug", slug.as_str()),
+            ))?;
         rows::author(&row)
     }
 
@@ -220,9 +230,9 @@ pub(crate) fn missing(err: sqlx::Error, what: String) -> StoreError {
     }
 }
 
-pub(crate) fn conflict(err: sqlx::Error, message: String) -> StoreError {
+pub(crate) fn conflict(err: sqlx::Error, what: ValidationError) -> StoreError {
     if StoreError::is_unique_violation(&err) {
-        StoreError::Conflict(message)
+        StoreError::Conflict(what)
     } else {
         StoreError::Database(err)
     }

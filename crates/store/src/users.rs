@@ -105,7 +105,16 @@ impl Store {
         .bind(now.as_second())
         .fetch_one(&self.pool)
         .await
-        .map_err(|e| conflict(e, format!("there is already an account for {email}")))?;
+        .map_err(|e| {
+            conflict(
+                e,
+                ValidationError::new(
+                    "email",
+                    "conflict-account",
+                    format!("there is already an account for {email}"),
+                ),
+            )
+        })?;
         Ok(User {
             id,
             email,

@@ -4,7 +4,7 @@
 
 use crate::articles::{Known, insert_article};
 use crate::{Backend, Store, StoreError};
-use arabpress_core::{ArticleDraft, ArticleStatus};
+use arabpress_core::{ArticleDraft, ArticleStatus, ValidationError};
 use jiff::Timestamp;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -151,7 +151,14 @@ impl Store {
         .bind(now.as_second())
         .fetch_one(&self.pool)
         .await
-        .map_err(|e| crate::taxonomy::conflict(e, format!("{} is registered already", f.url)))?;
+        .map_err(|e| crate::taxonomy::conflict(
+                e,
+                ValidationError::new(
+                    "url",
+                    "conflict-wire-feed",
+                    format!("{} is registered already", f.url),
+                ),
+            ))?;
         self.wire_feed(id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("wire feed {id}")))
@@ -343,7 +350,14 @@ impl Store {
         .bind(now.as_second())
         .execute(&mut *tx)
         .await
-        .map_err(|e| crate::taxonomy::conflict(e, format!("item {guid} has arrived already")))?;
+        .map_err(|e| crate::taxonomy::conflict(
+                e,
+                ValidationError::new(
+                    "guid",
+                    "conflict-wire-item",
+                    format!("item {guid} has arrived already"),
+                ),
+            ))?;
         tx.commit().await?;
         Ok(Some(id))
     }

@@ -168,8 +168,8 @@ pub(crate) fn explain(state: &WebState, lang: Lang, v: &ValidationError) -> Stri
 /// What a refused input or a conflict says, in the member's language.
 pub(crate) fn problem(state: &WebState, lang: Lang, e: AppError) -> String {
     match e {
-        AppError::Invalid(v) => explain(state, lang, &v),
-        AppError::Conflict(m) | AppError::BadRequest(m) => m,
+        AppError::Invalid(v) | AppError::Conflict(v) => explain(state, lang, &v),
+        AppError::BadRequest(m) => m,
         other => other.to_string(),
     }
 }
@@ -281,11 +281,7 @@ pub(crate) async fn refused(
         }
         AppError::Invalid(_) | AppError::BadRequest(_) | AppError::Conflict(_) => {
             let lang = s.user.ui_lang;
-            let m = match e {
-                AppError::Invalid(v) => explain(state, lang, &v),
-                AppError::BadRequest(m) | AppError::Conflict(m) => m,
-                _ => String::new(),
-            };
+            let m = problem(state, lang, e);
             let title = msg(state, lang, "admin-error-invalid", &[]);
             member_page(
                 state,

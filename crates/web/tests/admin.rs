@@ -2757,6 +2757,21 @@ async fn validation_messages_speak_the_members_language_and_mark_the_field(s: Si
         "{}",
         r.body
     );
+    // A slug another article holds: a conflict, explained beside the slug field too.
+    let mut fields = story(&csrf, "0", "عنوان أول", "save");
+    fields.retain(|(k, _)| *k != "slug");
+    fields.push(("slug", "water-talks"));
+    let r = b.save("/admin/articles", &fields, None).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = b.save("/admin/articles", &fields, None).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("href=\"#slug\""), "{}", r.body);
+    assert!(
+        r.body
+            .contains("المعرّف «water-talks» مستخدم لمقال آخر بهذه اللغة"),
+        "{}",
+        r.body
+    );
     let r = b
         .post(
             "/admin/account/language",

@@ -428,7 +428,7 @@ async fn save(
             };
             see_other(&format!("/admin/articles/{}?done={done}", a.summary.id))
         }
-        Err(AppError::Conflict(m)) if id.is_some() && m.contains("saved by someone else") => {
+        Err(e) if id.is_some() && e.is_stale() => {
             let e = msg(&state, lang, "admin-error-conflict", &[]);
             show(form, StatusCode::CONFLICT, Some(e), None, None).await
         }
@@ -443,15 +443,9 @@ async fn save(
             };
             show(form, StatusCode::UNPROCESSABLE_ENTITY, None, Some(fe), None).await
         }
-        Err(AppError::Conflict(m)) => {
-            show(
-                form,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                Some(("headline".into(), m)),
-                None,
-            )
-            .await
+        Err(AppError::Conflict(v)) => {
+            let fe = field_error(&state, lang, &v);
+            show(form, StatusCode::UNPROCESSABLE_ENTITY, None, Some(fe), None).await
         }
         Err(AppError::Forbidden(_)) => {
             let e = msg(&state, lang, "admin-error-forbidden", &[]);

@@ -217,7 +217,7 @@ fn bad_json(e: &JsonRejection) -> Response {
 fn admin_error(e: AppError) -> Response {
     match e {
         AppError::Forbidden(m) => error(StatusCode::FORBIDDEN, "forbidden", m),
-        AppError::Conflict(m) => error(StatusCode::CONFLICT, "conflict", m),
+        AppError::Conflict(v) => error(StatusCode::CONFLICT, "conflict", v.message),
         other => app_error(other),
     }
 }
