@@ -168,15 +168,7 @@ impl Store {
         .bind(&draft.seo_description)
         .execute(&mut *tx)
         .await
-        .map_err(|e| conflict(
-                e,
-                ValidationError::new(
-                    "slug",
-                    "conflict-slug",
-                    format!("the slug {slug} is taken in {}", draft.lang),
-                )
-                .with("slug", slug.as_str()),
-            ))?;
+        .map_err(|e| conflict(e, slug_taken(slug.as_str(), draft.lang)))?;
         if updated.rows_affected() == 0 {
             let exists: Option<i64> =
                 sqlx::query_scalar("SELECT version FROM articles WHERE id = $1")
@@ -878,15 +870,7 @@ pub(crate) async fn insert_article(
         .bind(by)
         .fetch_one(&mut **tx)
         .await
-        .map_err(|e| conflict(
-                e,
-                ValidationError::new(
-                    "slug",
-                    "conflict-slug",
-                    format!("the slug {slug} is taken in {}", draft.lang),
-                )
-                .with("slug", slug.as_str()),
-            ))?;
+        .map_err(|e| conflict(e, slug_taken(slug.as_str(), draft.lang)))?;
     write_body(tx, id, &draft.body_md, &rendered.html).await?;
     write_links(tx, known, id, &draft).await?;
     insert_revision(&mut **tx, id, 1, &draft, by, false, now).await?;
@@ -935,14 +919,10 @@ async fn free_slug(
             None => return Ok(candidate),
             Some(h) if Some(h) == own_id => return Ok(candidate),
             Some(_) if explicit => {
-                return Err(StoreError::Conflict(
-                    ValidationError::new(
-                        "slug",
-                        "conflict-slug",
-                        format!("the slug {candidate} is taken in {}", draft.lang),
-                    )
-                    .with("slug", candidate.as_str()),
-                ));
+                return Err(StoreError::Conflict(slug_taken(
+                    candidate.as_str(),
+                    draft.lang,
+                )));
             }
             Some(_) => candidate = base.with_suffix(n),
         }
@@ -955,6 +935,16 @@ async fn free_slug(
         )
         .with("slug", base.as_str()),
     ))
+}
+
+/// The conflict of a slug another article in `lang` holds.
+fn slug_taken(slug: &str, lang: arabpress_core::Lang) -> ValidationError {
+    ValidationError::new(
+        "slug",
+        "conflict-slug",
+        format!("the slug {slug} is taken in {lang}"),
+    )
+    .with("slug", slug)
 }
 
 /// The conflict of a save made from an old version: someone saved `current` after the
