@@ -1,11 +1,12 @@
 //! Newsroom accounts and what they may do: argon2id passwords, personal API tokens, and the
 //! article operations of the admin API, each checked against the actor's role here (not in
-//! the web layer) and written to the audit log.
+//! the web layer) and written to the audit log; and reading that log back, for owners and
+//! admins.
 
 use crate::{App, AppError};
 use arabpress_core::model::Article;
 use arabpress_core::{ArticleDraft, ArticleStatus, Role, User, ValidationError};
-use arabpress_store::TokenRow;
+use arabpress_store::{AuditPage, AuditQuery, TokenRow};
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -59,6 +60,66 @@ pub const TOKEN_DAYS: i64 = 90;
 
 /// The longest life a personal token may be given, in days.
 pub const TOKEN_MAX_DAYS: i64 = 3_650;
+
+/// How many lines a page of the audit log shows unless asked for another number.
+pub const AUDIT_PAGE: u32 = 50;
+
+/// The most lines one page of the audit log shows.
+pub const AUDIT_PAGE_MAX: u32 = 200;
+
+/// Every action the audit log records, grouped by what they are about; the newsroom offers
+/// them as a filter and names each in the member's language (a line whose action is not
+/// here, such as one written by an older version, shows its raw name).
+pub const AUDIT_ACTIONS: &[&str] = &[
+    "published",
+    "scheduled",
+    "unpublished",
+    "unscheduled",
+    "audio_requeued",
+    "corrected",
+    "change_pending",
+    "revision_applied",
+    "revision_discarded",
+    "restored",
+    "setup",
+    "invited",
+    "role_changed",
+    "deactivated",
+    "reactivated",
+    "password_changed",
+    "password_reset",
+    "signed_out_everywhere",
+    "token_revoked",
+    "section_saved",
+    "tag_renamed",
+    "webhook_created",
+    "webhook_deleted",
+    "wire_feed_added",
+    "wire_feed_removed",
+    "newsletter sent",
+    "setting_changed",
+];
+
+/// Every kind of thing an audit line is about.
+pub const AUDIT_ENTITIES: &[&str] = &[
+    "article",
+    "user",
+    "section",
+    "tag",
+    "webhook",
+    "wire_feed",
+    "send",
+    "settings",
+];
+
+/// A page of the audit log as an owner or admin reads it.
+#[derive(Debug, Clone)]
+pub struct AuditLog {
+    /// The lines, newest first, and the cursor of the next page.
+    pub page: AuditPage,
+    /// Every member, by name (what the log can be filtered by).
+    pub members: Vec<User>,
+}
 
 /// The hash a password is checked against when the address has no account, so an unknown
 /// address costs what a known one does.
@@ -557,6 +618,30 @@ impl App {
             )
             .await?;
         Ok(())
+    }
+
+    /// A page of the audit log, newest first, for an owner or admin: `query.limit` is
+    /// held between 1 and [`AUDIT_PAGE_MAX`] (0 means [`AUDIT_PAGE`]).
+    pub async fn audit_log_as(
+        &self,
+        actor: &User,
+        query: AuditQuery,
+    ) -> Result<AuditLog, AppError> {
+        if !actor.role.can_manage_users() {
+            return Err(crate::newsroom::forbidden(actor, "read the audit log"));
+        }
+        let limit = match query.limit {
+            0 => AUDIT_PAGE,
+            n => n.min(AUDIT_PAGE_MAX),
+        };
+        let page = self
+            .store()
+            .audit_log(&AuditQuery { limit, ..query })
+            .await?;
+        Ok(AuditLog {
+            page,
+            members: self.store().users().await?,
+        })
     }
 
     async fn audit_article(&self, actor: &User, action: &str, a: &Article) -> Result<(), AppError> {

@@ -32,11 +32,12 @@ mod webhooks;
 mod wire;
 
 pub use accounts::{
-    MIN_PASSWORD_CHARS, PASSWORD_PERMITS, Saved, TOKEN_DAYS, random_hex, same_secret,
+    AUDIT_ACTIONS, AUDIT_ENTITIES, AUDIT_PAGE, AUDIT_PAGE_MAX, AuditLog, MIN_PASSWORD_CHARS,
+    PASSWORD_PERMITS, Saved, TOKEN_DAYS, random_hex, same_secret,
 };
 pub use api::{API_MAX_LIMIT, ArticleFilter, ArticlePage};
 pub use arabpress_store::{AudioCounts, AudioPick, AudioState};
-pub use arabpress_store::{Delivery, Webhook};
+pub use arabpress_store::{AuditLine, AuditPage, AuditQuery, Delivery, Webhook};
 pub use arabpress_store::{NewsroomArticle, NewsroomQuery, PendingRevision, Revision, TokenRow};
 pub use arabpress_store::{Send, SendStats, Subscriber, SubscriberQuery};
 pub use archive::{ARCHIVE_FORMAT, ARCHIVE_VERSION, ArchiveReport};

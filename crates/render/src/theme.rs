@@ -176,6 +176,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "admin/settings.html",
         include_str!("../templates/admin/settings.html"),
     ),
+    (
+        "admin/audit.html",
+        include_str!("../templates/admin/audit.html"),
+    ),
 ];
 
 /// Writes a value into HTML: safe strings as they are, everything else with `& < > " '`

@@ -43,7 +43,7 @@ pub use newsletter::{
 };
 pub use newsroom::{MediaRow, NewsroomArticle, NewsroomQuery, PendingRevision, Revision};
 pub use rendering::{RENDER_BUDGET, RENDER_PERMITS, render_body};
-pub use users::{AuditEntry, TokenRow};
+pub use users::{AuditEntry, AuditLine, AuditPage, AuditQuery, TokenRow};
 pub use webhooks::{Delivery, DueDelivery, Outcome, Webhook};
 pub use wire::{NewWireFeed, WireArticle, WireFeed, WirePoll};
 

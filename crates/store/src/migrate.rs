@@ -75,6 +75,11 @@ const SQLITE: &[Migration] = &[
         description: "site settings",
         sql: include_str!("../migrations/sqlite/0013_site_settings.sql"),
     },
+    Migration {
+        version: 14,
+        description: "audit log filters",
+        sql: include_str!("../migrations/sqlite/0014_audit_log_filters.sql"),
+    },
 ];
 
 const POSTGRES: &[Migration] = &[
@@ -142,6 +147,11 @@ const POSTGRES: &[Migration] = &[
         version: 13,
         description: "site settings",
         sql: include_str!("../migrations/postgres/0013_site_settings.sql"),
+    },
+    Migration {
+        version: 14,
+        description: "audit log filters",
+        sql: include_str!("../migrations/postgres/0014_audit_log_filters.sql"),
     },
 ];
 

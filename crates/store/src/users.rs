@@ -9,6 +9,19 @@ use sqlx::AssertSqlSafe;
 
 type UserRow = (i64, String, String, String, i64, i64, String);
 
+/// A line of the audit log with the actor's name and the subject's (see [`AuditLine`]).
+type AuditRow = (
+    i64,
+    i64,
+    Option<i64>,
+    String,
+    String,
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
 pub(crate) const USER_COLUMNS: &str =
     "u.id, u.email, u.name, u.role, u.active, u.created_at, u.ui_lang";
 
@@ -53,6 +66,44 @@ pub struct AuditEntry {
     pub entity_id: i64,
     /// Free detail (the new role, the scheduled time).
     pub detail: String,
+}
+
+/// Which lines of the audit log to read, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    /// Only this action.
+    pub action: Option<String>,
+    /// Only what this member did.
+    pub user_id: Option<i64>,
+    /// Only lines about this kind of thing (`article`, `user`…).
+    pub entity: Option<String>,
+    /// Only lines older than this one: the [`AuditPage::next`] of the page before.
+    pub before: Option<i64>,
+    /// Page size (at least one line).
+    pub limit: u32,
+}
+
+/// A line of the audit log as the newsroom lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditLine {
+    /// Its id (what a page's cursor names).
+    pub id: i64,
+    /// The line itself.
+    pub entry: AuditEntry,
+    /// The acting member's name (none when done by the system or a since-deleted user).
+    pub user_name: Option<String>,
+    /// What the thing is called now: an article's headline, a member's name; none for
+    /// other kinds of thing, or when it is gone.
+    pub subject: Option<String>,
+}
+
+/// One page of the audit log, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditPage {
+    /// The lines on this page.
+    pub lines: Vec<AuditLine>,
+    /// The `before` of the next, older page; none on the last page.
+    pub next: Option<i64>,
 }
 
 /// A personal token as its owner and admins see it (never the secret).
@@ -375,6 +426,86 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// A page of the audit log, newest first, with the acting member's name. Paged on the
+    /// id (each page starts below the last id of the one before), so lines written while
+    /// someone reads never shift or repeat a page, and a deep page costs what the first
+    /// does.
+    pub async fn audit_log(&self, q: &AuditQuery) -> Result<AuditPage, StoreError> {
+        let mut filter = vec!["1 = 1".to_owned()];
+        let mut n = 0;
+        let mut next = || {
+            n += 1;
+            format!("${n}")
+        };
+        if q.action.is_some() {
+            filter.push(format!("a.action = {}", next()));
+        }
+        if q.user_id.is_some() {
+            filter.push(format!("a.user_id = {}", next()));
+        }
+        if q.entity.is_some() {
+            filter.push(format!("a.entity = {}", next()));
+        }
+        if q.before.is_some() {
+            filter.push(format!("a.id < {}", next()));
+        }
+        let filter = filter.join(" AND ");
+        let limit = next();
+        let sql = format!(
+            "SELECT a.id, a.created_at, a.user_id, a.action, a.entity, a.entity_id, a.detail, \
+             u.name, COALESCE(ar.headline, t.name) FROM audit_log a \
+             LEFT JOIN users u ON u.id = a.user_id \
+             LEFT JOIN articles ar ON a.entity = 'article' AND ar.id = a.entity_id \
+             LEFT JOIN users t ON a.entity = 'user' AND t.id = a.entity_id \
+             WHERE {filter} ORDER BY a.id DESC LIMIT {limit}"
+        );
+        let mut query = sqlx::query_as::<_, AuditRow>(AssertSqlSafe(sql));
+        if let Some(a) = &q.action {
+            query = query.bind(a);
+        }
+        if let Some(u) = q.user_id {
+            query = query.bind(u);
+        }
+        if let Some(e) = &q.entity {
+            query = query.bind(e);
+        }
+        if let Some(b) = q.before {
+            query = query.bind(b);
+        }
+        // One line more than the page shows: whether it exists says if there is a next page.
+        let size = usize::try_from(q.limit.max(1)).unwrap_or(1);
+        let rows = query
+            .bind(i64::from(q.limit.max(1)) + 1)
+            .fetch_all(&self.pool)
+            .await?;
+        let more = rows.len() > size;
+        let lines = rows
+            .into_iter()
+            .take(size)
+            .map(|r| {
+                Ok(AuditLine {
+                    id: r.0,
+                    entry: AuditEntry {
+                        at: crate::rows::ts(r.1)?,
+                        user_id: r.2,
+                        action: r.3,
+                        entity: r.4,
+                        entity_id: r.5,
+                        detail: r.6,
+                    },
+                    user_name: r.7,
+                    subject: r.8,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let next = if more {
+            lines.last().map(|l| l.id)
+        } else {
+            None
+        };
+        Ok(AuditPage { lines, next })
     }
 
     /// Who created an article, if a user did.

@@ -1758,3 +1758,141 @@ both_backends!(
     site_settings_are_saved_audited_and_announced,
     super::site_settings_are_saved_audited_and_announced
 );
+
+/// The audit log reads newest first with the actor's name and what the thing is called
+/// now, filters by action, member and kind of thing, and pages below an id: every line
+/// once, in order, whatever the page size, and lines written meanwhile do not shift it.
+async fn the_audit_log_pages_newest_first_and_filters(store: Store) {
+    use arabpress_core::Role;
+    use arabpress_store::AuditQuery;
+    seed(&store).await;
+    let editor = store
+        .create_user(
+            "editor@example.org",
+            "Layla Haddad",
+            Role::Editor,
+            "$argon2id$fake",
+            t(1),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let a = publish(&store, draft(Lang::Ar, "مياه الشرب", "world", &[]), 2).await;
+    let id = a.summary.id;
+    let write = |who: Option<i64>, action: &'static str, entity: &'static str, on: i64, at| {
+        let store = store.clone();
+        async move {
+            store
+                .audit(who, action, entity, on, "", t(at))
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+    };
+    write(Some(editor.id), "published", "article", id, 3).await;
+    write(Some(editor.id), "role_changed", "user", editor.id, 4).await;
+    write(None, "published", "article", 999, 5).await;
+    write(Some(editor.id), "unpublished", "article", id, 6).await;
+    write(None, "setting_changed", "settings", 0, 7).await;
+
+    let all = store
+        .audit_log(&AuditQuery {
+            limit: 50,
+            ..AuditQuery::default()
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let seen: Vec<(&str, Option<&str>, Option<&str>)> = all
+        .lines
+        .iter()
+        .map(|l| {
+            (
+                l.entry.action.as_str(),
+                l.user_name.as_deref(),
+                l.subject.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        vec![
+            ("setting_changed", None, None),
+            ("unpublished", Some("Layla Haddad"), Some("مياه الشرب")),
+            ("published", None, None),
+            ("role_changed", Some("Layla Haddad"), Some("Layla Haddad")),
+            ("published", Some("Layla Haddad"), Some("مياه الشرب")),
+        ]
+    );
+    assert_eq!(all.next, None, "one page holds them all");
+    assert_eq!(all.lines.last().map(|l| l.entry.at), Some(t(3)));
+
+    let only = |q: AuditQuery| {
+        let store = store.clone();
+        async move {
+            store
+                .audit_log(&AuditQuery { limit: 50, ..q })
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .lines
+                .into_iter()
+                .map(|l| (l.entry.action, l.entry.entity_id))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        only(AuditQuery {
+            action: Some("published".into()),
+            ..AuditQuery::default()
+        })
+        .await,
+        vec![("published".to_owned(), 999), ("published".to_owned(), id)]
+    );
+    assert_eq!(
+        only(AuditQuery {
+            user_id: Some(editor.id),
+            entity: Some("article".into()),
+            ..AuditQuery::default()
+        })
+        .await,
+        vec![("unpublished".to_owned(), id), ("published".to_owned(), id)]
+    );
+    assert_eq!(
+        only(AuditQuery {
+            action: Some("no_such_action".into()),
+            ..AuditQuery::default()
+        })
+        .await,
+        vec![]
+    );
+
+    // Two at a time: every line once, newest first; a line written between pages lands
+    // before the cursor and is not seen on the older pages.
+    let mut before = None;
+    let mut paged = Vec::new();
+    let mut pages = 0;
+    loop {
+        let page = store
+            .audit_log(&AuditQuery {
+                before,
+                limit: 2,
+                ..AuditQuery::default()
+            })
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(page.lines.len() <= 2);
+        paged.extend(page.lines.iter().map(|l| l.id));
+        pages += 1;
+        if pages == 1 {
+            write(Some(editor.id), "corrected", "article", id, 8).await;
+        }
+        match page.next {
+            Some(n) => before = Some(n),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 3);
+    let ids: Vec<i64> = all.lines.iter().map(|l| l.id).collect();
+    assert_eq!(paged, ids);
+}
+both_backends!(
+    the_audit_log_pages_newest_first_and_filters,
+    super::the_audit_log_pages_newest_first_and_filters
+);

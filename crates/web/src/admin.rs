@@ -1,6 +1,7 @@
 //! The newsroom at `/admin`: sign-in (with the first-run setup and invitations), the
 //! dashboard, the article list, the editor (live preview, image upload, workflow buttons),
-//! revisions, people and the user's own account; and `/media/…`, the uploaded images.
+//! revisions, people and the user's own account, the audit log; and `/media/…`, the
+//! uploaded images.
 //!
 //! Handlers extract, call `app` (which enforces every role rule) and render. Sessions are a
 //! cookie naming a row in the store; every state-changing form carries the session's CSRF
@@ -13,6 +14,7 @@
 //! with its own routes and view models.
 
 mod articles;
+mod audit;
 mod dashboard;
 mod editor;
 mod media;
@@ -56,6 +58,7 @@ pub(crate) fn routes() -> Router<WebState> {
         .merge(newsletter::routes())
         .merge(wire::routes())
         .merge(settings::routes())
+        .merge(audit::routes())
 }
 
 // ---------------------------------------------------------------------------------------

@@ -2984,3 +2984,200 @@ common::both_sites!(
     articles_are_spoken_again_on_request,
     super::articles_are_spoken_again_on_request
 );
+
+/// The ids of the audit log's lines on a page, top to bottom.
+fn audit_rows(html: &str) -> Vec<i64> {
+    html.split("<tr id=\"audit-")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter_map(|s| s.parse().ok())
+        .collect()
+}
+
+/// The address of a page's "older" link, if it has one.
+fn next_link(html: &str) -> Option<String> {
+    let before = html.split("\" rel=\"next\"").next()?;
+    if before.len() == html.len() {
+        return None;
+    }
+    let href = before.rsplit("href=\"").next()?;
+    Some(href.replace("&amp;", "&"))
+}
+
+/// The audit log page: an admin reads what an editor did (newest first, in Arabic, with
+/// the editor's name and a link to the article), filters by action, member and kind of
+/// thing, and pages back with no line shown twice; an editor may not open it, nor see it
+/// in the navigation.
+async fn the_audit_log_page_shows_who_did_what(s: Site_) {
+    with_users(&s).await;
+    let mut editor = signed_in(&s, "editor").await;
+    let id = write(&mut editor, "خبر في السجل", "publish").await;
+    let page = editor.get(&format!("/admin/articles/{id}")).await;
+    let version = s
+        .app
+        .store()
+        .article_by_id(id)
+        .await
+        .ok()
+        .flatten()
+        .map(|a| a.version.to_string())
+        .unwrap_or_default();
+    let r = editor
+        .save(
+            &format!("/admin/articles/{id}"),
+            &story(&csrf_of(&page.body), &version, "خبر في السجل", "unpublish"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        !editor
+            .get("/admin")
+            .await
+            .body
+            .contains("href=\"/admin/audit\""),
+        "no link to the log for an editor"
+    );
+    let r = editor.get("/admin/audit").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert!(!r.body.contains("خبر في السجل"), "{}", r.body);
+
+    let mut admin = signed_in(&s, "admin").await;
+    let r = admin.get("/admin/audit").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let page = r.body;
+    assert!(
+        page.contains("<a href=\"/admin/audit\" aria-current=\"page\">سجل التدقيق</a>"),
+        "in the navigation: {page}"
+    );
+    assert!(
+        !page.contains("admin-audit-"),
+        "every label has a message: {page}"
+    );
+    let withdrawn = page
+        .find("<td>سحب من النشر</td>")
+        .unwrap_or_else(|| panic!("the withdrawal: {page}"));
+    let published = page
+        .find("<td>نشر</td>")
+        .unwrap_or_else(|| panic!("the publication: {page}"));
+    assert!(withdrawn < published, "newest first");
+    let row_start = page[..withdrawn].rfind("<tr id=\"audit-").unwrap_or(0);
+    let row = &page[row_start..withdrawn];
+    assert!(row.contains("<bdi>editor</bdi>"), "who: {row}");
+    assert!(
+        row.contains("<time datetime=") && row.contains('٢'),
+        "when, in Arabic-Indic digits: {row}"
+    );
+    let link = format!("<a href=\"/admin/articles/{id}\"><bdi>خبر في السجل</bdi></a>");
+    assert_eq!(page.matches(&link).count(), 2, "{page}");
+
+    // A role change, a line written by the system, an action this version does not know.
+    let contributor_id = s
+        .app
+        .store()
+        .user_by_email("contributor@x.example")
+        .await
+        .ok()
+        .flatten()
+        .map(|(u, _)| u.id)
+        .unwrap_or_default();
+    let r = admin
+        .submit(
+            "/admin/users",
+            &format!("/admin/users/{contributor_id}/role"),
+            &[("role", "author")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    s.app
+        .store()
+        .audit(None, "archived_by_cli", "article", id, "", s.app.now())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let page = admin.get("/admin/audit").await.body;
+    assert!(page.contains("<td>archived_by_cli</td>"), "{page}");
+    assert!(page.contains("<td>النظام</td>"), "{page}");
+    assert!(page.contains("<td>تغيير الدور</td>"), "{page}");
+    assert!(
+        page.contains("<a href=\"/admin/users\"><bdi>contributor</bdi></a>"),
+        "{page}"
+    );
+    let everything = audit_rows(&page);
+    assert!(everything.len() >= 4, "{everything:?}");
+    assert!(everything.windows(2).all(|w| w[0] > w[1]), "{everything:?}");
+
+    // Filters.
+    let only = admin.get("/admin/audit?action=unpublished").await.body;
+    assert!(only.contains("<td>سحب من النشر</td>"), "{only}");
+    assert!(!only.contains("<td>نشر</td>"), "{only}");
+    assert_eq!(audit_rows(&only).len(), 1, "{only}");
+    assert!(
+        only.contains("<option value=\"unpublished\" selected>"),
+        "{only}"
+    );
+    let editor_id = s
+        .app
+        .store()
+        .user_by_email("editor@x.example")
+        .await
+        .ok()
+        .flatten()
+        .map(|(u, _)| u.id)
+        .unwrap_or_default();
+    let theirs = admin.get(&format!("/admin/audit?member={editor_id}")).await;
+    assert_eq!(audit_rows(&theirs.body).len(), 2, "{}", theirs.body);
+    let users = admin.get("/admin/audit?entity=user").await.body;
+    assert!(users.contains("<td>تغيير الدور</td>"), "{users}");
+    assert!(!users.contains("<td>نشر</td>"), "{users}");
+    let none = admin.get("/admin/audit?action=nothing_like_it").await.body;
+    assert!(audit_rows(&none).is_empty());
+    assert!(none.contains("لا سطر في السجل يطابق هذا الاختيار."), "{none}");
+
+    // One line a page: each line once, in order, then no older page.
+    let mut at = "/admin/audit?limit=1".to_owned();
+    let mut paged = Vec::new();
+    for _ in 0..everything.len() + 1 {
+        let r = admin.get(&at).await;
+        assert_eq!(r.status, StatusCode::OK, "{at}: {}", r.body);
+        let rows = audit_rows(&r.body);
+        assert_eq!(rows.len(), 1, "{at}: {}", r.body);
+        paged.extend(rows);
+        match next_link(&r.body) {
+            Some(next) => at = next,
+            None => break,
+        }
+    }
+    assert_eq!(paged, everything);
+    assert!(at.contains("limit=1"), "the page size is kept: {at}");
+    assert!(at.contains("before="), "{at}");
+    // A filter is kept across pages.
+    let first = admin
+        .get(&format!("/admin/audit?limit=1&member={editor_id}"))
+        .await
+        .body;
+    let next = next_link(&first).unwrap_or_else(|| panic!("{first}"));
+    assert!(next.contains(&format!("member={editor_id}")), "{next}");
+    let older = admin.get(&next).await.body;
+    assert!(older.contains("<td>نشر</td>"), "{older}");
+    assert_eq!(next_link(&older), None, "{older}");
+    assert!(older.contains("العودة إلى الأحدث"), "{older}");
+
+    // The same page in English.
+    let r = admin
+        .submit(
+            "/admin/account",
+            "/admin/account/language",
+            &[("lang", "en")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let en = admin.get("/admin/audit").await.body;
+    assert!(en.contains("<td>Withdrawn</td>"), "{en}");
+    assert!(en.contains("<td>The system</td>"), "{en}");
+    assert!(!en.contains("admin-audit-"), "{en}");
+}
+
+common::both_sites!(
+    the_audit_log_page_shows_who_did_what,
+    super::the_audit_log_page_shows_who_did_what
+);
