@@ -3,6 +3,7 @@
 //! article appears at most once in a list (every query selects from `articles` once,
 //! joining only to filter or rank).
 
+use crate::error::changed;
 use crate::rows::{self, SUMMARY_COLUMNS};
 use crate::taxonomy::conflict;
 use crate::{Backend, Store, StoreError};
@@ -238,9 +239,7 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("article {id}")));
-        }
+        changed(&done, || format!("article {id}"))?;
         change_event(&mut tx, id, status.as_str(), now).await?;
         let was_published = before.as_deref() == Some(ArticleStatus::Published.as_str());
         let event = match status {
@@ -268,9 +267,7 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("article {id}")));
-        }
+        changed(&done, || format!("article {id}"))?;
         change_event(&mut tx, id, "scheduled", now).await?;
         tx.commit().await?;
         Ok(())
