@@ -2,8 +2,8 @@
 //! (the digest drafts an editor reviews, breaking news, per-send numbers).
 
 use super::{
-    Member, MemberForm, Session, csrf_ok, csrf_refused, done_notice, explain, member_page, msg,
-    read_multipart, refused, see_other, when,
+    Member, MemberForm, Session, csrf_ok, csrf_refused, done_notice, done_or_refused, explain,
+    member_page, msg, read_multipart, refused, see_other, when,
 };
 use crate::WebState;
 use arabpress_app::{ImportReport, SubscriberQuery};
@@ -344,10 +344,9 @@ async fn save_send(
     if f.get("action") != "send" {
         return see_other(&format!("/admin/newsletter/sends/{id}?done=send-saved"));
     }
-    match state.app.queue_send_as(&s.user, id).await {
-        Ok(_) => see_other(&format!("/admin/newsletter/sends/{id}?done=send-queued")),
-        Err(e) => refused(&state, &s, &headers, e).await,
-    }
+    let outcome = state.app.queue_send_as(&s.user, id).await;
+    let to = format!("/admin/newsletter/sends/{id}?done=send-queued");
+    done_or_refused(&state, &s, &headers, outcome, &to).await
 }
 
 async fn breaking(
