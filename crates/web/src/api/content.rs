@@ -3,14 +3,13 @@
 
 use super::keys::KeyHolder;
 use super::shapes::*;
-use super::{ApiError, app_error, bad_query, error, ok};
+use super::{ApiError, ApiQuery, ArticleId, app_error, error, ok};
 use crate::WebState;
 use arabpress_app::{ArticleFilter, SearchParams};
 use arabpress_core::Lang;
 use arabpress_core::model::{Article, ArticleSummary};
 use arabpress_render::views::article_url;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
@@ -84,12 +83,8 @@ pub(super) fn full(a: Article) -> ApiArticle {
 pub(super) async fn articles(
     State(state): State<WebState>,
     _: KeyHolder,
-    q: Result<Query<ListParams>, QueryRejection>,
+    ApiQuery(p): ApiQuery<ListParams>,
 ) -> Response {
-    let Query(p) = match q {
-        Ok(q) => q,
-        Err(e) => return bad_query(&e),
-    };
     let filter = ArticleFilter {
         lang: Some(p.lang.into()),
         section: p.section,
@@ -120,15 +115,8 @@ pub(super) async fn articles(
 pub(super) async fn article(
     State(state): State<WebState>,
     _: KeyHolder,
-    Path(id): Path<String>,
+    ArticleId(id): ArticleId,
 ) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "bad_request",
-            format!("{id:?} is not an article id"),
-        );
-    };
     match state.app.api_article(id).await {
         Ok(a) => ok(full(a)),
         Err(e) => app_error(e),
@@ -200,12 +188,8 @@ pub(super) async fn sections(State(state): State<WebState>, _: KeyHolder) -> Res
 pub(super) async fn tags(
     State(state): State<WebState>,
     _: KeyHolder,
-    q: Result<Query<LangParam>, QueryRejection>,
+    ApiQuery(p): ApiQuery<LangParam>,
 ) -> Response {
-    let Query(p) = match q {
-        Ok(q) => q,
-        Err(e) => return bad_query(&e),
-    };
     let only = p.lang.map(Lang::from);
     match state.app.store().tags_in_use(state.app.now()).await {
         Ok(all) => ok(all
@@ -263,12 +247,8 @@ fn runs(r: Vec<(String, bool)>) -> Vec<ApiRun> {
 pub(super) async fn search(
     State(state): State<WebState>,
     _: KeyHolder,
-    q: Result<Query<SearchApiParams>, QueryRejection>,
+    ApiQuery(p): ApiQuery<SearchApiParams>,
 ) -> Response {
-    let Query(p) = match q {
-        Ok(q) => q,
-        Err(e) => return bad_query(&e),
-    };
     let lang = p.lang.map_or(state.app.default_lang(), Lang::from);
     for (name, value) in [("from", &p.from), ("to", &p.to)] {
         if let Some(v) = value
