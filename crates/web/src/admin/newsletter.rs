@@ -151,28 +151,19 @@ async fn import(
     if !csrf_ok(&s, &fields) {
         return csrf_refused(&state, s.user.ui_lang);
     }
-    let bytes = match file {
-        Ok(Some(b)) => b,
-        Ok(None) => fields.get("csv").as_bytes().to_vec(),
-        Err(e) => {
-            return refused(
-                &state,
-                &s,
-                &headers,
-                arabpress_app::AppError::invalid_input(e),
-            )
-            .await;
-        }
+    // The uploaded file, else the pasted text; either must be UTF-8.
+    let text = match file {
+        Ok(Some(b)) => String::from_utf8(b)
+            .map_err(|_| msg(&state, s.user.ui_lang, "admin-import-not-utf8", &[])),
+        Ok(None) => Ok(fields.get("csv").to_owned()),
+        Err(e) => Err(e),
     };
-    let Ok(text) = String::from_utf8(bytes) else {
-        let e = msg(&state, s.user.ui_lang, "admin-import-not-utf8", &[]);
-        return refused(
-            &state,
-            &s,
-            &headers,
-            arabpress_app::AppError::invalid_input(e),
-        )
-        .await;
+    let text = match text {
+        Ok(t) => t,
+        Err(e) => {
+            let e = arabpress_app::AppError::invalid_input(e);
+            return refused(&state, &s, &headers, e).await;
+        }
     };
     match state.app.import_subscribers_as(&s.user, &text).await {
         Ok(report) => subscribers_page(&state, &headers, &s, &HashMap::new(), Some(&report)).await,
