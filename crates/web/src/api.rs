@@ -27,7 +27,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use utoipa::ToSchema;
+use std::collections::BTreeMap;
+use utoipa::openapi::response::{Response as DocResponse, ResponseBuilder};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr};
+use utoipa::{IntoResponses, ToSchema};
 
 use admin::{admin_create, admin_media, admin_publish, admin_unpublish, admin_update};
 use content::{article, article_by_slug, articles, authors, search, sections, tags};
@@ -68,6 +71,46 @@ pub(crate) struct ApiErrorBody {
     code: &'static str,
     /// What went wrong.
     message: String,
+}
+
+/// What the content API's key check answers with, for the OpenAPI document: no valid key
+/// (401), too many requests (429).
+pub(crate) struct KeyRefusals;
+
+impl IntoResponses for KeyRefusals {
+    fn responses() -> BTreeMap<String, RefOr<DocResponse>> {
+        refusals(&[(401, "No valid API key"), (429, "Too many requests")])
+    }
+}
+
+/// What the admin API's token and role checks answer with, for the OpenAPI document: no
+/// valid token (401), a role that does not allow it (403), too many requests (429).
+pub(crate) struct TokenRefusals;
+
+impl IntoResponses for TokenRefusals {
+    fn responses() -> BTreeMap<String, RefOr<DocResponse>> {
+        refusals(&[
+            (401, "No valid token"),
+            (403, "The role does not allow it"),
+            (429, "Too many requests"),
+        ])
+    }
+}
+
+/// Documented responses carrying an [`ApiError`], by status.
+fn refusals(list: &[(u16, &str)]) -> BTreeMap<String, RefOr<DocResponse>> {
+    list.iter()
+        .map(|(status, description)| {
+            let body = ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ApiError")))
+                .build();
+            let r = ResponseBuilder::new()
+                .description(*description)
+                .content("application/json", body)
+                .build();
+            (status.to_string(), RefOr::T(r))
+        })
+        .collect()
 }
 
 // ---- helpers ----------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 use super::content::full;
 use super::keys::TokenHolder;
 use super::shapes::{ApiArticle, ApiLang};
-use super::{ApiError, ApiJson, ArticleId, Refusal, app_error, error, ok};
+use super::{ApiError, ApiJson, ArticleId, Refusal, TokenRefusals, app_error, error, ok};
 use crate::WebState;
 use arabpress_app::{AppError, Saved};
 use arabpress_core::model::Article;
@@ -222,10 +222,8 @@ fn admin_error(e: AppError) -> Response {
     responses(
         (status = 201, description = "Created", body = ApiAdminArticle),
         (status = 400, description = "Bad JSON or a broken rule, with the field", body = ApiError),
-        (status = 401, description = "No valid token", body = ApiError),
-        (status = 403, description = "The role does not allow it", body = ApiError),
         (status = 409, description = "The slug is taken", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
+        TokenRefusals,
     ))]
 pub(super) async fn admin_create(
     State(state): State<WebState>,
@@ -256,11 +254,9 @@ pub(super) async fn admin_create(
         (status = 200, description = "Saved", body = ApiAdminArticle),
         (status = 202, description = "Saved for review: the article is live and the role may not publish it, so an editor applies the change", body = ApiPendingChange),
         (status = 400, description = "Bad JSON or a broken rule, with the field", body = ApiError),
-        (status = 401, description = "No valid token", body = ApiError),
-        (status = 403, description = "The role does not allow it", body = ApiError),
         (status = 404, description = "No such article", body = ApiError),
         (status = 409, description = "Someone saved a newer version, or the slug is taken", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
+        TokenRefusals,
     ))]
 pub(super) async fn admin_update(
     State(state): State<WebState>,
@@ -295,10 +291,8 @@ pub(super) async fn admin_update(
     responses(
         (status = 200, description = "Published or scheduled", body = ApiAdminArticle),
         (status = 400, description = "A bad time", body = ApiError),
-        (status = 401, description = "No valid token", body = ApiError),
-        (status = 403, description = "The role does not allow it", body = ApiError),
         (status = 404, description = "No such article", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
+        TokenRefusals,
     ))]
 pub(super) async fn admin_publish(
     State(state): State<WebState>,
@@ -328,10 +322,8 @@ pub(super) async fn admin_publish(
     responses(
         (status = 200, description = "Withdrawn", body = ApiAdminArticle),
         (status = 400, description = "Not an id", body = ApiError),
-        (status = 401, description = "No valid token", body = ApiError),
-        (status = 403, description = "The role does not allow it", body = ApiError),
         (status = 404, description = "No such article", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
+        TokenRefusals,
     ))]
 pub(super) async fn admin_unpublish(
     State(state): State<WebState>,

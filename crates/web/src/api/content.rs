@@ -3,7 +3,7 @@
 
 use super::keys::KeyHolder;
 use super::shapes::*;
-use super::{ApiError, ApiQuery, ArticleId, app_error, error, ok};
+use super::{ApiError, ApiQuery, ArticleId, KeyRefusals, app_error, error, ok};
 use crate::WebState;
 use arabpress_app::{ArticleFilter, SearchParams};
 use arabpress_core::Lang;
@@ -77,8 +77,7 @@ pub(super) fn full(a: Article) -> ApiArticle {
     responses(
         (status = 200, description = "A page of articles", body = ApiArticleList),
         (status = 400, description = "A bad filter or cursor", body = ApiError),
-        (status = 401, description = "No valid API key", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
+        KeyRefusals,
     ))]
 pub(super) async fn articles(
     State(state): State<WebState>,
@@ -108,9 +107,8 @@ pub(super) async fn articles(
     responses(
         (status = 200, description = "The article", body = ApiArticle),
         (status = 400, description = "Not an id", body = ApiError),
-        (status = 401, description = "No valid API key", body = ApiError),
         (status = 404, description = "No such published article", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
+        KeyRefusals,
     ))]
 pub(super) async fn article(
     State(state): State<WebState>,
@@ -132,9 +130,8 @@ pub(super) async fn article(
     responses(
         (status = 200, description = "The article", body = ApiArticle),
         (status = 400, description = "Not a language", body = ApiError),
-        (status = 401, description = "No valid API key", body = ApiError),
         (status = 404, description = "No such published article", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
+        KeyRefusals,
     ))]
 pub(super) async fn article_by_slug(
     State(state): State<WebState>,
@@ -158,8 +155,7 @@ pub(super) async fn article_by_slug(
 #[utoipa::path(get, path = "/api/v1/sections", security(("api_key" = [])),
     responses(
         (status = 200, description = "Sections in navigation order", body = Vec<ApiSection>),
-        (status = 401, description = "No valid API key", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
+        KeyRefusals,
     ))]
 pub(super) async fn sections(State(state): State<WebState>, _: KeyHolder) -> Response {
     match state.app.sections().await {
@@ -182,8 +178,7 @@ pub(super) async fn sections(State(state): State<WebState>, _: KeyHolder) -> Res
     responses(
         (status = 200, description = "Tags", body = Vec<ApiTag>),
         (status = 400, description = "A bad language", body = ApiError),
-        (status = 401, description = "No valid API key", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
+        KeyRefusals,
     ))]
 pub(super) async fn tags(
     State(state): State<WebState>,
@@ -210,8 +205,7 @@ pub(super) async fn tags(
 #[utoipa::path(get, path = "/api/v1/authors", security(("api_key" = [])),
     responses(
         (status = 200, description = "Authors", body = Vec<ApiAuthor>),
-        (status = 401, description = "No valid API key", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
+        KeyRefusals,
     ))]
 pub(super) async fn authors(State(state): State<WebState>, _: KeyHolder) -> Response {
     match state.app.store().authors().await {
@@ -241,8 +235,7 @@ fn runs(r: Vec<(String, bool)>) -> Vec<ApiRun> {
     responses(
         (status = 200, description = "Results", body = ApiResults),
         (status = 400, description = "A bad parameter", body = ApiError),
-        (status = 401, description = "No valid API key", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
+        KeyRefusals,
     ))]
 pub(super) async fn search(
     State(state): State<WebState>,
