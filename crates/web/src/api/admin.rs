@@ -304,10 +304,7 @@ pub(super) async fn admin_publish(
     let p: ApiPublish = if body.iter().all(u8::is_ascii_whitespace) {
         ApiPublish::default()
     } else {
-        match serde_json::from_slice(&body) {
-            Ok(p) => p,
-            Err(e) => return Err(bad_field("the JSON body", e)),
-        }
+        serde_json::from_slice(&body).map_err(|e| bad_field("the JSON body", e))?
     };
     let at = time("at", p.at.as_deref())?;
     Ok(match state.app.publish_as(&user, id, at).await {
