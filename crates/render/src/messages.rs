@@ -203,30 +203,20 @@ mod tests {
     #[test]
     fn arabic_plurals_and_digits() {
         let m = Messages::new().unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            m.count(Lang::En, "reading-time", "minutes", 1),
-            "1 min read"
-        );
-        assert_eq!(
-            m.count(Lang::En, "reading-time", "minutes", 4),
-            "4 min read"
-        );
-        assert_eq!(
-            m.count(Lang::Ar, "reading-time", "minutes", 1),
-            "قراءة في دقيقة واحدة"
-        );
-        assert_eq!(
-            m.count(Lang::Ar, "reading-time", "minutes", 2),
-            "قراءة في دقيقتين"
-        );
-        assert_eq!(
-            m.count(Lang::Ar, "reading-time", "minutes", 4),
-            "قراءة في ٤ دقائق"
-        );
-        assert_eq!(
-            m.count(Lang::Ar, "reading-time", "minutes", 12),
-            "قراءة في ١٢ دقيقة"
-        );
+        for (lang, n, expected) in [
+            (Lang::En, 1, "1 min read"),
+            (Lang::En, 4, "4 min read"),
+            (Lang::Ar, 1, "قراءة في دقيقة واحدة"),
+            (Lang::Ar, 2, "قراءة في دقيقتين"),
+            (Lang::Ar, 4, "قراءة في ٤ دقائق"),
+            (Lang::Ar, 12, "قراءة في ١٢ دقيقة"),
+        ] {
+            assert_eq!(
+                m.count(lang, "reading-time", "minutes", n),
+                expected,
+                "{lang:?} {n}"
+            );
+        }
         assert_eq!(m.get(Lang::Ar, "no-such-key", None), "no-such-key");
     }
 }

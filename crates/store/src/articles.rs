@@ -3,14 +3,15 @@
 //! article appears at most once in a list (every query selects from `articles` once,
 //! joining only to filter or rank).
 
+use crate::error::changed;
 use crate::rows::{self, SUMMARY_COLUMNS};
 use crate::taxonomy::conflict;
 use crate::{Backend, Store, StoreError};
 use arabpress_core::model::{Article, ArticleSummary, Author, Correction, SpokenAudio, Tag};
 use arabpress_core::{ArticleDraft, ArticleStatus, Lang, Slug, SourceCredit, ValidationError};
 use jiff::Timestamp;
-use sqlx::any::AnyRow;
-use sqlx::{Any, AssertSqlSafe, Row, Transaction};
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::{Any, Arguments, AssertSqlSafe, Row, Transaction};
 use std::collections::HashMap;
 
 /// A filter over published articles, newest first.
@@ -139,33 +140,17 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let section_id = section_id(&mut tx, &draft.section).await?;
         let slug = free_slug(&mut tx, &draft, explicit_slug, Some(id)).await?;
-        let (source_name, source_url) = split_source(draft.source.as_ref());
-        let img = draft.image.as_ref();
-        let updated = sqlx::query(
+        let updated = sqlx::query_with(
             "UPDATE articles SET lang = $1, slug = $2, headline = $3, standfirst = $4, \
              reading_minutes = $5, kind = $6, section_id = $7, source_name = $8, \
              source_url = $9, image_url = $10, image_alt = $11, image_caption = $12, image_credit = $13, \
-             updated_at = $14, version = version + 1, seo_title = $17, seo_description = $18 \
-             WHERE id = $15 AND version = $16",
+             seo_title = $14, seo_description = $15, updated_at = $16, version = version + 1 \
+             WHERE id = $17 AND version = $18",
+            content_args(&draft, &slug, &rendered.text, section_id)?,
         )
-        .bind(draft.lang.code())
-        .bind(slug.as_str())
-        .bind(&draft.headline)
-        .bind(&draft.standfirst)
-        .bind(i64::from(arabpress_core::article::reading_minutes(&rendered.text)))
-        .bind(draft.kind.as_str())
-        .bind(section_id)
-        .bind(source_name)
-        .bind(source_url)
-        .bind(img.map(|i| i.url.clone()))
-        .bind(img.map(|i| i.alt.clone()))
-        .bind(img.and_then(|i| i.caption.clone()))
-        .bind(img.and_then(|i| i.credit.clone()))
         .bind(now.as_second())
         .bind(id)
         .bind(expected_version)
-        .bind(&draft.seo_title)
-        .bind(&draft.seo_description)
         .execute(&mut *tx)
         .await
         .map_err(|e| conflict(e, slug_taken(slug.as_str(), draft.lang)))?;
@@ -236,9 +221,7 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("article {id}")));
-        }
+        changed(&done, || format!("article {id}"))?;
         change_event(&mut tx, id, status.as_str(), now).await?;
         let was_published = before.as_deref() == Some(ArticleStatus::Published.as_str());
         let event = match status {
@@ -266,9 +249,7 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("article {id}")));
-        }
+        changed(&done, || format!("article {id}"))?;
         change_event(&mut tx, id, "scheduled", now).await?;
         tx.commit().await?;
         Ok(())
@@ -718,11 +699,38 @@ pub(crate) fn not_hidden_duplicate(now: &str) -> String {
     )
 }
 
-fn split_source(src: Option<&SourceCredit>) -> (Option<String>, Option<String>) {
-    match src {
-        Some(s) => (Some(s.name.clone()), s.url.clone()),
-        None => (None, None),
-    }
+/// What saving an article writes from its (validated) draft, as the first arguments of the
+/// statement, `$1` to `$15`: lang, slug, headline, standfirst, reading_minutes, kind,
+/// section_id, source_name, source_url, image_url, image_alt, image_caption, image_credit,
+/// seo_title, seo_description. Creating and editing share it, so they write the same.
+fn content_args(
+    draft: &ArticleDraft,
+    slug: &Slug,
+    body_text: &str,
+    section_id: i64,
+) -> Result<AnyArguments, StoreError> {
+    let img = draft.image.as_ref();
+    let src = draft.source.as_ref();
+    let mut args = AnyArguments::default();
+    let add = |r: Result<(), sqlx::error::BoxDynError>| r.map_err(sqlx::Error::Encode);
+    add(args.add(draft.lang.code()))?;
+    add(args.add(slug.as_str()))?;
+    add(args.add(&draft.headline))?;
+    add(args.add(&draft.standfirst))?;
+    add(args.add(i64::from(arabpress_core::article::reading_minutes(
+        body_text,
+    ))))?;
+    add(args.add(draft.kind.as_str()))?;
+    add(args.add(section_id))?;
+    add(args.add(src.map(|s| s.name.clone())))?;
+    add(args.add(src.and_then(|s| s.url.clone())))?;
+    add(args.add(img.map(|i| i.url.clone())))?;
+    add(args.add(img.map(|i| i.alt.clone())))?;
+    add(args.add(img.and_then(|i| i.caption.clone())))?;
+    add(args.add(img.and_then(|i| i.credit.clone())))?;
+    add(args.add(&draft.seo_title))?;
+    add(args.add(&draft.seo_description))?;
+    Ok(args)
 }
 
 /// Ids of sections, authors and tags looked up inside one transaction, so that a batch of
@@ -836,41 +844,25 @@ pub(crate) async fn insert_article(
     let rendered = crate::render_body(&draft.body_md).await?;
     let section_id = known.section(tx, &draft.section).await?;
     let slug = free_slug(tx, &draft, explicit_slug, None).await?;
-    let (source_name, source_url) = split_source(draft.source.as_ref());
-    let img = draft.image.as_ref();
-    let id: i64 = sqlx::query_scalar(
-            "INSERT INTO articles (lang, slug, headline, standfirst, reading_minutes, \
-             kind, status, section_id, source_name, source_url, image_url, image_alt, image_caption, \
-             image_credit, created_at, updated_at, published_at, version, seo_title, seo_description, \
-             created_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $17, $16, 1, \
-             $18, $19, $20) RETURNING id",
-        )
-        .bind(draft.lang.code())
-        .bind(slug.as_str())
-        .bind(&draft.headline)
-        .bind(&draft.standfirst)
-        .bind(i64::from(arabpress_core::article::reading_minutes(&rendered.text)))
-        .bind(draft.kind.as_str())
-        .bind(status.as_str())
-        .bind(section_id)
-        .bind(source_name)
-        .bind(source_url)
-        .bind(img.map(|i| i.url.clone()))
-        .bind(img.map(|i| i.alt.clone()))
-        .bind(img.and_then(|i| i.caption.clone()))
-        .bind(img.and_then(|i| i.credit.clone()))
-        .bind(now.as_second())
-        .bind(published_at.map(|t| t.as_second()))
-        // A back-dated article (imported, or written offline) was last changed when it
-        // was published, not when it reached this store.
-        .bind(published_at.map_or(now, |p| p.min(now)).as_second())
-        .bind(&draft.seo_title)
-        .bind(&draft.seo_description)
-        .bind(by)
-        .fetch_one(&mut **tx)
-        .await
-        .map_err(|e| conflict(e, slug_taken(slug.as_str(), draft.lang)))?;
+    let id: i64 = sqlx::query_scalar_with(
+        "INSERT INTO articles (lang, slug, headline, standfirst, reading_minutes, \
+             kind, section_id, source_name, source_url, image_url, image_alt, image_caption, \
+             image_credit, seo_title, seo_description, status, created_at, published_at, \
+             updated_at, version, created_by) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+             $18, $19, 1, $20) RETURNING id",
+        content_args(&draft, &slug, &rendered.text, section_id)?,
+    )
+    .bind(status.as_str())
+    .bind(now.as_second())
+    .bind(published_at.map(|t| t.as_second()))
+    // A back-dated article (imported, or written offline) was last changed when it
+    // was published, not when it reached this store.
+    .bind(published_at.map_or(now, |p| p.min(now)).as_second())
+    .bind(by)
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| conflict(e, slug_taken(slug.as_str(), draft.lang)))?;
     write_body(tx, id, &draft.body_md, &rendered.html).await?;
     write_links(tx, known, id, &draft).await?;
     insert_revision(&mut **tx, id, 1, &draft, by, false, now).await?;

@@ -3,6 +3,7 @@
 //! the related stories stored for each article.
 
 use crate::articles::{FULL_COLUMNS, not_hidden_duplicate};
+use crate::error::changed;
 use crate::rows::{self, SUMMARY_COLUMNS};
 use crate::{Store, StoreError};
 use arabpress_core::Lang;
@@ -137,10 +138,7 @@ impl Store {
                 .bind(id)
                 .execute(&self.pool)
                 .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("article {id}")));
-        }
-        Ok(())
+        changed(&done, || format!("article {id}"))
     }
 
     /// The articles recorded as duplicates of `id`.

@@ -68,3 +68,15 @@ impl StoreError {
         }
     }
 }
+
+/// `Ok` when a statement changed a row; otherwise [`StoreError::NotFound`] naming `what`
+/// (the row it was meant for).
+pub(crate) fn changed(
+    done: &sqlx::any::AnyQueryResult,
+    what: impl FnOnce() -> String,
+) -> Result<(), StoreError> {
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound(what()));
+    }
+    Ok(())
+}

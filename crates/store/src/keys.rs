@@ -1,8 +1,8 @@
 //! API keys for the read-only content API. A key is shown once when created; the store
 //! keeps only its SHA-256, so a copy of the database reveals no usable key.
 
+use crate::error::changed;
 use crate::{Store, StoreError};
-use arabpress_core::ValidationError;
 use jiff::Timestamp;
 
 /// A stored API key (never the key itself).
@@ -37,15 +37,11 @@ impl Store {
         key_hash: &str,
         now: Timestamp,
     ) -> Result<ApiKey, StoreError> {
-        let name = arabpress_core::article::collapse_ws(name);
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(ValidationError::new(
-                "name",
-                "invalid-key-name",
-                "a key needs a name of 1 to 100 characters",
-            )
-            .into());
-        }
+        let name = crate::users::checked_name(
+            name,
+            "invalid-key-name",
+            "a key needs a name of 1 to 100 characters",
+        )?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO api_keys (name, key_hash, created_at) VALUES ($1, $2, $3) RETURNING id",
         )
@@ -91,9 +87,6 @@ impl Store {
                 .bind(id)
                 .execute(&self.pool)
                 .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("live API key {id}")));
-        }
-        Ok(())
+        changed(&done, || format!("live API key {id}"))
     }
 }

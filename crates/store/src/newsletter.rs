@@ -11,6 +11,7 @@
 //! ran out (its worker died) can be taken again under a new token; recording a row as sent
 //! succeeds only under the token it was claimed with, so two workers never both send it.
 
+use crate::error::changed;
 use crate::{Backend, Page, Store, StoreError, rows};
 use arabpress_core::ValidationError;
 use jiff::Timestamp;
@@ -478,9 +479,7 @@ impl Store {
         .bind(id)
         .execute(&self.pool)
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("subscriber {id}")));
-        }
+        changed(&done, || format!("subscriber {id}"))?;
         self.subscriber(id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("subscriber {id}")))

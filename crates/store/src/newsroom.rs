@@ -2,6 +2,7 @@
 //! logins (the rate limit's memory), one-time invitations, passwords and interface
 //! languages, revisions, the newsroom's article list, and uploaded images.
 
+use crate::error::changed;
 use crate::rows::{self, SUMMARY_COLUMNS};
 use crate::users::{USER_COLUMNS, user_with_extra};
 use crate::{Page, Store, StoreError};
@@ -288,10 +289,7 @@ impl Store {
             .bind(user_id)
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("user {user_id}")));
-        }
-        Ok(())
+        changed(&done, || format!("user {user_id}"))
     }
 
     /// Sets the language of a user's newsroom interface.
@@ -367,15 +365,8 @@ impl Store {
         password_hash: &str,
         now: Timestamp,
     ) -> Result<User, StoreError> {
-        let name = arabpress_core::article::collapse_ws(name);
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(ValidationError::new(
-                "name",
-                "invalid-name",
-                "a name needs 1 to 100 characters",
-            )
-            .into());
-        }
+        let name =
+            crate::users::checked_name(name, "invalid-name", "a name needs 1 to 100 characters")?;
         let mut tx = self.begin_write().await?;
         let row: Option<(String, String)> = sqlx::query_as(
             "UPDATE invites SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL \

@@ -1,5 +1,6 @@
 //! Sections, authors and tags: the vocabularies articles are filed under.
 
+use crate::error::changed;
 use crate::{Store, StoreError, rows};
 use arabpress_core::model::{Author, Section, Tag};
 use arabpress_core::{Lang, Slug, ValidationError};
@@ -136,9 +137,7 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("section {id}")));
-        }
+        changed(&done, || format!("section {id}"))?;
         section_changed(&mut tx, id).await?;
         tx.commit().await?;
         Ok(())
@@ -182,9 +181,7 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("tag {id}")));
-        }
+        changed(&done, || format!("tag {id}"))?;
         let articles: Vec<i64> = sqlx::query_scalar(
             "SELECT article_id FROM article_tags WHERE tag_id = $1 ORDER BY article_id",
         )

@@ -1,5 +1,6 @@
 //! Newsroom accounts, personal API tokens (stored as SHA-256) and the audit log.
 
+use crate::error::changed;
 use crate::taxonomy::conflict;
 use crate::{Store, StoreError};
 use arabpress_core::user::normalise_email;
@@ -35,6 +36,20 @@ pub(crate) fn user(r: UserRow) -> Result<User, StoreError> {
         created_at: crate::rows::ts(r.5)?,
         ui_lang: crate::rows::parse("user language", &r.6)?,
     })
+}
+
+/// A name as stored (of an account, a token, a key): white space collapsed, 1 to 100
+/// characters; otherwise the validation error `id`, saying `message`.
+pub(crate) fn checked_name(
+    raw: &str,
+    id: &'static str,
+    message: &'static str,
+) -> Result<String, StoreError> {
+    let name = arabpress_core::article::collapse_ws(raw);
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(ValidationError::new("name", id, message).into());
+    }
+    Ok(name)
 }
 
 /// The user in the first columns of a row that selected [`USER_COLUMNS`] and more.
@@ -136,15 +151,7 @@ impl Store {
         now: Timestamp,
     ) -> Result<User, StoreError> {
         let email = normalise_email(email)?;
-        let name = arabpress_core::article::collapse_ws(name);
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(ValidationError::new(
-                "name",
-                "invalid-name",
-                "a name needs 1 to 100 characters",
-            )
-            .into());
-        }
+        let name = checked_name(name, "invalid-name", "a name needs 1 to 100 characters")?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO users (email, name, role, password_hash, active, created_at) \
              VALUES ($1, $2, $3, $4, 1, $5) RETURNING id",
@@ -228,10 +235,7 @@ impl Store {
             .bind(id)
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("user {id}")));
-        }
-        Ok(())
+        changed(&done, || format!("user {id}"))
     }
 
     /// Deactivates (or reactivates) an account; its articles stay.
@@ -241,10 +245,7 @@ impl Store {
             .bind(id)
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("user {id}")));
-        }
-        Ok(())
+        changed(&done, || format!("user {id}"))
     }
 
     /// Records a personal token by its hash, working until `expires_at`; returns its id.
@@ -256,15 +257,11 @@ impl Store {
         now: Timestamp,
         expires_at: Timestamp,
     ) -> Result<i64, StoreError> {
-        let name = arabpress_core::article::collapse_ws(name);
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(ValidationError::new(
-                "name",
-                "invalid-token-name",
-                "a token needs a name of 1 to 100 characters",
-            )
-            .into());
-        }
+        let name = checked_name(
+            name,
+            "invalid-token-name",
+            "a token needs a name of 1 to 100 characters",
+        )?;
         sqlx::query_scalar(
             "INSERT INTO personal_tokens (user_id, name, token_hash, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5) RETURNING id",

@@ -10,6 +10,7 @@
 //! article's absolute address, which the application adds when it sends (the store does
 //! not know the site's base URL).
 
+use crate::error::changed;
 use crate::{Backend, Store, StoreError, rows};
 use jiff::Timestamp;
 use sqlx::{AssertSqlSafe, Row};
@@ -212,10 +213,7 @@ impl Store {
             .bind(id)
             .execute(&self.pool)
             .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound(format!("webhook {id}")));
-        }
-        Ok(())
+        changed(&done, || format!("webhook {id}"))
     }
 
     /// Queues one delivery of `payload` per active receiver of `event`; returns how many.

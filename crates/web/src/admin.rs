@@ -302,6 +302,21 @@ pub(crate) async fn refused(
     }
 }
 
+/// How a form's action ends: on success, a redirect to `to` (the page, with the `?done=`
+/// that names its notice); otherwise the notice saying why it was refused.
+pub(crate) async fn done_or_refused<T>(
+    state: &WebState,
+    s: &Session,
+    headers: &HeaderMap,
+    outcome: Result<T, AppError>,
+    to: &str,
+) -> Response {
+    match outcome {
+        Ok(_) => see_other(to),
+        Err(e) => refused(state, s, headers, e).await,
+    }
+}
+
 pub(crate) fn csrf_refused(state: &WebState, lang: Lang) -> Response {
     let title = msg(state, lang, "admin-error-csrf", &[]);
     render(

@@ -20,12 +20,17 @@ use crate::WebState;
 use arabpress_app::AppError;
 use axum::Json;
 use axum::Router;
-use axum::extract::rejection::QueryRejection;
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use serde::Serialize;
-use utoipa::ToSchema;
+use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
+use utoipa::openapi::response::{Response as DocResponse, ResponseBuilder};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr};
+use utoipa::{IntoResponses, ToSchema};
 
 use admin::{admin_create, admin_media, admin_publish, admin_unpublish, admin_update};
 use content::{article, article_by_slug, articles, authors, search, sections, tags};
@@ -66,6 +71,46 @@ pub(crate) struct ApiErrorBody {
     code: &'static str,
     /// What went wrong.
     message: String,
+}
+
+/// What the content API's key check answers with, for the OpenAPI document: no valid key
+/// (401), too many requests (429).
+pub(crate) struct KeyRefusals;
+
+impl IntoResponses for KeyRefusals {
+    fn responses() -> BTreeMap<String, RefOr<DocResponse>> {
+        refusals(&[(401, "No valid API key"), (429, "Too many requests")])
+    }
+}
+
+/// What the admin API's token and role checks answer with, for the OpenAPI document: no
+/// valid token (401), a role that does not allow it (403), too many requests (429).
+pub(crate) struct TokenRefusals;
+
+impl IntoResponses for TokenRefusals {
+    fn responses() -> BTreeMap<String, RefOr<DocResponse>> {
+        refusals(&[
+            (401, "No valid token"),
+            (403, "The role does not allow it"),
+            (429, "Too many requests"),
+        ])
+    }
+}
+
+/// Documented responses carrying an [`ApiError`], by status.
+fn refusals(list: &[(u16, &str)]) -> BTreeMap<String, RefOr<DocResponse>> {
+    list.iter()
+        .map(|(status, description)| {
+            let body = ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ApiError")))
+                .build();
+            let r = ResponseBuilder::new()
+                .description(*description)
+                .content("application/json", body)
+                .build();
+            (status.to_string(), RefOr::T(r))
+        })
+        .collect()
 }
 
 // ---- helpers ----------------------------------------------------------------------------
@@ -124,8 +169,57 @@ fn app_error(e: AppError) -> Response {
     }
 }
 
-fn bad_query(e: &QueryRejection) -> Response {
-    error(StatusCode::BAD_REQUEST, "bad_request", e.body_text())
+// ---- input ------------------------------------------------------------------------------
+//
+// Extractors for what a request carries, refusing with the API's error shape (axum's own
+// would answer in plain text).
+
+/// The query string read as `T`; one that does not fit is a 400 saying why.
+pub(crate) struct ApiQuery<T>(pub(crate) T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(q)) => Ok(ApiQuery(q)),
+            Err(e) => Err(error(StatusCode::BAD_REQUEST, "bad_request", e.body_text())),
+        }
+    }
+}
+
+/// The JSON body read as `T`; a body that is not that JSON is a 400 saying why.
+pub(crate) struct ApiJson<T>(pub(crate) T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(b)) => Ok(ApiJson(b)),
+            Err(e) => Err(error(StatusCode::BAD_REQUEST, "bad_request", e.body_text())),
+        }
+    }
+}
+
+/// The article id in the path (`{id}`); one that is not a number is a 400.
+pub(crate) struct ArticleId(pub(crate) i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for ArticleId {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        raw.parse::<i64>().map(ArticleId).map_err(|_| {
+            error(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                format!("{raw:?} is not an article id"),
+            )
+        })
+    }
 }
 
 fn ok<T: Serialize>(body: T) -> Response {

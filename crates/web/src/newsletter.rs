@@ -103,6 +103,36 @@ async fn invalid_link(state: &WebState, headers: &HeaderMap, lang: Lang) -> Resp
     .await
 }
 
+/// The answer when a mail's link did not lead anywhere: an unknown or spent token is the
+/// invalid-link page, anything else an error page.
+async fn link_failed(state: &WebState, headers: &HeaderMap, lang: Lang, e: AppError) -> Response {
+    match e {
+        AppError::NotFound => invalid_link(state, headers, lang).await,
+        e => fail(state, headers, lang, e).await,
+    }
+}
+
+/// A page saying something is done (`data` says what), with the link to the subscriber's
+/// preferences.
+async fn done_page(
+    state: &WebState,
+    headers: &HeaderMap,
+    lang: Lang,
+    s: &Subscriber,
+    mut data: Value,
+) -> Response {
+    let prefs = state
+        .app
+        .link_url(LinkPurpose::Manage, lang, s.id, &s.email)
+        .await
+        .unwrap_or_default();
+    if let Value::Object(m) = &mut data {
+        m.insert("mode".into(), "done".into());
+        m.insert("preferences_url".into(), prefs.into());
+    }
+    page(state, headers, lang, StatusCode::OK, data).await
+}
+
 async fn signup_page(State(state): State<WebState>, headers: HeaderMap, link: Link) -> Response {
     let lang = link.lang;
     page(
@@ -182,22 +212,10 @@ async fn confirm(State(state): State<WebState>, headers: HeaderMap, link: Link) 
     let (lang, t) = (link.lang, link.token);
     match state.app.confirm_subscription(&t).await {
         Ok(s) => {
-            let prefs = state
-                .app
-                .link_url(LinkPurpose::Manage, lang, s.id, &s.email)
-                .await
-                .unwrap_or_default();
-            page(
-                &state,
-                &headers,
-                lang,
-                StatusCode::OK,
-                json!({ "mode": "done", "heading_key": "newsletter-confirmed-title", "text_key": "newsletter-confirmed-text", "preferences_url": prefs }),
-            )
-            .await
+            let data = json!({ "heading_key": "newsletter-confirmed-title", "text_key": "newsletter-confirmed-text" });
+            done_page(&state, &headers, lang, &s, data).await
         }
-        Err(AppError::NotFound) => invalid_link(&state, &headers, lang).await,
-        Err(e) => fail(&state, &headers, lang, e).await,
+        Err(e) => link_failed(&state, &headers, lang, e).await,
     }
 }
 
@@ -245,8 +263,7 @@ async fn preferences(State(state): State<WebState>, headers: HeaderMap, link: Li
     let (lang, t) = (link.lang, link.token);
     match state.app.subscriber_by_token(LinkPurpose::Manage, &t).await {
         Ok(s) => preferences_page(&state, &headers, lang, &t, &s, false, None).await,
-        Err(AppError::NotFound) => invalid_link(&state, &headers, lang).await,
-        Err(e) => fail(&state, &headers, lang, e).await,
+        Err(e) => link_failed(&state, &headers, lang, e).await,
     }
 }
 
@@ -295,8 +312,7 @@ async fn unsubscribe_page(
             )
             .await
         }
-        Err(AppError::NotFound) => invalid_link(&state, &headers, lang).await,
-        Err(e) => fail(&state, &headers, lang, e).await,
+        Err(e) => link_failed(&state, &headers, lang, e).await,
     }
 }
 
@@ -306,19 +322,8 @@ async fn unsubscribed(
     lang: Lang,
     s: &Subscriber,
 ) -> Response {
-    let prefs = state
-        .app
-        .link_url(LinkPurpose::Manage, lang, s.id, &s.email)
-        .await
-        .unwrap_or_default();
-    page(
-        state,
-        headers,
-        lang,
-        StatusCode::OK,
-        json!({ "mode": "done", "heading_key": "newsletter-unsubscribed-title", "text_key": "newsletter-unsubscribed-text", "email": s.email, "preferences_url": prefs }),
-    )
-    .await
+    let data = json!({ "heading_key": "newsletter-unsubscribed-title", "text_key": "newsletter-unsubscribed-text", "email": s.email });
+    done_page(state, headers, lang, s, data).await
 }
 
 /// Unsubscribes at once: the button on the page, the footer form, or a mail client's
@@ -327,7 +332,6 @@ async fn unsubscribe(State(state): State<WebState>, headers: HeaderMap, link: Li
     let (lang, t) = (link.lang, link.token);
     match state.app.unsubscribe_by_token(&t).await {
         Ok(s) => unsubscribed(&state, &headers, lang, &s).await,
-        Err(AppError::NotFound) => invalid_link(&state, &headers, lang).await,
-        Err(e) => fail(&state, &headers, lang, e).await,
+        Err(e) => link_failed(&state, &headers, lang, e).await,
     }
 }

@@ -3,7 +3,7 @@
 //! [`super::editor`].
 
 use super::editor::{create, edit, new_article, update};
-use super::{Member, MemberForm, failure, member_page, msg, refused, see_other, when};
+use super::{Member, MemberForm, done_or_refused, failure, member_page, msg, when};
 use crate::WebState;
 use arabpress_app::{AppError, MAX_UPLOAD_BYTES, NewsroomArticle, NewsroomQuery};
 use arabpress_core::{ArticleStatus, Lang};
@@ -42,10 +42,9 @@ async fn unschedule(
     Path(id): Path<i64>,
     MemberForm(s, _): MemberForm,
 ) -> Response {
-    match state.app.unschedule_as(&s.user, id).await {
-        Ok(_) => see_other(&format!("/admin/articles/{id}?done=unscheduled")),
-        Err(e) => refused(&state, &s, &headers, e).await,
-    }
+    let outcome = state.app.unschedule_as(&s.user, id).await;
+    let to = format!("/admin/articles/{id}?done=unscheduled");
+    done_or_refused(&state, &s, &headers, outcome, &to).await
 }
 
 /// Has a published article spoken again on the audio worker's next round.
@@ -55,10 +54,9 @@ async fn speak_again(
     Path(id): Path<i64>,
     MemberForm(s, _): MemberForm,
 ) -> Response {
-    match state.app.speak_again_as(&s.user, id).await {
-        Ok(()) => see_other(&format!("/admin/articles/{id}?done=speak-again")),
-        Err(e) => refused(&state, &s, &headers, e).await,
-    }
+    let outcome = state.app.speak_again_as(&s.user, id).await;
+    let to = format!("/admin/articles/{id}?done=speak-again");
+    done_or_refused(&state, &s, &headers, outcome, &to).await
 }
 
 pub(super) fn article_rows(state: &WebState, lang: Lang, items: &[NewsroomArticle]) -> Vec<Value> {

@@ -2,8 +2,8 @@
 //! (the digest drafts an editor reviews, breaking news, per-send numbers).
 
 use super::{
-    Member, MemberForm, Session, csrf_ok, csrf_refused, done_notice, explain, member_page, msg,
-    read_multipart, refused, see_other, when,
+    Member, MemberForm, Session, csrf_ok, csrf_refused, done_notice, done_or_refused, explain,
+    member_page, msg, read_multipart, refused, see_other, when,
 };
 use crate::WebState;
 use arabpress_app::{ImportReport, SubscriberQuery};
@@ -151,22 +151,22 @@ async fn import(
     if !csrf_ok(&s, &fields) {
         return csrf_refused(&state, s.user.ui_lang);
     }
-    let bytes = match file {
-        Ok(Some(b)) => b,
-        Ok(None) => fields.get("csv").as_bytes().to_vec(),
-        Err(e) => {
-            return refused(&state, &s, &headers, arabpress_app::AppError::Invalid(e)).await;
-        }
+    // The uploaded file, else the pasted text; either must be UTF-8.
+    let text = match file {
+        Ok(Some(b)) => String::from_utf8(b).map_err(|_| {
+            arabpress_app::AppError::invalid_input(msg(
+                &state,
+                s.user.ui_lang,
+                "admin-import-not-utf8",
+                &[],
+            ))
+        }),
+        Ok(None) => Ok(fields.get("csv").to_owned()),
+        Err(e) => Err(arabpress_app::AppError::Invalid(e)),
     };
-    let Ok(text) = String::from_utf8(bytes) else {
-        let e = msg(&state, s.user.ui_lang, "admin-import-not-utf8", &[]);
-        return refused(
-            &state,
-            &s,
-            &headers,
-            arabpress_app::AppError::invalid_input(e),
-        )
-        .await;
+    let text = match text {
+        Ok(t) => t,
+        Err(e) => return refused(&state, &s, &headers, e).await,
     };
     match state.app.import_subscribers_as(&s.user, &text).await {
         Ok(report) => subscribers_page(&state, &headers, &s, &HashMap::new(), Some(&report)).await,
@@ -338,10 +338,9 @@ async fn save_send(
     if f.get("action") != "send" {
         return see_other(&format!("/admin/newsletter/sends/{id}?done=send-saved"));
     }
-    match state.app.queue_send_as(&s.user, id).await {
-        Ok(_) => see_other(&format!("/admin/newsletter/sends/{id}?done=send-queued")),
-        Err(e) => refused(&state, &s, &headers, e).await,
-    }
+    let outcome = state.app.queue_send_as(&s.user, id).await;
+    let to = format!("/admin/newsletter/sends/{id}?done=send-queued");
+    done_or_refused(&state, &s, &headers, outcome, &to).await
 }
 
 async fn breaking(

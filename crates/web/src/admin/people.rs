@@ -2,7 +2,10 @@
 //! role, deactivate), and the account page (password, language, personal tokens).
 
 use super::sign_in::signed_in;
-use super::{Member, MemberForm, done_notice, failure, member_page, msg, refused, see_other, when};
+use super::{
+    Member, MemberForm, done_notice, done_or_refused, failure, member_page, msg, refused,
+    see_other, when,
+};
 use crate::WebState;
 use arabpress_app::{AppError, Session};
 use arabpress_core::{Lang, Role};
@@ -122,10 +125,8 @@ async fn set_role(
         Ok(r) => r,
         Err(e) => return refused(&state, &s, &headers, AppError::Invalid(e)).await,
     };
-    match state.app.set_role_as(&s.user, id, role).await {
-        Ok(()) => see_other("/admin/users?done=role"),
-        Err(e) => refused(&state, &s, &headers, e).await,
-    }
+    let outcome = state.app.set_role_as(&s.user, id, role).await;
+    done_or_refused(&state, &s, &headers, outcome, "/admin/users?done=role").await
 }
 
 async fn set_active(
@@ -135,14 +136,13 @@ async fn set_active(
     MemberForm(s, f): MemberForm,
 ) -> Response {
     let active = f.get("active") == "1";
-    match state.app.set_active_as(&s.user, id, active).await {
-        Ok(()) => see_other(if active {
-            "/admin/users?done=reactivated"
-        } else {
-            "/admin/users?done=deactivated"
-        }),
-        Err(e) => refused(&state, &s, &headers, e).await,
-    }
+    let outcome = state.app.set_active_as(&s.user, id, active).await;
+    let to = if active {
+        "/admin/users?done=reactivated"
+    } else {
+        "/admin/users?done=deactivated"
+    };
+    done_or_refused(&state, &s, &headers, outcome, to).await
 }
 
 async fn account(
@@ -205,10 +205,15 @@ async fn revoke_token(
     Path(id): Path<i64>,
     MemberForm(s, _): MemberForm,
 ) -> Response {
-    match state.app.revoke_token_as(&s.user, id).await {
-        Ok(()) => see_other("/admin/account?done=token-revoked"),
-        Err(e) => refused(&state, &s, &headers, e).await,
-    }
+    let outcome = state.app.revoke_token_as(&s.user, id).await;
+    done_or_refused(
+        &state,
+        &s,
+        &headers,
+        outcome,
+        "/admin/account?done=token-revoked",
+    )
+    .await
 }
 
 async fn change_password(

@@ -2,7 +2,9 @@
 //! changes saved for review (applied or discarded by an editor), corrections and the link
 //! to its translation.
 
-use super::{Member, MemberForm, member_notice, member_page, msg, refused, see_other, when};
+use super::{
+    Member, MemberForm, done_or_refused, member_notice, member_page, msg, refused, see_other, when,
+};
 use crate::WebState;
 use arabpress_app::{AppError, Saved};
 use axum::Router;
@@ -185,10 +187,9 @@ async fn discard_pending(
     Path((id, revision)): Path<(i64, i64)>,
     MemberForm(s, _): MemberForm,
 ) -> Response {
-    match state.app.discard_pending_as(&s.user, id, revision).await {
-        Ok(()) => see_other(&format!("/admin/articles/{id}?done=discarded")),
-        Err(e) => refused(&state, &s, &headers, e).await,
-    }
+    let outcome = state.app.discard_pending_as(&s.user, id, revision).await;
+    let to = format!("/admin/articles/{id}?done=discarded");
+    done_or_refused(&state, &s, &headers, outcome, &to).await
 }
 
 async fn correction(
@@ -197,14 +198,12 @@ async fn correction(
     Path(id): Path<i64>,
     MemberForm(s, f): MemberForm,
 ) -> Response {
-    match state
+    let outcome = state
         .app
         .add_correction_as(&s.user, id, f.get("note"))
-        .await
-    {
-        Ok(_) => see_other(&format!("/admin/articles/{id}?done=corrected")),
-        Err(e) => refused(&state, &s, &headers, e).await,
-    }
+        .await;
+    let to = format!("/admin/articles/{id}?done=corrected");
+    done_or_refused(&state, &s, &headers, outcome, &to).await
 }
 
 async fn translation(
@@ -222,8 +221,7 @@ async fn translation(
         )
         .await;
     };
-    match state.app.link_translation_as(&s.user, id, other).await {
-        Ok(()) => see_other(&format!("/admin/articles/{id}?done=linked")),
-        Err(e) => refused(&state, &s, &headers, e).await,
-    }
+    let outcome = state.app.link_translation_as(&s.user, id, other).await;
+    let to = format!("/admin/articles/{id}?done=linked");
+    done_or_refused(&state, &s, &headers, outcome, &to).await
 }

@@ -62,6 +62,18 @@ fn guest_csrf_ok(headers: &HeaderMap, fields: &Fields) -> bool {
     cookie(headers, FORM_COOKIE).is_some_and(|c| same_secret(c, fields.get("csrf")))
 }
 
+/// A form sent before sign-in, read: the language it asks for (else the site's) and its
+/// fields, once its double-submit token checks out; else `Err` with the language of the
+/// page refusing it.
+fn guest_form(state: &WebState, headers: &HeaderMap, body: &[u8]) -> Result<(Lang, Fields), Lang> {
+    let f = parse_form(body);
+    let lang = f.get("lang").parse().unwrap_or(state.app.default_lang());
+    if !guest_csrf_ok(headers, &f) {
+        return Err(lang);
+    }
+    Ok((lang, f))
+}
+
 #[allow(clippy::too_many_arguments)]
 fn guest_page(
     state: &WebState,
@@ -134,11 +146,10 @@ async fn setup(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let f = parse_form(&body);
-    let lang = f.get("lang").parse().unwrap_or(state.app.default_lang());
-    if !guest_csrf_ok(&headers, &f) {
-        return csrf_refused(&state, lang);
-    }
+    let (lang, f) = match guest_form(&state, &headers, &body) {
+        Ok(form) => form,
+        Err(lang) => return csrf_refused(&state, lang),
+    };
     let keep = json!({ "name": f.get("name"), "email": f.get("email") });
     match state
         .app
@@ -191,11 +202,10 @@ async fn login(State(state): State<WebState>, req: axum::extract::Request) -> Re
     let Ok(body) = axum::body::to_bytes(body, 64 << 10).await else {
         return (StatusCode::PAYLOAD_TOO_LARGE, "form too large").into_response();
     };
-    let f = parse_form(&body);
-    let lang = f.get("lang").parse().unwrap_or(state.app.default_lang());
-    if !guest_csrf_ok(&headers, &f) {
-        return csrf_refused(&state, lang);
-    }
+    let (lang, f) = match guest_form(&state, &headers, &body) {
+        Ok(form) => form,
+        Err(lang) => return csrf_refused(&state, lang),
+    };
     let keep = json!({ "email": f.get("email") });
     match state.app.login(f.get("email"), f.get("password"), ip).await {
         Ok(s) => signed_in(&state, &s, "/admin"),
@@ -240,8 +250,18 @@ async fn login(State(state): State<WebState>, req: axum::extract::Request) -> Re
     }
 }
 
-/// Back to the sign-in page, with the session cookie removed.
-fn signed_out(state: &WebState, lang: Lang) -> Response {
+/// Once the sign-out (`outcome`) is done, back to the sign-in page with the session
+/// cookie removed; else the error page.
+async fn signed_out<T>(
+    state: &WebState,
+    headers: &HeaderMap,
+    s: &Session,
+    outcome: Result<T, AppError>,
+) -> Response {
+    let lang = s.user.ui_lang;
+    if let Err(e) = outcome {
+        return failure(state, headers, lang, e).await;
+    }
     let mut r = see_other(&format!("/admin/login?lang={lang}&done=signed-out"));
     r.headers_mut()
         .append(header::SET_COOKIE, set_cookie(state, SESSION_COOKIE, "", 0));
@@ -253,10 +273,8 @@ async fn logout(
     headers: HeaderMap,
     MemberForm(s, _): MemberForm,
 ) -> Response {
-    if let Err(e) = state.app.logout(&s.token).await {
-        return failure(&state, &headers, s.user.ui_lang, e).await;
-    }
-    signed_out(&state, s.user.ui_lang)
+    let outcome = state.app.logout(&s.token).await;
+    signed_out(&state, &headers, &s, outcome).await
 }
 
 async fn logout_everywhere(
@@ -264,10 +282,23 @@ async fn logout_everywhere(
     headers: HeaderMap,
     MemberForm(s, _): MemberForm,
 ) -> Response {
-    if let Err(e) = state.app.logout_everywhere(&s.user).await {
-        return failure(&state, &headers, s.user.ui_lang, e).await;
-    }
-    signed_out(&state, s.user.ui_lang)
+    let outcome = state.app.logout_everywhere(&s.user).await;
+    signed_out(&state, &headers, &s, outcome).await
+}
+
+/// The page for an invitation that is used, expired or unknown.
+fn invite_gone(state: &WebState, headers: &HeaderMap, lang: Lang) -> Response {
+    let e = msg(state, lang, "admin-error-invite", &[]);
+    guest_page(
+        state,
+        headers,
+        lang,
+        StatusCode::GONE,
+        "notice",
+        "admin-invite-title",
+        Some(e),
+        json!({ "text": "" }),
+    )
 }
 
 async fn invite_page(
@@ -288,19 +319,7 @@ async fn invite_page(
             None,
             json!({ "email": email, "role": role.as_str(), "token": token }),
         ),
-        Ok(None) => {
-            let e = msg(&state, lang, "admin-error-invite", &[]);
-            guest_page(
-                &state,
-                &headers,
-                lang,
-                StatusCode::GONE,
-                "notice",
-                "admin-invite-title",
-                Some(e),
-                json!({ "text": "" }),
-            )
-        }
+        Ok(None) => invite_gone(&state, &headers, lang),
         Err(e) => failure(&state, &headers, lang, e).await,
     }
 }
@@ -311,30 +330,17 @@ async fn accept_invite(
     Path(token): Path<String>,
     body: axum::body::Bytes,
 ) -> Response {
-    let f = parse_form(&body);
-    let lang = f.get("lang").parse().unwrap_or(state.app.default_lang());
-    if !guest_csrf_ok(&headers, &f) {
-        return csrf_refused(&state, lang);
-    }
+    let (lang, f) = match guest_form(&state, &headers, &body) {
+        Ok(form) => form,
+        Err(lang) => return csrf_refused(&state, lang),
+    };
     match state
         .app
         .accept_invite(&token, f.get("name"), f.get("password"), lang)
         .await
     {
         Ok(s) => signed_in(&state, &s, "/admin"),
-        Err(AppError::Gone | AppError::NotFound) => {
-            let e = msg(&state, lang, "admin-error-invite", &[]);
-            guest_page(
-                &state,
-                &headers,
-                lang,
-                StatusCode::GONE,
-                "notice",
-                "admin-invite-title",
-                Some(e),
-                json!({ "text": "" }),
-            )
-        }
+        Err(AppError::Gone | AppError::NotFound) => invite_gone(&state, &headers, lang),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             let m = problem(&state, lang, e);
             let (email, role) = match state.app.invite(&token).await {

@@ -1,7 +1,7 @@
 //! Sections and tags: the list with article counts, creating and editing sections (names
 //! in both languages, position in the navigation) and renaming tags.
 
-use super::{Member, MemberForm, done_notice, member_page, msg, refused, see_other};
+use super::{Member, MemberForm, done_notice, done_or_refused, member_page, msg, refused};
 use crate::WebState;
 use crate::request::Fields;
 use arabpress_app::Session;
@@ -12,6 +12,9 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use serde_json::json;
 use std::collections::HashMap;
+
+/// Where a saved section or tag leads: back to the list, saying so.
+const SAVED: &str = "/admin/taxonomy?done=taxonomy";
 
 pub(super) fn routes() -> Router<WebState> {
     Router::new()
@@ -61,7 +64,7 @@ async fn save_section(
     f: Fields,
 ) -> Response {
     let position = f.get("position").trim().parse::<i64>().unwrap_or(0);
-    match state
+    let outcome = state
         .app
         .save_section_as(
             &s.user,
@@ -71,11 +74,8 @@ async fn save_section(
             f.get("name_en"),
             position,
         )
-        .await
-    {
-        Ok(()) => see_other("/admin/taxonomy?done=taxonomy"),
-        Err(e) => refused(&state, &s, &headers, e).await,
-    }
+        .await;
+    done_or_refused(&state, &s, &headers, outcome, SAVED).await
 }
 
 async fn create_section(
@@ -101,8 +101,6 @@ async fn rename_tag(
     Path(id): Path<i64>,
     MemberForm(s, f): MemberForm,
 ) -> Response {
-    match state.app.rename_tag_as(&s.user, id, f.get("name")).await {
-        Ok(()) => see_other("/admin/taxonomy?done=taxonomy"),
-        Err(e) => refused(&state, &s, &headers, e).await,
-    }
+    let outcome = state.app.rename_tag_as(&s.user, id, f.get("name")).await;
+    done_or_refused(&state, &s, &headers, outcome, SAVED).await
 }

@@ -1,7 +1,7 @@
 //! Outgoing webhooks: the endpoints registered, each one's recent deliveries and retries,
 //! adding one (its signing secret shown once) and removing one.
 
-use super::{Member, MemberForm, done_notice, member_page, msg, refused, see_other, when};
+use super::{Member, MemberForm, done_notice, done_or_refused, member_page, msg, refused, when};
 use crate::WebState;
 use arabpress_app::Session;
 use axum::Router;
@@ -113,8 +113,13 @@ async fn delete_webhook(
     Path(id): Path<i64>,
     MemberForm(s, _): MemberForm,
 ) -> Response {
-    match state.app.delete_webhook_as(&s.user, id).await {
-        Ok(()) => see_other("/admin/webhooks?done=webhook-deleted"),
-        Err(e) => refused(&state, &s, &headers, e).await,
-    }
+    let outcome = state.app.delete_webhook_as(&s.user, id).await;
+    done_or_refused(
+        &state,
+        &s,
+        &headers,
+        outcome,
+        "/admin/webhooks?done=webhook-deleted",
+    )
+    .await
 }

@@ -4,14 +4,13 @@
 use super::content::full;
 use super::keys::TokenHolder;
 use super::shapes::{ApiArticle, ApiLang};
-use super::{ApiError, Refusal, app_error, error, ok};
+use super::{ApiError, ApiJson, ArticleId, Refusal, TokenRefusals, app_error, error, ok};
 use crate::WebState;
 use arabpress_app::{AppError, Saved};
 use arabpress_core::model::Article;
 use arabpress_core::{ArticleDraft, ArticleKind, ArticleStatus, Image, Slug, SourceCredit};
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -210,10 +209,6 @@ fn time(field: &str, raw: Option<&str>) -> Result<Option<jiff::Timestamp>, Refus
     .transpose()
 }
 
-fn bad_json(e: &JsonRejection) -> Response {
-    error(StatusCode::BAD_REQUEST, "bad_request", e.body_text())
-}
-
 fn admin_error(e: AppError) -> Response {
     match e {
         AppError::Forbidden(m) => error(StatusCode::FORBIDDEN, "forbidden", m),
@@ -222,56 +217,34 @@ fn admin_error(e: AppError) -> Response {
     }
 }
 
-fn parse_id(raw: &str) -> Result<i64, Refusal> {
-    raw.parse::<i64>().map_err(|_| {
-        Refusal(
-            StatusCode::BAD_REQUEST,
-            "bad_request",
-            format!("{raw:?} is not an article id"),
-        )
-    })
-}
-
 /// Create an article (a draft, for review, published or scheduled, within the token's role).
 #[utoipa::path(post, path = "/api/v1/admin/articles", request_body = ApiNewArticle, security(("token" = [])),
     responses(
         (status = 201, description = "Created", body = ApiAdminArticle),
         (status = 400, description = "Bad JSON or a broken rule, with the field", body = ApiError),
-        (status = 401, description = "No valid token", body = ApiError),
-        (status = 403, description = "The role does not allow it", body = ApiError),
         (status = 409, description = "The slug is taken", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
+        TokenRefusals,
     ))]
 pub(super) async fn admin_create(
     State(state): State<WebState>,
     TokenHolder(user): TokenHolder,
-    body: Result<Json<ApiNewArticle>, JsonRejection>,
-) -> Response {
-    let Json(b) = match body {
-        Ok(b) => b,
-        Err(e) => return bad_json(&e),
-    };
-    let d = match draft(b.draft) {
-        Ok(d) => d,
-        Err(r) => return r.into_response(),
-    };
-    let at = match time("publish_at", b.publish_at.as_deref()) {
-        Ok(t) => t,
-        Err(r) => return r.into_response(),
-    };
+    ApiJson(b): ApiJson<ApiNewArticle>,
+) -> Result<Response, Refusal> {
+    let d = draft(b.draft)?;
+    let at = time("publish_at", b.publish_at.as_deref())?;
     let status = match b.status.unwrap_or(ApiNewStatus::Draft) {
         ApiNewStatus::Draft => ArticleStatus::Draft,
         ApiNewStatus::InReview => ArticleStatus::InReview,
         ApiNewStatus::Published => ArticleStatus::Published,
         ApiNewStatus::Scheduled if at.is_none() => {
-            return bad_field("publish_at", "a scheduled article needs a time").into_response();
+            return Err(bad_field("publish_at", "a scheduled article needs a time"));
         }
         ApiNewStatus::Scheduled => ArticleStatus::Scheduled,
     };
-    match state.app.create_as(&user, d, status, at).await {
+    Ok(match state.app.create_as(&user, d, status, at).await {
         Ok(a) => (StatusCode::CREATED, Json(admin_view(a))).into_response(),
         Err(e) => admin_error(e),
-    }
+    })
 }
 
 /// Save a new version of an article (own articles; any for an editor).
@@ -281,31 +254,18 @@ pub(super) async fn admin_create(
         (status = 200, description = "Saved", body = ApiAdminArticle),
         (status = 202, description = "Saved for review: the article is live and the role may not publish it, so an editor applies the change", body = ApiPendingChange),
         (status = 400, description = "Bad JSON or a broken rule, with the field", body = ApiError),
-        (status = 401, description = "No valid token", body = ApiError),
-        (status = 403, description = "The role does not allow it", body = ApiError),
         (status = 404, description = "No such article", body = ApiError),
         (status = 409, description = "Someone saved a newer version, or the slug is taken", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
+        TokenRefusals,
     ))]
 pub(super) async fn admin_update(
     State(state): State<WebState>,
     TokenHolder(user): TokenHolder,
-    Path(id): Path<String>,
-    body: Result<Json<ApiUpdate>, JsonRejection>,
-) -> Response {
-    let id = match parse_id(&id) {
-        Ok(i) => i,
-        Err(r) => return r.into_response(),
-    };
-    let Json(b) = match body {
-        Ok(b) => b,
-        Err(e) => return bad_json(&e),
-    };
-    let d = match draft(b.draft) {
-        Ok(d) => d,
-        Err(r) => return r.into_response(),
-    };
-    match state.app.update_as(&user, id, b.version, d).await {
+    ArticleId(id): ArticleId,
+    ApiJson(b): ApiJson<ApiUpdate>,
+) -> Result<Response, Refusal> {
+    let d = draft(b.draft)?;
+    Ok(match state.app.update_as(&user, id, b.version, d).await {
         Ok(Saved::Applied(a)) => ok(admin_view(a)),
         Ok(Saved::Pending { article, revision }) => (
             StatusCode::ACCEPTED,
@@ -322,7 +282,7 @@ pub(super) async fn admin_update(
         )
             .into_response(),
         Err(e) => admin_error(e),
-    }
+    })
 }
 
 /// Publish an article now or at a time (own articles for an author; any for an editor).
@@ -331,44 +291,26 @@ pub(super) async fn admin_update(
     responses(
         (status = 200, description = "Published or scheduled", body = ApiAdminArticle),
         (status = 400, description = "A bad time", body = ApiError),
-        (status = 401, description = "No valid token", body = ApiError),
-        (status = 403, description = "The role does not allow it", body = ApiError),
         (status = 404, description = "No such article", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
+        TokenRefusals,
     ))]
 pub(super) async fn admin_publish(
     State(state): State<WebState>,
     TokenHolder(user): TokenHolder,
-    Path(id): Path<String>,
+    ArticleId(id): ArticleId,
     body: axum::body::Bytes,
-) -> Response {
-    let id = match parse_id(&id) {
-        Ok(i) => i,
-        Err(r) => return r.into_response(),
-    };
+) -> Result<Response, Refusal> {
     // An empty body means "now".
     let p: ApiPublish = if body.iter().all(u8::is_ascii_whitespace) {
         ApiPublish::default()
     } else {
-        match serde_json::from_slice(&body) {
-            Ok(p) => p,
-            Err(e) => {
-                return error(
-                    StatusCode::BAD_REQUEST,
-                    "bad_request",
-                    format!("the JSON body: {e}"),
-                );
-            }
-        }
+        serde_json::from_slice(&body).map_err(|e| bad_field("the JSON body", e))?
     };
-    let at = match time("at", p.at.as_deref()) {
-        Ok(t) => t,
-        Err(r) => return r.into_response(),
-    };
-    match state.app.publish_as(&user, id, at).await {
+    let at = time("at", p.at.as_deref())?;
+    Ok(match state.app.publish_as(&user, id, at).await {
         Ok(a) => ok(admin_view(a)),
         Err(e) => admin_error(e),
-    }
+    })
 }
 
 /// Withdraw a published article; its address answers 410 Gone.
@@ -377,20 +319,14 @@ pub(super) async fn admin_publish(
     responses(
         (status = 200, description = "Withdrawn", body = ApiAdminArticle),
         (status = 400, description = "Not an id", body = ApiError),
-        (status = 401, description = "No valid token", body = ApiError),
-        (status = 403, description = "The role does not allow it", body = ApiError),
         (status = 404, description = "No such article", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
+        TokenRefusals,
     ))]
 pub(super) async fn admin_unpublish(
     State(state): State<WebState>,
     TokenHolder(user): TokenHolder,
-    Path(id): Path<String>,
+    ArticleId(id): ArticleId,
 ) -> Response {
-    let id = match parse_id(&id) {
-        Ok(i) => i,
-        Err(r) => return r.into_response(),
-    };
     match state.app.unpublish_as(&user, id).await {
         Ok(a) => ok(admin_view(a)),
         Err(e) => admin_error(e),

@@ -3,14 +3,13 @@
 
 use super::keys::KeyHolder;
 use super::shapes::*;
-use super::{ApiError, app_error, bad_query, error, ok};
+use super::{ApiError, ApiQuery, ArticleId, KeyRefusals, app_error, error, ok};
 use crate::WebState;
 use arabpress_app::{ArticleFilter, SearchParams};
 use arabpress_core::Lang;
 use arabpress_core::model::{Article, ArticleSummary};
 use arabpress_render::views::article_url;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
@@ -78,18 +77,13 @@ pub(super) fn full(a: Article) -> ApiArticle {
     responses(
         (status = 200, description = "A page of articles", body = ApiArticleList),
         (status = 400, description = "A bad filter or cursor", body = ApiError),
-        (status = 401, description = "No valid API key", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
+        KeyRefusals,
     ))]
 pub(super) async fn articles(
     State(state): State<WebState>,
     _: KeyHolder,
-    q: Result<Query<ListParams>, QueryRejection>,
+    ApiQuery(p): ApiQuery<ListParams>,
 ) -> Response {
-    let Query(p) = match q {
-        Ok(q) => q,
-        Err(e) => return bad_query(&e),
-    };
     let filter = ArticleFilter {
         lang: Some(p.lang.into()),
         section: p.section,
@@ -113,22 +107,14 @@ pub(super) async fn articles(
     responses(
         (status = 200, description = "The article", body = ApiArticle),
         (status = 400, description = "Not an id", body = ApiError),
-        (status = 401, description = "No valid API key", body = ApiError),
         (status = 404, description = "No such published article", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
+        KeyRefusals,
     ))]
 pub(super) async fn article(
     State(state): State<WebState>,
     _: KeyHolder,
-    Path(id): Path<String>,
+    ArticleId(id): ArticleId,
 ) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "bad_request",
-            format!("{id:?} is not an article id"),
-        );
-    };
     match state.app.api_article(id).await {
         Ok(a) => ok(full(a)),
         Err(e) => app_error(e),
@@ -144,9 +130,8 @@ pub(super) async fn article(
     responses(
         (status = 200, description = "The article", body = ApiArticle),
         (status = 400, description = "Not a language", body = ApiError),
-        (status = 401, description = "No valid API key", body = ApiError),
         (status = 404, description = "No such published article", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
+        KeyRefusals,
     ))]
 pub(super) async fn article_by_slug(
     State(state): State<WebState>,
@@ -170,8 +155,7 @@ pub(super) async fn article_by_slug(
 #[utoipa::path(get, path = "/api/v1/sections", security(("api_key" = [])),
     responses(
         (status = 200, description = "Sections in navigation order", body = Vec<ApiSection>),
-        (status = 401, description = "No valid API key", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
+        KeyRefusals,
     ))]
 pub(super) async fn sections(State(state): State<WebState>, _: KeyHolder) -> Response {
     match state.app.sections().await {
@@ -194,18 +178,13 @@ pub(super) async fn sections(State(state): State<WebState>, _: KeyHolder) -> Res
     responses(
         (status = 200, description = "Tags", body = Vec<ApiTag>),
         (status = 400, description = "A bad language", body = ApiError),
-        (status = 401, description = "No valid API key", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
+        KeyRefusals,
     ))]
 pub(super) async fn tags(
     State(state): State<WebState>,
     _: KeyHolder,
-    q: Result<Query<LangParam>, QueryRejection>,
+    ApiQuery(p): ApiQuery<LangParam>,
 ) -> Response {
-    let Query(p) = match q {
-        Ok(q) => q,
-        Err(e) => return bad_query(&e),
-    };
     let only = p.lang.map(Lang::from);
     match state.app.store().tags_in_use(state.app.now()).await {
         Ok(all) => ok(all
@@ -226,8 +205,7 @@ pub(super) async fn tags(
 #[utoipa::path(get, path = "/api/v1/authors", security(("api_key" = [])),
     responses(
         (status = 200, description = "Authors", body = Vec<ApiAuthor>),
-        (status = 401, description = "No valid API key", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
+        KeyRefusals,
     ))]
 pub(super) async fn authors(State(state): State<WebState>, _: KeyHolder) -> Response {
     match state.app.store().authors().await {
@@ -257,18 +235,13 @@ fn runs(r: Vec<(String, bool)>) -> Vec<ApiRun> {
     responses(
         (status = 200, description = "Results", body = ApiResults),
         (status = 400, description = "A bad parameter", body = ApiError),
-        (status = 401, description = "No valid API key", body = ApiError),
-        (status = 429, description = "Too many requests", body = ApiError),
+        KeyRefusals,
     ))]
 pub(super) async fn search(
     State(state): State<WebState>,
     _: KeyHolder,
-    q: Result<Query<SearchApiParams>, QueryRejection>,
+    ApiQuery(p): ApiQuery<SearchApiParams>,
 ) -> Response {
-    let Query(p) = match q {
-        Ok(q) => q,
-        Err(e) => return bad_query(&e),
-    };
     let lang = p.lang.map_or(state.app.default_lang(), Lang::from);
     for (name, value) in [("from", &p.from), ("to", &p.to)] {
         if let Some(v) = value
