@@ -102,14 +102,14 @@ impl FromRequestParts<WebState> for Member {
                 Ok(Some(s)) => return Ok(Member(s)),
                 Ok(None) => {}
                 Err(e) => {
-                    return Err(failure(state, &parts.headers, state.app.default_lang(), e).await);
+                    return Err(failure(state, state.app.default_lang(), e));
                 }
             }
         }
         match state.app.needs_setup().await {
             Ok(true) => Err(see_other("/admin/setup")),
             Ok(false) => Err(see_other("/admin/login")),
-            Err(e) => Err(failure(state, &parts.headers, state.app.default_lang(), e).await),
+            Err(e) => Err(failure(state, state.app.default_lang(), e)),
         }
     }
 }
@@ -261,20 +261,35 @@ fn member_notice(state: &WebState, s: &Session, status: StatusCode, key: &str) -
     member_page(state, s, status, "notice", &text, json!({ "text": "" }))
 }
 
-/// The page for an error an action did not expect.
-async fn failure(state: &WebState, headers: &HeaderMap, lang: Lang, e: AppError) -> Response {
-    crate::WebError { error: e, lang }
-        .render(state, headers)
-        .await
+/// The newsroom's page for an error an action did not expect, in the member's language:
+/// 503 when rendering ran out of time, 507 when the disk is full, 429 when rate limited, 500
+/// otherwise. The cause is logged, never shown.
+fn failure(state: &WebState, lang: Lang, e: AppError) -> Response {
+    let status = match &e {
+        AppError::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+        AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Gone => StatusCode::GONE,
+        e if e.is_disk_full() => StatusCode::INSUFFICIENT_STORAGE,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    if status.is_server_error() {
+        tracing::error!(error = %e, "newsroom action failed");
+    }
+    let title = msg(state, lang, "error-title", &[]);
+    let text = msg(state, lang, "admin-error-failed", &[]);
+    render(
+        state,
+        lang,
+        status,
+        "notice",
+        &title,
+        json!({ "text": text }),
+    )
 }
 
-/// Maps an action's error to a notice for the member.
-pub(crate) async fn refused(
-    state: &WebState,
-    s: &Session,
-    headers: &HeaderMap,
-    e: AppError,
-) -> Response {
+/// An action's error as the member sees it: a notice in their language saying why it was
+/// refused (403, 404, 422 with the validation message, 401), or [`failure`]'s page.
+pub(crate) fn refused(state: &WebState, s: &Session, e: AppError) -> Response {
     match e {
         AppError::Forbidden(_) => {
             member_notice(state, s, StatusCode::FORBIDDEN, "admin-error-forbidden")
@@ -298,22 +313,47 @@ pub(crate) async fn refused(
         AppError::Unauthorized(_) => {
             member_notice(state, s, StatusCode::UNAUTHORIZED, "admin-error-password")
         }
-        other => failure(state, headers, s.user.ui_lang, other).await,
+        other => failure(state, s.user.ui_lang, other),
+    }
+}
+
+/// A newsroom handler's error, answered with [`refused`]'s page, so that handlers can
+/// return `Result<Response, Refusal>` and use `?` on the application's results.
+pub(crate) struct Refusal(Box<(WebState, Session, AppError)>);
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        let (state, session, error) = *self.0;
+        refused(&state, &session, error)
+    }
+}
+
+/// What a newsroom handler answers: its page, or the member's notice of why not.
+pub(crate) type Answer = Result<Response, Refusal>;
+
+/// Turns an application result into one a handler can `?`, for this member.
+pub(crate) trait OrRefuse<T> {
+    /// The value, or a [`Refusal`] for the member of `s`.
+    fn or_refuse(self, state: &WebState, s: &Session) -> Result<T, Refusal>;
+}
+
+impl<T> OrRefuse<T> for Result<T, AppError> {
+    fn or_refuse(self, state: &WebState, s: &Session) -> Result<T, Refusal> {
+        self.map_err(|error| Refusal(Box::new((state.clone(), s.clone(), error))))
     }
 }
 
 /// How a form's action ends: on success, a redirect to `to` (the page, with the `?done=`
 /// that names its notice); otherwise the notice saying why it was refused.
-pub(crate) async fn done_or_refused<T>(
+pub(crate) fn done_or_refused<T>(
     state: &WebState,
     s: &Session,
-    headers: &HeaderMap,
     outcome: Result<T, AppError>,
     to: &str,
 ) -> Response {
     match outcome {
         Ok(_) => see_other(to),
-        Err(e) => refused(state, s, headers, e).await,
+        Err(e) => refused(state, s, e),
     }
 }
 

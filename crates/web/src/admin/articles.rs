@@ -9,7 +9,7 @@ use arabpress_app::{AppError, MAX_UPLOAD_BYTES, NewsroomArticle, NewsroomQuery};
 use arabpress_core::{ArticleStatus, Lang};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
@@ -38,25 +38,23 @@ pub(super) fn routes() -> Router<WebState> {
 /// Takes a scheduled article back to draft.
 async fn unschedule(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     MemberForm(s, _): MemberForm,
 ) -> Response {
     let outcome = state.app.unschedule_as(&s.user, id).await;
     let to = format!("/admin/articles/{id}?done=unscheduled");
-    done_or_refused(&state, &s, &headers, outcome, &to).await
+    done_or_refused(&state, &s, outcome, &to)
 }
 
 /// Has a published article spoken again on the audio worker's next round.
 async fn speak_again(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     MemberForm(s, _): MemberForm,
 ) -> Response {
     let outcome = state.app.speak_again_as(&s.user, id).await;
     let to = format!("/admin/articles/{id}?done=speak-again");
-    done_or_refused(&state, &s, &headers, outcome, &to).await
+    done_or_refused(&state, &s, outcome, &to)
 }
 
 pub(super) fn article_rows(state: &WebState, lang: Lang, items: &[NewsroomArticle]) -> Vec<Value> {
@@ -100,7 +98,6 @@ pub(super) async fn options(state: &WebState, lang: Lang) -> Result<(Value, Valu
 
 async fn articles(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Member(s): Member,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
@@ -166,6 +163,6 @@ async fn articles(
                 }),
             )
         }
-        Err(e) => failure(&state, &headers, lang, e).await,
+        Err(e) => failure(&state, lang, e),
     }
 }

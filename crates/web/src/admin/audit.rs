@@ -2,14 +2,13 @@
 //! newest first, filtered by action, member or kind of thing, a page at a time below the
 //! last line seen.
 
-use super::{Member, member_page, msg, refused, when};
+use super::{Answer, Member, OrRefuse, member_page, msg, when};
 use crate::WebState;
 use arabpress_app::{AUDIT_ACTIONS, AUDIT_ENTITIES, AUDIT_PAGE, AuditLine, AuditQuery};
 use arabpress_core::Lang;
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::http::StatusCode;
 use axum::routing::get;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -100,10 +99,9 @@ fn line(state: &WebState, lang: Lang, l: &AuditLine) -> Value {
 
 async fn audit(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Member(s): Member,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> Answer {
     let lang = s.user.ui_lang;
     let text = |k: &str| {
         q.get(k)
@@ -120,10 +118,11 @@ async fn audit(
         before: number("before"),
         limit: limit.unwrap_or(AUDIT_PAGE),
     };
-    let log = match state.app.audit_log_as(&s.user, query.clone()).await {
-        Ok(log) => log,
-        Err(e) => return refused(&state, &s, &headers, e).await,
-    };
+    let log = state
+        .app
+        .audit_log_as(&s.user, query.clone())
+        .await
+        .or_refuse(&state, &s)?;
     // The filters as asked, for the links to the next page and back to the newest.
     let mut filters: Vec<(&str, String)> = Vec::new();
     if let Some(a) = &query.action {
@@ -157,7 +156,7 @@ async fn audit(
         .map(|m| json!({ "id": m.id.to_string(), "name": m.name }))
         .collect();
     let title = msg(&state, lang, "admin-audit", &[]);
-    member_page(
+    Ok(member_page(
         &state,
         &s,
         StatusCode::OK,
@@ -177,5 +176,5 @@ async fn audit(
             "next_url": log.page.next.map(|n| link(Some(n))),
             "newest_url": query.before.is_some().then(|| link(None)),
         }),
-    )
+    ))
 }

@@ -6,7 +6,7 @@ use super::{Member, failure, member_page, msg, when};
 use crate::WebState;
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use serde_json::json;
@@ -17,11 +17,7 @@ pub(super) fn routes() -> Router<WebState> {
 // ---------------------------------------------------------------------------------------
 // Dashboard and lists
 
-async fn dashboard(
-    State(state): State<WebState>,
-    headers: HeaderMap,
-    Member(s): Member,
-) -> Response {
+async fn dashboard(State(state): State<WebState>, Member(s): Member) -> Response {
     let lang = s.user.ui_lang;
     match state.app.dashboard(&s.user).await {
         Ok(d) => {
@@ -60,6 +56,6 @@ async fn dashboard(
                 }),
             )
         }
-        Err(e) => failure(&state, &headers, lang, e).await,
+        Err(e) => failure(&state, lang, e),
     }
 }

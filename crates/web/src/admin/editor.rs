@@ -7,8 +7,8 @@ mod form;
 use self::form::{AUTHOR_SLOTS, EditorForm, field_anchor, field_label};
 use super::articles::options;
 use super::{
-    Member, MemberForm, csrf_ok, csrf_refused, done_notice, explain, failure, field_error,
-    member_page, msg, no_store, read_multipart, refused, see_other, when,
+    Answer, Member, MemberForm, OrRefuse, csrf_ok, csrf_refused, done_notice, explain, failure,
+    field_error, member_page, msg, no_store, read_multipart, see_other, when,
 };
 use crate::WebState;
 use crate::request::Fields;
@@ -17,7 +17,7 @@ use arabpress_core::{ArticleKind, ArticleStatus, Lang, ValidationError};
 use arabpress_render::views::clock_time;
 use axum::Router;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{Value, json};
@@ -37,13 +37,7 @@ struct EditorView<'a> {
     preview: Option<String>,
 }
 
-async fn editor_page(
-    state: &WebState,
-    headers: &HeaderMap,
-    s: &Session,
-    code: StatusCode,
-    v: EditorView<'_>,
-) -> Response {
+async fn editor_page(state: &WebState, s: &Session, code: StatusCode, v: EditorView<'_>) -> Answer {
     let lang = s.user.ui_lang;
     let loaded = async {
         let (sections, authors) = options(state, lang).await?;
@@ -74,10 +68,7 @@ async fn editor_page(
         Ok::<_, AppError>((sections, authors, article, own, translations, audio))
     }
     .await;
-    let (sections, authors, article, own, translations, audio) = match loaded {
-        Ok(x) => x,
-        Err(e) => return refused(state, s, headers, e).await,
-    };
+    let (sections, authors, article, own, translations, audio) = loaded.or_refuse(state, s)?;
     let kinds: Vec<&str> = ArticleKind::ALL.iter().map(|k| k.as_str()).collect();
     let status = article.as_ref().map_or(v.status, |a| a.status);
     let scheduled = article
@@ -113,7 +104,7 @@ async fn editor_page(
         .iana_name()
         .unwrap_or("UTC")
         .to_owned();
-    member_page(
+    Ok(member_page(
         state,
         s,
         code,
@@ -140,7 +131,7 @@ async fn editor_page(
             "preview": v.preview,
             "audio": public_url.as_ref().map(|_| audio_view(state, lang, audio.as_ref())),
         }),
-    )
+    ))
 }
 
 /// What the editor says of a published article's spoken version.
@@ -170,15 +161,8 @@ fn audio_view(state: &WebState, lang: Lang, audio: Option<&arabpress_app::AudioS
     }
 }
 
-pub(super) async fn new_article(
-    State(state): State<WebState>,
-    headers: HeaderMap,
-    Member(s): Member,
-) -> Response {
-    let sections = match state.app.sections().await {
-        Ok(x) => x,
-        Err(e) => return failure(&state, &headers, s.user.ui_lang, e).await,
-    };
+pub(super) async fn new_article(State(state): State<WebState>, Member(s): Member) -> Answer {
+    let sections = state.app.sections().await.or_refuse(&state, &s)?;
     let form = EditorForm {
         lang: s.user.ui_lang.code().into(),
         kind: ArticleKind::News.as_str().into(),
@@ -188,7 +172,6 @@ pub(super) async fn new_article(
     };
     editor_page(
         &state,
-        &headers,
         &s,
         StatusCode::OK,
         EditorView {
@@ -206,11 +189,10 @@ pub(super) async fn new_article(
 
 pub(super) async fn edit(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Member(s): Member,
     Path(id): Path<i64>,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> Answer {
     let lang = s.user.ui_lang;
     let loaded = async {
         let a = state.app.article_for(&s.user, id).await?;
@@ -218,10 +200,7 @@ pub(super) async fn edit(
         Ok::<_, AppError>((a, d))
     }
     .await;
-    let (a, d) = match loaded {
-        Ok(x) => x,
-        Err(e) => return refused(&state, &s, &headers, e).await,
-    };
+    let (a, d) = loaded.or_refuse(&state, &s)?;
     let mut form = EditorForm::from_draft(&d, a.version);
     if let Some(at) = a
         .scheduled_at
@@ -250,7 +229,6 @@ pub(super) async fn edit(
     };
     editor_page(
         &state,
-        &headers,
         &s,
         StatusCode::OK,
         EditorView {
@@ -274,21 +252,19 @@ async fn read_editor(mp: Multipart) -> (Fields, Result<Option<Vec<u8>>, Validati
 
 pub(super) async fn create(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Member(s): Member,
     mp: Multipart,
-) -> Response {
-    save(state, headers, s, None, mp).await
+) -> Answer {
+    save(state, s, None, mp).await
 }
 
 pub(super) async fn update(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Member(s): Member,
     Path(id): Path<i64>,
     mp: Multipart,
-) -> Response {
-    save(state, headers, s, Some(id), mp).await
+) -> Answer {
+    save(state, s, Some(id), mp).await
 }
 
 /// Parses `datetime-local` input as a time in the site's zone.
@@ -297,17 +273,11 @@ fn parse_local(state: &WebState, text: &str) -> Option<jiff::Timestamp> {
     state.app.theme().dates().tz().to_timestamp(dt).ok()
 }
 
-async fn save(
-    state: WebState,
-    headers: HeaderMap,
-    s: Session,
-    id: Option<i64>,
-    mp: Multipart,
-) -> Response {
+async fn save(state: WebState, s: Session, id: Option<i64>, mp: Multipart) -> Answer {
     let lang = s.user.ui_lang;
     let (fields, file) = read_editor(mp).await;
     if !csrf_ok(&s, &fields) {
-        return csrf_refused(&state, lang);
+        return Ok(csrf_refused(&state, lang));
     }
     let mut form = EditorForm::from_fields(&fields);
     let status = ArticleStatus::Draft;
@@ -317,12 +287,10 @@ async fn save(
                 field_error: Option<(String, String)>,
                 preview: Option<String>| {
         let state = state.clone();
-        let headers = headers.clone();
         let s = s.clone();
         async move {
             editor_page(
                 &state,
-                &headers,
                 &s,
                 code,
                 EditorView {
@@ -356,7 +324,7 @@ async fn save(
                 let fe = field_error(&state, lang, &v);
                 show(form, StatusCode::UNPROCESSABLE_ENTITY, None, Some(fe), None).await
             }
-            Err(e) => failure(&state, &headers, lang, e).await,
+            Err(e) => Ok(failure(&state, lang, e)),
         };
     }
     match file {
@@ -372,7 +340,7 @@ async fn save(
                 let e = format!("{} {m}", msg(&state, lang, "admin-error-image", &[]));
                 return show(form, StatusCode::UNPROCESSABLE_ENTITY, Some(e), None, None).await;
             }
-            Err(e) => return failure(&state, &headers, lang, e).await,
+            Err(e) => return Ok(failure(&state, lang, e)),
         },
         Ok(None) => {}
     }
@@ -414,10 +382,10 @@ async fn save(
         .save_as(&s.user, id, form.version, draft, step)
         .await
     {
-        Ok(Saved::Pending { article, .. }) => see_other(&format!(
+        Ok(Saved::Pending { article, .. }) => Ok(see_other(&format!(
             "/admin/articles/{}?done=pending",
             article.summary.id
-        )),
+        ))),
         Ok(Saved::Applied(a)) => {
             let done = match step {
                 Step::Save => "saved",
@@ -426,7 +394,10 @@ async fn save(
                 Step::Schedule(_) => "scheduled",
                 Step::Unpublish => "unpublished",
             };
-            see_other(&format!("/admin/articles/{}?done={done}", a.summary.id))
+            Ok(see_other(&format!(
+                "/admin/articles/{}?done={done}",
+                a.summary.id
+            )))
         }
         Err(e) if id.is_some() && e.is_stale() => {
             let e = msg(&state, lang, "admin-error-conflict", &[]);
@@ -451,7 +422,7 @@ async fn save(
             let e = msg(&state, lang, "admin-error-forbidden", &[]);
             show(form, StatusCode::FORBIDDEN, Some(e), None, None).await
         }
-        Err(e) => refused(&state, &s, &headers, e).await,
+        Err(e) => Err(e).or_refuse(&state, &s),
     }
 }
 

@@ -1,7 +1,6 @@
 //! `/media/{sha}/{file}`: the uploaded images and their resized copies, immutable (the
 //! address names the content's hash), with byte ranges.
 
-use super::failure;
 use crate::WebState;
 use crate::request::fail;
 use arabpress_app::AppError;
@@ -81,7 +80,7 @@ async fn media(
             )
             .await
         }
-        Err(e) => failure(&state, &headers, state.app.default_lang(), e).await,
+        Err(e) => fail(&state, &headers, state.app.default_lang(), e).await,
     }
 }
 

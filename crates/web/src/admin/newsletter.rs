@@ -2,14 +2,14 @@
 //! (the digest drafts an editor reviews, breaking news, per-send numbers).
 
 use super::{
-    Member, MemberForm, Session, csrf_ok, csrf_refused, done_notice, done_or_refused, explain,
-    member_page, msg, read_multipart, refused, see_other, when,
+    Answer, Member, MemberForm, OrRefuse, Session, csrf_ok, csrf_refused, done_notice,
+    done_or_refused, explain, member_page, msg, read_multipart, refused, see_other, when,
 };
 use crate::WebState;
 use arabpress_app::{ImportReport, SubscriberQuery};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
@@ -52,11 +52,10 @@ fn query_of(q: &HashMap<String, String>) -> SubscriberQuery {
 
 async fn subscribers_page(
     state: &WebState,
-    headers: &HeaderMap,
     s: &Session,
     q: &HashMap<String, String>,
     report: Option<&ImportReport>,
-) -> Response {
+) -> Answer {
     let lang = s.user.ui_lang;
     let page: u32 = q
         .get("page")
@@ -71,10 +70,7 @@ async fn subscribers_page(
         Ok::<_, arabpress_app::AppError>((list, sections))
     }
     .await;
-    let (list, sections) = match result {
-        Ok(r) => r,
-        Err(e) => return refused(state, s, headers, e).await,
-    };
+    let (list, sections) = result.or_refuse(state, s)?;
     let filters: String = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(
             ["status", "lang", "list", "q"]
@@ -100,7 +96,7 @@ async fn subscribers_page(
         })
         .collect();
     let title = msg(state, lang, "admin-newsletter", &[]);
-    member_page(
+    Ok(member_page(
         state,
         s,
         if report.is_some_and(|r| r.added == 0 && !r.rejected.is_empty()) {
@@ -129,27 +125,21 @@ async fn subscribers_page(
             })),
             "notice": done_notice(state, lang, q.get("done")),
         }),
-    )
+    ))
 }
 
 async fn subscribers(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Member(s): Member,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    subscribers_page(&state, &headers, &s, &q, None).await
+) -> Answer {
+    subscribers_page(&state, &s, &q, None).await
 }
 
-async fn import(
-    State(state): State<WebState>,
-    headers: HeaderMap,
-    Member(s): Member,
-    mp: Multipart,
-) -> Response {
+async fn import(State(state): State<WebState>, Member(s): Member, mp: Multipart) -> Answer {
     let (fields, file) = read_multipart(mp, "file", MAX_CSV_BYTES).await;
     if !csrf_ok(&s, &fields) {
-        return csrf_refused(&state, s.user.ui_lang);
+        return Ok(csrf_refused(&state, s.user.ui_lang));
     }
     // The uploaded file, else the pasted text; either must be UTF-8.
     let text = match file {
@@ -164,19 +154,17 @@ async fn import(
         Ok(None) => Ok(fields.get("csv").to_owned()),
         Err(e) => Err(arabpress_app::AppError::Invalid(e)),
     };
-    let text = match text {
-        Ok(t) => t,
-        Err(e) => return refused(&state, &s, &headers, e).await,
-    };
-    match state.app.import_subscribers_as(&s.user, &text).await {
-        Ok(report) => subscribers_page(&state, &headers, &s, &HashMap::new(), Some(&report)).await,
-        Err(e) => refused(&state, &s, &headers, e).await,
-    }
+    let text = text.or_refuse(&state, &s)?;
+    let report = state
+        .app
+        .import_subscribers_as(&s.user, &text)
+        .await
+        .or_refuse(&state, &s)?;
+    subscribers_page(&state, &s, &HashMap::new(), Some(&report)).await
 }
 
 async fn export(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Member(s): Member,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
@@ -199,7 +187,7 @@ async fn export(
             h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             r
         }
-        Err(e) => refused(&state, &s, &headers, e).await,
+        Err(e) => refused(&state, &s, e),
     }
 }
 
@@ -215,7 +203,6 @@ fn stats_json(st: &arabpress_app::SendStats) -> Value {
 
 async fn sends(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Member(s): Member,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
@@ -249,13 +236,12 @@ async fn sends(
                 json!({ "sends": rows, "notice": done_notice(&state, lang, q.get("done")) }),
             )
         }
-        Err(e) => refused(&state, &s, &headers, e).await,
+        Err(e) => refused(&state, &s, e),
     }
 }
 
 async fn send_page(
     state: &WebState,
-    headers: &HeaderMap,
     s: &Session,
     id: i64,
     notice: Option<String>,
@@ -297,24 +283,22 @@ async fn send_page(
                 }),
             )
         }
-        Err(e) => refused(state, s, headers, e).await,
+        Err(e) => refused(state, s, e),
     }
 }
 
 async fn send(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Member(s): Member,
     Path(id): Path<i64>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let notice = done_notice(&state, s.user.ui_lang, q.get("done"));
-    send_page(&state, &headers, &s, id, notice, None).await
+    send_page(&state, &s, id, notice, None).await
 }
 
 async fn save_send(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     MemberForm(s, f): MemberForm,
 ) -> Response {
@@ -331,21 +315,20 @@ async fn save_send(
         Ok(()) => {}
         Err(arabpress_app::AppError::Invalid(v)) => {
             let m = explain(&state, s.user.ui_lang, &v);
-            return send_page(&state, &headers, &s, id, None, Some(m)).await;
+            return send_page(&state, &s, id, None, Some(m)).await;
         }
-        Err(e) => return refused(&state, &s, &headers, e).await,
+        Err(e) => return refused(&state, &s, e),
     }
     if f.get("action") != "send" {
         return see_other(&format!("/admin/newsletter/sends/{id}?done=send-saved"));
     }
     let outcome = state.app.queue_send_as(&s.user, id).await;
     let to = format!("/admin/newsletter/sends/{id}?done=send-queued");
-    done_or_refused(&state, &s, &headers, outcome, &to).await
+    done_or_refused(&state, &s, outcome, &to)
 }
 
 async fn breaking(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     MemberForm(s, _): MemberForm,
 ) -> Response {
@@ -354,6 +337,6 @@ async fn breaking(
             "/admin/newsletter/sends/{}?done=send-queued",
             send.id
         )),
-        Err(e) => refused(&state, &s, &headers, e).await,
+        Err(e) => refused(&state, &s, e),
     }
 }

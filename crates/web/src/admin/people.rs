@@ -34,7 +34,6 @@ pub(super) fn routes() -> Router<WebState> {
 
 async fn users_page(
     state: &WebState,
-    headers: &HeaderMap,
     s: &Session,
     extra: Value,
     q: &HashMap<String, String>,
@@ -61,17 +60,16 @@ async fn users_page(
             let title = msg(state, lang, "admin-users", &[]);
             member_page(state, s, StatusCode::OK, "users", &title, data)
         }
-        Err(e) => refused(state, s, headers, e).await,
+        Err(e) => refused(state, s, e),
     }
 }
 
 async fn users(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Member(s): Member,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    users_page(&state, &headers, &s, json!({}), &q).await
+    users_page(&state, &s, json!({}), &q).await
 }
 
 fn base_url(state: &WebState, headers: &HeaderMap) -> String {
@@ -93,14 +91,13 @@ async fn invite(
 ) -> Response {
     let role = match f.get("role").parse::<Role>() {
         Ok(r) => r,
-        Err(e) => return refused(&state, &s, &headers, AppError::Invalid(e)).await,
+        Err(e) => return refused(&state, &s, AppError::Invalid(e)),
     };
     match state.app.invite_as(&s.user, f.get("email"), role).await {
         Ok(token) => {
             let link = format!("{}/admin/invite/{token}", base_url(&state, &headers));
             users_page(
                 &state,
-                &headers,
                 &s,
                 json!({
                     "invite_link": link,
@@ -111,27 +108,25 @@ async fn invite(
             )
             .await
         }
-        Err(e) => refused(&state, &s, &headers, e).await,
+        Err(e) => refused(&state, &s, e),
     }
 }
 
 async fn set_role(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     MemberForm(s, f): MemberForm,
 ) -> Response {
     let role = match f.get("role").parse::<Role>() {
         Ok(r) => r,
-        Err(e) => return refused(&state, &s, &headers, AppError::Invalid(e)).await,
+        Err(e) => return refused(&state, &s, AppError::Invalid(e)),
     };
     let outcome = state.app.set_role_as(&s.user, id, role).await;
-    done_or_refused(&state, &s, &headers, outcome, "/admin/users?done=role").await
+    done_or_refused(&state, &s, outcome, "/admin/users?done=role")
 }
 
 async fn set_active(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     MemberForm(s, f): MemberForm,
 ) -> Response {
@@ -142,12 +137,11 @@ async fn set_active(
     } else {
         "/admin/users?done=deactivated"
     };
-    done_or_refused(&state, &s, &headers, outcome, to).await
+    done_or_refused(&state, &s, outcome, to)
 }
 
 async fn account(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Member(s): Member,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
@@ -157,7 +151,7 @@ async fn account(
     let all = s.user.role.can_manage_users();
     let tokens = match state.app.tokens_as(&s.user, all).await {
         Ok(t) => t,
-        Err(e) => return failure(&state, &headers, lang, e).await,
+        Err(e) => return failure(&state, lang, e),
     };
     let now = state.app.now();
     let tokens: Vec<Value> = tokens
@@ -201,33 +195,21 @@ async fn account(
 
 async fn revoke_token(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     MemberForm(s, _): MemberForm,
 ) -> Response {
     let outcome = state.app.revoke_token_as(&s.user, id).await;
-    done_or_refused(
-        &state,
-        &s,
-        &headers,
-        outcome,
-        "/admin/account?done=token-revoked",
-    )
-    .await
+    done_or_refused(&state, &s, outcome, "/admin/account?done=token-revoked")
 }
 
-async fn change_password(
-    State(state): State<WebState>,
-    headers: HeaderMap,
-    MemberForm(s, f): MemberForm,
-) -> Response {
+async fn change_password(State(state): State<WebState>, MemberForm(s, f): MemberForm) -> Response {
     match state
         .app
         .change_password(&s.user, f.get("current"), f.get("new"))
         .await
     {
         Ok(fresh) => signed_in(&state, &fresh, "/admin/account?done=password"),
-        Err(e) => refused(&state, &s, &headers, e).await,
+        Err(e) => refused(&state, &s, e),
     }
 }
 
@@ -238,7 +220,7 @@ async fn set_language(
 ) -> Response {
     let lang: Lang = f.get("lang").parse().unwrap_or(s.user.ui_lang);
     if let Err(e) = state.app.set_ui_lang(&s.user, lang).await {
-        return failure(&state, &headers, s.user.ui_lang, e).await;
+        return failure(&state, s.user.ui_lang, e);
     }
     let back = headers
         .get(header::REFERER)

@@ -3,13 +3,14 @@
 //! to its translation.
 
 use super::{
-    Member, MemberForm, done_or_refused, member_notice, member_page, msg, refused, see_other, when,
+    Answer, Member, MemberForm, OrRefuse, done_or_refused, member_notice, member_page, msg,
+    refused, see_other, when,
 };
 use crate::WebState;
 use arabpress_app::{AppError, Saved};
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
@@ -36,11 +37,10 @@ pub(super) fn routes() -> Router<WebState> {
 
 async fn revisions(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Member(s): Member,
     Path(id): Path<i64>,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> Answer {
     let lang = s.user.ui_lang;
     let range = q
         .get("from")
@@ -57,10 +57,7 @@ async fn revisions(
         Ok::<_, AppError>((a, revs, pending, diff))
     }
     .await;
-    let (a, revs, pending, diff) = match loaded {
-        Ok(x) => x,
-        Err(e) => return refused(&state, &s, &headers, e).await,
-    };
+    let (a, revs, pending, diff) = loaded.or_refuse(&state, &s)?;
     let rows: Vec<Value> = revs
         .iter()
         .enumerate()
@@ -101,7 +98,7 @@ async fn revisions(
         })
         .collect();
     let (from, to) = range.unwrap_or_default();
-    member_page(
+    Ok(member_page(
         &state,
         &s,
         StatusCode::OK,
@@ -120,12 +117,11 @@ async fn revisions(
                 "text": l.text,
             })).collect::<Vec<_>>()),
         }),
-    )
+    ))
 }
 
 async fn restore(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     MemberForm(s, f): MemberForm,
 ) -> Response {
@@ -136,10 +132,8 @@ async fn restore(
         return refused(
             &state,
             &s,
-            &headers,
             AppError::BadRequest("revision: not a version number".into()),
-        )
-        .await;
+        );
     };
     match state.app.restore_as(&s.user, id, rev, version).await {
         Ok(Saved::Pending { .. }) => see_other(&format!("/admin/articles/{id}?done=pending")),
@@ -149,13 +143,12 @@ async fn restore(
         Err(AppError::Conflict(_)) => {
             member_notice(&state, &s, StatusCode::CONFLICT, "admin-error-conflict")
         }
-        Err(e) => refused(&state, &s, &headers, e).await,
+        Err(e) => refused(&state, &s, e),
     }
 }
 
 async fn apply_pending(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Path((id, revision)): Path<(i64, i64)>,
     MemberForm(s, f): MemberForm,
 ) -> Response {
@@ -163,10 +156,8 @@ async fn apply_pending(
         return refused(
             &state,
             &s,
-            &headers,
             AppError::BadRequest("version: not a version number".into()),
-        )
-        .await;
+        );
     };
     match state
         .app
@@ -177,24 +168,22 @@ async fn apply_pending(
         Err(AppError::Conflict(_)) => {
             member_notice(&state, &s, StatusCode::CONFLICT, "admin-error-conflict")
         }
-        Err(e) => refused(&state, &s, &headers, e).await,
+        Err(e) => refused(&state, &s, e),
     }
 }
 
 async fn discard_pending(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Path((id, revision)): Path<(i64, i64)>,
     MemberForm(s, _): MemberForm,
 ) -> Response {
     let outcome = state.app.discard_pending_as(&s.user, id, revision).await;
     let to = format!("/admin/articles/{id}?done=discarded");
-    done_or_refused(&state, &s, &headers, outcome, &to).await
+    done_or_refused(&state, &s, outcome, &to)
 }
 
 async fn correction(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     MemberForm(s, f): MemberForm,
 ) -> Response {
@@ -203,12 +192,11 @@ async fn correction(
         .add_correction_as(&s.user, id, f.get("note"))
         .await;
     let to = format!("/admin/articles/{id}?done=corrected");
-    done_or_refused(&state, &s, &headers, outcome, &to).await
+    done_or_refused(&state, &s, outcome, &to)
 }
 
 async fn translation(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     MemberForm(s, f): MemberForm,
 ) -> Response {
@@ -216,12 +204,10 @@ async fn translation(
         return refused(
             &state,
             &s,
-            &headers,
             AppError::BadRequest("translation: choose an article".into()),
-        )
-        .await;
+        );
     };
     let outcome = state.app.link_translation_as(&s.user, id, other).await;
     let to = format!("/admin/articles/{id}?done=linked");
-    done_or_refused(&state, &s, &headers, outcome, &to).await
+    done_or_refused(&state, &s, outcome, &to)
 }

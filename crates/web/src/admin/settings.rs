@@ -6,14 +6,15 @@
 //! configuration file pins are shown disabled, with a note.
 
 use super::{
-    Member, Session, csrf_ok, csrf_refused, member_page, msg, read_multipart, refused, see_other,
+    Answer, Member, OrRefuse, Session, csrf_ok, csrf_refused, member_page, msg, read_multipart,
+    refused, see_other,
 };
 use crate::WebState;
 use arabpress_app::{MAX_LOGO_BYTES, SettingsError, SettingsForm, SettingsProblem, SettingsView};
 use arabpress_core::Lang;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use serde_json::{Map, Value, json};
@@ -135,14 +136,14 @@ fn page(
 
 async fn show(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Member(s): Member,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let view = match state.app.settings_view_as(&s.user).await {
-        Ok(v) => v,
-        Err(e) => return refused(&state, &s, &headers, e).await,
-    };
+) -> Answer {
+    let view = state
+        .app
+        .settings_view_as(&s.user)
+        .await
+        .or_refuse(&state, &s)?;
     let st = &view.settings;
     let form = json!({
         "name_ar": st.name.ar, "name_en": st.name.en,
@@ -157,24 +158,29 @@ async fn show(
         (Lang::Ar, nav_rows_saved(&view, Lang::Ar)),
         (Lang::En, nav_rows_saved(&view, Lang::En)),
     ];
-    page(&state, &s, StatusCode::OK, &view, form, nav, &[], notice)
+    Ok(page(
+        &state,
+        &s,
+        StatusCode::OK,
+        &view,
+        form,
+        nav,
+        &[],
+        notice,
+    ))
 }
 
-async fn save(
-    State(state): State<WebState>,
-    headers: HeaderMap,
-    Member(s): Member,
-    mp: Multipart,
-) -> Response {
+async fn save(State(state): State<WebState>, Member(s): Member, mp: Multipart) -> Answer {
     let (f, file) = read_multipart(mp, "logo", MAX_LOGO_BYTES).await;
     if !csrf_ok(&s, &f) {
-        return csrf_refused(&state, s.user.ui_lang);
+        return Ok(csrf_refused(&state, s.user.ui_lang));
     }
     // The role first: someone who may not change settings learns nothing about the form.
-    let view = match state.app.settings_view_as(&s.user).await {
-        Ok(v) => v,
-        Err(e) => return refused(&state, &s, &headers, e).await,
-    };
+    let view = state
+        .app
+        .settings_view_as(&s.user)
+        .await
+        .or_refuse(&state, &s)?;
     let present = |name: &str| !f.all(name).is_empty();
     let text = |name: &str| present(name).then(|| f.get(name).to_owned());
     let nav_of = |l: &str| {
@@ -252,7 +258,7 @@ async fn save(
             } else {
                 "settings-error-form"
             };
-            return refuse(vec![SettingsProblem {
+            return Ok(refuse(vec![SettingsProblem {
                 field: if key == "settings-error-form" {
                     "form"
                 } else {
@@ -260,12 +266,12 @@ async fn save(
                 },
                 key,
                 args: vec![("limit", (MAX_LOGO_BYTES >> 10).to_string())],
-            }]);
+            }]));
         }
     }
-    match state.app.save_settings_as(&s.user, form).await {
+    Ok(match state.app.save_settings_as(&s.user, form).await {
         Ok(_) => see_other("/admin/settings?done=settings"),
         Err(SettingsError::Invalid(problems)) => refuse(problems),
-        Err(SettingsError::App(e)) => refused(&state, &s, &headers, e).await,
-    }
+        Err(SettingsError::App(e)) => refused(&state, &s, e),
+    })
 }

@@ -137,7 +137,7 @@ async fn setup_page(
             json!({}),
         ),
         Ok(false) => see_other("/admin/login"),
-        Err(e) => failure(&state, &headers, lang, e).await,
+        Err(e) => failure(&state, lang, e),
     }
 }
 
@@ -168,7 +168,7 @@ async fn setup(
             Some(problem(&state, lang, e)),
             keep,
         ),
-        Err(e) => failure(&state, &headers, lang, e).await,
+        Err(e) => failure(&state, lang, e),
     }
 }
 
@@ -181,7 +181,7 @@ async fn login_page(
     match state.app.needs_setup().await {
         Ok(true) => return see_other("/admin/setup"),
         Ok(false) => {}
-        Err(e) => return failure(&state, &headers, lang, e).await,
+        Err(e) => return failure(&state, lang, e),
     }
     let notice = done_notice(&state, lang, q.get("done"));
     guest_page(
@@ -246,21 +246,16 @@ async fn login(State(state): State<WebState>, req: axum::extract::Request) -> Re
             );
             r
         }
-        Err(e) => failure(&state, &headers, lang, e).await,
+        Err(e) => failure(&state, lang, e),
     }
 }
 
 /// Once the sign-out (`outcome`) is done, back to the sign-in page with the session
 /// cookie removed; else the error page.
-async fn signed_out<T>(
-    state: &WebState,
-    headers: &HeaderMap,
-    s: &Session,
-    outcome: Result<T, AppError>,
-) -> Response {
+async fn signed_out<T>(state: &WebState, s: &Session, outcome: Result<T, AppError>) -> Response {
     let lang = s.user.ui_lang;
     if let Err(e) = outcome {
-        return failure(state, headers, lang, e).await;
+        return failure(state, lang, e);
     }
     let mut r = see_other(&format!("/admin/login?lang={lang}&done=signed-out"));
     r.headers_mut()
@@ -268,22 +263,17 @@ async fn signed_out<T>(
     r
 }
 
-async fn logout(
-    State(state): State<WebState>,
-    headers: HeaderMap,
-    MemberForm(s, _): MemberForm,
-) -> Response {
+async fn logout(State(state): State<WebState>, MemberForm(s, _): MemberForm) -> Response {
     let outcome = state.app.logout(&s.token).await;
-    signed_out(&state, &headers, &s, outcome).await
+    signed_out(&state, &s, outcome).await
 }
 
 async fn logout_everywhere(
     State(state): State<WebState>,
-    headers: HeaderMap,
     MemberForm(s, _): MemberForm,
 ) -> Response {
     let outcome = state.app.logout_everywhere(&s.user).await;
-    signed_out(&state, &headers, &s, outcome).await
+    signed_out(&state, &s, outcome).await
 }
 
 /// The page for an invitation that is used, expired or unknown.
@@ -320,7 +310,7 @@ async fn invite_page(
             json!({ "email": email, "role": role.as_str(), "token": token }),
         ),
         Ok(None) => invite_gone(&state, &headers, lang),
-        Err(e) => failure(&state, &headers, lang, e).await,
+        Err(e) => failure(&state, lang, e),
     }
 }
 
@@ -358,6 +348,6 @@ async fn accept_invite(
                 json!({ "email": email, "role": role, "token": token, "name": f.get("name") }),
             )
         }
-        Err(e) => failure(&state, &headers, lang, e).await,
+        Err(e) => failure(&state, lang, e),
     }
 }

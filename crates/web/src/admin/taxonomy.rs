@@ -7,7 +7,7 @@ use crate::request::Fields;
 use arabpress_app::Session;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde_json::json;
@@ -29,7 +29,6 @@ pub(super) fn routes() -> Router<WebState> {
 
 async fn taxonomy(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Member(s): Member,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
@@ -52,17 +51,11 @@ async fn taxonomy(
                 }),
             )
         }
-        Err(e) => refused(&state, &s, &headers, e).await,
+        Err(e) => refused(&state, &s, e),
     }
 }
 
-async fn save_section(
-    state: WebState,
-    headers: HeaderMap,
-    s: Session,
-    id: Option<i64>,
-    f: Fields,
-) -> Response {
+async fn save_section(state: WebState, s: Session, id: Option<i64>, f: Fields) -> Response {
     let position = f.get("position").trim().parse::<i64>().unwrap_or(0);
     let outcome = state
         .app
@@ -75,32 +68,26 @@ async fn save_section(
             position,
         )
         .await;
-    done_or_refused(&state, &s, &headers, outcome, SAVED).await
+    done_or_refused(&state, &s, outcome, SAVED)
 }
 
-async fn create_section(
-    State(state): State<WebState>,
-    headers: HeaderMap,
-    MemberForm(s, f): MemberForm,
-) -> Response {
-    save_section(state, headers, s, None, f).await
+async fn create_section(State(state): State<WebState>, MemberForm(s, f): MemberForm) -> Response {
+    save_section(state, s, None, f).await
 }
 
 async fn update_section(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     MemberForm(s, f): MemberForm,
 ) -> Response {
-    save_section(state, headers, s, Some(id), f).await
+    save_section(state, s, Some(id), f).await
 }
 
 async fn rename_tag(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     MemberForm(s, f): MemberForm,
 ) -> Response {
     let outcome = state.app.rename_tag_as(&s.user, id, f.get("name")).await;
-    done_or_refused(&state, &s, &headers, outcome, SAVED).await
+    done_or_refused(&state, &s, outcome, SAVED)
 }

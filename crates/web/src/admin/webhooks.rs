@@ -6,7 +6,7 @@ use crate::WebState;
 use arabpress_app::Session;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
@@ -23,7 +23,6 @@ pub(super) fn routes() -> Router<WebState> {
 
 async fn webhooks_page(
     state: &WebState,
-    headers: &HeaderMap,
     s: &Session,
     created: Option<Value>,
     notice: Option<String>,
@@ -69,57 +68,35 @@ async fn webhooks_page(
                 }),
             )
         }
-        Err(e) => refused(state, s, headers, e).await,
+        Err(e) => refused(state, s, e),
     }
 }
 
 async fn webhooks(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Member(s): Member,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let notice = done_notice(&state, s.user.ui_lang, q.get("done"));
-    webhooks_page(&state, &headers, &s, None, notice).await
+    webhooks_page(&state, &s, None, notice).await
 }
 
-async fn add_webhook(
-    State(state): State<WebState>,
-    headers: HeaderMap,
-    MemberForm(s, f): MemberForm,
-) -> Response {
+async fn add_webhook(State(state): State<WebState>, MemberForm(s, f): MemberForm) -> Response {
     match state
         .app
         .create_webhook_as(&s.user, f.get("url"), &f.all("event"))
         .await
     {
-        Ok(w) => {
-            webhooks_page(
-                &state,
-                &headers,
-                &s,
-                Some(json!({ "secret": w.secret })),
-                None,
-            )
-            .await
-        }
-        Err(e) => refused(&state, &s, &headers, e).await,
+        Ok(w) => webhooks_page(&state, &s, Some(json!({ "secret": w.secret })), None).await,
+        Err(e) => refused(&state, &s, e),
     }
 }
 
 async fn delete_webhook(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Path(id): Path<i64>,
     MemberForm(s, _): MemberForm,
 ) -> Response {
     let outcome = state.app.delete_webhook_as(&s.user, id).await;
-    done_or_refused(
-        &state,
-        &s,
-        &headers,
-        outcome,
-        "/admin/webhooks?done=webhook-deleted",
-    )
-    .await
+    done_or_refused(&state, &s, outcome, "/admin/webhooks?done=webhook-deleted")
 }

@@ -3,13 +3,14 @@
 //! "poll now" buttons.
 
 use super::{
-    Member, MemberForm, Session, done_notice, member_page, msg, problem, refused, see_other, when,
+    Answer, Member, MemberForm, OrRefuse, Session, done_notice, member_page, msg, problem, refused,
+    see_other, when,
 };
 use crate::WebState;
 use arabpress_app::{AppError, WireFeedForm};
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
@@ -23,22 +24,15 @@ pub(super) fn routes() -> Router<WebState> {
 
 async fn page(
     state: &WebState,
-    headers: &HeaderMap,
     s: &Session,
     status: StatusCode,
     form: Value,
     problem: Option<String>,
     notice: Option<String>,
-) -> Response {
+) -> Answer {
     let lang = s.user.ui_lang;
-    let feeds = match state.app.wire_feeds_as(&s.user).await {
-        Ok(f) => f,
-        Err(e) => return refused(state, s, headers, e).await,
-    };
-    let sections = match state.app.sections().await {
-        Ok(s) => s,
-        Err(e) => return refused(state, s, headers, e).await,
-    };
+    let feeds = state.app.wire_feeds_as(&s.user).await.or_refuse(state, s)?;
+    let sections = state.app.sections().await.or_refuse(state, s)?;
     let rows: Vec<Value> = feeds
         .iter()
         .map(|f| {
@@ -65,7 +59,7 @@ async fn page(
         .map(|x| json!({ "slug": x.slug.as_str(), "name": x.name(lang) }))
         .collect();
     let title = msg(state, lang, "admin-wire", &[]);
-    member_page(
+    Ok(member_page(
         state,
         s,
         status,
@@ -78,15 +72,14 @@ async fn page(
             "problem": problem,
             "notice": notice,
         }),
-    )
+    ))
 }
 
 async fn wire(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Member(s): Member,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> Answer {
     let notice = match q.get("done").map(String::as_str) {
         Some("polled") => Some(msg(
             &state,
@@ -106,14 +99,10 @@ async fn wire(
     let problem = (q.get("done").map(String::as_str) == Some("poll-failed"))
         .then(|| msg(&state, s.user.ui_lang, "admin-wire-poll-failed", &[]));
     let form = json!({ "lang": s.user.ui_lang.code(), "interval": 15 });
-    page(&state, &headers, &s, StatusCode::OK, form, problem, notice).await
+    page(&state, &s, StatusCode::OK, form, problem, notice).await
 }
 
-async fn add(
-    State(state): State<WebState>,
-    headers: HeaderMap,
-    MemberForm(s, f): MemberForm,
-) -> Response {
+async fn add(State(state): State<WebState>, MemberForm(s, f): MemberForm) -> Answer {
     let form = WireFeedForm {
         url: f.get("url").trim().to_owned(),
         name: f.get("name").trim().to_owned(),
@@ -123,7 +112,7 @@ async fn add(
         interval_minutes: f.get("interval").trim().parse().unwrap_or(-1),
     };
     match state.app.add_wire_feed_as(&s.user, &form).await {
-        Ok(_) => see_other("/admin/wire?done=wire-added"),
+        Ok(_) => Ok(see_other("/admin/wire?done=wire-added")),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             let m = problem(&state, s.user.ui_lang, e);
             let typed = json!({
@@ -136,7 +125,6 @@ async fn add(
             );
             page(
                 &state,
-                &headers,
                 &s,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 typed,
@@ -145,13 +133,12 @@ async fn add(
             )
             .await
         }
-        Err(e) => refused(&state, &s, &headers, e).await,
+        Err(e) => Err(e).or_refuse(&state, &s),
     }
 }
 
 async fn act(
     State(state): State<WebState>,
-    headers: HeaderMap,
     Path((id, action)): Path<(i64, String)>,
     MemberForm(s, _): MemberForm,
 ) -> Response {
@@ -177,6 +164,6 @@ async fn act(
     };
     match done {
         Ok(key) => see_other(&format!("/admin/wire?done={key}")),
-        Err(e) => refused(&state, &s, &headers, e).await,
+        Err(e) => refused(&state, &s, e),
     }
 }
