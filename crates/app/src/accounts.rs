@@ -29,8 +29,8 @@ pub(crate) fn token_hash(secret: &str) -> String {
 /// HMAC-SHA256 of `message` under `key` (webhook signatures, newsletter links).
 pub(crate) fn hmac_sha256(key: &[u8], message: &[u8]) -> Result<Vec<u8>, AppError> {
     use hmac::{Hmac, Mac};
-    let mut mac = Hmac::<Sha256>::new_from_slice(key)
-        .map_err(|e| AppError::Internal(format!("HMAC key: {e}")))?;
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(key).map_err(|e| AppError::internal("HMAC key", e))?;
     mac.update(message);
     Ok(mac.finalize().into_bytes().to_vec())
 }
@@ -47,7 +47,7 @@ pub fn same_secret(a: &str, b: &str) -> bool {
 /// `bytes` random bytes as hex: the secret part of a token or API key.
 pub fn random_hex(bytes: usize) -> Result<String, AppError> {
     let mut buf = vec![0u8; bytes];
-    getrandom::fill(&mut buf).map_err(|e| AppError::Internal(format!("no randomness: {e}")))?;
+    getrandom::fill(&mut buf).map_err(|e| AppError::internal("no randomness", e))?;
     Ok(hex(&buf))
 }
 
@@ -188,7 +188,7 @@ impl App {
             .passwords
             .acquire()
             .await
-            .map_err(|e| AppError::Internal(format!("password permits: {e}")))?;
+            .map_err(|e| AppError::internal("password permits", e))?;
         self.inner
             .password_work
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -207,8 +207,8 @@ impl App {
                 .map(|h| h.to_string())
         })
         .await
-        .map_err(|e| AppError::Internal(format!("password task: {e}")))?
-        .map_err(|e| AppError::Internal(format!("hashing the password: {e}")))
+        .map_err(|e| AppError::internal("password task", e))?
+        .map_err(|e| AppError::internal("hashing the password", e))
     }
 
     /// Whether `password` matches `hash`; with no hash (no such account) a dummy hash is
@@ -235,7 +235,7 @@ impl App {
             real && ok
         })
         .await
-        .map_err(|e| AppError::Internal(format!("password task: {e}")))
+        .map_err(|e| AppError::internal("password task", e))
     }
 
     /// How many password hashes and checks this process has run (an unknown address
@@ -255,7 +255,7 @@ impl App {
             .passwords
             .acquire_many(u32::try_from(PASSWORD_PERMITS).unwrap_or(u32::MAX))
             .await
-            .map_err(|e| AppError::Internal(format!("password permits: {e}")))
+            .map_err(|e| AppError::internal("password permits", e))
     }
 
     /// Creates an account with an argon2id password hash.
@@ -317,7 +317,7 @@ impl App {
         let now = self.now();
         let expires = now
             .checked_add(jiff::SignedDuration::from_hours(24 * days))
-            .map_err(|e| AppError::Internal(format!("token expiry: {e}")))?;
+            .map_err(|e| AppError::internal("token expiry", e))?;
         self.store()
             .create_token(user_id, name, &token_hash(&secret), now, expires)
             .await?;

@@ -41,9 +41,9 @@ impl ArchiveReport {
 
 fn write_line(out: &mut impl Write, v: &Value) -> Result<(), AppError> {
     serde_json::to_writer(&mut *out, v)
-        .map_err(|e| AppError::Internal(format!("writing the archive: {e}")))?;
+        .map_err(|e| AppError::internal("writing the archive", e))?;
     out.write_all(b"\n")
-        .map_err(|e| AppError::Internal(format!("writing the archive: {e}")))
+        .map_err(|e| AppError::internal("writing the archive", e))
 }
 
 impl App {
@@ -106,7 +106,7 @@ impl App {
             &json!({ "end": { "rows": report.rows(), "media": report.media_files } }),
         )?;
         out.flush()
-            .map_err(|e| AppError::Internal(format!("writing the archive: {e}")))?;
+            .map_err(|e| AppError::internal("writing the archive", e))?;
         Ok(report)
     }
 

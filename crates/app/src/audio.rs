@@ -183,7 +183,7 @@ impl App {
         let words = script.words();
         let spoken = tokio::task::spawn_blocking(move || engine.speak(&script, &title, &byline))
             .await
-            .map_err(|e| AppError::Internal(format!("speech task: {e}")))?;
+            .map_err(|e| AppError::internal("speech task", e))?;
         let speech = match spoken {
             Ok(s) => s,
             Err(e) => return self.audio_failed(id, claim, failures, e.to_string()).await,

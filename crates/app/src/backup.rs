@@ -52,7 +52,7 @@ impl App {
         let done = self.backup_into(&partial, progress).await;
         let done = done.and_then(|report| {
             let io = |e: std::io::Error| {
-                AppError::Internal(format!("out: finishing {}: {e}", out.display()))
+                AppError::internal(format!("out: finishing {}", out.display()), e)
             };
             // An empty `out` (allowed above) is replaced; a non-empty one is refused.
             if out.exists() {
@@ -82,7 +82,7 @@ impl App {
         })?;
         let synced = arabpress_store::private::tighten(&db, arabpress_store::private::FILE_MODE)
             .and_then(|_| std::fs::File::open(&db)?.sync_all());
-        synced.map_err(|e| AppError::Internal(format!("writing {}: {e}", db.display())))?;
+        synced.map_err(|e| AppError::internal(format!("writing {}", db.display()), e))?;
         let mut report = BackupReport {
             database_bytes: std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0),
             ..BackupReport::default()
@@ -93,8 +93,8 @@ impl App {
             let path = target.join(&name);
             let written = tokio::task::spawn_blocking(move || write_synced(&path, &body))
                 .await
-                .map_err(|e| AppError::Internal(format!("copying media: {e}")))?;
-            let len = written.map_err(|e| AppError::Internal(format!("copying media: {e}")))?;
+                .map_err(|e| AppError::internal("copying media", e))?;
+            let len = written.map_err(|e| AppError::internal("copying media", e))?;
             report.media_files += 1;
             report.media_bytes += len;
             progress(report.media_files);

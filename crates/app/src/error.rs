@@ -42,9 +42,16 @@ pub enum AppError {
     /// The theme failed.
     #[error(transparent)]
     Render(#[from] RenderError),
-    /// A background task failed unexpectedly.
-    #[error("internal error: {0}")]
-    Internal(String),
+    /// Something failed that is not the caller's doing: what was being done, and the error
+    /// that stopped it (kept as the source, so a full disk is still recognised below).
+    #[error("{context}: {source}")]
+    Internal {
+        /// What was being done (`writing the archive`, `media folder /srv/media`).
+        context: String,
+        /// Why it failed.
+        #[source]
+        source: BoxError,
+    },
     /// The search index failed.
     #[error(transparent)]
     Search(#[from] arabpress_search::SearchError),
@@ -61,7 +68,18 @@ impl From<StoreError> for AppError {
     }
 }
 
+/// Any error, as an [`AppError::Internal`] keeps it.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
 impl AppError {
+    /// A failure that is not the caller's doing, with its cause.
+    pub fn internal(context: impl Into<String>, source: impl Into<BoxError>) -> Self {
+        AppError::Internal {
+            context: context.into(),
+            source: source.into(),
+        }
+    }
+
     /// True for the conflict of a save made from an old version of the article.
     pub fn is_stale(&self) -> bool {
         matches!(self, AppError::Conflict(v) if v.id == arabpress_store::STALE)
@@ -83,10 +101,47 @@ impl AppError {
     pub fn is_disk_full(&self) -> bool {
         match self {
             AppError::Store(e) => e.is_disk_full(),
-            AppError::Internal(m) => {
-                m.contains("No space left on device") || m.contains("os error 28")
+            AppError::Internal { source, .. } => {
+                let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(source.as_ref());
+                while let Some(e) = cause {
+                    let io = e.downcast_ref::<std::io::Error>();
+                    if io.is_some_and(|io| {
+                        io.kind() == std::io::ErrorKind::StorageFull
+                            || io.raw_os_error() == Some(28)
+                    }) {
+                        return true;
+                    }
+                    // Storage clients that wrap the I/O error without exposing it as a
+                    // source still name it.
+                    let text = e.to_string();
+                    if text.contains("No space left on device") || text.contains("os error 28") {
+                        return true;
+                    }
+                    cause = e.source();
+                }
+                false
             }
             _ => false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    #[test]
+    fn an_internal_error_keeps_its_cause_and_a_full_disk_is_recognised_through_it() {
+        let full = AppError::internal("writing the archive", std::io::Error::from_raw_os_error(28));
+        assert!(full.is_disk_full());
+        assert!(full.source().is_some_and(|c| c.is::<std::io::Error>()));
+        assert!(full.to_string().starts_with("writing the archive: "));
+        let other = AppError::internal(
+            "writing the archive",
+            std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        );
+        assert!(!other.is_disk_full());
+        assert!(!AppError::internal("mail lane", "it lost its connections").is_disk_full());
     }
 }

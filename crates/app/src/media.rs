@@ -89,7 +89,7 @@ fn jpeg(img: &DynamicImage) -> Result<Vec<u8>, AppError> {
     let mut out = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 82)
         .encode_image(&rgb)
-        .map_err(|e| AppError::Internal(format!("encoding JPEG: {e}")))?;
+        .map_err(|e| AppError::internal("encoding JPEG", e))?;
     Ok(out)
 }
 
@@ -97,7 +97,7 @@ fn webp(img: &DynamicImage) -> Result<Vec<u8>, AppError> {
     let rgb = img.to_rgb8();
     let mem = webp::Encoder::from_rgb(rgb.as_raw(), rgb.width(), rgb.height())
         .encode_simple(false, 75.0)
-        .map_err(|e| AppError::Internal(format!("encoding WebP: {e:?}")))?;
+        .map_err(|e| AppError::internal("encoding WebP", format!("{e:?}")))?;
     Ok(mem.to_vec())
 }
 
@@ -280,13 +280,13 @@ impl App {
                 let permit = std::sync::Arc::clone(&IMAGE_WORK)
                     .acquire_owned()
                     .await
-                    .map_err(|e| AppError::Internal(format!("image queue: {e}")))?;
+                    .map_err(|e| AppError::internal("image queue", e))?;
                 let p = tokio::task::spawn_blocking(move || {
                     let _permit = permit;
                     process(&bytes)
                 })
                 .await
-                .map_err(|e| AppError::Internal(format!("image task: {e}")))??;
+                .map_err(|e| AppError::internal("image task", e))??;
                 let bytes_len = p.files.first().map_or(0, |(_, b)| b.len());
                 // The original goes last: its presence says the copies are all there.
                 let mut files = p.files;

@@ -466,7 +466,7 @@ impl App {
         q.offset = 0;
         let page = self.store().subscribers(&q).await?;
         let mut w = csv::Writer::from_writer(Vec::new());
-        let io = |e: csv::Error| AppError::Internal(format!("writing CSV: {e}"));
+        let io = |e: csv::Error| AppError::internal("writing CSV", e);
         w.write_record([
             "email",
             "langs",
@@ -492,8 +492,8 @@ impl App {
         }
         let bytes = w
             .into_inner()
-            .map_err(|e| AppError::Internal(format!("writing CSV: {e}")))?;
-        String::from_utf8(bytes).map_err(|e| AppError::Internal(format!("CSV: {e}")))
+            .map_err(|e| AppError::internal("writing CSV", e))?;
+        String::from_utf8(bytes).map_err(|e| AppError::internal("CSV", e))
     }
 
     /// Imports subscribers from CSV (`email[,langs[,lists]]`, lists separated by spaces;
@@ -808,7 +808,10 @@ impl App {
     /// The HTML and text of a send, with markers where each subscriber's links go.
     async fn render_send(&self, send: &Send) -> Result<(String, String), AppError> {
         let lang: Lang = send.lang.parse().map_err(|_| {
-            AppError::Internal(format!("send {} has language {:?}", send.id, send.lang))
+            AppError::internal(
+                format!("send {}", send.id),
+                format!("unknown language {:?}", send.lang),
+            )
         })?;
         let sections = self.sections().await?;
         let base = self.theme().site().base_url.clone();

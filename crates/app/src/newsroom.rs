@@ -133,7 +133,7 @@ impl App {
                 &csrf,
                 now,
                 now.checked_add(SignedDuration::from_hours(24 * SESSION_DAYS))
-                    .map_err(|e| AppError::Internal(format!("session expiry: {e}")))?,
+                    .map_err(|e| AppError::internal("session expiry", e))?,
             )
             .await?;
         if let Some(fresh) = self.store().user_by_id(user.id).await? {
@@ -320,7 +320,7 @@ impl App {
         let now = self.now();
         let expires = now
             .checked_add(SignedDuration::from_hours(24 * INVITE_DAYS))
-            .map_err(|e| AppError::Internal(format!("invite expiry: {e}")))?;
+            .map_err(|e| AppError::internal("invite expiry", e))?;
         let email = self
             .store()
             .create_invite(&token_hash(&token), email, role, actor.id, now, expires)
@@ -433,10 +433,10 @@ impl App {
             .iter()
             .find(|s| s.id == a.summary.section_id)
             .ok_or_else(|| {
-                AppError::Internal(format!("article {} has no section", a.summary.id))
+                AppError::internal(format!("article {}", a.summary.id), "it has no section")
             })?;
         let slug = |s: &str| {
-            Slug::parse(s).map_err(|e| AppError::Internal(format!("stored slug {s:?}: {e}")))
+            Slug::parse(s).map_err(|e| AppError::internal(format!("stored slug {s:?}"), e))
         };
         Ok(ArticleDraft {
             lang: a.summary.lang,

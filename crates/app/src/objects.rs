@@ -68,7 +68,7 @@ impl std::fmt::Display for MediaStorage {
 pub(crate) type Objects = Arc<dyn ObjectStore>;
 
 fn storage_error(e: object_store::Error) -> AppError {
-    AppError::Internal(format!("media storage: {e}"))
+    AppError::internal("media storage", e)
 }
 
 /// Opens a store. A folder is created when missing; a bucket is not contacted until used.
@@ -76,7 +76,7 @@ pub(crate) fn open(storage: &MediaStorage) -> Result<Objects, AppError> {
     match storage {
         MediaStorage::Folder(dir) => {
             std::fs::create_dir_all(dir)
-                .map_err(|e| AppError::Internal(format!("media folder {}: {e}", dir.display())))?;
+                .map_err(|e| AppError::internal(format!("media folder {}", dir.display()), e))?;
             let fs = object_store::local::LocalFileSystem::new_with_prefix(dir)
                 .map_err(storage_error)?
                 .with_automatic_cleanup(true);

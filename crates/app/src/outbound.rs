@@ -292,7 +292,7 @@ fn build(
     }
     let client = b
         .build()
-        .map_err(|e| AppError::Internal(format!("HTTP client: {e}")))?;
+        .map_err(|e| AppError::internal("HTTP client", e))?;
     Ok(Http {
         client,
         allow_private,
@@ -365,7 +365,7 @@ impl App {
             .inner
             .outbound
             .write()
-            .map_err(|_| AppError::Internal("outbound clients: lock poisoned".into()))?;
+            .map_err(|_| AppError::internal("outbound clients", "lock poisoned"))?;
         let http = build(o.policy, &o.pinned, purpose)?;
         o.clients.insert(purpose, http.client.clone());
         Ok(http)

@@ -102,7 +102,7 @@ impl App {
             match done {
                 Ok(Ok(n)) => sent += n,
                 Ok(Err(e)) => failure = Some(e),
-                Err(e) => failure = Some(AppError::Internal(format!("mail lane: {e}"))),
+                Err(e) => failure = Some(AppError::internal("mail lane", e)),
             }
         }
         self.store().finish_sends(self.now()).await?;
@@ -124,7 +124,7 @@ impl App {
     ) -> Result<u64, AppError> {
         let journal = match self.journal_dir() {
             Some(dir) => Some(Journal::open(&dir).map_err(|e| {
-                AppError::Internal(format!("outbox journal in {}: {e}", dir.display()))
+                AppError::internal(format!("outbox journal in {}", dir.display()), e)
             })?),
             None => None,
         };
@@ -173,13 +173,13 @@ impl App {
             let c = claim.clone();
             let mut l = lane
                 .take()
-                .ok_or_else(|| AppError::Internal("mail lane lost its connections".into()))?;
+                .ok_or_else(|| AppError::internal("mail lane", "it lost its connections"))?;
             let (mut l, results) = tokio::task::spawn_blocking(move || {
                 let results = deliver_batch(&app, &handle, &m, &mut l, batch, &c, &lim);
                 (l, results)
             })
             .await
-            .map_err(|e| AppError::Internal(format!("mail delivery thread: {e}")))?;
+            .map_err(|e| AppError::internal("mail delivery thread", e))?;
             for (item, result) in results {
                 match result {
                     Ok(()) => sent += 1,
@@ -563,7 +563,7 @@ impl App {
         let entries = match std::fs::read_dir(&dir) {
             Ok(e) => e,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-            Err(e) => return Err(AppError::Internal(format!("{}: {e}", dir.display()))),
+            Err(e) => return Err(AppError::internal(format!("{}", dir.display()), e)),
         };
         let mut settled = 0;
         for entry in entries.flatten() {
@@ -582,7 +582,7 @@ impl App {
                 continue; // a live lane's
             }
             let text = std::fs::read_to_string(&path)
-                .map_err(|e| AppError::Internal(format!("{}: {e}", path.display())))?;
+                .map_err(|e| AppError::internal(format!("{}", path.display()), e))?;
             for line in text.lines() {
                 let Some((id, claim)) = line.split_once(' ') else {
                     continue; // a line cut short by the crash
@@ -597,7 +597,7 @@ impl App {
                 }
             }
             std::fs::remove_file(&path)
-                .map_err(|e| AppError::Internal(format!("{}: {e}", path.display())))?;
+                .map_err(|e| AppError::internal(format!("{}", path.display()), e))?;
         }
         Ok(settled)
     }

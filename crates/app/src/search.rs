@@ -101,7 +101,7 @@ impl App {
         let ix = Arc::clone(self.search_index());
         tokio::task::spawn_blocking(move || f(&ix))
             .await
-            .map_err(|e| AppError::Internal(format!("search task: {e}")))?
+            .map_err(|e| AppError::internal("search task", e))?
             .map_err(AppError::from)
     }
 

@@ -571,7 +571,7 @@ impl App {
         if let Some(bytes) = form.logo {
             let done = tokio::task::spawn_blocking(move || logo::check(&bytes))
                 .await
-                .map_err(|e| AppError::Internal(format!("logo task: {e}")))?;
+                .map_err(|e| AppError::internal("logo task", e))?;
             match done {
                 Ok(l) => checked = Some(l),
                 Err(LogoProblem { key, args }) => problems.push(SettingsProblem {

@@ -185,7 +185,7 @@ impl App {
             .checked_add(SignedDuration::from_secs(
                 i64::try_from(WEBHOOK_TIMEOUT.as_secs()).unwrap_or(10) * 3,
             ))
-            .map_err(|e| AppError::Internal(format!("lease: {e}")))?;
+            .map_err(|e| AppError::internal("lease", e))?;
         let due = self.store().claim_deliveries(now, lease, BATCH).await?;
         let client = self.outbound(Purpose::Webhook)?;
         let mut tasks = tokio::task::JoinSet::new();

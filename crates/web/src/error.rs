@@ -42,7 +42,7 @@ impl WebError {
             AppError::Store(_)
             | AppError::Render(_)
             | AppError::Search(_)
-            | AppError::Internal(_) => {
+            | AppError::Internal { .. } => {
                 tracing::error!(error = %self.error, "request failed");
                 (500, "error-title", "error-text")
             }
