@@ -138,35 +138,49 @@ fn error(status: StatusCode, code: &'static str, message: impl Into<String>) -> 
         .into_response()
 }
 
-fn app_error(e: AppError) -> Response {
-    match e {
-        AppError::NotFound | AppError::Gone => {
-            error(StatusCode::NOT_FOUND, "not_found", "no such article")
-        }
-        AppError::BadRequest(m) => error(StatusCode::BAD_REQUEST, "bad_request", m),
-        AppError::Invalid(v) => error(StatusCode::BAD_REQUEST, "bad_request", v.to_string()),
-        AppError::Timeout => error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            "try again shortly",
-        ),
-        e if e.is_disk_full() => {
-            tracing::error!(error = %e, "the disk is full");
-            error(
-                StatusCode::INSUFFICIENT_STORAGE,
-                "disk_full",
-                "the server's disk is full: nothing was saved; try again once space is freed",
-            )
-        }
-        other => {
-            tracing::error!(error = %other, "API request failed");
-            error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "the request failed; try again",
-            )
+/// What a handler answers: its JSON, or the error shape.
+pub(crate) type Answer = Result<Response, Refusal>;
+
+/// An application error in the API's terms: the status, the stable code, and a message that
+/// never carries internal detail (that is logged).
+impl From<AppError> for Refusal {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::NotFound | AppError::Gone => {
+                Refusal(StatusCode::NOT_FOUND, "not_found", "no such article".into())
+            }
+            AppError::BadRequest(m) => Refusal(StatusCode::BAD_REQUEST, "bad_request", m),
+            AppError::Invalid(v) => Refusal(StatusCode::BAD_REQUEST, "bad_request", v.to_string()),
+            AppError::Forbidden(m) => Refusal(StatusCode::FORBIDDEN, "forbidden", m),
+            AppError::Conflict(v) => Refusal(StatusCode::CONFLICT, "conflict", v.message),
+            AppError::Timeout => Refusal(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "try again shortly".into(),
+            ),
+            e if e.is_disk_full() => {
+                tracing::error!(error = %e, "the disk is full");
+                Refusal(
+                    StatusCode::INSUFFICIENT_STORAGE,
+                    "disk_full",
+                    "the server's disk is full: nothing was saved; try again once space is freed"
+                        .into(),
+                )
+            }
+            other => {
+                tracing::error!(error = %other, "API request failed");
+                Refusal(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "the request failed; try again".into(),
+                )
+            }
         }
     }
+}
+
+fn app_error(e: AppError) -> Response {
+    Refusal::from(e).into_response()
 }
 
 // ---- input ------------------------------------------------------------------------------

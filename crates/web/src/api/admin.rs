@@ -4,15 +4,15 @@
 use super::content::full;
 use super::keys::TokenHolder;
 use super::shapes::{ApiArticle, ApiLang};
-use super::{ApiError, ApiJson, ArticleId, Refusal, TokenRefusals, app_error, error, ok};
+use super::{Answer, ApiError, ApiJson, ArticleId, Refusal, TokenRefusals, ok};
 use crate::WebState;
-use arabpress_app::{AppError, Saved};
+use arabpress_app::Saved;
 use arabpress_core::model::Article;
 use arabpress_core::{ArticleDraft, ArticleKind, ArticleStatus, Image, Slug, SourceCredit};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -209,14 +209,6 @@ fn time(field: &str, raw: Option<&str>) -> Result<Option<jiff::Timestamp>, Refus
     .transpose()
 }
 
-fn admin_error(e: AppError) -> Response {
-    match e {
-        AppError::Forbidden(m) => error(StatusCode::FORBIDDEN, "forbidden", m),
-        AppError::Conflict(v) => error(StatusCode::CONFLICT, "conflict", v.message),
-        other => app_error(other),
-    }
-}
-
 /// Create an article (a draft, for review, published or scheduled, within the token's role).
 #[utoipa::path(post, path = "/api/v1/admin/articles", request_body = ApiNewArticle, security(("token" = [])),
     responses(
@@ -229,7 +221,7 @@ pub(super) async fn admin_create(
     State(state): State<WebState>,
     TokenHolder(user): TokenHolder,
     ApiJson(b): ApiJson<ApiNewArticle>,
-) -> Result<Response, Refusal> {
+) -> Answer {
     let d = draft(b.draft)?;
     let at = time("publish_at", b.publish_at.as_deref())?;
     let status = match b.status.unwrap_or(ApiNewStatus::Draft) {
@@ -241,10 +233,8 @@ pub(super) async fn admin_create(
         }
         ApiNewStatus::Scheduled => ArticleStatus::Scheduled,
     };
-    Ok(match state.app.create_as(&user, d, status, at).await {
-        Ok(a) => (StatusCode::CREATED, Json(admin_view(a))).into_response(),
-        Err(e) => admin_error(e),
-    })
+    let a = state.app.create_as(&user, d, status, at).await?;
+    Ok((StatusCode::CREATED, Json(admin_view(a))).into_response())
 }
 
 /// Save a new version of an article (own articles; any for an editor).
@@ -263,11 +253,11 @@ pub(super) async fn admin_update(
     TokenHolder(user): TokenHolder,
     ArticleId(id): ArticleId,
     ApiJson(b): ApiJson<ApiUpdate>,
-) -> Result<Response, Refusal> {
+) -> Answer {
     let d = draft(b.draft)?;
-    Ok(match state.app.update_as(&user, id, b.version, d).await {
-        Ok(Saved::Applied(a)) => ok(admin_view(a)),
-        Ok(Saved::Pending { article, revision }) => (
+    Ok(match state.app.update_as(&user, id, b.version, d).await? {
+        Saved::Applied(a) => ok(admin_view(a)),
+        Saved::Pending { article, revision } => (
             StatusCode::ACCEPTED,
             Json(ApiPendingChange {
                 outcome: "pending_review",
@@ -281,7 +271,6 @@ pub(super) async fn admin_update(
             }),
         )
             .into_response(),
-        Err(e) => admin_error(e),
     })
 }
 
@@ -299,7 +288,7 @@ pub(super) async fn admin_publish(
     TokenHolder(user): TokenHolder,
     ArticleId(id): ArticleId,
     body: axum::body::Bytes,
-) -> Result<Response, Refusal> {
+) -> Answer {
     // An empty body means "now".
     let p: ApiPublish = if body.iter().all(u8::is_ascii_whitespace) {
         ApiPublish::default()
@@ -307,10 +296,8 @@ pub(super) async fn admin_publish(
         serde_json::from_slice(&body).map_err(|e| bad_field("the JSON body", e))?
     };
     let at = time("at", p.at.as_deref())?;
-    Ok(match state.app.publish_as(&user, id, at).await {
-        Ok(a) => ok(admin_view(a)),
-        Err(e) => admin_error(e),
-    })
+    let a = state.app.publish_as(&user, id, at).await?;
+    Ok(ok(admin_view(a)))
 }
 
 /// Withdraw a published article; its address answers 410 Gone.
@@ -326,11 +313,9 @@ pub(super) async fn admin_unpublish(
     State(state): State<WebState>,
     TokenHolder(user): TokenHolder,
     ArticleId(id): ArticleId,
-) -> Response {
-    match state.app.unpublish_as(&user, id).await {
-        Ok(a) => ok(admin_view(a)),
-        Err(e) => admin_error(e),
-    }
+) -> Answer {
+    let a = state.app.unpublish_as(&user, id).await?;
+    Ok(ok(admin_view(a)))
 }
 
 /// An uploaded image, ready to be an article's `image.url`.
@@ -364,29 +349,25 @@ pub(super) async fn admin_media(
     State(state): State<WebState>,
     TokenHolder(user): TokenHolder,
     body: axum::body::Body,
-) -> Response {
+) -> Answer {
     let limit = arabpress_app::MAX_UPLOAD_BYTES;
     let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
-        return error(
+        return Err(Refusal(
             StatusCode::PAYLOAD_TOO_LARGE,
             "too_large",
             format!("the file is larger than {} MiB", limit >> 20),
-        );
+        ));
     };
-    match state.app.upload_image(&user, bytes.to_vec()).await {
-        Ok(img) => {
-            let m = arabpress_core::media::MediaUrl::parse(&img.url);
-            let mut r = ok(ApiMedia {
-                id: img.id,
-                srcset: m.as_ref().map(|m| m.srcset("jpg")).unwrap_or_default(),
-                webp_srcset: m.as_ref().map(|m| m.srcset("webp")).unwrap_or_default(),
-                url: img.url,
-                width: img.width,
-                height: img.height,
-            });
-            *r.status_mut() = StatusCode::CREATED;
-            r
-        }
-        Err(e) => admin_error(e),
-    }
+    let img = state.app.upload_image(&user, bytes.to_vec()).await?;
+    let m = arabpress_core::media::MediaUrl::parse(&img.url);
+    let mut r = ok(ApiMedia {
+        id: img.id,
+        srcset: m.as_ref().map(|m| m.srcset("jpg")).unwrap_or_default(),
+        webp_srcset: m.as_ref().map(|m| m.srcset("webp")).unwrap_or_default(),
+        url: img.url,
+        width: img.width,
+        height: img.height,
+    });
+    *r.status_mut() = StatusCode::CREATED;
+    Ok(r)
 }

@@ -3,15 +3,14 @@
 
 use super::keys::KeyHolder;
 use super::shapes::*;
-use super::{ApiError, ApiQuery, ArticleId, KeyRefusals, app_error, error, ok};
+use super::{Answer, ApiError, ApiQuery, ArticleId, KeyRefusals, Refusal, ok};
 use crate::WebState;
-use arabpress_app::{ArticleFilter, SearchParams};
+use arabpress_app::{AppError, ArticleFilter, SearchParams};
 use arabpress_core::Lang;
 use arabpress_core::model::{Article, ArticleSummary};
 use arabpress_render::views::article_url;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 
 fn summary(s: ArticleSummary) -> ApiSummary {
     ApiSummary {
@@ -83,7 +82,7 @@ pub(super) async fn articles(
     State(state): State<WebState>,
     _: KeyHolder,
     ApiQuery(p): ApiQuery<ListParams>,
-) -> Response {
+) -> Answer {
     let filter = ArticleFilter {
         lang: Some(p.lang.into()),
         section: p.section,
@@ -92,13 +91,11 @@ pub(super) async fn articles(
         limit: p.limit,
         cursor: p.cursor,
     };
-    match state.app.api_articles(&filter).await {
-        Ok(page) => ok(ApiArticleList {
-            items: page.items.into_iter().map(summary).collect(),
-            next_cursor: page.next_cursor,
-        }),
-        Err(e) => app_error(e),
-    }
+    let page = state.app.api_articles(&filter).await?;
+    Ok(ok(ApiArticleList {
+        items: page.items.into_iter().map(summary).collect(),
+        next_cursor: page.next_cursor,
+    }))
 }
 
 /// One published article by id.
@@ -114,11 +111,9 @@ pub(super) async fn article(
     State(state): State<WebState>,
     _: KeyHolder,
     ArticleId(id): ArticleId,
-) -> Response {
-    match state.app.api_article(id).await {
-        Ok(a) => ok(full(a)),
-        Err(e) => app_error(e),
-    }
+) -> Answer {
+    let a = state.app.api_article(id).await?;
+    Ok(ok(full(a)))
 }
 
 /// One published article by language and slug.
@@ -137,18 +132,16 @@ pub(super) async fn article_by_slug(
     State(state): State<WebState>,
     _: KeyHolder,
     Path((lang, slug)): Path<(String, String)>,
-) -> Response {
+) -> Answer {
     let Ok(lang) = lang.parse::<Lang>() else {
-        return error(
+        return Err(Refusal(
             StatusCode::BAD_REQUEST,
             "bad_request",
             format!("{lang:?} is not ar or en"),
-        );
+        ));
     };
-    match state.app.api_article_by_slug(lang, &slug).await {
-        Ok(a) => ok(full(a)),
-        Err(e) => app_error(e),
-    }
+    let a = state.app.api_article_by_slug(lang, &slug).await?;
+    Ok(ok(full(a)))
 }
 
 /// Every section.
@@ -157,20 +150,18 @@ pub(super) async fn article_by_slug(
         (status = 200, description = "Sections in navigation order", body = Vec<ApiSection>),
         KeyRefusals,
     ))]
-pub(super) async fn sections(State(state): State<WebState>, _: KeyHolder) -> Response {
-    match state.app.sections().await {
-        Ok(all) => ok(all
-            .iter()
-            .map(|s| ApiSection {
-                id: s.id,
-                slug: s.slug.clone(),
-                name_ar: s.name_ar.clone(),
-                name_en: s.name_en.clone(),
-                position: s.position,
-            })
-            .collect::<Vec<_>>()),
-        Err(e) => app_error(e),
-    }
+pub(super) async fn sections(State(state): State<WebState>, _: KeyHolder) -> Answer {
+    let all = state.app.sections().await?;
+    Ok(ok(all
+        .iter()
+        .map(|s| ApiSection {
+            id: s.id,
+            slug: s.slug.clone(),
+            name_ar: s.name_ar.clone(),
+            name_en: s.name_en.clone(),
+            position: s.position,
+        })
+        .collect::<Vec<_>>()))
 }
 
 /// Tags that label published articles.
@@ -184,21 +175,24 @@ pub(super) async fn tags(
     State(state): State<WebState>,
     _: KeyHolder,
     ApiQuery(p): ApiQuery<LangParam>,
-) -> Response {
+) -> Answer {
     let only = p.lang.map(Lang::from);
-    match state.app.store().tags_in_use(state.app.now()).await {
-        Ok(all) => ok(all
-            .into_iter()
-            .filter(|t| only.is_none_or(|l| l == t.lang))
-            .map(|t| ApiTag {
-                id: t.id,
-                lang: t.lang.into(),
-                slug: t.slug,
-                name: t.name,
-            })
-            .collect::<Vec<_>>()),
-        Err(e) => app_error(e.into()),
-    }
+    let all = state
+        .app
+        .store()
+        .tags_in_use(state.app.now())
+        .await
+        .map_err(AppError::from)?;
+    Ok(ok(all
+        .into_iter()
+        .filter(|t| only.is_none_or(|l| l == t.lang))
+        .map(|t| ApiTag {
+            id: t.id,
+            lang: t.lang.into(),
+            slug: t.slug,
+            name: t.name,
+        })
+        .collect::<Vec<_>>()))
 }
 
 /// Every author.
@@ -207,21 +201,19 @@ pub(super) async fn tags(
         (status = 200, description = "Authors", body = Vec<ApiAuthor>),
         KeyRefusals,
     ))]
-pub(super) async fn authors(State(state): State<WebState>, _: KeyHolder) -> Response {
-    match state.app.store().authors().await {
-        Ok(all) => ok(all
-            .into_iter()
-            .map(|a| ApiAuthor {
-                id: a.id,
-                slug: a.slug,
-                name_ar: a.name_ar,
-                name_en: a.name_en,
-                bio_ar: a.bio_ar,
-                bio_en: a.bio_en,
-            })
-            .collect::<Vec<_>>()),
-        Err(e) => app_error(e.into()),
-    }
+pub(super) async fn authors(State(state): State<WebState>, _: KeyHolder) -> Answer {
+    let all = state.app.store().authors().await.map_err(AppError::from)?;
+    Ok(ok(all
+        .into_iter()
+        .map(|a| ApiAuthor {
+            id: a.id,
+            slug: a.slug,
+            name_ar: a.name_ar,
+            name_en: a.name_en,
+            bio_ar: a.bio_ar,
+            bio_en: a.bio_en,
+        })
+        .collect::<Vec<_>>()))
 }
 
 fn runs(r: Vec<(String, bool)>) -> Vec<ApiRun> {
@@ -241,17 +233,17 @@ pub(super) async fn search(
     State(state): State<WebState>,
     _: KeyHolder,
     ApiQuery(p): ApiQuery<SearchApiParams>,
-) -> Response {
+) -> Answer {
     let lang = p.lang.map_or(state.app.default_lang(), Lang::from);
     for (name, value) in [("from", &p.from), ("to", &p.to)] {
         if let Some(v) = value
             && v.parse::<jiff::civil::Date>().is_err()
         {
-            return error(
+            return Err(Refusal(
                 StatusCode::BAD_REQUEST,
                 "bad_request",
                 format!("{name} must be a date such as 2026-02-07, not {v:?}"),
-            );
+            ));
         }
     }
     let params = SearchParams {
@@ -262,28 +254,26 @@ pub(super) async fn search(
         to: p.to,
         page: p.page.map(|n| n.to_string()),
     };
-    match state.app.search(lang, &params).await {
-        Ok(o) => ok(ApiResults {
-            query: o.form.q.trim().to_owned(),
-            lang: lang.into(),
-            total: o.total,
-            page: o.page,
-            per_page: o.per_page,
-            all_words: !o.partial,
-            suggestion: o.suggestion,
-            problem: o.problem,
-            truncated: o.truncated,
-            ignored_filter: o.bad_filter,
-            results: o
-                .hits
-                .into_iter()
-                .map(|h| ApiHit {
-                    summary: summary(h.summary),
-                    headline_runs: runs(h.headline),
-                    snippet_runs: runs(h.snippet),
-                })
-                .collect(),
-        }),
-        Err(e) => app_error(e),
-    }
+    let o = state.app.search(lang, &params).await?;
+    Ok(ok(ApiResults {
+        query: o.form.q.trim().to_owned(),
+        lang: lang.into(),
+        total: o.total,
+        page: o.page,
+        per_page: o.per_page,
+        all_words: !o.partial,
+        suggestion: o.suggestion,
+        problem: o.problem,
+        truncated: o.truncated,
+        ignored_filter: o.bad_filter,
+        results: o
+            .hits
+            .into_iter()
+            .map(|h| ApiHit {
+                summary: summary(h.summary),
+                headline_runs: runs(h.headline),
+                snippet_runs: runs(h.snippet),
+            })
+            .collect(),
+    }))
 }

@@ -19,7 +19,10 @@ const RATE_PER_SECOND: f64 = 20.0;
 /// Requests a key may make at once after a quiet spell.
 const BURST: f64 = 200.0;
 
-/// Token buckets per API key.
+/// Token buckets per API key and per personal token's user, held by each node: with N web
+/// nodes a key may make N × 20 requests per second in all (N × 200 at once), which the
+/// README's deployment section states. One entry per key or member that has called, so the
+/// map is bounded by the `api_keys` and `users` rows.
 #[derive(Debug, Default)]
 pub struct RateLimiter {
     buckets: Mutex<HashMap<i64, (f64, Instant)>>,
@@ -27,10 +30,15 @@ pub struct RateLimiter {
 
 impl RateLimiter {
     /// Takes one request from the key's bucket; `Err(seconds)` says when to retry.
+    ///
+    /// Never lets a request through unchecked: a lock poisoned by a panicking holder is
+    /// taken over, since a bucket is written whole (its count and time together) and so is
+    /// never left half-updated.
     fn take(&self, key: i64) -> Result<(), u64> {
-        let Ok(mut b) = self.buckets.lock() else {
-            return Ok(());
-        };
+        let mut b = self
+            .buckets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let now = Instant::now();
         let (tokens, at) = b.entry(key).or_insert((BURST, now));
         *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * RATE_PER_SECOND).min(BURST);
@@ -144,5 +152,35 @@ impl FromRequestParts<WebState> for TokenHolder {
 
     async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Response> {
         token_user(state, &parts.headers).await.map(TokenHolder)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bucket_empties_after_its_burst_and_a_poisoned_lock_still_limits() {
+        let limiter = std::sync::Arc::new(RateLimiter::default());
+        for _ in 0..BURST as usize {
+            assert_eq!(limiter.take(7), Ok(()));
+        }
+        assert!(
+            limiter.take(7).is_err(),
+            "the 201st request at once is refused"
+        );
+        assert_eq!(limiter.take(8), Ok(()), "another key has its own bucket");
+        let holder = std::sync::Arc::clone(&limiter);
+        let poisoned = std::thread::spawn(move || {
+            let _guard = holder.buckets.lock();
+            panic!("a holder of the lock panics");
+        })
+        .join();
+        assert!(poisoned.is_err() && limiter.buckets.is_poisoned());
+        // The bucket refills at 20 a second while the thread ran; 50 at once still empty it.
+        assert!(
+            (0..50).any(|_| limiter.take(7).is_err()),
+            "the limiter keeps limiting"
+        );
     }
 }
