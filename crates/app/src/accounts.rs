@@ -18,7 +18,7 @@ pub const MIN_PASSWORD_CHARS: usize = 10;
 
 /// Lower-case hex of `bytes`.
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }
 
 /// The SHA-256 (hex) under which a token or API key is stored.
@@ -37,11 +37,10 @@ pub(crate) fn hmac_sha256(key: &[u8], message: &[u8]) -> Result<Vec<u8>, AppErro
 
 /// Compares two secrets in time independent of where they differ.
 pub fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    use subtle::ConstantTimeEq;
+    // The length is not secret (every token of a kind has the same); the bytes are compared
+    // in constant time.
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
 /// `bytes` random bytes as hex: the secret part of a token or API key.

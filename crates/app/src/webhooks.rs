@@ -138,16 +138,8 @@ impl App {
     /// Removes a receiver and its log, for an admin.
     pub async fn delete_webhook_as(&self, actor: &User, id: i64) -> Result<(), AppError> {
         may_manage_webhooks(actor)?;
-        self.store().delete_webhook(id).await?;
         self.store()
-            .audit(
-                Some(actor.id),
-                "webhook_deleted",
-                "webhook",
-                id,
-                "",
-                self.now(),
-            )
+            .delete_webhook(id, Some(actor.id), self.now())
             .await?;
         Ok(())
     }

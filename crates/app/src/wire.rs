@@ -233,16 +233,8 @@ impl App {
         if !actor.role.can_manage_wire() {
             return Err(forbidden(actor, "manage wire feeds"));
         }
-        self.store().delete_wire_feed(id).await?;
         self.store()
-            .audit(
-                Some(actor.id),
-                "wire_feed_removed",
-                "wire_feed",
-                id,
-                "",
-                self.now(),
-            )
+            .delete_wire_feed(id, Some(actor.id), self.now())
             .await?;
         Ok(())
     }

@@ -382,19 +382,8 @@ impl Store {
         detail: &str,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO audit_log (created_at, user_id, action, entity, entity_id, detail) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(now.as_second())
-        .bind(user_id)
-        .bind(action)
-        .bind(entity)
-        .bind(entity_id)
-        .bind(detail)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        let mut conn = self.pool.acquire().await?;
+        write_audit(&mut conn, user_id, action, entity, entity_id, detail, now).await
     }
 
     /// The audit log of one thing, oldest first.
@@ -514,4 +503,30 @@ impl Store {
                 .await?;
         row.ok_or_else(|| StoreError::NotFound(format!("article {article_id}")))
     }
+}
+
+/// Writes one audit line on `conn`: in a transaction, it commits or rolls back with the
+/// change it records.
+pub(crate) async fn write_audit(
+    conn: &mut sqlx::AnyConnection,
+    user_id: Option<i64>,
+    action: &str,
+    entity: &str,
+    entity_id: i64,
+    detail: &str,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO audit_log (created_at, user_id, action, entity, entity_id, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(now.as_second())
+    .bind(user_id)
+    .bind(action)
+    .bind(entity)
+    .bind(entity_id)
+    .bind(detail)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

@@ -1896,3 +1896,43 @@ both_backends!(
     the_audit_log_pages_newest_first_and_filters,
     super::the_audit_log_pages_newest_first_and_filters
 );
+
+async fn deleting_a_webhook_writes_its_audit_line_in_the_same_step(store: Store) {
+    let w = store
+        .create_webhook(
+            "https://hooks.example/deploy",
+            &["article.published"],
+            "whsec_x",
+            None,
+            t(0),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    store
+        .delete_webhook(w.id, None, t(5))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let log = store
+        .audit_of("webhook", w.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(log[0].action, "webhook_deleted");
+    assert_eq!(
+        log[0].detail, "https://hooks.example/deploy",
+        "the line names what went"
+    );
+    assert_eq!(log[0].at, t(5));
+    // A webhook that is not there: refused, and no line says it was deleted.
+    let again = store.delete_webhook(w.id, None, t(6)).await;
+    assert!(matches!(again, Err(StoreError::NotFound(_))), "{again:?}");
+    let log = store
+        .audit_of("webhook", w.id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(log.len(), 1, "{log:?}");
+}
+both_backends!(
+    deleting_a_webhook_writes_its_audit_line_in_the_same_step,
+    super::deleting_a_webhook_writes_its_audit_line_in_the_same_step
+);
