@@ -116,7 +116,9 @@ def main():
     check(r.returncode == 0 and f"queued for {N + 1} subscribers" in r.stdout, f"breaking news queued: {r.stdout.strip()} {r.stderr[-300:]}")
 
     # Deliver, killing the worker twice at random moments.
-    rng = random.Random(int(os.environ.get("ARABPRESS_MAIL_SEED", time.time())))
+    seed = int(os.environ.get("ARABPRESS_MAIL_SEED", time.time()))
+    print(f"   kill moments from seed {seed} (ARABPRESS_MAIL_SEED={seed} replays them)", flush=True)
+    rng = random.Random(seed)
     kills = []
     for round_ in range(2):
         target = sink.total + rng.randint(N // 10, N // 4)

@@ -1,5 +1,5 @@
-//! Schema migrations, embedded in the binary, one folder per engine, applied in order at
-//! start. On PostgreSQL an advisory lock makes nodes starting together apply them once.
+//! Schema migrations, embedded in the binary, one folder per engine (listed from the folder
+//! at build time), applied in order at start. On PostgreSQL an advisory lock makes nodes starting together apply them once.
 
 use crate::{Backend, Store, StoreError};
 
@@ -9,151 +9,8 @@ struct Migration {
     sql: &'static str,
 }
 
-const SQLITE: &[Migration] = &[
-    Migration {
-        version: 1,
-        description: "content",
-        sql: include_str!("../migrations/sqlite/0001_content.sql"),
-    },
-    Migration {
-        version: 2,
-        description: "search",
-        sql: include_str!("../migrations/sqlite/0002_search.sql"),
-    },
-    Migration {
-        version: 3,
-        description: "api keys",
-        sql: include_str!("../migrations/sqlite/0003_api_keys.sql"),
-    },
-    Migration {
-        version: 4,
-        description: "users",
-        sql: include_str!("../migrations/sqlite/0004_users.sql"),
-    },
-    Migration {
-        version: 5,
-        description: "newsroom",
-        sql: include_str!("../migrations/sqlite/0005_newsroom.sql"),
-    },
-    Migration {
-        version: 6,
-        description: "webhooks",
-        sql: include_str!("../migrations/sqlite/0006_webhooks.sql"),
-    },
-    Migration {
-        version: 7,
-        description: "newsletter",
-        sql: include_str!("../migrations/sqlite/0007_newsletter.sql"),
-    },
-    Migration {
-        version: 8,
-        description: "change notify",
-        sql: include_str!("../migrations/sqlite/0008_change_notify.sql"),
-    },
-    Migration {
-        version: 9,
-        description: "imports",
-        sql: include_str!("../migrations/sqlite/0009_imports.sql"),
-    },
-    Migration {
-        version: 10,
-        description: "wire feeds",
-        sql: include_str!("../migrations/sqlite/0010_wire.sql"),
-    },
-    Migration {
-        version: 11,
-        description: "spoken articles",
-        sql: include_str!("../migrations/sqlite/0011_audio.sql"),
-    },
-    Migration {
-        version: 12,
-        description: "review and tokens",
-        sql: include_str!("../migrations/sqlite/0012_review_and_tokens.sql"),
-    },
-    Migration {
-        version: 13,
-        description: "site settings",
-        sql: include_str!("../migrations/sqlite/0013_site_settings.sql"),
-    },
-    Migration {
-        version: 14,
-        description: "audit log filters",
-        sql: include_str!("../migrations/sqlite/0014_audit_log_filters.sql"),
-    },
-];
-
-const POSTGRES: &[Migration] = &[
-    Migration {
-        version: 1,
-        description: "content",
-        sql: include_str!("../migrations/postgres/0001_content.sql"),
-    },
-    Migration {
-        version: 2,
-        description: "search",
-        sql: include_str!("../migrations/postgres/0002_search.sql"),
-    },
-    Migration {
-        version: 3,
-        description: "api keys",
-        sql: include_str!("../migrations/postgres/0003_api_keys.sql"),
-    },
-    Migration {
-        version: 4,
-        description: "users",
-        sql: include_str!("../migrations/postgres/0004_users.sql"),
-    },
-    Migration {
-        version: 5,
-        description: "newsroom",
-        sql: include_str!("../migrations/postgres/0005_newsroom.sql"),
-    },
-    Migration {
-        version: 6,
-        description: "webhooks",
-        sql: include_str!("../migrations/postgres/0006_webhooks.sql"),
-    },
-    Migration {
-        version: 7,
-        description: "newsletter",
-        sql: include_str!("../migrations/postgres/0007_newsletter.sql"),
-    },
-    Migration {
-        version: 8,
-        description: "change notify",
-        sql: include_str!("../migrations/postgres/0008_change_notify.sql"),
-    },
-    Migration {
-        version: 9,
-        description: "imports",
-        sql: include_str!("../migrations/postgres/0009_imports.sql"),
-    },
-    Migration {
-        version: 10,
-        description: "wire feeds",
-        sql: include_str!("../migrations/postgres/0010_wire.sql"),
-    },
-    Migration {
-        version: 11,
-        description: "spoken articles",
-        sql: include_str!("../migrations/postgres/0011_audio.sql"),
-    },
-    Migration {
-        version: 12,
-        description: "review and tokens",
-        sql: include_str!("../migrations/postgres/0012_review_and_tokens.sql"),
-    },
-    Migration {
-        version: 13,
-        description: "site settings",
-        sql: include_str!("../migrations/postgres/0013_site_settings.sql"),
-    },
-    Migration {
-        version: 14,
-        description: "audit log filters",
-        sql: include_str!("../migrations/postgres/0014_audit_log_filters.sql"),
-    },
-];
+// `SQLITE` and `POSTGRES`, listed from the folders by `build.rs`.
+include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
 
 pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
     let migrations = match store.backend {
@@ -199,4 +56,32 @@ pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
     }
     tx.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_engines_have_the_same_migrations_numbered_from_one() {
+        let list = |m: &[Migration]| {
+            m.iter()
+                .map(|m| (m.version, m.description))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            list(SQLITE),
+            list(POSTGRES),
+            "one migration per engine, alike"
+        );
+        for (i, m) in SQLITE.iter().enumerate() {
+            assert_eq!(
+                m.version,
+                i as i64 + 1,
+                "versions run 1, 2, 3… without a gap"
+            );
+            assert!(!m.sql.trim().is_empty(), "migration {} is empty", m.version);
+        }
+        assert!(SQLITE.len() >= 14);
+    }
 }
