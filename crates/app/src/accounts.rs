@@ -43,6 +43,31 @@ pub fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
+/// Characters of a generated password: letters and digits that cannot be mistaken for one
+/// another (no 0/O, 1/l/I).
+const PASSWORD_ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/// A random password of 20 characters from [`PASSWORD_ALPHABET`], each character equally
+/// likely: random bytes past the largest multiple of the alphabet's size are drawn again
+/// rather than folded in (which would favour the first characters).
+pub fn generated_password() -> Result<String, AppError> {
+    const LEN: usize = 20;
+    let n = PASSWORD_ALPHABET.len();
+    let limit = 256 - 256 % n;
+    let mut out = String::with_capacity(LEN);
+    let mut buf = [0u8; 32];
+    while out.len() < LEN {
+        getrandom::fill(&mut buf).map_err(|e| AppError::internal("no randomness", e))?;
+        for b in buf.iter().map(|b| usize::from(*b)).filter(|b| *b < limit) {
+            if out.len() == LEN {
+                break;
+            }
+            out.push(char::from(PASSWORD_ALPHABET[b % n]));
+        }
+    }
+    Ok(out)
+}
+
 /// `bytes` random bytes as hex: the secret part of a token or API key.
 pub fn random_hex(bytes: usize) -> Result<String, AppError> {
     let mut buf = vec![0u8; bytes];
@@ -665,6 +690,19 @@ impl App {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_passwords_are_long_unambiguous_and_differ() {
+        let a = generated_password().unwrap_or_else(|e| panic!("{e}"));
+        let b = generated_password().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(a.chars().count(), 20);
+        assert!(a.bytes().all(|c| PASSWORD_ALPHABET.contains(&c)), "{a}");
+        assert!(!a.contains(['0', 'O', '1', 'l', 'I']), "{a}");
+        assert_ne!(a, b);
+        assert!(a.chars().count() >= MIN_PASSWORD_CHARS);
+    }
+
     #[test]
     fn secrets_compare_whole() {
         assert!(super::same_secret("abc", "abc"));

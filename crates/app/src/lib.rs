@@ -33,7 +33,7 @@ mod wire;
 
 pub use accounts::{
     AUDIT_ACTIONS, AUDIT_ENTITIES, AUDIT_PAGE, AUDIT_PAGE_MAX, AuditLog, MIN_PASSWORD_CHARS,
-    PASSWORD_PERMITS, Saved, TOKEN_DAYS, random_hex, same_secret,
+    PASSWORD_PERMITS, Saved, TOKEN_DAYS, generated_password, random_hex, same_secret,
 };
 pub use api::{API_MAX_LIMIT, ArticleFilter, ArticlePage};
 pub use arabpress_store::{AudioCounts, AudioPick, AudioState};

@@ -84,17 +84,6 @@ pub enum TokenAction {
     },
 }
 
-/// A random password of 20 characters from an unambiguous alphabet.
-pub fn generated_password() -> Result<String> {
-    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let mut bytes = [0u8; 20];
-    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-    Ok(bytes
-        .iter()
-        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
-        .collect())
-}
-
 /// A new password for an account: read from standard input (one line), or generated, in
 /// which case it must be shown once, as nobody else knows it.
 struct NewPassword {
@@ -107,7 +96,7 @@ impl NewPassword {
     fn get(from_stdin: bool) -> Result<NewPassword> {
         if !from_stdin {
             return Ok(NewPassword {
-                value: generated_password()?,
+                value: arabpress_app::generated_password()?,
                 generated: true,
             });
         }

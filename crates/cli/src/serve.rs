@@ -88,7 +88,7 @@ pub async fn demo(s: &Settings, a: &ServeArgs, archive: usize) -> Result<()> {
             .await
             .context("creating the demo API key")?;
         println!("content API key for the demo: {secret}");
-        let password = crate::accounts::generated_password()?;
+        let password = arabpress_app::generated_password()?;
         let owner = app
             .create_user(
                 "editor@arabpress.example",
