@@ -530,3 +530,49 @@ pub(crate) async fn write_audit(
     .await?;
     Ok(())
 }
+
+/// What is deleted together with an audit line naming its address (the row is gone, so the
+/// line is all that says what it was).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Audited {
+    /// A webhook receiver (`webhook_deleted`).
+    Webhook,
+    /// A wire feed (`wire_feed_removed`).
+    WireFeed,
+}
+
+impl Store {
+    /// Deletes row `id` of `what` and writes its audit line in one transaction; a row that
+    /// is not there is `NotFound`, and no line is written.
+    pub(crate) async fn delete_audited(
+        &self,
+        what: Audited,
+        id: i64,
+        by: Option<i64>,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let (delete, action, entity) = match what {
+            Audited::Webhook => (
+                "DELETE FROM webhooks WHERE id = $1 RETURNING url",
+                "webhook_deleted",
+                "webhook",
+            ),
+            Audited::WireFeed => (
+                "DELETE FROM wire_feeds WHERE id = $1 RETURNING url",
+                "wire_feed_removed",
+                "wire_feed",
+            ),
+        };
+        let mut tx = self.begin_write().await?;
+        let url: Option<String> = sqlx::query_scalar(delete)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(url) = url else {
+            return Err(StoreError::NotFound(format!("{entity} {id}")));
+        };
+        write_audit(&mut tx, by, action, entity, id, &url, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -10,7 +10,7 @@
 //! article's absolute address, which the application adds when it sends (the store does
 //! not know the site's base URL).
 
-use crate::users::write_audit;
+use crate::users::Audited;
 use crate::{Backend, Store, StoreError, rows};
 use jiff::Timestamp;
 use sqlx::{AssertSqlSafe, Row};
@@ -207,27 +207,15 @@ impl Store {
             .collect()
     }
 
-    /// Removes a receiver and its log.
-    /// Deletes a webhook and writes the audit line (`webhook_deleted`, its URL as the
-    /// detail) in the same transaction: both happen or neither.
+    /// Removes a receiver and its log, with the audit line `webhook_deleted` (its URL as
+    /// the detail) in the same transaction: both happen or neither.
     pub async fn delete_webhook(
         &self,
         id: i64,
         by: Option<i64>,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        let url: Option<String> =
-            sqlx::query_scalar("DELETE FROM webhooks WHERE id = $1 RETURNING url")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some(url) = url else {
-            return Err(StoreError::NotFound(format!("webhook {id}")));
-        };
-        write_audit(&mut tx, by, "webhook_deleted", "webhook", id, &url, now).await?;
-        tx.commit().await?;
-        Ok(())
+        self.delete_audited(Audited::Webhook, id, by, now).await
     }
 
     /// Queues one delivery of `payload` per active receiver of `event`; returns how many.

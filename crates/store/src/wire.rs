@@ -3,7 +3,7 @@
 //! same transaction as the article made from it, so it can never arrive twice.
 
 use crate::articles::{Known, insert_article};
-use crate::users::write_audit;
+use crate::users::Audited;
 use crate::{Backend, Store, StoreError};
 use arabpress_core::{ArticleDraft, ArticleStatus, ValidationError};
 use jiff::Timestamp;
@@ -208,25 +208,15 @@ impl Store {
     }
 
     /// Removes a feed (its stories stay).
-    /// Deletes a wire feed and writes the audit line (`wire_feed_removed`, its address as
-    /// the detail) in the same transaction: both happen or neither.
+    /// Deletes a wire feed, with the audit line `wire_feed_removed` (its address as the
+    /// detail) in the same transaction: both happen or neither.
     pub async fn delete_wire_feed(
         &self,
         id: i64,
         by: Option<i64>,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        let url: Option<String> =
-            sqlx::query_scalar("DELETE FROM wire_feeds WHERE id = $1 RETURNING url")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        feed_found(u64::from(url.is_some()), id)?;
-        let url = url.unwrap_or_default();
-        write_audit(&mut tx, by, "wire_feed_removed", "wire_feed", id, &url, now).await?;
-        tx.commit().await?;
-        Ok(())
+        self.delete_audited(Audited::WireFeed, id, by, now).await
     }
 
     /// Claims up to `limit` active feeds that are due (or one feed by id, due or not)
