@@ -416,7 +416,7 @@ mod tests {
             DynamicImage::ImageRgba8(RgbaImage::from_pixel(w, h, image::Rgba([200, 30, 30, 255])));
         let mut out = Vec::new();
         img.write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         out
     }
 
@@ -430,10 +430,9 @@ mod tests {
     #[test]
     fn a_png_logo_gets_a_square_artwork_within_podcast_sizes() {
         for (w, h, side) in [(300, 100, 1400), (2000, 1000, 2000), (4000, 500, 3000)] {
-            let l = check(&png_of(w, h)).unwrap_or_else(|e| panic!("{e:?}"));
+            let l = check(&png_of(w, h)).unwrap();
             assert_eq!((l.file, l.width, l.height), ("logo.png", Some(w), Some(h)));
-            let art = image::load_from_memory(&l.artwork.unwrap_or_default())
-                .unwrap_or_else(|e| panic!("{e}"));
+            let art = image::load_from_memory(&l.artwork.unwrap_or_default()).unwrap();
             assert_eq!((art.width(), art.height()), (side, side), "{w}×{h}");
             // The logo is in the middle, the corners are white.
             let rgb = art.to_rgb8();
@@ -478,14 +477,14 @@ mod tests {
   <use xlink:href="#g"/>
   <text x="4" y="30">Arab &amp; Press</text>
 </svg>"##;
-        let l = check(svg).unwrap_or_else(|e| panic!("{e:?}"));
+        let l = check(svg).unwrap();
         assert_eq!(
             (l.file, l.width, l.height),
             ("logo.svg", Some(120), Some(40))
         );
         assert!(l.artwork.is_none(), "text cannot be drawn without fonts");
         let sized = br#"<svg xmlns="http://www.w3.org/2000/svg" width="64px" height="32"/>"#;
-        let l = check(sized).unwrap_or_else(|e| panic!("{e:?}"));
+        let l = check(sized).unwrap();
         assert_eq!((l.width, l.height), (Some(64), Some(32)));
     }
 
@@ -493,9 +492,8 @@ mod tests {
     fn an_svg_logo_is_drawn_centred_on_a_square_artwork() {
         // A wide red bar: 200 × 50 units, drawn at 80 % of a 3000 px side.
         let svg = br##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 50"><rect width="200" height="50" fill="#c81e1e"/></svg>"##;
-        let l = check(svg).unwrap_or_else(|e| panic!("{e:?}"));
-        let art = image::load_from_memory(&l.artwork.unwrap_or_default())
-            .unwrap_or_else(|e| panic!("{e}"));
+        let l = check(svg).unwrap();
+        let art = image::load_from_memory(&l.artwork.unwrap_or_default()).unwrap();
         assert_eq!((art.width(), art.height()), (ARTWORK_MAX, ARTWORK_MAX));
         let rgb = art.to_rgb8();
         assert_eq!(rgb.get_pixel(0, 0).0, [255, 255, 255], "white corners");

@@ -404,7 +404,7 @@ mod tests {
         }));
         let mut plain = Vec::new();
         img.write_to(&mut Cursor::new(&mut plain), ImageFormat::Jpeg)
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         // TIFF, little-endian: IFD0 with ImageDescription, Orientation (6: rotate 90°) and
         // a GPS IFD pointer; the GPS IFD with latitude ref N and longitude ref E.
         let mut tiff: Vec<u8> = b"II\x2a\x00\x08\x00\x00\x00".to_vec();
@@ -454,7 +454,7 @@ mod tests {
         let contains = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).any(|w| w == needle);
         assert!(contains(&upload, b"Source at the checkpoint"));
         // The decoder sees the rotation, so the test file is what a phone writes.
-        let p = process(&upload).unwrap_or_else(|e| panic!("{e}"));
+        let p = process(&upload).unwrap();
         assert_eq!(
             (p.width, p.height),
             (32, 64),
@@ -474,7 +474,7 @@ mod tests {
         // Still a JPEG of the same picture, still upright when shown.
         let mut d = ImageReader::with_format(Cursor::new(&original), ImageFormat::Jpeg)
             .into_decoder()
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         assert_eq!(d.dimensions(), (64, 32));
         assert_eq!(d.orientation().map(|o| o.to_exif()).ok(), Some(6));
         // An original stored before stripping is cleaned when served.
@@ -489,8 +489,8 @@ mod tests {
         }));
         let mut png = Vec::new();
         img.write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
-            .unwrap_or_else(|e| panic!("{e}"));
-        let p = process(&png).unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
+        let p = process(&png).unwrap();
         assert_eq!(
             (p.width, p.height, p.content_type),
             (1000, 500, "image/png")
@@ -511,16 +511,14 @@ mod tests {
             .iter()
             .find(|(n, _)| n == "crop-16x9.jpg")
             .map(|(_, b)| b.clone());
-        let crop =
-            image::load_from_memory(&crop.unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
+        let crop = image::load_from_memory(&crop.unwrap_or_default()).unwrap();
         assert_eq!((crop.width(), crop.height()), (1200, 675));
         let webp = p
             .files
             .iter()
             .find(|(n, _)| n == "w960.webp")
             .map(|(_, b)| b.clone());
-        let webp =
-            image::load_from_memory(&webp.unwrap_or_default()).unwrap_or_else(|e| panic!("{e}"));
+        let webp = image::load_from_memory(&webp.unwrap_or_default()).unwrap();
         assert_eq!((webp.width(), webp.height()), (960, 480));
     }
 }

@@ -218,7 +218,7 @@ mod tests {
         let mut png = Vec::new();
         image::DynamicImage::ImageRgb8(img)
             .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         // A tEXt chunk after IHDR (CRC not checked by the stripper).
         let text = b"Comment\0GPS 33.5N 36.3E";
         let mut chunk = (text.len() as u32).to_be_bytes().to_vec();

@@ -7,6 +7,9 @@
 //! run when `ARABPRESS_TEST_AUDIO` is set (as `scripts/test` does); the others need only
 //! `/bin/sh`.
 
+// clippy.toml allows these in #[test] functions; this covers the helpers too.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use arabpress_testkit as testkit;
 
 use arabpress_app::{App, AudioOutcome, AudioSettings, AudioStatus, FixedClock};
@@ -18,7 +21,7 @@ use std::sync::Arc;
 use testkit::now;
 
 fn slug(s: &str) -> Slug {
-    Slug::parse(s).unwrap_or_else(|e| panic!("{e}"))
+    Slug::parse(s).unwrap()
 }
 
 fn engine_installed() -> bool {
@@ -30,11 +33,11 @@ async fn setup(store: &Store) -> (App, Arc<FixedClock>) {
     let app = testkit::app_in_memory(store, jiff::tz::TimeZone::UTC, Arc::clone(&clock));
     app.create_section(&slug("world"), "العالم", "World", 1)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     store
         .create_author(&slug("hala"), "هالة منصور", "Hala Mansour", "", "")
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     (app, clock)
 }
 
@@ -68,16 +71,11 @@ const EN_BODY: &str = "**Hala Mansour:** When does the plan start?\n\n**The mini
 /// Saves an article with `status` (published now, or a draft).
 async fn save(app: &App, d: ArticleDraft, status: ArticleStatus) -> arabpress_core::model::Article {
     let at = (status == ArticleStatus::Published).then(now);
-    app.create_article(d, status, at)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
+    app.create_article(d, status, at).await.unwrap()
 }
 
 async fn page(app: &App, lang: Lang, slug: &str) -> (u16, String) {
-    let p = app
-        .article_page(lang, slug)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let p = app.article_page(lang, slug).await.unwrap();
     let (body, _) = p.body(arabpress_app::Encoding::Identity);
     (p.status, String::from_utf8_lossy(&body).into_owned())
 }
@@ -110,7 +108,7 @@ async fn articles_are_spoken_once_and_again_when_their_words_change(store: Store
     let (_, html) = page(&app, Lang::En, &en.summary.slug).await;
     assert!(!html.contains("data-player"));
 
-    let done = app.speak_due(10).await.unwrap_or_else(|e| panic!("{e}"));
+    let done = app.speak_due(10).await.unwrap();
     let mut made: Vec<i64> = done
         .iter()
         .map(|o| match o {
@@ -139,13 +137,13 @@ async fn articles_are_spoken_once_and_again_when_their_words_change(store: Store
     let a = store
         .article_by_id(ar.summary.id)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .and_then(|a| a.audio)
         .unwrap_or_else(|| panic!("no audio recorded"));
     let file = app
         .media_file(&a.sha, arabpress_app::AUDIO_FILE)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .unwrap_or_else(|| panic!("the audio file is missing"));
     assert_eq!(file.content_type, "audio/mpeg");
     assert_eq!(file.body.len() as i64, a.bytes);
@@ -158,24 +156,19 @@ async fn articles_are_spoken_once_and_again_when_their_words_change(store: Store
     assert!(html.contains("استمع إلى هذا المقال"));
 
     // Nothing is due any more; an edit that leaves the words alone speaks nothing.
-    assert!(
-        app.speak_due(10)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .is_empty()
-    );
+    assert!(app.speak_due(10).await.unwrap().is_empty());
     let mut same_words = draft(Lang::Ar, "خطة جديدة لدعم المزارعين", AR_BODY);
     same_words.slug = Some(slug(&ar.summary.slug));
     same_words.tags = vec!["زراعة".into()];
     app.update_article(ar.summary.id, ar.version, same_words)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let again = app.speak_due(10).await.unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
+    let again = app.speak_due(10).await.unwrap();
     assert_eq!(again, [AudioOutcome::Unchanged(ar.summary.id)]);
     let kept = store
         .audio_state(ar.summary.id)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .and_then(|s| s.audio);
     assert_eq!(kept.as_ref(), Some(&a), "unchanged words keep their audio");
 
@@ -184,7 +177,7 @@ async fn articles_are_spoken_once_and_again_when_their_words_change(store: Store
     let current = store
         .article_by_id(ar.summary.id)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .unwrap_or_else(|| panic!("gone"));
     let mut edited = draft(
         Lang::Ar,
@@ -194,8 +187,8 @@ async fn articles_are_spoken_once_and_again_when_their_words_change(store: Store
     edited.slug = Some(slug(&ar.summary.slug));
     app.update_article(ar.summary.id, current.version, edited)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let again = app.speak_due(10).await.unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
+    let again = app.speak_due(10).await.unwrap();
     let new = match again.as_slice() {
         [AudioOutcome::Made { audio, .. }] => audio.clone(),
         other => panic!("{other:?}"),
@@ -205,7 +198,7 @@ async fn articles_are_spoken_once_and_again_when_their_words_change(store: Store
     assert!(
         app.media_file(&a.sha, arabpress_app::AUDIO_FILE)
             .await
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
             .is_none(),
         "the replaced file is removed"
     );
@@ -220,7 +213,7 @@ testkit::both_backends!(
 /// Writes an executable shell script.
 fn script(dir: &std::path::Path, name: &str, body: &str) -> String {
     let path = dir.join(name);
-    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
     let ok = std::process::Command::new("chmod")
         .arg("+x")
         .arg(&path)
@@ -232,7 +225,7 @@ fn script(dir: &std::path::Path, name: &str, body: &str) -> String {
 
 async fn a_failing_engine_is_recorded_and_the_article_reads_as_before(store: Store) {
     let (app, clock) = setup(&store).await;
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let espeak = script(
         dir.path(),
         "espeak-ng",
@@ -252,7 +245,7 @@ async fn a_failing_engine_is_recorded_and_the_article_reads_as_before(store: Sto
         ArticleStatus::Published,
     )
     .await;
-    let done = app.speak_due(10).await.unwrap_or_else(|e| panic!("{e}"));
+    let done = app.speak_due(10).await.unwrap();
     match done.as_slice() {
         [AudioOutcome::Failed(id, why)] => {
             assert_eq!(*id, a.summary.id);
@@ -263,7 +256,7 @@ async fn a_failing_engine_is_recorded_and_the_article_reads_as_before(store: Sto
     let state = store
         .audio_state(a.summary.id)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .unwrap_or_else(|| panic!("no audio row"));
     assert!(state.audio.is_none());
     assert!(
@@ -273,21 +266,16 @@ async fn a_failing_engine_is_recorded_and_the_article_reads_as_before(store: Sto
             .is_some_and(|e| e.contains("not found"))
     );
     assert_eq!(state.failures, 1);
-    let counts = store.audio_counts().await.unwrap_or_else(|e| panic!("{e}"));
+    let counts = store.audio_counts().await.unwrap();
     assert_eq!((counts.ready, counts.failed, counts.waiting), (0, 1, 0));
     // The article reads as before, without a player.
     let (status, html) = page(&app, Lang::Ar, &a.summary.slug).await;
     assert_eq!(status, 200);
     assert!(html.contains("خطة جديدة لدعم المزارعين") && !html.contains("data-player"));
     // Not tried again at once; tried again once its retry is due.
-    assert!(
-        app.speak_due(10)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .is_empty()
-    );
+    assert!(app.speak_due(10).await.unwrap().is_empty());
     clock.set(now() + SignedDuration::from_mins(6));
-    let retried = app.speak_due(10).await.unwrap_or_else(|e| panic!("{e}"));
+    let retried = app.speak_due(10).await.unwrap();
     assert!(
         matches!(retried.as_slice(), [AudioOutcome::Failed(..)]),
         "{retried:?}"
@@ -295,7 +283,7 @@ async fn a_failing_engine_is_recorded_and_the_article_reads_as_before(store: Sto
     let state = store
         .audio_state(a.summary.id)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .unwrap_or_else(|| panic!("no audio row"));
     assert_eq!(state.failures, 2);
     // The wait doubles: ten minutes after the second failure.
@@ -327,16 +315,11 @@ async fn without_an_engine_the_site_runs_and_says_why(store: Store) {
         ArticleStatus::Published,
     )
     .await;
-    assert!(
-        app.speak_due(10)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .is_empty()
-    );
+    assert!(app.speak_due(10).await.unwrap().is_empty());
     let (status, html) = page(&app, Lang::En, &a.summary.slug).await;
     assert_eq!(status, 200);
     assert!(!html.contains("data-player"));
-    let counts = store.audio_counts().await.unwrap_or_else(|e| panic!("{e}"));
+    let counts = store.audio_counts().await.unwrap();
     assert_eq!((counts.ready, counts.failed, counts.waiting), (0, 0, 1));
 }
 testkit::both_backends!(

@@ -2,6 +2,9 @@
 //! a second run that changes nothing, Co-Authors Plus bylines, and a file broken half-way
 //! that keeps the batches before the break and nothing of the one it broke in.
 
+// clippy.toml allows these in #[test] functions; this covers the helpers too.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use arabpress_testkit as testkit;
 
 use arabpress_app::{App, ContentReport, FixedClock, ImportError, ImportOptions};
@@ -10,7 +13,7 @@ use arabpress_store::Store;
 use std::sync::Arc;
 
 fn app(store: &Store) -> App {
-    let tz = jiff::tz::TimeZone::get("Asia/Amman").unwrap_or_else(|e| panic!("{e}"));
+    let tz = jiff::tz::TimeZone::get("Asia/Amman").unwrap();
     testkit::app_in_memory(store, tz, Arc::new(FixedClock::new(testkit::now())))
 }
 
@@ -24,21 +27,19 @@ async fn article(app: &App, source: &str, post: &str) -> arabpress_core::model::
         .store()
         .imported_article(source, post)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .unwrap_or_else(|| panic!("post {post} was not imported"));
     app.store()
         .article_by_id(id)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .unwrap_or_else(|| panic!("article {id}"))
 }
 
 async fn every_kind_of_item_is_imported_or_reported(store: Store) {
     let app = app(&store);
     let file = testkit::fixture("import/edge-cases.wxr.xml");
-    let r = import(&app, &file, 0)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let r = import(&app, &file, 0).await.unwrap();
     assert_eq!(r.source, "wxr:https://akhbar.example");
     assert_eq!(
         (r.items, r.posts, r.pages, r.attachments, r.comments),
@@ -69,11 +70,7 @@ async fn every_kind_of_item_is_imported_or_reported(store: Store) {
         rain.summary.published_at,
         "2026-01-05T08:30:00Z".parse().ok()
     );
-    let sections = app
-        .store()
-        .sections()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let sections = app.store().sections().await.unwrap();
     let section = sections
         .iter()
         .find(|s| s.id == rain.summary.section_id)
@@ -134,26 +131,14 @@ async fn every_kind_of_item_is_imported_or_reported(store: Store) {
     assert_eq!(about.summary.kind, ArticleKind::Feature);
 
     // Again: nothing changes.
-    let before = app
-        .store()
-        .count_articles()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let again = import(&app, &file, 0)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let before = app.store().count_articles().await.unwrap();
+    let again = import(&app, &file, 0).await.unwrap();
     assert_eq!((again.imported, again.unchanged), (0, 6));
     assert_eq!(
         (again.sections_created, again.authors_created, again.images),
         (0, 0, 0)
     );
-    assert_eq!(
-        app.store()
-            .count_articles()
-            .await
-            .unwrap_or_else(|e| panic!("{e}")),
-        before
-    );
+    assert_eq!(app.store().count_articles().await.unwrap(), before);
 }
 testkit::both_backends!(
     every_kind_of_item_is_imported_or_reported,
@@ -168,7 +153,7 @@ async fn exports_from_other_tools_import_too(store: Store) {
         0,
     )
     .await
-    .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
     assert_eq!((r.imported, r.authors_created), (4, 3), "{r:?}");
     let three = article(&app, &r.source, "101").await;
     let names: Vec<&str> = three.authors.iter().map(|a| a.name_en.as_str()).collect();
@@ -186,7 +171,7 @@ async fn exports_from_other_tools_import_too(store: Store) {
         0,
     )
     .await
-    .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
     assert_eq!((r.posts, r.pages, r.imported), (3, 1, 4), "{r:?}");
     assert_eq!(r.other_types.get("customcpt"), Some(&1));
     assert!(r.skipped.is_empty(), "{:?}", r.skipped);
@@ -215,36 +200,26 @@ async fn a_broken_file_keeps_the_batches_before_the_break(store: Store) {
         post(3),
         post(4)
     );
-    let before = app
-        .store()
-        .count_articles()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let before = app.store().count_articles().await.unwrap();
     match import(&app, file.as_bytes(), 2).await {
         Err(ImportError::File { error, report }) => {
             assert_eq!(report.imported, 2, "the first batch of two is in");
             let arabpress_ingest::IngestError::Malformed { offset, .. } = error else {
                 panic!("{error}");
             };
-            let (line, _) = arabpress_ingest::line_and_column(file.as_bytes(), offset)
-                .unwrap_or_else(|e| panic!("{e}"));
+            let (line, _) = arabpress_ingest::line_and_column(file.as_bytes(), offset).unwrap();
             assert_eq!(line, 7, "the broken item's line");
         }
         other => panic!("{other:?}"),
     }
     assert_eq!(
-        app.store()
-            .count_articles()
-            .await
-            .unwrap_or_else(|e| panic!("{e}")),
+        app.store().count_articles().await.unwrap(),
         before + 2,
         "nothing of the batch the break fell in"
     );
     // Fixed, the file imports the rest and leaves the first two alone.
     let fixed = file.replace("<item><title>Broken</link></item>\n", "");
-    let r = import(&app, fixed.as_bytes(), 2)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let r = import(&app, fixed.as_bytes(), 2).await.unwrap();
     assert_eq!((r.imported, r.unchanged), (2, 2));
 }
 testkit::both_backends!(
@@ -259,21 +234,14 @@ async fn ghost_exports_of_every_shape_import(store: Store) {
         batch: 0,
     };
     let file = testkit::fixture("import/tryghost-migrate_ghost-export.json");
-    let r = app
-        .import_ghost(&file, &options)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let r = app.import_ghost(&file, &options).await.unwrap();
     assert_eq!(r.source, "ghost:My Ghost Site");
     assert_eq!((r.posts, r.imported, r.images), (3, 3, 2), "{r:?}");
     let first = article(&app, &r.source, "9b7114425bee6e3b17baf7c0").await;
     assert_eq!(first.summary.headline, "Post 1");
     assert_eq!(first.authors[0].name_en, "Alice Johnson");
     assert_eq!(first.tags[0].name, "News");
-    let sections = app
-        .store()
-        .sections()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let sections = app.store().sections().await.unwrap();
     let section = sections
         .iter()
         .find(|s| s.id == first.summary.section_id)
@@ -295,10 +263,7 @@ async fn ghost_exports_of_every_shape_import(store: Store) {
         "{}",
         lexical.body_html
     );
-    let again = app
-        .import_ghost(&file, &options)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let again = app.import_ghost(&file, &options).await.unwrap();
     assert_eq!((again.imported, again.unchanged), (0, 3));
 
     // The flat shape and the Content API's posts.
@@ -308,7 +273,7 @@ async fn ghost_exports_of_every_shape_import(store: Store) {
             &options,
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(r.imported, 1, "{r:?}");
     let r = app
         .import_ghost(
@@ -316,7 +281,7 @@ async fn ghost_exports_of_every_shape_import(store: Store) {
             &options,
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(
         (r.source.as_str(), r.imported),
         ("ghost:https://demo.ghost.io", 1)
@@ -382,16 +347,14 @@ async fn featured_images_are_fetched_when_reachable(store: Store) {
     let addr = testkit::serve_on_loopback(router).await;
     let remote = format!("http://{addr}/wp-content/uploads/2026/01/rain.jpg");
     let file = String::from_utf8(testkit::fixture("import/edge-cases.wxr.xml"))
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .replace(
             "https://akhbar.example/wp-content/uploads/2026/01/rain.jpg",
             &remote,
         );
     let app = app(&store);
     app.set_outbound_policy(testkit::allow_private_network());
-    let r = import(&app, file.as_bytes(), 0)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let r = import(&app, file.as_bytes(), 0).await.unwrap();
     let with_image = article(&app, &r.source, "10").await;
     assert_eq!(
         with_image.summary.image.as_ref().map(|i| i.url.as_str()),
@@ -402,7 +365,7 @@ async fn featured_images_are_fetched_when_reachable(store: Store) {
     let first = app
         .fetch_imported_images(&r.source, |_, _| {})
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!((first.fetched, first.articles), (0, 0));
     assert_eq!(first.unreachable.len(), 1);
     assert!(
@@ -424,7 +387,7 @@ async fn featured_images_are_fetched_when_reachable(store: Store) {
     let second = app
         .fetch_imported_images(&r.source, |_, _| {})
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(
         (second.fetched, second.articles, second.unreachable.len()),
         (1, 1, 0)
@@ -440,17 +403,14 @@ async fn featured_images_are_fetched_when_reachable(store: Store) {
         with_image.summary.image.as_ref().map(|i| i.alt.clone())
     );
     let parts: Vec<&str> = img.url.trim_start_matches("/media/").split('/').collect();
-    let stored = app
-        .media_file(parts[0], parts[1])
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let stored = app.media_file(parts[0], parts[1]).await.unwrap();
     assert!(stored.is_some_and(|f| f.content_type == "image/jpeg"));
 
     // Nothing is left to fetch.
     let third = app
         .fetch_imported_images(&r.source, |_, _| {})
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(third, arabpress_app::ImageFetchReport::default());
 }
 testkit::both_backends!(
@@ -514,7 +474,7 @@ async fn featured_images_with_bad_addresses_are_left_out(store: Store) {
     ];
     let r = import(&app, wxr_with_images(&bad).as_bytes(), 0)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!((r.imported, r.images), (6, 1), "{r:?}");
     for (i, url) in bad.iter().enumerate() {
         let a = article(&app, &r.source, &i.to_string()).await;
@@ -533,7 +493,7 @@ async fn featured_images_with_bad_addresses_are_left_out(store: Store) {
     let file = String::from_utf8(testkit::fixture(
         "import/tryghost-migrate_ghost-content-api-posts.json",
     ))
-    .unwrap_or_else(|e| panic!("{e}"))
+    .unwrap()
     .replace(
         "https://casper.ghost.org/v2.0.0/images/welcome-to-ghost.jpg",
         "file:///etc/passwd",
@@ -542,10 +502,7 @@ async fn featured_images_with_bad_addresses_are_left_out(store: Store) {
         lang: Some(Lang::En),
         batch: 0,
     };
-    let r = app
-        .import_ghost(file.as_bytes(), &options)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let r = app.import_ghost(file.as_bytes(), &options).await.unwrap();
     assert_eq!((r.imported, r.images), (1, 0), "{r:?}");
     let welcome = article(&app, &r.source, "5c7ece47da174000c0c5c6d7").await;
     assert_eq!(welcome.summary.image, None);
@@ -569,14 +526,12 @@ async fn imported_images_are_not_fetched_from_internal_addresses(store: Store) {
     let app = app(&store);
     let outside = testkit::redirector(&app, format!("http://{inside}/rain.jpg"), "/rain.jpg").await;
     let file = String::from_utf8(testkit::fixture("import/edge-cases.wxr.xml"))
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .replace(
             "https://akhbar.example/wp-content/uploads/2026/01/rain.jpg",
             &outside,
         );
-    let r = import(&app, file.as_bytes(), 0)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let r = import(&app, file.as_bytes(), 0).await.unwrap();
     let id = article(&app, &r.source, "10").await.summary.id;
     let mut current = outside.clone();
     for url in std::iter::once(outside.clone()).chain(testkit::internal_urls(inside, "/rain.jpg")) {
@@ -584,13 +539,13 @@ async fn imported_images_are_not_fetched_from_internal_addresses(store: Store) {
             .store()
             .replace_image_url(&[id], &current, &url, testkit::now())
             .await
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         assert_eq!(changed, [id]);
         current = url.clone();
         let got = app
             .fetch_imported_images(&r.source, |_, _| {})
             .await
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         assert_eq!(got.fetched, 0, "{url}");
         assert_eq!(
             got.unreachable,
@@ -606,7 +561,7 @@ async fn imported_images_are_not_fetched_from_internal_addresses(store: Store) {
     let got = app
         .fetch_imported_images(&r.source, |_, _| {})
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(got.unreachable.len(), 1);
     assert_ne!(got.unreachable[0].1, testkit::REFUSED);
     assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 1);

@@ -2,6 +2,9 @@
 //! from the change feed after changes it missed, and in step after every publish, on both
 //! SQLite and PostgreSQL.
 
+// clippy.toml allows these in #[test] functions; this covers the helpers too.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use arabpress_testkit as testkit;
 
 use arabpress_app::{App, FixedClock, SearchParams};
@@ -20,7 +23,7 @@ fn theme() -> Theme {
 
 /// The app over `store` with its index in `dir`, brought up to date as `serve` does.
 async fn app(store: &Store, dir: &Path) -> (App, Opened) {
-    let (index, opened) = SearchIndex::open(dir).unwrap_or_else(|e| panic!("{e}"));
+    let (index, opened) = SearchIndex::open(dir).unwrap();
     let app = App::new(
         store.clone(),
         theme(),
@@ -29,9 +32,7 @@ async fn app(store: &Store, dir: &Path) -> (App, Opened) {
         Arc::new(FixedClock::new(now())),
         dir.join("media"),
     );
-    app.sync_index(opened)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    app.sync_index(opened).await.unwrap();
     (app, opened)
 }
 
@@ -42,7 +43,7 @@ async fn hits(app: &App, lang: Lang, q: &str) -> Vec<String> {
     };
     app.search(lang, &p)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .hits
         .into_iter()
         .map(|h| h.summary.slug)
@@ -57,9 +58,9 @@ fn draft(headline: &str, body: &str) -> ArticleDraft {
         standfirst: "A standfirst.".into(),
         body_md: body.into(),
         kind: ArticleKind::News,
-        section: Slug::parse("economy").unwrap_or_else(|e| panic!("{e}")),
+        section: Slug::parse("economy").unwrap(),
         tags: vec![],
-        authors: vec![Slug::parse("omar-khatib").unwrap_or_else(|e| panic!("{e}"))],
+        authors: vec![Slug::parse("omar-khatib").unwrap()],
         source: None,
         image: None,
         seo_title: None,
@@ -68,17 +69,15 @@ fn draft(headline: &str, body: &str) -> ArticleDraft {
 }
 
 async fn index_follows_the_store(store: Store) {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("index");
     {
         let (app, opened) = app(&store, &path).await;
         assert_eq!(opened, Opened::Empty);
-        arabpress_app::demo::load(&app)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        arabpress_app::demo::load(&app).await.unwrap();
         assert!(!hits(&app, Lang::En, "solar").await.is_empty());
         assert!(!hits(&app, Lang::Ar, "الشمسية").await.is_empty());
-        app.search_index().close().unwrap_or_else(|e| panic!("{e}"));
+        app.search_index().close().unwrap();
     }
     // Changes made while no index follows (another node, or a crash before the index
     // was updated) are replayed from the change feed at the next start.
@@ -95,7 +94,7 @@ async fn index_follows_the_store(store: Store) {
             now,
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let solar = store
         .article_by_slug(
             Lang::En,
@@ -108,7 +107,7 @@ async fn index_follows_the_store(store: Store) {
     store
         .set_status(solar.summary.id, ArticleStatus::Unpublished, None, now)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     {
         let (app, opened) = app(&store, &path).await;
         assert_eq!(opened, Opened::Existing);
@@ -121,10 +120,10 @@ async fn index_follows_the_store(store: Store) {
                 .await
                 .contains(&solar.summary.slug)
         );
-        app.search_index().close().unwrap_or_else(|e| panic!("{e}"));
+        app.search_index().close().unwrap();
     }
     // Deleting the index folder rebuilds it from the store.
-    std::fs::remove_dir_all(&path).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::remove_dir_all(&path).unwrap();
     let (app, opened) = app(&store, &path).await;
     assert_eq!(opened, Opened::Empty);
     assert_eq!(hits(&app, Lang::En, "caravan").await, vec![a.summary.slug]);
@@ -139,10 +138,7 @@ async fn index_follows_the_store(store: Store) {
         .ok()
         .flatten()
         .unwrap_or_else(|| panic!("the demo's water story has another slug"));
-    let n = store
-        .article_neighbours(&water, 8, 0, now)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let n = store.article_neighbours(&water, 8, 0, now).await.unwrap();
     assert!(!n.related.is_empty());
 }
 
@@ -156,13 +152,11 @@ fn page_text(p: &arabpress_app::CachedPage) -> String {
 /// once it has read the change feed; the purge hook hears the same surrogate keys.
 async fn nodes_follow_each_others_changes(store: Store) {
     use std::sync::{Arc as StdArc, Mutex};
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let (a, _) = app(&store, &dir.path().join("a")).await;
-    arabpress_app::demo::load(&a)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    arabpress_app::demo::load(&a).await.unwrap();
     let (b, _) = app(&store, &dir.path().join("b")).await;
-    b.start_following().await.unwrap_or_else(|e| panic!("{e}"));
+    b.start_following().await.unwrap();
 
     let purged: StdArc<Mutex<Vec<String>>> = StdArc::default();
     let seen = StdArc::clone(&purged);
@@ -182,18 +176,11 @@ async fn nodes_follow_each_others_changes(store: Store) {
         allow_private_network: false,
         purge_allow_private: true,
     });
-    a.set_purge_url(format!("http://{addr}/purge"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    a.set_purge_url(format!("http://{addr}/purge")).unwrap();
 
     let home = |n: &App| {
         let n = n.clone();
-        async move {
-            page_text(
-                &n.home_page(Lang::En)
-                    .await
-                    .unwrap_or_else(|e| panic!("{e}")),
-            )
-        }
+        async move { page_text(&n.home_page(Lang::En).await.unwrap()) }
     };
     assert!(
         !home(&b).await.contains("Desalination plant"),
@@ -209,7 +196,7 @@ async fn nodes_follow_each_others_changes(store: Store) {
             Some(now()),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(
         home(&a).await.contains("Desalination plant"),
         "A shows its own change at once"
@@ -231,15 +218,13 @@ async fn nodes_follow_each_others_changes(store: Store) {
 
     // Withdrawn on B: A serves its cached page until it reads the feed, then "gone".
     let slug = art.summary.slug.clone();
-    a.start_following().await.unwrap_or_else(|e| panic!("{e}"));
+    a.start_following().await.unwrap();
     assert!(
         a.article_page(Lang::En, &slug)
             .await
             .is_ok_and(|p| p.status == 200)
     );
-    b.unpublish(art.summary.id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    b.unpublish(art.summary.id).await.unwrap();
     assert!(
         a.article_page(Lang::En, &slug)
             .await
@@ -283,7 +268,7 @@ async fn nodes_follow_each_others_changes(store: Store) {
         async move {
             n.sections()
                 .await
-                .unwrap_or_else(|e| panic!("{e}"))
+                .unwrap()
                 .iter()
                 .map(|s| s.slug.clone())
                 .collect::<Vec<_>>()
@@ -291,18 +276,18 @@ async fn nodes_follow_each_others_changes(store: Store) {
     };
     assert!(!nav(&b).await.contains(&"health".to_owned()));
     a.create_section(
-        &arabpress_core::Slug::parse("health").unwrap_or_else(|e| panic!("{e}")),
+        &arabpress_core::Slug::parse("health").unwrap(),
         "صحة",
         "Health",
         9,
     )
     .await
-    .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
     assert!(
         !nav(&b).await.contains(&"health".to_owned()),
         "B still remembers the old list"
     );
-    b.follow_changes().await.unwrap_or_else(|e| panic!("{e}"));
+    b.follow_changes().await.unwrap();
     assert!(
         nav(&b).await.contains(&"health".to_owned()),
         "B's navigation has the new section"
@@ -315,7 +300,7 @@ async fn nodes_follow_each_others_changes(store: Store) {
         .store()
         .tags_with_counts()
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .into_iter()
         .find(|(t, n)| t.lang == Lang::En && *n > 0)
         .unwrap_or_else(|| panic!("the demo has English tags"));
@@ -326,13 +311,7 @@ async fn nodes_follow_each_others_changes(store: Store) {
         .unwrap_or_else(|| panic!("an article tagged {}", tag.name));
     let page = |n: &App| {
         let (n, slug) = (n.clone(), slug.clone());
-        async move {
-            page_text(
-                &n.article_page(Lang::En, &slug)
-                    .await
-                    .unwrap_or_else(|e| panic!("{e}")),
-            )
-        }
+        async move { page_text(&n.article_page(Lang::En, &slug).await.unwrap()) }
     };
     assert!(page(&b).await.contains(&tag.name), "cached on B");
     assert!(hits(&b, Lang::En, "zanzibar").await.is_empty());
@@ -344,10 +323,10 @@ async fn nodes_follow_each_others_changes(store: Store) {
             "a long enough password",
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     a.rename_tag_as(&editor, tag.id, "Zanzibar cloves")
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(
         hits(&a, Lang::En, "zanzibar").await.contains(&slug),
         "A's own index has the new name"
@@ -356,7 +335,7 @@ async fn nodes_follow_each_others_changes(store: Store) {
         !page(&b).await.contains("Zanzibar cloves"),
         "B before the feed"
     );
-    b.follow_changes().await.unwrap_or_else(|e| panic!("{e}"));
+    b.follow_changes().await.unwrap();
     assert!(page(&b).await.contains("Zanzibar cloves"));
     assert!(hits(&b, Lang::En, "zanzibar").await.contains(&slug));
 }
@@ -368,11 +347,9 @@ testkit::both_backends!(
 /// A backup taken while the site runs opens as a store with the same content, keeps the
 /// uploaded images, refuses a folder that is not empty, and on PostgreSQL points to pg_dump.
 async fn backups_are_consistent_copies(store: Store) {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let (a, _) = app(&store, &dir.path().join("index")).await;
-    arabpress_app::demo::load(&a)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    arabpress_app::demo::load(&a).await.unwrap();
     let out = dir.path().join("backup");
     let result = a.backup(&out, |_| {}).await;
     if store.backend() == arabpress_store::Backend::Postgres {
@@ -392,18 +369,15 @@ async fn backups_are_consistent_copies(store: Store) {
             "correct horse battery",
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let img = image::RgbImage::from_fn(640, 480, |x, y| {
         image::Rgb([(x % 200) as u8, (y % 200) as u8, 90])
     });
     let mut png = std::io::Cursor::new(Vec::new());
     image::DynamicImage::ImageRgb8(img)
         .write_to(&mut png, image::ImageFormat::Png)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let up = a
-        .upload_image(&owner, png.into_inner())
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
+    let up = a.upload_image(&owner, png.into_inner()).await.unwrap();
     let copied = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     let seen = std::sync::Arc::clone(&copied);
     let report = a
@@ -411,7 +385,7 @@ async fn backups_are_consistent_copies(store: Store) {
             seen.store(n, std::sync::atomic::Ordering::SeqCst)
         })
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(
         report.database_bytes > 0 && report.media_files == 8,
         "original, 2 sizes × 2 formats, 3 crops: {report:?}"
@@ -431,7 +405,7 @@ async fn backups_are_consistent_copies(store: Store) {
         out.join(arabpress_app::BACKUP_DATABASE).display()
     ))
     .await
-    .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
     assert_eq!(
         copy.count_articles().await.ok(),
         store.count_articles().await.ok()
@@ -489,7 +463,7 @@ async fn the_purge_hook_stays_outside_unless_allowed(store: Store) {
     // A public-looking hook that redirects: not followed.
     let app = fresh();
     let outside = testkit::redirector(&app, format!("http://{inside}/purge"), "/purge").await;
-    app.set_purge_url(outside).unwrap_or_else(|e| panic!("{e}"));
+    app.set_purge_url(outside).unwrap();
     assert_eq!(
         app.send_purge(&keys).await,
         Err("redirect refused".to_owned())
@@ -502,8 +476,7 @@ async fn the_purge_hook_stays_outside_unless_allowed(store: Store) {
         allow_private_network: false,
         purge_allow_private: true,
     });
-    app.set_purge_url(format!("http://{inside}/purge"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    app.set_purge_url(format!("http://{inside}/purge")).unwrap();
     assert_eq!(app.send_purge(&keys).await, Ok(()));
     assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 1);
 }

@@ -4,6 +4,9 @@
 //! GET; a near-duplicate from another agency is grouped with the first; broken, huge and
 //! hostile feeds are refused with a reason and never stop the others.
 
+// clippy.toml allows these in #[test] functions; this covers the helpers too.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use arabpress_testkit as testkit;
 
 use arabpress_app::{App, FixedClock, WireFeedForm};
@@ -143,14 +146,9 @@ async fn setup(store: &Store) -> (App, Arc<FixedClock>, User) {
 async fn setup_strict(store: &Store) -> (App, Arc<FixedClock>, User) {
     let clock = Arc::new(FixedClock::new(now()));
     let app = testkit::app_in_memory(store, jiff::tz::TimeZone::UTC, Arc::clone(&clock));
-    app.create_section(
-        &Slug::parse("economy").unwrap_or_else(|e| panic!("{e}")),
-        "اقتصاد",
-        "Economy",
-        1,
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{e}"));
+    app.create_section(&Slug::parse("economy").unwrap(), "اقتصاد", "Economy", 1)
+        .await
+        .unwrap();
     let editor = app
         .create_user(
             "wire@example.org",
@@ -159,7 +157,7 @@ async fn setup_strict(store: &Store) -> (App, Arc<FixedClock>, User) {
             "a long enough password",
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     (app, clock, editor)
 }
 
@@ -183,14 +181,14 @@ async fn wire_feeds_bring_each_story_once(store: Store) {
             &form(format!("{}/reuters.xml", server.base), "Reuters", true),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let afp = app
         .add_wire_feed_as(
             &editor,
             &form(format!("{}/afp.xml", server.base), "AFP", false),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let mut bad = Vec::new();
     for (path, name) in [
         ("broken.xml", "Broken"),
@@ -206,7 +204,7 @@ async fn wire_feeds_bring_each_story_once(store: Store) {
                 &form(format!("{}/{path}", server.base), name, true),
             )
             .await
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         bad.push((name, f.id));
     }
     // Registering the same address again, or a bad one, is refused.
@@ -225,10 +223,7 @@ async fn wire_feeds_bring_each_story_once(store: Store) {
     );
 
     // Reuters first (it was registered first): its three stories, published.
-    let outcomes = app
-        .poll_wire_feeds()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let outcomes = app.poll_wire_feeds().await.unwrap();
     assert_eq!(outcomes.len(), 8, "every feed polled: {outcomes:?}");
     let of = |id: i64| {
         outcomes
@@ -254,10 +249,7 @@ async fn wire_feeds_bring_each_story_once(store: Store) {
             .contains("larger than 5 MiB")
     );
     assert!(of(bad[5].1).error.unwrap_or_default().contains("404"));
-    let feeds = app
-        .wire_feeds_as(&editor)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let feeds = app.wire_feeds_as(&editor).await.unwrap();
     let broken = feeds
         .iter()
         .find(|f| f.name == "Broken")
@@ -272,14 +264,14 @@ async fn wire_feeds_bring_each_story_once(store: Store) {
             now(),
         ))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(all.items.iter().all(|a| a.headline.len() < 200));
 
     // A Reuters story: credit and original address, published.
     let rates = store
         .article_by_slug(arabpress_core::Lang::En, "central-bank-raises-rates")
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .unwrap_or_else(|| panic!("the Reuters story"));
     assert_eq!(rates.status, ArticleStatus::Published);
     let source = rates.source.clone().unwrap_or_else(|| panic!("credited"));
@@ -293,23 +285,15 @@ async fn wire_feeds_bring_each_story_once(store: Store) {
             "central-bank-raises-interest-rates",
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .unwrap_or_else(|| panic!("the AFP story"));
     assert_eq!(afp_rates.status, ArticleStatus::InReview);
     assert_eq!(afp_rates.duplicate_of, Some(rates.summary.id));
 
     // Not due again until its interval has passed; then asked conditionally: unchanged.
-    assert!(
-        app.poll_wire_feeds()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .is_empty()
-    );
+    assert!(app.poll_wire_feeds().await.unwrap().is_empty());
     clock.set(now() + SignedDuration::from_mins(16));
-    let outcomes = app
-        .poll_wire_feeds()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let outcomes = app.poll_wire_feeds().await.unwrap();
     let again = outcomes.iter().find(|o| o.feed_id == reuters.id).cloned();
     assert_eq!(
         again.map(|o| (o.status, o.new_items)),
@@ -347,13 +331,10 @@ async fn wire_feeds_bring_each_story_once(store: Store) {
     let o = app
         .poll_wire_feed_as(&editor, reuters.id)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .unwrap_or_else(|| panic!("polled"));
     assert_eq!((o.status, o.new_items), ("ok", 1));
-    let feeds = app
-        .wire_feeds_as(&editor)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let feeds = app.wire_feeds_as(&editor).await.unwrap();
     let r = feeds
         .iter()
         .find(|f| f.id == reuters.id)
@@ -363,12 +344,9 @@ async fn wire_feeds_bring_each_story_once(store: Store) {
     // Paused feeds are not polled; an author cannot manage feeds.
     app.set_wire_feed_active_as(&editor, reuters.id, false)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     clock.set(now() + SignedDuration::from_mins(60));
-    let outcomes = app
-        .poll_wire_feeds()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let outcomes = app.poll_wire_feeds().await.unwrap();
     assert!(outcomes.iter().all(|o| o.feed_id != reuters.id));
     let author = app
         .create_user(
@@ -378,7 +356,7 @@ async fn wire_feeds_bring_each_story_once(store: Store) {
             "a long enough password",
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(matches!(
         app.wire_feeds_as(&author).await,
         Err(arabpress_app::AppError::Forbidden(_))
@@ -429,11 +407,11 @@ async fn wire_feeds_never_reach_internal_addresses(store: Store) {
     let feed = app
         .add_wire_feed_as(&editor, &form(outside, "Outside", true))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let o = app
         .poll_wire_feed(feed.id)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .unwrap_or_else(|| panic!("polled"));
     assert_eq!(
         (o.status, o.new_items, o.error.as_deref()),
@@ -451,7 +429,7 @@ async fn wire_feeds_never_reach_internal_addresses(store: Store) {
             &form(format!("http://{inside}/feed.xml"), "Literal", true),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let named = app
         .add_wire_feed_as(
             &editor,
@@ -462,13 +440,13 @@ async fn wire_feeds_never_reach_internal_addresses(store: Store) {
             ),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     app.set_outbound_policy(arabpress_app::OutboundPolicy::default());
     for id in [literal.id, named.id] {
         let o = app
             .poll_wire_feed(id)
             .await
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
             .unwrap_or_else(|| panic!("polled"));
         assert_eq!(o.error.as_deref(), Some(testkit::REFUSED), "feed {id}");
     }
@@ -487,7 +465,7 @@ async fn wire_feeds_never_reach_internal_addresses(store: Store) {
     let o = app
         .poll_wire_feed(feed.id)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .unwrap_or_else(|| panic!("polled"));
     assert_eq!((o.status, o.new_items), ("ok", 1), "{:?}", o.error);
     assert!(hits.load(Ordering::SeqCst) >= 1);

@@ -2,6 +2,9 @@
 //! `ARABPRESS_TEST_AUDIO=1`, which makes a missing engine a failure; plain `cargo test`
 //! on a machine without them skips these with a message.
 
+// clippy.toml allows these in #[test] functions; this covers the helpers too.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use arabpress_audio::engine::wav_duration_ms;
 use arabpress_audio::{Engine, EngineError, Script};
 use arabpress_core::Lang;
@@ -13,9 +16,9 @@ fn engine() -> Option<Engine> {
 
 /// Decodes an MP3 with LAME's decoder and returns its duration.
 fn decoded_ms(mp3: &[u8]) -> u64 {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let (src, wav) = (dir.path().join("a.mp3"), dir.path().join("a.wav"));
-    std::fs::write(&src, mp3).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&src, mp3).unwrap();
     let ok = Command::new("lame")
         .args(["--quiet", "--decode"])
         .arg(&src)
@@ -23,7 +26,7 @@ fn decoded_ms(mp3: &[u8]) -> u64 {
         .status()
         .is_ok_and(|s| s.success());
     assert!(ok, "lame could not decode the MP3");
-    let bytes = std::fs::read(&wav).unwrap_or_else(|e| panic!("{e}"));
+    let bytes = std::fs::read(&wav).unwrap();
     wav_duration_ms(&bytes).unwrap_or_else(|| panic!("the decoded file is not a WAV"))
 }
 
@@ -43,9 +46,7 @@ fn articles_are_spoken_in_their_language_for_as_long_as_their_text_takes() {
         &"The minister of agriculture said the plan would start next spring and run for three years. ".repeat(6),
     );
     for script in [ar, en] {
-        let speech = engine
-            .speak(&script, "headline", "Arab Press")
-            .unwrap_or_else(|e| panic!("{e}"));
+        let speech = engine.speak(&script, "headline", "Arab Press").unwrap();
         assert!(
             speech.mp3.starts_with(b"ID3") || speech.mp3[0] == 0xFF,
             "not an MP3"
@@ -80,15 +81,14 @@ fn a_failing_engine_says_why() {
     if engine().is_none() {
         return;
     }
-    let engine = Engine::detect("espeak-ng", "lame").unwrap_or_else(|e| panic!("{e}"));
+    let engine = Engine::detect("espeak-ng", "lame").unwrap();
     // An engine whose speech program exits at once (a broken install).
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let broken = dir.path().join("espeak-ng");
     std::fs::write(&broken, "#!/bin/sh\ncase \"$1\" in --version) echo 'eSpeak NG broken';; *) echo 'voice ar: no such file' >&2; exit 3;; esac\n")
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let _ = Command::new("chmod").arg("+x").arg(&broken).status();
-    let broken =
-        Engine::detect(&broken.to_string_lossy(), "lame").unwrap_or_else(|e| panic!("{e}"));
+    let broken = Engine::detect(&broken.to_string_lossy(), "lame").unwrap();
     let script = Script::for_article(Lang::Ar, "عنوان", "", "نص.");
     let e = broken.speak(&script, "t", "a");
     assert!(
@@ -103,15 +103,15 @@ fn a_hung_engine_is_stopped_when_its_time_is_up() {
     if engine().is_none() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let hung = dir.path().join("espeak-ng");
     std::fs::write(
         &hung,
         "#!/bin/sh\ncase \"$1\" in --version) echo 'eSpeak NG hung';; *) exec sleep 60;; esac\n",
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap();
     let _ = Command::new("chmod").arg("+x").arg(&hung).status();
-    let hung = Engine::detect(&hung.to_string_lossy(), "lame").unwrap_or_else(|e| panic!("{e}"));
+    let hung = Engine::detect(&hung.to_string_lossy(), "lame").unwrap();
     let script = Script::for_article(Lang::En, "Headline", "", "Body.");
     let started = std::time::Instant::now();
     let e = hung.speak_within(&script, "t", "a", std::time::Duration::from_secs(1));

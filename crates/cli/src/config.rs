@@ -720,10 +720,9 @@ mod tests {
 
     #[test]
     fn trusted_proxies_are_ranges_and_a_bad_one_is_named() {
-        let s = settings("").unwrap_or_else(|e| panic!("{e:#}"));
+        let s = settings("").unwrap();
         assert!(s.trusted_proxies.ranges().is_empty(), "none by default");
-        let s = settings("trusted_proxies = [\"10.0.0.0/8\", \"::1/128\"]")
-            .unwrap_or_else(|e| panic!("{e:#}"));
+        let s = settings("trusted_proxies = [\"10.0.0.0/8\", \"::1/128\"]").unwrap();
         let shown: Vec<String> = s
             .trusted_proxies
             .ranges()
@@ -739,18 +738,16 @@ mod tests {
             e.contains("trusted_proxies") && e.contains("10.0.0.0/40"),
             "{e}"
         );
-        let mut raw = RawConfig::parse("").unwrap_or_else(|e| panic!("{e:#}"));
+        let mut raw = RawConfig::parse("").unwrap();
         raw.apply_env(|k| {
             (k == "ARABPRESS_TRUSTED_PROXIES").then(|| "127.0.0.1, 192.168.0.0/16".into())
         })
-        .unwrap_or_else(|e| panic!("{e:#}"));
-        let s = raw
-            .validate(&Overrides::default())
-            .unwrap_or_else(|e| panic!("{e:#}"));
+        .unwrap();
+        let s = raw.validate(&Overrides::default()).unwrap();
         assert_eq!(s.trusted_proxies.ranges().len(), 2);
-        let mut raw = RawConfig::parse("").unwrap_or_else(|e| panic!("{e:#}"));
+        let mut raw = RawConfig::parse("").unwrap();
         raw.apply_env(|k| (k == "ARABPRESS_TRUSTED_PROXIES").then(|| "proxy.local".into()))
-            .unwrap_or_else(|e| panic!("{e:#}"));
+            .unwrap();
         let e = raw
             .validate(&Overrides::default())
             .err()
@@ -764,7 +761,7 @@ mod tests {
 
     #[test]
     fn defaults_are_the_arab_press() {
-        let s = settings("").unwrap_or_else(|e| panic!("{e:#}"));
+        let s = settings("").unwrap();
         assert_eq!(s.listen.to_string(), "127.0.0.1:8080");
         assert_eq!(s.name.en, "Arab Press");
         assert_eq!(s.name.ar, "عرب برس");
@@ -815,12 +812,12 @@ mod tests {
             "ARABPRESS_SITE_NAME_EN" => Some("Env Press".into()),
             _ => None,
         })
-        .unwrap_or_else(|e| panic!("{e:#}"));
+        .unwrap();
         let s = raw.validate(&Overrides {
             listen: Some("127.0.0.1:9002".into()),
             ..Overrides::default()
         });
-        let s = s.unwrap_or_else(|e| panic!("{e:#}"));
+        let s = s.unwrap();
         assert_eq!(s.listen.port(), 9002);
         assert_eq!(s.name.en, "Env Press");
         let mut raw = RawConfig::default();
@@ -835,13 +832,13 @@ mod tests {
 
     #[test]
     fn the_file_pins_only_the_site_settings_it_sets() {
-        let s = settings("").unwrap_or_else(|e| panic!("{e:#}"));
+        let s = settings("").unwrap();
         assert_eq!(s.pins, arabpress_app::SettingsPins::default());
         assert!(s.pins.pinned().is_empty());
         let s = settings(
             "time_zone = \"Asia/Riyadh\"\ndefault_lang = \"en\"\n[site.name]\nen = \"File Press\"\n[newsletter]\npopup = false",
         )
-        .unwrap_or_else(|e| panic!("{e:#}"));
+        .unwrap();
         assert_eq!(
             s.pins.pinned(),
             vec!["name_en", "time_zone", "default_lang", "newsletter_popup"]
@@ -851,27 +848,22 @@ mod tests {
         // The environment pins too.
         let mut raw = RawConfig::default();
         raw.apply_env(|k| (k == "ARABPRESS_TAGLINE_AR").then(|| "خبر".into()))
-            .unwrap_or_else(|e| panic!("{e:#}"));
-        let s = raw
-            .validate(&Overrides::default())
-            .unwrap_or_else(|e| panic!("{e:#}"));
+            .unwrap();
+        let s = raw.validate(&Overrides::default()).unwrap();
         assert_eq!(s.pins.pinned(), vec!["tagline_ar"]);
     }
 
     #[test]
     fn private_destinations_are_refused_unless_allowed() {
-        let s = settings("").unwrap_or_else(|e| panic!("{e:#}"));
+        let s = settings("").unwrap();
         assert_eq!(s.outbound, arabpress_app::OutboundPolicy::default());
         assert!(!s.outbound.allow_private_network && !s.outbound.purge_allow_private);
-        let s = settings("allow_private_network = true\npurge_allow_private = true")
-            .unwrap_or_else(|e| panic!("{e:#}"));
+        let s = settings("allow_private_network = true\npurge_allow_private = true").unwrap();
         assert!(s.outbound.allow_private_network && s.outbound.purge_allow_private);
         let mut raw = RawConfig::default();
         raw.apply_env(|k| (k == "ARABPRESS_ALLOW_PRIVATE_NETWORK").then(|| "true".into()))
-            .unwrap_or_else(|e| panic!("{e:#}"));
-        let s = raw
-            .validate(&Overrides::default())
-            .unwrap_or_else(|e| panic!("{e:#}"));
+            .unwrap();
+        let s = raw.validate(&Overrides::default()).unwrap();
         assert!(s.outbound.allow_private_network && !s.outbound.purge_allow_private);
         let mut raw = RawConfig::default();
         let bad = raw.apply_env(|k| (k == "ARABPRESS_PURGE_ALLOW_PRIVATE").then(|| "maybe".into()));

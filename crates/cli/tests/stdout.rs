@@ -4,6 +4,8 @@
 //! Each runs the real binary with debug logging on (the database driver then logs every
 //! statement), on SQLite and, when `ARABPRESS_TEST_POSTGRES` names a server, on PostgreSQL.
 
+// clippy.toml allows these in #[test] functions; this covers the helpers too.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![expect(
     clippy::unwrap_used,
     reason = "the helpers are part of the tests: a step that fails is a failed test"

@@ -418,7 +418,7 @@ mod tests {
 
     #[test]
     fn validation_cleans_and_generates_the_slug() {
-        let d = draft().validate().unwrap_or_else(|e| panic!("{e}"));
+        let d = draft().validate().unwrap();
         assert_eq!(d.headline, "Markets rally on rate hopes");
         assert_eq!(
             d.slug.as_ref().map(|s| s.as_str()),
@@ -463,7 +463,7 @@ mod tests {
             caption: Some("cap\u{0}tion".into()),
             credit: Some("\u{1b}credit\u{FFFE}".into()),
         });
-        let d = d.validate().unwrap_or_else(|e| panic!("{e}"));
+        let d = d.validate().unwrap();
         assert_eq!(d.headline, "Vertical tab nul esc");
         assert_eq!(d.standfirst, "one two");
         assert_eq!(d.body_md, "Line one\nLine\ttwo  [0m\nend");

@@ -187,7 +187,7 @@ mod tests {
             <item><title>Rain &amp; wind</title><link>https://wire.example/1</link><guid>w-1</guid>
             <description>&lt;p&gt;Short.&lt;/p&gt;</description><pubDate>Mon, 05 Jan 2026 08:30:00 +0000</pubDate>
             <author>desk@wire.example (Desk)</author></item></channel></rss>"#;
-        let f = parse(rss.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        let f = parse(rss.as_bytes()).unwrap();
         assert_eq!(f.title, "Wire");
         let i = &f.items[0];
         assert_eq!(
@@ -200,7 +200,7 @@ mod tests {
         let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>
             <entry><id>tag:a,2026:1</id><title>T</title><updated>2026-01-05T08:30:00Z</updated>
             <link rel="alternate" href="https://a.example/1"/><content type="html">&lt;p&gt;Body&lt;/p&gt;</content></entry></feed>"#;
-        let f = parse(atom.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        let f = parse(atom.as_bytes()).unwrap();
         assert_eq!(f.items[0].link, "https://a.example/1");
         assert_eq!(f.items[0].content, "<p>Body</p>");
     }

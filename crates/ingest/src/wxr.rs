@@ -540,7 +540,7 @@ mod tests {
              <wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>9</wp:meta_value></wp:postmeta>\
              <wp:comment><wp:comment_content>hi</wp:comment_content></wp:comment></item></channel></rss>"
         );
-        let (items, r) = items(&xml).unwrap_or_else(|e| panic!("{e}"));
+        let (items, r) = items(&xml).unwrap();
         assert_eq!(r.channel().title, "Site & Co");
         assert_eq!(r.channel().language, "ar");
         assert_eq!(r.authors()[0].display_name, "سارة");
@@ -560,7 +560,7 @@ mod tests {
     fn the_https_namespace_is_wordpress_too() {
         let xml = HEAD.replace("http://wordpress.org/", "https://wordpress.org/")
             + "<item><wp:post_id>3</wp:post_id><excerpt:encoded>Short</excerpt:encoded></item></channel></rss>";
-        let (items, _) = items(&xml).unwrap_or_else(|e| panic!("{e}"));
+        let (items, _) = items(&xml).unwrap();
         assert_eq!(items[0].post_id, "3");
         assert_eq!(items[0].excerpt, "Short");
     }

@@ -513,7 +513,7 @@ mod tests {
             Transport::Folder(dir.to_path_buf()),
             None,
         )
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
     }
 
     fn letter(to: &str) -> Letter<'_> {
@@ -529,7 +529,7 @@ mod tests {
     }
 
     fn at() -> jiff::Timestamp {
-        jiff::Timestamp::from_second(1_770_000_000).unwrap_or_else(|e| panic!("{e}"))
+        jiff::Timestamp::from_second(1_770_000_000).unwrap()
     }
 
     #[test]
@@ -552,7 +552,7 @@ mod tests {
         let dir = std::env::temp_dir();
         let m = folder_mailer(&dir)
             .compose(&letter("reader@example.org"), at())
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         let text = String::from_utf8_lossy(m.bytes());
         for h in [
             "From: \"Arab Press\" <newsletter@arabpress.example>\r\n",
@@ -595,12 +595,10 @@ mod tests {
 
     #[tokio::test]
     async fn the_folder_keeps_one_file_per_message_and_a_repeat_replaces_it() {
-        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dir = tempfile::tempdir().unwrap();
         let mailer = folder_mailer(dir.path());
-        let m = mailer
-            .compose(&letter("reader@example.org"), at())
-            .unwrap_or_else(|e| panic!("{e}"));
-        let mut c = mailer.connect().await.unwrap_or_else(|e| panic!("{e}"));
+        let m = mailer.compose(&letter("reader@example.org"), at()).unwrap();
+        let mut c = mailer.connect().await.unwrap();
         assert_eq!(c.deliver(&m, "7", || true).await, Ok(()));
         assert_eq!(c.deliver(&m, "7", || true).await, Ok(()));
         assert_eq!(

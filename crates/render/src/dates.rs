@@ -149,7 +149,7 @@ mod tests {
     use super::*;
 
     fn dates() -> Dates {
-        Dates::new(TimeZone::UTC).unwrap_or_else(|e| panic!("{e}"))
+        Dates::new(TimeZone::UTC).unwrap()
     }
 
     #[test]
@@ -175,10 +175,8 @@ mod tests {
     #[test]
     fn times_follow_the_site_zone() {
         let tz = TimeZone::fixed(jiff::tz::offset(3));
-        let d = Dates::new(tz).unwrap_or_else(|e| panic!("{e}"));
-        let at: Timestamp = "2026-02-07T22:30:00Z"
-            .parse()
-            .unwrap_or_else(|e| panic!("{e}"));
+        let d = Dates::new(tz).unwrap();
+        let at: Timestamp = "2026-02-07T22:30:00Z".parse().unwrap();
         assert_eq!(d.iso(at), "2026-02-08T01:30:00+03:00");
         let en = d.date_time(Lang::En, at);
         assert!(en.contains("Feb 8, 2026") && en.contains("1:30"), "{en}");

@@ -655,15 +655,13 @@ mod tests {
             jiff::tz::TimeZone::UTC,
             None,
         )
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
     }
 
     /// An article as an old row could hold it: control characters and markup in its
     /// plain-text fields, written before validation cleaned them.
     fn dirty_article() -> Article {
-        let at: Timestamp = "2026-02-07T10:00:00Z"
-            .parse()
-            .unwrap_or_else(|e| panic!("{e}"));
+        let at: Timestamp = "2026-02-07T10:00:00Z".parse().unwrap();
         Article {
             summary: ArticleSummary {
                 id: 7,
@@ -722,15 +720,15 @@ mod tests {
             match reader.read_event() {
                 Ok(quick_xml::events::Event::Eof) => return text,
                 Ok(quick_xml::events::Event::Text(t)) => {
-                    text.push_str(&t.decode().unwrap_or_else(|e| panic!("{e}")));
+                    text.push_str(&t.decode().unwrap());
                 }
                 Ok(quick_xml::events::Event::GeneralRef(r)) => {
                     text.push('&');
-                    text.push_str(&r.decode().unwrap_or_else(|e| panic!("{e}")));
+                    text.push_str(&r.decode().unwrap());
                     text.push(';');
                 }
                 Ok(quick_xml::events::Event::CData(t)) => {
-                    text.push_str(&t.decode().unwrap_or_else(|e| panic!("{e}")));
+                    text.push_str(&t.decode().unwrap());
                 }
                 Ok(_) => {}
                 Err(e) => panic!("not well-formed at {}: {e}\n{xml}", reader.error_position()),
@@ -755,17 +753,14 @@ mod tests {
                 podcast,
             };
             for format in [FeedFormat::Rss, FeedFormat::Atom] {
-                let xml = theme.feed(&m, format).unwrap_or_else(|e| panic!("{e}"));
+                let xml = theme.feed(&m, format).unwrap();
                 assert!(!xml.contains(['\u{0}', '\u{b}', '\u{1b}', '\u{FFFE}', '\u{FFFF}']));
                 let text = parse_fully(&xml);
                 assert!(text.contains("Verticaltabnul[0m"), "{text}");
                 assert!(text.contains("Wordpaste"), "{text}");
             }
-            let json = theme
-                .feed(&m, FeedFormat::Json)
-                .unwrap_or_else(|e| panic!("{e}"));
-            let v: serde_json::Value =
-                serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+            let json = theme.feed(&m, FeedFormat::Json).unwrap();
+            let v: serde_json::Value = serde_json::from_str(&json).unwrap();
             assert_eq!(v["items"][0]["title"], "Verticaltabnul[0m");
             assert_eq!(v["items"][0]["tags"][0], "Tag");
             assert_eq!(v["items"][0]["authors"][0]["name"], "Omar");
@@ -787,10 +782,8 @@ mod tests {
             now: articles[0].summary.updated_at,
             podcast: true,
         };
-        let xml = theme
-            .feed(&m, FeedFormat::Rss)
-            .unwrap_or_else(|e| panic!("{e}"));
-        let channel = rss::Channel::read_from(xml.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        let xml = theme.feed(&m, FeedFormat::Rss).unwrap();
+        let channel = rss::Channel::read_from(xml.as_bytes()).unwrap();
         let item = &channel.items()[0];
         // Read as HTML, the description shows the characters the writer typed.
         assert_eq!(

@@ -184,7 +184,7 @@ mod tests {
             assert!(ar.contains(id), "{id} is missing from ar.ftl");
             assert!(en.contains(id), "{id} is missing from en.ftl");
         }
-        let m = Messages::new().unwrap_or_else(|e| panic!("{e}"));
+        let m = Messages::new().unwrap();
         let v = arabpress_core::ValidationError::new("headline", "invalid-too-long", "x")
             .with("max", 200)
             .with("got", 214);
@@ -202,7 +202,7 @@ mod tests {
 
     #[test]
     fn arabic_plurals_and_digits() {
-        let m = Messages::new().unwrap_or_else(|e| panic!("{e}"));
+        let m = Messages::new().unwrap();
         for (lang, n, expected) in [
             (Lang::En, 1, "1 min read"),
             (Lang::En, 4, "4 min read"),

@@ -2,6 +2,9 @@
 //! filters, paging, scheduling, spelling suggestions, bad input, related stories, and the
 //! index's life on disk.
 
+// clippy.toml allows these in #[test] functions; this covers the helpers too.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use arabpress_core::Lang;
 use arabpress_search::{
     IndexDoc, Matched, Opened, QueryProblem, RelatedQuery, SearchIndex, SearchQuery, simhash,
@@ -47,21 +50,16 @@ fn query(text: &str) -> SearchQuery<'_> {
 }
 
 fn index(docs: &[IndexDoc]) -> SearchIndex {
-    let ix = SearchIndex::in_memory().unwrap_or_else(|e| panic!("{e}"));
+    let ix = SearchIndex::in_memory().unwrap();
     for d in docs {
-        ix.upsert(d).unwrap_or_else(|e| panic!("{e}"));
+        ix.upsert(d).unwrap();
     }
-    ix.commit(1).unwrap_or_else(|e| panic!("{e}"));
+    ix.commit(1).unwrap();
     ix
 }
 
 fn ids(ix: &SearchIndex, q: &SearchQuery<'_>) -> Vec<i64> {
-    ix.search(q)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .hits
-        .iter()
-        .map(|h| h.id)
-        .collect()
+    ix.search(q).unwrap().hits.iter().map(|h| h.id).collect()
 }
 
 fn arabic_corpus() -> Vec<IndexDoc> {
@@ -111,7 +109,7 @@ fn language_filter_and_mixed_queries() {
     let ix = index(&arabic_corpus());
     let mut q = query("عقوبات sanctions");
     // No article has both words: the results fall back to either.
-    let r = ix.search(&q).unwrap_or_else(|e| panic!("{e}"));
+    let r = ix.search(&q).unwrap();
     assert_eq!(r.matched, Matched::SomeWords);
     assert_eq!(r.total, 2);
     q.lang = Some(Lang::En);
@@ -121,9 +119,7 @@ fn language_filter_and_mixed_queries() {
 #[test]
 fn snippets_mark_whole_words_as_written() {
     let ix = index(&arabic_corpus());
-    let r = ix
-        .search(&query("عقوبات"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let r = ix.search(&query("عقوبات")).unwrap();
     let hit = &r.hits[0];
     let marked: Vec<String> = hit
         .snippet
@@ -160,21 +156,18 @@ fn filters_paging_and_count() {
     }
     let ix = index(&docs);
     let mut q = query("budget");
-    let r = ix.search(&q).unwrap_or_else(|e| panic!("{e}"));
+    let r = ix.search(&q).unwrap();
     assert_eq!((r.total, r.hits.len()), (25, 10));
     // Equal relevance: the recency boost puts the newest first.
     assert_eq!(r.hits[0].id, 24);
     q.offset = 20;
-    assert_eq!(
-        ix.search(&q).unwrap_or_else(|e| panic!("{e}")).hits.len(),
-        5
-    );
+    assert_eq!(ix.search(&q).unwrap().hits.len(), 5);
     q.offset = 0;
     q.section_id = Some(2);
-    assert_eq!(ix.search(&q).unwrap_or_else(|e| panic!("{e}")).total, 12);
+    assert_eq!(ix.search(&q).unwrap().total, 12);
     q.section_id = None;
     q.author_id = Some(7);
-    assert_eq!(ix.search(&q).unwrap_or_else(|e| panic!("{e}")).total, 5);
+    assert_eq!(ix.search(&q).unwrap().total, 5);
     q.author_id = None;
     q.from = Some(at("2026-01-10T00:00:00Z"));
     q.to = Some(at("2026-01-12T00:00:00Z"));
@@ -224,27 +217,15 @@ fn phrases_match_words_in_order() {
 #[test]
 fn spelling_suggestions_for_close_words() {
     let ix = index(&arabic_corpus());
-    let r = ix
-        .search(&query("sanctoins"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let r = ix.search(&query("sanctoins")).unwrap();
     assert_eq!(r.total, 0);
     assert_eq!(r.suggestion.as_deref(), Some("sanctions"));
-    let r = ix.search(&query("عقوبت")).unwrap_or_else(|e| panic!("{e}"));
+    let r = ix.search(&query("عقوبت")).unwrap();
     assert_eq!(r.total, 0);
     assert_eq!(r.suggestion.as_deref(), Some("عقوبات"));
     // Short words are not corrected, and far-off words get no suggestion.
-    assert_eq!(
-        ix.search(&query("ruza"))
-            .unwrap_or_else(|e| panic!("{e}"))
-            .suggestion,
-        None
-    );
-    assert_eq!(
-        ix.search(&query("xylophone"))
-            .unwrap_or_else(|e| panic!("{e}"))
-            .suggestion,
-        None
-    );
+    assert_eq!(ix.search(&query("ruza")).unwrap().suggestion, None);
+    assert_eq!(ix.search(&query("xylophone")).unwrap().suggestion, None);
 }
 
 #[test]
@@ -265,14 +246,12 @@ fn bad_queries_get_answers_not_errors() {
         assert!(r.total <= 4, "{text:?}");
     }
     let long = "عقوبات ".repeat(5_000);
-    let r = ix.search(&query(&long)).unwrap_or_else(|e| panic!("{e}"));
+    let r = ix.search(&query(&long)).unwrap();
     assert!(r.truncated);
     assert_eq!(r.total, 1);
-    let r = ix
-        .search(&query("the of في من"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let r = ix.search(&query("the of في من")).unwrap();
     assert_eq!(r.problem, Some(QueryProblem::OnlyStopWords));
-    let r = ix.search(&query("")).unwrap_or_else(|e| panic!("{e}"));
+    let r = ix.search(&query("")).unwrap();
     assert_eq!(r.problem, Some(QueryProblem::Empty));
 }
 
@@ -281,9 +260,9 @@ fn updates_and_deletes_take_effect_on_commit() {
     let ix = index(&arabic_corpus());
     let mut d = arabic_corpus().remove(3);
     d.headline = "EU lifts sanctions on Belarus".to_owned();
-    ix.upsert(&d).unwrap_or_else(|e| panic!("{e}"));
-    ix.delete(1).unwrap_or_else(|e| panic!("{e}"));
-    ix.commit(2).unwrap_or_else(|e| panic!("{e}"));
+    ix.upsert(&d).unwrap();
+    ix.delete(1).unwrap();
+    ix.commit(2).unwrap();
     assert_eq!(ids(&ix, &query("belarus")), [4]);
     assert_eq!(ix.num_docs(), 3);
     assert!(ids(&ix, &query("عقوبات روسيا")).is_empty());
@@ -291,14 +270,13 @@ fn updates_and_deletes_take_effect_on_commit() {
 
 #[test]
 fn the_index_on_disk_remembers_its_change_id_and_rebuilds_when_gone() {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("index");
     {
-        let (ix, opened) = SearchIndex::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        let (ix, opened) = SearchIndex::open(&path).unwrap();
         assert_eq!(opened, Opened::Empty);
-        ix.upsert(&arabic_corpus()[0])
-            .unwrap_or_else(|e| panic!("{e}"));
-        ix.commit(41).unwrap_or_else(|e| panic!("{e}"));
+        ix.upsert(&arabic_corpus()[0]).unwrap();
+        ix.commit(41).unwrap();
         // A second writer on the same folder is refused with a clear error.
         let busy = match SearchIndex::open(&path) {
             Ok(_) => panic!("a second writer was allowed"),
@@ -306,13 +284,13 @@ fn the_index_on_disk_remembers_its_change_id_and_rebuilds_when_gone() {
         };
         assert!(busy.contains("in use"), "{busy}");
     }
-    let (ix, opened) = SearchIndex::open(&path).unwrap_or_else(|e| panic!("{e}"));
+    let (ix, opened) = SearchIndex::open(&path).unwrap();
     assert_eq!(opened, Opened::Existing);
-    assert_eq!(ix.change_id().unwrap_or_else(|e| panic!("{e}")), 41);
+    assert_eq!(ix.change_id().unwrap(), 41);
     assert_eq!(ix.num_docs(), 1);
     drop(ix);
-    std::fs::remove_dir_all(&path).unwrap_or_else(|e| panic!("{e}"));
-    let (ix, opened) = SearchIndex::open(&path).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::remove_dir_all(&path).unwrap();
+    let (ix, opened) = SearchIndex::open(&path).unwrap();
     assert_eq!(opened, Opened::Empty);
     assert_eq!(ix.num_docs(), 0);
 }
@@ -432,7 +410,7 @@ fn related_of(ix: &SearchIndex, d: &IndexDoc, exclude: &[i64]) -> Vec<i64> {
         now: now(),
         limit: 6,
     })
-    .unwrap_or_else(|e| panic!("{e}"))
+    .unwrap()
 }
 
 #[test]
@@ -526,9 +504,7 @@ fn long_bodies_give_a_passage_around_the_match_with_ellipses() {
     let filler = "The council met again and discussed the budget at length. ".repeat(20);
     let body = format!("{filler} A surprise vote on desalination followed. {filler}");
     let ix = index(&[doc(1, Lang::En, "Council meets", &body)]);
-    let r = ix
-        .search(&query("desalination"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let r = ix.search(&query("desalination")).unwrap();
     let s = &r.hits[0].snippet;
     assert!(
         s.text.starts_with("… ") && s.text.ends_with(" …"),

@@ -98,17 +98,16 @@ mod tests {
 
     #[test]
     fn folders_and_files_are_created_private_and_loose_ones_tightened() {
-        let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = tempfile::tempdir().unwrap();
         let dir = root.path().join("data");
-        assert!(!private_dir(&dir).unwrap_or_else(|e| panic!("{e}")));
+        assert!(!private_dir(&dir).unwrap());
         assert_eq!(mode(&dir), 0o700);
-        std::fs::set_permissions(&dir, Permissions::from_mode(0o755))
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert!(private_dir(&dir).unwrap_or_else(|e| panic!("{e}")));
+        std::fs::set_permissions(&dir, Permissions::from_mode(0o755)).unwrap();
+        assert!(private_dir(&dir).unwrap());
         assert_eq!(mode(&dir), 0o700);
 
         let f = dir.join("export.jsonl");
-        create_private(&f).unwrap_or_else(|e| panic!("{e}"));
+        create_private(&f).unwrap();
         assert_eq!(mode(&f), 0o600);
         assert!(
             create_private(&f).is_err(),
@@ -116,13 +115,13 @@ mod tests {
         );
 
         let db = dir.join("arabpress.sqlite");
-        std::fs::write(dir.join("arabpress.sqlite-wal"), b"").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(dir.join("arabpress.sqlite-wal"), b"").unwrap();
         std::fs::set_permissions(
             dir.join("arabpress.sqlite-wal"),
             Permissions::from_mode(0o644),
         )
-        .unwrap_or_else(|e| panic!("{e}"));
-        let changed = private_sqlite(&db).unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
+        let changed = private_sqlite(&db).unwrap();
         assert_eq!(changed, vec![dir.join("arabpress.sqlite-wal")]);
         assert_eq!(mode(&db), 0o600);
         assert_eq!(mode(&dir.join("arabpress.sqlite-wal")), 0o600);
@@ -130,11 +129,11 @@ mod tests {
 
     #[tokio::test]
     async fn a_sqlite_store_and_its_log_are_private() {
-        let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = tempfile::tempdir().unwrap();
         let db = root.path().join("site").join("arabpress.sqlite");
         let store = crate::Store::connect(&format!("sqlite://{}", db.display()))
             .await
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         assert_eq!(mode(&root.path().join("site")), 0o700);
         for suffix in ["", "-wal", "-shm"] {
             let p = std::path::PathBuf::from(format!("{}{suffix}", db.display()));
@@ -142,11 +141,10 @@ mod tests {
         }
         store.close().await;
         // A database left readable by others is tightened when opened again.
-        std::fs::set_permissions(&db, Permissions::from_mode(0o644))
-            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::set_permissions(&db, Permissions::from_mode(0o644)).unwrap();
         let store = crate::Store::connect(&format!("sqlite://{}", db.display()))
             .await
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         assert_eq!(mode(&db), 0o600);
         store.close().await;
     }

@@ -1,5 +1,8 @@
 //! The store's behaviour, on SQLite and (when configured) PostgreSQL alike.
 
+// clippy.toml allows these in #[test] functions; this covers the helpers too.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use arabpress_core::model::Article;
 use arabpress_core::{ArticleDraft, ArticleKind, ArticleStatus, Lang, Slug};
 use arabpress_store::{ListQuery, NewCorrection, Page, Store, StoreError};
@@ -11,26 +14,26 @@ fn slug(s: &str) -> Slug {
 }
 
 fn t(secs: i64) -> Timestamp {
-    Timestamp::from_second(1_770_000_000 + secs).unwrap_or_else(|e| panic!("{e}"))
+    Timestamp::from_second(1_770_000_000 + secs).unwrap()
 }
 
 async fn seed(store: &Store) {
     store
         .create_section(&slug("world"), "العالم", "World", 1)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     store
         .create_section(&slug("sport"), "رياضة", "Sport", 2)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     store
         .create_author(&slug("sara"), "سارة", "Sara", "", "")
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     store
         .create_author(&slug("omar"), "عمر", "Omar", "", "")
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
 }
 
 fn draft(lang: Lang, headline: &str, section: &str, tags: &[&str]) -> ArticleDraft {
@@ -85,7 +88,7 @@ async fn creates_and_reads_back(store: Store) {
     let again = store
         .article_by_slug(Lang::Ar, "العقوبات-على-روسيا")
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(again.as_ref().map(|x| x.summary.id), Some(a.summary.id));
     // The same slug in the other language is a different article.
     assert_eq!(
@@ -146,14 +149,8 @@ both_backends!(
 async fn failed_writes_leave_the_store_as_it_was(store: Store) {
     seed(&store).await;
     publish(&store, draft(Lang::En, "Kept", "world", &["kept"]), 0).await;
-    let before = store
-        .count_articles()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let changes = store
-        .last_change_id()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let before = store.count_articles().await.unwrap();
+    let changes = store.last_change_id().await.unwrap();
     // An unknown author is discovered after the article row is written: the transaction
     // must roll the row, its tags and its revision back.
     let mut bad = draft(Lang::En, "Never stored", "world", &["new-tag"]);
@@ -220,7 +217,7 @@ async fn edits_of_an_old_version_are_refused(store: Store) {
     let b = store
         .update_article(a.summary.id, a.version, d.clone(), None, t(5))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(b.summary.headline, "Second");
     assert_eq!(b.version, a.version + 1);
     // A second editor still holding the first version loses nothing and changes nothing.
@@ -251,14 +248,14 @@ async fn lists_show_published_articles_once_newest_first(store: Store) {
             t(30),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let future = publish(&store, draft(Lang::En, "Future", "world", &["x"]), 1_000).await;
     let _ar = publish(&store, draft(Lang::Ar, "عربي", "world", &["x"]), 15).await;
     let q = ListQuery {
         count: true,
         ..ListQuery::latest(Lang::En, 10, t(100))
     };
-    let page = store.list(&q).await.unwrap_or_else(|e| panic!("{e}"));
+    let page = store.list(&q).await.unwrap();
     let ids: Vec<i64> = page.items.iter().map(|s| s.id).collect();
     assert_eq!(ids, vec![b.summary.id, a.summary.id]);
     assert_eq!(page.total, 2);
@@ -275,7 +272,7 @@ async fn lists_show_published_articles_once_newest_first(store: Store) {
             ..q.clone()
         })
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(page.items.len(), 2);
     let by_author = store
         .authors()
@@ -302,7 +299,7 @@ async fn lists_show_published_articles_once_newest_first(store: Store) {
             ..q.clone()
         })
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(
         p2.items.iter().map(|s| s.id).collect::<Vec<_>>(),
         vec![a.summary.id]
@@ -312,7 +309,7 @@ async fn lists_show_published_articles_once_newest_first(store: Store) {
     let later = store
         .list(&ListQuery::latest(Lang::En, 10, t(2_000)))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(later.items.first().map(|s| s.id), Some(future.summary.id));
 }
 both_backends!(
@@ -341,15 +338,12 @@ async fn stored_related_stories_and_duplicate_groups(store: Store) {
     )
     .await;
     let (m, c, w) = (main.summary.id, close.summary.id, wire.summary.id);
-    store
-        .set_related(m, &[c, w, m])
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    store.set_related(m, &[c, w, m]).await.unwrap();
     assert_eq!(store.relating_to(c).await.unwrap_or_default(), vec![m]);
     let n = store
         .article_neighbours(&main, 6, 10, t(100))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     // Best first, never the article itself.
     assert_eq!(
         n.related.iter().map(|s| s.id).collect::<Vec<_>>(),
@@ -361,18 +355,9 @@ async fn stored_related_stories_and_duplicate_groups(store: Store) {
     assert_eq!(store.relating_to(c).await.unwrap_or_default(), vec![m]);
 
     // The wire copy duplicates `close`: lists show only `close` while it is public.
-    store
-        .set_fingerprint(c, u64::MAX - 1, None)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    store
-        .set_fingerprint(w, u64::MAX, Some(c))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let fps = store
-        .recent_fingerprints(Lang::En, w, 10)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    store.set_fingerprint(c, u64::MAX - 1, None).await.unwrap();
+    store.set_fingerprint(w, u64::MAX, Some(c)).await.unwrap();
+    let fps = store.recent_fingerprints(Lang::En, w, 10).await.unwrap();
     assert_eq!(fps.len(), 1);
     assert_eq!((fps[0].id, fps[0].fingerprint), (c, u64::MAX - 1));
     assert_eq!(store.duplicates_of(c).await.unwrap_or_default(), vec![w]);
@@ -382,7 +367,7 @@ async fn stored_related_stories_and_duplicate_groups(store: Store) {
     let page = store
         .list(&ListQuery::latest(Lang::En, 10, t(100)))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(ids(page), vec![m, c]);
     assert_eq!(
         store
@@ -395,11 +380,11 @@ async fn stored_related_stories_and_duplicate_groups(store: Store) {
     store
         .set_status(c, ArticleStatus::Unpublished, None, t(110))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let page = store
         .list(&ListQuery::latest(Lang::En, 10, t(120)))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(ids(page), vec![w, m]);
     let got = store
         .summaries_by_ids(&[w, c, m], t(120))
@@ -410,20 +395,14 @@ async fn stored_related_stories_and_duplicate_groups(store: Store) {
     assert!(matches!(err, Err(StoreError::Invalid(_))), "{err:?}");
 
     // What the search index is built and caught up from.
-    let all = store
-        .articles_for_index(0, 100)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let all = store.articles_for_index(0, 100).await.unwrap();
     assert_eq!(
         all.iter().map(|a| a.summary.id).collect::<Vec<_>>(),
         vec![m, w]
     );
     assert_eq!(all[1].duplicate_of, Some(c));
     assert_eq!(store.count_published().await.unwrap_or_default(), 2);
-    let changes = store
-        .article_changes_since(0, 100)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let changes = store.article_changes_since(0, 100).await.unwrap();
     assert_eq!(changes.last().map(|c| c.article_id), Some(c));
     let last = changes.last().map_or(0, |c| c.change_id);
     assert_eq!(store.last_change_id().await.unwrap_or_default(), last);
@@ -463,7 +442,7 @@ async fn translations_are_linked_across_languages_only(store: Store) {
     store
         .link_translations(main.summary.id, tr.summary.id, t(50))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let main = store
         .article_by_id(main.summary.id)
         .await
@@ -473,7 +452,7 @@ async fn translations_are_linked_across_languages_only(store: Store) {
     let tr_list = store
         .article_neighbours(&main, 6, 10, t(100))
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .translations;
     assert_eq!(
         tr_list.iter().map(|s| s.id).collect::<Vec<_>>(),
@@ -503,7 +482,7 @@ async fn corrections_are_dated_and_ordered(store: Store) {
                 t(100 + i as i64),
             )
             .await
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
     }
     let err = store
         .add_correction(
@@ -556,12 +535,12 @@ async fn status_changes_write_the_change_feed(store: Store) {
             t(0),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let before = store.last_change_id().await.unwrap_or(0);
     store
         .set_status(a.summary.id, ArticleStatus::Published, None, t(10))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(store.last_change_id().await.unwrap_or(0) > before);
     let a = store
         .article_by_id(a.summary.id)
@@ -610,7 +589,7 @@ async fn an_article_page_lists_come_in_one_query(store: Store) {
     store
         .link_translations(main.summary.id, tr.summary.id, t(50))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let main = store
         .article_by_id(main.summary.id)
         .await
@@ -622,11 +601,11 @@ async fn an_article_page_lists_come_in_one_query(store: Store) {
     store
         .set_related(main.summary.id, &[tr.summary.id, close.summary.id])
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let n = store
         .article_neighbours(&main, 6, 10, t(100))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(
         n.translations.iter().map(|s| s.id).collect::<Vec<_>>(),
         vec![tr.summary.id]
@@ -649,15 +628,15 @@ async fn an_article_page_lists_come_in_one_query(store: Store) {
     store
         .set_related(main.summary.id, &[close.summary.id, later.summary.id])
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     store
         .set_status(close.summary.id, ArticleStatus::Unpublished, None, t(70))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let n = store
         .article_neighbours(&main, 6, 10, t(100))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(
         n.related.iter().map(|s| s.id).collect::<Vec<_>>(),
         vec![later.summary.id]
@@ -672,7 +651,7 @@ async fn an_article_page_lists_come_in_one_query(store: Store) {
     let n = store
         .article_neighbours(&lone, 6, 10, t(100))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(n.translations.is_empty() && n.related.is_empty());
 }
 both_backends!(
@@ -691,7 +670,7 @@ async fn accounts_tokens_and_the_audit_log(store: Store) {
             t(1),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(u.email, "layla@example.org");
     let dup = store
         .create_user("layla@example.org", "Other", Role::Author, "x", t(2))
@@ -712,7 +691,7 @@ async fn accounts_tokens_and_the_audit_log(store: Store) {
     store
         .create_token(u.id, "laptop", "h1", t(3), t(100))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(
         store.user_by_token("h1").await.ok().flatten().map(|x| x.id),
         Some(u.id)
@@ -721,14 +700,8 @@ async fn accounts_tokens_and_the_audit_log(store: Store) {
         store.create_token(999, "x", "h2", t(3), t(100)).await,
         Err(StoreError::NotFound(_))
     ));
-    store
-        .set_role(u.id, Role::Admin)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    store
-        .set_active(u.id, false)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    store.set_role(u.id, Role::Admin).await.unwrap();
+    store.set_active(u.id, false).await.unwrap();
     assert_eq!(
         store.user_by_token("h1").await.ok().flatten(),
         None,
@@ -751,7 +724,7 @@ async fn accounts_tokens_and_the_audit_log(store: Store) {
             t(4),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let log = store.audit_of("user", u.id).await.unwrap_or_default();
     assert_eq!(log.len(), 1);
     assert_eq!(
@@ -770,12 +743,9 @@ async fn scheduled_articles_go_live_once_when_due(store: Store) {
     let a = store
         .create_article(d, ArticleStatus::Draft, None, None, t(10))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let id = a.summary.id;
-    store
-        .schedule(id, t(100), t(20))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    store.schedule(id, t(100), t(20)).await.unwrap();
     let s = store
         .article_by_id(id)
         .await
@@ -790,7 +760,7 @@ async fn scheduled_articles_go_live_once_when_due(store: Store) {
         store
             .list(&ListQuery::latest(Lang::En, 10, t(200)))
             .await
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
             .items
             .is_empty()
     );
@@ -827,7 +797,7 @@ async fn scheduled_articles_go_live_once_when_due(store: Store) {
         store
             .list(&ListQuery::latest(Lang::En, 10, t(200)))
             .await
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
             .items
             .len(),
         1
@@ -849,16 +819,16 @@ async fn newsroom_state_is_shared_through_the_store(store: Store) {
     let u = store
         .create_user("Writer@X.example", "Writer", Role::Author, "hash", t(0))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     // Sessions: found while live and the account active, gone after expiry or sign-out.
     store
         .create_session("h1", u.id, "csrf1", t(0), t(100))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     store
         .create_session("h2", u.id, "csrf2", t(0), t(100))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let live = store.session_user("h1", t(50)).await.ok().flatten();
     assert_eq!(
         live.map(|(u, c)| (u.email, c)),
@@ -881,10 +851,7 @@ async fn newsroom_state_is_shared_through_the_store(store: Store) {
             .flatten()
             .is_none()
     );
-    store
-        .set_active(u.id, false)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    store.set_active(u.id, false).await.unwrap();
     assert!(
         store
             .session_user("h2", t(50))
@@ -894,10 +861,7 @@ async fn newsroom_state_is_shared_through_the_store(store: Store) {
             .is_none(),
         "deactivated"
     );
-    store
-        .set_active(u.id, true)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    store.set_active(u.id, true).await.unwrap();
     assert_eq!(store.delete_sessions_of(u.id).await.ok(), Some(2));
     assert!(
         store
@@ -912,17 +876,14 @@ async fn newsroom_state_is_shared_through_the_store(store: Store) {
     store
         .record_login_failure(&["account:a", "ip:1"], t(10))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     store
         .record_login_failure(&["account:a"], t(20))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(store.login_failures("account:a", t(0)).await.ok(), Some(2));
     assert_eq!(store.login_failures("account:a", t(15)).await.ok(), Some(1));
-    store
-        .clear_login_failures("account:a")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    store.clear_login_failures("account:a").await.unwrap();
     assert_eq!(store.login_failures("account:a", t(0)).await.ok(), Some(0));
     assert_eq!(store.login_failures("ip:1", t(0)).await.ok(), Some(1));
 
@@ -930,7 +891,7 @@ async fn newsroom_state_is_shared_through_the_store(store: Store) {
     let email = store
         .create_invite("inv", "New@X.example", Role::Editor, u.id, t(0), t(1000))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(email, "new@x.example");
     assert!(matches!(
         store
@@ -955,7 +916,7 @@ async fn newsroom_state_is_shared_through_the_store(store: Store) {
     let joined = store
         .accept_invite("inv", "New", "hash", t(10))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(
         (joined.email.as_str(), joined.role),
         ("new@x.example", Role::Editor)
@@ -971,7 +932,7 @@ async fn newsroom_state_is_shared_through_the_store(store: Store) {
     let a = store
         .create_article(d.clone(), ArticleStatus::Draft, None, Some(u.id), t(30))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(
         (a.created_by, a.seo_title.as_deref()),
         (Some(u.id), Some("Growth"))
@@ -980,11 +941,8 @@ async fn newsroom_state_is_shared_through_the_store(store: Store) {
     store
         .update_article(a.summary.id, a.version, d, Some(joined.id), t(40))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let revs = store
-        .revisions(a.summary.id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
+    let revs = store.revisions(a.summary.id).await.unwrap();
     assert_eq!(
         revs.iter()
             .map(|r| (r.version, r.user_name.clone(), r.headline.clone()))
@@ -1006,10 +964,7 @@ async fn newsroom_state_is_shared_through_the_store(store: Store) {
         limit: 10,
         ..NewsroomQuery::default()
     };
-    let found = store
-        .newsroom_articles(&q("SECO"))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let found = store.newsroom_articles(&q("SECO")).await.unwrap();
     assert_eq!(
         (
             found.total,
@@ -1026,11 +981,11 @@ async fn newsroom_state_is_shared_through_the_store(store: Store) {
     let m1 = store
         .insert_media("ab", "image/png", 10, 5, 99, &[10], Some(u.id), t(50))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let m2 = store
         .insert_media("ab", "image/png", 10, 5, 99, &[10], Some(u.id), t(60))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!((m1.id, m1.widths.clone()), (m2.id, vec![10]));
 }
 both_backends!(
@@ -1049,7 +1004,7 @@ async fn webhook_deliveries_are_leased_once_and_retried(store: Store) {
             t(0),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     store
         .create_webhook(
             "http://127.0.0.1:9/other",
@@ -1059,7 +1014,7 @@ async fn webhook_deliveries_are_leased_once_and_retried(store: Store) {
             t(0),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(
         store
             .enqueue_deliveries("article.published", "{}", t(1))
@@ -1067,10 +1022,7 @@ async fn webhook_deliveries_are_leased_once_and_retried(store: Store) {
             .ok(),
         Some(1)
     );
-    let first = store
-        .claim_deliveries(t(2), t(60), 10)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let first = store.claim_deliveries(t(2), t(60), 10).await.unwrap();
     assert_eq!(
         first
             .iter()
@@ -1094,7 +1046,7 @@ async fn webhook_deliveries_are_leased_once_and_retried(store: Store) {
     store
         .record_delivery(first[0].id, &failed, t(4))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(
         store
             .claim_deliveries(t(50), t(110), 10)
@@ -1103,19 +1055,13 @@ async fn webhook_deliveries_are_leased_once_and_retried(store: Store) {
             .is_empty(),
         "not due"
     );
-    let again = store
-        .claim_deliveries(t(100), t(160), 10)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let again = store.claim_deliveries(t(100), t(160), 10).await.unwrap();
     assert_eq!(again.iter().map(|d| d.attempts).collect::<Vec<_>>(), [1]);
     store
         .record_delivery(again[0].id, &Outcome::Delivered { status: 204 }, t(101))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let log = store
-        .deliveries(w.id, 10)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
+    let log = store.deliveries(w.id, 10).await.unwrap();
     assert_eq!(
         log.iter()
             .map(|d| (d.status.as_str(), d.attempts, d.response_status))
@@ -1153,10 +1099,7 @@ async fn the_outbox_sends_each_message_once(store: Store) {
         lists: vec![(*list).into()],
     })
     .collect();
-    let outcome = store
-        .import_subscribers(&rows, t(0))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let outcome = store.import_subscribers(&rows, t(0)).await.unwrap();
     assert!(outcome.iter().all(Option::is_none));
     let new = NewSend {
         dedupe_key: "digest:ar:digest:2026-02-02".into(),
@@ -1168,10 +1111,7 @@ async fn the_outbox_sends_each_message_once(store: Store) {
         article_ids: vec![1, 2],
         created_by: None,
     };
-    let send = store
-        .create_send(&new, t(1))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let send = store.create_send(&new, t(1)).await.unwrap();
     assert!(matches!(
         store.create_send(&new, t(2)).await,
         Err(StoreError::Conflict(_))
@@ -1180,7 +1120,7 @@ async fn the_outbox_sends_each_message_once(store: Store) {
     let n = store
         .queue_send(send.id, "<p>html</p>", "text", t(3))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(n, 2, "ar and both read Arabic digests");
     assert!(matches!(
         store.queue_send(send.id, "x", "y", t(4)).await,
@@ -1188,10 +1128,7 @@ async fn the_outbox_sends_each_message_once(store: Store) {
     ));
 
     // Worker A claims both, then stalls past its lease; worker B takes them over.
-    let a = store
-        .claim_outbox("A", t(10), t(20), 10)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let a = store.claim_outbox("A", t(10), t(20), 10).await.unwrap();
     assert_eq!(a.len(), 2);
     assert!(
         store
@@ -1201,10 +1138,7 @@ async fn the_outbox_sends_each_message_once(store: Store) {
             .is_empty(),
         "held while the lease lasts"
     );
-    let b = store
-        .claim_outbox("B", t(21), t(80), 10)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let b = store.claim_outbox("B", t(21), t(80), 10).await.unwrap();
     assert_eq!(b.len(), 2);
     assert_eq!(b[0].attempts, 2);
     assert!(
@@ -1224,7 +1158,7 @@ async fn the_outbox_sends_each_message_once(store: Store) {
             &OutboxFailure::Retry(t(100), "421 try later".into()),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(
         store
             .claim_outbox("C", t(90), t(95), 10)
@@ -1232,10 +1166,7 @@ async fn the_outbox_sends_each_message_once(store: Store) {
             .unwrap_or_default()
             .is_empty()
     );
-    let c = store
-        .claim_outbox("C", t(100), t(160), 10)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let c = store.claim_outbox("C", t(100), t(160), 10).await.unwrap();
     assert_eq!(c.len(), 1);
     store
         .record_outbox_failure(
@@ -1244,16 +1175,10 @@ async fn the_outbox_sends_each_message_once(store: Store) {
             &OutboxFailure::Bounced("550 no such user".into()),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let stats = store
-        .send_stats(send.id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
+    let stats = store.send_stats(send.id).await.unwrap();
     assert_eq!((stats.sent, stats.bounced, stats.queued), (1, 1, 0));
-    let listed = store
-        .sends_with_stats(10)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let listed = store.sends_with_stats(10).await.unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(
         listed[0].1, stats,
@@ -1300,7 +1225,7 @@ async fn the_outbox_sends_each_message_once(store: Store) {
             t(300),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(
         store
             .queue_send(breaking.id, "h", "t", t(301))
@@ -1314,11 +1239,8 @@ async fn the_outbox_sends_each_message_once(store: Store) {
             ..Default::default()
         })
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    store
-        .unsubscribe(other.items[0].id, t(302))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
+    store.unsubscribe(other.items[0].id, t(302)).await.unwrap();
     assert!(
         store
             .claim_outbox("D", t(303), t(400), 10)
@@ -1342,10 +1264,7 @@ both_backends!(
 
 /// On PostgreSQL a committed change wakes a listener; SQLite has nothing to listen to.
 async fn committed_changes_are_announced(store: Store) {
-    let listener = store
-        .listen_changes()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let listener = store.listen_changes().await.unwrap();
     let Some(mut listener) = listener else {
         assert_eq!(store.backend(), arabpress_store::Backend::Sqlite);
         return;
@@ -1370,7 +1289,7 @@ both_backends!(
 /// be left out of `arabpress export` unnoticed.
 async fn every_table_is_archived_or_known_transient(store: Store) {
     use arabpress_store::{ARCHIVE_TABLES, TRANSIENT_TABLES};
-    let tables = store.table_names().await.unwrap_or_else(|e| panic!("{e}"));
+    let tables = store.table_names().await.unwrap();
     assert!(tables.len() >= ARCHIVE_TABLES.len(), "{tables:?}");
     for t in &tables {
         assert!(
@@ -1402,9 +1321,7 @@ async fn sign_in_attempts_are_counted_as_they_are_recorded(store: Store) {
     let mut under = 0;
     let mut ids = Vec::new();
     while let Some(r) = set.join_next().await {
-        let (i, counts) = r
-            .unwrap_or_else(|e| panic!("{e}"))
-            .unwrap_or_else(|e| panic!("{e}"));
+        let (i, counts) = r.unwrap().unwrap();
         assert_eq!((i.len(), counts.len()), (2, 2));
         if counts[0] <= 5 {
             under += 1;
@@ -1414,10 +1331,7 @@ async fn sign_in_attempts_are_counted_as_they_are_recorded(store: Store) {
     assert!(under <= 5, "{under} attempts saw room under the limit");
     assert_eq!(store.login_failures("pair:a|1", t(0)).await.ok(), Some(30));
     // A successful attempt forgets its own rows.
-    store
-        .forget_login_attempts(&ids)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    store.forget_login_attempts(&ids).await.unwrap();
     assert_eq!(store.login_failures("pair:a|1", t(0)).await.ok(), Some(29));
     assert_eq!(store.login_failures("account:a", t(0)).await.ok(), Some(29));
 }
@@ -1433,27 +1347,24 @@ async fn tokens_are_listed_and_revoked(store: Store) {
     let a = store
         .create_user("a@x.example", "A", Role::Author, "$argon2id$fake", t(0))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let b = store
         .create_user("b@x.example", "B", Role::Author, "$argon2id$fake", t(0))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let t1 = store
         .create_token(a.id, "laptop", "ha1", t(1), t(100))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     store
         .create_token(a.id, "ci", "ha2", t(2), t(100))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     store
         .create_token(b.id, "phone", "hb1", t(3), t(100))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let mine = store
-        .tokens(Some(a.id))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
+    let mine = store.tokens(Some(a.id)).await.unwrap();
     assert_eq!(
         mine.iter().map(|x| x.name.as_str()).collect::<Vec<_>>(),
         ["ci", "laptop"]
@@ -1483,7 +1394,7 @@ async fn pending_revisions_stay_off_the_article(store: Store) {
     seed(&store).await;
     let a = publish(&store, draft(Lang::En, "Live", "world", &[]), 0).await;
     let id = a.summary.id;
-    let before = store.revisions(id).await.unwrap_or_else(|e| panic!("{e}"));
+    let before = store.revisions(id).await.unwrap();
     let change = draft(Lang::En, "Changed by a contributor", "world", &[]);
     let writer = store
         .create_user(
@@ -1494,11 +1405,11 @@ async fn pending_revisions_stay_off_the_article(store: Store) {
             t(0),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let p = store
         .add_pending_revision(id, a.version, &change, writer.id, t(5))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let live = store
         .article_by_id(id)
         .await
@@ -1507,10 +1418,7 @@ async fn pending_revisions_stay_off_the_article(store: Store) {
         .unwrap_or_else(|| panic!("gone"));
     assert_eq!(live.summary.headline, "Live");
     assert_eq!(store.revisions(id).await.ok(), Some(before));
-    let pending = store
-        .pending_revisions(None)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let pending = store.pending_revisions(None).await.unwrap();
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].draft.headline, "Changed by a contributor");
     assert_eq!(pending[0].live_headline, "Live");
@@ -1560,7 +1468,7 @@ async fn concurrent_saves_all_succeed(store: Store) {
         });
     }
     while let Some(done) = tasks.join_next().await {
-        let a = done.unwrap_or_else(|e| panic!("{e}"));
+        let a = done.unwrap();
         assert!(
             a.summary.headline.ends_with("edit 11"),
             "{}",
@@ -1590,7 +1498,7 @@ async fn webhook_deliveries_commit_with_the_change(store: Store) {
             t(0),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let a = store
         .create_article(
             draft(Lang::En, "Harbour reopens", "world", &[]),
@@ -1600,13 +1508,10 @@ async fn webhook_deliveries_commit_with_the_change(store: Store) {
             t(1),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let id = a.summary.id;
     let events = |store: Store| async move {
-        let mut d = store
-            .deliveries(hook.id, 10)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let mut d = store.deliveries(hook.id, 10).await.unwrap();
         d.reverse();
         d.into_iter().map(|d| d.event).collect::<Vec<_>>()
     };
@@ -1617,12 +1522,12 @@ async fn webhook_deliveries_commit_with_the_change(store: Store) {
     store
         .set_status(id, ArticleStatus::Published, None, t(2))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(events(store.clone()).await, ["article.published"]);
     let v = store
         .article_by_id(id)
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .map(|a| a.version)
         .unwrap_or_default();
     store
@@ -1634,16 +1539,16 @@ async fn webhook_deliveries_commit_with_the_change(store: Store) {
             t(3),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     store
         .set_status(id, ArticleStatus::Unpublished, None, t(4))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     // Withdrawing what is not published tells no one.
     store
         .set_status(id, ArticleStatus::Unpublished, None, t(5))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(
         events(store.clone()).await,
         [
@@ -1662,20 +1567,11 @@ async fn webhook_deliveries_commit_with_the_change(store: Store) {
             t(6),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    store
-        .schedule(b.summary.id, t(10), t(7))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    store
-        .publish_due(t(11))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
+    store.schedule(b.summary.id, t(10), t(7)).await.unwrap();
+    store.publish_due(t(11)).await.unwrap();
     assert_eq!(events(store.clone()).await.len(), 4);
-    let due = store
-        .claim_deliveries(t(12), t(60), 10)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let due = store.claim_deliveries(t(12), t(60), 10).await.unwrap();
     assert_eq!(due.len(), 4);
     let payload = due
         .iter()
@@ -1703,7 +1599,7 @@ async fn site_settings_are_saved_audited_and_announced(store: Store) {
             t(1),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(store.site_settings().await.unwrap_or_default().is_empty());
     let before = store.last_change_id().await.unwrap_or(-1);
     assert_eq!(store.settings_change_after(before).await.ok(), Some(None));
@@ -1720,7 +1616,7 @@ async fn site_settings_are_saved_audited_and_announced(store: Store) {
     let id = store
         .save_site_settings(&rows, Some(u.id), t(3))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(id > before);
     assert_eq!(
         store.settings_change_after(before).await.ok(),
@@ -1728,10 +1624,7 @@ async fn site_settings_are_saved_audited_and_announced(store: Store) {
     );
     assert_eq!(store.settings_change_after(id).await.ok(), Some(None));
     let again = vec![("name_en".to_owned(), "\"Levant Press\"".to_owned())];
-    store
-        .save_site_settings(&again, None, t(4))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    store.save_site_settings(&again, None, t(4)).await.unwrap();
     assert_eq!(
         store.site_settings().await.unwrap_or_default(),
         vec![
@@ -1775,7 +1668,7 @@ async fn the_audit_log_pages_newest_first_and_filters(store: Store) {
             t(1),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let a = publish(&store, draft(Lang::Ar, "مياه الشرب", "world", &[]), 2).await;
     let id = a.summary.id;
     let write = |who: Option<i64>, action: &'static str, entity: &'static str, on: i64, at| {
@@ -1784,7 +1677,7 @@ async fn the_audit_log_pages_newest_first_and_filters(store: Store) {
             store
                 .audit(who, action, entity, on, "", t(at))
                 .await
-                .unwrap_or_else(|e| panic!("{e}"));
+                .unwrap();
         }
     };
     write(Some(editor.id), "published", "article", id, 3).await;
@@ -1799,7 +1692,7 @@ async fn the_audit_log_pages_newest_first_and_filters(store: Store) {
             ..AuditQuery::default()
         })
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let seen: Vec<(&str, Option<&str>, Option<&str>)> = all
         .lines
         .iter()
@@ -1830,7 +1723,7 @@ async fn the_audit_log_pages_newest_first_and_filters(store: Store) {
             store
                 .audit_log(&AuditQuery { limit: 50, ..q })
                 .await
-                .unwrap_or_else(|e| panic!("{e}"))
+                .unwrap()
                 .lines
                 .into_iter()
                 .map(|l| (l.entry.action, l.entry.entity_id))
@@ -1876,7 +1769,7 @@ async fn the_audit_log_pages_newest_first_and_filters(store: Store) {
                 ..AuditQuery::default()
             })
             .await
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         assert!(page.lines.len() <= 2);
         paged.extend(page.lines.iter().map(|l| l.id));
         pages += 1;
@@ -1907,15 +1800,9 @@ async fn deleting_a_webhook_writes_its_audit_line_in_the_same_step(store: Store)
             t(0),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    store
-        .delete_webhook(w.id, None, t(5))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let log = store
-        .audit_of("webhook", w.id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
+    store.delete_webhook(w.id, None, t(5)).await.unwrap();
+    let log = store.audit_of("webhook", w.id).await.unwrap();
     assert_eq!(log.len(), 1, "{log:?}");
     assert_eq!(log[0].action, "webhook_deleted");
     assert_eq!(
@@ -1926,10 +1813,7 @@ async fn deleting_a_webhook_writes_its_audit_line_in_the_same_step(store: Store)
     // A webhook that is not there: refused, and no line says it was deleted.
     let again = store.delete_webhook(w.id, None, t(6)).await;
     assert!(matches!(again, Err(StoreError::NotFound(_))), "{again:?}");
-    let log = store
-        .audit_of("webhook", w.id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let log = store.audit_of("webhook", w.id).await.unwrap();
     assert_eq!(log.len(), 1, "{log:?}");
 }
 both_backends!(

@@ -39,7 +39,7 @@ pub fn theme_at(tz: jiff::tz::TimeZone, base_url: &str) -> Theme {
         tz,
         None,
     )
-    .unwrap_or_else(|e| panic!("{e}"))
+    .unwrap()
 }
 
 /// An app over `store` with an index in memory, at `clock`'s time.
@@ -47,7 +47,7 @@ pub fn app_in_memory(store: &Store, tz: jiff::tz::TimeZone, clock: Arc<FixedCloc
     App::new(
         store.clone(),
         theme(tz),
-        Arc::new(arabpress_search::SearchIndex::in_memory().unwrap_or_else(|e| panic!("{e}"))),
+        Arc::new(arabpress_search::SearchIndex::in_memory().unwrap()),
         1 << 20,
         clock as Arc<dyn Clock>,
         std::env::temp_dir().join(format!("arabpress-test-media-{}", std::process::id())),

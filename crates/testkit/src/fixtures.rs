@@ -30,6 +30,6 @@ pub fn png(w: u32, h: u32) -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
     image::DynamicImage::ImageRgb8(img)
         .write_to(&mut out, image::ImageFormat::Png)
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     out.into_inner()
 }

@@ -62,11 +62,7 @@ pub async fn read(res: axum::response::Response) -> Resp {
 
 /// Sends `req` to `router` without a socket and returns its response unread.
 pub async fn send(router: &Router, req: Request<Body>) -> axum::response::Response {
-    router
-        .clone()
-        .oneshot(req)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
+    router.clone().oneshot(req).await.unwrap()
 }
 
 /// A GET of `path` with `headers`; the body is kept as bytes (media, audio).
@@ -79,7 +75,7 @@ pub async fn get_bytes(
     for (k, v) in headers {
         req = req.header(*k, *v);
     }
-    let req = req.body(Body::empty()).unwrap_or_else(|e| panic!("{e}"));
+    let req = req.body(Body::empty()).unwrap();
     read_parts(send(router, req).await).await
 }
 
@@ -105,16 +101,14 @@ pub async fn post_form(router: &Router, path: &str, body: &str) -> Resp {
         .uri(path)
         .header("content-type", "application/x-www-form-urlencoded")
         .body(Body::from(body.to_owned()))
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     read(send(router, req).await).await
 }
 
 /// Serves `router` on a free port of 127.0.0.1 for the rest of the test; returns its address.
 pub async fn serve_on_loopback(router: Router) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let addr = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
         let _ = axum::serve(listener, router).await;
     });

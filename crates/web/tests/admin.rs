@@ -2,6 +2,9 @@
 //! against each action, CSRF, concurrent edits, scheduling with a controlled clock,
 //! revisions, uploads, invitations and sessions.
 
+// clippy.toml allows these in #[test] functions; this covers the helpers too.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use arabpress_core::{ArticleStatus, Role};
 use arabpress_testkit::png;
 use axum::body::Body;
@@ -52,7 +55,7 @@ impl<'a> Browser<'a> {
         Browser {
             site,
             cookies: HashMap::new(),
-            ip: "192.0.2.1:5000".parse().unwrap_or_else(|e| panic!("{e}")),
+            ip: "192.0.2.1:5000".parse().unwrap(),
             host: "127.0.0.1:8080",
             forwarded_for: None,
         }
@@ -83,7 +86,7 @@ impl<'a> Browser<'a> {
         if let Some(f) = &self.forwarded_for {
             req = req.header("x-forwarded-for", f);
         }
-        let mut req = req.body(Body::from(body)).unwrap_or_else(|e| panic!("{e}"));
+        let mut req = req.body(Body::from(body)).unwrap();
         req.extensions_mut().insert(ConnectInfo(self.ip));
         let res = arabpress_testkit::send(&self.site.router, req).await;
         for c in res.headers().get_all(header::SET_COOKIE) {
@@ -215,7 +218,7 @@ async fn with_users(s: &Site_) {
                 PASSWORD,
             )
             .await
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
     }
 }
 
@@ -455,7 +458,7 @@ async fn sign_in_is_limited_per_account_and_per_address() {
     // …but only from that address: the owner elsewhere still signs in (an attacker cannot
     // lock anyone out)…
     let mut elsewhere = Browser::new(&s);
-    elsewhere.ip = "198.51.100.7:1".parse().unwrap_or_else(|e| panic!("{e}"));
+    elsewhere.ip = "198.51.100.7:1".parse().unwrap();
     assert_eq!(
         elsewhere.login("author@x.example", PASSWORD).await.status,
         StatusCode::SEE_OTHER
@@ -467,7 +470,7 @@ async fn sign_in_is_limited_per_account_and_per_address() {
     );
     // One address failing on many accounts is stopped too.
     let mut bot = Browser::new(&s);
-    bot.ip = "203.0.113.9:1".parse().unwrap_or_else(|e| panic!("{e}"));
+    bot.ip = "203.0.113.9:1".parse().unwrap();
     for i in 0..20 {
         let r = bot
             .login(&format!("nobody{i}@x.example"), "guess guess guess")
@@ -504,8 +507,7 @@ async fn forwarded_for_names_the_client_only_from_a_trusted_proxy_on_postgres() 
 /// only when the connection comes from a trusted proxy.
 async fn forwarded_for_names_the_client_only_from_a_trusted_proxy(mut s: Site_) {
     with_users(&s).await;
-    let proxies =
-        arabpress_web::TrustedProxies::parse(&["10.0.0.0/8"]).unwrap_or_else(|e| panic!("{e}"));
+    let proxies = arabpress_web::TrustedProxies::parse(&["10.0.0.0/8"]).unwrap();
     s.router = arabpress_web::router_behind(s.app.clone(), proxies);
     // A client that is not a proxy names a new address on every try: it is still counted
     // at its own, and locked out there.
@@ -523,7 +525,7 @@ async fn forwarded_for_names_the_client_only_from_a_trusted_proxy(mut s: Site_) 
     );
     // Behind the trusted proxy, each client is counted at the address the proxy names.
     let mut guesser = Browser::new(&s);
-    guesser.ip = "10.0.0.5:40000".parse().unwrap_or_else(|e| panic!("{e}"));
+    guesser.ip = "10.0.0.5:40000".parse().unwrap();
     guesser.forwarded_for = Some("203.0.113.77".into());
     for _ in 0..5 {
         let r = guesser.login("editor@x.example", "wrong password!").await;
@@ -534,7 +536,7 @@ async fn forwarded_for_names_the_client_only_from_a_trusted_proxy(mut s: Site_) 
         StatusCode::TOO_MANY_REQUESTS
     );
     let mut owner = Browser::new(&s);
-    owner.ip = "10.0.0.5:40001".parse().unwrap_or_else(|e| panic!("{e}"));
+    owner.ip = "10.0.0.5:40001".parse().unwrap();
     owner.forwarded_for = Some("203.0.113.78".into());
     assert_eq!(
         owner.login("editor@x.example", PASSWORD).await.status,
@@ -1427,11 +1429,7 @@ async fn the_admin_api_takes_image_uploads() {
         .flatten()
         .map(|(u, _)| u.id)
         .unwrap_or_default();
-    let token = s
-        .app
-        .create_token(uid, "uploads")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let token = s.app.create_token(uid, "uploads").await.unwrap();
     let upload = |auth: Option<String>, body: Vec<u8>| {
         let router = s.router.clone();
         async move {
@@ -1442,7 +1440,7 @@ async fn the_admin_api_takes_image_uploads() {
             if let Some(a) = auth {
                 req = req.header(header::AUTHORIZATION, a);
             }
-            let req = req.body(Body::from(body)).unwrap_or_else(|e| panic!("{e}"));
+            let req = req.body(Body::from(body)).unwrap();
             let r = common::read(arabpress_testkit::send(&router, req).await).await;
             (
                 r.status,
@@ -1660,11 +1658,8 @@ async fn webhooks_are_signed_retried_logged_and_never_block_publishing() {
         .set_outbound_policy(arabpress_testkit::allow_private_network());
     // A receiver that is down: nothing listens on this port any more.
     let dead = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
-        format!(
-            "http://{}/hook",
-            l.local_addr().unwrap_or_else(|e| panic!("{e}"))
-        )
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/hook", l.local_addr().unwrap())
     };
     let mut editor = signed_in(&s, "editor").await;
     assert_eq!(
@@ -1785,10 +1780,7 @@ async fn webhooks_are_signed_retried_logged_and_never_block_publishing() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    s.app
-        .deliver_webhooks()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    s.app.deliver_webhooks().await.unwrap();
     let events: Vec<String> = got
         .lock()
         .map(|g| {
@@ -1815,10 +1807,7 @@ async fn webhooks_are_signed_retried_logged_and_never_block_publishing() {
     for _ in 0..10 {
         s.clock
             .set(s.app.now() + jiff::SignedDuration::from_hours(7));
-        s.app
-            .deliver_webhooks()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        s.app.deliver_webhooks().await.unwrap();
     }
     let hooks = s.app.store().webhooks().await.unwrap_or_default();
     let dead_log = s
@@ -2020,7 +2009,7 @@ async fn editors_run_the_newsletter_and_contributors_cannot() {
     );
 
     // The day's digest waits as a draft; the editor trims it and sends it.
-    let made = s.app.make_digests().await.unwrap_or_else(|e| panic!("{e}"));
+    let made = s.app.make_digests().await.unwrap();
     assert_eq!(made.len(), 1);
     let id = made[0].id;
     let list = editor.get("/admin/newsletter/sends").await;
@@ -2199,13 +2188,7 @@ async fn editors_register_wire_feeds_and_authors_cannot() {
         "{}",
         page.body
     );
-    let id = s
-        .app
-        .store()
-        .wire_feeds()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))[0]
-        .id;
+    let id = s.app.store().wire_feeds().await.unwrap()[0].id;
     let r = editor
         .submit("/admin/wire", &format!("/admin/wire/{id}/poll"), &[])
         .await;
@@ -2262,12 +2245,7 @@ async fn the_newsroom_says_when_articles_are_not_spoken_and_why() {
         "the reason is shown"
     );
     // Every published demo article waits for its audio.
-    let published = s
-        .app
-        .store()
-        .audio_counts()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let published = s.app.store().audio_counts().await.unwrap();
     assert!(published.waiting > 0 && published.ready == 0);
     // A published article's editor says the same.
     let id = s
@@ -2279,7 +2257,7 @@ async fn the_newsroom_says_when_articles_are_not_spoken_and_why() {
             common::now(),
         ))
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .items[0]
         .id;
     let edit = b.get(&format!("/admin/articles/{id}")).await;
@@ -2295,7 +2273,7 @@ async fn the_newsroom_says_when_articles_are_not_spoken_and_why() {
 /// the limit. An unknown address costs a (dummy) check like a known one.
 async fn concurrent_guesses_are_limited(s: Site_) {
     with_users(&s).await;
-    let ip: std::net::IpAddr = "203.0.113.50".parse().unwrap_or_else(|e| panic!("{e}"));
+    let ip: std::net::IpAddr = "203.0.113.50".parse().unwrap();
     let before = s.app.password_work();
     let mut set = tokio::task::JoinSet::new();
     for _ in 0..30 {
@@ -2308,7 +2286,7 @@ async fn concurrent_guesses_are_limited(s: Site_) {
     }
     let (mut wrong, mut limited) = (0, 0);
     while let Some(r) = set.join_next().await {
-        match r.unwrap_or_else(|e| panic!("{e}")) {
+        match r.unwrap() {
             Err(arabpress_app::AppError::Unauthorized(_)) => wrong += 1,
             Err(arabpress_app::AppError::RateLimited(_)) => limited += 1,
             other => panic!("unexpected {other:?}"),
@@ -2321,7 +2299,7 @@ async fn concurrent_guesses_are_limited(s: Site_) {
     );
     assert_eq!(wrong + limited, 30);
     // An unknown address is checked against a dummy hash.
-    let other: std::net::IpAddr = "203.0.113.51".parse().unwrap_or_else(|e| panic!("{e}"));
+    let other: std::net::IpAddr = "203.0.113.51".parse().unwrap();
     let before2 = s.app.password_work();
     let r = s
         .app
@@ -2355,11 +2333,7 @@ async fn a_made_up_invitation_costs_no_hashing() {
     let mut b = Browser::new(&s);
     let token = csrf_of(&b.get("/admin/login?lang=en").await.body);
     let before = s.app.password_work();
-    let held = s
-        .app
-        .hold_password_permits()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let held = s.app.hold_password_permits().await.unwrap();
     let r = tokio::time::timeout(
         std::time::Duration::from_secs(20),
         b.post(
@@ -2396,11 +2370,7 @@ async fn newsroom_changes_to_live_articles_wait_for_review(s: Site_) {
         .flatten()
         .unwrap_or_else(|| panic!("editor"))
         .0;
-    let a = s
-        .app
-        .publish_as(&editor, id, None)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let a = s.app.publish_as(&editor, id, None).await.unwrap();
     let public = arabpress_render::views::article_url(a.summary.lang, &a.summary.slug);
     let path = format!("/admin/articles/{id}");
     let page = c.get(&path).await;
@@ -2557,11 +2527,7 @@ async fn tokens_are_revoked_in_the_newsroom_and_with_the_account() {
     };
     let mk = |u: i64, name: &'static str| {
         let app = s.app.clone();
-        async move {
-            app.create_token(u, name)
-                .await
-                .unwrap_or_else(|e| panic!("{e}"))
-        }
+        async move { app.create_token(u, name).await.unwrap() }
     };
     let laptop = mk(author, "laptop").await;
     let phone = mk(author, "phone").await;
@@ -2660,7 +2626,7 @@ async fn tokens_are_revoked_in_the_newsroom_and_with_the_account() {
             true,
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(
         !works(t).await,
         "a reactivated account's old tokens stay revoked"
@@ -2695,7 +2661,7 @@ async fn the_editor_gives_the_audio_length_in_the_members_digits(s: Site_) {
             1,
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let (id, version) = claimed
         .first()
         .copied()
@@ -2708,7 +2674,7 @@ async fn the_editor_gives_the_audio_length_in_the_members_digits(s: Site_) {
     store
         .record_audio(id, "test-claim", &audio, "script", version, now)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let mut b = signed_in(&s, "editor").await;
     let ar = b.get(&format!("/admin/articles/{id}")).await;
     assert!(
@@ -2903,7 +2869,7 @@ async fn articles_are_spoken_again_on_request(s: Site_) {
                     100,
                 )
                 .await
-                .unwrap_or_else(|e| panic!("{e}"))
+                .unwrap()
         }
     };
     let claimed = due().await;
@@ -2927,7 +2893,7 @@ async fn articles_are_spoken_again_on_request(s: Site_) {
             s.app.now(),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(
         !due().await.iter().any(|(a, _)| *a == id),
         "heard once, not due again"
@@ -3093,7 +3059,7 @@ async fn the_audit_log_page_shows_who_did_what(s: Site_) {
         .store()
         .audit(None, "archived_by_cli", "article", id, "", s.app.now())
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let page = admin.get("/admin/audit").await.body;
     assert!(page.contains("<td>archived_by_cli</td>"), "{page}");
     assert!(page.contains("<td>النظام</td>"), "{page}");

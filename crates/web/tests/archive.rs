@@ -3,6 +3,9 @@
 //! the same bytes on every public page, and its own archive is the same file. A damaged or
 //! cut-short archive restores nothing, and a site with content refuses one.
 
+// clippy.toml allows these in #[test] functions; this covers the helpers too.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use arabpress_core::{Lang, Role};
@@ -36,41 +39,18 @@ async fn addresses(s: &Site_, media: &[String]) -> Vec<String> {
             out.push(format!("/{lang}/{feed}"));
         }
         let q = arabpress_store::ListQuery::latest(lang, 200, common::now());
-        let page = s
-            .app
-            .store()
-            .list(&q)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let page = s.app.store().list(&q).await.unwrap();
         for a in &page.items {
             out.push(format!("/{lang}/article/{}", a.slug));
         }
-        for sec in s
-            .app
-            .store()
-            .sections()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-        {
+        for sec in s.app.store().sections().await.unwrap() {
             out.push(format!("/{lang}/section/{}", sec.slug));
         }
-        for a in s
-            .app
-            .store()
-            .authors()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-        {
+        for a in s.app.store().authors().await.unwrap() {
             out.push(format!("/{lang}/author/{}", a.slug));
         }
     }
-    for (t, _) in s
-        .app
-        .store()
-        .tags_with_counts()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-    {
+    for (t, _) in s.app.store().tags_with_counts().await.unwrap() {
         out.push(format!("/{}/tag/{}", t.lang, t.slug));
     }
     out.extend(media.iter().cloned());
@@ -102,17 +82,13 @@ async fn an_archive_restores_a_site_that_serves_the_same_pages() {
             "a long enough password",
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let img = a
-        .app
-        .upload_image(&editor, png(1200, 675))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
+    let img = a.app.upload_image(&editor, png(1200, 675)).await.unwrap();
     let report = a
         .app
         .import_subscribers("email,langs,lists\nreader@example.org,ar,digest breaking\n")
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(report.added, 1);
     let media = vec![
         img.url.clone(),
@@ -148,24 +124,24 @@ async fn an_archive_restores_a_site_that_serves_the_same_pages() {
         .store()
         .subscribers(&arabpress_store::SubscriberQuery::default())
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(subs.items.len(), 1);
     assert!(
         b.app
             .verify_login("desk@example.org", "a long enough password")
             .await
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
             .is_none()
     );
     b.app
         .reset_password("desk@example.org", "another long password")
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(
         b.app
             .verify_login("desk@example.org", "another long password")
             .await
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
             .is_some()
     );
 
@@ -192,10 +168,7 @@ async fn restore_and_compare(a: &Site_, b: &Site_, archive: &[u8], paths: &[Stri
         restored.media_files,
         u64::try_from(img_files(a).await).unwrap_or(0)
     );
-    b.app
-        .rebuild_search_index(&|_, _| {})
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    b.app.rebuild_search_index(&|_, _| {}).await.unwrap();
     let mut served = 0;
     for path in paths {
         let (x, y) = (get(&a.router, path).await, get(&b.router, path).await);
@@ -229,7 +202,7 @@ async fn img_files(s: &Site_) -> usize {
 #[tokio::test]
 async fn a_damaged_archive_restores_nothing() {
     let a = site().await;
-    let archive = String::from_utf8(export(&a).await).unwrap_or_else(|e| panic!("{e}"));
+    let archive = String::from_utf8(export(&a).await).unwrap();
     let lines: Vec<&str> = archive.lines().collect();
     let cut = lines[..lines.len() - 1].join("\n");
     let mut damaged: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
@@ -256,11 +229,7 @@ async fn a_damaged_archive_restores_nothing() {
             "{what}: {r:?}"
         );
         assert!(
-            b.app
-                .store()
-                .is_empty_site()
-                .await
-                .unwrap_or_else(|e| panic!("{e}")),
+            b.app.store().is_empty_site().await.unwrap(),
             "{what}: nothing restored"
         );
         assert_eq!(img_files(&b).await, 0, "{what}: no media written");
@@ -302,7 +271,7 @@ async fn an_archive_holds_secrets_only_when_asked_and_restores_either_way() {
             "a long enough password",
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let hook = a
         .app
         .create_webhook_as(
@@ -311,15 +280,9 @@ async fn an_archive_holds_secrets_only_when_asked_and_restores_either_way() {
             &["article.published".to_owned()],
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    a.app
-        .create_api_key("partner")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    a.app
-        .create_token(admin.id, "laptop")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
+    a.app.create_api_key("partner").await.unwrap();
+    a.app.create_token(admin.id, "laptop").await.unwrap();
     // The newsletter's link-signing key exists once a link has been signed.
     let link = a
         .app
@@ -329,14 +292,14 @@ async fn an_archive_holds_secrets_only_when_asked_and_restores_either_way() {
             "reader@example.org",
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
 
     let mut with = Vec::new();
     a.app
         .export_archive(&mut with, true, |_, _| {})
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let with = String::from_utf8(with).unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
+    let with = String::from_utf8(with).unwrap();
     let secrets = secret_values(&with);
     for kind in [
         "users.password_hash",
@@ -352,7 +315,7 @@ async fn an_archive_holds_secrets_only_when_asked_and_restores_either_way() {
     }
     assert!(with.contains(&hook.secret));
 
-    let without = String::from_utf8(export(&a).await).unwrap_or_else(|e| panic!("{e}"));
+    let without = String::from_utf8(export(&a).await).unwrap();
     for (kind, value) in secrets.iter().filter(|(_, v)| !v.is_empty()) {
         assert!(
             !without.contains(value.as_str()),
@@ -373,12 +336,7 @@ async fn an_archive_holds_secrets_only_when_asked_and_restores_either_way() {
         .await
         .unwrap_or_else(|e| panic!("restore without secrets: {e}"));
     assert_eq!(report.new_webhook_secrets, 1);
-    let hooks = b
-        .app
-        .store()
-        .webhooks()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let hooks = b.app.store().webhooks().await.unwrap();
     assert_eq!(hooks.len(), 1);
     assert!(hooks[0].secret.starts_with("whsec_") && hooks[0].secret != hook.secret);
     let relinked = b
@@ -389,7 +347,7 @@ async fn an_archive_holds_secrets_only_when_asked_and_restores_either_way() {
             "reader@example.org",
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_ne!(relinked, link, "a new link-signing key");
 
     // With secrets: everything comes back as it was.
@@ -400,12 +358,7 @@ async fn an_archive_holds_secrets_only_when_asked_and_restores_either_way() {
         .await
         .unwrap_or_else(|e| panic!("restore with secrets: {e}"));
     assert_eq!(report.new_webhook_secrets, 0);
-    let hooks = c
-        .app
-        .store()
-        .webhooks()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let hooks = c.app.store().webhooks().await.unwrap();
     assert_eq!(hooks[0].secret, hook.secret);
     let same = c
         .app
@@ -415,13 +368,13 @@ async fn an_archive_holds_secrets_only_when_asked_and_restores_either_way() {
             "reader@example.org",
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(same, link, "the link-signing key came back");
     assert!(
         c.app
             .verify_login("admin@example.org", "a long enough password")
             .await
-            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap()
             .is_some()
     );
 }

@@ -1,6 +1,9 @@
 //! The newsletter as readers meet it: signing up, confirming, changing preferences and
 //! leaving, through the router, with mail written by the file transport and read back.
 
+// clippy.toml allows these in #[test] functions; this covers the helpers too.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use arabpress_core::Lang;
@@ -65,13 +68,7 @@ async fn mails_after(s: &Site_, before: usize) -> Vec<Mail> {
 
 async fn published(s: &Site_, lang: Lang, nth: usize) -> i64 {
     let q = arabpress_store::ListQuery::latest(lang, 20, now());
-    s.app
-        .store()
-        .list(&q)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .items[nth]
-        .id
+    s.app.store().list(&q).await.unwrap().items[nth].id
 }
 
 async fn subscriber(s: &Site_, email: &str) -> arabpress_store::Subscriber {
@@ -83,7 +80,7 @@ async fn subscriber(s: &Site_, email: &str) -> arabpress_store::Subscriber {
             ..SubscriberQuery::default()
         })
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(page.total, 1, "exactly one row for {email}");
     page.items[0].clone()
 }
@@ -115,11 +112,7 @@ async fn signing_up_takes_a_confirmed_address_and_never_makes_a_duplicate() {
 
     // Until confirmed, nothing is sent to the address.
     let first = published(&s, Lang::Ar, 0).await;
-    let (_, queued) = s
-        .app
-        .breaking_news(first, None)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (_, queued) = s.app.breaking_news(first, None).await.unwrap();
     assert_eq!(queued, 0, "a pending address gets no newsletter");
 
     // Signing up again a minute later: still one row, no second mail.
@@ -151,11 +144,7 @@ async fn signing_up_takes_a_confirmed_address_and_never_makes_a_duplicate() {
 
     // Now breaking news reaches it, as list mail with a one-click unsubscribe.
     let second = published(&s, Lang::Ar, 1).await;
-    let (_, queued) = s
-        .app
-        .breaking_news(second, None)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (_, queued) = s.app.breaking_news(second, None).await.unwrap();
     assert_eq!(queued, 1);
     let mails = mails_after(&s, 1).await;
     assert_eq!(mails.len(), 1);
@@ -272,7 +261,7 @@ async fn bad_sign_ups_get_a_clear_message_and_store_nothing() {
         .store()
         .subscribers(&SubscriberQuery::default())
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(all.total, 0, "nothing stored");
     assert!(mails_after(&s, 0).await.is_empty());
 
@@ -312,14 +301,14 @@ async fn unsubscribing_takes_one_click_and_preferences_need_no_account() {
         .app
         .import_subscribers("email,langs,lists\nstay@example.org,ar,breaking digest\nleave@example.org,both,breaking\n")
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(report.added, 2, "{report:?}");
 
     let (send, queued) = s
         .app
         .breaking_news(published(&s, Lang::Ar, 0).await, None)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(queued, 2);
     let mails = mails_after(&s, 0).await;
     assert_eq!(mails.len(), 2);
@@ -346,7 +335,7 @@ async fn unsubscribing_takes_one_click_and_preferences_need_no_account() {
         .app
         .breaking_news(published(&s, Lang::Ar, 1).await, None)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(queued, 2);
     let r = post_form(&s.router, &unsubscribe, "List-Unsubscribe=One-Click").await;
     assert_eq!(r.status, StatusCode::OK);
@@ -362,12 +351,7 @@ async fn unsubscribing_takes_one_click_and_preferences_need_no_account() {
         "the queued message to the leaver is dropped"
     );
     assert_eq!(mails[0].to, "stay@example.org");
-    let stats = s
-        .app
-        .store()
-        .send_stats(send.id + 1)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let stats = s.app.store().send_stats(send.id + 1).await.unwrap();
     assert_eq!((stats.sent, stats.cancelled), (1, 1));
 
     // Preferences from the link in the mail: change lists and language.
@@ -410,17 +394,13 @@ async fn the_daily_digest_is_made_once_a_day_per_language_and_list() {
     s.app
         .import_subscribers("a@example.org,ar,digest\nb@example.org,en,digest\n")
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     // Before the hour: nothing.
-    s.clock.set(
-        "2026-02-07T06:30:00Z"
-            .parse()
-            .unwrap_or_else(|e| panic!("{e}")),
-    );
-    let made = s.app.make_digests().await.unwrap_or_else(|e| panic!("{e}"));
+    s.clock.set("2026-02-07T06:30:00Z".parse().unwrap());
+    let made = s.app.make_digests().await.unwrap();
     assert!(made.is_empty());
     s.clock.set(now());
-    let made = s.app.make_digests().await.unwrap_or_else(|e| panic!("{e}"));
+    let made = s.app.make_digests().await.unwrap();
     let mut keys: Vec<(String, String)> = made
         .iter()
         .map(|m| (m.lang.clone(), m.list.clone()))
@@ -468,11 +448,7 @@ async fn subscriber_imports_report_every_rejected_row_and_exports_round_trip() {
                GOOD@example.org,en,digest\n\
                section@example.org,both,section:economy\n\
                =1+2@mail.example,en,digest\n";
-    let report = s
-        .app
-        .import_subscribers(csv)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let report = s.app.import_subscribers(csv).await.unwrap();
     assert_eq!(report.added, 3);
     let lines: Vec<usize> = report.rejected.iter().map(|r| r.0).collect();
     assert_eq!(lines, vec![3, 4, 5, 6], "{report:?}");
@@ -481,11 +457,7 @@ async fn subscriber_imports_report_every_rejected_row_and_exports_round_trip() {
     assert!(report.rejected[2].2.contains("weekly"));
     assert!(report.rejected[3].2.contains("earlier in the file"));
     // Again: nothing changes, and each row says why.
-    let again = s
-        .app
-        .import_subscribers(csv)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let again = s.app.import_subscribers(csv).await.unwrap();
     assert_eq!(again.added, 0);
     assert!(
         again
@@ -497,7 +469,7 @@ async fn subscriber_imports_report_every_rejected_row_and_exports_round_trip() {
         .app
         .export_subscribers(&SubscriberQuery::default())
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let rows: Vec<&str> = out.lines().collect();
     assert_eq!(
         rows[0],
@@ -513,11 +485,7 @@ async fn subscriber_imports_report_every_rejected_row_and_exports_round_trip() {
     );
     assert_eq!(rows.len(), 4);
     // And the export imports back as the same address.
-    let back = s
-        .app
-        .import_subscribers(&out)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let back = s.app.import_subscribers(&out).await.unwrap();
     assert_eq!(back.added, 0);
     assert!(
         back.rejected
@@ -536,13 +504,13 @@ async fn a_message_a_killed_worker_handed_over_is_not_sent_again() {
             "email,langs,lists\none@example.org,ar,breaking\ntwo@example.org,ar,breaking\nthree@example.org,ar,breaking\n",
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(report.added, 3, "{report:?}");
     let (send, queued) = s
         .app
         .breaking_news(published(&s, Lang::Ar, 0).await, None)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(queued, 3);
 
     // A worker claims the three messages, hands the first to the server (its journal line
@@ -556,16 +524,15 @@ async fn a_message_a_killed_worker_handed_over_is_not_sent_again() {
             10,
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(held.len(), 3);
     let journals = store
         .sqlite_path()
         .and_then(|p| p.parent().map(|d| d.join("outbox-journal")))
         .unwrap_or_else(|| panic!("the site runs on a SQLite file"));
-    std::fs::create_dir_all(&journals).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(&journals).unwrap();
     let journal = journals.join("dead-lane.journal");
-    std::fs::write(&journal, format!("{} dead-worker\n", held[0].id))
-        .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&journal, format!("{} dead-worker\n", held[0].id)).unwrap();
 
     // While the dead worker's lease lasts, nothing is sent; but its journal is applied.
     assert!(mails_after(&s, 0).await.is_empty());
@@ -573,10 +540,7 @@ async fn a_message_a_killed_worker_handed_over_is_not_sent_again() {
         !journal.exists(),
         "a dead lane's journal is removed once applied"
     );
-    let stats = store
-        .send_stats(send.id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let stats = store.send_stats(send.id).await.unwrap();
     assert_eq!((stats.sent, stats.queued), (1, 2), "{stats:?}");
 
     // Once it runs out, the other two go, and the handed-over one is not sent again.
@@ -587,10 +551,7 @@ async fn a_message_a_killed_worker_handed_over_is_not_sent_again() {
     let mut others: Vec<&str> = held[1..].iter().map(|i| i.email.as_str()).collect();
     others.sort_unstable();
     assert_eq!(to, others);
-    let stats = store
-        .send_stats(send.id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let stats = store.send_stats(send.id).await.unwrap();
     assert_eq!((stats.sent, stats.queued), (3, 0), "{stats:?}");
     // A live lane's journal is gone too once its lane ends.
     let left: Vec<_> = std::fs::read_dir(&journals)

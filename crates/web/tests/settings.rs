@@ -3,6 +3,9 @@
 //! the masthead, navigation, footer links, structured data, the pop-up, the podcast
 //! artwork; and the values the configuration file pins.
 
+// clippy.toml allows these in #[test] functions; this covers the helpers too.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use arabpress_core::Role;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -44,16 +47,10 @@ impl<'a> Browser<'a> {
         if let Some(ct) = ct {
             req = req.header(header::CONTENT_TYPE, ct);
         }
-        let mut req = req.body(Body::from(body)).unwrap_or_else(|e| panic!("{e}"));
-        let ip: SocketAddr = "192.0.2.7:5000".parse().unwrap_or_else(|e| panic!("{e}"));
+        let mut req = req.body(Body::from(body)).unwrap();
+        let ip: SocketAddr = "192.0.2.7:5000".parse().unwrap();
         req.extensions_mut().insert(ConnectInfo(ip));
-        let res = self
-            .site
-            .router
-            .clone()
-            .oneshot(req)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let res = self.site.router.clone().oneshot(req).await.unwrap();
         for c in res.headers().get_all(header::SET_COOKIE) {
             let c = c.to_str().unwrap_or_default();
             if let Some((k, rest)) = c.split_once('=') {
@@ -175,7 +172,7 @@ async fn with_users(s: &Site_) {
                 PASSWORD,
             )
             .await
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
     }
 }
 
@@ -184,16 +181,12 @@ fn png(w: u32, h: u32) -> Vec<u8> {
     let mut out = Vec::new();
     image::DynamicImage::ImageRgb8(img)
         .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     out
 }
 
 async fn stored(s: &Site_) -> Vec<(String, String)> {
-    s.app
-        .store()
-        .site_settings()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
+    s.app.store().site_settings().await.unwrap()
 }
 
 async fn public(s: &Site_, path: &str) -> String {
@@ -326,7 +319,7 @@ async fn a_save_changes_every_public_page_at_once(s: Site_) {
         .unwrap_or_else(|| panic!("no article on the home page"));
     let before = public(&s, &article).await;
     assert!(before.contains("id=\"newsletter-popup\""));
-    let sections = s.app.sections().await.unwrap_or_else(|e| panic!("{e}"));
+    let sections = s.app.sections().await.unwrap();
     let last = sections
         .last()
         .map(|x| x.id.to_string())
@@ -393,7 +386,7 @@ async fn a_save_changes_every_public_page_at_once(s: Site_) {
         .ok()
         .flatten()
         .unwrap_or_else(|| panic!("no artwork"));
-    let img = image::load_from_memory(&r.body).unwrap_or_else(|e| panic!("{e}"));
+    let img = image::load_from_memory(&r.body).unwrap();
     assert_eq!((img.width(), img.height()), (1400, 1400));
     assert!(settings.comments);
     // The pop-up switch really removes the pop-up.
@@ -435,10 +428,7 @@ async fn values_the_file_sets_are_shown_pinned_and_kept() {
         name_en: Some("File Press".into()),
         ..Default::default()
     });
-    s.app
-        .load_settings()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    s.app.load_settings().await.unwrap();
     let mut b = Browser::sign_in(&s, "admin", "en").await;
     let page = b.get("/admin/settings").await;
     assert!(page.body.contains("value=\"File Press\""), "{}", page.body);

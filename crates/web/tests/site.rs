@@ -2,6 +2,9 @@
 //! (Saturday 7 February 2026, 10:00 UTC, which is 19 Sha'ban 1447 in the Umm al-Qura
 //! calendar).
 
+// clippy.toml allows these in #[test] functions; this covers the helpers too.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use arabpress_app::App;
 use arabpress_core::{ArticleDraft, ArticleKind, ArticleStatus, Lang, Slug};
 use axum::Router;
@@ -58,13 +61,7 @@ async fn all_article_paths(app: &App) -> Vec<(Lang, String, String)> {
     let mut out = Vec::new();
     for lang in Lang::ALL {
         let q = arabpress_store::ListQuery::latest(lang, 1000, now());
-        for s in app
-            .store()
-            .list(&q)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"))
-            .items
-        {
+        for s in app.store().list(&q).await.unwrap().items {
             out.push((lang, format!("/{lang}/article/{}", s.slug), s.headline));
         }
     }
@@ -350,9 +347,9 @@ fn draft(headline: &str, tags: &[&str]) -> ArticleDraft {
         standfirst: "A standfirst.".into(),
         body_md: "A body.".into(),
         kind: ArticleKind::News,
-        section: Slug::parse("economy").unwrap_or_else(|e| panic!("{e}")),
+        section: Slug::parse("economy").unwrap(),
         tags: tags.iter().map(|t| t.to_string()).collect(),
-        authors: vec![Slug::parse("omar-khatib").unwrap_or_else(|e| panic!("{e}"))],
+        authors: vec![Slug::parse("omar-khatib").unwrap()],
         source: None,
         image: None,
         seo_title: None,
@@ -377,7 +374,7 @@ async fn publishing_correcting_and_withdrawing_update_cached_pages() {
             None,
         )
         .await;
-    let a = a.unwrap_or_else(|e| panic!("{e}"));
+    let a = a.unwrap();
     // A draft changes nothing public.
     assert!(
         !get(&s.router, "/en/")
@@ -391,10 +388,7 @@ async fn publishing_correcting_and_withdrawing_update_cached_pages() {
             .status,
         StatusCode::NOT_FOUND
     );
-    s.app
-        .publish(a.summary.id, None)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    s.app.publish(a.summary.id, None).await.unwrap();
     for (path, before) in [
         ("/en/", &home),
         ("/en/section/economy", &section),
@@ -424,13 +418,10 @@ async fn publishing_correcting_and_withdrawing_update_cached_pages() {
     s.app
         .add_correction(a.summary.id, "The decision was unanimous, not split.")
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let page = get(&s.router, "/en/article/central-bank-holds-rates").await;
     assert!(page.body.contains("The decision was unanimous, not split."));
-    s.app
-        .unpublish(a.summary.id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    s.app.unpublish(a.summary.id).await.unwrap();
     let gone = get(&s.router, "/en/article/central-bank-holds-rates").await;
     assert_eq!(gone.status, StatusCode::GONE);
     assert!(gone.body.contains("Article withdrawn"));
@@ -485,7 +476,7 @@ async fn lists_paginate_without_repeating() {
                 Some(now() - jiff::SignedDuration::from_mins(i)),
             )
             .await
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
     }
     let p1 = get(&s.router, "/en/tag/markets").await;
     let p2 = get(&s.router, "/en/tag/markets?page=2").await;
@@ -516,8 +507,7 @@ async fn a_repeated_headline_is_listed_once() {
             "Trump’s Board of Peace: Breakthrough Diplomacy or a Hostile Takeover?",
             &[],
         );
-        d.slug =
-            Some(Slug::parse(&format!("board-of-peace-{i}")).unwrap_or_else(|e| panic!("{e}")));
+        d.slug = Some(Slug::parse(&format!("board-of-peace-{i}")).unwrap());
         s.app
             .create_article(
                 d,
@@ -525,7 +515,7 @@ async fn a_repeated_headline_is_listed_once() {
                 Some(now() - jiff::SignedDuration::from_mins(i)),
             )
             .await
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
     }
     for path in [
         "/en/",
@@ -675,8 +665,8 @@ async fn publishing_reaches_search_at_once_and_unpublishing_removes_it() {
         standfirst: "The plant will supply drinking water to 300,000 homes.".into(),
         body_md: "Engineers switched on the desalination plant on Saturday.".into(),
         kind: ArticleKind::News,
-        section: Slug::parse("economy").unwrap_or_else(|e| panic!("{e}")),
-        authors: vec![Slug::parse("omar-khatib").unwrap_or_else(|e| panic!("{e}"))],
+        section: Slug::parse("economy").unwrap(),
+        authors: vec![Slug::parse("omar-khatib").unwrap()],
         tags: vec!["Water".into()],
         slug: None,
         source: None,
@@ -690,7 +680,7 @@ async fn publishing_reaches_search_at_once_and_unpublishing_removes_it() {
         .app
         .create_article(draft, ArticleStatus::Published, Some(now()))
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     // The cached "no results" page was invalidated by the publish.
     let r = get(&s.router, "/en/search?q=desalination").await;
     assert!(
@@ -698,10 +688,7 @@ async fn publishing_reaches_search_at_once_and_unpublishing_removes_it() {
         "{}",
         r.body
     );
-    s.app
-        .unpublish(a.summary.id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    s.app.unpublish(a.summary.id).await.unwrap();
     let r = get(&s.router, "/en/search?q=desalination").await;
     assert!(r.body.contains("No stories found"), "{}", r.body);
 }
@@ -719,8 +706,8 @@ async fn a_wire_copy_is_grouped_and_lists_show_one_story() {
         standfirst: "The plant will supply 300,000 homes.".into(),
         body_md: body.into(),
         kind: ArticleKind::News,
-        section: Slug::parse("economy").unwrap_or_else(|e| panic!("{e}")),
-        authors: vec![Slug::parse("omar-khatib").unwrap_or_else(|e| panic!("{e}"))],
+        section: Slug::parse("economy").unwrap(),
+        authors: vec![Slug::parse("omar-khatib").unwrap()],
         tags: vec![],
         slug: None,
         source: None,
@@ -736,7 +723,7 @@ async fn a_wire_copy_is_grouped_and_lists_show_one_story() {
             Some(now()),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(first.duplicate_of, None);
     let copy = s
         .app
@@ -749,7 +736,7 @@ async fn a_wire_copy_is_grouped_and_lists_show_one_story() {
             Some(now()),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     // The newsroom learns the copy repeats the first story.
     assert_eq!(copy.duplicate_of, Some(first.summary.id));
     let section = get(&s.router, "/en/section/economy").await;
@@ -770,13 +757,10 @@ async fn a_wire_copy_is_grouped_and_lists_show_one_story() {
         &[("x-api-key", &key)],
     )
     .await;
-    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{e}"));
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["total"], 1, "{v}");
     // Withdrawing the first story brings the copy back.
-    s.app
-        .unpublish(first.summary.id)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    s.app.unpublish(first.summary.id).await.unwrap();
     let section = get(&s.router, "/en/section/economy").await;
     assert!(
         section
@@ -789,7 +773,7 @@ async fn a_wire_copy_is_grouped_and_lists_show_one_story() {
         &[("x-api-key", &key)],
     )
     .await;
-    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("{e}"));
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["results"][0]["id"], copy.summary.id, "{v}");
 }
 
@@ -816,7 +800,7 @@ async fn related_stories_come_from_the_index() {
         .store()
         .article_neighbours(&solar, 8, 0, now())
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert!(!n.related.is_empty());
     assert!(
         n.related
@@ -838,7 +822,7 @@ async fn rss_atom_and_json_feeds_for_the_site_and_each_list() {
         r.headers.get(header::CONTENT_TYPE).map(|v| v.as_bytes()),
         Some(&b"application/rss+xml; charset=utf-8"[..])
     );
-    let channel = rss::Channel::read_from(r.body.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    let channel = rss::Channel::read_from(r.body.as_bytes()).unwrap();
     assert_eq!(channel.language(), Some("ar"));
     assert!(!channel.items().is_empty());
     for item in channel.items() {
@@ -861,8 +845,7 @@ async fn rss_atom_and_json_feeds_for_the_site_and_each_list() {
         assert!(item.content().is_some());
     }
     let atom = get(&s.router, "/en/section/economy/atom.xml").await;
-    let feed =
-        atom_syndication::Feed::read_from(atom.body.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    let feed = atom_syndication::Feed::read_from(atom.body.as_bytes()).unwrap();
     assert!(
         feed.title().as_str().ends_with("Economy"),
         "{}",
@@ -873,7 +856,7 @@ async fn rss_atom_and_json_feeds_for_the_site_and_each_list() {
         |l| l.rel() == "self" && l.href() == "http://test.example/en/section/economy/atom.xml"
     ));
     let json = get(&s.router, "/en/author/omar-khatib/feed.json").await;
-    let v: serde_json::Value = serde_json::from_str(&json.body).unwrap_or_else(|e| panic!("{e}"));
+    let v: serde_json::Value = serde_json::from_str(&json.body).unwrap();
     assert_eq!(v["version"], "https://jsonfeed.org/version/1.1");
     assert!(v["items"].as_array().is_some_and(|i| !i.is_empty()));
     // A tag feed, and what is not a feed.
@@ -926,7 +909,7 @@ async fn feed_guids_survive_edits_and_feeds_answer_conditional_gets() {
     assert!(first.headers.get(header::CACHE_CONTROL).is_some());
     let again = get_with(&s.router, "/en/rss.xml", &[("if-none-match", &etag)]).await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
-    let channel = rss::Channel::read_from(first.body.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    let channel = rss::Channel::read_from(first.body.as_bytes()).unwrap();
     let item = &channel.items()[0];
     let link = item.link().unwrap_or_default().to_owned();
     let guid = item
@@ -945,17 +928,17 @@ async fn feed_guids_survive_edits_and_feeds_answer_conditional_gets() {
         .unwrap_or_else(|| panic!("{slug}"));
     let mut d = ArticleDraft {
         lang: Lang::En,
-        slug: Some(Slug::parse(slug).unwrap_or_else(|e| panic!("{e}"))),
+        slug: Some(Slug::parse(slug).unwrap()),
         headline: format!("{} (updated)", a.summary.headline),
         standfirst: a.summary.standfirst.clone(),
         body_md: a.body_md.clone(),
         kind: a.summary.kind,
-        section: Slug::parse("economy").unwrap_or_else(|e| panic!("{e}")),
+        section: Slug::parse("economy").unwrap(),
         tags: vec![],
         authors: a
             .authors
             .iter()
-            .map(|x| Slug::parse(&x.slug).unwrap_or_else(|e| panic!("{e}")))
+            .map(|x| Slug::parse(&x.slug).unwrap())
             .collect(),
         source: None,
         image: None,
@@ -969,15 +952,15 @@ async fn feed_guids_survive_edits_and_feeds_answer_conditional_gets() {
         .ok()
         .and_then(|all| all.iter().find(|x| x.id == a.summary.section_id).cloned())
     {
-        d.section = Slug::parse(&sec.slug).unwrap_or_else(|e| panic!("{e}"));
+        d.section = Slug::parse(&sec.slug).unwrap();
     }
     s.app
         .update_article(a.summary.id, a.version, d)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     let after = get_with(&s.router, "/en/rss.xml", &[("if-none-match", &etag)]).await;
     assert_eq!(after.status, StatusCode::OK);
-    let channel = rss::Channel::read_from(after.body.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    let channel = rss::Channel::read_from(after.body.as_bytes()).unwrap();
     let same = channel
         .items()
         .iter()
@@ -1053,7 +1036,7 @@ async fn the_news_sitemap_lists_two_days_at_most() {
         .store()
         .news_entries(now() - jiff::SignedDuration::from_hours(48), 5_000, now())
         .await
-        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap()
         .len();
     assert_eq!(n, recent);
     assert!(n > 0 && n < 43, "{n}");
@@ -1204,11 +1187,7 @@ async fn an_article_with_an_image_offers_it_in_three_shapes_and_the_home_page_a_
 // --- content API -------------------------------------------------------------------------
 
 async fn api_key(s: &Site_) -> String {
-    s.app
-        .create_api_key("tests")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .1
+    s.app.create_api_key("tests").await.unwrap().1
 }
 
 #[tokio::test]
@@ -1219,20 +1198,12 @@ async fn the_api_needs_a_live_key_and_answers_errors_in_one_shape() {
     assert_eq!(Resp::json(&r)["error"]["code"], "unauthorized");
     let r = get_with(&s.router, "/api/v1/sections", &[("x-api-key", "ap_0000")]).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-    let (k, secret) = s
-        .app
-        .create_api_key("partner")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (k, secret) = s.app.create_api_key("partner").await.unwrap();
     let auth = format!("Bearer {secret}");
     let r = get_with(&s.router, "/api/v1/sections", &[("authorization", &auth)]).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(Resp::json(&r).as_array().map(Vec::len), Some(6));
-    s.app
-        .store()
-        .revoke_api_key(k.id, now())
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    s.app.store().revoke_api_key(k.id, now()).await.unwrap();
     let r = get_with(&s.router, "/api/v1/sections", &[("authorization", &auth)]).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     let key = api_key(&s).await;
@@ -1337,7 +1308,7 @@ async fn cursor_pages_return_every_article_once_while_news_is_published() {
         s.app
             .create_article(d, ArticleStatus::Published, Some(now()))
             .await
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         published += 1;
         match page["next_cursor"].as_str() {
             Some(c) => cursor = Some(c.to_owned()),
@@ -1438,7 +1409,7 @@ async fn send(router: &Router, method: &str, path: &str, token: &str, body: &str
         .header("authorization", format!("Bearer {token}"))
         .header("content-type", "application/json")
         .body(Body::from(body.to_owned()))
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     common::read(arabpress_testkit::send(router, req).await).await
 }
 
@@ -1447,14 +1418,8 @@ async fn member(s: &Site_, email: &str, role: arabpress_core::Role) -> (i64, Str
         .app
         .create_user(email, email, role, "correct horse battery")
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    (
-        u.id,
-        s.app
-            .create_token(u.id, "tests")
-            .await
-            .unwrap_or_else(|e| panic!("{e}")),
-    )
+        .unwrap();
+    (u.id, s.app.create_token(u.id, "tests").await.unwrap())
 }
 
 fn new_article(headline: &str, status: &str) -> String {
@@ -1695,11 +1660,7 @@ async fn the_admin_api_refuses_bad_tokens_and_bad_json_with_a_message() {
         "nothing was saved"
     );
     // A deactivated user's token stops working at once.
-    s.app
-        .store()
-        .set_active(id, false)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    s.app.store().set_active(id, false).await.unwrap();
     assert_eq!(
         send(
             r,
@@ -1759,7 +1720,7 @@ async fn a_scheduled_article_goes_live_on_time_everywhere_at_once() {
     );
     // At its time the worker publishes it, once, and every cached view shows it.
     s.clock.set(due + jiff::SignedDuration::from_secs(1));
-    let published = s.app.run_due().await.unwrap_or_else(|e| panic!("{e}"));
+    let published = s.app.run_due().await.unwrap();
     assert_eq!(published.len(), 1);
     assert!(
         s.app.run_due().await.unwrap_or_default().is_empty(),
@@ -1913,7 +1874,7 @@ async fn live_changes_by_contributors_wait_for_review(s: Site_) {
             published["version"].as_i64().unwrap_or_default(),
         )
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
     assert_eq!(a.status, ArticleStatus::Published);
     let page = get(
         r,
@@ -1953,21 +1914,13 @@ async fn expired_and_revoked_tokens_are_refused() {
         .app
         .create_user("t@example.org", "T", Role::Author, "correct horse battery")
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let short = s
-        .app
-        .create_token_for_days(u.id, "short", 1)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap();
+    let short = s.app.create_token_for_days(u.id, "short", 1).await.unwrap();
     assert!(matches!(
         s.app.create_token_for_days(u.id, "never", 0).await,
         Err(arabpress_app::AppError::Invalid(_))
     ));
-    let long = s
-        .app
-        .create_token(u.id, "long")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let long = s.app.create_token(u.id, "long").await.unwrap();
     let r = &s.router;
     let probe =
         |t: String| async move { send(r, "POST", "/api/v1/admin/articles", &t, "{}").await };
@@ -1996,10 +1949,7 @@ async fn expired_and_revoked_tokens_are_refused() {
         .find(|t| t.name == "long")
         .map(|t| t.id)
         .unwrap_or_default();
-    s.app
-        .revoke_token(id, None)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    s.app.revoke_token(id, None).await.unwrap();
     assert_eq!(probe(long).await.status, StatusCode::UNAUTHORIZED);
     assert!(matches!(
         s.app.revoke_token(id, None).await,

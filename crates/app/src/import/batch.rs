@@ -190,7 +190,7 @@ mod tests {
 
     fn mapped(bytes: usize) -> Mapped {
         let section = ImportSection {
-            slug: Slug::parse("news").unwrap_or_else(|e| panic!("{e}")),
+            slug: Slug::parse("news").unwrap(),
             name_ar: "أخبار".into(),
             name_en: "News".into(),
         };
@@ -214,7 +214,7 @@ mod tests {
                 None,
                 None,
             )
-            .unwrap_or_else(|e| panic!("{e}"));
+            .unwrap();
         m.article.draft.body_md = "x".repeat(bytes);
         m
     }

@@ -79,14 +79,12 @@ pub async fn empty_site() -> Site_ {
 
 /// An empty site on PostgreSQL, when `ARABPRESS_TEST_POSTGRES` names a server.
 pub async fn empty_site_on_postgres() -> Option<Site_> {
-    let t = TestStore::postgres()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))?;
+    let t = TestStore::postgres().await.unwrap()?;
     Some(site_on(t, false).await)
 }
 
 async fn site_with(demo: bool) -> Site_ {
-    let t = TestStore::sqlite().await.unwrap_or_else(|e| panic!("{e}"));
+    let t = TestStore::sqlite().await.unwrap();
     site_on(t, demo).await
 }
 
@@ -96,23 +94,21 @@ async fn site_on(t: TestStore, demo: bool) -> Site_ {
 
 /// The demo site, configured with this `base_url`.
 pub async fn site_at(base_url: &str) -> Site_ {
-    let t = TestStore::sqlite().await.unwrap_or_else(|e| panic!("{e}"));
+    let t = TestStore::sqlite().await.unwrap();
     site_on_at(t, true, base_url).await
 }
 
 /// The demo site on PostgreSQL, when `ARABPRESS_TEST_POSTGRES` names a server.
 pub async fn site_on_postgres() -> Option<Site_> {
-    let t = TestStore::postgres()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))?;
+    let t = TestStore::postgres().await.unwrap()?;
     Some(site_on(t, true).await)
 }
 
 async fn site_on_at(t: TestStore, demo: bool, base_url: &str) -> Site_ {
     let theme = arabpress_testkit::theme_at(jiff::tz::TimeZone::UTC, base_url);
-    let index = arabpress_search::SearchIndex::in_memory().unwrap_or_else(|e| panic!("{e}"));
+    let index = arabpress_search::SearchIndex::in_memory().unwrap();
     let clock = Arc::new(FixedClock::new(now()));
-    let media = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let media = tempfile::tempdir().unwrap();
     let app = App::new(
         t.store.clone(),
         theme,
@@ -121,14 +117,14 @@ async fn site_on_at(t: TestStore, demo: bool, base_url: &str) -> Site_ {
         Arc::clone(&clock) as Arc<dyn arabpress_app::Clock>,
         media.path().to_path_buf(),
     );
-    let mail = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mail = tempfile::tempdir().unwrap();
     app.set_mail(arabpress_app::MailSettings {
         mailer: arabpress_mail::Mailer::new(
             "Arab Press <newsletter@test.example>",
             arabpress_mail::Transport::Folder(mail.path().to_path_buf()),
             None,
         )
-        .unwrap_or_else(|e| panic!("{e}")),
+        .unwrap(),
         connections: 2,
         per_second: 0,
         lease_seconds: 60,
