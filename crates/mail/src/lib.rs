@@ -358,6 +358,11 @@ pub enum Connection {
 /// The signal a withdrawn SMTP delivery unwinds with (see [`Connection::deliver`]).
 struct Withdraw;
 
+// A withdrawn SMTP delivery unwinds out of lettre's iterator: built to abort on panic, the
+// withdrawal would end the process instead.
+#[cfg(not(panic = "unwind"))]
+compile_error!("arabpress-mail needs panic = \"unwind\": withdrawing an SMTP message unwinds");
+
 impl Connection {
     /// Delivers one message. `name` identifies it (the folder transport's file name);
     /// `commit` runs at the last moment the message can be withdrawn and returns whether to
@@ -591,6 +596,100 @@ mod tests {
             Mailer::new("a@arabpress.example", t, Some(&dkim)),
             Err(MailError::Dkim(_))
         ));
+    }
+
+    /// A loopback SMTP server that says yes to everything. Each session, when it ends,
+    /// sends the messages it kept: those that ended with the final dot.
+    async fn smtp_sink() -> (u16, tokio::sync::mpsc::UnboundedReceiver<Vec<Vec<u8>>>) {
+        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    let (r, mut w) = socket.into_split();
+                    let mut r = BufReader::new(r);
+                    let mut kept = Vec::new();
+                    let mut data: Option<Vec<u8>> = None;
+                    let mut line = Vec::new();
+                    let _ = w.write_all(b"220 sink ESMTP\r\n").await;
+                    loop {
+                        line.clear();
+                        if r.read_until(b'\n', &mut line).await.unwrap_or(0) == 0 {
+                            break;
+                        }
+                        if let Some(body) = data.as_mut() {
+                            if line == b".\r\n" {
+                                kept.extend(data.take());
+                                let _ = w.write_all(b"250 kept\r\n").await;
+                            } else {
+                                body.extend_from_slice(&line);
+                            }
+                            continue;
+                        }
+                        let verb = line.get(..4).unwrap_or_default().to_ascii_uppercase();
+                        let reply: &[u8] = match verb.as_slice() {
+                            b"DATA" => {
+                                data = Some(Vec::new());
+                                b"354 go on\r\n"
+                            }
+                            b"QUIT" => b"221 bye\r\n",
+                            _ => b"250 ok\r\n",
+                        };
+                        let _ = w.write_all(reply).await;
+                    }
+                    let _ = tx.send(kept);
+                });
+            }
+        });
+        (port, rx)
+    }
+
+    /// The SMTP delivery relies on two things lettre does not promise: `message_iter` asks
+    /// its iterator for the next part before it writes the final dot, and a panic unwinds
+    /// out of it. Should an upgrade change either, a withdrawn message would reach the
+    /// server (or the process would abort), and this fails.
+    #[tokio::test]
+    async fn an_smtp_message_is_withdrawn_before_its_final_dot_and_kept_after_it() {
+        let (port, mut sessions) = smtp_sink().await;
+        let smtp = SmtpSettings {
+            host: "127.0.0.1".into(),
+            port,
+            security: Security::None,
+            credentials: None,
+            timeout: Duration::from_secs(10),
+        };
+        let mailer = Mailer::new(
+            "Arab Press <newsletter@arabpress.example>",
+            Transport::Smtp(smtp),
+            None,
+        )
+        .unwrap();
+        let m = mailer.compose(&letter("reader@example.org"), at()).unwrap();
+
+        let mut c = mailer.connect().await.unwrap();
+        let withdrawn = c.deliver(&m, "7", || false).await;
+        assert_eq!(withdrawn, Err(DeliveryError::Withdrawn));
+        drop(c);
+        let kept = sessions.recv().await.unwrap();
+        assert!(kept.is_empty(), "the server kept a withdrawn message");
+
+        let mut c = mailer.connect().await.unwrap();
+        assert_eq!(c.deliver(&m, "7", || true).await, Ok(()));
+        c.close().await;
+        let kept = sessions.recv().await.unwrap();
+        assert_eq!(
+            kept.len(),
+            1,
+            "the server did not keep the accepted message"
+        );
+        let text = String::from_utf8_lossy(&kept[0]);
+        assert!(
+            text.contains("Message-ID: <7.newsletter@arabpress.example>"),
+            "{text}"
+        );
     }
 
     #[tokio::test]
