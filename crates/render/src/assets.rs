@@ -11,30 +11,8 @@ pub struct Asset {
     pub content_type: &'static str,
 }
 
-macro_rules! asset {
-    ($path:literal, $ct:literal) => {
-        Asset {
-            path: $path,
-            body: include_bytes!(concat!("../assets/", $path)),
-            content_type: $ct,
-        }
-    };
-}
-
-/// Every embedded asset.
-pub const ASSETS: &[Asset] = &[
-    asset!("site.css", "text/css; charset=utf-8"),
-    asset!("site.js", "text/javascript; charset=utf-8"),
-    asset!("admin.css", "text/css; charset=utf-8"),
-    asset!("admin.js", "text/javascript; charset=utf-8"),
-    asset!("img/diplomacy.svg", "image/svg+xml"),
-    asset!("img/markets.svg", "image/svg+xml"),
-    asset!("img/city.svg", "image/svg+xml"),
-    asset!("img/tech.svg", "image/svg+xml"),
-    asset!("img/culture.svg", "image/svg+xml"),
-    asset!("img/logo.svg", "image/svg+xml"),
-    asset!("img/desert.svg", "image/svg+xml"),
-];
+// `ASSETS`: every file under `assets/`, listed by build.rs.
+include!(concat!(env!("OUT_DIR"), "/assets.rs"));
 
 /// Looks an asset up by its path under `/static/`.
 pub fn get(path: &str) -> Option<&'static Asset> {
