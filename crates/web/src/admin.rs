@@ -37,6 +37,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use cookie::{Cookie, SameSite};
 use serde_json::{Value, json};
 
 const SESSION_COOKIE: &str = "ap_session";
@@ -64,29 +65,30 @@ pub(crate) fn routes() -> Router<WebState> {
 // ---------------------------------------------------------------------------------------
 // Sessions, cookies, CSRF
 
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+/// The value of the request's cookie `name`, from any of its `Cookie` headers.
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
+        .flat_map(Cookie::split_parse)
+        .flatten()
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
 }
 
 /// A cookie of the newsroom: `Secure` when the configured `base_url` is https (never
 /// decided from the request's `Host`, which a proxy may set to anything).
 fn set_cookie(state: &WebState, name: &str, value: &str, max_age: i64) -> HeaderValue {
-    let secure = if crate::served_over_https(&state.app) {
-        "; Secure"
-    } else {
-        ""
-    };
-    HeaderValue::from_str(&format!(
-        "{name}={value}; Path=/admin; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static("ap_invalid=1"))
+    let c = Cookie::build((name, value))
+        .path("/admin")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .max_age(cookie::time::Duration::seconds(max_age))
+        .secure(crate::served_over_https(&state.app))
+        .build();
+    HeaderValue::from_str(&c.to_string())
+        .unwrap_or_else(|_| HeaderValue::from_static("ap_invalid=1"))
 }
 
 /// A signed-in newsroom member. Rejects with a redirect to sign-in (or to the first-run
@@ -98,7 +100,7 @@ impl FromRequestParts<WebState> for Member {
 
     async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Response> {
         if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
-            match state.app.session(token).await {
+            match state.app.session(&token).await {
                 Ok(Some(s)) => return Ok(Member(s)),
                 Ok(None) => {}
                 Err(e) => {

@@ -47,9 +47,7 @@ fn guest_token(
     headers: &HeaderMap,
 ) -> Result<(String, Option<HeaderValue>), AppError> {
     match cookie(headers, FORM_COOKIE) {
-        Some(t) if t.len() == 32 && t.bytes().all(|b| b.is_ascii_hexdigit()) => {
-            Ok((t.to_owned(), None))
-        }
+        Some(t) if t.len() == 32 && t.bytes().all(|b| b.is_ascii_hexdigit()) => Ok((t, None)),
         _ => {
             let t = arabpress_app::random_hex(16)?;
             let c = set_cookie(state, FORM_COOKIE, &t, 3600);
@@ -59,7 +57,7 @@ fn guest_token(
 }
 
 fn guest_csrf_ok(headers: &HeaderMap, fields: &Fields) -> bool {
-    cookie(headers, FORM_COOKIE).is_some_and(|c| same_secret(c, fields.get("csrf")))
+    cookie(headers, FORM_COOKIE).is_some_and(|c| same_secret(&c, fields.get("csrf")))
 }
 
 /// A form sent before sign-in, read: the language it asks for (else the site's) and its
