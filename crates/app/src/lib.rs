@@ -50,7 +50,7 @@ pub use error::AppError;
 pub use import::{
     ContentReport, IMPORT_BATCH, ImageFetchReport, ImportError, ImportOptions, Skipped,
 };
-pub use media::{MAX_UPLOAD_BYTES, MEDIA_WIDTHS, MediaFile, UploadedImage};
+pub use media::{MAX_UPLOAD_BYTES, MEDIA_WIDTHS, MediaFile, MediaPart, PartBody, UploadedImage};
 pub use newsletter::{
     CONFIRM_DAYS, DIGEST_STORIES, ImportReport, LinkPurpose, MAIL_QUIET_MINUTES, MailSettings,
     SIGNUPS_PER_IP_PER_HOUR, SendView, SignupForm, SignupProblem, normalise_email,

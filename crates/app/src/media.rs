@@ -53,6 +53,35 @@ pub struct MediaFile {
     pub content_type: &'static str,
 }
 
+/// A media file, or the part of it a `Range` header asked for.
+#[derive(Debug)]
+pub struct MediaPart {
+    /// Its `Content-Type`.
+    pub content_type: &'static str,
+    /// The whole file's length in bytes.
+    pub len: u64,
+    /// What to send.
+    pub body: PartBody,
+}
+
+/// The bytes a [`MediaPart`] sends.
+#[derive(Debug)]
+pub enum PartBody {
+    /// The whole file (no range asked, or one a server may ignore).
+    Whole(bytes::Bytes),
+    /// Bytes `from..=to` of the file.
+    Range {
+        /// The first byte's offset.
+        from: u64,
+        /// The last byte's offset.
+        to: u64,
+        /// The bytes.
+        bytes: bytes::Bytes,
+    },
+    /// The range lies wholly past the end (416).
+    NotSatisfiable,
+}
+
 /// What processing produced, before it is moved into place.
 #[derive(Debug)]
 struct Processed {
@@ -335,6 +364,58 @@ impl App {
             body
         };
         Ok(Some(MediaFile { body, content_type }))
+    }
+
+    /// A media file, or the part of it that `range` (a `Range` header's value, RFC 9110)
+    /// asks for. A range is read alone from the store, never the whole object: a listener
+    /// seeking in a long spoken article costs what they hear. Originals are cleaned as they
+    /// are read, so their length is known only from the whole; they are read whole.
+    pub async fn media_part(
+        &self,
+        sha: &str,
+        name: &str,
+        range: Option<&str>,
+    ) -> Result<Option<MediaPart>, AppError> {
+        use arabpress_core::http::byte_range;
+        if range.is_none() || name.starts_with("original.") {
+            let Some(f) = self.media_file(sha, name).await? else {
+                return Ok(None);
+            };
+            let len = f.body.len() as u64;
+            let body = match byte_range(range, len) {
+                Ok(None) => PartBody::Whole(f.body),
+                Ok(Some((from, to))) => PartBody::Range {
+                    from,
+                    to,
+                    bytes: f.body.slice(from as usize..=to as usize),
+                },
+                Err(_) => PartBody::NotSatisfiable,
+            };
+            return Ok(Some(MediaPart {
+                content_type: f.content_type,
+                len,
+                body,
+            }));
+        }
+        let Some(content_type) = servable(name).filter(|_| is_sha(sha)) else {
+            return Ok(None);
+        };
+        let Some(len) = self.media_size(sha, name).await? else {
+            return Ok(None);
+        };
+        let body = match byte_range(range, len) {
+            Ok(None) => self.media_bytes(sha, name).await?.map(PartBody::Whole),
+            Ok(Some((from, to))) => self
+                .media_range(sha, name, from, to)
+                .await?
+                .map(|bytes| PartBody::Range { from, to, bytes }),
+            Err(_) => Some(PartBody::NotSatisfiable),
+        };
+        Ok(body.map(|body| MediaPart {
+            content_type,
+            len,
+            body,
+        }))
     }
 }
 

@@ -187,9 +187,35 @@ impl App {
 
     /// Whether an object exists.
     pub(crate) async fn media_exists(&self, sha: &str, name: &str) -> Result<bool, AppError> {
+        Ok(self.media_size(sha, name).await?.is_some())
+    }
+
+    /// An object's size in bytes, `None` when there is no such object.
+    pub(crate) async fn media_size(&self, sha: &str, name: &str) -> Result<Option<u64>, AppError> {
         match self.objects()?.head(&object_path(sha, name)).await {
-            Ok(_) => Ok(true),
-            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Ok(meta) => Ok(Some(meta.size)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(storage_error(e)),
+        }
+    }
+
+    /// Bytes `from..=to` of an object, read alone (a ranged GET from a bucket, a seek in a
+    /// folder); `None` when there is no such object.
+    pub(crate) async fn media_range(
+        &self,
+        sha: &str,
+        name: &str,
+        from: u64,
+        to: u64,
+    ) -> Result<Option<bytes::Bytes>, AppError> {
+        let range = from..to.saturating_add(1);
+        match self
+            .objects()?
+            .get_range(&object_path(sha, name), range)
+            .await
+        {
+            Ok(b) => Ok(Some(b)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
             Err(e) => Err(storage_error(e)),
         }
     }
