@@ -205,6 +205,16 @@ fn publication(a: &Article) -> &'static str {
 }
 
 impl App {
+    /// Every account, for the operator's `arabpress user list`.
+    pub async fn all_users(&self) -> Result<Vec<User>, AppError> {
+        Ok(self.store().users().await?)
+    }
+
+    /// The account with this address, if any.
+    pub async fn user_by_email(&self, email: &str) -> Result<Option<User>, AppError> {
+        Ok(self.store().user_by_email(email).await?.map(|(u, _)| u))
+    }
+
     /// Waits for one of the [`PASSWORD_PERMITS`] and counts the hash or check it allows.
     async fn password_permit(&self) -> Result<tokio::sync::SemaphorePermit<'_>, AppError> {
         let permit = self

@@ -52,6 +52,21 @@ fn decode_cursor(c: &str) -> Result<(Timestamp, i64), AppError> {
 }
 
 impl App {
+    /// Every API key, newest first (names and dates; the secrets are not kept).
+    pub async fn api_keys(&self) -> Result<Vec<ApiKey>, AppError> {
+        Ok(self.store().api_keys().await?)
+    }
+
+    /// Revokes an API key: requests with it are refused from now on.
+    pub async fn revoke_api_key(&self, id: i64) -> Result<(), AppError> {
+        Ok(self.store().revoke_api_key(id, self.now()).await?)
+    }
+
+    /// The tags that at least one published article carries, by language and slug.
+    pub async fn tags_in_use(&self) -> Result<Vec<arabpress_core::model::Tag>, AppError> {
+        Ok(self.store().tags_in_use(self.now()).await?)
+    }
+
     /// Creates an API key; the secret is returned once and never stored.
     pub async fn create_api_key(&self, name: &str) -> Result<(ApiKey, String), AppError> {
         let secret = format!("ap_{}", random_hex(24)?);

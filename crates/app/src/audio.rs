@@ -6,7 +6,7 @@
 use crate::{App, AppError};
 use arabpress_audio::{Engine, Script};
 use arabpress_core::model::SpokenAudio;
-use arabpress_store::AudioPick;
+use arabpress_store::{AudioCounts, AudioPick, AudioState};
 use jiff::SignedDuration;
 use sha2::{Digest, Sha256};
 
@@ -68,6 +68,21 @@ pub enum AudioOutcome {
 const CLAIM: SignedDuration = SignedDuration::from_mins(15);
 
 impl App {
+    /// How many published articles have audio, failed, or wait (`arabpress audio status`).
+    pub async fn audio_counts(&self) -> Result<AudioCounts, AppError> {
+        Ok(self.store().audio_counts().await?)
+    }
+
+    /// The state of an article's audio, `None` when it has never been asked for.
+    pub async fn audio_state(&self, article_id: i64) -> Result<Option<AudioState>, AppError> {
+        Ok(self.store().audio_state(article_id).await?)
+    }
+
+    /// The ids of the published articles to speak: those without audio, or all of them.
+    pub async fn articles_to_speak(&self, only_missing: bool) -> Result<Vec<i64>, AppError> {
+        Ok(self.store().articles_to_speak(only_missing).await?)
+    }
+
     /// Sets how the engine is found (before the first use).
     pub fn set_audio(&self, settings: AudioSettings) {
         let _ = self.inner.audio.set(settings);

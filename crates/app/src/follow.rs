@@ -9,6 +9,14 @@ use crate::{App, AppError};
 use std::sync::atomic::Ordering;
 
 impl App {
+    /// Listens for the changes other nodes commit (PostgreSQL's LISTEN); `None` on SQLite,
+    /// where the change feed is read on a timer instead.
+    pub async fn listen_changes(
+        &self,
+    ) -> Result<Option<arabpress_store::ChangeListener>, AppError> {
+        Ok(self.store().listen_changes().await?)
+    }
+
     /// Starts following the change feed where this node's search index stands (what came
     /// before is in the index; the page cache starts empty).
     pub async fn start_following(&self) -> Result<(), AppError> {

@@ -163,9 +163,27 @@ impl App {
         }
     }
 
-    /// The store.
+    /// The store, under the services. Public only to tests (the `testing` feature, which
+    /// the test-support crate turns on); `web` and `cli` go through the services.
+    #[cfg(feature = "testing")]
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// The store, under the services.
+    #[cfg(not(feature = "testing"))]
+    pub(crate) fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// Whether the database answers (`/healthz`).
+    pub async fn check_database(&self) -> Result<(), AppError> {
+        Ok(self.store().ping().await?)
+    }
+
+    /// The database engine the site runs on.
+    pub fn database(&self) -> arabpress_store::Backend {
+        self.store().backend()
     }
 
     /// The theme.

@@ -80,6 +80,19 @@ struct SendBody {
 }
 
 impl App {
+    /// How many messages wait in the outbox (queued or being sent).
+    pub async fn outbox_pending(&self) -> Result<u64, AppError> {
+        Ok(self.store().outbox_pending().await?)
+    }
+
+    /// The latest `limit` sends, newest first, with their messages counted by status.
+    pub async fn sends_with_stats(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<(arabpress_store::Send, arabpress_store::SendStats)>, AppError> {
+        Ok(self.store().sends_with_stats(limit).await?)
+    }
+
     /// Delivers due mail until none is left; returns how many messages were sent. Does
     /// nothing until [`App::set_mail`] is called.
     pub async fn deliver_mail(&self) -> Result<u64, AppError> {

@@ -98,6 +98,25 @@ fn article_keys<'a>(keys: &mut Vec<String>, items: impl IntoIterator<Item = &'a 
 }
 
 impl App {
+    /// Every author, by English name.
+    pub async fn authors(&self) -> Result<Vec<arabpress_core::model::Author>, AppError> {
+        Ok(self.store().authors().await?)
+    }
+
+    /// The article with this slug in this language, whatever its status.
+    pub async fn article_by_slug(
+        &self,
+        lang: Lang,
+        slug: &str,
+    ) -> Result<Option<arabpress_core::model::Article>, AppError> {
+        Ok(self.store().article_by_slug(lang, slug).await?)
+    }
+
+    /// How many articles the site holds, in every status.
+    pub async fn count_articles(&self) -> Result<u64, AppError> {
+        Ok(self.store().count_articles().await?)
+    }
+
     pub(crate) async fn frame(
         &self,
         lang: Lang,

@@ -99,6 +99,11 @@ fn draft_of(f: &WireFeed, item: &arabpress_ingest::feed::FeedItem) -> Result<Art
 }
 
 impl App {
+    /// Every wire feed, for the operator's command line.
+    pub async fn wire_feeds(&self) -> Result<Vec<WireFeed>, AppError> {
+        Ok(self.store().wire_feeds().await?)
+    }
+
     /// Registers a feed, for an editor. Its byline is an author named after the credit
     /// line, made when missing.
     pub async fn add_wire_feed_as(

@@ -146,7 +146,7 @@ pub async fn user(s: &Settings, action: UserAction) -> Result<()> {
                 password.show_if_generated();
             }
             UserAction::List => {
-                for u in app.store().users().await? {
+                for u in app.all_users().await? {
                     let state = if u.active { "active" } else { "deactivated" };
                     println!("{}\t{}\t{}\t{}\t{state}", u.id, u.email, u.name, u.role);
                 }
@@ -166,8 +166,7 @@ pub async fn token(s: &Settings, action: TokenAction) -> Result<()> {
                 name,
                 expires_in_days,
             } => {
-                let (user, _) = app
-                    .store()
+                let user = app
                     .user_by_email(&email)
                     .await?
                     .ok_or_else(|| anyhow::anyhow!("there is no account for {email}"))?;
@@ -219,7 +218,7 @@ pub async fn apikey(s: &Settings, action: ApikeyAction) -> Result<()> {
                 println!("send it as the X-Api-Key header; it is not shown again");
             }
             ApikeyAction::List => {
-                for k in app.store().api_keys().await? {
+                for k in app.api_keys().await? {
                     let state = k
                         .revoked_at
                         .map_or_else(|| "live".to_owned(), |t| format!("revoked {t}"));
@@ -227,7 +226,7 @@ pub async fn apikey(s: &Settings, action: ApikeyAction) -> Result<()> {
                 }
             }
             ApikeyAction::Revoke { id } => {
-                app.store().revoke_api_key(id, app.now()).await?;
+                app.revoke_api_key(id).await?;
                 println!("API key {id} revoked");
             }
         }

@@ -138,7 +138,7 @@ fn audio_say(
 }
 
 async fn audio_status(app: &App) -> Result<()> {
-    let counts = app.store().audio_counts().await?;
+    let counts = app.audio_counts().await?;
     match app.audio_status() {
         arabpress_app::AudioStatus::On(engine) => println!("audio: on ({engine})"),
         arabpress_app::AudioStatus::Off(reason) => println!("audio: off: {reason}"),
@@ -163,7 +163,7 @@ async fn audio_build(app: &App, all: bool, slug: Option<&str>, lang: Option<&str
             };
             let mut found = Vec::new();
             for l in langs {
-                if let Some(a) = app.store().article_by_slug(l, slug).await? {
+                if let Some(a) = app.article_by_slug(l, slug).await? {
                     found.push(a.summary.id);
                 }
             }
@@ -173,7 +173,7 @@ async fn audio_build(app: &App, all: bool, slug: Option<&str>, lang: Option<&str
                 _ => bail!("both languages have an article {slug:?}: add --lang ar or --lang en"),
             }
         }
-        None => app.store().articles_to_speak(!all).await?,
+        None => app.articles_to_speak(!all).await?,
     };
     let bar = progress::bar(
         ids.len() as u64,

@@ -179,7 +179,7 @@ async fn spawn_follower(app: &App) -> Result<Option<JoinHandle<()>>> {
         let mut listener = None;
         loop {
             if listener.is_none() {
-                listener = match app.store().listen_changes().await {
+                listener = match app.listen_changes().await {
                     Ok(l) => l,
                     Err(e) => {
                         tracing::warn!(error = %e, "listening for changes failed; polling");

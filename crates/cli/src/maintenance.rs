@@ -12,7 +12,7 @@ use arabpress_app::App;
 pub async fn migrate(s: &Settings) -> Result<()> {
     // Migrating touches only the database, so it works beside a running server.
     with_app(s, IndexUse::None, async |app: &App| {
-        println!("database is up to date ({:?})", app.store().backend());
+        println!("database is up to date ({:?})", app.database());
         Ok(())
     })
     .await

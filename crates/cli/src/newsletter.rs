@@ -70,7 +70,6 @@ async fn newsletter(app: &App, action: NewsletterAction) -> Result<()> {
         NewsletterAction::Breaking { lang, slug } => {
             let lang: arabpress_core::Lang = lang.parse()?;
             let a = app
-                .store()
                 .article_by_slug(lang, &slug)
                 .await?
                 .ok_or_else(|| anyhow::anyhow!("no article {slug} in {lang}"))?;
@@ -82,7 +81,7 @@ async fn newsletter(app: &App, action: NewsletterAction) -> Result<()> {
             let mut sent = 0;
             loop {
                 sent += app.deliver_mail().await?;
-                if !until_empty || app.store().outbox_pending().await? == 0 {
+                if !until_empty || app.outbox_pending().await? == 0 {
                     break;
                 }
                 tokio::time::sleep(std::time::Duration::from_millis(500)).await;
@@ -94,8 +93,8 @@ async fn newsletter(app: &App, action: NewsletterAction) -> Result<()> {
             );
         }
         NewsletterAction::Status => {
-            println!("{} messages waiting", app.store().outbox_pending().await?);
-            for (send, st) in app.store().sends_with_stats(20).await? {
+            println!("{} messages waiting", app.outbox_pending().await?);
+            for (send, st) in app.sends_with_stats(20).await? {
                 println!(
                     "send {}\t{}\t{}\t{}\t{}\tqueued {} sent {} failed {} bounced {} cancelled {}",
                     send.id,

@@ -61,7 +61,7 @@ pub async fn serve_command(s: &Settings, a: &ServeArgs) -> Result<()> {
 /// `arabpress worker`: the background jobs until Ctrl-C or SIGTERM.
 pub async fn worker(s: &Settings) -> Result<()> {
     let app = open(s, IndexUse::Sync).await?;
-    tracing::info!(db = ?app.store().backend(), "running background jobs");
+    tracing::info!(db = ?app.database(), "running background jobs");
     let background = Background::start(&app, true).await?;
     shutdown().await;
     background.stop();
@@ -73,7 +73,7 @@ pub async fn worker(s: &Settings) -> Result<()> {
 /// then serving it.
 pub async fn demo(s: &Settings, a: &ServeArgs, archive: usize) -> Result<()> {
     let app = open(s, IndexUse::Sync).await?;
-    if app.store().count_articles().await? == 0 {
+    if app.count_articles().await? == 0 {
         let report = arabpress_app::demo::load(&app)
             .await
             .context("loading demo content")?;
@@ -125,7 +125,7 @@ async fn serve(app: App, s: &Settings, worker: bool) -> Result<()> {
         .await
         .with_context(|| format!("listening on {}", s.listen))?;
     let addr = listener.local_addr()?;
-    tracing::info!(%addr, db = ?app.store().backend(), tz = %app.site_settings().time_zone, tz_file = %s.time_zone_name, cache_mb = s.cache_bytes >> 20, "serving");
+    tracing::info!(%addr, db = ?app.database(), tz = %app.site_settings().time_zone, tz_file = %s.time_zone_name, cache_mb = s.cache_bytes >> 20, "serving");
     println!("arabpress is serving on http://{addr}/  (Ctrl-C to stop)");
     let router = arabpress_web::router_behind(app.clone(), s.trusted_proxies.clone());
     let background = Background::start(&app, worker).await?;

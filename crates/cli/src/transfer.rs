@@ -169,7 +169,6 @@ async fn import_wxr(app: &App, file: &Path, lang: Option<&str>) -> Result<String
 /// `arabpress import feed`.
 async fn import_feed(app: &App, form: &arabpress_app::WireFeedForm) -> Result<()> {
     let existing = app
-        .store()
         .wire_feeds()
         .await?
         .into_iter()

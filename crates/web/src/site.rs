@@ -47,7 +47,7 @@ async fn root(State(state): State<WebState>, headers: HeaderMap) -> Response {
 }
 
 async fn healthz(State(state): State<WebState>) -> Response {
-    match state.app.store().ping().await {
+    match state.app.check_database().await {
         Ok(()) => (
             StatusCode::OK,
             [(header::CONTENT_TYPE, "application/json")],

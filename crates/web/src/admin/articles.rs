@@ -87,7 +87,6 @@ pub(super) async fn options(state: &WebState, lang: Lang) -> Result<(Value, Valu
         .collect();
     let authors: Vec<Value> = state
         .app
-        .store()
         .authors()
         .await?
         .iter()
@@ -106,7 +105,7 @@ async fn articles(
     let page: u32 = get("page").parse().unwrap_or(1).clamp(1, 10_000);
     let result = async {
         let sections = state.app.sections().await?;
-        let authors = state.app.store().authors().await?;
+        let authors = state.app.authors().await?;
         let query = NewsroomQuery {
             status: get("status").parse::<ArticleStatus>().ok(),
             section_id: sections

@@ -61,7 +61,7 @@ async fn editor_page(state: &WebState, s: &Session, code: StatusCode, v: EditorV
         };
         let audio = match &article {
             Some(a) if a.status == ArticleStatus::Published => {
-                state.app.store().audio_state(a.summary.id).await?
+                state.app.audio_state(a.summary.id).await?
             }
             _ => None,
         };

@@ -5,7 +5,7 @@ use super::keys::KeyHolder;
 use super::shapes::*;
 use super::{Answer, ApiError, ApiQuery, ArticleId, KeyRefusals, Refusal, ok};
 use crate::WebState;
-use arabpress_app::{AppError, ArticleFilter, SearchParams};
+use arabpress_app::{ArticleFilter, SearchParams};
 use arabpress_core::Lang;
 use arabpress_core::model::{Article, ArticleSummary};
 use arabpress_render::views::article_url;
@@ -177,12 +177,7 @@ pub(super) async fn tags(
     ApiQuery(p): ApiQuery<LangParam>,
 ) -> Answer {
     let only = p.lang.map(Lang::from);
-    let all = state
-        .app
-        .store()
-        .tags_in_use(state.app.now())
-        .await
-        .map_err(AppError::from)?;
+    let all = state.app.tags_in_use().await?;
     Ok(ok(all
         .into_iter()
         .filter(|t| only.is_none_or(|l| l == t.lang))
@@ -202,7 +197,7 @@ pub(super) async fn tags(
         KeyRefusals,
     ))]
 pub(super) async fn authors(State(state): State<WebState>, _: KeyHolder) -> Answer {
-    let all = state.app.store().authors().await.map_err(AppError::from)?;
+    let all = state.app.authors().await?;
     Ok(ok(all
         .into_iter()
         .map(|a| ApiAuthor {
