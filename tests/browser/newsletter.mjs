@@ -39,9 +39,19 @@ async function articleUrl(lang) {
   return base + m[1];
 }
 
-/** Scrolls halfway down and waits for the pop-up. */
+/** Scrolls until the bottom of the window is at `fraction` of the page; says where it went. */
+async function scrollTo(page, fraction) {
+  return page.evaluate(f => {
+    const doc = document.documentElement;
+    const y = Math.round(doc.scrollHeight * f - window.innerHeight);
+    window.scrollTo(0, Math.max(0, y));
+    return { y, page: doc.scrollHeight, window: window.innerHeight };
+  }, fraction);
+}
+
+/** Scrolls just past halfway down (55%) and waits for the pop-up. */
 async function offered(page) {
-  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await scrollTo(page, 0.55);
   return page.waitForSelector('#newsletter-popup:not([hidden])', { timeout: 5000 }).then(() => true, () => false);
 }
 
@@ -75,7 +85,11 @@ const arArticle = await articleUrl('ar');
   page.on('console', m => { if (/Content Security Policy/i.test(m.text())) csp.push(m.text()); });
   await page.goto(arArticle);
   check('the pop-up is hidden when the page opens', await page.isHidden('#newsletter-popup'));
-  check('the pop-up opens once the reader is halfway down', await offered(page));
+  const early = await scrollTo(page, 0.4);
+  await page.waitForTimeout(800);
+  check('it stays hidden with the reader 40% down', early.y > 0 && await page.isHidden('#newsletter-popup'),
+    JSON.stringify(early));
+  check('the pop-up opens once the reader is halfway down (55%)', await offered(page));
   const state = await page.evaluate(() => {
     const box = document.getElementById('newsletter-popup');
     const close = box.querySelector('[data-close]');

@@ -3,9 +3,13 @@
 //! written once in portable SQL with `$N` placeholders.
 //!
 //! Portability rules that keep one SQL text valid on both engines: times are stored as UTC
-//! seconds in 64-bit integers, booleans as 0/1, ids as 64-bit integers, no engine-specific
-//! functions. Each write that touches several tables runs in one transaction, so a failed
-//! write leaves the store exactly as it was.
+//! seconds in 64-bit integers, booleans as 0/1, ids as 64-bit integers. Where the engines
+//! differ the code says so by matching on `Backend`, in a few named places: JSON aggregation
+//! for a list's authors and tags (`json_group_array` / `json_agg`), `FOR UPDATE SKIP LOCKED`
+//! on the claim queries (outbox, webhook deliveries, wire feeds; SQLite's single writer
+//! needs none), `BEGIN IMMEDIATE` on SQLite, LISTEN/NOTIFY, the migrations' folder, and
+//! the archive's table copy and sequence reset. Each write that touches several tables runs
+//! in one transaction, so a failed write leaves the store exactly as it was.
 
 mod archive;
 mod articles;
