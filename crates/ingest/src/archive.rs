@@ -109,7 +109,8 @@ pub fn line(line: &str) -> Result<Line, String> {
 }
 
 /// Whether `name` is a media object's name (`ab/{sha}/{file}`), so an archive cannot write
-/// anywhere else.
+/// anywhere else. The file's name is letters, digits, `-`, `_` and single dots, not first:
+/// no `..` anywhere, even where it could not climb (`w48..jpg`), so no store has to judge it.
 pub fn media_name(name: &str) -> bool {
     let mut parts = name.split('/');
     let (Some(a), Some(sha), Some(file), None) =
@@ -124,6 +125,7 @@ pub fn media_name(name: &str) -> bool {
         && sha.starts_with(a)
         && !file.is_empty()
         && !file.starts_with('.')
+        && !file.contains("..")
         && file
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
@@ -140,6 +142,8 @@ mod tests {
         assert!(!media_name(&format!("cd/{sha}/w960.jpg")));
         assert!(!media_name(&format!("ab/{sha}/../../etc/passwd")));
         assert!(!media_name(&format!("ab/{sha}/.hidden")));
+        // Found by fuzzing (fuzz/fuzz_targets/archive.rs): a double dot inside a name.
+        assert!(!media_name(&format!("ab/{sha}/w48..jpg")));
         assert!(!media_name("ab/short/x.jpg"));
     }
 
