@@ -15,7 +15,11 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut code = String::from("const TEMPLATES: &[(&str, &str)] = &[\n");
     for (name, path) in files(&templates)? {
         if name.ends_with(".html") || name.ends_with(".txt") {
-            writeln!(code, "    ({name:?}, include_str!({:?})),", path.display().to_string())?;
+            writeln!(
+                code,
+                "    ({name:?}, include_str!({:?})),",
+                path.display().to_string()
+            )?;
         }
     }
     code.push_str("];\n");
@@ -45,16 +49,22 @@ fn main() -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// Every file below `dir`, as (its path from `dir` with `/`, its full path), sorted; the
-/// folders are watched so that an added file rebuilds.
+/// Every file below `dir` but hidden ones and links, as (its path from `dir` with `/`, its
+/// full path), sorted; the folders are watched so that an added file rebuilds.
 fn files(dir: &Path) -> Result<Vec<(String, PathBuf)>, Box<dyn Error>> {
     let mut found = Vec::new();
     let mut todo = vec![dir.to_path_buf()];
     while let Some(d) = todo.pop() {
         println!("cargo::rerun-if-changed={}", d.display());
         for e in std::fs::read_dir(&d)? {
-            let p = e?.path();
-            if p.is_dir() {
+            let e = e?;
+            let p = e.path();
+            let kind = e.file_type()?;
+            // Hidden files (editor swap and lock files, .gitkeep) and links are not theme files.
+            if e.file_name().to_string_lossy().starts_with('.') || kind.is_symlink() {
+                continue;
+            }
+            if kind.is_dir() {
                 todo.push(p);
             } else {
                 let rel = p.strip_prefix(dir)?;

@@ -468,31 +468,3 @@ impl Theme {
         )
     }
 }
-
-#[cfg(test)]
-mod tests {
-    /// Every template file is embedded (a forgotten one would fail only when first used).
-    #[test]
-    fn every_template_file_is_embedded() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
-        let mut files = Vec::new();
-        for dir in [root.clone(), root.join("admin"), root.join("mail")] {
-            for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-                let p = e.path();
-                if p.extension().is_some_and(|x| x == "html" || x == "txt") {
-                    let rel = p
-                        .strip_prefix(&root)
-                        .map(|r| r.to_string_lossy().into_owned());
-                    files.push(rel.unwrap_or_default());
-                }
-            }
-        }
-        files.sort();
-        let mut embedded: Vec<String> = super::TEMPLATES
-            .iter()
-            .map(|(n, _)| (*n).to_owned())
-            .collect();
-        embedded.sort();
-        assert_eq!(files, embedded);
-    }
-}
