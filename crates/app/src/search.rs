@@ -18,6 +18,10 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use std::sync::Arc;
 
+/// At most this many changes not yet in the index are reflected with a publish; past it the
+/// index is far behind and catches up in order instead (`sync_index`, `follow_changes`).
+const REFLECT_PAGE: u32 = 100;
+
 /// Results per search page.
 pub const SEARCH_PER_PAGE: u32 = 10;
 
@@ -159,9 +163,8 @@ impl App {
     /// of theirs was renamed). Like [`App::reflect`], a failure is logged.
     pub(crate) async fn reindex_articles(&self, ids: &[i64]) {
         let done = async {
-            let change = self.store().last_change_id().await?;
             self.index_articles(ids).await?;
-            self.with_index(move |ix| ix.commit(change)).await
+            self.with_index(|ix| ix.commit(ix.change_id()?)).await
         };
         if let Err(e) = done.await {
             tracing::error!(error = %e, articles = ids.len(), "updating the search index failed; it will catch up at restart");
@@ -169,25 +172,41 @@ impl App {
     }
 
     async fn try_reflect(&self, ids: &[i64], content: bool) -> Result<(), AppError> {
-        let change = self.store().last_change_id().await?;
-        let mut touched = Vec::new();
         for &id in ids {
-            touched.push(id);
             if content && let Some(a) = self.store().article_by_id(id).await? {
                 self.group_duplicates(&a).await?;
             }
+        }
+        // The index's position in the change feed moves only past changes reflected here.
+        // Another task may have committed a change and not reflected it yet: that change is
+        // read from the feed and reflected here too, so a process killed before the other
+        // task gets to it loses nothing. When the index lags far behind (a page of changes
+        // or more), it stays where it is for `sync_index` and `follow_changes`.
+        let at = self.with_index(|ix| ix.change_id()).await?;
+        let pending = self.store().article_changes_since(at, REFLECT_PAGE).await?;
+        let (to, mut articles) = match pending.last() {
+            Some(last) if pending.len() < REFLECT_PAGE as usize => (
+                last.change_id,
+                pending.iter().map(|c| c.article_id).collect::<Vec<_>>(),
+            ),
+            _ => (at, Vec::new()),
+        };
+        articles.extend_from_slice(ids);
+        articles.sort_unstable();
+        articles.dedup();
+        let mut touched = articles.clone();
+        for &id in &articles {
             // A story's duplicates show when it does not, and hide when it shows.
             touched.extend(self.store().duplicates_of(id).await?);
         }
-        let at = self.with_index(|ix| ix.change_id()).await?;
         self.index_articles(&touched).await?;
         // Committed at the old position until the related stories are stored: a process
-        // killed in between replays the change at start (see `sync_index`).
+        // killed in between replays the changes at start (see `sync_index`).
         self.with_index(move |ix| ix.commit(at)).await?;
-        for &id in ids {
+        for &id in &articles {
             self.refresh_related(id).await?;
         }
-        self.with_index(move |ix| ix.commit(change)).await?;
+        self.with_index(move |ix| ix.commit(to)).await?;
         Ok(())
     }
 
