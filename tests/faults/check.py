@@ -228,9 +228,24 @@ def api(server, token, path, body):
                 {"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
 
 
+# Each draft's text is drawn from these by its word, so no two articles are near-duplicates
+# (the site hides a near-duplicate of a public story from lists and search, by design).
+VOCABULARY = """harbour river market school bridge council budget harvest factory railway airport
+museum library hospital festival election drought rainfall pipeline vaccine stadium ferry
+orchard quarry refinery satellite tunnel vineyard warehouse bakery caravan desert glacier
+island lagoon meadow mountain oasis plateau valley volcano archive ballot cabinet charter
+court embassy treaty tribunal union academy clinic college laboratory nursery observatory
+theatre gallery concert novel poet sculptor tenor violin cotton copper cement grain olive
+saffron timber wool compass lantern mirror pottery tapestry telescope weaver blacksmith
+fisherman shepherd surgeon teacher engineer pilot sailor courier""".split()
+
+
 def draft(word, **extra):
-    d = {"lang": "en", "headline": f"Faults {word} report", "standfirst": "Filed from the fault check.",
-         "body_md": f"The {word} plant opened on the coast.", "kind": "news", "section": "economy",
+    r = random.Random(word)
+    headline = f"Faults {word} report on the {r.choice(VOCABULARY)} and the {r.choice(VOCABULARY)}"
+    body = f"The {word} plant opened on the coast. " + " ".join(r.choice(VOCABULARY) for _ in range(40)) + "."
+    d = {"lang": "en", "headline": headline, "standfirst": "Filed from the fault check.",
+         "body_md": body, "kind": "news", "section": "economy",
          "tags": ["Faults"], "authors": ["omar-khatib"]}
     d.update(extra)
     return d
