@@ -71,6 +71,15 @@ fn storage_error(e: object_store::Error) -> AppError {
     AppError::internal("media storage", e)
 }
 
+/// A store answer with "no such object" as `None`.
+fn found<T>(answer: Result<T, object_store::Error>) -> Result<Option<T>, AppError> {
+    match answer {
+        Ok(v) => Ok(Some(v)),
+        Err(object_store::Error::NotFound { .. }) => Ok(None),
+        Err(e) => Err(storage_error(e)),
+    }
+}
+
 /// Opens a store. A folder is created when missing; a bucket is not contacted until used.
 pub(crate) fn open(storage: &MediaStorage) -> Result<Objects, AppError> {
     match storage {
@@ -192,11 +201,8 @@ impl App {
 
     /// An object's size in bytes, `None` when there is no such object.
     pub(crate) async fn media_size(&self, sha: &str, name: &str) -> Result<Option<u64>, AppError> {
-        match self.objects()?.head(&object_path(sha, name)).await {
-            Ok(meta) => Ok(Some(meta.size)),
-            Err(object_store::Error::NotFound { .. }) => Ok(None),
-            Err(e) => Err(storage_error(e)),
-        }
+        let head = self.objects()?.head(&object_path(sha, name)).await;
+        Ok(found(head)?.map(|meta| meta.size))
     }
 
     /// Bytes `from..=to` of an object, read alone (a ranged GET from a bucket, a seek in a
@@ -209,15 +215,11 @@ impl App {
         to: u64,
     ) -> Result<Option<bytes::Bytes>, AppError> {
         let range = from..to.saturating_add(1);
-        match self
-            .objects()?
-            .get_range(&object_path(sha, name), range)
-            .await
-        {
-            Ok(b) => Ok(Some(b)),
-            Err(object_store::Error::NotFound { .. }) => Ok(None),
-            Err(e) => Err(storage_error(e)),
-        }
+        found(
+            self.objects()?
+                .get_range(&object_path(sha, name), range)
+                .await,
+        )
     }
 
     /// An object's bytes, `None` when there is no such object.
@@ -226,10 +228,8 @@ impl App {
         sha: &str,
         name: &str,
     ) -> Result<Option<bytes::Bytes>, AppError> {
-        let got = match self.objects()?.get(&object_path(sha, name)).await {
-            Ok(g) => g,
-            Err(object_store::Error::NotFound { .. }) => return Ok(None),
-            Err(e) => return Err(storage_error(e)),
+        let Some(got) = found(self.objects()?.get(&object_path(sha, name)).await)? else {
+            return Ok(None);
         };
         got.bytes().await.map(Some).map_err(storage_error)
     }
