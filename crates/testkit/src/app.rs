@@ -42,7 +42,13 @@ pub fn theme_at(tz: jiff::tz::TimeZone, base_url: &str) -> Theme {
     .unwrap()
 }
 
-/// An app over `store` with an index in memory, at `clock`'s time.
+/// Numbers the media folders of the apps one test process builds.
+static NEXT_MEDIA_DIR: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// An app over `store` with an index in memory, at `clock`'s time, and a media folder of
+/// its own: media are content-addressed, so two apps sharing a folder (the SQLite and
+/// PostgreSQL halves of one test run side by side) would write, and remove, each other's
+/// files.
 pub fn app_in_memory(store: &Store, tz: jiff::tz::TimeZone, clock: Arc<FixedClock>) -> App {
     App::new(
         store.clone(),
@@ -50,7 +56,11 @@ pub fn app_in_memory(store: &Store, tz: jiff::tz::TimeZone, clock: Arc<FixedCloc
         Arc::new(arabpress_search::SearchIndex::in_memory().unwrap()),
         1 << 20,
         clock as Arc<dyn Clock>,
-        std::env::temp_dir().join(format!("arabpress-test-media-{}", std::process::id())),
+        std::env::temp_dir().join(format!(
+            "arabpress-test-media-{}-{}",
+            std::process::id(),
+            NEXT_MEDIA_DIR.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        )),
     )
 }
 
