@@ -13,8 +13,11 @@ cached article page), then runs at about half of it:
   feed served from this process on loopback, polled from the newsroom every minute.
 
 Every minute it prints the request rate, p99 latency, resident memory, open file
-descriptors, database and WAL size; at the end a summary with the slopes after warm-up
-and whether each target held. Every loop is bounded in count and time; only 127.0.0.1.
+descriptors (the server's own, without the load's connections to it: the lowest and
+highest of the minute, counted twice a second), database and WAL size; at the end a summary with the slopes after warm-up (descriptors: of the
+minute's lowest count, which a leak raises and requests in flight do not), what the
+descriptors were at the first and last floor and at the highest peak, and whether each
+target held. Every loop is bounded in count and time; only 127.0.0.1.
 
 Usage: soak.py BINARY [MINUTES] [--no-targets]
 Exit status: 1 on any 5xx answer or connection error; with targets (the default) also
@@ -480,11 +483,86 @@ def paced(rate, action, stop_at):
 def proc_figures():
     with open(f"/proc/{server.pid}/status") as f:
         rss = int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1)) / 1024
-    fds = len(os.listdir(f"/proc/{server.pid}/fd"))
+    fds = sum(v for k, v in fd_kinds().items() if k != "load connections")
     db = os.path.getsize(os.path.join(data, "arabpress.sqlite")) / 2**20
     wal_path = os.path.join(data, "arabpress.sqlite-wal")
     wal = os.path.getsize(wal_path) / 2**20 if os.path.exists(wal_path) else 0.0
     return rss, fds, db, wal
+
+
+def served_sockets():
+    """The inodes of the TCP sockets on the site's port that are not its listener: the
+    load's own connections, as many as the load holds open, whatever the server does."""
+    inodes = set()
+    for table in ("tcp", "tcp6"):
+        try:
+            with open(f"/proc/{server.pid}/net/{table}") as f:
+                rows = f.read().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            cols = row.split()
+            # local address, remote address, state (0A: listening), ..., inode
+            if len(cols) > 9 and int(cols[1].rsplit(":", 1)[1], 16) == port and cols[3] != "0A":
+                inodes.add(cols[9])
+    return inodes
+
+
+def fd_kinds():
+    """The server's open descriptors by kind: the load's connections to the site, other
+    sockets, pipes, other anonymous inodes, and files by their folder under the data
+    directory (the search index, the database)."""
+    kinds = {}
+    folder = f"/proc/{server.pid}/fd"
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return kinds
+    served = served_sockets()
+    for name in names:
+        try:
+            target = os.readlink(os.path.join(folder, name))
+        except OSError:
+            continue  # closed while being read
+        if target.startswith("socket:") and target[len("socket:["):-1] in served:
+            kind = "load connections"
+        elif target.startswith(("socket:", "pipe:", "anon_inode:")):
+            kind = target.split(":")[0] + (":" + target.split(":")[1].strip("[]")
+                                           if target.startswith("anon_inode:") else "")
+        elif target.startswith(data):
+            kind = os.path.dirname(os.path.relpath(target, data)) or "data"
+        else:
+            kind = target
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return kinds
+
+
+class FdSampler(threading.Thread):
+    """Counts the server's own descriptors (all but the load's connections to it) every
+    half second through one minute: the minute's floor is what a leak raises (a spike of
+    work in flight at the moment of one sample is not a leak), its peak and what the peak
+    was made of tell where spikes come from."""
+
+    def __init__(self, stop_at):
+        super().__init__(daemon=True)
+        self.stop_at = stop_at
+        self.low, self.high, self.high_kinds, self.low_kinds = None, 0, {}, {}
+
+    def run(self):
+        while time.monotonic() < self.stop_at:
+            kinds = fd_kinds()
+            # The load's connections come and go with wrk's minutes: what the server holds
+            # of its own is what could leak.
+            n = sum(v for k, v in kinds.items() if k != "load connections")
+            if n and (self.low is None or n < self.low):
+                self.low, self.low_kinds = n, kinds
+            if n > self.high:
+                self.high, self.high_kinds = n, kinds
+            time.sleep(0.5)
+
+
+def kinds_text(kinds):
+    return ", ".join(f"{k} {v}" for k, v in sorted(kinds.items(), key=lambda kv: -kv[1]))
 
 
 def slope_per_10_min(ys):
@@ -523,7 +601,7 @@ try:
           f"{rate:.0f} req/s for {minutes} min: wrk {conns} connections with {delay_ms} ms "
           f"between requests; API {API_PER_SECOND}/s, newsroom writes {WRITES_PER_SECOND}/s, "
           f"sign-ups {SIGNUPS_PER_HOUR}/h, a wire feed polled each minute")
-    print(f"{'min':>4} {'req/s':>8} {'p99 ms':>8} {'py p99':>8} {'RSS MB':>8} {'fds':>5} "
+    print(f"{'min':>4} {'req/s':>8} {'p99 ms':>8} {'py p99':>8} {'RSS MB':>8} {'fds low-high':>9} "
           f"{'DB MB':>7} {'WAL MB':>7} {'4xx':>5} {'5xx':>5} {'conn':>5}")
     samples = []
     totals = {"4xx": 0, "5xx": 0, "conn_errors": 0, "requests": 0}
@@ -537,6 +615,8 @@ try:
             threading.Thread(target=paced, args=(WRITES_PER_SECOND, lambda i: newsroom_write(), stop_at)),
             threading.Thread(target=paced, args=(1 / 20, lambda i: signup(), stop_at)),
         ]
+        fd_sampler = FdSampler(stop_at - 1)
+        threads.append(fd_sampler)
         for t in threads:
             t.start()
         wire_poll()
@@ -559,10 +639,14 @@ try:
             exit_code = 1
             break
         rss, fds, db, wal = proc_figures()
+        fd_low = fd_sampler.low if fd_sampler.low is not None else fds
+        fd_high = max(fd_sampler.high, fds)
         py_p99 = (statistics.quantiles(py["latencies"], n=100)[98]
                   if len(py["latencies"]) >= 2 else 0.0)
         rps = w["rps"] + py["requests"] / 60
-        s = {"rps": rps, "p99": w["p99"], "py_p99": py_p99, "rss": rss, "fds": fds, "db": db,
+        s = {"rps": rps, "p99": w["p99"], "py_p99": py_p99, "rss": rss, "fds": fd_low,
+             "fds_high": fd_high, "fd_low_kinds": fd_sampler.low_kinds,
+             "fd_high_kinds": fd_sampler.high_kinds, "db": db,
              "wal": wal, "4xx": w["4xx"] + py["4xx"], "5xx": w["5xx"] + py["5xx"],
              "conn": w["conn_errors"] + py["conn_errors"]}
         samples.append(s)
@@ -573,7 +657,7 @@ try:
             problems.append(("pages (wrk)", "5xx", f"{w['5xx']} answers"))
         if w["conn_errors"]:
             problems.append(("pages (wrk)", "connection error", f"{w['conn_errors']} socket errors"))
-        print(f"{minute:>4} {rps:>8.0f} {s['p99']:>8.1f} {py_p99:>8.1f} {rss:>8.1f} {fds:>5} "
+        print(f"{minute:>4} {rps:>8.0f} {s['p99']:>8.1f} {py_p99:>8.1f} {rss:>8.1f} {fd_low:>4}-{fd_high:<4} "
               f"{db:>7.1f} {wal:>7.1f} {s['4xx']:>5} {s['5xx']:>5} {s['conn']:>5}", flush=True)
         # Keep the GET rate near its aim: wrk's per-connection delay is in whole ms.
         if w["rps"] > 0:
@@ -597,7 +681,8 @@ try:
          "none", totals["4xx"] + errors == 0),
         ("resident memory slope", f"{rss_slope:+.2f} MB / 10 min", f"< {TARGET_MB_PER_10_MIN} MB / 10 min",
          rss_slope < TARGET_MB_PER_10_MIN),
-        ("open descriptors slope", f"{fd_slope:+.2f} / 10 min", f"< {TARGET_FD_PER_10_MIN} / 10 min",
+        ("open descriptors slope (minute floor)", f"{fd_slope:+.2f} / 10 min",
+         f"< {TARGET_FD_PER_10_MIN} / 10 min",
          fd_slope < TARGET_FD_PER_10_MIN),
         ("WAL size, largest", f"{wal_max:.1f} MB", f"< {TARGET_WAL_MB:.0f} MB (checkpointed)",
          wal_max < TARGET_WAL_MB),
@@ -611,6 +696,11 @@ try:
     print(f"|{'-' * 40}|{'-' * 36}|{'-' * 30}|------|")
     for name, value, target, held in rows:
         print(f"| {name:<38} | {value:<34} | {target:<28} | {'yes' if held else 'NO':<4} |")
+    if after:
+        print(f"descriptors, first floor after warm-up: {kinds_text(after[0]['fd_low_kinds'])}")
+        print(f"descriptors, last floor: {kinds_text(after[-1]['fd_low_kinds'])}")
+        top = max(samples, key=lambda s: s["fds_high"])
+        print(f"descriptors, highest peak ({top['fds_high']}): {kinds_text(top['fd_high_kinds'])}")
     for kind, status, detail in problems[:10]:
         title = re.search(r"<title>([^<]*)", str(detail))
         print(f"   {kind}: {status} {title.group(1) if title else str(detail)[:200]}")
