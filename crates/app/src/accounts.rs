@@ -484,7 +484,7 @@ impl App {
             return Ok(a);
         }
         // Published now, back-dated, or scheduled when the time is still to come.
-        let a = self.publish(a.summary.id, publish_at).await?;
+        let a = self.publish_or_schedule(a.summary.id, publish_at).await?;
         self.audit_article(actor, publication(&a), &a).await?;
         Ok(a)
     }
@@ -562,7 +562,7 @@ impl App {
                 actor.role
             )));
         }
-        let a = self.publish(id, at).await?;
+        let a = self.publish_or_schedule(id, at).await?;
         self.audit_article(actor, publication(&a), &a).await?;
         Ok(a)
     }
@@ -575,7 +575,9 @@ impl App {
                 actor.role
             )));
         }
-        let a = self.unpublish(id).await?;
+        let a = self
+            .set_status(id, ArticleStatus::Unpublished, None)
+            .await?;
         self.audit_article(actor, "unpublished", &a).await?;
         Ok(a)
     }

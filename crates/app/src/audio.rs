@@ -83,16 +83,11 @@ impl App {
         Ok(self.store().articles_to_speak(only_missing).await?)
     }
 
-    /// Sets how the engine is found (before the first use).
-    pub fn set_audio(&self, settings: AudioSettings) {
-        let _ = self.inner.audio.set(settings);
-    }
-
     fn engine(&self) -> Result<&Engine, String> {
         self.inner
             .engine
             .get_or_init(|| {
-                let s = self.inner.audio.get().cloned().unwrap_or_default();
+                let s = &self.inner.audio;
                 if !s.enabled {
                     return Err("turned off in the configuration ([audio] enabled = false)".into());
                 }

@@ -156,10 +156,10 @@ pub async fn load(app: &App) -> Result<DemoReport, AppError> {
             .checked_sub(SignedDuration::from_hours(a.hours_ago))
             .unwrap_or(Timestamp::UNIX_EPOCH);
         let article = app
-            .create_article(draft, ArticleStatus::Published, Some(at))
+            .write_new(draft, ArticleStatus::Published, Some(at), None)
             .await?;
         if let Some(note) = &a.correction {
-            app.add_correction(article.summary.id, note).await?;
+            app.write_correction(article.summary.id, note).await?;
         }
         ids.insert(a.key.clone(), article.summary.id);
     }

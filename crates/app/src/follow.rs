@@ -58,29 +58,10 @@ impl App {
         Ok(ids.len())
     }
 
-    /// Sets the address told about every change (a CDN's purge endpoint, or a relay to it).
-    /// Refused when it is not an http(s) address, or is a private or loopback address
-    /// literal while the policy (`purge_allow_private`) does not allow it; a name is
-    /// checked each time it is resolved.
-    pub fn set_purge_url(&self, url: String) -> Result<(), AppError> {
-        let allow = self.outbound_policy();
-        crate::outbound::parse_checked(
-            &url,
-            allow.allow_private_network || allow.purge_allow_private,
-        )
-        .map_err(|r| {
-            AppError::invalid_input(format!(
-                "purge_url: {r} (set purge_allow_private = true for a cache on this network)"
-            ))
-        })?;
-        let _ = self.inner.purge_url.set(url);
-        Ok(())
-    }
-
     /// Tells the purge hook which surrogate keys changed: a POST of `{"keys": […]}`, in
     /// the background (a slow or failing hook never holds up the change).
     pub(crate) fn purge(&self, keys: &[String]) {
-        if self.inner.purge_url.get().is_none() {
+        if self.inner.purge_url.is_none() {
             return;
         }
         let Ok(handle) = tokio::runtime::Handle::try_current() else {
@@ -98,7 +79,7 @@ impl App {
     /// Sends `keys` to the purge hook now and says how it went: `Err` with a reason that
     /// names no internal answer when the hook is refused, unreachable or says no.
     pub async fn send_purge(&self, keys: &[String]) -> Result<(), String> {
-        let Some(url) = self.inner.purge_url.get() else {
+        let Some(url) = &self.inner.purge_url else {
             return Ok(());
         };
         let client = self.outbound(Purpose::Purge).map_err(|e| e.to_string())?;

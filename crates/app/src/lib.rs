@@ -2,12 +2,30 @@
 //! HTTP. The web layer extracts a request and calls one function here; this crate reads the
 //! store, asks the theme for HTML, and keeps rendered pages in the page cache, invalidating
 //! exactly the pages an article change affects.
+//!
+//! [`App`] is put together once by [`App::builder`] and shared by every request. Its
+//! methods are grouped by service, one module each:
+//!
+//! | service | module |
+//! |---|---|
+//! | reader pages, feeds and sitemaps, the page cache | `pages`, `distribution`, `cache` |
+//! | search, related stories, the change feed across nodes | `search`, `follow` |
+//! | saving, publishing, scheduling (below the role checks of `accounts`) | `publish` |
+//! | the newsroom: sessions, the editor, review, revisions, audit | `newsroom`, `accounts` |
+//! | site settings and logo | `settings`, `logo` |
+//! | media: uploads, resized copies, the object store | `media`, `objects`, `strip` |
+//! | the newsletter and its outbox | `newsletter`, `outbox` |
+//! | spoken articles | `audio` |
+//! | the content API's keys and queries | `api` |
+//! | webhooks, wire feeds, imports, the archive, backups | `webhooks`, `wire`, `import`, `archive`, `backup` |
+//! | outbound requests (one policy for every fetch) | `outbound`, `remote` |
 
 mod accounts;
 mod api;
 mod archive;
 mod audio;
 mod backup;
+mod builder;
 mod cache;
 mod clock;
 pub mod demo;
@@ -43,6 +61,7 @@ pub use arabpress_store::{Send, SendStats, Subscriber, SubscriberQuery};
 pub use archive::{ARCHIVE_FORMAT, ARCHIVE_VERSION, ArchiveReport};
 pub use audio::{AUDIO_FILE, AudioOutcome, AudioSettings, AudioStatus};
 pub use backup::{BACKUP_DATABASE, BackupReport};
+pub use builder::AppBuilder;
 pub use cache::{CachedPage, Encoding, PageCache};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use distribution::{FEED_ITEMS, FeedScope, SITEMAP_URLS};
@@ -89,16 +108,16 @@ struct Inner {
     search: Arc<arabpress_search::SearchIndex>,
     clock: Arc<dyn Clock>,
     media_dir: std::path::PathBuf,
-    /// Where media are stored, when not in `media_dir`.
-    storage: std::sync::OnceLock<objects::MediaStorage>,
-    /// The media store, opened on first use.
+    /// Where media are stored: `media_dir`, or a bucket.
+    storage: objects::MediaStorage,
+    /// The media store, opened on first use (a bucket: when the app is built).
     objects: std::sync::OnceLock<objects::Objects>,
     /// Which destinations outbound requests may reach, and their clients.
     outbound: std::sync::RwLock<outbound::Outbound>,
     /// Where surrogate keys are sent after a change, when configured.
-    purge_url: std::sync::OnceLock<String>,
-    /// How mail is delivered, once configured.
-    mail: std::sync::OnceLock<newsletter::MailSettings>,
+    purge_url: Option<String>,
+    /// How mail is delivered, when configured.
+    mail: Option<newsletter::MailSettings>,
     /// Wakes this node's mail worker when mail is queued here.
     mail_wake: tokio::sync::Notify,
     /// The key newsletter links are signed with, read from the store once.
@@ -110,8 +129,8 @@ struct Inner {
     /// The sections, read once: every page's navigation shows them and they change rarely
     /// (through [`App::create_section`], which clears this).
     sections: std::sync::RwLock<Option<Arc<Vec<arabpress_core::model::Section>>>>,
-    /// How the speech engine is found, once configured.
-    audio: std::sync::OnceLock<audio::AudioSettings>,
+    /// How the speech engine is found.
+    audio: audio::AudioSettings,
     /// The speech engine, or why there is none, found on first use.
     engine: std::sync::OnceLock<Result<arabpress_audio::Engine, String>>,
     /// Bounds concurrent password hashing and checking (argon2 takes ~19 MiB each).
@@ -123,46 +142,6 @@ struct Inner {
 }
 
 impl App {
-    /// Wires the services. `cache_bytes` bounds the page cache; 0 turns it off. Uploaded
-    /// images live under `media_dir` unless [`App::set_media_storage`] says otherwise.
-    pub fn new(
-        store: Store,
-        theme: Theme,
-        search: Arc<arabpress_search::SearchIndex>,
-        cache_bytes: usize,
-        clock: Arc<dyn Clock>,
-        media_dir: std::path::PathBuf,
-    ) -> App {
-        // Webhooks, and media in a bucket, speak TLS through rustls with the ring provider
-        // (as mail does). Installing it again is harmless.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        App {
-            inner: Arc::new(Inner {
-                store,
-                theme,
-                search,
-                cache: PageCache::new(cache_bytes),
-                clock,
-                media_dir,
-                storage: std::sync::OnceLock::new(),
-                objects: std::sync::OnceLock::new(),
-                outbound: std::sync::RwLock::new(outbound::Outbound::default()),
-                purge_url: std::sync::OnceLock::new(),
-                followed: std::sync::atomic::AtomicI64::new(0),
-                sections_seen: std::sync::atomic::AtomicI64::new(0),
-                mail: std::sync::OnceLock::new(),
-                mail_wake: tokio::sync::Notify::new(),
-                link_key: std::sync::OnceLock::new(),
-                sections: std::sync::RwLock::new(None),
-                audio: std::sync::OnceLock::new(),
-                engine: std::sync::OnceLock::new(),
-                passwords: tokio::sync::Semaphore::new(accounts::PASSWORD_PERMITS),
-                password_work: std::sync::atomic::AtomicU64::new(0),
-                settings: settings::Held::default(),
-            }),
-        }
-    }
-
     /// The store, under the services. Public only to tests (the `testing` feature, which
     /// the test-support crate turns on); `web` and `cli` go through the services.
     #[cfg(feature = "testing")]
@@ -274,6 +253,6 @@ mod send_sync {
         is_send(&app.search_page(arabpress_core::Lang::Ar, &p));
         is_send(&app.search(arabpress_core::Lang::Ar, &p));
         is_send(&app.rebuild_index(&|_, _| {}));
-        is_send(&app.publish(1, None));
+        is_send(&app.publish_or_schedule(1, None));
     }
 }

@@ -208,13 +208,8 @@ fn mac_hex(key: &[u8], message: &str) -> Result<String, AppError> {
 }
 
 impl App {
-    /// Sets how mail is delivered (without it, mail waits in the outbox).
-    pub fn set_mail(&self, settings: MailSettings) {
-        let _ = self.inner.mail.set(settings);
-    }
-
     pub(crate) fn mail(&self) -> Option<&MailSettings> {
-        self.inner.mail.get()
+        self.inner.mail.as_ref()
     }
 
     /// Tells the mail worker on this node that messages are waiting.

@@ -559,7 +559,7 @@ impl App {
                 "only a published article takes a correction",
             ));
         }
-        let a = self.add_correction(id, &note).await?;
+        let a = self.write_correction(id, &note).await?;
         self.store()
             .audit(
                 Some(actor.id),

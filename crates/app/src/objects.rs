@@ -136,39 +136,16 @@ pub(crate) fn object_path(sha: &str, name: &str) -> ObjectPath {
 }
 
 impl App {
-    /// Sets where media are stored (by default, the media folder given to [`App::new`]).
-    /// Call before serving; a second call is ignored.
-    ///
-    /// A bucket's endpoint must be a public address unless `allow_private_network` is set
-    /// ([`App::set_outbound_policy`], before this call): `object_store` makes its own
-    /// connections, so the endpoint is checked here, once, rather than on each request.
-    pub fn set_media_storage(&self, storage: &MediaStorage) -> Result<(), AppError> {
-        if let MediaStorage::S3(S3Settings {
-            endpoint: Some(e), ..
-        }) = storage
-        {
-            self.check_s3_endpoint(e)?;
-        }
-        let objects = open(storage)?;
-        let _ = self.inner.objects.set(objects);
-        let _ = self.inner.storage.set(storage.clone());
-        Ok(())
-    }
-
     /// Where media are stored.
     pub fn media_storage(&self) -> MediaStorage {
-        self.inner
-            .storage
-            .get()
-            .cloned()
-            .unwrap_or_else(|| MediaStorage::Folder(self.media_dir().to_path_buf()))
+        self.inner.storage.clone()
     }
 
     pub(crate) fn objects(&self) -> Result<&Objects, AppError> {
         if let Some(o) = self.inner.objects.get() {
             return Ok(o);
         }
-        let o = open(&MediaStorage::Folder(self.media_dir().to_path_buf()))?;
+        let o = open(&self.inner.storage)?;
         Ok(self.inner.objects.get_or_init(|| o))
     }
 

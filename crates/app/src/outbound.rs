@@ -246,11 +246,21 @@ fn redirect_policy(max: usize, allow_private: bool) -> reqwest::redirect::Policy
 }
 
 /// The policy, pinned names and the clients made from them.
-#[derive(Default)]
 pub(crate) struct Outbound {
     policy: OutboundPolicy,
     pinned: Vec<(String, SocketAddr)>,
     clients: HashMap<Purpose, reqwest::Client>,
+}
+
+impl Outbound {
+    /// No clients made yet, no names pinned.
+    pub(crate) fn new(policy: OutboundPolicy) -> Outbound {
+        Outbound {
+            policy,
+            pinned: Vec::new(),
+            clients: HashMap::new(),
+        }
+    }
 }
 
 /// A client for one purpose with the policy it was made with.
@@ -323,8 +333,10 @@ pub(crate) fn describe(e: &reqwest::Error) -> String {
 }
 
 impl App {
-    /// Sets which destinations outbound requests may reach (by default only public
-    /// addresses). Clients made before are dropped.
+    /// Changes which destinations outbound requests may reach; clients made before are
+    /// dropped. Only for tests, which turn a policy on and off within one site: an app
+    /// takes its policy from [`crate::AppBuilder::outbound_policy`].
+    #[cfg(feature = "testing")]
     pub fn set_outbound_policy(&self, policy: OutboundPolicy) {
         if let Ok(mut o) = self.inner.outbound.write() {
             o.policy = policy;
@@ -401,33 +413,33 @@ impl App {
             Err(_) => Ok(()),
         }
     }
+}
 
-    /// Checks the S3 endpoint an operator configured. `object_store` makes its own
-    /// connections, so its address is checked once, here, when the media store is set up:
-    /// a literal address, or what the name resolves to now, must be public unless
-    /// `allow_private_network` is set. A name that does not resolve yet is let through.
-    pub(crate) fn check_s3_endpoint(&self, endpoint: &str) -> Result<(), AppError> {
-        let allow_private = self.outbound_policy().allow_private_network;
-        let refused = |r: Refusal| {
-            AppError::invalid_input(format!(
-                "media.s3_endpoint: {r} (set allow_private_network = true for a server on this network)"
-            ))
-        };
-        let parsed = parse_checked(endpoint, allow_private).map_err(refused)?;
-        if allow_private {
-            return Ok(());
-        }
-        if let Some(name) = parsed.host_str().filter(|h| literal_ip(h).is_none()) {
-            use std::net::ToSocketAddrs;
-            let port = parsed.port_or_known_default().unwrap_or(443);
-            if let Ok(addrs) = (name, port).to_socket_addrs()
-                && addrs.into_iter().any(|a| non_public(a.ip()).is_some())
-            {
-                return Err(refused(Refusal::Private));
-            }
-        }
-        Ok(())
+/// Checks the S3 endpoint an operator configured. `object_store` makes its own
+/// connections, so its address is checked once, here, when the media store is set up: a
+/// literal address, or what the name resolves to now, must be public unless
+/// `allow_private_network` is set. A name that does not resolve yet is let through.
+pub(crate) fn check_s3_endpoint(endpoint: &str, policy: OutboundPolicy) -> Result<(), AppError> {
+    let allow_private = policy.allow_private_network;
+    let refused = |r: Refusal| {
+        AppError::invalid_input(format!(
+            "media.s3_endpoint: {r} (set allow_private_network = true for a server on this network)"
+        ))
+    };
+    let parsed = parse_checked(endpoint, allow_private).map_err(refused)?;
+    if allow_private {
+        return Ok(());
     }
+    if let Some(name) = parsed.host_str().filter(|h| literal_ip(h).is_none()) {
+        use std::net::ToSocketAddrs;
+        let port = parsed.port_or_known_default().unwrap_or(443);
+        if let Ok(addrs) = (name, port).to_socket_addrs()
+            && addrs.into_iter().any(|a| non_public(a.ip()).is_some())
+        {
+            return Err(refused(Refusal::Private));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -94,7 +94,7 @@ impl App {
     }
 
     /// Delivers due mail until none is left; returns how many messages were sent. Does
-    /// nothing until [`App::set_mail`] is called.
+    /// nothing when the app was built without mail ([`crate::AppBuilder::mail`]).
     pub async fn deliver_mail(&self) -> Result<u64, AppError> {
         let Some(settings) = self.mail().cloned() else {
             return Ok(0);

@@ -36,8 +36,11 @@ impl App {
             .ok_or(AppError::NotFound)
     }
 
-    /// Saves a new article. When it repeats an earlier story (a near-duplicate), the
-    /// returned article names that story in `duplicate_of`.
+    /// Saves a new article, unchecked: no member, no role, no audit line. For tests (the
+    /// `testing` feature); the newsroom, the API and the importers go through the checked
+    /// paths. When it repeats an earlier story (a near-duplicate), the returned article
+    /// names that story in `duplicate_of`.
+    #[cfg(feature = "testing")]
     pub async fn create_article(
         &self,
         draft: ArticleDraft,
@@ -47,7 +50,9 @@ impl App {
         self.write_new(draft, status, published_at, None).await
     }
 
-    /// [`App::create_article`], recording the user who wrote it.
+    /// Saves a new article, recording the user who wrote it (`None`: the site itself, as
+    /// the demo content). When it repeats an earlier story (a near-duplicate), the
+    /// returned article names that story in `duplicate_of`.
     pub(crate) async fn write_new(
         &self,
         draft: ArticleDraft,
@@ -64,7 +69,9 @@ impl App {
         self.reload(a.summary.id).await
     }
 
-    /// Saves a new version of an article, refusing an edit of an outdated version.
+    /// Saves a new version of an article, unchecked (as [`App::create_article`]), refusing
+    /// an edit of an outdated version. For tests.
+    #[cfg(feature = "testing")]
     pub async fn update_article(
         &self,
         id: i64,
@@ -74,7 +81,8 @@ impl App {
         self.write_update(id, expected_version, draft, None).await
     }
 
-    /// [`App::update_article`], recording the user who saved the revision.
+    /// Saves a new version of an article, refusing an edit of an outdated version and
+    /// recording the user who saved the revision.
     pub(crate) async fn write_update(
         &self,
         id: i64,
@@ -93,9 +101,19 @@ impl App {
         self.reload(id).await
     }
 
+    /// Publishes an article, unchecked (as [`App::create_article`]). For tests.
+    #[cfg(feature = "testing")]
+    pub async fn publish(&self, id: i64, at: Option<Timestamp>) -> Result<Article, AppError> {
+        self.publish_or_schedule(id, at).await
+    }
+
     /// Publishes an article now (or back-dated to a past `at`), or schedules it when `at` is
     /// in the future: the scheduler ([`App::run_due`]) then publishes it on time.
-    pub async fn publish(&self, id: i64, at: Option<Timestamp>) -> Result<Article, AppError> {
+    pub(crate) async fn publish_or_schedule(
+        &self,
+        id: i64,
+        at: Option<Timestamp>,
+    ) -> Result<Article, AppError> {
         match at {
             Some(at) if at > self.now() => {
                 let before = self.reload(id).await?;
@@ -140,14 +158,16 @@ impl App {
         Ok(ids)
     }
 
-    /// Withdraws a published article; its address answers 410 Gone.
+    /// Withdraws a published article, unchecked (as [`App::create_article`]); its address
+    /// answers 410 Gone. For tests.
+    #[cfg(feature = "testing")]
     pub async fn unpublish(&self, id: i64) -> Result<Article, AppError> {
         self.set_status(id, ArticleStatus::Unpublished, None).await
     }
 
     /// Takes a scheduled article back to draft. An article that is not scheduled (it may
     /// have gone live a moment ago) is refused and left as it is.
-    pub async fn unschedule(&self, id: i64) -> Result<Article, AppError> {
+    pub(crate) async fn unschedule(&self, id: i64) -> Result<Article, AppError> {
         let before = self.reload(id).await?;
         if !self.store().unschedule(id, self.now()).await? {
             return Err(AppError::invalid(
@@ -170,7 +190,7 @@ impl App {
         self.set_status(id, status, None).await
     }
 
-    async fn set_status(
+    pub(crate) async fn set_status(
         &self,
         id: i64,
         status: ArticleStatus,
@@ -184,8 +204,15 @@ impl App {
         Ok(after)
     }
 
-    /// Adds a dated correction note to an article.
+    /// Adds a dated correction note to an article, unchecked (as [`App::create_article`]).
+    /// For tests.
+    #[cfg(feature = "testing")]
     pub async fn add_correction(&self, id: i64, note: &str) -> Result<Article, AppError> {
+        self.write_correction(id, note).await
+    }
+
+    /// Adds a dated correction note to an article.
+    pub(crate) async fn write_correction(&self, id: i64, note: &str) -> Result<Article, AppError> {
         self.store()
             .add_correction(
                 NewCorrection {
@@ -201,7 +228,7 @@ impl App {
     }
 
     /// Links two articles as translations of each other.
-    pub async fn link_translations(&self, a: i64, b: i64) -> Result<(), AppError> {
+    pub(crate) async fn link_translations(&self, a: i64, b: i64) -> Result<(), AppError> {
         self.store().link_translations(a, b, self.now()).await?;
         let (x, y) = (self.reload(a).await?, self.reload(b).await?);
         self.invalidate(Some(&x), Some(&y));

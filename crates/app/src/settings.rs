@@ -221,12 +221,22 @@ pub struct SettingsView {
 }
 
 /// What this node holds of the settings.
-#[derive(Default)]
 pub(crate) struct Held {
-    pins: std::sync::OnceLock<SettingsPins>,
+    pins: SettingsPins,
     current: std::sync::RwLock<Option<Arc<SiteSettings>>>,
     /// The newest change-feed event this node has applied the settings of.
     seen: std::sync::atomic::AtomicI64,
+}
+
+impl Held {
+    /// Nothing read yet; `pins` win over the database.
+    pub(crate) fn new(pins: SettingsPins) -> Held {
+        Held {
+            pins,
+            current: std::sync::RwLock::new(None),
+            seen: std::sync::atomic::AtomicI64::new(0),
+        }
+    }
 }
 
 fn problem(field: &'static str, key: &'static str) -> SettingsProblem {
@@ -331,13 +341,8 @@ fn nav_choice(
 }
 
 impl App {
-    /// Sets what the configuration file pins (once, at start, before the first load).
-    pub fn set_settings_pins(&self, pins: SettingsPins) {
-        let _ = self.inner.settings.pins.set(pins);
-    }
-
     fn pins(&self) -> SettingsPins {
-        self.inner.settings.pins.get().cloned().unwrap_or_default()
+        self.inner.settings.pins.clone()
     }
 
     /// The settings in effect (the defaults and the pins until the first load).

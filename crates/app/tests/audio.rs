@@ -28,9 +28,12 @@ fn engine_installed() -> bool {
     testkit::speech_engine(arabpress_audio::Engine::detect("espeak-ng", "lame")).is_some()
 }
 
-async fn setup(store: &Store) -> (App, Arc<FixedClock>) {
+async fn setup(store: &Store, audio: AudioSettings) -> (App, Arc<FixedClock>) {
     let clock = Arc::new(FixedClock::new(now()));
-    let app = testkit::app_in_memory(store, jiff::tz::TimeZone::UTC, Arc::clone(&clock));
+    let app = testkit::app_builder(store, jiff::tz::TimeZone::UTC, Arc::clone(&clock))
+        .audio(audio)
+        .build()
+        .unwrap();
     app.create_section(&slug("world"), "العالم", "World", 1)
         .await
         .unwrap();
@@ -84,7 +87,7 @@ async fn articles_are_spoken_once_and_again_when_their_words_change(store: Store
     if !engine_installed() {
         return;
     }
-    let (app, clock) = setup(&store).await;
+    let (app, clock) = setup(&store, AudioSettings::default()).await;
     assert!(matches!(app.audio_status(), AudioStatus::On(_)));
     let ar = save(
         &app,
@@ -224,7 +227,6 @@ fn script(dir: &std::path::Path, name: &str, body: &str) -> String {
 }
 
 async fn a_failing_engine_is_recorded_and_the_article_reads_as_before(store: Store) {
-    let (app, clock) = setup(&store).await;
     let dir = tempfile::tempdir().unwrap();
     let espeak = script(
         dir.path(),
@@ -233,12 +235,16 @@ async fn a_failing_engine_is_recorded_and_the_article_reads_as_before(store: Sto
          *) echo 'Error: voice \"ar\" not found' >&2; exit 1;; esac",
     );
     let lame = script(dir.path(), "lame", "echo 'LAME 3.100'; cat >/dev/null");
-    app.set_audio(AudioSettings {
-        enabled: true,
-        espeak,
-        lame,
-        tashkeel_model: None,
-    });
+    let (app, clock) = setup(
+        &store,
+        AudioSettings {
+            enabled: true,
+            espeak,
+            lame,
+            tashkeel_model: None,
+        },
+    )
+    .await;
     let a = save(
         &app,
         draft(Lang::Ar, "خطة جديدة لدعم المزارعين", AR_BODY),
@@ -298,13 +304,16 @@ testkit::both_backends!(
 );
 
 async fn without_an_engine_the_site_runs_and_says_why(store: Store) {
-    let (app, _) = setup(&store).await;
-    app.set_audio(AudioSettings {
-        enabled: true,
-        espeak: "arabpress-no-such-espeak".into(),
-        lame: "lame".into(),
-        tashkeel_model: None,
-    });
+    let (app, _) = setup(
+        &store,
+        AudioSettings {
+            enabled: true,
+            espeak: "arabpress-no-such-espeak".into(),
+            lame: "lame".into(),
+            tashkeel_model: None,
+        },
+    )
+    .await;
     match app.audio_status() {
         AudioStatus::Off(why) => assert!(why.contains("arabpress-no-such-espeak"), "{why}"),
         on => panic!("{on:?}"),
@@ -331,11 +340,14 @@ async fn a_model_that_cannot_be_read_turns_audio_off_with_the_reason(store: Stor
     if !engine_installed() {
         return;
     }
-    let (app, _) = setup(&store).await;
-    app.set_audio(AudioSettings {
-        tashkeel_model: Some("/nonexistent/tashkeel.safetensors".into()),
-        ..AudioSettings::default()
-    });
+    let (app, _) = setup(
+        &store,
+        AudioSettings {
+            tashkeel_model: Some("/nonexistent/tashkeel.safetensors".into()),
+            ..AudioSettings::default()
+        },
+    )
+    .await;
     match app.audio_status() {
         AudioStatus::Off(why) => assert!(
             why.contains("reading the vowel-mark model /nonexistent/tashkeel.safetensors"),

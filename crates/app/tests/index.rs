@@ -7,7 +7,7 @@
 
 use arabpress_testkit as testkit;
 
-use arabpress_app::{App, FixedClock, SearchParams};
+use arabpress_app::{App, AppBuilder, FixedClock, SearchParams};
 use arabpress_core::{ArticleDraft, ArticleKind, ArticleStatus, Lang, Slug};
 use arabpress_render::Theme;
 use arabpress_search::{Opened, SearchIndex};
@@ -23,15 +23,25 @@ fn theme() -> Theme {
 
 /// The app over `store` with its index in `dir`, brought up to date as `serve` does.
 async fn app(store: &Store, dir: &Path) -> (App, Opened) {
+    app_with(store, dir, |b| b).await
+}
+
+/// [`app`], with what `more` adds to it.
+async fn app_with(
+    store: &Store,
+    dir: &Path,
+    more: impl FnOnce(AppBuilder) -> AppBuilder,
+) -> (App, Opened) {
     let (index, opened) = SearchIndex::open(dir).unwrap();
-    let app = App::new(
+    let builder = App::builder(
         store.clone(),
         theme(),
         Arc::new(index),
-        1 << 20,
         Arc::new(FixedClock::new(now())),
         dir.join("media"),
-    );
+    )
+    .cache_bytes(1 << 20);
+    let app = more(builder).build().unwrap();
     app.sync_index(opened).await.unwrap();
     (app, opened)
 }
@@ -153,10 +163,6 @@ fn page_text(p: &arabpress_app::CachedPage) -> String {
 async fn nodes_follow_each_others_changes(store: Store) {
     use std::sync::{Arc as StdArc, Mutex};
     let dir = tempfile::tempdir().unwrap();
-    let (a, _) = app(&store, &dir.path().join("a")).await;
-    arabpress_app::demo::load(&a).await.unwrap();
-    let (b, _) = app(&store, &dir.path().join("b")).await;
-    b.start_following().await.unwrap();
 
     let purged: StdArc<Mutex<Vec<String>>> = StdArc::default();
     let seen = StdArc::clone(&purged);
@@ -172,11 +178,17 @@ async fn nodes_follow_each_others_changes(store: Store) {
     );
     let addr = testkit::serve_on_loopback(hook).await;
     // The hook is on this machine: allowed for it alone.
-    a.set_outbound_policy(arabpress_app::OutboundPolicy {
-        allow_private_network: false,
-        purge_allow_private: true,
-    });
-    a.set_purge_url(format!("http://{addr}/purge")).unwrap();
+    let (a, _) = app_with(&store, &dir.path().join("a"), |b| {
+        b.outbound_policy(arabpress_app::OutboundPolicy {
+            allow_private_network: false,
+            purge_allow_private: true,
+        })
+        .purge_url(format!("http://{addr}/purge"))
+    })
+    .await;
+    arabpress_app::demo::load(&a).await.unwrap();
+    let (b, _) = app(&store, &dir.path().join("b")).await;
+    b.start_following().await.unwrap();
 
     let home = |n: &App| {
         let n = n.clone();
@@ -436,7 +448,7 @@ testkit::both_backends!(
 async fn the_purge_hook_stays_outside_unless_allowed(store: Store) {
     let (inside, hits) = testkit::counting_server("purged").await;
     let fresh = || {
-        testkit::app_in_memory(
+        testkit::app_builder(
             &store,
             jiff::tz::TimeZone::UTC,
             Arc::new(FixedClock::new(now())),
@@ -444,15 +456,14 @@ async fn the_purge_hook_stays_outside_unless_allowed(store: Store) {
     };
     let keys = ["article:1".to_owned()];
     for url in testkit::internal_urls(inside, "/purge") {
-        let app = fresh();
-        match app.set_purge_url(url.clone()) {
+        match fresh().purge_url(url.clone()).build() {
             Err(arabpress_app::AppError::Invalid(m)) => assert!(
                 m.to_string()
                     .starts_with(&format!("purge_url: {}", testkit::REFUSED)),
                 "{url}: {m}"
             ),
             // A name is checked when it is resolved.
-            Ok(()) => assert_eq!(
+            Ok(app) => assert_eq!(
                 app.send_purge(&keys).await,
                 Err(testkit::REFUSED.to_owned()),
                 "{url}"
@@ -461,9 +472,12 @@ async fn the_purge_hook_stays_outside_unless_allowed(store: Store) {
         }
     }
     // A public-looking hook that redirects: not followed.
-    let app = fresh();
-    let outside = testkit::redirector(&app, format!("http://{inside}/purge"), "/purge").await;
-    app.set_purge_url(outside).unwrap();
+    let redirect = testkit::redirect_server(format!("http://{inside}/purge")).await;
+    let app = fresh()
+        .purge_url(format!("http://news.example:{}/purge", redirect.port()))
+        .build()
+        .unwrap();
+    app.pin_host("news.example", redirect);
     assert_eq!(
         app.send_purge(&keys).await,
         Err("redirect refused".to_owned())
@@ -471,12 +485,14 @@ async fn the_purge_hook_stays_outside_unless_allowed(store: Store) {
     assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 0);
 
     // purge_allow_private lets the hook (and only the hook) reach this machine.
-    let app = fresh();
-    app.set_outbound_policy(arabpress_app::OutboundPolicy {
-        allow_private_network: false,
-        purge_allow_private: true,
-    });
-    app.set_purge_url(format!("http://{inside}/purge")).unwrap();
+    let app = fresh()
+        .outbound_policy(arabpress_app::OutboundPolicy {
+            allow_private_network: false,
+            purge_allow_private: true,
+        })
+        .purge_url(format!("http://{inside}/purge"))
+        .build()
+        .unwrap();
     assert_eq!(app.send_purge(&keys).await, Ok(()));
     assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 1);
 }
@@ -505,22 +521,29 @@ async fn an_s3_endpoint_on_this_machine_needs_the_setting(store: Store) {
         "http://10.0.0.5:9000",
         "http://localhost:9000",
     ] {
-        let app = testkit::app_in_memory(
-            &store,
-            jiff::tz::TimeZone::UTC,
-            Arc::new(FixedClock::new(now())),
-        );
-        match app.set_media_storage(&bucket(endpoint)) {
+        let fresh = || {
+            testkit::app_builder(
+                &store,
+                jiff::tz::TimeZone::UTC,
+                Arc::new(FixedClock::new(now())),
+            )
+            .media_storage(bucket(endpoint))
+        };
+        match fresh().build() {
             Err(arabpress_app::AppError::Invalid(m)) => assert!(
                 m.to_string()
                     .starts_with(&format!("media.s3_endpoint: {}", testkit::REFUSED)),
                 "{endpoint}: {m}"
             ),
-            other => panic!("{endpoint}: {other:?}"),
+            Err(e) => panic!("{endpoint}: {e}"),
+            Ok(_) => panic!("{endpoint}: accepted"),
         }
-        app.set_outbound_policy(testkit::allow_private_network());
-        app.set_media_storage(&bucket(endpoint))
-            .unwrap_or_else(|e| panic!("{endpoint} with the setting on: {e}"));
+        if let Err(e) = fresh()
+            .outbound_policy(testkit::allow_private_network())
+            .build()
+        {
+            panic!("{endpoint} with the setting on: {e}");
+        }
     }
 }
 testkit::both_backends!(

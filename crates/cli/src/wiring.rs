@@ -74,36 +74,8 @@ pub async fn open(s: &Settings, index_use: IndexUse) -> Result<App> {
         arabpress_search::SearchIndex::open_with(&index_dir, size)
             .with_context(|| format!("opening the search index in {}", index_dir.display()))?
     };
-    let app = App::new(
-        store,
-        theme,
-        Arc::new(index),
-        s.cache_bytes,
-        Arc::new(SystemClock),
-        match &s.media {
-            arabpress_app::MediaStorage::Folder(dir) => dir.clone(),
-            arabpress_app::MediaStorage::S3(_) => s.data_dir.join("media"),
-        },
-    );
-    app.set_settings_pins(s.pins.clone());
-    app.load_settings()
-        .await
-        .context("reading the site settings")?;
-    app.set_outbound_policy(s.outbound);
-    app.set_media_storage(&s.media)
-        .with_context(|| format!("opening the media store ({})", s.media))?;
-    app.set_audio(s.audio.clone());
-    // Set before the index catches up, which re-sends the purges of the changes it replays.
-    if let Some(url) = &s.purge_url {
-        app.set_purge_url(url.clone())?;
-    }
-    if index_use == IndexUse::Sync {
-        app.sync_index(opened)
-            .await
-            .context("bringing the search index up to date")?;
-    }
     let m = &s.mail;
-    app.set_mail(arabpress_app::MailSettings {
+    let mail = arabpress_app::MailSettings {
         mailer: arabpress_mail::Mailer::new(&m.from, m.transport.clone(), m.dkim.as_ref())
             .context("setting up mail")?,
         connections: m.connections,
@@ -111,7 +83,39 @@ pub async fn open(s: &Settings, index_use: IndexUse) -> Result<App> {
         lease_seconds: m.lease_seconds,
         digest_hour: m.digest_hour,
         digest_auto: m.digest_auto,
-    });
+    };
+    let media_dir = match &s.media {
+        arabpress_app::MediaStorage::Folder(dir) => dir.clone(),
+        arabpress_app::MediaStorage::S3(_) => s.data_dir.join("media"),
+    };
+    let mut builder = App::builder(
+        store,
+        theme,
+        Arc::new(index),
+        Arc::new(SystemClock),
+        media_dir,
+    )
+    .cache_bytes(s.cache_bytes)
+    .settings_pins(s.pins.clone())
+    .outbound_policy(s.outbound)
+    .media_storage(s.media.clone())
+    .audio(s.audio.clone())
+    .mail(mail);
+    // Set before the index catches up, which re-sends the purges of the changes it replays.
+    if let Some(url) = &s.purge_url {
+        builder = builder.purge_url(url.clone());
+    }
+    let app = builder
+        .build()
+        .with_context(|| format!("setting up the site (media store: {})", s.media))?;
+    app.load_settings()
+        .await
+        .context("reading the site settings")?;
+    if index_use == IndexUse::Sync {
+        app.sync_index(opened)
+            .await
+            .context("bringing the search index up to date")?;
+    }
     Ok(app)
 }
 

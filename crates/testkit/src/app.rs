@@ -3,7 +3,7 @@
 //! pinned names the tests of outbound features (feeds, webhooks, images, the purge hook)
 //! use to reach servers on 127.0.0.1.
 
-use arabpress_app::{App, Clock, FixedClock, OutboundPolicy};
+use arabpress_app::{App, AppBuilder, Clock, FixedClock, OutboundPolicy};
 use arabpress_render::{PerLang, Site, Theme};
 use arabpress_store::Store;
 use std::sync::Arc;
@@ -50,11 +50,16 @@ static NEXT_MEDIA_DIR: std::sync::atomic::AtomicUsize = std::sync::atomic::Atomi
 /// PostgreSQL halves of one test run side by side) would write, and remove, each other's
 /// files.
 pub fn app_in_memory(store: &Store, tz: jiff::tz::TimeZone, clock: Arc<FixedClock>) -> App {
-    App::new(
+    app_builder(store, tz, clock).build().unwrap()
+}
+
+/// [`app_in_memory`] before it is built, for a test that adds to it (mail, audio, an
+/// outbound policy, a purge hook, a bucket).
+pub fn app_builder(store: &Store, tz: jiff::tz::TimeZone, clock: Arc<FixedClock>) -> AppBuilder {
+    App::builder(
         store.clone(),
         theme(tz),
         Arc::new(arabpress_search::SearchIndex::in_memory().unwrap()),
-        1 << 20,
         clock as Arc<dyn Clock>,
         std::env::temp_dir().join(format!(
             "arabpress-test-media-{}-{}",
@@ -62,6 +67,7 @@ pub fn app_in_memory(store: &Store, tz: jiff::tz::TimeZone, clock: Arc<FixedCloc
             NEXT_MEDIA_DIR.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         )),
     )
+    .cache_bytes(1 << 20)
 }
 
 /// The outbound policy of tests whose servers run on 127.0.0.1: private destinations
@@ -73,15 +79,20 @@ pub fn allow_private_network() -> OutboundPolicy {
     }
 }
 
-/// A server on 127.0.0.1 that redirects every request to `to`, reached through the
-/// public-looking name `news.example` that `app` pins to it (trusted for that hop only);
-/// returns the name's address with `path`.
-pub async fn redirector(app: &App, to: String, path: &str) -> String {
+/// A server on 127.0.0.1 that redirects every request to `to`; returns its address.
+pub async fn redirect_server(to: String) -> std::net::SocketAddr {
     let router = axum::Router::new().fallback(move || {
         let to = to.clone();
         async move { axum::response::Redirect::temporary(&to) }
     });
-    let addr = crate::serve_on_loopback(router).await;
+    crate::serve_on_loopback(router).await
+}
+
+/// A server on 127.0.0.1 that redirects every request to `to`, reached through the
+/// public-looking name `news.example` that `app` pins to it (trusted for that hop only);
+/// returns the name's address with `path`.
+pub async fn redirector(app: &App, to: String, path: &str) -> String {
+    let addr = redirect_server(to).await;
     app.pin_host("news.example", addr);
     format!("http://news.example:{}{path}", addr.port())
 }

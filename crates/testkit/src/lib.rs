@@ -19,7 +19,10 @@ pub mod probes;
 pub mod stores;
 
 #[cfg(feature = "app")]
-pub use app::{REFUSED, allow_private_network, app_in_memory, redirector, theme, theme_at};
+pub use app::{
+    REFUSED, allow_private_network, app_builder, app_in_memory, redirect_server, redirector, theme,
+    theme_at,
+};
 #[cfg(feature = "png")]
 pub use fixtures::png;
 pub use fixtures::{fixture, fixture_path, fixture_text};

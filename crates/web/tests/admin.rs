@@ -2228,13 +2228,15 @@ async fn editors_register_wire_feeds_and_authors_cannot() {
 
 #[tokio::test]
 async fn the_newsroom_says_when_articles_are_not_spoken_and_why() {
-    let s = site().await;
-    s.app.set_audio(arabpress_app::AudioSettings {
-        enabled: true,
-        espeak: "arabpress-no-such-espeak".into(),
-        lame: "lame".into(),
-        tashkeel_model: None,
-    });
+    let s = common::site_adding(|b| {
+        b.audio(arabpress_app::AudioSettings {
+            enabled: true,
+            espeak: "arabpress-no-such-espeak".into(),
+            lame: "lame".into(),
+            tashkeel_model: None,
+        })
+    })
+    .await;
     with_users(&s).await;
     let mut b = signed_in(&s, "editor").await;
     let dash = b.get("/admin").await;

@@ -422,12 +422,14 @@ async fn a_save_changes_every_public_page_at_once(s: Site_) {
 
 #[tokio::test]
 async fn values_the_file_sets_are_shown_pinned_and_kept() {
-    let s = site().await;
+    let s = common::site_adding(|b| {
+        b.settings_pins(arabpress_app::SettingsPins {
+            name_en: Some("File Press".into()),
+            ..Default::default()
+        })
+    })
+    .await;
     with_users(&s).await;
-    s.app.set_settings_pins(arabpress_app::SettingsPins {
-        name_en: Some("File Press".into()),
-        ..Default::default()
-    });
     s.app.load_settings().await.unwrap();
     let mut b = Browser::sign_in(&s, "admin", "en").await;
     let page = b.get("/admin/settings").await;

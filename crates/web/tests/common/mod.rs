@@ -3,7 +3,7 @@
 //! the loopback server come from the test kit and are re-exported here.
 #![allow(dead_code)]
 
-use arabpress_app::{App, FixedClock};
+use arabpress_app::{App, AppBuilder, FixedClock};
 use arabpress_testkit::TestStore;
 use axum::Router;
 use std::sync::Arc;
@@ -92,6 +92,13 @@ async fn site_on(t: TestStore, demo: bool) -> Site_ {
     site_on_at(t, demo, arabpress_testkit::app::BASE_URL).await
 }
 
+/// The demo site on SQLite, with what `more` adds to its app (settings pins, audio).
+#[allow(dead_code)]
+pub async fn site_adding(more: impl FnOnce(AppBuilder) -> AppBuilder) -> Site_ {
+    let t = TestStore::sqlite().await.unwrap();
+    site_built(t, true, arabpress_testkit::app::BASE_URL, more).await
+}
+
 /// The demo site, configured with this `base_url`.
 pub async fn site_at(base_url: &str) -> Site_ {
     let t = TestStore::sqlite().await.unwrap();
@@ -105,20 +112,29 @@ pub async fn site_on_postgres() -> Option<Site_> {
 }
 
 async fn site_on_at(t: TestStore, demo: bool, base_url: &str) -> Site_ {
+    site_built(t, demo, base_url, |b| b).await
+}
+
+async fn site_built(
+    t: TestStore,
+    demo: bool,
+    base_url: &str,
+    more: impl FnOnce(AppBuilder) -> AppBuilder,
+) -> Site_ {
     let theme = arabpress_testkit::theme_at(jiff::tz::TimeZone::UTC, base_url);
     let index = arabpress_search::SearchIndex::in_memory().unwrap();
     let clock = Arc::new(FixedClock::new(now()));
     let media = tempfile::tempdir().unwrap();
-    let app = App::new(
+    let mail = tempfile::tempdir().unwrap();
+    let builder = App::builder(
         t.store.clone(),
         theme,
         Arc::new(index),
-        32 << 20,
         Arc::clone(&clock) as Arc<dyn arabpress_app::Clock>,
         media.path().to_path_buf(),
-    );
-    let mail = tempfile::tempdir().unwrap();
-    app.set_mail(arabpress_app::MailSettings {
+    )
+    .cache_bytes(32 << 20)
+    .mail(arabpress_app::MailSettings {
         mailer: arabpress_mail::Mailer::new(
             "Arab Press <newsletter@test.example>",
             arabpress_mail::Transport::Folder(mail.path().to_path_buf()),
@@ -131,6 +147,7 @@ async fn site_on_at(t: TestStore, demo: bool, base_url: &str) -> Site_ {
         digest_hour: Some(7),
         digest_auto: false,
     });
+    let app = more(builder).build().unwrap();
     if demo {
         arabpress_app::demo::load(&app)
             .await
