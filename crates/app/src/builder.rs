@@ -150,6 +150,7 @@ impl AppBuilder {
                 outbound: std::sync::RwLock::new(Outbound::new(self.outbound)),
                 purge_url: self.purge_url,
                 followed: std::sync::atomic::AtomicI64::new(0),
+                writes_in_flight: std::sync::atomic::AtomicUsize::new(0),
                 sections_seen: std::sync::atomic::AtomicI64::new(0),
                 mail: self.mail,
                 mail_wake: tokio::sync::Notify::new(),

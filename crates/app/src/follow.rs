@@ -8,7 +8,31 @@ use crate::outbound::{Purpose, describe};
 use crate::{App, AppError};
 use std::sync::atomic::Ordering;
 
+/// Counts a write of this node from before its change is committed until it has been
+/// reflected in the search index and the related stories (made by `App::writing`).
+pub struct Writing<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl Drop for Writing<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 impl App {
+    /// Marks a write that changes articles as in flight until the guard is dropped (after
+    /// its reflection): [`App::follow_changes`] keeps the index's position short of it.
+    pub(crate) fn writing(&self) -> Writing<'_> {
+        self.inner.writes_in_flight.fetch_add(1, Ordering::SeqCst);
+        Writing(&self.inner.writes_in_flight)
+    }
+
+    /// A write in flight on this node until the guard is dropped, for tests that commit a
+    /// change through the store and stop before reflecting it (as a process killed there).
+    #[cfg(feature = "testing")]
+    pub fn write_in_flight(&self) -> Writing<'_> {
+        self.writing()
+    }
+
     /// Listens for the changes other nodes commit (PostgreSQL's LISTEN); `None` on SQLite,
     /// where the change feed is read on a timer instead.
     pub async fn listen_changes(
@@ -48,7 +72,18 @@ impl App {
         ids.dedup();
         // The index first: once a page shows the change, search shows it too.
         self.index_articles(&ids).await?;
-        self.with_index(move |ix| ix.commit(to)).await?;
+        // A write on this node between its commit and its reflection (related stories,
+        // duplicate groups) may be among these changes: the index's position stays where it
+        // is until none is in flight, so a process killed in between replays the change at
+        // start and stores the related stories then. Read after the changes, so a write
+        // whose change was read counted itself before it committed.
+        let position = if self.inner.writes_in_flight.load(Ordering::SeqCst) == 0 {
+            Some(to)
+        } else {
+            None
+        };
+        self.with_index(move |ix| ix.commit(position.map_or_else(|| ix.change_id(), Ok)?))
+            .await?;
         for &id in &ids {
             if let Some(a) = self.store().article_by_id(id).await? {
                 self.invalidate(None, Some(&a));

@@ -66,6 +66,7 @@ pub use cache::{CachedPage, Encoding, PageCache};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use distribution::{FEED_ITEMS, FeedScope, SITEMAP_URLS};
 pub use error::AppError;
+pub use follow::Writing;
 pub use import::{
     ContentReport, IMPORT_BATCH, ImageFetchReport, ImportError, ImportOptions, Skipped,
 };
@@ -124,6 +125,8 @@ struct Inner {
     link_key: std::sync::OnceLock<Vec<u8>>,
     /// The last change-feed event this node has applied.
     followed: std::sync::atomic::AtomicI64,
+    /// Writes of this node not yet reflected in the index ([`App::writing`]).
+    writes_in_flight: std::sync::atomic::AtomicUsize,
     /// The last change to the sections this node has seen.
     sections_seen: std::sync::atomic::AtomicI64,
     /// The sections, read once: every page's navigation shows them and they change rarely

@@ -60,6 +60,7 @@ impl App {
         published_at: Option<Timestamp>,
         by: Option<i64>,
     ) -> Result<Article, AppError> {
+        let _writing = self.writing();
         let a = self
             .store()
             .create_article(draft, status, published_at, by, self.now())
@@ -90,6 +91,7 @@ impl App {
         draft: ArticleDraft,
         by: Option<i64>,
     ) -> Result<Article, AppError> {
+        let _writing = self.writing();
         let before = self.reload(id).await?;
         let after = self
             .store()
@@ -116,6 +118,7 @@ impl App {
     ) -> Result<Article, AppError> {
         match at {
             Some(at) if at > self.now() => {
+                let _writing = self.writing();
                 let before = self.reload(id).await?;
                 self.store().schedule(id, at, self.now()).await?;
                 let after = self.reload(id).await?;
@@ -131,6 +134,7 @@ impl App {
     /// Publishes the scheduled articles whose time has come: their pages, lists, feeds and
     /// search results change at that moment, with or without a visitor. Returns their ids.
     pub async fn run_due(&self) -> Result<Vec<i64>, AppError> {
+        let _writing = self.writing();
         let ids = self.store().publish_due(self.now()).await?;
         for &id in &ids {
             let a = self.reload(id).await?;
@@ -196,6 +200,7 @@ impl App {
         status: ArticleStatus,
         at: Option<Timestamp>,
     ) -> Result<Article, AppError> {
+        let _writing = self.writing();
         let before = self.reload(id).await?;
         self.store().set_status(id, status, at, self.now()).await?;
         let after = self.reload(id).await?;
@@ -229,6 +234,7 @@ impl App {
 
     /// Links two articles as translations of each other.
     pub(crate) async fn link_translations(&self, a: i64, b: i64) -> Result<(), AppError> {
+        let _writing = self.writing();
         self.store().link_translations(a, b, self.now()).await?;
         let (x, y) = (self.reload(a).await?, self.reload(b).await?);
         self.invalidate(Some(&x), Some(&y));

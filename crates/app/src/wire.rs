@@ -354,6 +354,7 @@ impl App {
                     continue;
                 }
             };
+            let _writing = self.writing();
             let now = self.now();
             let published_at = (status == ArticleStatus::Published).then(|| {
                 item.published

@@ -607,3 +607,61 @@ testkit::both_backends!(
     a_change_committed_by_another_task_is_not_skipped,
     super::a_change_committed_by_another_task_is_not_skipped
 );
+
+/// The change-feed follower (every node's, every 2 s) may read a change of its own node
+/// before that write has stored its related stories: if the process dies then, the
+/// restart still finds the change and stores them, because the follower left the index's
+/// position short of a write in flight.
+async fn the_follower_leaves_a_write_in_flight_for_the_restart(store: Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("index");
+    let now = now();
+    let id = {
+        let (app, _) = app(&store, &path).await;
+        arabpress_app::demo::load(&app).await.unwrap();
+        app.start_following().await.unwrap();
+        let writing = app.write_in_flight();
+        let a = store
+            .create_article(
+                draft(
+                    "Amman water summit: ministers share drought data",
+                    "Regional ministers meeting in Amman agreed to share drought and water \
+                     data, as the summit on water shortages closed with a joint plan.",
+                ),
+                ArticleStatus::Published,
+                Some(now),
+                None,
+                now,
+            )
+            .await
+            .unwrap();
+        assert_eq!(app.follow_changes().await.ok(), Some(1));
+        assert_eq!(
+            hits(&app, Lang::En, "drought ministers summit")
+                .await
+                .first(),
+            Some(&a.summary.slug),
+            "the follower indexed it"
+        );
+        // The process dies here, before the write reflects its change.
+        drop(writing);
+        app.search_index().close().unwrap();
+        a.summary.id
+    };
+    let (_app, _) = app(&store, &path).await;
+    let a = store.article_by_id(id).await.unwrap().unwrap();
+    let n = store.article_neighbours(&a, 8, 0, now).await.unwrap();
+    assert!(
+        n.related
+            .iter()
+            .any(|r| r.slug
+                == "regional-ministers-agree-to-share-drought-data-at-amman-water-summit"),
+        "related stories stored at restart: {:?}",
+        n.related.iter().map(|r| &r.slug).collect::<Vec<_>>()
+    );
+}
+
+testkit::both_backends!(
+    the_follower_leaves_a_write_in_flight_for_the_restart,
+    super::the_follower_leaves_a_write_in_flight_for_the_restart
+);
