@@ -640,7 +640,7 @@ try:
             break
         rss, fds, db, wal = proc_figures()
         fd_low = fd_sampler.low if fd_sampler.low is not None else fds
-        fd_high = max(fd_sampler.high, fds)
+        fd_high = fd_sampler.high or fds
         py_p99 = (statistics.quantiles(py["latencies"], n=100)[98]
                   if len(py["latencies"]) >= 2 else 0.0)
         rps = w["rps"] + py["requests"] / 60
