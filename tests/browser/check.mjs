@@ -2,7 +2,8 @@
 //  1. every page type, in both languages, validates with the Nu HTML Checker (vnu.jar, Java);
 //  2. headless Debian Chromium (playwright-core) renders Arabic pages right to left with a
 //     real Arabic font, English pages left to right; screenshots go to out/;
-//  3. axe-core finds no accessibility violations on those pages.
+//  3. axe-core finds no accessibility violations on those pages;
+//  4. no page scrolls sideways on a phone (320, 360, 390 and 414 px wide), in either language.
 // Prints "N passed, M failed" and exits non-zero on any failure.
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
@@ -152,6 +153,37 @@ for (const p of pages.filter(p => /-(home|article|section|search|search-none)$/.
   check(`${p.name}: axe-core finds no violations`, axe.length === 0, axe.join('\n     '));
   await page.screenshot({ path: path.join(out, `${p.name}.png`), fullPage: p.name.endsWith('-article') });
   await page.close();
+}
+// ---- phones: no page scrolls sideways at common phone widths, in either language. The
+// element that sticks out furthest is named, to say what to fix.
+for (const width of [320, 360, 390, 414]) {
+  const phone = await browser.newContext({
+    bypassCSP: true, viewport: { width, height: 800 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2,
+  });
+  for (const p of pages) {
+    const page = await phone.newPage();
+    await page.goto(base + encodeURI(p.url), { waitUntil: 'load' });
+    const o = await page.evaluate(() => {
+      const vw = document.documentElement.clientWidth;
+      let worst = null;
+      for (const el of document.body.querySelectorAll('*')) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || getComputedStyle(el).position === 'fixed') continue;
+        if (el.closest('.visually-hidden, .newsletter-trap, .skip-link, [hidden]')) continue;
+        const past = Math.max(r.right - vw, -r.left);
+        if (past > 0.5 && (!worst || past > worst.past)) {
+          worst = { past: Math.round(past), tag: el.tagName.toLowerCase(), cls: el.className || '', w: Math.round(r.width) };
+        }
+      }
+      return { scroll: document.documentElement.scrollWidth, vw, worst };
+    });
+    check(`${p.name} at ${width}px: no sideways scrolling`, o.scroll <= o.vw && !o.worst, JSON.stringify(o));
+    if (width === 360 && /-(home|article)$/.test(p.name)) {
+      await page.screenshot({ path: path.join(out, `${p.name}-phone.png`) });
+    }
+    await page.close();
+  }
+  await phone.close();
 }
 await browser.close();
 
