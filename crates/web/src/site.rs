@@ -1,6 +1,6 @@
 //! The reader site's routes: `/` (language by `Accept-Language`), `/{lang}/` home,
 //! `/{lang}/article/{slug}`, `/{lang}/section|tag|author/{slug}?page=N`, the newsletter
-//! box's target, static assets and `/healthz`. Anything else is a styled 404.
+//! box's target, static assets, `/favicon.ico` and `/healthz`. Anything else is a styled 404.
 
 use crate::WebState;
 use crate::request::{fail, lang_param, path_lang, preferred, respond};
@@ -19,6 +19,7 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/", get(root))
         .route("/healthz", get(healthz))
         .route("/static/{*path}", get(static_asset))
+        .route("/favicon.ico", get(favicon))
         .route("/{lang}", get(lang_root))
         .route("/{lang}/", get(home))
         .route("/{lang}/article/{slug}", get(article))
@@ -83,6 +84,12 @@ async fn static_asset(Path(path): Path<String>) -> Response {
         )
             .into_response(),
     }
+}
+
+/// `/favicon.ico`, asked for by browsers and crawlers that read no `<link rel="icon">`:
+/// the site's icon.
+async fn favicon() -> Response {
+    Redirect::permanent("/static/img/icon.svg").into_response()
 }
 
 async fn lang_root(

@@ -336,6 +336,28 @@ async fn conditional_get_and_compression() {
         get(&s.router, "/static/nope.css").await.status,
         StatusCode::NOT_FOUND
     );
+    // The icon: linked from every page, and at /favicon.ico for clients that do not look.
+    let home = get(&s.router, "/ar/").await;
+    assert!(
+        home.body
+            .contains("<link rel=\"icon\" href=\"/static/img/icon.svg?v=")
+    );
+    let ico = get(&s.router, "/favicon.ico").await;
+    assert_eq!(ico.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(
+        ico.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok()),
+        Some("/static/img/icon.svg")
+    );
+    let icon = get(&s.router, "/static/img/icon.svg").await;
+    assert_eq!(icon.status, StatusCode::OK);
+    assert_eq!(
+        icon.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok()),
+        Some("image/svg+xml")
+    );
     assert_eq!(get(&s.router, "/healthz").await.body, r#"{"status":"ok"}"#);
 }
 
