@@ -1998,3 +1998,45 @@ async fn hsts_follows_the_base_url() {
     let r = get_with(&plain.router, "/ar/", &[("host", "news.example")]).await;
     assert!(!r.headers.contains_key(header::STRICT_TRANSPORT_SECURITY));
 }
+
+/// The `<img class="card-image" …>` tags of a page, in order.
+fn card_images(html: &str) -> Vec<&str> {
+    html.match_indices("<img class=\"card-image\"")
+        .filter_map(|(i, _)| html.get(i..).and_then(|t| t.split('>').next()))
+        .collect()
+}
+
+#[tokio::test]
+async fn the_first_image_a_reader_sees_is_fetched_first_and_the_rest_lazily() {
+    let s = site().await;
+    for path in [
+        "/ar/",
+        "/en/",
+        "/en/section/economy",
+        "/ar/section/politics",
+    ] {
+        let page = get(&s.router, path).await;
+        let images = card_images(&page.body);
+        let Some((first, rest)) = images.split_first() else {
+            panic!("{path}: no card images");
+        };
+        assert!(
+            first.contains("fetchpriority=\"high\"") && !first.contains("loading="),
+            "{path}: {first}"
+        );
+        for img in rest {
+            assert!(
+                img.contains("loading=\"lazy\"") && !img.contains("fetchpriority"),
+                "{path}: {img}"
+            );
+        }
+    }
+    // The home page's lead is drawn in three fifths of the page on a desktop, the whole
+    // width on a phone; its `sizes` says so when it has resized copies.
+    let home = get(&s.router, "/en/").await;
+    let lead = card_images(&home.body)[0];
+    assert!(
+        !lead.contains("sizes=") || lead.contains("(min-width: 72rem) 41rem"),
+        "{lead}"
+    );
+}
