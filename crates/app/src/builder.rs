@@ -134,9 +134,7 @@ impl AppBuilder {
             }
             let _ = objects.set(objects::open(storage)?);
         }
-        let storage = self
-            .storage
-            .unwrap_or_else(|| MediaStorage::Folder(self.media_dir.clone()));
+        let storage = self.storage.unwrap_or(MediaStorage::Folder(self.media_dir));
         Ok(App {
             inner: Arc::new(Inner {
                 store: self.store,
@@ -144,7 +142,6 @@ impl AppBuilder {
                 search: self.search,
                 cache: PageCache::new(self.cache_bytes),
                 clock: self.clock,
-                media_dir: self.media_dir,
                 storage,
                 objects,
                 outbound: std::sync::RwLock::new(Outbound::new(self.outbound)),

@@ -77,12 +77,8 @@ impl App {
         // is until none is in flight, so a process killed in between replays the change at
         // start and stores the related stories then. Read after the changes, so a write
         // whose change was read counted itself before it committed.
-        let position = if self.inner.writes_in_flight.load(Ordering::SeqCst) == 0 {
-            Some(to)
-        } else {
-            None
-        };
-        self.with_index(move |ix| ix.commit(position.map_or_else(|| ix.change_id(), Ok)?))
+        let in_flight = self.inner.writes_in_flight.load(Ordering::SeqCst) > 0;
+        self.with_index(move |ix| ix.commit(if in_flight { ix.change_id()? } else { to }))
             .await?;
         for &id in &ids {
             if let Some(a) = self.store().article_by_id(id).await? {

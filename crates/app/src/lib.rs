@@ -108,8 +108,7 @@ struct Inner {
     cache: PageCache,
     search: Arc<arabpress_search::SearchIndex>,
     clock: Arc<dyn Clock>,
-    media_dir: std::path::PathBuf,
-    /// Where media are stored: `media_dir`, or a bucket.
+    /// Where media are stored: a folder on this machine, or a bucket.
     storage: objects::MediaStorage,
     /// The media store, opened on first use (a bucket: when the app is built).
     objects: std::sync::OnceLock<objects::Objects>,
@@ -173,9 +172,13 @@ impl App {
         &self.inner.theme
     }
 
-    /// The folder of uploaded images when they are kept on this machine.
-    pub fn media_dir(&self) -> &std::path::Path {
-        &self.inner.media_dir
+    /// The folder of uploaded images when they are kept on this machine (`None` with a
+    /// bucket).
+    pub fn media_dir(&self) -> Option<&std::path::Path> {
+        match &self.inner.storage {
+            objects::MediaStorage::Folder(dir) => Some(dir),
+            objects::MediaStorage::S3(_) => None,
+        }
     }
 
     /// The search index.

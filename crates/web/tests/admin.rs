@@ -1081,9 +1081,9 @@ async fn uploads_are_checked_resized_and_served_with_webp() {
         r.body
     );
     assert!(
-        leftovers(s.app.media_dir()).is_empty(),
+        leftovers(s.app.media_dir().unwrap()).is_empty(),
         "nothing half-written: {:?}",
-        leftovers(s.app.media_dir())
+        leftovers(s.app.media_dir().unwrap())
     );
     assert!(
         s.app

@@ -184,7 +184,7 @@ async fn restore_and_compare(a: &Site_, b: &Site_, archive: &[u8], paths: &[Stri
 }
 
 async fn img_files(s: &Site_) -> usize {
-    let dir = s.app.media_dir().to_path_buf();
+    let dir = s.app.media_dir().unwrap().to_path_buf();
     let mut n = 0;
     let mut stack = vec![dir];
     while let Some(d) = stack.pop() {

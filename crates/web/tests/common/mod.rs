@@ -93,7 +93,6 @@ async fn site_on(t: TestStore, demo: bool) -> Site_ {
 }
 
 /// The demo site on SQLite, with what `more` adds to its app (settings pins, audio).
-#[allow(dead_code)]
 pub async fn site_adding(more: impl FnOnce(AppBuilder) -> AppBuilder) -> Site_ {
     let t = TestStore::sqlite().await.unwrap();
     site_built(t, true, arabpress_testkit::app::BASE_URL, more).await
