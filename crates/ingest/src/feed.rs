@@ -2,6 +2,10 @@
 //! the size of what it hands in; nothing in a feed is expanded (its XML reader resolves no
 //! custom entities), so an entity bomb is an error, not a memory blow-up.
 
+use std::borrow::Cow;
+
+use encoding_rs::Encoding;
+
 use crate::IngestError;
 
 /// An item of a feed.
@@ -32,60 +36,117 @@ pub struct Feed {
     pub items: Vec<FeedItem>,
 }
 
-/// The encoding an XML declaration names, lower-cased (`utf-8` when none is named).
+/// The encoding an XML declaration at the start names, lower-cased (`utf-8` when none is):
+/// `encoding`, optional whitespace, `=`, optional whitespace, then a quoted name.
 fn declared_encoding(bytes: &[u8]) -> String {
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(256)]).to_ascii_lowercase();
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_ascii_lowercase();
     let Some(decl) = head
-        .trim_start_matches('\u{feff}')
         .trim_start()
         .strip_prefix("<?xml")
         .and_then(|d| d.split("?>").next())
     else {
         return "utf-8".into();
     };
-    decl.split("encoding=")
-        .nth(1)
-        .and_then(|v| v.trim_start().get(1..))
-        .and_then(|v| v.split(['"', '\'']).next())
+    decl.match_indices("encoding")
+        .find_map(|(i, _)| {
+            let rest = decl[i + "encoding".len()..]
+                .trim_start()
+                .strip_prefix('=')?;
+            let rest = rest.trim_start();
+            let quote = rest.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+            rest[1..].split(quote).next()
+        })
         .unwrap_or("utf-8")
         .trim()
         .to_owned()
 }
 
-/// The feed with its XML declaration rewritten to the short form, when it names an
-/// encoding other than UTF-8: feed-rs's XML reader (quick-xml 0.42) panics when such a
-/// declaration runs past the first bytes it looks at (`<?xml version = "1.0"
-/// encoding="windows-1256" standalone="yes" ?>`). `Err` for a name no encoding has.
-fn short_declaration(bytes: &[u8], encoding: &str) -> Result<Option<Vec<u8>>, IngestError> {
-    if encoding.len() > 32
-        || !encoding
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
-    {
-        return Err(IngestError::Invalid(format!(
-            "the feed declares an unknown encoding {encoding:?}"
-        )));
-    }
-    let Some(start) = bytes.iter().position(|b| !b.is_ascii_whitespace()) else {
-        return Ok(None);
+/// Where the next `<?xml` declaration starts in `text` (the XML reader's rule: `xml` then
+/// whitespace or the end of the instruction).
+fn declaration_at(text: &str) -> Option<usize> {
+    text.match_indices("<?xml").map(|(i, _)| i).find(|&i| {
+        matches!(
+            text.as_bytes().get(i + 5),
+            Some(b' ' | b'\t' | b'\r' | b'\n' | b'?')
+        )
+    })
+}
+
+/// The feed as UTF-8 text without its XML declaration. The encoding comes from a byte-order
+/// mark, UTF-16's `<?` pattern, or the declaration, in that order (the XML specification's
+/// appendix F); the text is decoded here, in full, rather than by feed-rs's XML reader
+/// (quick-xml 0.42), which panics when a declaration naming another encoding ends past the
+/// first 64 bytes it reads. With the declaration gone and any later one refused, the reader
+/// only ever sees UTF-8 and never switches.
+fn decoded(bytes: &[u8]) -> Result<Cow<'_, str>, IngestError> {
+    let (encoding, body) = if let Some((encoding, bom)) = Encoding::for_bom(bytes) {
+        (encoding, &bytes[bom..])
+    } else if bytes.starts_with(&[0, b'<', 0, b'?']) {
+        (encoding_rs::UTF_16BE, bytes)
+    } else if bytes.starts_with(&[b'<', 0, b'?', 0]) {
+        (encoding_rs::UTF_16LE, bytes)
+    } else {
+        let label = declared_encoding(bytes);
+        match Encoding::for_label(label.as_bytes()) {
+            // Bytes that read as ASCII are not UTF-16, whatever the declaration says.
+            Some(e) if e != encoding_rs::REPLACEMENT => (e.output_encoding(), bytes),
+            _ => {
+                return Err(IngestError::Invalid(format!(
+                    "the feed declares an unknown encoding {:?}",
+                    label.chars().take(40).collect::<String>()
+                )));
+            }
+        }
     };
-    let rest = &bytes[start..];
-    if !rest.starts_with(b"<?xml") {
-        return Ok(None);
-    }
-    let Some(end) = rest.windows(2).position(|w| w == b"?>") else {
-        return Ok(None);
+    let text = if encoding == encoding_rs::UTF_8 {
+        Cow::Borrowed(std::str::from_utf8(body).map_err(|e| {
+            IngestError::Invalid(format!(
+                "the feed is not the UTF-8 it declares: invalid byte at {}",
+                e.valid_up_to() + (bytes.len() - body.len())
+            ))
+        })?)
+    } else {
+        encoding
+            .decode_without_bom_handling_and_without_replacement(body)
+            .ok_or_else(|| {
+                IngestError::Invalid(format!(
+                    "the feed is not the {} it declares: it has bytes that encoding cannot hold",
+                    encoding.name()
+                ))
+            })?
     };
-    let mut out = format!("<?xml version=\"1.0\" encoding=\"{encoding}\"?>").into_bytes();
-    out.extend_from_slice(&rest[end + 2..]);
-    Ok(Some(out))
+    if text.contains('\0') {
+        return Err(IngestError::Invalid(
+            "the feed has NUL characters, which XML cannot carry".into(),
+        ));
+    }
+    let start = text.len() - text.trim_start().len();
+    let text = if declaration_at(&text) == Some(start) {
+        let end = text[start..].find("?>").ok_or_else(|| {
+            IngestError::Invalid("the feed's XML declaration (<?xml …) is never closed".into())
+        })?;
+        match text {
+            Cow::Borrowed(t) => Cow::Borrowed(&t[start + end + 2..]),
+            Cow::Owned(t) => Cow::Owned(t[start + end + 2..].to_owned()),
+        }
+    } else {
+        text
+    };
+    if declaration_at(&text).is_some() {
+        return Err(IngestError::Invalid(
+            "the feed has an XML declaration (<?xml …?>) after its start".into(),
+        ));
+    }
+    Ok(text)
 }
 
 /// Parses a feed. Refused before parsing: a document type with entity declarations (how
-/// entity-expansion bombs arrive; no feed needs one), and bytes that are not the UTF-8 the
-/// feed says (or, saying nothing, implies) it is.
+/// entity-expansion bombs arrive; no feed needs one), bytes that are not in the encoding
+/// the feed says (or, saying nothing, implies) it is, and a second XML declaration.
 pub fn parse(bytes: &[u8]) -> Result<Feed, IngestError> {
-    if bytes
+    let text = decoded(bytes)?;
+    if text
+        .as_bytes()
         .windows(8)
         .any(|w| w.eq_ignore_ascii_case(b"<!ENTITY"))
     {
@@ -94,38 +155,7 @@ pub fn parse(bytes: &[u8]) -> Result<Feed, IngestError> {
                 .into(),
         ));
     }
-    // An XML declaration past the start is malformed, and makes feed-rs's XML reader
-    // (quick-xml 0.42) panic when it names another encoding.
-    let after_bom = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let lead = bytes.len() - after_bom.len()
-        + after_bom
-            .iter()
-            .take_while(|b| b.is_ascii_whitespace())
-            .count();
-    if bytes
-        .windows(6)
-        .enumerate()
-        .any(|(i, w)| i > lead && w.starts_with(b"<?xml") && w[5].is_ascii_whitespace())
-    {
-        return Err(IngestError::Invalid(
-            "the feed has an XML declaration (<?xml …?>) after its start".into(),
-        ));
-    }
-    let encoding = declared_encoding(bytes);
-    if matches!(encoding.as_str(), "utf-8" | "utf8")
-        && let Err(e) = std::str::from_utf8(bytes)
-    {
-        return Err(IngestError::Invalid(format!(
-            "the feed is not the UTF-8 it declares: invalid byte at {}",
-            e.valid_up_to()
-        )));
-    }
-    let rewritten = if matches!(encoding.as_str(), "utf-8" | "utf8") {
-        None
-    } else {
-        short_declaration(bytes, &encoding)?
-    };
-    let feed = feed_rs::parser::parse(rewritten.as_deref().unwrap_or(bytes))
+    let feed = feed_rs::parser::parse(text.as_bytes())
         .map_err(|e| IngestError::Invalid(format!("not a readable RSS, Atom or JSON feed: {e}")))?;
     let items = feed
         .entries
@@ -177,8 +207,73 @@ mod tests {
         assert!(parse(&second).is_err_and(|e| e.to_string().contains("after its start")));
         let bom = b"\xef\xbb\xbf <?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title></channel></rss>";
         assert!(parse(bom).is_ok());
+        let mut spaced = b"<?xml version=\"1.0\" encoding = 'windows-1256' standalone=\"yes\"   ?>\
+            <rss version=\"2.0\"><channel><title>"
+            .to_vec();
+        spaced.extend_from_slice(&[0xce, 0xc8, 0xd1]);
+        spaced.extend_from_slice(b"</title></channel></rss>");
+        assert_eq!(parse(&spaced).map(|f| f.title).ok(), Some("خبر".to_owned()));
+        // The CI fuzzer's find: spaces around `=` hid the encoding from the old reading, and
+        // the XML reader switched to it past its first 64 bytes (a panic).
+        let ascii = b"<?xml version=\"1.0\" encoding = 'windows-1256' standalone=\"yes\"   ?>\
+            <rss version=\"2.0\"><channel><title>abc</title></channel></rss>";
+        assert_eq!(parse(ascii).map(|f| f.title).ok(), Some("abc".to_owned()));
         let bad = b"<?xml version=\"1.0\" encoding=\"x y\"?><rss/>";
         assert!(parse(bad).is_err_and(|e| e.to_string().contains("unknown encoding")));
+    }
+
+    fn utf16(text: &str, big_endian: bool, bom: bool) -> Vec<u8> {
+        let mut out = Vec::new();
+        let units = bom.then_some(0xfeff).into_iter().chain(text.encode_utf16());
+        for u in units {
+            out.extend_from_slice(&if big_endian {
+                u.to_be_bytes()
+            } else {
+                u.to_le_bytes()
+            });
+        }
+        out
+    }
+
+    #[test]
+    fn declarations_anywhere_and_in_any_encoding_are_read_or_refused_never_a_panic() {
+        // Each of these made the XML reader switch encodings after it had begun reading
+        // (a panic in quick-xml 0.42) before the feed was decoded here.
+        let feed = r#"<?xml version="1.0" encoding="UTF-16" standalone="yes"?><rss version="2.0"><channel><title>ت</title><item><guid>g</guid><title>خبر عاجل</title></item></channel></rss>"#;
+        for (big, bom) in [(true, true), (false, true), (true, false), (false, false)] {
+            let f = parse(&utf16(feed, big, bom)).map_err(|e| e.to_string());
+            assert_eq!(
+                f.map(|f| (f.title, f.items[0].title.clone())),
+                Ok(("ت".to_owned(), "خبر عاجل".to_owned())),
+                "UTF-16, big-endian {big}, BOM {bom}"
+            );
+        }
+        let late = utf16(
+            r#"<?xml version="1.0"?><rss><channel><title><?xml version="1.0" encoding="windows-1256"?></title></channel></rss>"#,
+            false,
+            true,
+        );
+        assert!(parse(&late).is_err_and(|e| e.to_string().contains("after its start")));
+        let bare = br#"<?xml version="1.0" encoding="windows-1256"?><rss><channel><title><?xml?></title></channel></rss>"#;
+        assert!(parse(bare).is_err_and(|e| e.to_string().contains("after its start")));
+        let declared_utf16_but_ascii =
+            br#"<?xml version="1.0" encoding="utf-16"?><rss version="2.0"><channel><title>Wire</title></channel></rss>"#;
+        assert_eq!(
+            parse(declared_utf16_but_ascii).map(|f| f.title).ok(),
+            Some("Wire".into())
+        );
+        let nul = b"<rss version=\"2.0\"><channel><title>a\0b</title></channel></rss>";
+        assert!(parse(nul).is_err_and(|e| e.to_string().contains("NUL")));
+        let open = b"<?xml version=\"1.0\" encoding=\"windows-1256\" <rss/>";
+        assert!(parse(open).is_err_and(|e| e.to_string().contains("never closed")));
+        let bad_bytes = b"<?xml version=\"1.0\" encoding=\"utf-16\"?>\xff\xfe<\0";
+        assert!(parse(bad_bytes).is_err());
+        let entities = utf16(
+            "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY a \"b\">]><rss/>",
+            false,
+            true,
+        );
+        assert!(parse(&entities).is_err_and(|e| e.to_string().contains("entities")));
     }
 
     #[test]
