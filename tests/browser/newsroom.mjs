@@ -76,6 +76,40 @@ check('the preview of an Arabic article runs right to left', preview.dir === 'rt
 check('no CSP violation while editing', cspErrors.length === 0, cspErrors.join(' | '));
 await page.screenshot({ path: path.join(out, 'ar-editor.png'), fullPage: true });
 
+// ---- the editor's buttons stay in reach, a draft saves itself, and leaving asks first
+const saveInView = () => page.$eval('button[value=save]', b => {
+  const r = b.getBoundingClientRect();
+  return r.top >= 0 && r.bottom <= window.innerHeight;
+});
+await page.evaluate(() => window.scrollTo(0, 0));
+check('Save is in view at the top of the editor', await saveInView());
+await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight / 2));
+check('Save stays in view part-way down the form', await saveInView());
+await page.focus('#standfirst');
+await page.type('#standfirst', ' اليوم');
+await page.focus('#tags');
+const autosaved = await page.waitForFunction(() => /^\/admin\/articles\/\d+$/.test(location.pathname), null, { timeout: 15000 })
+  .then(() => true, () => false);
+check('leaving a changed field saves the new draft by itself, and the page becomes its editor', autosaved, page.url());
+const said = await page.$eval('#save-state', e => e.textContent);
+check('the editor says when the draft was saved', /تلقائي/.test(said), said);
+const typed = await page.$eval('#standfirst', e => e.value);
+const stored = await (await context.request.get(page.url())).text();
+check('the draft saved by itself holds what was typed', typed.includes('اليوم') && stored.includes(`>${typed}</textarea>`), typed);
+{
+  const other = await context.newPage();
+  await other.goto(page.url());
+  await other.focus('#body');
+  await other.keyboard.type(' نص لم يُحفظ');
+  let asked = false;
+  other.on('dialog', d => { if (d.type() === 'beforeunload') { asked = true; } d.dismiss().catch(() => {}); });
+  await other.close({ runBeforeUnload: true });
+  const until = Date.now() + 5000;
+  while (!asked && Date.now() < until) { await new Promise(r => setTimeout(r, 100)); }
+  check('closing the editor with unsaved typing asks first', asked);
+  if (!other.isClosed()) { await other.close(); }
+}
+
 // ---- save the draft, then schedule it 20 seconds ahead, in the site's time zone
 await Promise.all([page.waitForURL(/done=saved/), page.click('button[value=save]')]);
 check('the draft is saved', (await page.$eval('.meta .status', s => s.className)).includes('status-draft'));

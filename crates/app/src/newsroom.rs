@@ -90,6 +90,15 @@ pub(crate) fn forbidden(actor: &User, what: &str) -> AppError {
     AppError::Forbidden(format!("a {} cannot {what}", actor.role))
 }
 
+/// The refusal of a save made by itself on an article that is no longer a draft.
+fn not_a_draft() -> AppError {
+    AppError::invalid(
+        "status",
+        "invalid-autosave-not-draft",
+        "only a draft is saved automatically; save this article with its buttons",
+    )
+}
+
 /// The text a revision diff compares: headline, standfirst, then the body.
 fn diff_text(headline: &str, standfirst: &str, body: &str) -> String {
     format!("{headline}\n\n{standfirst}\n\n{}\n", body.trim_end())
@@ -531,6 +540,32 @@ impl App {
             Step::Unpublish => self.unpublish_as(actor, id).await,
         }?;
         Ok(Saved::Applied(a))
+    }
+
+    /// Saves a draft the editor sent by itself while someone writes: a new draft when `id`
+    /// is `None`, otherwise a new version of `id` (a revision, like any save). Only drafts are
+    /// saved this way: an article in review, scheduled or live changes only when someone
+    /// presses a button, and a save based on an older version is refused as stale.
+    pub async fn autosave_as(
+        &self,
+        actor: &User,
+        id: Option<i64>,
+        expected_version: i64,
+        draft: ArticleDraft,
+    ) -> Result<Article, AppError> {
+        if let Some(id) = id {
+            let a = self.article_for(actor, id).await?;
+            if a.status != ArticleStatus::Draft {
+                return Err(not_a_draft());
+            }
+        }
+        match self
+            .save_as(actor, id, expected_version, draft, Step::Save)
+            .await?
+        {
+            Saved::Applied(a) => Ok(a),
+            Saved::Pending { .. } => Err(not_a_draft()),
+        }
     }
 
     /// Adds a dated correction to a published article, for someone who may publish it.

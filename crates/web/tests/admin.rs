@@ -1289,7 +1289,7 @@ async fn deeply_nested_bodies_are_refused_and_health_answers_meanwhile() {
         assert_eq!(health.body, r#"{"status":"ok"}"#);
         assert_eq!(preview.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(
-            preview.body.contains("body nests deeper than 32 levels"),
+            preview.body.contains("أعمق من ٣٢ مستوى"),
             "{}",
             preview.body
         );
@@ -3149,3 +3149,227 @@ common::both_sites!(
     the_audit_log_page_shows_who_did_what,
     super::the_audit_log_page_shows_who_did_what
 );
+
+/// The value of the hidden field `name` in a page.
+fn hidden(html: &str, name: &str) -> String {
+    html.split(&format!("name=\"{name}\" value=\""))
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// An image chosen in the editor is kept whatever else happens to the form: a preview shows
+/// it (with caption, credit, byline and section, as a reader will see them), and a field
+/// refused on save sends the form back holding it, so the writer never chooses it twice.
+async fn an_upload_survives_preview_and_a_refused_field(s: Site_) {
+    with_users(&s).await;
+    let mut b = signed_in(&s, "editor").await;
+    let csrf = csrf_of(&b.get("/admin/articles/new").await.body);
+    let mut fields = story(&csrf, "0", "حوار مع صورة", "preview");
+    fields.extend([
+        ("image_alt", "سدّ في الصباح"),
+        ("image_caption", "سدّ الملك طلال"),
+        ("image_credit", "عرب برس"),
+    ]);
+    let r = b
+        .save("/admin/articles", &fields, Some(&png(800, 500)))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let url = hidden(&r.body, "image_url");
+    assert!(url.starts_with("/media/"), "the image is kept: {url:?}");
+    let preview = r
+        .body
+        .split("id=\"preview\"")
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        preview.contains(&format!("src=\"{url}\""))
+            && preview.contains("alt=\"سدّ في الصباح\"")
+            && preview.contains("سدّ الملك طلال")
+            && preview.contains("عرب برس"),
+        "the preview shows the image as readers will: {preview}"
+    );
+    assert!(
+        preview.contains("ليلى حداد") && preview.contains("بقلم"),
+        "the byline, in the article's language: {preview}"
+    );
+    assert!(
+        preview.contains("class=\"kicker\"") && preview.contains("حوار"),
+        "section and kind: {preview}"
+    );
+    // A refused field with a new file: the form comes back holding the new image.
+    let long = "خ".repeat(301);
+    let mut refused = story(&csrf, "0", &long, "save");
+    refused.push(("image_url", url.as_str()));
+    let r = b
+        .save("/admin/articles", &refused, Some(&png(640, 480)))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let second = hidden(&r.body, "image_url");
+    assert!(
+        second.starts_with("/media/") && second != url,
+        "the new image is kept: {second:?}"
+    );
+    // Saving the corrected form, with no file chosen again, keeps that image.
+    let mut fixed = story(&csrf, "0", "حوار مع صورة", "save");
+    fixed.extend([("image_url", second.as_str()), ("image_alt", "سدّ")]);
+    let r = b.save("/admin/articles", &fixed, None).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let a = s
+        .app
+        .store()
+        .article_by_id(article_id(&r))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(a.summary.image.map(|i| i.url), Some(second));
+}
+
+common::both_sites!(
+    an_upload_survives_preview_and_a_refused_field,
+    super::an_upload_survives_preview_and_a_refused_field
+);
+
+/// Sends the editor's fields to its autosave address; the answer is JSON.
+async fn autosave(
+    b: &mut Browser<'_>,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, serde_json::Value) {
+    let r = b.save(path, fields, None).await;
+    let v = serde_json::from_str(&r.body)
+        .unwrap_or_else(|e| panic!("JSON from {path}: {e}: {} {}", r.status, r.body));
+    (r.status, v)
+}
+
+/// A draft is saved by itself as it is written: the first save makes the article, each
+/// later one is a revision, and none ever replaces a newer save or touches an article that
+/// left draft. A refused field, a stale form or another writer's article are answered with
+/// a reason the editor can show.
+async fn drafts_are_saved_automatically_and_never_over_newer_work(s: Site_) {
+    with_users(&s).await;
+    let mut b = signed_in(&s, "editor").await;
+    let page = b.get("/admin/articles/new").await.body;
+    assert!(
+        page.contains("data-autosave=\"/admin/articles/autosave\""),
+        "{page}"
+    );
+    let csrf = csrf_of(&page);
+    let (code, v) = autosave(
+        &mut b,
+        "/admin/articles/autosave",
+        &story(&csrf, "0", "مسودة تُحفظ وحدها", "save"),
+    )
+    .await;
+    assert_eq!(code, StatusCode::OK, "{v}");
+    let id = v["id"].as_i64().unwrap();
+    let first = v["version"].as_i64().unwrap();
+    assert_eq!(v["url"], format!("/admin/articles/{id}"));
+    assert!(
+        v["message"].as_str().unwrap().contains("تلقائيًا"),
+        "said in the member's language: {v}"
+    );
+    let path = format!("/admin/articles/{id}/autosave");
+    let fv = first.to_string();
+    let (code, v) = autosave(
+        &mut b,
+        &path,
+        &story(&csrf, &fv, "مسودة تُحفظ وحدها، مرة ثانية", "save"),
+    )
+    .await;
+    assert_eq!(code, StatusCode::OK, "{v}");
+    let second = v["version"].as_i64().unwrap();
+    assert!(second > first);
+    let editor = s
+        .app
+        .user_by_email("editor@x.example")
+        .await
+        .unwrap()
+        .unwrap();
+    let revisions = s.app.revisions_as(&editor, id).await.unwrap();
+    assert_eq!(revisions.len(), 2, "each save is a revision");
+    // A tab still holding the first version: refused, the newer text kept.
+    let (code, v) = autosave(&mut b, &path, &story(&csrf, &fv, "نص قديم", "save")).await;
+    assert_eq!(code, StatusCode::CONFLICT, "{v}");
+    assert!(v["error"].as_str().unwrap().contains("شخص آخر"), "{v}");
+    let a = s.app.store().article_by_id(id).await.unwrap().unwrap();
+    assert_eq!(a.summary.headline, "مسودة تُحفظ وحدها، مرة ثانية");
+    // A field that cannot be saved yet is named.
+    let sv = second.to_string();
+    let long = "خ".repeat(301);
+    let (code, v) = autosave(&mut b, &path, &story(&csrf, &sv, &long, "save")).await;
+    assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["field"], "headline");
+    assert!(v["error"].as_str().unwrap().contains("٣٠٠"), "{v}");
+    // Without the form's token: refused, nothing saved.
+    let mut no_token = story("", &sv, "بلا رمز", "save");
+    no_token.retain(|(k, _)| *k != "csrf");
+    let (code, _) = autosave(&mut b, &path, &no_token).await;
+    assert_eq!(code, StatusCode::FORBIDDEN);
+    // Another writer's article, and one that does not exist.
+    let mut author = signed_in(&s, "author").await;
+    let acsrf = csrf_of(&author.get("/admin/articles/new").await.body);
+    let (code, _) = autosave(&mut author, &path, &story(&acsrf, &sv, "ليس لي", "save")).await;
+    assert_eq!(code, StatusCode::FORBIDDEN);
+    let (code, _) = autosave(
+        &mut b,
+        "/admin/articles/99999999/autosave",
+        &story(&csrf, "1", "لا مقال", "save"),
+    )
+    .await;
+    assert_eq!(code, StatusCode::NOT_FOUND);
+    let a = s.app.store().article_by_id(id).await.unwrap().unwrap();
+    assert_eq!(a.summary.headline, "مسودة تُحفظ وحدها، مرة ثانية");
+    assert_eq!(a.version, second);
+    // Published: the editor no longer saves by itself, and the server refuses if asked.
+    let r = b
+        .save(
+            &format!("/admin/articles/{id}"),
+            &story(&csrf, &sv, "مسودة نُشرت", "publish"),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = b.get(&format!("/admin/articles/{id}")).await.body;
+    assert!(
+        !page.contains("data-autosave="),
+        "no autosave on a live article"
+    );
+    let live = version_of(&page);
+    let (code, v) = autosave(&mut b, &path, &story(&csrf, &live, "تعديل حي", "save")).await;
+    assert_eq!(code, StatusCode::CONFLICT, "{v}");
+    assert!(v["error"].as_str().unwrap().contains("المسودة"), "{v}");
+    let a = s.app.store().article_by_id(id).await.unwrap().unwrap();
+    assert_eq!(a.summary.headline, "مسودة نُشرت");
+    assert_eq!(a.status, ArticleStatus::Published);
+}
+
+common::both_sites!(
+    drafts_are_saved_automatically_and_never_over_newer_work,
+    super::drafts_are_saved_automatically_and_never_over_newer_work
+);
+
+/// A member who is one of the site's journalists finds their own name in a new article's
+/// byline; one who is not finds it empty.
+#[tokio::test]
+async fn a_new_article_is_bylined_to_the_member_writing_it() {
+    let s = site().await;
+    with_users(&s).await;
+    s.app
+        .create_user("layla@x.example", "ليلى حداد", Role::Author, PASSWORD)
+        .await
+        .unwrap();
+    let mut b = signed_in(&s, "layla").await;
+    let page = b.get("/admin/articles/new").await.body;
+    let first = page
+        .split("id=\"author1\"")
+        .nth(1)
+        .and_then(|s| s.split("</select>").next())
+        .unwrap_or_default();
+    assert!(first.contains("value=\"layla-haddad\" selected"), "{first}");
+    let mut b = signed_in(&s, "editor").await;
+    let page = b.get("/admin/articles/new").await.body;
+    assert!(!page.contains("\" selected>ليلى") && !page.contains("layla-haddad\" selected"));
+}

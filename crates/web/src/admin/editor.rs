@@ -7,16 +7,16 @@ mod form;
 use self::form::{AUTHOR_SLOTS, EditorForm, field_anchor, field_label};
 use super::articles::options;
 use super::{
-    Answer, Member, MemberForm, OrRefuse, csrf_ok, csrf_refused, done_notice, explain, failure,
-    field_error, member_page, msg, no_store, read_multipart, see_other, when,
+    Answer, Member, OrRefuse, csrf_ok, csrf_refused, done_notice, explain, failure, field_error,
+    member_page, msg, no_store, read_multipart, see_other, when,
 };
 use crate::WebState;
-use crate::request::Fields;
+use crate::request::{Fields, parse_form};
 use arabpress_app::{AppError, MAX_UPLOAD_BYTES, NewsroomQuery, Saved, Session, Step};
 use arabpress_core::{ArticleKind, ArticleStatus, Lang, ValidationError};
 use arabpress_render::views::clock_time;
 use axum::Router;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -24,7 +24,17 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 
 pub(super) fn routes() -> Router<WebState> {
-    Router::new().route("/admin/preview", post(preview))
+    let limit = DefaultBodyLimit::max(MAX_UPLOAD_BYTES * 3);
+    Router::new()
+        .route("/admin/preview", post(preview).layer(limit))
+        .route(
+            "/admin/articles/autosave",
+            post(autosave_new).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES * 3)),
+        )
+        .route(
+            "/admin/articles/{id}/autosave",
+            post(autosave_existing).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES * 3)),
+        )
 }
 
 struct EditorView<'a> {
@@ -162,12 +172,26 @@ fn audio_view(state: &WebState, lang: Lang, audio: Option<&arabpress_app::AudioS
 }
 
 pub(super) async fn new_article(State(state): State<WebState>, Member(s): Member) -> Answer {
-    let sections = state.app.sections().await.or_refuse(&state, &s)?;
+    let loaded =
+        async { Ok::<_, AppError>((state.app.sections().await?, state.app.authors().await?)) };
+    let (sections, journalists) = loaded.await.or_refuse(&state, &s)?;
+    // A new article is bylined to the member writing it when they are one of the site's
+    // journalists (the same name in either script); the byline can still be changed.
+    let mut authors = vec![String::new(); AUTHOR_SLOTS];
+    let me = arabpress_core::article::collapse_ws(&s.user.name);
+    if let (Some(slot), Some(j)) = (
+        authors.first_mut(),
+        journalists
+            .iter()
+            .find(|j| !me.is_empty() && (j.name_ar == me || j.name_en == me)),
+    ) {
+        slot.clone_from(&j.slug);
+    }
     let form = EditorForm {
         lang: s.user.ui_lang.code().into(),
         kind: ArticleKind::News.as_str().into(),
         section: sections.first().map(|x| x.slug.clone()).unwrap_or_default(),
-        authors: vec![String::new(); AUTHOR_SLOTS],
+        authors,
         ..EditorForm::default()
     };
     editor_page(
@@ -306,27 +330,8 @@ async fn save(state: WebState, s: Session, id: Option<i64>, mp: Multipart) -> An
             .await
         }
     };
-    let action = fields.get("action");
-    if action == "preview" {
-        let html = state.app.preview(&form.body).await.and_then(|body_html| {
-            preview_html(
-                &state,
-                lang,
-                &form.lang,
-                &form.headline,
-                &form.standfirst,
-                &body_html,
-            )
-        });
-        return match html {
-            Ok(p) => show(form, StatusCode::OK, None, None, Some(p)).await,
-            Err(AppError::Invalid(v)) => {
-                let fe = field_error(&state, lang, &v);
-                show(form, StatusCode::UNPROCESSABLE_ENTITY, None, Some(fe), None).await
-            }
-            Err(e) => Ok(failure(&state, lang, e)),
-        };
-    }
+    // The image is stored first, so that a preview or a refused field does not cost the
+    // writer the file they chose: the form comes back holding the stored image's address.
     match file {
         Err(v) => {
             let m = explain(&state, lang, &v);
@@ -343,6 +348,17 @@ async fn save(state: WebState, s: Session, id: Option<i64>, mp: Multipart) -> An
             Err(e) => return Ok(failure(&state, lang, e)),
         },
         Ok(None) => {}
+    }
+    let action = fields.get("action");
+    if action == "preview" {
+        return match preview_of(&state, lang, &form).await {
+            Ok(p) => show(form, StatusCode::OK, None, None, Some(p)).await,
+            Err(AppError::Invalid(v)) => {
+                let fe = field_error(&state, lang, &v);
+                show(form, StatusCode::UNPROCESSABLE_ENTITY, None, Some(fe), None).await
+            }
+            Err(e) => Ok(failure(&state, lang, e)),
+        };
     }
     if fields.get("image_remove") == "1" {
         form.image_url.clear();
@@ -426,47 +442,178 @@ async fn save(state: WebState, s: Session, id: Option<i64>, mp: Multipart) -> An
     }
 }
 
-fn preview_html(
-    state: &WebState,
-    ui: Lang,
-    article_lang: &str,
-    headline: &str,
-    standfirst: &str,
-    body_html: &str,
-) -> Result<String, AppError> {
-    let al: Lang = article_lang.parse().unwrap_or(ui);
+async fn autosave_new(State(state): State<WebState>, Member(s): Member, mp: Multipart) -> Response {
+    autosave(state, s, None, mp).await
+}
+
+async fn autosave_existing(
+    State(state): State<WebState>,
+    Member(s): Member,
+    Path(id): Path<i64>,
+    mp: Multipart,
+) -> Response {
+    autosave(state, s, Some(id), mp).await
+}
+
+/// Saves a draft the editor's script sent by itself, and answers in JSON: 200 with the
+/// article's id, new version and address; 409 when someone saved since or the article is
+/// no longer a draft (the script stops saving by itself and says why); 422 naming the field
+/// that keeps it from being saved yet; 403 for a stale form or a member who may not. A
+/// chosen image waits for a save by hand.
+async fn autosave(state: WebState, s: Session, id: Option<i64>, mp: Multipart) -> Response {
+    let lang = s.user.ui_lang;
+    let answer = |code: StatusCode, body: Value| {
+        let mut r = (code, axum::Json(body)).into_response();
+        no_store(&mut r);
+        r
+    };
+    let (fields, _) = read_editor(mp).await;
+    if !csrf_ok(&s, &fields) {
+        let e = msg(&state, lang, "admin-error-csrf", &[]);
+        return answer(StatusCode::FORBIDDEN, json!({ "error": e }));
+    }
+    let form = EditorForm::from_fields(&fields);
+    let invalid = |v: &ValidationError| {
+        let (field, reason) = field_error(&state, lang, v);
+        let label = msg(&state, lang, field_label(&field), &[]);
+        let e = msg(
+            &state,
+            lang,
+            "admin-autosave-invalid",
+            &[("field", &label), ("reason", &reason)],
+        );
+        answer(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({ "error": e, "field": field_anchor(&field) }),
+        )
+    };
+    let draft = match form.draft() {
+        Ok(d) => d,
+        Err(v) => return invalid(&v),
+    };
+    match state
+        .app
+        .autosave_as(&s.user, id, form.version, draft)
+        .await
+    {
+        Ok(a) => {
+            let at = when(&state, lang, a.summary.updated_at).0;
+            let id = a.summary.id;
+            answer(
+                StatusCode::OK,
+                json!({
+                    "id": id,
+                    "version": a.version,
+                    "url": format!("/admin/articles/{id}"),
+                    "autosave": format!("/admin/articles/{id}/autosave"),
+                    "message": msg(&state, lang, "admin-autosaved", &[("when", &at)]),
+                }),
+            )
+        }
+        Err(e) if e.is_stale() => {
+            let e = msg(&state, lang, "admin-autosave-stale", &[]);
+            answer(StatusCode::CONFLICT, json!({ "error": e }))
+        }
+        Err(AppError::Invalid(v)) if v.id == "invalid-autosave-not-draft" => answer(
+            StatusCode::CONFLICT,
+            json!({ "error": explain(&state, lang, &v) }),
+        ),
+        Err(AppError::Invalid(v) | AppError::Conflict(v)) => invalid(&v),
+        Err(AppError::Forbidden(_)) => {
+            let e = msg(&state, lang, "admin-error-forbidden", &[]);
+            answer(StatusCode::FORBIDDEN, json!({ "error": e }))
+        }
+        Err(AppError::NotFound) => {
+            let e = msg(&state, lang, "admin-error-not-found", &[]);
+            answer(StatusCode::NOT_FOUND, json!({ "error": e }))
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "saving a draft automatically failed");
+            let e = msg(&state, lang, "admin-autosave-failed", &[]);
+            answer(StatusCode::INTERNAL_SERVER_ERROR, json!({ "error": e }))
+        }
+    }
+}
+
+/// The article as a reader would see it, in its own language: section, headline,
+/// standfirst, byline, lead image with caption and credit, and the body rendered by the
+/// same code as the public page. Used by the Preview button and by the live preview.
+async fn preview_of(state: &WebState, ui: Lang, form: &EditorForm) -> Result<String, AppError> {
+    let al: Lang = form.lang.parse().unwrap_or(ui);
+    let body_html = state.app.preview(&form.body).await?;
+    let section = state
+        .app
+        .sections()
+        .await?
+        .iter()
+        .find(|x| x.slug == form.section)
+        .map(|x| x.name(al).to_owned());
+    let journalists = state.app.authors().await?;
+    let authors: Vec<&str> = form
+        .authors
+        .iter()
+        .filter_map(|slug| journalists.iter().find(|j| &j.slug == slug))
+        .map(|j| j.name(al))
+        .collect();
+    let collapse = arabpress_core::article::collapse_ws;
+    let image = Some(form.image_url.trim())
+        .filter(|u| !u.is_empty())
+        .map(|url| {
+            json!({
+                "url": url,
+                "alt": collapse(&form.image_alt),
+                "caption": collapse(&form.image_caption),
+                "credit": collapse(&form.image_credit),
+            })
+        });
     Ok(state.app.theme().admin(
         "preview",
-        ui,
+        al,
         &json!({
             "article_lang": al.code(),
             "article_dir": al.dir(),
-            "headline": arabpress_core::article::collapse_ws(headline),
-            "standfirst": arabpress_core::article::collapse_ws(standfirst),
+            "section": section,
+            "kind": form.kind.parse::<ArticleKind>().ok().map(|k| k.as_str()),
+            "headline": collapse(&form.headline),
+            "standfirst": collapse(&form.standfirst),
+            "authors": authors,
+            "image": image,
             "body_html": body_html,
         }),
     )?)
 }
 
-async fn preview(State(state): State<WebState>, MemberForm(s, f): MemberForm) -> Response {
+/// The live preview: the editor's fields as they are now, rendered as [`preview_of`] does.
+/// Takes the form as the editor's script sends it (multipart, without the file) or as a
+/// plain form.
+async fn preview(State(state): State<WebState>, Member(s): Member, req: Request) -> Response {
     let lang = s.user.ui_lang;
-    let html = state
-        .app
-        .preview(&f.get("body").replace("\r\n", "\n"))
-        .await
-        .and_then(|b| {
-            preview_html(
-                &state,
-                lang,
-                f.get("lang"),
-                f.get("headline"),
-                f.get("standfirst"),
-                &b,
-            )
-        });
-    let mut r = match html {
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/"));
+    let fields = if multipart {
+        match Multipart::from_request(req, &state).await {
+            Ok(mp) => read_editor(mp).await.0,
+            Err(e) => return e.into_response(),
+        }
+    } else {
+        match axum::body::to_bytes(req.into_body(), MAX_UPLOAD_BYTES * 3).await {
+            Ok(bytes) => parse_form(&bytes),
+            Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "form too large").into_response(),
+        }
+    };
+    if !csrf_ok(&s, &fields) {
+        return csrf_refused(&state, lang);
+    }
+    let form = EditorForm::from_fields(&fields);
+    let mut r = match preview_of(&state, lang, &form).await {
         Ok(h) => (StatusCode::OK, h).into_response(),
-        Err(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()).into_response(),
+        Err(AppError::Invalid(v)) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, explain(&state, lang, &v)).into_response()
+        }
+        Err(e) => return failure(&state, lang, e),
     };
     r.headers_mut().insert(
         header::CONTENT_TYPE,
