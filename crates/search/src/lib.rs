@@ -12,8 +12,8 @@ pub mod simhash;
 
 pub use index::{IndexDoc, Opened, SearchIndex, WriterSize};
 pub use query::{
-    Highlighted, Hit, MAX_QUERY_CHARS, Matched, QueryProblem, RelatedQuery, SearchQuery,
-    SearchResults, query_terms,
+    Highlighted, Hit, MAX_QUERY_CHARS, Matched, QueryProblem, RELATED_FILL, RelatedQuery,
+    SearchQuery, SearchResults, query_terms,
 };
 
 /// What can go wrong with the index.

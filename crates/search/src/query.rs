@@ -564,12 +564,55 @@ const RELATED_TERMS: usize = 25;
 const RELATED_MIN_TERMS: usize = 2;
 /// What one shared tag adds to a story's score.
 const TAG_SCORE: f32 = 2.0;
+/// Related stories an article shows at least, when its section has that many.
+pub const RELATED_FILL: usize = 4;
+
+/// Related stories chosen so far, and the fingerprints that keep near-duplicates out.
+struct Found {
+    ids: Vec<i64>,
+    prints: Vec<u64>,
+    limit: usize,
+}
+
+impl Found {
+    fn full(&self) -> bool {
+        self.ids.len() >= self.limit
+    }
+
+    /// Adds the stories at `hits`, best first, skipping near-duplicates of any chosen.
+    fn take(&mut self, searcher: &Searcher, hits: impl Iterator<Item = DocAddress>) {
+        for addr in hits {
+            if self.full() {
+                break;
+            }
+            let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
+            let Some(id) = ff.i64("id").ok().and_then(|c| c.first(addr.doc_id)) else {
+                continue;
+            };
+            let print = ff
+                .u64("fingerprint")
+                .ok()
+                .and_then(|c| c.first(addr.doc_id))
+                .unwrap_or(0);
+            if self
+                .prints
+                .iter()
+                .any(|p| simhash::near_duplicates(*p, print))
+            {
+                continue;
+            }
+            self.prints.push(print);
+            self.ids.push(id);
+        }
+    }
+}
 
 impl SearchIndex {
     /// Stories related to an article, best first: text similarity on its salient terms
     /// (MoreLikeThis: the terms weighing most by tf-idf), shared tags, the same section and
     /// closeness in time. Same language first; never the article, its translations, or two
-    /// near-duplicates.
+    /// near-duplicates. When these find fewer than [`RELATED_FILL`], the stories nearest in
+    /// time from its section and language make up the number.
     pub fn related(&self, r: &RelatedQuery<'_>) -> Result<Vec<i64>, SearchError> {
         let searcher = self.reader.searcher();
         let analyzer = Analyzer::news();
@@ -629,33 +672,22 @@ impl SearchIndex {
             )
         }));
         let like: Box<dyn Query> = Box::new(BooleanQuery::new(like));
-        let mut out: Vec<i64> = Vec::new();
-        let mut prints: Vec<u64> = vec![r.fingerprint];
+        let mut found = Found {
+            ids: Vec::new(),
+            prints: vec![r.fingerprint],
+            limit: r.limit,
+        };
         let other = match r.lang {
             Lang::Ar => Lang::En,
             Lang::En => Lang::Ar,
         };
+        let (at, section) = (r.published_at.as_second(), r.section_id);
         for lang in [r.lang, other] {
-            if out.len() >= r.limit {
+            if found.full() {
                 break;
             }
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, like.box_clone())];
-            clauses.push(filter(Box::new(TermQuery::new(
-                Term::from_field_text(f.lang, lang.code()),
-                IndexRecordOption::Basic,
-            ))));
-            clauses.push(filter(Box::new(RangeQuery::new(
-                Bound::Unbounded,
-                Bound::Included(Term::from_field_i64(f.published, r.now.as_second())),
-            ))));
-            for id in std::iter::once(&r.id).chain(r.exclude) {
-                clauses.push((Occur::MustNot, i64_term(f.id, *id)));
-            }
-            if let Some(g) = r.translation_group {
-                clauses.push((Occur::MustNot, i64_term(f.group, g)));
-            }
-            let query = BooleanQuery::new(clauses);
-            let (at, section) = (r.published_at.as_second(), r.section_id);
+            let mut clauses = self.related_filters(r, lang, &found.ids);
+            clauses.push((Occur::Must, like.box_clone()));
             let collector =
                 TopDocs::with_limit(r.limit * 3 + 2).tweak_score(move |seg: &SegmentReader| {
                     let published = published_column(seg);
@@ -675,28 +707,57 @@ impl SearchIndex {
                         s
                     }
                 });
-            for (_, addr) in searcher.search(&query, &collector)? {
-                if out.len() >= r.limit {
-                    break;
-                }
-                let seg = searcher.segment_reader(addr.segment_ord);
-                let ff = seg.fast_fields();
-                let Some(id) = ff.i64("id").ok().and_then(|c| c.first(addr.doc_id)) else {
-                    continue;
-                };
-                let print = ff
-                    .u64("fingerprint")
-                    .ok()
-                    .and_then(|c| c.first(addr.doc_id))
-                    .unwrap_or(0);
-                if prints.iter().any(|p| simhash::near_duplicates(*p, print)) {
-                    continue;
-                }
-                prints.push(print);
-                out.push(id);
-            }
+            let hits = searcher.search(&BooleanQuery::new(clauses), &collector)?;
+            found.take(&searcher, hits.into_iter().map(|(_, addr)| addr));
         }
-        Ok(out)
+        // Too few shared words or tags: the nearest stories in time from the same section
+        // and language fill the list up to RELATED_FILL, so no article ends on an empty box.
+        let fill = RELATED_FILL.min(r.limit);
+        if found.ids.len() < fill {
+            let mut clauses = self.related_filters(r, r.lang, &found.ids);
+            clauses.push(filter(i64_term(f.section, section)));
+            let collector =
+                TopDocs::with_limit(fill * 3 + 2).tweak_score(move |seg: &SegmentReader| {
+                    let published = published_column(seg);
+                    move |doc: DocId, _: Score| {
+                        published
+                            .as_ref()
+                            .map_or(0.0, |p| 1.0 / (1.0 + (at - p.get_val(doc)).abs() as f32))
+                    }
+                });
+            let hits = searcher.search(&BooleanQuery::new(clauses), &collector)?;
+            found.limit = fill;
+            found.take(&searcher, hits.into_iter().map(|(_, addr)| addr));
+        }
+        Ok(found.ids)
+    }
+
+    /// What every related story must be: in `lang`, public by `r.now`, not the article,
+    /// one of its translations, one left out, or one already `chosen`.
+    fn related_filters(
+        &self,
+        r: &RelatedQuery<'_>,
+        lang: Lang,
+        chosen: &[i64],
+    ) -> Vec<(Occur, Box<dyn Query>)> {
+        let f = &self.fields;
+        let mut clauses = vec![
+            filter(Box::new(TermQuery::new(
+                Term::from_field_text(f.lang, lang.code()),
+                IndexRecordOption::Basic,
+            ))),
+            filter(Box::new(RangeQuery::new(
+                Bound::Unbounded,
+                Bound::Included(Term::from_field_i64(f.published, r.now.as_second())),
+            ))),
+        ];
+        for id in std::iter::once(&r.id).chain(r.exclude).chain(chosen) {
+            clauses.push((Occur::MustNot, i64_term(f.id, *id)));
+        }
+        if let Some(g) = r.translation_group {
+            clauses.push((Occur::MustNot, i64_term(f.group, g)));
+        }
+        clauses
     }
 }
 

@@ -434,6 +434,52 @@ fn sanctions_on_russia_relate_to_russia_ukraine_and_sanctions_not_sport() {
     );
 }
 
+#[test]
+fn a_story_that_shares_no_words_is_given_the_nearest_of_its_own_section() {
+    let mut corpus = related_corpus();
+    let library = tagged(
+        doc(
+            11,
+            Lang::En,
+            "Council opens a library wing in the old town",
+            "The reading rooms will stay open late during exams, librarians said.",
+        ),
+        &[],
+        1,
+        30,
+    );
+    let future = tagged(
+        doc(12, Lang::En, "Budget vote", "Not public yet."),
+        &[],
+        1,
+        45,
+    );
+    let arabic = tagged(
+        doc(13, Lang::Ar, "مكتبة جديدة", "قاعات القراءة."),
+        &[],
+        1,
+        30,
+    );
+    corpus.extend([library.clone(), future, arabic]);
+    let ix = index(&corpus);
+    let mut related = related_of(&ix, &library, &[]);
+    assert_eq!(related.len(), arabpress_search::RELATED_FILL, "{related:?}");
+    related.sort_unstable();
+    assert_eq!(
+        related,
+        [1, 2, 3, 4],
+        "the nearest in time of its own section and language, nothing unpublished"
+    );
+    // Alone in its section: nothing from other sections is offered as related.
+    let glaciers = related_of(&ix, &corpus[5], &[]);
+    assert!(
+        glaciers
+            .iter()
+            .all(|id| *id == 6 || ![1, 2, 3, 4, 5, 7, 11].contains(id)),
+        "{glaciers:?}"
+    );
+}
+
 const OIL_STORY: &str = " Traders said the measures would tighten supply in Asian markets, where \
     most Russian crude has been sold since the invasion. Analysts expect refiners in India and China \
     to seek other suppliers in the Gulf, and freight rates for tankers outside the shadow fleet rose \
