@@ -93,15 +93,16 @@ pub struct CachedPage {
 }
 
 impl CachedPage {
-    /// A page from its HTML.
+    /// A page from its HTML (or any text: a feed, a stylesheet).
     pub fn new(
         status: u16,
         content_type: &'static str,
-        body: String,
+        body: impl Into<Bytes>,
         keys: Vec<String>,
         expires_at: i64,
     ) -> Self {
-        let digest = Sha256::digest(body.as_bytes());
+        let body: Bytes = body.into();
+        let digest = Sha256::digest(&body);
         let etag = digest
             .iter()
             .take(10)
@@ -120,7 +121,7 @@ impl CachedPage {
             cache_tags,
             status,
             content_type,
-            body: Bytes::from(body),
+            body,
             gzip: OnceLock::new(),
             brotli: OnceLock::new(),
             etag,
@@ -360,7 +361,7 @@ mod tests {
         Arc::new(CachedPage::new(
             200,
             "text/html",
-            body.into(),
+            body.to_owned(),
             keys.iter().map(|s| s.to_string()).collect(),
             i64::MAX,
         ))
@@ -391,7 +392,13 @@ mod tests {
     fn expired_pages_and_size_bound() {
         let c = PageCache::new(4_000);
         let g = c.generation();
-        let p = Arc::new(CachedPage::new(200, "text/html", "x".into(), vec![], 100));
+        let p = Arc::new(CachedPage::new(
+            200,
+            "text/html",
+            "x".to_owned(),
+            vec![],
+            100,
+        ));
         c.insert("/x".into(), p, g);
         assert!(c.get("/x", 99).is_some());
         assert!(c.get("/x", 100).is_none());

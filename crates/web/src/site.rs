@@ -4,7 +4,8 @@
 
 use crate::WebState;
 use crate::request::{fail, lang_param, path_lang, preferred, respond};
-use arabpress_app::{AppError, ListSpec};
+use crate::respond::page_response;
+use arabpress_app::{AppError, CachedPage, ListSpec};
 use arabpress_core::Lang;
 use arabpress_render::assets;
 use axum::Router;
@@ -13,6 +14,8 @@ use axum::extract::{OriginalUri, Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 pub(crate) fn routes() -> Router<WebState> {
     Router::new()
@@ -67,16 +70,22 @@ async fn healthz(State(state): State<WebState>) -> Response {
     }
 }
 
-async fn static_asset(Path(path): Path<String>) -> Response {
-    match assets::get(&path) {
-        Some(a) => (
-            [
-                (header::CONTENT_TYPE, a.content_type),
-                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-            ],
-            a.body,
-        )
-            .into_response(),
+/// The theme's stylesheets, scripts and pictures: compressed once, on first demand, in the
+/// coding the client asks for (as pages are), with a strong ETag; their URLs carry a
+/// content hash, so they are cached for a year.
+async fn static_asset(headers: HeaderMap, Path(path): Path<String>) -> Response {
+    static PAGES: OnceLock<HashMap<&'static str, CachedPage>> = OnceLock::new();
+    let pages = PAGES.get_or_init(|| {
+        assets::ASSETS
+            .iter()
+            .map(|a| {
+                let page = CachedPage::new(200, a.content_type, a.body, Vec::new(), i64::MAX);
+                (a.path, page)
+            })
+            .collect()
+    });
+    match pages.get(path.as_str()) {
+        Some(page) => page_response(&headers, page, "public, max-age=31536000, immutable"),
         None => (
             StatusCode::NOT_FOUND,
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],

@@ -332,6 +332,45 @@ async fn conditional_get_and_compression() {
     let asset = get(&s.router, "/static/site.css").await;
     assert_eq!(asset.status, StatusCode::OK);
     assert!(asset.body.contains("margin-inline"));
+    // Stylesheets and scripts are compressed like pages, and revalidate to a 304.
+    for path in ["/static/site.css", "/static/site.js", "/static/admin.js"] {
+        let (_, _, plain) = arabpress_testkit::http::get_bytes(&s.router, path, &[]).await;
+        let (code, h, br) =
+            arabpress_testkit::http::get_bytes(&s.router, path, &[("accept-encoding", "gzip, br")])
+                .await;
+        assert_eq!(code, StatusCode::OK);
+        assert_eq!(
+            h.get(header::CONTENT_ENCODING)
+                .and_then(|v| v.to_str().ok()),
+            Some("br"),
+            "{path}"
+        );
+        assert!(
+            br.len() * 2 < plain.len(),
+            "{path}: {} of {}",
+            br.len(),
+            plain.len()
+        );
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut brotli::Decompressor::new(&br[..], 4096), &mut out)
+            .unwrap();
+        assert_eq!(out, plain, "{path}");
+        let etag = h
+            .get(header::ETAG)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let again = get_with(
+            &s.router,
+            path,
+            &[("accept-encoding", "br"), ("if-none-match", etag)],
+        )
+        .await;
+        assert_eq!(again.status, StatusCode::NOT_MODIFIED, "{path}");
+        assert!(
+            again.header("cache-control").contains("immutable"),
+            "{path}"
+        );
+    }
     assert_eq!(
         get(&s.router, "/static/nope.css").await.status,
         StatusCode::NOT_FOUND
