@@ -110,6 +110,35 @@ check('the draft saved by itself holds what was typed', typed.includes('اليو
   if (!other.isClosed()) { await other.close(); }
 }
 
+// ---- the formatting toolbar writes the Markdown the body hint describes
+{
+  const md = await context.newPage();
+  await md.goto(`${base}/admin/articles/new`);
+  const visible = await md.isVisible('.md-toolbar');
+  check('the editor has a formatting toolbar', visible);
+  await md.fill('#body', 'قال الوزير كلمة\nسطر ثان');
+  const mark = async (start, end, button) => {
+    await md.$eval('#body', (t, r) => { t.focus(); t.setSelectionRange(r[0], r[1]); }, [start, end]);
+    await md.click(`.md-toolbar button[data-md=${button}]`);
+    return md.$eval('#body', t => t.value);
+  };
+  let v = await mark(11, 15, 'bold');
+  check('Bold wraps the selected word', v.startsWith('قال الوزير **كلمة**\n'), JSON.stringify(v));
+  v = await mark(v.indexOf('سطر'), v.length, 'quote');
+  check('Quote marks the selected line', v.endsWith('\n> سطر ثان'), JSON.stringify(v));
+  v = await mark(0, 0, 'turn');
+  check('Interview turn starts the line with a bold name and a colon', v.startsWith('**الاسم:** قال الوزير'), JSON.stringify(v));
+  const selected = await md.$eval('#body', t => t.value.slice(t.selectionStart, t.selectionEnd));
+  check('the name is selected, ready to be typed over', selected === 'الاسم', selected);
+  await md.waitForFunction(() => document.querySelector('#preview strong, #preview .qa-speaker'), null, { timeout: 10000 }).catch(() => null);
+  const shown = await md.evaluate(() => ({
+    speaker: document.querySelector('#preview .qa-speaker b')?.textContent,
+    quote: document.querySelector('#preview blockquote')?.textContent.trim(),
+  }));
+  check('the preview shows what the toolbar wrote', shown.speaker === 'الاسم' && shown.quote === 'سطر ثان', JSON.stringify(shown));
+  await md.close();
+}
+
 // ---- save the draft, then schedule it 20 seconds ahead, in the site's time zone
 await Promise.all([page.waitForURL(/done=saved/), page.click('button[value=save]')]);
 check('the draft is saved', (await page.$eval('.meta .status', s => s.className)).includes('status-draft'));

@@ -5,7 +5,9 @@
 // - a draft is saved by itself every 30 seconds and when the writer leaves a field they
 //   changed; a save that someone else's newer save would overwrite is refused by the
 //   server, and the script then stops saving by itself and says why;
-// - leaving the page with changes not saved (or an image chosen) asks first.
+// - leaving the page with changes not saved (or an image chosen) asks first;
+// - a toolbar (and Ctrl+B, Ctrl+I, Ctrl+K) writes the body's Markdown: bold, italic, link,
+//   subheading, quote, interview turn, image.
 (function () {
   'use strict';
   var form = document.getElementById('editor');
@@ -127,6 +129,87 @@
     e.returnValue = form.getAttribute('data-unsaved') || '';
     return e.returnValue;
   });
+
+  // --- the formatting toolbar: inserts the Markdown the body hint describes -------------
+  var body = form.elements.body;
+  var bar = form.querySelector('.md-toolbar');
+  if (body && bar) {
+    var word = function (name) { return bar.getAttribute('data-' + name) || ''; };
+    // Replaces body[start, end) with text, selects [selStart, selEnd) of it, and tells the
+    // preview and autosave (execCommand keeps the browser's undo; setRangeText is the fallback).
+    var put = function (start, end, text, selStart, selEnd) {
+      body.focus();
+      body.setSelectionRange(start, end);
+      var done = false;
+      try { done = document.execCommand('insertText', false, text); } catch (e) { done = false; }
+      if (!done || body.value.slice(start, start + text.length) !== text) {
+        body.setRangeText(text, start, end, 'end');
+        body.dispatchEvent(new Event('input', { bubbles: true }));
+      }
+      body.setSelectionRange(start + selStart, start + selEnd);
+    };
+    var lineStart = function (i) { return i > 0 ? body.value.lastIndexOf('\n', i - 1) + 1 : 0; };
+    var lineEnd = function (i) { var e = body.value.indexOf('\n', i); return e < 0 ? body.value.length : e; };
+    var actions = {
+      wrap: function (mark) {
+        var a = body.selectionStart, b = body.selectionEnd;
+        var inner = body.value.slice(a, b) || word('text');
+        put(a, b, mark + inner + mark, mark.length, mark.length + inner.length);
+      },
+      link: function () {
+        var a = body.selectionStart, b = body.selectionEnd;
+        var label = body.value.slice(a, b) || word('text');
+        var text = '[' + label + '](https://)';
+        put(a, b, text, label.length + 3, text.length - 1);
+      },
+      image: function () {
+        var a = body.selectionStart, b = body.selectionEnd;
+        var alt = body.value.slice(a, b) || word('alt');
+        var text = '![' + alt + '](https://)';
+        put(a, b, text, alt.length + 4, text.length - 1);
+      },
+      // Each line of the selection starts with `prefix` (or stops, if all of them did).
+      lines: function (prefix) {
+        var a = lineStart(body.selectionStart), b = lineEnd(body.selectionEnd);
+        var rows = body.value.slice(a, b).split('\n');
+        var all = rows.every(function (r) { return r.indexOf(prefix) === 0; });
+        var text = rows.map(function (r) { return all ? r.slice(prefix.length) : prefix + r; }).join('\n');
+        put(a, b, text, text.length, text.length);
+      },
+      turn: function () {
+        var a = lineStart(body.selectionStart);
+        var name = word('speaker');
+        var text = '**' + name + ':** ';
+        put(a, a, text, 2, 2 + name.length);
+      }
+    };
+    var run = function (what) {
+      switch (what) {
+        case 'bold': actions.wrap('**'); break;
+        case 'italic': actions.wrap('*'); break;
+        case 'link': actions.link(); break;
+        case 'image': actions.image(); break;
+        case 'heading': actions.lines('## '); break;
+        case 'quote': actions.lines('> '); break;
+        case 'turn': actions.turn(); break;
+      }
+    };
+    bar.hidden = false;
+    // Pressing a button keeps the caret (and the selection) in the body.
+    bar.addEventListener('mousedown', function (e) { if (e.target.closest('button')) { e.preventDefault(); } });
+    bar.addEventListener('click', function (e) {
+      var b = e.target.closest('button[data-md]');
+      if (b) { run(b.getAttribute('data-md')); }
+    });
+    body.addEventListener('keydown', function (e) {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey) { return; }
+      var key = e.key.toLowerCase();
+      if (key === 'b' || key === 'i' || key === 'k') {
+        e.preventDefault();
+        run(key === 'b' ? 'bold' : key === 'i' ? 'italic' : 'link');
+      }
+    });
+  }
 
   if (out && form.elements.body && form.elements.body.value) { refresh(); }
 }());
