@@ -14,9 +14,10 @@ fn script_json(v: &Value) -> String {
 }
 
 impl Theme {
-    fn publisher(&self, lang: Lang) -> Value {
-        let branding = self.branding();
-        let logo = match &branding.logo {
+    /// The site's logo as an `ImageObject`: the one uploaded in the settings, else the
+    /// theme's.
+    fn logo(&self) -> Value {
+        match &self.branding().logo {
             Some(l) => {
                 let mut v = json!({ "@type": "ImageObject", "url": self.absolute_url(&l.url) });
                 if let (Some(w), Some(h)) = (l.width, l.height) {
@@ -31,7 +32,12 @@ impl Theme {
                 "width": 512,
                 "height": 512,
             }),
-        };
+        }
+    }
+
+    fn publisher(&self, lang: Lang) -> Value {
+        let branding = self.branding();
+        let logo = self.logo();
         let mut publisher = json!({
             "@type": "NewsMediaOrganization",
             "name": self.site().name.get(lang),
@@ -95,6 +101,9 @@ impl Theme {
                 ),
                 None => json!([{ "@type": "ImageObject", "url": self.image_url(&img.url) }]),
             };
+        } else {
+            // Search engines want an image for every article: without a photo, the logo.
+            article["image"] = json!([self.logo()]);
         }
         let mut crumbs = vec![json!({
             "@type": "ListItem", "position": 1,

@@ -1169,6 +1169,13 @@ async fn article_pages_carry_canonical_social_and_structured_data() {
             .as_str()
             .is_some_and(|u| u.starts_with("http://test.example/en/author/"))
     );
+    // This article has no photo: search engines still get an image, the site's logo.
+    assert!(
+        article["image"][0]["url"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("/static/img/logo.svg")),
+        "{article}"
+    );
     assert_eq!(article["publisher"]["@type"], "NewsMediaOrganization");
     assert!(
         article["publisher"]["logo"]["url"]
