@@ -654,9 +654,20 @@ async fn english_search_filters_and_counts() {
         "{}",
         r.body
     );
+    // The filters stay folded away until a reader opens them or uses one.
+    assert!(
+        r.body.contains("<details class=\"search-filters\">"),
+        "{}",
+        r.body
+    );
     // The same words within a section that does not have them find nothing.
     let r = get(&s.router, "/en/search?q=solar+plant&section=sport").await;
     assert!(r.body.contains("No stories found"), "{}", r.body);
+    assert!(
+        r.body.contains("<details class=\"search-filters\" open>"),
+        "a filter in use is shown: {}",
+        r.body
+    );
     // Unknown filters and bad dates are ignored with a notice, not an error.
     let r = get(&s.router, "/en/search?q=solar&section=nope&from=yesterday").await;
     assert_eq!(r.status, StatusCode::OK);
