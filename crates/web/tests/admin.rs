@@ -1012,6 +1012,24 @@ async fn revisions_are_listed_compared_and_restored() {
         (a.summary.headline.as_str(), a.version),
         ("العنوان الأول", 3)
     );
+    let restored = b.get(&location(&r)).await;
+    assert!(restored.body.contains("١"), "{}", restored.body);
+    // Publishing advances the version without a revision: the list still counts 1, 2, 3…
+    // in the member's digits.
+    let r = b
+        .save(&path, &story(&csrf, "3", "العنوان الأول", "publish"), None)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let a = s.app.store().article_by_id(id).await.unwrap().unwrap();
+    let count = s.app.store().revisions(id).await.unwrap().len();
+    assert_ne!(a.version as usize, count, "the version has a gap");
+    let list = b.get(&format!("{path}/revisions")).await;
+    let current = arabpress_render::messages::to_arabic_digits(&count.to_string());
+    assert!(
+        list.body.contains(&format!("<td>{current} (")),
+        "{}",
+        list.body
+    );
     // Restoring from an outdated page is refused like any stale save.
     let r = b
         .submit(
@@ -1028,7 +1046,8 @@ async fn revisions_are_listed_compared_and_restored() {
             .await
             .map(|r| r.len())
             .unwrap_or_default(),
-        3
+        count,
+        "nothing added"
     );
 }
 

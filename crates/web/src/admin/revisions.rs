@@ -7,7 +7,8 @@ use super::{
     refused, see_other, when,
 };
 use crate::WebState;
-use arabpress_app::{AppError, Saved};
+use arabpress_app::{AppError, Revision, Saved};
+use arabpress_core::Lang;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -58,12 +59,14 @@ async fn revisions(
     }
     .await;
     let (a, revs, pending, diff) = loaded.or_refuse(&state, &s)?;
+    let number = |version: i64| revision_number(lang, &revs, version);
     let rows: Vec<Value> = revs
         .iter()
         .enumerate()
         .map(|(i, r)| {
             let (at, iso) = when(&state, lang, r.at);
             json!({
+                "number": number(r.version),
                 "version": r.version,
                 "at": at,
                 "at_iso": iso,
@@ -87,7 +90,7 @@ async fn revisions(
             let (at, iso) = when(&state, lang, p.at);
             json!({
                 "id": p.id,
-                "base_version": p.base_version,
+                "base_version": number(p.base_version),
                 "at": at,
                 "at_iso": iso,
                 "by": p.user_name,
@@ -110,14 +113,28 @@ async fn revisions(
             "pending": pending,
             "can_apply": can_apply,
             "revisions": rows,
-            "from": from,
-            "to": to,
+            "from": number(from),
+            "to": number(to),
             "diff": diff.map(|d| d.iter().map(|l| json!({
                 "kind": match l.tag { '+' => "add", '-' => "del", _ => "same" },
                 "text": l.text,
             })).collect::<Vec<_>>()),
         }),
     ))
+}
+
+/// A revision's number as the newsroom shows it: 1, 2, 3… from the first save, in the
+/// member's digits. The article's version, which publishing and other status changes also
+/// advance, stays in addresses and forms, where the gaps it has do not show.
+fn revision_number(lang: Lang, revs: &[Revision], version: i64) -> String {
+    let n = revs
+        .iter()
+        .position(|r| r.version == version)
+        .map_or(version, |i| (revs.len() - i) as i64);
+    match lang {
+        Lang::Ar => arabpress_render::messages::to_arabic_digits(&n.to_string()),
+        Lang::En => n.to_string(),
+    }
 }
 
 async fn restore(
@@ -138,7 +155,14 @@ async fn restore(
     match state.app.restore_as(&s.user, id, rev, version).await {
         Ok(Saved::Pending { .. }) => see_other(&format!("/admin/articles/{id}?done=pending")),
         Ok(Saved::Applied(_)) => {
-            see_other(&format!("/admin/articles/{id}?done=restored&from={rev}"))
+            // The notice names the revision as the list does.
+            let lang = s.user.ui_lang;
+            let from = match state.app.revisions_as(&s.user, id).await {
+                Ok(revs) => revision_number(lang, &revs, rev),
+                Err(_) => rev.to_string(),
+            };
+            let from = form_urlencoded::byte_serialize(from.as_bytes()).collect::<String>();
+            see_other(&format!("/admin/articles/{id}?done=restored&from={from}"))
         }
         Err(AppError::Conflict(_)) => {
             member_notice(&state, &s, StatusCode::CONFLICT, "admin-error-conflict")
