@@ -49,10 +49,14 @@ async function scrollTo(page, fraction) {
   }, fraction);
 }
 
-/** Scrolls just past halfway down (55%) and waits for the pop-up. */
+/** Scrolls just past halfway down (55%) and waits for the pop-up; if the page's own
+ *  sign-up box is in view there (the pop-up waits while it is), scrolls on past it. */
 async function offered(page) {
+  const popup = '#newsletter-popup:not([hidden])';
   await scrollTo(page, 0.55);
-  return page.waitForSelector('#newsletter-popup:not([hidden])', { timeout: 5000 }).then(() => true, () => false);
+  if (await page.waitForSelector(popup, { timeout: 2500 }).then(() => true, () => false)) { return true; }
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  return page.waitForSelector(popup, { timeout: 5000 }).then(() => true, () => false);
 }
 
 const files = [];
@@ -89,7 +93,24 @@ const arArticle = await articleUrl('ar');
   await page.waitForTimeout(800);
   check('it stays hidden with the reader 40% down', early.y > 0 && await page.isHidden('#newsletter-popup'),
     JSON.stringify(early));
-  check('the pop-up opens once the reader is halfway down (55%)', await offered(page));
+  const boxAt = await page.$eval('aside.newsletter', e => {
+    e.scrollIntoView({ block: 'center' });
+    const doc = document.documentElement;
+    return (doc.scrollTop + window.innerHeight) / doc.scrollHeight;
+  });
+  await page.waitForTimeout(800);
+  check('it waits while the page\'s own sign-up box is in view, past halfway', boxAt >= 0.5 && await page.isHidden('#newsletter-popup'),
+    `box in view with the window's bottom at ${Math.round(boxAt * 100)}% of the page`);
+  const inline = await page.$$eval('aside.newsletter input:not([type=hidden])', l => l.map(i => i.name));
+  check('the sign-up box asks for the address alone', inline.join() === 'email,website', inline.join());
+  check('the pop-up opens once the reader is past halfway and past the box', await offered(page));
+  const y0 = await page.evaluate(() => window.scrollY);
+  await page.mouse.move(640, 450);
+  await page.mouse.wheel(0, 600);
+  await page.waitForTimeout(400);
+  const locked = await page.evaluate(y => ({ y: window.scrollY, cls: document.documentElement.className }), y0);
+  check('the page behind the open pop-up does not scroll', locked.y === y0 && locked.cls.includes('popup-open'),
+    JSON.stringify({ y0, ...locked }));
   const state = await page.evaluate(() => {
     const box = document.getElementById('newsletter-popup');
     const close = box.querySelector('[data-close]');
@@ -108,7 +129,8 @@ const arArticle = await articleUrl('ar');
   await page.screenshot({ path: path.join(out, 'ar-popup.png') });
   await audit(arArticle, 'ar-popup', offered);
   await page.keyboard.press('Escape');
-  check('Escape closes it', await page.isHidden('#newsletter-popup'));
+  check('Escape closes it, and the page scrolls again', await page.isHidden('#newsletter-popup')
+    && !(await page.evaluate(() => document.documentElement.classList.contains('popup-open'))));
   await page.reload();
   await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
   await page.waitForTimeout(800);
@@ -125,6 +147,18 @@ const arArticle = await articleUrl('ar');
   await page.screenshot({ path: path.join(out, 'en-popup.png') });
   await page.click('#newsletter-popup [data-close]');
   check('× closes it', await page.isHidden('#newsletter-popup'));
+  await context.close();
+}
+
+{
+  // A phone: the pop-up does not open the keyboard by focusing the address field.
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  await page.goto(arArticle);
+  check('on a phone the pop-up is offered too', await offered(page));
+  const focus = await page.evaluate(() => document.activeElement?.id);
+  check('on a phone it focuses the dialog, not the address field', focus === 'newsletter-popup', String(focus));
+  await page.screenshot({ path: path.join(out, 'ar-popup-phone.png') });
   await context.close();
 }
 

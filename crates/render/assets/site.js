@@ -12,14 +12,25 @@
   }
 
   // The newsletter pop-up: offered once, after the reader has read a good part of the
-  // article (or a while has passed); never again once closed or used.
+  // article (or a while has passed), never while the page's own sign-up box is in view,
+  // and never again once closed or used. On a touch screen it does not focus the address
+  // field (that would open the keyboard over the page); the page behind it stays put.
   function popup() {
     var box = document.getElementById('newsletter-popup');
     if (!box || remembered()) { return; }
+    var inline = document.querySelector('aside.newsletter');
+    var touch = window.matchMedia && window.matchMedia('(pointer: coarse)').matches;
     var opener = null;
     var shown = false;
+    var due = false;
+    function inlineInView() {
+      if (!inline) { return false; }
+      var r = inline.getBoundingClientRect();
+      return r.bottom > 0 && r.top < window.innerHeight;
+    }
     function close(reason) {
       box.hidden = true;
+      document.documentElement.classList.remove('popup-open');
       document.removeEventListener('keydown', onKey);
       remember(reason);
       if (opener && opener.focus) { opener.focus(); }
@@ -30,27 +41,27 @@
       // Keep focus inside the dialog while it is open.
       var f = box.querySelectorAll('button, input, summary, a[href]');
       var first = f[0], last = f[f.length - 1];
-      if (e.shiftKey && document.activeElement === first) { e.preventDefault(); last.focus(); }
+      if (e.shiftKey && (document.activeElement === first || document.activeElement === box)) { e.preventDefault(); last.focus(); }
       else if (!e.shiftKey && document.activeElement === last) { e.preventDefault(); first.focus(); }
     }
     function show() {
-      if (shown || remembered()) { return; }
+      due = true;
+      if (shown || remembered() || inlineInView()) { return; }
       shown = true;
+      window.removeEventListener('scroll', onScroll);
       opener = document.activeElement;
       box.hidden = false;
+      document.documentElement.classList.add('popup-open');
       document.addEventListener('keydown', onKey);
       var email = box.querySelector('input[type=email]');
-      if (email) { email.focus(); }
+      if (email && !touch) { email.focus(); } else { box.focus(); }
     }
     box.querySelector('[data-close]').addEventListener('click', function () { close('closed'); });
     box.addEventListener('click', function (e) { if (e.target === box) { close('closed'); } });
     box.querySelector('form').addEventListener('submit', function () { remember('subscribed'); });
     function onScroll() {
       var doc = document.documentElement;
-      if (doc.scrollTop + window.innerHeight >= doc.scrollHeight * 0.5) {
-        window.removeEventListener('scroll', onScroll);
-        show();
-      }
+      if (due || doc.scrollTop + window.innerHeight >= doc.scrollHeight * 0.5) { show(); }
     }
     window.addEventListener('scroll', onScroll, { passive: true });
     window.setTimeout(show, 45000);

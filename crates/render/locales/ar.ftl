@@ -38,6 +38,7 @@ newsletter-title = النشرة البريدية
 newsletter-text = أهم أخبار العالم العربي في بريدك كل صباح.
 newsletter-email = البريد الإلكتروني
 newsletter-submit = اشترك
+newsletter-choices-later = بعد التأكيد، يمكنك إضافة الأخبار العاجلة أو الأقسام أو اللغة الأخرى.
 newsletter-langs = اللغة
 newsletter-lang-ar = العربية
 newsletter-lang-en = الإنجليزية

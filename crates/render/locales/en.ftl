@@ -36,6 +36,7 @@ newsletter-title = Newsletter
 newsletter-text = The day's most important stories from the Arab world, in your inbox every morning.
 newsletter-email = Email address
 newsletter-submit = Sign up
+newsletter-choices-later = Once you confirm, you can add breaking news, sections or the other language.
 newsletter-langs = Language
 newsletter-lang-ar = Arabic
 newsletter-lang-en = English
