@@ -93,8 +93,13 @@ const autosaved = await page.waitForFunction(() => /^\/admin\/articles\/\d+$/.te
 check('leaving a changed field saves the new draft by itself, and the page becomes its editor', autosaved, page.url());
 const said = await page.$eval('#save-state', e => e.textContent);
 check('the editor says when the draft was saved', /تلقائي/.test(said), said);
+// The fields filled above may have saved the draft already; the last change follows.
 const typed = await page.$eval('#standfirst', e => e.value);
-const stored = await (await context.request.get(page.url())).text();
+let stored = '';
+for (const until = Date.now() + 15000; Date.now() < until; await new Promise(r => setTimeout(r, 500))) {
+  stored = await (await context.request.get(page.url())).text();
+  if (stored.includes(`>${typed}</textarea>`)) { break; }
+}
 check('the draft saved by itself holds what was typed', typed.includes('اليوم') && stored.includes(`>${typed}</textarea>`), typed);
 {
   const other = await context.newPage();

@@ -43,6 +43,7 @@
   var edits = 0;        // changes typed since the page loaded
   var savedEdits = 0;   // how many of them the server has
   var inFlight = null;  // the autosave under way, if any
+  var again = false;    // a save was asked for while one was under way
   var leaving = false;  // a save by hand was sent: the page is about to go
 
   function say(text, bad) {
@@ -55,7 +56,8 @@
 
   function autosave() {
     var url = form.getAttribute('data-autosave');
-    if (!url || inFlight || !unsaved() || leaving) { return inFlight || Promise.resolve(); }
+    if (inFlight) { again = true; return inFlight; }
+    if (!url || !unsaved() || leaving) { return Promise.resolve(); }
     var sent = edits;
     inFlight = fetch(url, {
       method: 'POST', body: fields(), credentials: 'same-origin',
@@ -86,7 +88,11 @@
         }
       })
       .catch(function () { say(form.getAttribute('data-autosave-failed'), true); })
-      .then(function () { inFlight = null; });
+      .then(function () {
+        inFlight = null;
+        // What changed while this save was under way is saved next.
+        if (again) { again = false; return autosave(); }
+      });
     return inFlight;
   }
 
