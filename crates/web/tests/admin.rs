@@ -3392,3 +3392,38 @@ async fn a_new_article_is_bylined_to_the_member_writing_it() {
     let page = b.get("/admin/articles/new").await.body;
     assert!(!page.contains("\" selected>ليلى") && !page.contains("layla-haddad\" selected"));
 }
+
+/// The dashboard shows only what holds something, and names what is empty once.
+#[tokio::test]
+async fn the_dashboard_shows_what_waits_and_names_the_empty_once() {
+    let s = site().await;
+    with_users(&s).await;
+    let mut b = signed_in(&s, "author").await;
+    let csrf = csrf_of(&b.get("/admin").await.body);
+    let r = b
+        .post(
+            "/admin/account/language",
+            &[("csrf", &csrf), ("lang", "en")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let dash = b.get("/admin").await.body;
+    assert!(
+        dash.contains("Waiting for review, Scheduled, My drafts: nothing for now."),
+        "{dash}"
+    );
+    assert!(!dash.contains("<h2 id=\"drafts\">"), "no empty section");
+    assert_eq!(
+        dash.matches("Recently published").count(),
+        2,
+        "a heading and the table's hidden caption, once each: {dash}"
+    );
+    write(&mut b, "A draft of my own", "save").await;
+    let dash = b.get("/admin").await.body;
+    assert!(dash.contains("<h2 id=\"drafts\">My drafts</h2>"), "{dash}");
+    assert!(dash.contains("A draft of my own"));
+    assert!(
+        dash.contains("Waiting for review, Scheduled: nothing for now."),
+        "{dash}"
+    );
+}
