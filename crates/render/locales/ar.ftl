@@ -16,6 +16,7 @@ byline-by = بقلم
 byline-and = و
 byline-comma = ،
 published = نُشر في
+hijri-equivalent = (الموافق { $date })
 updated = حُدّث في
 source-credit = نُشر أولاً في
 corrections-title = تصحيحات

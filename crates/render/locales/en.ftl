@@ -14,6 +14,7 @@ byline-by = By
 byline-and = and
 byline-comma = ,
 published = Published
+hijri-equivalent = ({ $date })
 updated = Updated
 source-credit = First published by
 corrections-title = Corrections

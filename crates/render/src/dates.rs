@@ -50,10 +50,8 @@ impl Dates {
         Ok(Dates {
             long: [fmt_new!(AR, YMDE::long()), fmt_new!(EN, YMDE::long())],
             medium_time: [
-                fmt_new!(
-                    AR,
-                    YMDT::medium().with_time_precision(TimePrecision::Minute)
-                ),
+                // Arabic dates name the month everywhere ("٧ فبراير ٢٠٢٦"), never "٢٠٢٦/٠٢/٠٧".
+                fmt_new!(AR, YMDT::long().with_time_precision(TimePrecision::Minute)),
                 fmt_new!(
                     EN,
                     YMDT::medium().with_time_precision(TimePrecision::Minute)
@@ -136,6 +134,28 @@ impl Dates {
         }
     }
 
+    /// [`Dates::date_time`] followed by the zone as an offset from Greenwich at that
+    /// instant ("GMT+3", «غرينتش +٣»), for a reader who may be anywhere.
+    pub fn zoned_date_time(&self, lang: Lang, at: Timestamp) -> String {
+        let secs = self.tz().to_offset(at).seconds();
+        let (h, m) = (secs.abs() / 3600, secs.abs() / 60 % 60);
+        let sign = if secs < 0 { '-' } else { '+' };
+        let offset = match (h, m) {
+            (0, 0) => String::new(),
+            (h, 0) => format!("{sign}{h}"),
+            (h, m) => format!("{sign}{h}:{m:02}"),
+        };
+        let zone = match lang {
+            Lang::Ar if offset.is_empty() => "(غرينتش)".to_owned(),
+            Lang::Ar => format!(
+                "(غرينتش {})",
+                crate::messages::to_arabic_digits(&offset.replace('-', "\u{2212}"))
+            ),
+            Lang::En => format!("(GMT{offset})"),
+        };
+        format!("{} {zone}", self.date_time(lang, at))
+    }
+
     /// The instant in RFC 3339 with the site's offset, for `<time datetime>` and feeds.
     pub fn iso(&self, at: Timestamp) -> String {
         at.to_zoned_datetime(self.tz())
@@ -180,5 +200,19 @@ mod tests {
         assert_eq!(d.iso(at), "2026-02-08T01:30:00+03:00");
         let en = d.date_time(Lang::En, at);
         assert!(en.contains("Feb 8, 2026") && en.contains("1:30"), "{en}");
+        let en = d.zoned_date_time(Lang::En, at);
+        assert!(en.ends_with(" (GMT+3)"), "{en}");
+        let ar = d.zoned_date_time(Lang::Ar, at);
+        assert!(
+            ar.contains("٨ فبراير ٢٠٢٦") && ar.contains("١:٣٠") && ar.ends_with("(غرينتش +٣)"),
+            "the month named, as on cards, then the zone: {ar}"
+        );
+        let utc = Dates::new(TimeZone::UTC).unwrap();
+        assert!(utc.zoned_date_time(Lang::En, at).ends_with(" (GMT)"));
+        let india = Dates::new(TimeZone::fixed(
+            jiff::tz::Offset::from_seconds(19_800).unwrap(),
+        ))
+        .unwrap();
+        assert!(india.zoned_date_time(Lang::En, at).ends_with(" (GMT+5:30)"));
     }
 }

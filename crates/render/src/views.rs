@@ -250,6 +250,8 @@ pub(crate) struct ArticleView {
     tags: Vec<Link>,
     published: Option<String>,
     published_iso: Option<String>,
+    /// The Umm al-Qura date of publication, on Arabic pages.
+    published_hijri: Option<String>,
     updated: Option<String>,
     updated_iso: Option<String>,
     source_name: Option<String>,
@@ -456,9 +458,12 @@ impl Theme {
                     url: tag_url(lang, &t.slug),
                 })
                 .collect(),
-            published: published.map(|t| self.dates().date_time(lang, t)),
+            published: published.map(|t| self.dates().zoned_date_time(lang, t)),
             published_iso: published.map(|t| self.dates().iso(t)),
-            updated: show_updated.then(|| self.dates().date_time(lang, updated)),
+            published_hijri: published
+                .filter(|_| lang == Lang::Ar)
+                .map(|t| self.dates().hijri_date(self.dates().local(t).date())),
+            updated: show_updated.then(|| self.dates().zoned_date_time(lang, updated)),
             updated_iso: show_updated.then(|| self.dates().iso(updated)),
             source_name: a.source.as_ref().map(|s| s.name.clone()),
             source_url: a.source.as_ref().and_then(|s| s.url.clone()),
@@ -466,7 +471,7 @@ impl Theme {
                 .corrections
                 .iter()
                 .map(|c| CorrectionView {
-                    date: self.dates().date_time(lang, c.created_at),
+                    date: self.dates().zoned_date_time(lang, c.created_at),
                     iso: self.dates().iso(c.created_at),
                     note: c.note.clone(),
                 })

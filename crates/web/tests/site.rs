@@ -2087,3 +2087,46 @@ async fn the_first_image_a_reader_sees_is_fetched_first_and_the_rest_lazily() {
         "{lead}"
     );
 }
+
+/// An article says when it was published in the style its cards use (the month named),
+/// with the time, the zone and, on Arabic pages, the Hijri date beside it.
+#[tokio::test]
+async fn articles_give_their_date_time_zone_and_hijri_date() {
+    let s = site().await;
+    let times = |html: &str| {
+        html.split("<p class=\"story-times\">")
+            .nth(1)
+            .and_then(|t| t.split("</p>").next())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let home = get(&s.router, "/ar/").await.body;
+    let href = home
+        .split("href=\"/ar/article/")
+        .nth(1)
+        .and_then(|h| h.split('"').next())
+        .unwrap_or_default();
+    let ar = times(&get(&s.router, &format!("/ar/article/{href}")).await.body);
+    assert!(
+        ar.contains("(غرينتش") && ar.contains("(الموافق ") && ar.contains("هـ)"),
+        "{ar}"
+    );
+    let shown = ar
+        .split("</time>")
+        .next()
+        .and_then(|t| t.rsplit('>').next())
+        .unwrap_or_default();
+    assert!(
+        !shown.is_empty() && !shown.contains('/'),
+        "the month is named, not numbered: {ar}"
+    );
+    let en = times(
+        &get(
+            &s.router,
+            "/en/article/economist-dalia-farouk-bread-prices-are-a-barometer-of-trust",
+        )
+        .await
+        .body,
+    );
+    assert!(en.contains("(GMT") && !en.contains("الموافق"), "{en}");
+}
