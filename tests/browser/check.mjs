@@ -3,7 +3,8 @@
 //  2. headless Debian Chromium (playwright-core) renders Arabic pages right to left with a
 //     real Arabic font, English pages left to right; screenshots go to out/;
 //  3. axe-core finds no accessibility violations on those pages;
-//  4. no page scrolls sideways on a phone (320, 360, 390 and 414 px wide), in either language.
+//  4. no page scrolls sideways on a phone (320, 360, 390 and 414 px wide), in either language,
+//     and on a phone the masthead is compact, its sections menu one line that stays in view.
 // Prints "N passed, M failed" and exits non-zero on any failure.
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
@@ -165,11 +166,20 @@ for (const width of [320, 360, 390, 414]) {
     await page.goto(base + encodeURI(p.url), { waitUntil: 'load' });
     const o = await page.evaluate(() => {
       const vw = document.documentElement.clientWidth;
+      // What a box that scrolls sideways holds (the sections menu) scrolls in that box,
+      // not the page; the box itself is checked like any other element.
+      const inScroller = el => {
+        for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+          if (['auto', 'scroll'].includes(getComputedStyle(a).overflowX)) return true;
+        }
+        return false;
+      };
       let worst = null;
       for (const el of document.body.querySelectorAll('*')) {
         const r = el.getBoundingClientRect();
         if (r.width === 0 || getComputedStyle(el).position === 'fixed') continue;
         if (el.closest('.visually-hidden, .newsletter-trap, .skip-link, [hidden]')) continue;
+        if (inScroller(el)) continue;
         const past = Math.max(r.right - vw, -r.left);
         if (past > 0.5 && (!worst || past > worst.past)) {
           worst = { past: Math.round(past), tag: el.tagName.toLowerCase(), cls: el.className || '', w: Math.round(r.width) };
@@ -180,6 +190,17 @@ for (const width of [320, 360, 390, 414]) {
     check(`${p.name} at ${width}px: no sideways scrolling`, o.scroll <= o.vw && !o.worst, JSON.stringify(o));
     if (width === 360 && /-(home|article)$/.test(p.name)) {
       await page.screenshot({ path: path.join(out, `${p.name}-phone.png`) });
+    }
+    if (width === 390 && /-(home|article)$/.test(p.name)) {
+      const head = await page.evaluate(() => {
+        const nav = document.querySelector('nav.sections');
+        const items = [...nav.querySelectorAll('li')].map(li => Math.round(li.getBoundingClientRect().top));
+        const before = Math.round(document.querySelector('main').getBoundingClientRect().top + window.scrollY);
+        window.scrollTo(0, 1500);
+        return { before, oneLine: new Set(items).size === 1, top: Math.round(nav.getBoundingClientRect().top) };
+      });
+      check(`${p.name} on a phone: the masthead leaves the story near the top, the sections on one line stay in view`,
+        head.before <= 240 && head.oneLine && head.top === 0, JSON.stringify(head));
     }
     await page.close();
   }
