@@ -142,6 +142,13 @@ for (const p of pages.filter(p => /-(home|article|section|search|search-none)$/.
     });
     check(`${p.name}: results with highlighted words, running ${expectDir}`, hit.hits > 0 && hit.mark && hit.dir === expectDir, JSON.stringify(hit));
   }
+  if (p.name.endsWith('-home')) {
+    const times = await page.$$eval('time[data-relative]', l => l.map(t => ({ text: t.textContent, title: t.title })));
+    const recent = times.find(t => (lang === 'ar' ? /^قبل /.test(t.text) : / ago$/.test(t.text)));
+    check(`${p.name}: a story from the last day says how long ago, with date, time and zone on hover`,
+      recent && (lang === 'ar' ? /\(غرينتش/.test(recent.title) && !/[0-9]/.test(recent.text) : /\(GMT/.test(recent.title)),
+      JSON.stringify(times.slice(0, 3)));
+  }
   if (p.name.endsWith('-search-none')) {
     const suggestion = await page.evaluate(() => document.querySelector('.search-empty a')?.textContent ?? null);
     check(`${p.name}: a spelling suggestion is offered`, suggestion === (lang === 'ar' ? 'الطاقة' : 'morocco'), String(suggestion));

@@ -153,7 +153,35 @@
     showState();
   }
 
+  // Cards published in the last day say how long ago ("قبل ساعتين", "2 hours ago"), in
+  // the page's language and digits; the date, time and zone stay in the hover text and in
+  // datetime. Pages are cached, so this is done here, against the reader's clock.
+  function relativeTimes() {
+    var all = document.querySelectorAll('time[data-relative]');
+    if (!all.length || !window.Intl || !Intl.RelativeTimeFormat) { return; }
+    var arabic = document.documentElement.lang === 'ar';
+    var rtf = new Intl.RelativeTimeFormat(arabic ? 'ar-u-nu-arab' : 'en', { numeric: 'always' });
+    function update() {
+      var now = Date.now();
+      for (var i = 0; i < all.length; i++) {
+        var el = all[i];
+        if (!el.hasAttribute('data-date')) { el.setAttribute('data-date', el.textContent); }
+        var minutes = Math.floor((now - Date.parse(el.getAttribute('datetime'))) / 60000);
+        if (!(minutes >= 0 && minutes < 24 * 60)) {
+          el.textContent = el.getAttribute('data-date');
+        } else if (minutes < 60) {
+          el.textContent = rtf.format(-Math.max(1, minutes), 'minute');
+        } else {
+          el.textContent = rtf.format(-Math.floor(minutes / 60), 'hour');
+        }
+      }
+    }
+    update();
+    window.setInterval(update, 60000);
+  }
+
   forms();
   popup();
   player();
+  relativeTimes();
 }());

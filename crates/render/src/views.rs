@@ -220,6 +220,8 @@ pub(crate) struct Card {
     headline: String,
     standfirst: String,
     date: String,
+    /// Date, time and zone, for the card's hover text (the script may say "2 hours ago").
+    full_date: String,
     iso: String,
     section_name: String,
     section_url: String,
@@ -408,6 +410,10 @@ impl Theme {
             date: s
                 .published_at
                 .map(|t| self.dates().short_date(lang, t))
+                .unwrap_or_default(),
+            full_date: s
+                .published_at
+                .map(|t| self.dates().zoned_date_time(lang, t))
                 .unwrap_or_default(),
             iso: s
                 .published_at
