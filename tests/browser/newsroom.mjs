@@ -186,6 +186,7 @@ await page.goto(editorUrl);
 await Promise.all([page.waitForNavigation(), page.click('form[action="/admin/account/language"] button')]);
 const en = await page.evaluate(() => [document.documentElement.lang, getComputedStyle(document.body).direction, document.querySelector('h1').textContent]);
 check('switching the newsroom to English', en[0] === 'en' && en[1] === 'ltr', en.join(' | '));
+await page.waitForSelector('#preview article', { timeout: 10000 }).catch(() => null);
 const articleDir = await page.evaluate(() => document.querySelector('#preview article')?.getAttribute('dir'));
 check('an Arabic article keeps right to left inside the English newsroom', articleDir === 'rtl', String(articleDir));
 await page.screenshot({ path: path.join(out, 'en-editor.png'), fullPage: true });
