@@ -2130,3 +2130,38 @@ async fn articles_give_their_date_time_zone_and_hijri_date() {
     );
     assert!(en.contains("(GMT") && !en.contains("الموافق"), "{en}");
 }
+
+/// A card names its section, except inside that section's own block or page.
+#[tokio::test]
+async fn cards_do_not_repeat_the_section_they_sit_in() {
+    let s = site().await;
+    let home = get(&s.router, "/en/").await.body;
+    let latest = home
+        .split("class=\"latest\"")
+        .nth(1)
+        .and_then(|b| b.split("</section>").next())
+        .unwrap_or_default();
+    assert!(latest.contains("class=\"card-kicker\""), "{latest}");
+    let blocks: Vec<&str> = home
+        .split("class=\"section-block\"")
+        .skip(1)
+        .map(|b| b.split("</section>").next().unwrap_or_default())
+        .collect();
+    assert!(!blocks.is_empty(), "{home}");
+    assert!(
+        blocks.iter().all(|b| !b.contains("card-kicker")),
+        "{blocks:?}"
+    );
+    let section = get(&s.router, "/en/section/politics").await;
+    assert_eq!(section.status, StatusCode::OK);
+    assert!(
+        section.body.contains("class=\"card\"") && !section.body.contains("card-kicker"),
+        "{}",
+        section.body
+    );
+    let tag = get(&s.router, "/en/tag/water").await;
+    assert!(
+        tag.body.contains("card-kicker"),
+        "a tag page names each card's section"
+    );
+}
