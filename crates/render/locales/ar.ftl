@@ -113,6 +113,7 @@ back-home = العودة إلى الصفحة الرئيسية
 footer-rights = جميع الحقوق محفوظة.
 footer-copyright = © { $year } { $site }.
 footer-about = موقع إخباري مستقل بالعربية والإنجليزية.
+footer-links = اشترك وابحث
 
 search-title = البحث
 search-results-for = نتائج البحث عن «{ $query }»

@@ -108,6 +108,7 @@ back-home = Back to the home page
 footer-rights = All rights reserved.
 footer-copyright = © { $year } { $site }.
 footer-about = An independent news site in Arabic and English.
+footer-links = Subscribe and find
 
 search-title = Search
 search-results-for = Results for “{ $query }”

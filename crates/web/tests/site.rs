@@ -2165,3 +2165,27 @@ async fn cards_do_not_repeat_the_section_they_sit_in() {
         "a tag page names each card's section"
     );
 }
+
+/// Every page's footer leads to the newsletter, search and the feeds, each of which answers.
+#[tokio::test]
+async fn the_footer_leads_to_the_newsletter_search_and_feeds() {
+    let s = site().await;
+    let page = get(&s.router, "/ar/").await.body;
+    let footer = page
+        .split("<footer class=\"site-footer\">")
+        .nth(1)
+        .unwrap_or_default();
+    for path in [
+        "/ar/newsletter",
+        "/ar/search",
+        "/ar/rss.xml",
+        "/ar/atom.xml",
+        "/ar/feed.json",
+    ] {
+        assert!(
+            footer.contains(&format!("href=\"{path}\"")),
+            "{path}: {footer}"
+        );
+        assert_eq!(get(&s.router, path).await.status, StatusCode::OK, "{path}");
+    }
+}
