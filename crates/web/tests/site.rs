@@ -2108,7 +2108,7 @@ async fn articles_give_their_date_time_zone_and_hijri_date() {
         .unwrap_or_default();
     let ar = times(&get(&s.router, &format!("/ar/article/{href}")).await.body);
     assert!(
-        ar.contains("(غرينتش") && ar.contains("(الموافق ") && ar.contains("هـ)"),
+        ar.contains("(غرينتش") && ar.contains("الموافق ") && ar.contains(" هـ"),
         "{ar}"
     );
     let shown = ar
