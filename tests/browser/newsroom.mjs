@@ -141,6 +141,9 @@ check('the draft saved by itself holds what was typed', typed.includes('اليو
     quote: document.querySelector('#preview blockquote')?.textContent.trim(),
   }));
   check('the preview shows what the toolbar wrote', shown.speaker === 'الاسم' && shown.quote === 'سطر ثان', JSON.stringify(shown));
+  await md.fill('#body', 'أ\nب\nج');
+  v = await mark(0, 4, 'heading');
+  check('Subheading marks the whole lines selected, not the line after them', v === '## أ\n## ب\nج', JSON.stringify(v));
   await md.close();
 }
 

@@ -113,14 +113,27 @@
   form.addEventListener('focusout', function () { if (unsaved()) { autosave(); } });
   setInterval(autosave, AUTOSAVE_MS);
 
-  // A save by hand during an autosave waits for it, so it is sent with the newest version.
+  // A save by hand during an autosave waits for it, so it is sent with the newest version;
+  // a second press meanwhile is not queued again.
+  var waiting = false;
   form.addEventListener('submit', function (e) {
+    if (waiting) { e.preventDefault(); return; }
     if (inFlight) {
       e.preventDefault();
+      waiting = true;
       var button = e.submitter;
       inFlight.then(function () {
+        waiting = false;
+        if (form.requestSubmit) { form.requestSubmit(button || undefined); return; }
+        if (button && button.name) {
+          var step = document.createElement('input');
+          step.type = 'hidden';
+          step.name = button.name;
+          step.value = button.value;
+          form.appendChild(step);
+        }
         leaving = true;
-        if (form.requestSubmit) { form.requestSubmit(button || undefined); } else { form.submit(); }
+        form.submit();
       });
       return;
     }
@@ -176,7 +189,10 @@
       },
       // Each line of the selection starts with `prefix` (or stops, if all of them did).
       lines: function (prefix) {
-        var a = lineStart(body.selectionStart), b = lineEnd(body.selectionEnd);
+        // A selection of whole lines ends at the start of the next one: that line is not in it.
+        var end = body.selectionEnd;
+        if (end > body.selectionStart && body.value.charAt(end - 1) === '\n') { end -= 1; }
+        var a = lineStart(body.selectionStart), b = lineEnd(end);
         var rows = body.value.slice(a, b).split('\n');
         var all = rows.every(function (r) { return r.indexOf(prefix) === 0; });
         var text = rows.map(function (r) { return all ? r.slice(prefix.length) : prefix + r; }).join('\n');
@@ -209,7 +225,9 @@
     });
     body.addEventListener('keydown', function (e) {
       if (!(e.ctrlKey || e.metaKey) || e.altKey) { return; }
-      var key = e.key.toLowerCase();
+      // By the key's place, so the shortcuts work on an Arabic keyboard too.
+      var codes = { KeyB: 'b', KeyI: 'i', KeyK: 'k' };
+      var key = codes[e.code] || String(e.key).toLowerCase();
       if (key === 'b' || key === 'i' || key === 'k') {
         e.preventDefault();
         run(key === 'b' ? 'bold' : key === 'i' ? 'italic' : 'link');

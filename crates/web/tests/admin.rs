@@ -2438,6 +2438,14 @@ async fn newsroom_changes_to_live_articles_wait_for_review(s: Site_) {
     );
     let revs = e.get(&format!("{path}/revisions")).await;
     assert!(revs.body.contains("عنوان بديل"), "{}", revs.body);
+    // Based on the published article: named by the revision it was published from, as the
+    // list numbers it, never by a version the list does not show.
+    let shown = s.app.store().revisions(id).await.unwrap().len();
+    let based = format!(
+        "مبني على النسخة {}",
+        arabpress_render::messages::to_arabic_digits(&shown.to_string())
+    );
+    assert!(revs.body.contains(&based), "{based}: {}", revs.body);
     let pending = s
         .app
         .store()
@@ -3322,6 +3330,49 @@ async fn drafts_are_saved_automatically_and_never_over_newer_work(s: Site_) {
     assert_eq!(code, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert_eq!(v["field"], "headline");
     assert!(v["error"].as_str().unwrap().contains("٣٠٠"), "{v}");
+    // A form that arrives cut off saves nothing (the fields after the cut would be lost).
+    let bnd = "----arabpress-test-boundary";
+    let cut = format!(
+        "--{bnd}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{bnd}\r\nContent-Disposition: form-data; name=\"headline\"\r\n\r\nمقطو"
+    );
+    let r = b
+        .send(
+            "POST",
+            &path,
+            Some(format!("multipart/form-data; boundary={bnd}")),
+            cut.into_bytes(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    // An image, then "remove the image" ticked: each saved as it is.
+    let mut with_image = story(&csrf, &sv, "مسودة تُحفظ وحدها، مرة ثانية", "save");
+    with_image.extend([
+        ("image_url", "https://example.org/photo.jpg"),
+        ("image_alt", "صورة"),
+    ]);
+    let (code, v) = autosave(&mut b, &path, &with_image).await;
+    assert_eq!(code, StatusCode::OK, "{v}");
+    let a = s.app.store().article_by_id(id).await.unwrap().unwrap();
+    assert!(a.summary.image.is_some());
+    let with_image_version = v["version"].as_i64().unwrap().to_string();
+    let mut removed = story(
+        &csrf,
+        &with_image_version,
+        "مسودة تُحفظ وحدها، مرة ثانية",
+        "save",
+    );
+    removed.extend([
+        ("image_url", "https://example.org/photo.jpg"),
+        ("image_alt", "صورة"),
+        ("image_remove", "1"),
+    ]);
+    let (code, v) = autosave(&mut b, &path, &removed).await;
+    assert_eq!(code, StatusCode::OK, "{v}");
+    let a = s.app.store().article_by_id(id).await.unwrap().unwrap();
+    assert!(a.summary.image.is_none(), "the image is gone once saved");
+    let second = v["version"].as_i64().unwrap();
+    let sv = second.to_string();
     // Without the form's token: refused, nothing saved.
     let mut no_token = story("", &sv, "بلا رمز", "save");
     no_token.retain(|(k, _)| *k != "csrf");

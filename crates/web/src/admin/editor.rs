@@ -23,17 +23,18 @@ use axum::routing::post;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
+/// The most a preview or an automatic save may send: the fields without the file (the body
+/// is at most 1 MiB; a plain form spells Arabic out three times longer).
+const FORM_LIMIT: usize = 4 << 20;
+
 pub(super) fn routes() -> Router<WebState> {
-    let limit = DefaultBodyLimit::max(MAX_UPLOAD_BYTES * 3);
+    let limit = DefaultBodyLimit::max(FORM_LIMIT);
     Router::new()
         .route("/admin/preview", post(preview).layer(limit))
-        .route(
-            "/admin/articles/autosave",
-            post(autosave_new).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES * 3)),
-        )
+        .route("/admin/articles/autosave", post(autosave_new).layer(limit))
         .route(
             "/admin/articles/{id}/autosave",
-            post(autosave_existing).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES * 3)),
+            post(autosave_existing).layer(limit),
         )
 }
 
@@ -361,10 +362,7 @@ async fn save(state: WebState, s: Session, id: Option<i64>, mp: Multipart) -> An
         };
     }
     if fields.get("image_remove") == "1" {
-        form.image_url.clear();
-        form.image_alt.clear();
-        form.image_caption.clear();
-        form.image_credit.clear();
+        form.clear_image();
     }
     let draft = match form.draft() {
         Ok(d) => d,
@@ -467,12 +465,24 @@ async fn autosave(state: WebState, s: Session, id: Option<i64>, mp: Multipart) -
         no_store(&mut r);
         r
     };
-    let (fields, _) = read_editor(mp).await;
+    // The script sends no file; a read error means the form came cut off, and saving
+    // what was read would empty the fields after the cut.
+    let (fields, read) = read_editor(mp).await;
     if !csrf_ok(&s, &fields) {
         let e = msg(&state, lang, "admin-error-csrf", &[]);
         return answer(StatusCode::FORBIDDEN, json!({ "error": e }));
     }
-    let form = EditorForm::from_fields(&fields);
+    if let Err(v) = read {
+        let e = msg(&state, lang, "admin-autosave-failed", &[]);
+        return answer(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            json!({ "error": format!("{e} {}", explain(&state, lang, &v)) }),
+        );
+    }
+    let mut form = EditorForm::from_fields(&fields);
+    if fields.get("image_remove") == "1" {
+        form.clear_image();
+    }
     let invalid = |v: &ValidationError| {
         let (field, reason) = field_error(&state, lang, v);
         let label = msg(&state, lang, field_label(&field), &[]);
@@ -599,7 +609,7 @@ async fn preview(State(state): State<WebState>, Member(s): Member, req: Request)
             Err(e) => return e.into_response(),
         }
     } else {
-        match axum::body::to_bytes(req.into_body(), MAX_UPLOAD_BYTES * 3).await {
+        match axum::body::to_bytes(req.into_body(), FORM_LIMIT).await {
             Ok(bytes) => parse_form(&bytes),
             Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "form too large").into_response(),
         }

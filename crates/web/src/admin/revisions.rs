@@ -125,11 +125,13 @@ async fn revisions(
 
 /// A revision's number as the newsroom shows it: 1, 2, 3… from the first save, in the
 /// member's digits. The article's version, which publishing and other status changes also
-/// advance, stays in addresses and forms, where the gaps it has do not show.
+/// advance, stays in addresses and forms, where the gaps it has do not show; a version with
+/// no revision of its own (a pending change based on a publish) is numbered as the newest
+/// revision before it. `revs` are newest first.
 fn revision_number(lang: Lang, revs: &[Revision], version: i64) -> String {
     let n = revs
         .iter()
-        .position(|r| r.version == version)
+        .position(|r| r.version <= version)
         .map_or(version, |i| (revs.len() - i) as i64);
     match lang {
         Lang::Ar => arabpress_render::messages::to_arabic_digits(&n.to_string()),

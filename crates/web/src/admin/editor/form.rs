@@ -102,6 +102,14 @@ impl EditorForm {
         }
     }
 
+    /// Forgets the lead image ("remove the image" ticked).
+    pub(super) fn clear_image(&mut self) {
+        self.image_url.clear();
+        self.image_alt.clear();
+        self.image_caption.clear();
+        self.image_credit.clear();
+    }
+
     /// The draft the form describes; the first problem is named with its field.
     pub(super) fn draft(&self) -> Result<ArticleDraft, ValidationError> {
         let lang: Lang = self.lang.parse().map_err(|e: UnknownLang| {
