@@ -3,7 +3,8 @@
 //  2. headless Debian Chromium (playwright-core) renders Arabic pages right to left with a
 //     real Arabic font, English pages left to right; screenshots go to out/;
 //  3. axe-core finds no accessibility violations on those pages;
-//  4. no page scrolls sideways on a phone (320, 360, 390 and 414 px wide), in either language,
+//  4. no page scrolls sideways on a phone (320, 360, 390 and 414 px wide) or a laptop (1366),
+//     in either language (a screenshot of each in out/widths/),
 //     and on a phone the masthead is compact, its sections menu one line that stays in view.
 // Prints "N passed, M failed" and exits non-zero on any failure.
 import { chromium } from 'playwright-core';
@@ -17,6 +18,7 @@ const base = (process.env.ARABPRESS_URL || 'http://127.0.0.1:8095').replace(/\/$
 const out = path.join(here, 'out');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(path.join(out, 'html'), { recursive: true });
+mkdirSync(path.join(out, 'widths'), { recursive: true });
 
 let passed = 0;
 let failed = 0;
@@ -164,9 +166,10 @@ for (const p of pages.filter(p => /-(home|article|section|search|search-none)$/.
 }
 // ---- phones: no page scrolls sideways at common phone widths, in either language. The
 // element that sticks out furthest is named, to say what to fix.
-for (const width of [320, 360, 390, 414]) {
+for (const width of [320, 360, 390, 414, 1366]) {
+  const desktop = width > 1000;
   const phone = await browser.newContext({
-    bypassCSP: true, viewport: { width, height: 800 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2,
+    bypassCSP: true, viewport: { width, height: 800 }, isMobile: !desktop, hasTouch: !desktop, deviceScaleFactor: desktop ? 1 : 2,
   });
   for (const p of pages) {
     const page = await phone.newPage();
@@ -195,6 +198,8 @@ for (const width of [320, 360, 390, 414]) {
       return { scroll: document.documentElement.scrollWidth, vw, worst };
     });
     check(`${p.name} at ${width}px: no sideways scrolling`, o.scroll <= o.vw && !o.worst, JSON.stringify(o));
+    // One screenshot per page and width, to look at: out/widths/<page>-<width>.png.
+    await page.screenshot({ path: path.join(out, 'widths', `${p.name}-${width}.png`) });
     if (width === 360 && /-(home|article)$/.test(p.name)) {
       await page.screenshot({ path: path.join(out, `${p.name}-phone.png`) });
     }

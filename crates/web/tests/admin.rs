@@ -3239,8 +3239,9 @@ async fn an_upload_survives_preview_and_a_refused_field(s: Site_) {
         second.starts_with("/media/") && second != url,
         "the new image is kept: {second:?}"
     );
-    // Saving the corrected form, with no file chosen again, keeps that image.
-    let mut fixed = story(&csrf, "0", "حوار مع صورة", "save");
+    // Publishing the corrected form, with no file chosen again, keeps that image, and
+    // readers see it.
+    let mut fixed = story(&csrf, "0", "حوار مع صورة", "publish");
     fixed.extend([("image_url", second.as_str()), ("image_alt", "سدّ")]);
     let r = b.save("/admin/articles", &fixed, None).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -3251,7 +3252,14 @@ async fn an_upload_survives_preview_and_a_refused_field(s: Site_) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(a.summary.image.map(|i| i.url), Some(second));
+    assert_eq!(a.status, ArticleStatus::Published);
+    assert_eq!(a.summary.image.map(|i| i.url), Some(second.clone()));
+    let public = get(&s.router, &format!("/ar/article/{}", a.summary.slug)).await;
+    assert!(
+        public.body.contains(&second) && public.body.contains("alt=\"سدّ\""),
+        "the published page shows the image: {}",
+        public.body
+    );
 }
 
 common::both_sites!(
