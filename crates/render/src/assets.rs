@@ -14,11 +14,6 @@ pub struct Asset {
 // `ASSETS`: every file under `assets/`, listed by build.rs.
 include!(concat!(env!("OUT_DIR"), "/assets.rs"));
 
-/// Looks an asset up by its path under `/static/`.
-pub fn get(path: &str) -> Option<&'static Asset> {
-    ASSETS.iter().find(|a| a.path == path)
-}
-
 /// A short fingerprint of all assets, for cache-busting URLs.
 pub fn version() -> String {
     // FNV-1a over every asset: stable across builds of the same files.
