@@ -96,19 +96,20 @@
     return inFlight;
   }
 
-  form.addEventListener('input', function (e) {
-    if (!e.target.name || e.target.name === 'csrf') { return; }
-    if (e.target.name !== 'image_file') { edits += 1; }
+  // A change to the form: one more edit to save (a chosen file is not one: it waits for a
+  // save by hand), and a fresh preview shortly.
+  function edited(counts) {
+    if (counts) { edits += 1; }
     clearTimeout(previewTimer);
     previewTimer = setTimeout(refresh, 300);
+  }
+  form.addEventListener('input', function (e) {
+    if (!e.target.name || e.target.name === 'csrf') { return; }
+    edited(e.target.name !== 'image_file');
   });
   form.addEventListener('change', function (e) {
     // Selects and check boxes may not fire input in every browser.
-    if (e.target.tagName === 'SELECT' || e.target.type === 'checkbox') {
-      edits += 1;
-      clearTimeout(previewTimer);
-      previewTimer = setTimeout(refresh, 300);
-    }
+    if (e.target.tagName === 'SELECT' || e.target.type === 'checkbox') { edited(true); }
   });
   form.addEventListener('focusout', function () { if (unsaved()) { autosave(); } });
   setInterval(autosave, AUTOSAVE_MS);
@@ -169,51 +170,43 @@
     };
     var lineStart = function (i) { return i > 0 ? body.value.lastIndexOf('\n', i - 1) + 1 : 0; };
     var lineEnd = function (i) { var e = body.value.indexOf('\n', i); return e < 0 ? body.value.length : e; };
+    // The selected text, or the placeholder `name` when nothing is selected.
+    var selected = function (name) {
+      return body.value.slice(body.selectionStart, body.selectionEnd) || word(name);
+    };
+    // `mark` on both sides of the selection; the text inside stays selected.
+    var wrap = function (mark) {
+      var inner = selected('text');
+      put(body.selectionStart, body.selectionEnd, mark + inner + mark, mark.length, mark.length + inner.length);
+    };
+    // A link (`bang` '') or an image ('!') around the selection, the address selected.
+    var link = function (bang, name) {
+      var text = bang + '[' + selected(name) + '](https://)';
+      put(body.selectionStart, body.selectionEnd, text, text.length - 9, text.length - 1);
+    };
+    // Each line of the selection starts with `prefix` (or stops, if all of them did).
+    var lines = function (prefix) {
+      // A selection of whole lines ends at the start of the next one: that line is not in it.
+      var end = body.selectionEnd;
+      if (end > body.selectionStart && body.value.charAt(end - 1) === '\n') { end -= 1; }
+      var a = lineStart(body.selectionStart), b = lineEnd(end);
+      var rows = body.value.slice(a, b).split('\n');
+      var all = rows.every(function (r) { return r.indexOf(prefix) === 0; });
+      var text = rows.map(function (r) { return all ? r.slice(prefix.length) : prefix + r; }).join('\n');
+      put(a, b, text, text.length, text.length);
+    };
     var actions = {
-      wrap: function (mark) {
-        var a = body.selectionStart, b = body.selectionEnd;
-        var inner = body.value.slice(a, b) || word('text');
-        put(a, b, mark + inner + mark, mark.length, mark.length + inner.length);
-      },
-      link: function () {
-        var a = body.selectionStart, b = body.selectionEnd;
-        var label = body.value.slice(a, b) || word('text');
-        var text = '[' + label + '](https://)';
-        put(a, b, text, label.length + 3, text.length - 1);
-      },
-      image: function () {
-        var a = body.selectionStart, b = body.selectionEnd;
-        var alt = body.value.slice(a, b) || word('alt');
-        var text = '![' + alt + '](https://)';
-        put(a, b, text, alt.length + 4, text.length - 1);
-      },
-      // Each line of the selection starts with `prefix` (or stops, if all of them did).
-      lines: function (prefix) {
-        // A selection of whole lines ends at the start of the next one: that line is not in it.
-        var end = body.selectionEnd;
-        if (end > body.selectionStart && body.value.charAt(end - 1) === '\n') { end -= 1; }
-        var a = lineStart(body.selectionStart), b = lineEnd(end);
-        var rows = body.value.slice(a, b).split('\n');
-        var all = rows.every(function (r) { return r.indexOf(prefix) === 0; });
-        var text = rows.map(function (r) { return all ? r.slice(prefix.length) : prefix + r; }).join('\n');
-        put(a, b, text, text.length, text.length);
-      },
+      bold: function () { wrap('**'); },
+      italic: function () { wrap('*'); },
+      link: function () { link('', 'text'); },
+      image: function () { link('!', 'alt'); },
+      heading: function () { lines('## '); },
+      quote: function () { lines('> '); },
+      // An interview turn: the speaker's name, bold with its colon, starts the line.
       turn: function () {
         var a = lineStart(body.selectionStart);
         var name = word('speaker');
-        var text = '**' + name + ':** ';
-        put(a, a, text, 2, 2 + name.length);
-      }
-    };
-    var run = function (what) {
-      switch (what) {
-        case 'bold': actions.wrap('**'); break;
-        case 'italic': actions.wrap('*'); break;
-        case 'link': actions.link(); break;
-        case 'image': actions.image(); break;
-        case 'heading': actions.lines('## '); break;
-        case 'quote': actions.lines('> '); break;
-        case 'turn': actions.turn(); break;
+        put(a, a, '**' + name + ':** ', 2, 2 + name.length);
       }
     };
     bar.hidden = false;
@@ -221,16 +214,17 @@
     bar.addEventListener('mousedown', function (e) { if (e.target.closest('button')) { e.preventDefault(); } });
     bar.addEventListener('click', function (e) {
       var b = e.target.closest('button[data-md]');
-      if (b) { run(b.getAttribute('data-md')); }
+      var act = b && actions[b.getAttribute('data-md')];
+      if (act) { act(); }
     });
+    // By the key's place (so they work on an Arabic keyboard too), else by its letter.
+    var keys = { KeyB: 'bold', KeyI: 'italic', KeyK: 'link', b: 'bold', i: 'italic', k: 'link' };
     body.addEventListener('keydown', function (e) {
       if (!(e.ctrlKey || e.metaKey) || e.altKey) { return; }
-      // By the key's place, so the shortcuts work on an Arabic keyboard too.
-      var codes = { KeyB: 'b', KeyI: 'i', KeyK: 'k' };
-      var key = codes[e.code] || String(e.key).toLowerCase();
-      if (key === 'b' || key === 'i' || key === 'k') {
+      var what = keys[e.code] || keys[String(e.key).toLowerCase()];
+      if (what) {
         e.preventDefault();
-        run(key === 'b' ? 'bold' : key === 'i' ? 'italic' : 'link');
+        actions[what]();
       }
     });
   }

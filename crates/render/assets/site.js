@@ -161,14 +161,14 @@
     if (!all.length || !window.Intl || !Intl.RelativeTimeFormat) { return; }
     var arabic = document.documentElement.lang === 'ar';
     var rtf = new Intl.RelativeTimeFormat(arabic ? 'ar-u-nu-arab' : 'en', { numeric: 'always' });
+    var dates = Array.prototype.map.call(all, function (el) { return el.textContent; });
     function update() {
       var now = Date.now();
       for (var i = 0; i < all.length; i++) {
         var el = all[i];
-        if (!el.hasAttribute('data-date')) { el.setAttribute('data-date', el.textContent); }
         var minutes = Math.floor((now - Date.parse(el.getAttribute('datetime'))) / 60000);
         if (!(minutes >= 0 && minutes < 24 * 60)) {
-          el.textContent = el.getAttribute('data-date');
+          el.textContent = dates[i];
         } else if (minutes < 60) {
           el.textContent = rtf.format(-Math.max(1, minutes), 'minute');
         } else {
