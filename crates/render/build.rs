@@ -36,6 +36,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             "png" => "image/png",
             "ico" => "image/x-icon",
             "woff2" => "font/woff2",
+            "txt" => "text/plain; charset=utf-8",
             _ => return Err(format!("assets/{name}: no content type for {ext:?}").into()),
         };
         writeln!(

@@ -130,6 +130,13 @@ impl CachedPage {
         }
     }
 
+    /// True when compressing the body can make it smaller: text, JSON, XML, SVG and script;
+    /// not fonts or raster images, which are compressed already.
+    pub fn compressible(&self) -> bool {
+        let t = self.content_type;
+        t.starts_with("text/") || ["json", "xml", "javascript"].iter().any(|k| t.contains(k))
+    }
+
     /// The surrogate keys, space-separated, for `Surrogate-Key` (Fastly, Varnish) and, with
     /// commas, `Cache-Tag` (Cloudflare).
     pub fn surrogate_keys(&self) -> (&Bytes, &Bytes) {
@@ -139,6 +146,11 @@ impl CachedPage {
     /// The body in an encoding, compressing on first use. Falls back to identity if the
     /// compressor fails (it writes to memory, so it does not in practice).
     pub fn body(&self, enc: Encoding) -> (Bytes, Encoding) {
+        let enc = if self.compressible() {
+            enc
+        } else {
+            Encoding::Identity
+        };
         let compressed = match enc {
             Encoding::Identity => None,
             Encoding::Gzip => Some(

@@ -11,10 +11,14 @@ pub const PUBLIC_PAGE: &str = "public, max-age=30, stale-while-revalidate=60";
 
 /// A response for `page`, honouring `Accept-Encoding` and `If-None-Match`.
 pub fn page_response(req: &HeaderMap, page: &CachedPage, cache_control: &'static str) -> Response {
-    let enc = Encoding::negotiate(
-        req.get(header::ACCEPT_ENCODING)
-            .and_then(|v| v.to_str().ok()),
-    );
+    let enc = if page.compressible() {
+        Encoding::negotiate(
+            req.get(header::ACCEPT_ENCODING)
+                .and_then(|v| v.to_str().ok()),
+        )
+    } else {
+        Encoding::Identity
+    };
     let status = StatusCode::from_u16(page.status).unwrap_or(StatusCode::OK);
     let not_modified = status == StatusCode::OK
         && req
