@@ -58,8 +58,11 @@ for (const lang of ['ar', 'en']) {
   pages.push({ name: `${lang}-newsletter`, url: `/${lang}/newsletter`, status: 200 });
   pages.push({ name: `${lang}-search`, url: `/${lang}/search?q=${lang === 'ar' ? 'الطاقة الشمسية' : 'solar power'}`, status: 200 });
   pages.push({ name: `${lang}-search-none`, url: `/${lang}/search?q=${lang === 'ar' ? 'الطاقةة' : 'morrocco'}`, status: 200 });
+  for (const info of ['about', 'contact', 'corrections']) {
+    pages.push({ name: `${lang}-${info}`, url: `/${lang}/${info}`, status: 200 });
+  }
 }
-check('every page type was found', pages.length === 22, `${pages.length} pages`);
+check('every page type was found', pages.length === 28, `${pages.length} pages`);
 
 // ---- fetch and validate with the Nu HTML Checker
 const files = [];
@@ -102,7 +105,7 @@ async function usedFonts(page, selector) {
   return fonts.map(f => f.familyName);
 }
 
-for (const p of pages.filter(p => /-(home|article|section|search|search-none)$/.test(p.name))) {
+for (const p of pages.filter(p => /-(home|article|section|search|search-none|about|contact|corrections)$/.test(p.name))) {
   const lang = p.name.slice(0, 2);
   const page = await context.newPage();
   await page.goto(base + encodeURI(p.url), { waitUntil: 'load' });
@@ -131,6 +134,12 @@ for (const p of pages.filter(p => /-(home|article|section|search|search-none)$/.
     if (lang === 'ar') check(`${p.name}: Arabic headline rendered with an Arabic font`, arabicFont, `fonts: ${fonts.join(', ')}`);
     const bodyFonts = await usedFonts(page, '.story-body p');
     if (lang === 'ar') check(`${p.name}: Arabic body text rendered with an Arabic font`, bodyFonts.some(f => /Arabic|Naskh/i.test(f)), `fonts: ${bodyFonts.join(', ')}`);
+    // The house font, served by the site, draws the headline and the body in both
+    // languages, Latin words and digits inside Arabic included: no system fallback.
+    for (const sel of ['h1', '.story-body p', '.standfirst']) {
+      const used = await usedFonts(page, sel);
+      check(`${p.name}: ${sel} drawn in the house font only`, used.length > 0 && used.every(f => f === 'IBM Plex Sans Arabic'), `fonts: ${used.join(', ')}`);
+    }
   }
   if (p.name.endsWith('-search')) {
     const hit = await page.evaluate(() => {
@@ -145,6 +154,14 @@ for (const p of pages.filter(p => /-(home|article|section|search|search-none)$/.
     check(`${p.name}: results with highlighted words, running ${expectDir}`, hit.hits > 0 && hit.mark && hit.dir === expectDir, JSON.stringify(hit));
   }
   if (p.name.endsWith('-home')) {
+    // What a reader downloads for the front page, fonts included (compressed sizes as
+    // sent).
+    await page.evaluate(() => document.fonts.ready);
+    const weight = await page.evaluate(() => [performance.getEntriesByType('navigation')[0], ...performance.getEntriesByType('resource')]
+      .map(e => ({ name: e.name.split('/').pop(), size: e.transferSize || e.encodedBodySize || 0 })));
+    const total = weight.reduce((a, e) => a + e.size, 0);
+    console.log(`  ${p.name} weighs ${(total / 1024).toFixed(1)} KB: ${weight.map(e => `${e.name || '/'} ${(e.size / 1024).toFixed(1)}`).join(', ')}`);
+    check(`${p.name}: the page with its fonts, styles, script and pictures weighs at most 150 KB`, total <= 150 * 1024, `${total} bytes`);
     const times = await page.$$eval('time[data-relative]', l => l.map(t => ({ text: t.textContent, title: t.title })));
     const recent = times.find(t => (lang === 'ar' ? /^قبل /.test(t.text) : / ago$/.test(t.text)));
     check(`${p.name}: a story from the last day says how long ago, with date, time and zone on hover`,

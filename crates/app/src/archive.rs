@@ -242,6 +242,9 @@ impl App {
         restore.finish().await?;
         progress(n);
         self.forget_sections();
+        // The restored site's name, logo, navigation and addresses, on this node's pages
+        // from now (the others read them when they follow the feed).
+        self.load_settings().await?;
         self.cache().clear();
         Ok(report)
     }

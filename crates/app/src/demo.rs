@@ -136,6 +136,9 @@ pub async fn load_archive(app: &App, count: usize) -> Result<usize, AppError> {
     Ok(count)
 }
 
+/// The demo newsroom's public address.
+pub const DEMO_CONTACT: &str = "newsroom@arabpress.example";
+
 /// Loads the demo content, dating articles relative to the app's clock.
 pub async fn load(app: &App) -> Result<DemoReport, AppError> {
     let content = content()?;
@@ -149,6 +152,12 @@ pub async fn load(app: &App) -> Result<DemoReport, AppError> {
             .await?;
     }
     let now = app.now();
+    // The newsroom's public address, for the contact page and the podcasts' owner.
+    let contact = serde_json::json!(DEMO_CONTACT).to_string();
+    app.store()
+        .save_site_settings(&[("contact_email".to_owned(), contact)], None, now)
+        .await?;
+    app.load_settings().await?;
     let mut ids: HashMap<String, i64> = HashMap::new();
     for a in &content.article {
         let draft = a.draft(a.headline.clone())?;

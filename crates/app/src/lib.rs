@@ -70,6 +70,7 @@ pub use follow::Writing;
 pub use import::{
     ContentReport, IMPORT_BATCH, ImageFetchReport, ImportError, ImportOptions, Skipped,
 };
+pub use logo::{TOUCH_ICON_SIDE, ThemePicture};
 pub use media::{MAX_UPLOAD_BYTES, MEDIA_WIDTHS, MediaFile, MediaPart, PartBody, UploadedImage};
 pub use newsletter::{
     CONFIRM_DAYS, DIGEST_STORIES, ImportReport, LinkPurpose, MAIL_QUIET_MINUTES, MailSettings,
@@ -82,7 +83,7 @@ pub use newsroom::{
 pub use objects::{MediaStorage, S3Settings};
 pub use outbound::{OutboundPolicy, Refusal, non_public};
 pub use outbox::{MAIL_MAX_ATTEMPTS, mail_backoff};
-pub use pages::{ListSpec, PER_PAGE};
+pub use pages::{CORRECTIONS_LISTED, ListSpec, PER_PAGE};
 pub use search::{SEARCH_PER_PAGE, SearchOutcome, SearchParams};
 pub use settings::{
     ARTWORK_MAX, ARTWORK_MIN, MAX_LOGO_BYTES, MAX_LOGO_SIDE, SettingsError, SettingsForm,

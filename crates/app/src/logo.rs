@@ -23,6 +23,8 @@ pub const MAX_LOGO_SIDE: u32 = 4096;
 pub const ARTWORK_MIN: u32 = 1400;
 /// The largest side of the podcast artwork.
 pub const ARTWORK_MAX: u32 = 3000;
+/// The side of the icon a phone puts on its home screen (`apple-touch-icon`), in pixels.
+pub const TOUCH_ICON_SIDE: u32 = 180;
 /// How deep an SVG's elements may nest.
 const MAX_SVG_DEPTH: usize = 64;
 
@@ -61,13 +63,25 @@ pub struct CheckedLogo {
     pub width: Option<u32>,
     /// Its height in pixels, when known.
     pub height: Option<u32>,
-    /// The square podcast artwork (PNG), for a PNG logo.
+    /// The square podcast artwork (PNG), when one could be drawn.
     pub artwork: Option<Vec<u8>>,
+    /// The artwork at [`TOUCH_ICON_SIDE`] pixels, for phones' home screens.
+    pub touch_icon: Option<Vec<u8>>,
 }
 
-/// Checks an uploaded logo and, for a PNG, draws the artwork. CPU-bound: call it on the
-/// blocking pool.
+/// Checks an uploaded logo and draws its artwork and touch icon when it can. CPU-bound:
+/// call it on the blocking pool.
 pub fn check(bytes: &[u8]) -> Result<CheckedLogo, LogoProblem> {
+    let mut logo = checked(bytes)?;
+    logo.touch_icon = logo
+        .artwork
+        .as_deref()
+        .map(touch_icon_from_artwork)
+        .transpose()?;
+    Ok(logo)
+}
+
+fn checked(bytes: &[u8]) -> Result<CheckedLogo, LogoProblem> {
     if bytes.is_empty() {
         return Err(LogoProblem::new("settings-logo-empty"));
     }
@@ -91,6 +105,7 @@ pub fn check(bytes: &[u8]) -> Result<CheckedLogo, LogoProblem> {
             width,
             height,
             artwork,
+            touch_icon: None,
         });
     }
     Err(LogoProblem::new("settings-logo-type"))
@@ -136,6 +151,7 @@ fn png(bytes: &[u8]) -> Result<CheckedLogo, LogoProblem> {
         width: Some(w),
         height: Some(h),
         artwork: Some(artwork(&img)?),
+        touch_icon: None,
     })
 }
 
@@ -176,6 +192,19 @@ fn artwork(logo: &DynamicImage) -> Result<Vec<u8>, LogoProblem> {
 /// A white square of the largest podcast size with the SVG drawn centred on it at 80 % of
 /// the side. The SVG has been checked first: nothing in it is fetched or run.
 fn svg_artwork(bytes: &[u8]) -> Result<Vec<u8>, LogoProblem> {
+    draw_svg(bytes, ARTWORK_MAX, WHITE, 0.8)
+}
+
+const WHITE: [u8; 3] = [255, 255, 255];
+
+/// A square PNG of `side` pixels: `background`, with the SVG drawn centred on it at `fill`
+/// of the side, keeping its proportions.
+pub fn draw_svg(
+    bytes: &[u8],
+    side: u32,
+    background: [u8; 3],
+    fill: f32,
+) -> Result<Vec<u8>, LogoProblem> {
     use resvg::tiny_skia::{Color, Pixmap, Transform};
     let invalid = || LogoProblem::new("settings-logo-svg-invalid");
     let tree = resvg::usvg::Tree::from_data(bytes, &resvg::usvg::Options::default())
@@ -185,23 +214,64 @@ fn svg_artwork(bytes: &[u8]) -> Result<Vec<u8>, LogoProblem> {
     if !(w.is_finite() && h.is_finite() && w > 0.0 && h > 0.0) {
         return Err(invalid());
     }
-    let side = ARTWORK_MAX;
-    let room = side as f32 * 0.8;
+    let room = side as f32 * fill;
     let scale = (room / w).min(room / h);
     let (x, y) = (
         (side as f32 - w * scale) / 2.0,
         (side as f32 - h * scale) / 2.0,
     );
     let mut pixmap = Pixmap::new(side, side).ok_or_else(invalid)?;
-    pixmap.fill(Color::WHITE);
+    let [r, g, b] = background;
+    pixmap.fill(Color::from_rgba8(r, g, b, 255));
     resvg::render(
         &tree,
         Transform::from_row(scale, 0.0, 0.0, scale, x, y),
         &mut pixmap.as_mut(),
     );
-    // Every pixel is opaque (drawn over white), so the premultiplied bytes are plain RGBA.
+    // Every pixel is opaque (drawn over an opaque colour), so the premultiplied bytes are
+    // plain RGBA.
     let canvas = RgbaImage::from_raw(side, side, pixmap.take()).ok_or_else(invalid)?;
     opaque_png(canvas)
+}
+
+/// The icon a phone puts on its home screen for the site, from a square podcast artwork
+/// (PNG): the same picture at [`TOUCH_ICON_SIDE`] pixels.
+pub fn touch_icon_from_artwork(artwork: &[u8]) -> Result<Vec<u8>, LogoProblem> {
+    let img = image::load_from_memory_with_format(artwork, ImageFormat::Png)
+        .map_err(|_| LogoProblem::new("settings-logo-damaged"))?;
+    let small = img.resize_exact(
+        TOUCH_ICON_SIDE,
+        TOUCH_ICON_SIDE,
+        image::imageops::FilterType::Lanczos3,
+    );
+    opaque_png(small.to_rgba8())
+}
+
+/// The theme's own pictures, for a site without an uploaded logo that gives them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThemePicture {
+    /// The phones' home-screen icon, from `assets/img/icon.svg`, edge to edge on its
+    /// colour (phones round the corners themselves).
+    TouchIcon,
+    /// The podcast artwork, from `assets/img/logo.svg`, at the smallest size podcast
+    /// directories take.
+    Artwork,
+}
+
+impl ThemePicture {
+    /// Draws it as a PNG. CPU-bound: call it on the blocking pool.
+    pub fn draw(self) -> Result<Vec<u8>, LogoProblem> {
+        let (file, side) = match self {
+            ThemePicture::TouchIcon => ("img/icon.svg", TOUCH_ICON_SIDE),
+            ThemePicture::Artwork => ("img/logo.svg", ARTWORK_MIN),
+        };
+        let svg = arabpress_render::assets::ASSETS
+            .iter()
+            .find(|a| a.path == file)
+            .ok_or_else(|| LogoProblem::new("settings-logo-svg-invalid"))?;
+        // The theme's red, so the icon's rounded corners meet a background of their colour.
+        draw_svg(svg.body, side, [0x8a, 0x1c, 0x1c], 1.0)
+    }
 }
 
 /// An opaque canvas as an RGB PNG.

@@ -9,7 +9,9 @@ use crate::{App, AppError};
 use arabpress_core::model::{ArticleSummary, Section};
 use arabpress_core::{ArticleStatus, Lang, arabic};
 use arabpress_render::views::{author_url, section_url};
-use arabpress_render::{ArticleModel, Frame, HomeModel, ListKind, ListModel, MessageModel};
+use arabpress_render::{
+    ArticleModel, Frame, HomeModel, InfoModel, InfoPage, ListKind, ListModel, MessageModel,
+};
 use arabpress_store::ListQuery;
 use jiff::Timestamp;
 use std::collections::HashSet;
@@ -20,6 +22,9 @@ const RENDER_DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// Stories per page on section, tag and author pages.
 pub const PER_PAGE: u32 = 12;
+
+/// The most corrections the corrections page lists.
+pub const CORRECTIONS_LISTED: i64 = 50;
 
 /// Which list a list page shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -398,6 +403,43 @@ impl App {
                 page,
                 per_page: PER_PAGE,
                 total: result.total,
+            })?;
+            Ok((200, html, keys))
+        })
+        .await
+    }
+
+    /// One of the site's pages about itself. The corrections page lists the newest
+    /// corrections of public articles; a correction invalidates it through `latest:{lang}`.
+    pub async fn info_page(&self, lang: Lang, page: InfoPage) -> Result<Arc<CachedPage>, AppError> {
+        let path = format!("/{lang}/{}", page.segment());
+        self.cached(path.clone(), async |now| {
+            let alternate = Some(format!("/{}/{}", lang.other(), page.segment()));
+            let frame = self.frame(lang, now, path, alternate, None).await?;
+            let mut keys = vec!["sections".to_owned()];
+            let mut corrections = Vec::new();
+            if page == InfoPage::Corrections {
+                keys.push(format!("latest:{lang}"));
+                let found = self
+                    .store()
+                    .recent_corrections(lang, CORRECTIONS_LISTED)
+                    .await?;
+                let mut ids: Vec<i64> = found.iter().map(|(id, _)| *id).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                let public = self.store().summaries_by_ids(&ids, now).await?;
+                article_keys(&mut keys, &public);
+                corrections = found
+                    .into_iter()
+                    .filter_map(|(id, c)| {
+                        public.iter().find(|s| s.id == id).map(|s| (s.clone(), c))
+                    })
+                    .collect();
+            }
+            let html = self.theme().info(&InfoModel {
+                frame,
+                page,
+                corrections,
             })?;
             Ok((200, html, keys))
         })

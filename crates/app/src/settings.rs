@@ -45,6 +45,8 @@ pub struct SiteSettings {
     pub nav: PerLang<Option<Vec<i64>>>,
     /// The site's pages elsewhere.
     pub social: Vec<String>,
+    /// The newsroom's public address, on the contact page and as the podcast's owner.
+    pub contact_email: Option<String>,
     /// Readers may comment.
     pub comments: bool,
     /// Article pages offer the newsletter in a pop-up.
@@ -67,6 +69,7 @@ impl Default for SiteSettings {
             logo: None,
             nav: PerLang::default(),
             social: Vec::new(),
+            contact_email: None,
             comments: false,
             newsletter_popup: true,
         }
@@ -86,6 +89,9 @@ pub struct StoredLogo {
     pub height: Option<u32>,
     /// The square podcast artwork's file (`artwork.png`), when one was made.
     pub artwork: Option<String>,
+    /// The phones' home-screen icon's file (`touch-icon.png`), when one was made.
+    #[serde(default)]
+    pub touch_icon: Option<String>,
 }
 
 impl StoredLogo {
@@ -176,6 +182,8 @@ pub struct SettingsForm {
     pub nav_en: Option<Vec<(String, String)>>,
     /// Social links, one a line.
     pub social: Option<String>,
+    /// The public address; empty removes it.
+    pub contact_email: Option<String>,
     /// Readers may comment.
     pub comments: Option<bool>,
     /// The newsletter pop-up.
@@ -432,8 +440,14 @@ impl App {
                     .as_ref()
                     .map(|a| format!("/media/{}/{a}", l.sha256))
             }),
+            touch_icon: s.logo.as_ref().and_then(|l| {
+                l.touch_icon
+                    .as_ref()
+                    .map(|a| format!("/media/{}/{a}", l.sha256))
+            }),
             nav: s.nav.clone(),
             social: s.social.clone(),
+            contact_email: s.contact_email.clone(),
             comments: s.comments,
         };
         let tz = time_zone(&s.time_zone).unwrap_or_else(|| {
@@ -562,6 +576,29 @@ impl App {
                 serde_json::json!(current.social),
             );
         }
+        if let Some(email) = &form.contact_email {
+            let email = email.trim();
+            let new = if email.is_empty() {
+                None
+            } else {
+                match arabpress_core::user::normalise_email(email) {
+                    Ok(e) => Some(e),
+                    Err(_) => {
+                        problems.push(SettingsProblem {
+                            field: "contact_email",
+                            key: "settings-error-email",
+                            args: vec![("value", email.chars().take(80).collect())],
+                        });
+                        None
+                    }
+                }
+            };
+            change(
+                "contact_email",
+                serde_json::json!(new),
+                serde_json::json!(current.contact_email),
+            );
+        }
         if let Some(on) = form.comments {
             change("comments", on.into(), current.comments.into());
         }
@@ -627,6 +664,10 @@ impl App {
             files.push(("artwork.png".to_owned(), a));
             "artwork.png".to_owned()
         });
+        let touch_icon = l.touch_icon.map(|a| {
+            files.push(("touch-icon.png".to_owned(), a));
+            "touch-icon.png".to_owned()
+        });
         files.push((l.file.to_owned(), l.bytes));
         self.put_media(&sha, files).await?;
         Ok(StoredLogo {
@@ -635,6 +676,7 @@ impl App {
             width: l.width,
             height: l.height,
             artwork,
+            touch_icon,
         })
     }
 }
@@ -661,6 +703,9 @@ fn apply_row(s: &mut SiteSettings, name: &str, value: &str) -> Result<(), String
         "nav_ar" => s.nav.ar = serde_json::from_value(v).map_err(|e| e.to_string())?,
         "nav_en" => s.nav.en = serde_json::from_value(v).map_err(|e| e.to_string())?,
         "social" => s.social = serde_json::from_value(v).map_err(|e| e.to_string())?,
+        "contact_email" => {
+            s.contact_email = serde_json::from_value(v).map_err(|e| e.to_string())?;
+        }
         "comments" => s.comments = flag()?,
         "newsletter_popup" => s.newsletter_popup = flag()?,
         other => return Err(format!("unknown setting {other:?}")),

@@ -363,11 +363,18 @@ impl Theme {
                     subcategory: None,
                 }],
                 explicit: Some("false".into()),
-                image: self
-                    .branding()
-                    .artwork
-                    .as_ref()
-                    .map(|a| self.absolute_url(a)),
+                image: Some(
+                    self.absolute_url(
+                        self.branding()
+                            .artwork
+                            .as_deref()
+                            .unwrap_or(crate::views::THEME_ARTWORK),
+                    ),
+                ),
+                owner: Some(rss::extension::itunes::ITunesOwner {
+                    name: Some(site.clone()),
+                    email: self.branding().contact_email.clone(),
+                }),
                 summary: Some(html_text(&description)),
                 r#type: Some("episodic".into()),
                 ..Default::default()

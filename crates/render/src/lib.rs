@@ -14,8 +14,8 @@ pub mod views;
 
 pub use theme::{Branding, Logo, Site, Theme};
 pub use views::{
-    ArticleModel, Frame, HomeModel, ListKind, ListModel, MessageModel, SearchForm, SearchHit,
-    SearchModel,
+    ArticleModel, Frame, HomeModel, InfoModel, InfoPage, ListKind, ListModel, MessageModel,
+    SearchForm, SearchHit, SearchModel,
 };
 
 use arabpress_core::Lang;

@@ -43,7 +43,12 @@ impl Theme {
             "name": self.site().name.get(lang),
             "url": self.absolute_url(&format!("/{lang}/")),
             "logo": logo,
+            "publishingPrinciples": self.absolute_url(&format!("/{lang}/about")),
+            "correctionsPolicy": self.absolute_url(&format!("/{lang}/corrections")),
         });
+        if let Some(email) = &branding.contact_email {
+            publisher["email"] = json!(email);
+        }
         if !branding.social.is_empty() {
             publisher["sameAs"] = json!(branding.social);
         }

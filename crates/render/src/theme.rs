@@ -2,7 +2,10 @@
 
 use crate::dates::Dates;
 use crate::messages::Messages;
-use crate::views::{ArticleModel, HomeModel, ListKind, ListModel, MessageModel, SearchModel};
+use crate::views::{
+    ArticleModel, CorrectionItem, HomeModel, InfoModel, ListKind, ListModel, MessageModel,
+    SearchModel,
+};
 use crate::{PerLang, RenderError, assets};
 use arabpress_core::Lang;
 use fluent_bundle::{FluentArgs, FluentValue};
@@ -36,6 +39,10 @@ pub struct Branding {
     pub logo: Option<Logo>,
     /// A square podcast artwork (1400-3000 px), as a site path, when one was made.
     pub artwork: Option<String>,
+    /// The uploaded logo's home-screen icon, as a site path, when one was made.
+    pub touch_icon: Option<String>,
+    /// The newsroom's public address (contact page, podcast owner), when set.
+    pub contact_email: Option<String>,
     /// The sections in each language's masthead, by id and in order; `None`: every
     /// section, in the sections' own order.
     pub nav: PerLang<Option<Vec<i64>>>,
@@ -446,6 +453,45 @@ impl Theme {
                 ..context! {
                     page_kind => "newsletter",
                     title => format!("{heading} — {}", self.site().name.get(frame.lang)),
+                }
+            },
+        )
+    }
+
+    /// One of the site's pages about itself: about, contact, or the corrections policy with
+    /// the newest corrections.
+    pub fn info(&self, m: &InfoModel) -> Result<String, RenderError> {
+        let lang = m.frame.lang;
+        let site = self.site().name.get(lang).clone();
+        let mut args = FluentArgs::new();
+        args.set("site", site.clone());
+        let heading = self.messages.get(
+            lang,
+            &format!("info-{}-title", m.page.segment()),
+            Some(&args),
+        );
+        let corrections: Vec<CorrectionItem> = m
+            .corrections
+            .iter()
+            .map(|(a, c)| CorrectionItem {
+                headline: a.headline.clone(),
+                url: crate::views::article_url(lang, &a.slug),
+                date: self.dates().zoned_date_time(lang, c.created_at),
+                iso: self.dates().iso(c.created_at),
+                note: c.note.clone(),
+            })
+            .collect();
+        self.render(
+            "info.html",
+            context! {
+                ..ser(self.chrome(&m.frame)),
+                ..context! {
+                    page_kind => m.page.segment(),
+                    title => format!("{heading} — {site}"),
+                    description => self.messages.get(lang, &format!("info-{}-description", m.page.segment()), Some(&args)),
+                    heading => heading,
+                    corrections => ser(corrections),
+                    contact_email => self.branding().contact_email.clone(),
                 }
             },
         )

@@ -2,7 +2,7 @@
 //! same data with URLs built, dates formatted in the page language and labels translated.
 
 use crate::Theme;
-use arabpress_core::model::{Article, ArticleSummary, Author, Section};
+use arabpress_core::model::{Article, ArticleSummary, Author, Correction, Section};
 use arabpress_core::{Image, Lang, arabic};
 use jiff::Timestamp;
 use serde::Serialize;
@@ -151,6 +151,50 @@ pub struct MessageModel {
     pub text_key: &'static str,
 }
 
+/// The site's own pages about itself, linked from every page's footer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InfoPage {
+    /// Who publishes the site and by what principles (`/{lang}/about`).
+    About,
+    /// How to reach the newsroom (`/{lang}/contact`).
+    Contact,
+    /// The corrections policy and the latest corrections (`/{lang}/corrections`).
+    Corrections,
+}
+
+impl InfoPage {
+    /// Every one, in the footer's order.
+    pub const ALL: [InfoPage; 3] = [InfoPage::About, InfoPage::Contact, InfoPage::Corrections];
+
+    /// Its path segment (`about`, `contact`, `corrections`).
+    pub fn segment(self) -> &'static str {
+        match self {
+            InfoPage::About => "about",
+            InfoPage::Contact => "contact",
+            InfoPage::Corrections => "corrections",
+        }
+    }
+}
+
+/// Data for one of the site's pages about itself.
+pub struct InfoModel {
+    /// Shared page data.
+    pub frame: Frame,
+    /// Which page.
+    pub page: InfoPage,
+    /// For the corrections page: the newest corrections, each with its (public) article.
+    pub corrections: Vec<(ArticleSummary, Correction)>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct CorrectionItem {
+    pub(crate) headline: String,
+    pub(crate) url: String,
+    pub(crate) date: String,
+    pub(crate) iso: String,
+    pub(crate) note: String,
+}
+
 #[derive(Serialize)]
 pub(crate) struct NavItem {
     name: String,
@@ -178,6 +222,8 @@ pub(crate) struct Chrome {
     newsletter_popup: bool,
     comments_enabled: bool,
     logo: Option<LogoView>,
+    /// The phones' home-screen icon: the uploaded logo's, else the theme's.
+    touch_icon: String,
     social: Vec<SocialLink>,
     lang: &'static str,
     dir: &'static str,
@@ -336,6 +382,13 @@ pub fn author_url(lang: Lang, slug: &str) -> String {
     format!("/{lang}/author/{slug}")
 }
 
+/// Where the theme's own home-screen icon is served (drawn from `assets/img/icon.svg`),
+/// for a site without an uploaded logo; also the path phones ask for unprompted.
+pub const THEME_TOUCH_ICON: &str = "/apple-touch-icon.png";
+/// Where the theme's own podcast artwork is served (drawn from `assets/img/logo.svg`), for a
+/// site without an uploaded logo that gives one.
+pub const THEME_ARTWORK: &str = "/podcast-artwork.png";
+
 impl Theme {
     pub(crate) fn chrome(&self, f: &Frame) -> Chrome {
         let lang = f.lang;
@@ -351,6 +404,10 @@ impl Theme {
                 width: l.width,
                 height: l.height,
             }),
+            touch_icon: branding
+                .touch_icon
+                .clone()
+                .unwrap_or_else(|| THEME_TOUCH_ICON.to_owned()),
             social: branding
                 .social
                 .iter()

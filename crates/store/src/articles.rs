@@ -336,6 +336,37 @@ impl Store {
         })
     }
 
+    /// The newest corrections of published articles in `lang`, newest first, each with its
+    /// article's id (the caller keeps the articles still public now).
+    pub async fn recent_corrections(
+        &self,
+        lang: Lang,
+        limit: i64,
+    ) -> Result<Vec<(i64, Correction)>, StoreError> {
+        let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(
+            "SELECT c.article_id, c.id, c.created_at, c.note FROM corrections c \
+             JOIN articles a ON a.id = c.article_id \
+             WHERE a.lang = $1 AND a.status = 'published' \
+             ORDER BY c.created_at DESC, c.id DESC LIMIT $2",
+        )
+        .bind(lang.code())
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(article, id, at, note)| {
+                Ok((
+                    article,
+                    Correction {
+                        id,
+                        created_at: rows::ts(at)?,
+                        note,
+                    },
+                ))
+            })
+            .collect()
+    }
+
     /// Marks two articles in different languages as translations of each other.
     pub async fn link_translations(
         &self,

@@ -5,9 +5,11 @@
 use crate::WebState;
 use crate::request::{fail, lang_param, path_lang, preferred, respond};
 use crate::respond::page_response;
-use arabpress_app::{AppError, CachedPage, ListSpec};
+use arabpress_app::{AppError, CachedPage, ListSpec, ThemePicture};
 use arabpress_core::Lang;
+use arabpress_render::InfoPage;
 use arabpress_render::assets;
+use arabpress_render::views::{THEME_ARTWORK, THEME_TOUCH_ICON};
 use axum::Router;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{OriginalUri, Path, RawQuery, State};
@@ -23,12 +25,17 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/healthz", get(healthz))
         .route("/static/{*path}", get(static_asset))
         .route("/favicon.ico", get(favicon))
+        .route(THEME_TOUCH_ICON, get(touch_icon))
+        .route(THEME_ARTWORK, get(podcast_artwork))
         .route("/{lang}", get(lang_root))
         .route("/{lang}/", get(home))
         .route("/{lang}/article/{slug}", get(article))
         .route("/{lang}/section/{slug}", get(section))
         .route("/{lang}/tag/{slug}", get(tag))
         .route("/{lang}/author/{slug}", get(author))
+        .route("/{lang}/about", get(about))
+        .route("/{lang}/contact", get(contact))
+        .route("/{lang}/corrections", get(corrections))
         .fallback(not_found)
 }
 
@@ -101,6 +108,49 @@ async fn favicon() -> Response {
     Redirect::permanent("/static/img/icon.svg").into_response()
 }
 
+/// The phones' home-screen icon (linked from every page, and asked for by phones without a
+/// link): the uploaded logo's when it gave one, else the theme's.
+async fn touch_icon(State(state): State<WebState>, headers: HeaderMap) -> Response {
+    match state.app.theme().branding().touch_icon.as_deref() {
+        Some(uploaded) => Redirect::temporary(uploaded).into_response(),
+        None => theme_picture(&headers, ThemePicture::TouchIcon).await,
+    }
+}
+
+/// The podcast artwork of a site whose logo gave none (the feeds name the uploaded one).
+async fn podcast_artwork(State(state): State<WebState>, headers: HeaderMap) -> Response {
+    match state.app.theme().branding().artwork.as_deref() {
+        Some(uploaded) => Redirect::temporary(uploaded).into_response(),
+        None => theme_picture(&headers, ThemePicture::Artwork).await,
+    }
+}
+
+/// A theme picture, drawn on the blocking pool on first demand and kept.
+async fn theme_picture(headers: &HeaderMap, which: ThemePicture) -> Response {
+    static ICON: tokio::sync::OnceCell<CachedPage> = tokio::sync::OnceCell::const_new();
+    static ARTWORK: tokio::sync::OnceCell<CachedPage> = tokio::sync::OnceCell::const_new();
+    let cell = match which {
+        ThemePicture::TouchIcon => &ICON,
+        ThemePicture::Artwork => &ARTWORK,
+    };
+    let page = cell
+        .get_or_try_init(|| async move {
+            match tokio::task::spawn_blocking(move || which.draw()).await {
+                Ok(Ok(png)) => Ok(CachedPage::new(200, "image/png", png, Vec::new(), i64::MAX)),
+                Ok(Err(problem)) => Err(format!("{which:?}: {}", problem.key)),
+                Err(e) => Err(format!("{which:?}: {e}")),
+            }
+        })
+        .await;
+    match page {
+        Ok(page) => page_response(headers, page, "public, max-age=86400"),
+        Err(e) => {
+            tracing::error!(error = %e, "drawing a theme picture failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
 async fn lang_root(
     State(state): State<WebState>,
     headers: HeaderMap,
@@ -110,6 +160,45 @@ async fn lang_root(
         Ok(lang) => Redirect::permanent(&format!("/{lang}/")).into_response(),
         Err(r) => r,
     }
+}
+
+async fn about(
+    state: State<WebState>,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+) -> Response {
+    info(state, headers, path, InfoPage::About).await
+}
+
+async fn contact(
+    state: State<WebState>,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+) -> Response {
+    info(state, headers, path, InfoPage::Contact).await
+}
+
+async fn corrections(
+    state: State<WebState>,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+) -> Response {
+    info(state, headers, path, InfoPage::Corrections).await
+}
+
+/// The site's pages about itself.
+async fn info(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    page: InfoPage,
+) -> Response {
+    let lang = match path_lang(&state, &headers, path).await {
+        Ok(lang) => lang,
+        Err(r) => return r,
+    };
+    let result = state.app.info_page(lang, page).await;
+    respond(&state, &headers, lang, result).await
 }
 
 async fn home(

@@ -185,8 +185,12 @@ fn png(w: u32, h: u32) -> Vec<u8> {
     out
 }
 
+/// The settings rows the newsroom wrote: all but the demo's contact address.
 async fn stored(s: &Site_) -> Vec<(String, String)> {
-    s.app.store().site_settings().await.unwrap()
+    let demo = serde_json::json!(arabpress_app::demo::DEMO_CONTACT).to_string();
+    let mut rows = s.app.store().site_settings().await.unwrap();
+    rows.retain(|(name, value)| !(name == "contact_email" && *value == demo));
+    rows
 }
 
 async fn public(s: &Site_, path: &str) -> String {
@@ -266,6 +270,11 @@ async fn bad_values_and_bad_logos_are_refused_in_the_members_language() {
             "ليس عنوان http(s) لموقع",
         ),
         (vec![("name_en", "")], None, "اكتب من ١ إلى ٨٠ حرفًا"),
+        (
+            vec![("contact_email", "desk at gulfpress")],
+            None,
+            "ليس عنوان بريد إلكتروني",
+        ),
         (vec![], Some(script.to_vec()), "يحمل نصًا برمجيًا"),
         (vec![], Some(bomb), "والحد الأقصى"),
         (
@@ -340,6 +349,7 @@ async fn a_save_changes_every_public_page_at_once(s: Site_) {
                 (&pos_field, "1"),
                 ("comments", "1"),
                 ("newsletter_popup", "1"),
+                ("contact_email", " Desk@GulfPress.example "),
             ],
             Some(&png(600, 200)),
             true,
@@ -389,6 +399,39 @@ async fn a_save_changes_every_public_page_at_once(s: Site_) {
     let img = image::load_from_memory(&r.body).unwrap();
     assert_eq!((img.width(), img.height()), (1400, 1400));
     assert!(settings.comments);
+    // Phones get a home-screen icon drawn from the logo; podcast directories its artwork
+    // and the newsroom's address as the owner's.
+    let icon = format!("/media/{}/touch-icon.png", logo.sha256);
+    assert!(
+        home.contains(&format!("<link rel=\"apple-touch-icon\" href=\"{icon}\">")),
+        "{home}"
+    );
+    let r = s
+        .app
+        .media_file(&logo.sha256, "touch-icon.png")
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("no touch icon"));
+    let img = image::load_from_memory(&r.body).unwrap();
+    assert_eq!((img.width(), img.height()), (180, 180));
+    let unprompted = common::get(&s.router, "/apple-touch-icon.png").await;
+    assert_eq!(unprompted.status, StatusCode::TEMPORARY_REDIRECT);
+    assert_eq!(unprompted.header("location"), icon);
+    let podcast = public(&s, "/en/podcast.xml").await;
+    assert!(
+        podcast.contains(&format!("/media/{}/artwork.png\"", logo.sha256)),
+        "{podcast}"
+    );
+    assert!(
+        podcast.contains("<itunes:email>desk@gulfpress.example</itunes:email>"),
+        "{podcast}"
+    );
+    let contact = public(&s, "/en/contact").await;
+    assert!(
+        contact.contains("href=\"mailto:desk@gulfpress.example\""),
+        "{contact}"
+    );
     // The pop-up switch really removes the pop-up.
     let r = b.save(&[], None, true).await; // the switches section sent without the box ticked
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -410,6 +453,7 @@ async fn a_save_changes_every_public_page_at_once(s: Site_) {
         "comments",
         "logo",
         "newsletter_popup",
+        "contact_email",
     ] {
         assert!(
             audit

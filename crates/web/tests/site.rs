@@ -2189,3 +2189,161 @@ async fn the_footer_leads_to_the_newsletter_search_and_feeds() {
         assert_eq!(get(&s.router, path).await.status, StatusCode::OK, "{path}");
     }
 }
+
+/// The width and height a PNG's header declares.
+fn png_size(png: &[u8]) -> (u32, u32) {
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
+    let be = |at: usize| u32::from_be_bytes([png[at], png[at + 1], png[at + 2], png[at + 3]]);
+    (be(16), be(20))
+}
+
+/// The site says who publishes it, how to reach the newsroom and what it corrected: the
+/// footer of every page leads to the three pages, in both languages; the corrections page
+/// lists corrections of public articles in its own language, newest first, and follows
+/// publishing and withdrawing at once; the publisher's structured data names the policy.
+async fn the_site_says_who_publishes_it_and_what_it_corrected(s: Site_) {
+    for lang in Lang::ALL {
+        let home = get(&s.router, &format!("/{lang}/")).await.body;
+        let footer = home
+            .split("<footer class=\"site-footer\">")
+            .nth(1)
+            .unwrap_or_default();
+        for page in ["about", "contact", "corrections"] {
+            let path = format!("/{lang}/{page}");
+            assert!(footer.contains(&format!("href=\"{path}\"")), "{path}");
+            let r = get(&s.router, &path).await;
+            assert_eq!(r.status, StatusCode::OK, "{path}");
+            assert!(
+                r.body.contains(&format!(
+                    "href=\"http://test.example/{}/{page}\"",
+                    lang.other()
+                )),
+                "{path} links its translation"
+            );
+        }
+        assert!(
+            home.contains(&format!(
+                "\"correctionsPolicy\":\"http://test.example/{lang}/corrections\""
+            )),
+            "{home}"
+        );
+    }
+    let about = get(&s.router, "/ar/about").await.body;
+    assert!(
+        about.contains("<h1 id=\"info-title\">عن عرب برس</h1>"),
+        "{about}"
+    );
+    assert!(about.contains("href=\"/ar/section/economy\""), "{about}");
+    let contact = get(&s.router, "/en/contact").await.body;
+    assert!(contact.contains("href=\"mailto:newsroom@arabpress.example\""));
+
+    let ar = get(&s.router, "/ar/corrections").await.body;
+    assert!(ar.contains("والصحيح أنها بدأت يوم الإثنين"), "{ar}");
+    assert!(ar.contains("href=\"/ar/article/"), "{ar}");
+    assert!(
+        !ar.contains("3.6 per cent"),
+        "an English correction on the Arabic page"
+    );
+    let en = get(&s.router, "/en/corrections").await.body;
+    assert!(en.contains("It was 3.6 per cent."), "{en}");
+    assert!(!en.contains("يوم الإثنين"));
+
+    let a = s
+        .app
+        .create_article(
+            draft("Port reopens after storm", &[]),
+            ArticleStatus::Draft,
+            None,
+        )
+        .await
+        .unwrap();
+    s.app.publish(a.summary.id, None).await.unwrap();
+    s.app
+        .add_correction(a.summary.id, "The port reopened on Tuesday, not Monday.")
+        .await
+        .unwrap();
+    let en = get(&s.router, "/en/corrections").await.body;
+    let new = en.find("not Monday.").unwrap_or_else(|| panic!("{en}"));
+    let old = en
+        .find("It was 3.6 per cent.")
+        .unwrap_or_else(|| panic!("{en}"));
+    assert!(new < old, "the newest correction comes first");
+    assert!(en.contains("href=\"/en/article/port-reopens-after-storm\""));
+    s.app.unpublish(a.summary.id).await.unwrap();
+    let en = get(&s.router, "/en/corrections").await.body;
+    assert!(
+        !en.contains("not Monday."),
+        "a withdrawn article's correction stays listed"
+    );
+    assert!(en.contains("It was 3.6 per cent."));
+}
+
+common::both_sites!(
+    the_site_says_who_publishes_it_and_what_it_corrected,
+    super::the_site_says_who_publishes_it_and_what_it_corrected
+);
+
+/// Phones get a home-screen icon and podcast directories an artwork and an owner, drawn
+/// from the theme's own pictures when no logo was uploaded; already-compressed files are
+/// sent as they are, whatever the client accepts.
+#[tokio::test]
+async fn phones_and_podcast_directories_get_the_sites_pictures() {
+    let s = site().await;
+    let home = get(&s.router, "/ar/").await.body;
+    assert!(home.contains("<link rel=\"apple-touch-icon\" href=\"/apple-touch-icon.png\">"));
+    let compressed = [("accept-encoding", "br, gzip")];
+    for (path, side) in [
+        ("/apple-touch-icon.png", 180),
+        ("/podcast-artwork.png", 1400),
+    ] {
+        let (status, headers, png) = common::get_bytes(&s.router, path, &compressed).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert_eq!(headers[header::CONTENT_TYPE], "image/png", "{path}");
+        assert!(headers.get(header::CONTENT_ENCODING).is_none(), "{path}");
+        assert_eq!(png_size(&png), (side, side), "{path}");
+    }
+    let podcast = get(&s.router, "/ar/podcast.xml").await.body;
+    assert!(
+        podcast.contains("<itunes:image href=\"http://test.example/podcast-artwork.png\"/>"),
+        "{podcast}"
+    );
+    assert!(podcast.contains(
+        "<itunes:owner><itunes:name>عرب برس</itunes:name><itunes:email>newsroom@arabpress.example</itunes:email></itunes:owner>"
+    ), "{podcast}");
+}
+
+/// The house font is served from the site itself: every face the stylesheet names exists,
+/// as WOFF2 sent without another compression, the Arabic regular and bold together within
+/// 100 KB, with the font's licence beside them.
+#[tokio::test]
+async fn the_house_font_is_served_by_the_site() {
+    let s = site().await;
+    let css = get(&s.router, "/static/site.css").await.body;
+    let files: Vec<&str> = css
+        .split("url(\"fonts/")
+        .skip(1)
+        .filter_map(|x| x.split('"').next())
+        .collect();
+    assert_eq!(files.len(), 6, "{files:?}");
+    assert!(css.contains("font-display: swap"));
+    let mut arabic = 0;
+    for f in &files {
+        let path = format!("/static/fonts/{f}");
+        let (status, headers, bytes) =
+            common::get_bytes(&s.router, &path, &[("accept-encoding", "br")]).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert_eq!(headers[header::CONTENT_TYPE], "font/woff2", "{path}");
+        assert!(headers.get(header::CONTENT_ENCODING).is_none(), "{path}");
+        assert!(bytes.starts_with(b"wOF2"), "{path}");
+        if f.starts_with("plex-arabic-arabic-") {
+            arabic += bytes.len();
+        }
+    }
+    assert!(
+        arabic > 0 && arabic <= 100 * 1024,
+        "Arabic faces: {arabic} bytes"
+    );
+    let licence = get(&s.router, "/static/fonts/OFL.txt").await;
+    assert_eq!(licence.status, StatusCode::OK);
+    assert!(licence.body.contains("SIL Open Font License"));
+}

@@ -150,6 +150,7 @@ async fn show(
         "tagline_ar": st.tagline.ar, "tagline_en": st.tagline.en,
         "time_zone": st.time_zone, "default_lang": st.default_lang.code(),
         "social": st.social.join("\n"),
+        "contact_email": st.contact_email.as_deref().unwrap_or_default(),
         "comments": st.comments, "newsletter_popup": st.newsletter_popup,
     });
     let notice = (q.get("done").map(String::as_str) == Some("settings"))
@@ -205,6 +206,7 @@ async fn save(State(state): State<WebState>, Member(s): Member, mp: Multipart) -
         nav_ar: nav_of("ar"),
         nav_en: nav_of("en"),
         social: text("social"),
+        contact_email: text("contact_email"),
         comments: switches.then(|| f.get("comments") == "1"),
         newsletter_popup: switches.then(|| f.get("newsletter_popup") == "1"),
         logo: None,
@@ -230,6 +232,7 @@ async fn save(State(state): State<WebState>, Member(s): Member, mp: Multipart) -
         "time_zone": form.time_zone.clone().unwrap_or_else(|| st.time_zone.clone()),
         "default_lang": form.default_lang.clone().unwrap_or_else(|| st.default_lang.code().to_owned()),
         "social": form.social.clone().unwrap_or_default(),
+        "contact_email": form.contact_email.clone().unwrap_or_default(),
         "comments": form.comments.unwrap_or(st.comments),
         "newsletter_popup": form.newsletter_popup.unwrap_or(st.newsletter_popup),
     });
