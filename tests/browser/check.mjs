@@ -108,7 +108,18 @@ async function usedFonts(page, selector) {
 for (const p of pages.filter(p => /-(home|article|section|search|search-none|about|contact|corrections)$/.test(p.name))) {
   const lang = p.name.slice(0, 2);
   const page = await context.newPage();
+  const beacons = [];
+  page.on('request', r => { if (r.url().endsWith('/reads')) beacons.push(r); });
   await page.goto(base + encodeURI(p.url), { waitUntil: 'load' });
+  if (/-article$/.test(p.name)) {
+    // One reading, one beacon: the article's id and the referrer, no cookie.
+    await page.waitForTimeout(300);
+    const b = beacons[0];
+    const answer = b && await b.response();
+    check(`${p.name}: the page sends one reading beacon, answered 204, without a cookie`,
+      beacons.length === 1 && answer && answer.status() === 204 && /^a=\d+&r=/.test(b.postData() || '') && !(await b.allHeaders()).cookie,
+      `${beacons.length} beacons ${b ? b.postData() : ''}`);
+  }
   const layout = await page.evaluate(() => {
     const h1 = document.querySelector('h1:not(.visually-hidden)') || document.querySelector('.card-headline');
     const main = document.querySelector('main').getBoundingClientRect();

@@ -158,6 +158,7 @@ impl AppBuilder {
                 passwords: tokio::sync::Semaphore::new(crate::accounts::PASSWORD_PERMITS),
                 password_work: std::sync::atomic::AtomicU64::new(0),
                 settings: Held::new(self.pins),
+                reads: std::sync::Mutex::default(),
             }),
         })
     }

@@ -42,6 +42,7 @@ mod outbound;
 mod outbox;
 mod pages;
 mod publish;
+mod reads;
 mod remote;
 mod search;
 mod settings;
@@ -84,6 +85,9 @@ pub use objects::{MediaStorage, S3Settings};
 pub use outbound::{OutboundPolicy, Refusal, non_public};
 pub use outbox::{MAIL_MAX_ATTEMPTS, mail_backoff};
 pub use pages::{CORRECTIONS_LISTED, ListSpec, PER_PAGE};
+pub use reads::{
+    MAX_PENDING_READS, MOST_READ_HOURS, MOST_READ_REFRESH, MOST_READ_SHOWN, referrer_domain,
+};
 pub use search::{SEARCH_PER_PAGE, SearchOutcome, SearchParams};
 pub use settings::{
     ARTWORK_MAX, ARTWORK_MIN, MAX_LOGO_BYTES, MAX_LOGO_SIDE, SettingsError, SettingsForm,
@@ -142,6 +146,8 @@ struct Inner {
     password_work: std::sync::atomic::AtomicU64,
     /// The site's settings as this node last read them, and what the file pins.
     settings: settings::Held,
+    /// Readings counted on this node since its last flush.
+    reads: std::sync::Mutex<reads::Pending>,
 }
 
 impl App {

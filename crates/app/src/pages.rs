@@ -23,6 +23,9 @@ const RENDER_DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
 /// Stories per page on section, tag and author pages.
 pub const PER_PAGE: u32 = 12;
 
+/// The content type of pages.
+const HTML: &str = "text/html; charset=utf-8";
+
 /// The most corrections the corrections page lists.
 pub const CORRECTIONS_LISTED: i64 = 50;
 
@@ -161,8 +164,7 @@ impl App {
     where
         F: AsyncFnOnce(Timestamp) -> Result<(u16, String, Vec<String>), AppError>,
     {
-        self.cached_as(path, "text/html; charset=utf-8", None, build)
-            .await
+        self.cached_as(path, HTML, None, build).await
     }
 
     /// [`App::cached`] for a response of another type (feeds, sitemaps), kept at most
@@ -203,7 +205,8 @@ impl App {
     /// The home page of a language.
     pub async fn home_page(&self, lang: Lang) -> Result<Arc<CachedPage>, AppError> {
         let path = format!("/{lang}/");
-        self.cached(path.clone(), async |now| {
+        let ttl = Some(crate::MOST_READ_REFRESH);
+        self.cached_as(path.clone(), HTML, ttl, async |now| {
             let frame = self.frame(lang, now, path, None, None).await?;
             let pool = self
                 .store()
@@ -216,6 +219,10 @@ impl App {
             if let Some(l) = &lead {
                 seen.mark(l);
             }
+            // Beside the lead: the next stories with a picture, shown with it small, then
+            // a dense list of the newest.
+            let mut secondary = seen.take(pool.iter().filter(|s| s.image.is_some()).cloned(), 2);
+            secondary.extend(seen.take(pool.iter().cloned(), 2 - secondary.len()));
             let latest = seen.take(pool.iter().cloned(), 5);
             let mut blocks = Vec::new();
             let mut keys = vec![format!("latest:{lang}"), "sections".to_owned()];
@@ -231,19 +238,25 @@ impl App {
                 }
             }
             let most_recent = seen.take(pool.iter().cloned(), 10);
+            // Most read may repeat a story shown above: it is a ranking, not more news.
+            let most_read = self.most_read(lang, None, now).await?;
             article_keys(
                 &mut keys,
                 lead.iter()
+                    .chain(&secondary)
                     .chain(&latest)
                     .chain(&most_recent)
+                    .chain(&most_read)
                     .chain(blocks.iter().flat_map(|b| &b.1)),
             );
             let html = self.theme().home(&HomeModel {
                 frame,
                 lead,
+                secondary,
                 latest,
                 blocks,
                 most_recent,
+                most_read,
             })?;
             Ok((200, html, keys))
         })
@@ -332,7 +345,10 @@ impl App {
         } else {
             base.clone()
         };
-        self.cached(path, async |now| {
+        // The first page of a section shows its most-read stories, which move.
+        let ttl =
+            (page == 1 && matches!(spec, ListSpec::Section(_))).then_some(crate::MOST_READ_REFRESH);
+        self.cached_as(path, HTML, ttl, async |now| {
             arabpress_core::Slug::parse(slug).map_err(|_| AppError::NotFound)?;
             let sections: Vec<Section> = self.sections().await?.to_vec();
             let mut q = ListQuery {
@@ -387,7 +403,11 @@ impl App {
                 return Err(AppError::NotFound);
             }
             let items = Seen::default().take(result.items, PER_PAGE as usize);
-            article_keys(&mut keys, &items);
+            let most_read = match (&kind, page) {
+                (ListKind::Section(sec), 1) => self.most_read(lang, Some(sec.id), now).await?,
+                _ => Vec::new(),
+            };
+            article_keys(&mut keys, items.iter().chain(&most_read));
             let frame = Frame {
                 lang,
                 now,
@@ -400,6 +420,7 @@ impl App {
                 frame,
                 kind,
                 items,
+                most_read,
                 page,
                 per_page: PER_PAGE,
                 total: result.total,

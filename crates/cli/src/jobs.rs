@@ -2,7 +2,7 @@
 //! until it stops: scheduled publishing, webhooks, daily digests and session purging
 //! ([`run_jobs`]), wire feed polling ([`poll_wire`]), speaking articles ([`speak`]),
 //! delivering the mail outbox ([`spawn_mailer`]); and, on every node, following the change
-//! feed ([`spawn_follower`]). Each loop logs a failure and tries again at its next tick, so
+//! feed ([`spawn_follower`]) and writing the readings it counted ([`spawn_read_flusher`]). Each loop logs a failure and tries again at its next tick, so
 //! a passing fault (a database restart, a feed that does not answer) never stops a node.
 
 use anyhow::Result;
@@ -23,13 +23,17 @@ impl Background {
             tasks.push(spawn_mailer(app.clone()));
         }
         tasks.extend(spawn_follower(app).await?);
+        tasks.push(spawn_read_flusher(app.clone()));
         Ok(Background(tasks))
     }
 
-    /// Stops them all.
-    pub fn stop(self) {
+    /// Stops them all, then writes the readings counted since the last flush.
+    pub async fn stop(self, app: &App) {
         for task in self.0 {
             task.abort();
+        }
+        if let Err(e) = app.flush_reads().await {
+            tracing::warn!(error = %e, "writing the last counted readings failed");
         }
     }
 }
@@ -172,6 +176,24 @@ const FOLLOW_FALLBACK: Duration = Duration::from_secs(2);
 /// (on SQLite only that), so a missed notification delays a change but never loses it. A
 /// change this process made itself is applied a second time, which costs one re-index of
 /// the article and leaves the same pages.
+/// How often a node adds the readings it counted to the store's.
+const READS_TICK: Duration = Duration::from_secs(60);
+
+/// Every node counts the readings of the pages it serves and adds them to the store's
+/// every [`READS_TICK`]; a failed write keeps them for the next.
+fn spawn_read_flusher(app: App) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = ticker(READS_TICK);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            if let Err(e) = app.flush_reads().await {
+                tracing::warn!(error = %e, "writing counted readings failed; will retry");
+            }
+        }
+    })
+}
+
 async fn spawn_follower(app: &App) -> Result<Option<JoinHandle<()>>> {
     app.start_following().await?;
     let app = app.clone();

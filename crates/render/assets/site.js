@@ -180,8 +180,29 @@
     window.setInterval(update, 60000);
   }
 
+  // Most read: one beacon when the article is first seen, with no cookie and nothing that
+  // names the reader (the server keeps the referring domain only), and none at all when
+  // the browser asks not to be tracked.
+  function countRead() {
+    var story = document.querySelector('article[data-read]');
+    if (!story || !navigator.sendBeacon) { return; }
+    if (navigator.doNotTrack === '1' || navigator.globalPrivacyControl) { return; }
+    var sent = false;
+    function send() {
+      if (sent || document.visibilityState !== 'visible') { return; }
+      sent = true;
+      var data = new URLSearchParams();
+      data.set('a', story.getAttribute('data-read'));
+      data.set('r', document.referrer);
+      navigator.sendBeacon('/reads', data);
+    }
+    send();
+    document.addEventListener('visibilitychange', send);
+  }
+
   forms();
   popup();
   player();
   relativeTimes();
+  countRead();
 }());

@@ -254,9 +254,11 @@ impl Theme {
                     description => self.site().tagline.get(m.frame.lang),
                     jsonld => self.home_jsonld(m.frame.lang),
                     lead => m.lead.as_ref().map(|l| ser(self.card(l, s))),
+                    secondary => ser(self.cards(&m.secondary, s)),
                     latest => ser(self.cards(&m.latest, s)),
                     blocks => blocks,
                     most_recent => ser(self.cards(&m.most_recent, s)),
+                    most_read => ser(self.cards(&m.most_read, s)),
                 }
             },
         )
@@ -337,6 +339,7 @@ impl Theme {
                     bio => bio.filter(|b| !b.is_empty()),
                     total => m.total,
                     items => ser(self.cards(&m.items, &m.frame.sections)),
+                    most_read => ser(self.cards(&m.most_read, &m.frame.sections)),
                     pager => ser(pager),
                 }
             },

@@ -31,12 +31,16 @@ pub struct HomeModel {
     pub frame: Frame,
     /// The top story.
     pub lead: Option<ArticleSummary>,
-    /// The next newest stories.
+    /// The stories beside it, with their pictures when they have one.
+    pub secondary: Vec<ArticleSummary>,
+    /// The next newest stories, as a dense list.
     pub latest: Vec<ArticleSummary>,
     /// A few stories per section.
     pub blocks: Vec<(Section, Vec<ArticleSummary>)>,
     /// Further headlines.
     pub most_recent: Vec<ArticleSummary>,
+    /// The stories read most lately.
+    pub most_read: Vec<ArticleSummary>,
 }
 
 /// An article page.
@@ -76,6 +80,8 @@ pub struct ListModel {
     pub kind: ListKind,
     /// This page's stories.
     pub items: Vec<ArticleSummary>,
+    /// A section's stories read most lately (its first page only).
+    pub most_read: Vec<ArticleSummary>,
     /// 1-based page number.
     pub page: u32,
     /// Stories per page.

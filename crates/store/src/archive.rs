@@ -35,6 +35,8 @@ pub const ARCHIVE_TABLES: &[&str] = &[
     "wire_feeds",
     "wire_items",
     "article_audio",
+    "article_reads",
+    "referrer_reads",
 ];
 
 /// Tables left out: working state that a restored site makes afresh (sessions, sign-in

@@ -23,6 +23,7 @@ mod migrate;
 mod newsletter;
 mod newsroom;
 pub mod private;
+mod reads;
 mod rendering;
 mod rows;
 mod settings;
@@ -46,6 +47,7 @@ pub use newsletter::{
     SignupAction, Subscriber, SubscriberQuery,
 };
 pub use newsroom::{MediaRow, NewsroomArticle, NewsroomQuery, PendingRevision, Revision};
+pub use reads::ReadCounts;
 pub use rendering::{RENDER_BUDGET, RENDER_PERMITS, render_body};
 pub use users::{AuditEntry, AuditLine, AuditPage, AuditQuery, TokenRow};
 pub use webhooks::{Delivery, DueDelivery, Outcome, Webhook};

@@ -10,6 +10,7 @@ mod api;
 mod distribution;
 mod error;
 mod newsletter;
+mod reads;
 mod request;
 mod respond;
 mod search;
@@ -46,6 +47,7 @@ pub fn router_behind(app: App, trusted_proxies: TrustedProxies) -> Router {
     let https = served_over_https(&app);
     site::routes()
         .merge(search::routes())
+        .merge(reads::routes())
         .merge(newsletter::routes())
         .merge(admin::routes())
         .merge(distribution::routes())

@@ -2347,3 +2347,156 @@ async fn the_house_font_is_served_by_the_site() {
     assert_eq!(licence.status, StatusCode::OK);
     assert!(licence.body.contains("SIL Open Font License"));
 }
+
+/// A beacon as a reader's browser sends it, with `extra` headers in place of its own.
+async fn beacon(router: &Router, body: &str, extra: &[(&str, &str)]) -> StatusCode {
+    let mut req = Request::builder()
+        .method("POST")
+        .uri("/reads")
+        .body(Body::from(body.to_owned()))
+        .unwrap();
+    let h = req.headers_mut();
+    for (k, v) in [
+        (
+            "content-type",
+            "application/x-www-form-urlencoded;charset=UTF-8",
+        ),
+        (
+            "user-agent",
+            "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0",
+        ),
+        ("sec-fetch-site", "same-origin"),
+    ]
+    .iter()
+    .chain(extra)
+    {
+        h.insert(
+            header::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+            v.parse().unwrap(),
+        );
+    }
+    common::read(arabpress_testkit::send(router, req).await)
+        .await
+        .status
+}
+
+/// The most-read list of a page, as its links in order.
+fn most_read_of(html: &str) -> Vec<String> {
+    html.split("<ol class=\"most-read-list\">")
+        .nth(1)
+        .and_then(|x| x.split("</ol>").next())
+        .map(article_links)
+        .unwrap_or_default()
+}
+
+/// Readings are counted without tracking and add up across nodes: a reader's beacon
+/// counts; one from a browser that opts out (`DNT`, `Sec-GPC`), a robot or another site
+/// does not, and the answer does not tell; what two nodes count adds up exactly in the
+/// store; the home page and the section's first page show the most-read stories in order,
+/// and a withdrawn story leaves the list.
+async fn readings_are_counted_without_tracking_and_add_up_across_nodes(s: Site_) {
+    let q = arabpress_store::ListQuery::latest(Lang::En, 50, now());
+    let pool = s.app.store().list(&q).await.unwrap().items;
+    let (a, b, c) = (&pool[2], &pool[5], &pool[7]);
+    assert!(most_read_of(&get(&s.router, "/en/").await.body).is_empty());
+    // Node A is this site; node B another app over the same database.
+    let node_b = arabpress_testkit::app_in_memory(
+        s.app.store(),
+        jiff::tz::TimeZone::UTC,
+        std::sync::Arc::clone(&s.clock),
+    );
+    let form = |id: i64| format!("a={id}&r=https%3A%2F%2Fwww.google.com%2Fsearch%3Fq%3Dsecret");
+    for _ in 0..30 {
+        assert_eq!(
+            beacon(&s.router, &form(b.id), &[]).await,
+            StatusCode::NO_CONTENT
+        );
+    }
+    for _ in 0..20 {
+        assert!(node_b.count_read(b.id, ""));
+        assert!(node_b.count_read(a.id, "https://news.example.org/today"));
+    }
+    for _ in 0..5 {
+        assert_eq!(
+            beacon(&s.router, &form(c.id), &[]).await,
+            StatusCode::NO_CONTENT
+        );
+    }
+    // Not counted, and answered the same.
+    for extra in [
+        [("dnt", "1")],
+        [("sec-gpc", "1")],
+        [("sec-fetch-site", "cross-site")],
+        [("user-agent", "Mozilla/5.0 (compatible; Googlebot/2.1)")],
+    ] {
+        for _ in 0..100 {
+            assert_eq!(
+                beacon(&s.router, &form(c.id), &extra).await,
+                StatusCode::NO_CONTENT
+            );
+        }
+    }
+    for bad in ["", "a=", "a=-4", "a=x", "r=https%3A%2F%2Fx.example"] {
+        assert_eq!(
+            beacon(&s.router, bad, &[]).await,
+            StatusCode::BAD_REQUEST,
+            "{bad:?}"
+        );
+    }
+    let big = format!("a=1&r={}", "x".repeat(5000));
+    assert_eq!(
+        beacon(&s.router, &big, &[]).await,
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+    // A made-up article is dropped when written, not stored.
+    assert_eq!(
+        beacon(&s.router, "a=987654321", &[]).await,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(s.app.flush_reads().await.unwrap(), 35);
+    assert_eq!(node_b.flush_reads().await.unwrap(), 40);
+    assert_eq!(node_b.flush_reads().await.unwrap(), 0, "flushed twice");
+    let since = now().as_second() - 3600;
+    let reads = |id| s.app.store().reads_of(id, since);
+    assert_eq!(
+        (
+            reads(b.id).await.unwrap(),
+            reads(a.id).await.unwrap(),
+            reads(c.id).await.unwrap()
+        ),
+        (50, 20, 5)
+    );
+
+    // The pages show them in order once they are rendered again (they are kept a while).
+    s.app.cache().clear();
+    let home = get(&s.router, "/en/").await.body;
+    let want: Vec<String> = [b, a, c]
+        .iter()
+        .map(|x| format!("/en/article/{}", x.slug))
+        .collect();
+    assert_eq!(most_read_of(&home), want, "{home}");
+    assert!(home.contains("<h2 id=\"most-read-title\" class=\"block-title\">Most read</h2>"));
+    let sections = s.app.sections().await.unwrap();
+    let sec = sections.iter().find(|x| x.id == b.section_id).unwrap();
+    let page = get(&s.router, &format!("/en/section/{}", sec.slug))
+        .await
+        .body;
+    let in_section: Vec<&String> = want
+        .iter()
+        .zip([b, a, c])
+        .filter(|(_, x)| x.section_id == sec.id)
+        .map(|(u, _)| u)
+        .collect();
+    assert_eq!(most_read_of(&page).iter().collect::<Vec<_>>(), in_section);
+    // The Arabic pages count Arabic readings only.
+    assert!(most_read_of(&get(&s.router, "/ar/").await.body).is_empty());
+    // A withdrawn story leaves the list at once.
+    s.app.unpublish(b.id).await.unwrap();
+    let home = get(&s.router, "/en/").await.body;
+    assert_eq!(most_read_of(&home), want[1..].to_vec());
+}
+
+common::both_sites!(
+    readings_are_counted_without_tracking_and_add_up_across_nodes,
+    super::readings_are_counted_without_tracking_and_add_up_across_nodes
+);
