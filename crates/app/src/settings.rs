@@ -11,7 +11,7 @@ use crate::logo::{self, LogoProblem};
 use crate::newsroom::forbidden;
 use crate::{App, AppError};
 use arabpress_core::{Lang, User};
-use arabpress_render::{Branding, Logo, PerLang, Site};
+use arabpress_render::{Branding, Digits, Logo, PerLang, Site};
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -39,6 +39,8 @@ pub struct SiteSettings {
     pub time_zone: String,
     /// The language of `/` when the browser names neither.
     pub default_lang: Lang,
+    /// How digits are written on Arabic pages.
+    pub digits: Digits,
     /// The uploaded logo.
     pub logo: Option<StoredLogo>,
     /// The sections in each language's masthead, by id and in order (`None`: all).
@@ -66,6 +68,7 @@ impl Default for SiteSettings {
             },
             time_zone: "UTC".into(),
             default_lang: Lang::Ar,
+            digits: Digits::ArabicIndic,
             logo: None,
             nav: PerLang::default(),
             social: Vec::new(),
@@ -176,6 +179,8 @@ pub struct SettingsForm {
     pub time_zone: Option<String>,
     /// `ar` or `en`.
     pub default_lang: Option<String>,
+    /// `arabic-indic` or `western`.
+    pub digits: Option<String>,
     /// The Arabic masthead: (section id, position) of each section shown.
     pub nav_ar: Option<Vec<(String, String)>>,
     /// The English masthead, likewise.
@@ -448,6 +453,7 @@ impl App {
             nav: s.nav.clone(),
             social: s.social.clone(),
             contact_email: s.contact_email.clone(),
+            digits: s.digits,
             comments: s.comments,
         };
         let tz = time_zone(&s.time_zone).unwrap_or_else(|| {
@@ -536,6 +542,12 @@ impl App {
                     current.default_lang.code().into(),
                 ),
                 Err(_) => problems.push(problem("default_lang", "settings-error-language")),
+            }
+        }
+        if let Some(d) = form.digits.as_deref() {
+            match Digits::parse(d.trim()) {
+                Some(d) => change("digits", d.code().into(), current.digits.code().into()),
+                None => problems.push(problem("digits", "settings-error-digits")),
             }
         }
         for (field, picked, old) in [
@@ -699,6 +711,7 @@ fn apply_row(s: &mut SiteSettings, name: &str, value: &str) -> Result<(), String
             s.time_zone = tz;
         }
         "default_lang" => s.default_lang = text()?.parse().map_err(|_| "not ar or en")?,
+        "digits" => s.digits = Digits::parse(&text()?).ok_or("not arabic-indic or western")?,
         "logo" => s.logo = serde_json::from_value(v).map_err(|e| e.to_string())?,
         "nav_ar" => s.nav.ar = serde_json::from_value(v).map_err(|e| e.to_string())?,
         "nav_en" => s.nav.en = serde_json::from_value(v).map_err(|e| e.to_string())?,

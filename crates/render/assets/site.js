@@ -160,7 +160,9 @@
     var all = document.querySelectorAll('time[data-relative]');
     if (!all.length || !window.Intl || !Intl.RelativeTimeFormat) { return; }
     var arabic = document.documentElement.lang === 'ar';
-    var rtf = new Intl.RelativeTimeFormat(arabic ? 'ar-u-nu-arab' : 'en', { numeric: 'always' });
+    // Arabic in the site's house digits (the page names them).
+    var digits = document.documentElement.getAttribute('data-digits') || 'arab';
+    var rtf = new Intl.RelativeTimeFormat(arabic ? 'ar-u-nu-' + digits : 'en', { numeric: 'always' });
     var dates = Array.prototype.map.call(all, function (el) { return el.textContent; });
     function update() {
       var now = Date.now();

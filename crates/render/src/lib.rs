@@ -6,12 +6,14 @@
 
 pub mod assets;
 pub mod dates;
+pub mod digits;
 pub mod feeds;
 pub mod messages;
 mod metadata;
 mod theme;
 pub mod views;
 
+pub use digits::Digits;
 pub use theme::{Branding, Logo, Site, Theme};
 pub use views::{
     ArticleModel, Frame, HomeModel, InfoModel, InfoPage, ListKind, ListModel, MessageModel,

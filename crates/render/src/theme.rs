@@ -43,6 +43,8 @@ pub struct Branding {
     pub touch_icon: Option<String>,
     /// The newsroom's public address (contact page, podcast owner), when set.
     pub contact_email: Option<String>,
+    /// How digits are written on Arabic pages.
+    pub digits: crate::Digits,
     /// The sections in each language's masthead, by id and in order; `None`: every
     /// section, in the sections' own order.
     pub nav: PerLang<Option<Vec<i64>>>,
@@ -229,6 +231,15 @@ impl Theme {
         Ok(self.env.get_template(name)?.render(ctx)?)
     }
 
+    /// A reader's page: rendered, then, in Arabic, its digits written in the house style.
+    fn page(&self, lang: Lang, name: &str, ctx: Value) -> Result<String, RenderError> {
+        let html = self.render(name, ctx)?;
+        Ok(match lang {
+            Lang::Ar => crate::digits::house_style(&html, self.branding().digits),
+            Lang::En => html,
+        })
+    }
+
     /// The home page.
     pub fn home(&self, m: &HomeModel) -> Result<String, RenderError> {
         let s = &m.frame.sections;
@@ -244,7 +255,8 @@ impl Theme {
                 }
             })
             .collect();
-        self.render(
+        self.page(
+            m.frame.lang,
             "home.html",
             context! {
                 ..ser(self.chrome(&m.frame)),
@@ -268,7 +280,8 @@ impl Theme {
     pub fn article(&self, m: &ArticleModel) -> Result<String, RenderError> {
         let s = &m.frame.sections;
         let a = &m.article;
-        self.render(
+        self.page(
+            m.frame.lang,
             "article.html",
             context! {
                 ..ser(self.chrome(&m.frame)),
@@ -328,7 +341,8 @@ impl Theme {
         } else {
             format!("{heading} — {}", self.site().name.get(lang))
         };
-        self.render(
+        self.page(
+            m.frame.lang,
             "list.html",
             context! {
                 ..ser(self.chrome(&m.frame)),
@@ -358,7 +372,8 @@ impl Theme {
         };
         let pager = crate::views::pager(&m.frame.path, m.page, m.per_page, m.total);
         let title = format!("{heading} — {}", self.site().name.get(lang));
-        self.render(
+        self.page(
+            m.frame.lang,
             "search.html",
             context! {
                 ..ser(self.chrome(&m.frame)),
@@ -448,7 +463,8 @@ impl Theme {
             .and_then(|k| k.as_str())
             .map(|k| self.messages.get(frame.lang, k, None))
             .unwrap_or_default();
-        self.render(
+        self.page(
+            frame.lang,
             "newsletter.html",
             context! {
                 ..ser(data),
@@ -484,7 +500,8 @@ impl Theme {
                 note: c.note.clone(),
             })
             .collect();
-        self.render(
+        self.page(
+            lang,
             "info.html",
             context! {
                 ..ser(self.chrome(&m.frame)),
@@ -503,7 +520,8 @@ impl Theme {
     /// An error or notice page.
     pub fn message(&self, m: &MessageModel) -> Result<String, RenderError> {
         let lang = m.frame.lang;
-        self.render(
+        self.page(
+            lang,
             "message.html",
             context! {
                 ..ser(self.chrome(&m.frame)),

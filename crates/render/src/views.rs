@@ -230,6 +230,8 @@ pub(crate) struct Chrome {
     logo: Option<LogoView>,
     /// The phones' home-screen icon: the uploaded logo's, else the theme's.
     touch_icon: String,
+    /// The house digits' numbering system (`arab`, `latn`), for scripts and style sheets.
+    digits: &'static str,
     social: Vec<SocialLink>,
     lang: &'static str,
     dir: &'static str,
@@ -414,6 +416,10 @@ impl Theme {
                 .touch_icon
                 .clone()
                 .unwrap_or_else(|| THEME_TOUCH_ICON.to_owned()),
+            digits: match lang {
+                Lang::Ar => branding.digits.system(),
+                Lang::En => "latn",
+            },
             social: branding
                 .social
                 .iter()

@@ -506,3 +506,84 @@ async fn values_the_file_sets_are_shown_pinned_and_kept() {
     assert!(public(&s, "/ar/").await.contains("صحافة الخليج"));
     assert!(!stored(&s).await.iter().any(|(n, _)| n == "name_en"));
 }
+
+/// The house digits: by default the digits an editor types in Arabic text are written
+/// Arabic-Indic, like the interface's; set to Western, the whole Arabic page (the masthead's
+/// dates, Hijri included, and the articles) uses Western digits. English pages, addresses,
+/// `datetime` values, structured data and Latin words never change.
+#[tokio::test]
+async fn arabic_pages_write_every_digit_in_the_house_style() {
+    use arabpress_core::{ArticleDraft, ArticleKind, ArticleStatus, Lang, Slug};
+    let s = site().await;
+    with_users(&s).await;
+    let draft = ArticleDraft {
+        lang: Lang::Ar,
+        slug: Some(Slug::parse("exports-2026").unwrap()),
+        headline: "ارتفاع الصادرات 12 في المئة".into(),
+        standfirst: "بلغت الصادرات 350 مليون دولار.".into(),
+        body_md:
+            "قال التقرير إن 40 شركة صدّرت منتجاتها في 2026، ومنها هواتف iPhone 15 ولقاحات COVID-19."
+                .into(),
+        kind: ArticleKind::News,
+        section: Slug::parse("economy").unwrap(),
+        tags: Vec::new(),
+        authors: vec![Slug::parse("layla-haddad").unwrap()],
+        source: None,
+        image: None,
+        seo_title: None,
+        seo_description: None,
+    };
+    let a = s
+        .app
+        .create_article(draft, ArticleStatus::Draft, None)
+        .await
+        .unwrap();
+    s.app.publish(a.summary.id, None).await.unwrap();
+    let path = "/ar/article/exports-2026";
+    let page = public(&s, path).await;
+    for shown in [
+        "ارتفاع الصادرات ١٢ في المئة",
+        "بلغت الصادرات ٣٥٠ مليون دولار.",
+        "قال التقرير إن ٤٠ شركة صدّرت منتجاتها في ٢٠٢٦،",
+        "هواتف iPhone 15 ولقاحات COVID-19.",
+        "٧ فبراير ٢٠٢٦",
+    ] {
+        assert!(page.contains(shown), "{shown} not in {page}");
+    }
+    assert!(page.contains("href=\"/ar/article/exports-2026\"") || page.contains("exports-2026\""));
+    assert!(
+        page.contains("\"headline\":\"ارتفاع الصادرات 12 في المئة\""),
+        "JSON-LD keeps the text as written"
+    );
+    let english = public(&s, "/en/").await;
+
+    let mut b = Browser::sign_in(&s, "owner", "ar").await;
+    let r = b.save(&[("digits", "western")], None, true).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = public(&s, path).await;
+    for shown in [
+        "ارتفاع الصادرات 12 في المئة",
+        "قال التقرير إن 40 شركة صدّرت منتجاتها في 2026،",
+        "7 فبراير 2026",
+        "19 شعبان 1447 هـ",
+        "data-digits=\"latn\"",
+    ] {
+        assert!(page.contains(shown), "{shown} not in {page}");
+    }
+    assert!(
+        !page.chars().any(|c| ('\u{0660}'..='\u{0669}').contains(&c)),
+        "{page}"
+    );
+    assert_eq!(
+        public(&s, "/en/").await,
+        english,
+        "English pages do not change"
+    );
+    let r = b.save(&[("digits", "roman")], None, true).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("اختر الأرقام الهندية أو الغربية"),
+        "{}",
+        r.body
+    );
+}

@@ -97,8 +97,11 @@ async fn every_page_type_in_both_languages() {
             let r = get(&s.router, &path).await;
             assert_eq!(r.status, StatusCode::OK, "{path}");
             assert!(
-                r.body
-                    .contains(&format!("<html lang=\"{lang}\" dir=\"{}\">", lang.dir())),
+                r.body.contains(&format!(
+                    "<html lang=\"{lang}\" dir=\"{}\" data-digits=\"{}\">",
+                    lang.dir(),
+                    if lang == Lang::Ar { "arab" } else { "latn" }
+                )),
                 "{path}"
             );
             assert_eq!(

@@ -576,7 +576,8 @@ async fn preview_of(state: &WebState, ui: Lang, form: &EditorForm) -> Result<Str
                 "credit": collapse(&form.image_credit),
             })
         });
-    Ok(state.app.theme().admin(
+    let theme = state.app.theme();
+    let html = theme.admin(
         "preview",
         al,
         &json!({
@@ -590,7 +591,12 @@ async fn preview_of(state: &WebState, ui: Lang, form: &EditorForm) -> Result<Str
             "image": image,
             "body_html": body_html,
         }),
-    )?)
+    )?;
+    // Digits as readers will see them.
+    Ok(match al {
+        Lang::Ar => arabpress_render::digits::house_style(&html, theme.branding().digits),
+        Lang::En => html,
+    })
 }
 
 /// The live preview: the editor's fields as they are now, rendered as [`preview_of`] does.
