@@ -184,6 +184,36 @@ if (href) {
 }
 await publicPage.close();
 
+// ---- breaking news: the editor puts the article on the ribbon; every Arabic page shows it
+// at once, a reader can close it for good, and the editor takes it off again
+await page.goto(editorUrl);
+await page.fill('#ribbon-hours', '3');
+await Promise.all([page.waitForNavigation(), page.click('form[action$="/ribbon"] button')]);
+const ribbonSaid = (await page.textContent('main')) || '';
+check('the editor puts the article on the breaking-news ribbon, and the page says until when',
+  ribbonSaid.includes('المقال في شريط الأخبار العاجلة') && ribbonSaid.includes('في الشريط حتى'), ribbonSaid.slice(0, 300));
+const reader = await browser.newContext({ bypassCSP: true, viewport: { width: 390, height: 800 }, isMobile: true, hasTouch: true });
+const readerPage = await reader.newPage();
+await readerPage.goto(`${base}/ar/section/politics`);
+const ribbon = await readerPage.evaluate(() => {
+  const r = document.querySelector('aside.breaking');
+  const b = r && r.getBoundingClientRect();
+  return r && { text: r.textContent, top: b.top, closeShown: !r.querySelector('.breaking-close').hidden };
+});
+check('every Arabic page shows the ribbon with the story, near the top, with a close button',
+  ribbon && ribbon.text.includes(headline) && ribbon.text.includes('عاجل') && ribbon.top < 300 && ribbon.closeShown, JSON.stringify(ribbon));
+await readerPage.addScriptTag({ path: path.join(here, 'node_modules', 'axe-core', 'axe.min.js') });
+const ribbonAxe = await readerPage.evaluate(async () => (await window.axe.run(document)).violations.map(v => v.id));
+check('a page with the ribbon: axe-core finds no violations', ribbonAxe.length === 0, ribbonAxe.join(', '));
+await readerPage.screenshot({ path: path.join(out, 'ar-ribbon-phone.png') });
+const englishRibbon = await (await fetch(`${base}/en/`)).text();
+check('the English pages do not show an Arabic story', !englishRibbon.includes('class="breaking"'));
+await readerPage.click('.breaking-close');
+await readerPage.goto(`${base}/ar/`);
+const stillHidden = await readerPage.$eval('aside.breaking', r => r.hidden).catch(() => null);
+check('a reader who closed the ribbon does not see that story there again', stillHidden === true, String(stillHidden));
+await reader.close();
+
 // ---- the newsroom in English
 await page.goto(editorUrl);
 await Promise.all([page.waitForNavigation(), page.click('form[action="/admin/account/language"] button')]);
@@ -239,6 +269,11 @@ for (const lang of ['en', 'ar']) {
   }
 }
 await audit.close();
+// The ribbon comes off again.
+await page.goto(editorUrl);
+await Promise.all([page.waitForNavigation(), page.click('form[action$="/ribbon/remove"] button')]);
+check('the editor takes the article off the ribbon, and the pages lose it',
+  !(await (await fetch(`${base}/ar/`)).text()).includes('class="breaking"'));
 // The sign-in page, seen by someone signed out.
 const anon = await browser.newContext({ bypassCSP: true });
 const login = await anon.request.get(`${base}/admin/login?lang=ar`);

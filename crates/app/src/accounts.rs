@@ -122,6 +122,8 @@ pub const AUDIT_ACTIONS: &[&str] = &[
     "wire_feed_removed",
     "newsletter sent",
     "setting_changed",
+    "breaking_shown",
+    "breaking_removed",
 ];
 
 /// Every kind of thing an audit line is about.

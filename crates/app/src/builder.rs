@@ -149,6 +149,7 @@ impl AppBuilder {
                 followed: std::sync::atomic::AtomicI64::new(0),
                 writes_in_flight: std::sync::atomic::AtomicUsize::new(0),
                 sections_seen: std::sync::atomic::AtomicI64::new(0),
+                breaking_seen: std::sync::atomic::AtomicI64::new(0),
                 mail: self.mail,
                 mail_wake: tokio::sync::Notify::new(),
                 link_key: std::sync::OnceLock::new(),

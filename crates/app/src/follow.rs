@@ -48,14 +48,16 @@ impl App {
         self.inner.followed.store(at, Ordering::SeqCst);
         let now = self.store().last_change_id().await?;
         self.inner.sections_seen.store(now, Ordering::SeqCst);
+        self.inner.breaking_seen.store(now, Ordering::SeqCst);
         Ok(())
     }
 
     /// Applies the changes made since the last call (by any node); returns how many articles
     /// they touched.
     pub async fn follow_changes(&self) -> Result<usize, AppError> {
-        // Settings and sections first: every page's masthead shows them.
+        // Settings, sections and the ribbon first: every page shows them.
         self.follow_settings().await?;
+        self.follow_breaking().await?;
         let seen = self.inner.sections_seen.load(Ordering::SeqCst);
         if let Some(id) = self.store().section_change_after(seen).await? {
             self.forget_sections();

@@ -25,6 +25,7 @@ mod api;
 mod archive;
 mod audio;
 mod backup;
+mod breaking;
 mod builder;
 mod cache;
 mod clock;
@@ -62,6 +63,7 @@ pub use arabpress_store::{Send, SendStats, Subscriber, SubscriberQuery};
 pub use archive::{ARCHIVE_FORMAT, ARCHIVE_VERSION, ArchiveReport};
 pub use audio::{AUDIO_FILE, AudioOutcome, AudioSettings, AudioStatus};
 pub use backup::{BACKUP_DATABASE, BackupReport};
+pub use breaking::{BREAKING_DEFAULT_HOURS, BREAKING_MAX_HOURS};
 pub use builder::AppBuilder;
 pub use cache::{CachedPage, Encoding, PageCache};
 pub use clock::{Clock, FixedClock, SystemClock};
@@ -133,6 +135,8 @@ struct Inner {
     writes_in_flight: std::sync::atomic::AtomicUsize,
     /// The last change to the sections this node has seen.
     sections_seen: std::sync::atomic::AtomicI64,
+    /// The last ribbon change this node has applied.
+    breaking_seen: std::sync::atomic::AtomicI64,
     /// The sections, read once: every page's navigation shows them and they change rarely
     /// (through [`App::create_section`], which clears this).
     sections: std::sync::RwLock<Option<Arc<Vec<arabpress_core::model::Section>>>>,

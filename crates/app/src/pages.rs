@@ -140,6 +140,7 @@ impl App {
             path,
             alternate,
             current_section: current,
+            breaking: self.ribbon(lang, now).await,
         })
     }
 
@@ -186,9 +187,19 @@ impl App {
         let generation = self.cache().generation();
         // Only rendering waits on the database, so only rendering has a deadline; a
         // cached page is answered without arming a timer.
-        let (status, html, keys) = tokio::time::timeout(RENDER_DEADLINE, build(now))
+        let (status, html, mut keys) = tokio::time::timeout(RENDER_DEADLINE, build(now))
             .await
             .map_err(|_| AppError::Timeout)??;
+        let mut ttl = ttl;
+        if content_type == HTML {
+            // Every page shows the breaking-news ribbon, and is kept no longer than it (an
+            // unreadable end leaves the page its usual life, as error pages need).
+            keys.push(crate::breaking::BREAKING_KEY.to_owned());
+            if let Some(end) = self.store().breaking_ends(now).await.unwrap_or_default() {
+                let left = end - now.as_second();
+                ttl = Some(ttl.map_or(left, |t| t.min(left)));
+            }
+        }
         let page = Arc::new(CachedPage::new(
             status,
             content_type,
@@ -415,6 +426,7 @@ impl App {
                 path: base,
                 alternate,
                 current_section: current,
+                breaking: self.ribbon(lang, now).await,
             };
             let html = self.theme().list(&ListModel {
                 frame,

@@ -559,6 +559,7 @@ impl App {
                 path,
                 alternate: None,
                 current_section: None,
+                breaking: self.ribbon(lang, now).await,
             };
             let mut keys = vec!["sections".to_owned(), format!("latest:{lang}")];
             keys.extend(

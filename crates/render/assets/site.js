@@ -202,8 +202,27 @@
     document.addEventListener('visibilitychange', send);
   }
 
+  // The breaking-news ribbon: a reader who closes it does not see that story there again
+  // on this browser; the next one shows.
+  function breaking() {
+    var ribbon = document.querySelector('.breaking[data-breaking]');
+    if (!ribbon) { return; }
+    var id = ribbon.getAttribute('data-breaking');
+    var key = 'arabpress-breaking-closed';
+    var closed = null;
+    try { closed = window.localStorage.getItem(key); } catch (e) { /* storage off: always shown */ }
+    if (closed === id) { ribbon.hidden = true; return; }
+    var button = ribbon.querySelector('.breaking-close');
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      ribbon.hidden = true;
+      try { window.localStorage.setItem(key, id); } catch (e) { /* hidden for this page only */ }
+    });
+  }
+
   forms();
   popup();
+  breaking();
   player();
   relativeTimes();
   countRead();

@@ -22,6 +22,8 @@ pub struct Frame {
     pub alternate: Option<String>,
     /// The section the page belongs to, highlighted in the navigation.
     pub current_section: Option<i64>,
+    /// The story on the breaking-news ribbon, and when it leaves it.
+    pub breaking: Option<(ArticleSummary, Timestamp)>,
 }
 
 /// The home page: a lead story, the latest stories, a block per section, a list of headlines.
@@ -193,6 +195,15 @@ pub struct InfoModel {
 }
 
 #[derive(Serialize)]
+pub(crate) struct BreakingView {
+    id: i64,
+    headline: String,
+    url: String,
+    date: String,
+    iso: String,
+}
+
+#[derive(Serialize)]
 pub(crate) struct CorrectionItem {
     pub(crate) headline: String,
     pub(crate) url: String,
@@ -232,6 +243,8 @@ pub(crate) struct Chrome {
     touch_icon: String,
     /// The house digits' numbering system (`arab`, `latn`), for scripts and style sheets.
     digits: &'static str,
+    /// The breaking-news ribbon's story.
+    breaking: Option<BreakingView>,
     social: Vec<SocialLink>,
     lang: &'static str,
     dir: &'static str,
@@ -420,6 +433,15 @@ impl Theme {
                 Lang::Ar => branding.digits.system(),
                 Lang::En => "latn",
             },
+            breaking: f.breaking.as_ref().map(|(s, _)| BreakingView {
+                id: s.id,
+                headline: s.headline.clone(),
+                url: article_url(lang, &s.slug),
+                date: self
+                    .dates()
+                    .short_date(lang, s.published_at.unwrap_or(s.updated_at)),
+                iso: self.dates().iso(s.published_at.unwrap_or(s.updated_at)),
+            }),
             social: branding
                 .social
                 .iter()

@@ -49,6 +49,7 @@ pub const TRANSIENT_TABLES: &[&str] = &[
     "outbox",
     "webhook_deliveries",
     "invites",
+    "breaking_news",
 ];
 
 /// Columns that are secrets, written only when asked: a user's password hash (replaced by

@@ -14,6 +14,7 @@
 mod archive;
 mod articles;
 mod audio;
+mod breaking;
 mod derived;
 mod distribution;
 mod error;

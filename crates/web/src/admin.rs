@@ -398,6 +398,8 @@ pub(crate) fn done_notice(state: &WebState, lang: Lang, done: Option<&String>) -
         "wire-deleted" => "admin-wire-deleted",
         "send-saved" => "admin-send-saved",
         "send-queued" => "admin-send-queued",
+        "ribbon-shown" => "admin-ribbon-shown",
+        "ribbon-removed" => "admin-ribbon-removed",
         _ => return None,
     };
     Some(msg(state, lang, key, &[]))

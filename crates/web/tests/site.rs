@@ -2503,3 +2503,109 @@ common::both_sites!(
     readings_are_counted_without_tracking_and_add_up_across_nodes,
     super::readings_are_counted_without_tracking_and_add_up_across_nodes
 );
+
+/// The ribbon of a page: its story's link, if it shows one.
+fn ribbon_of(html: &str) -> Option<String> {
+    html.split("<aside class=\"breaking\"")
+        .nth(1)
+        .and_then(|x| x.split("</aside>").next())
+        .and_then(|x| article_links(x).into_iter().next())
+}
+
+/// The breaking-news ribbon: an editor shows a published story above every page of its
+/// language at once (cached pages included, on every node through the change feed), the
+/// other language keeps its pages, a contributor may not, a draft cannot be shown, the
+/// ribbon leaves by itself when its hours are over and at once when removed.
+async fn breaking_news_shows_on_every_page_of_its_language_until_it_ends(s: Site_) {
+    use arabpress_core::Role;
+    let (editor, _) = member(&s, "desk@arabpress.example", Role::Editor).await;
+    let (writer, _) = member(&s, "writer@arabpress.example", Role::Contributor).await;
+    let editor = s.app.store().user_by_id(editor).await.unwrap().unwrap();
+    let writer = s.app.store().user_by_id(writer).await.unwrap().unwrap();
+    let q = arabpress_store::ListQuery::latest(Lang::En, 50, now());
+    let pool = s.app.store().list(&q).await.unwrap().items;
+    let story = &pool[4];
+    let url = format!("/en/article/{}", story.slug);
+    let pages = [
+        "/en/",
+        "/en/section/economy",
+        "/en/about",
+        "/en/search?q=water",
+        url.as_str(),
+    ];
+    for p in pages {
+        assert_eq!(ribbon_of(&get(&s.router, p).await.body), None, "{p}");
+    }
+    let arabic = get(&s.router, "/ar/").await.body;
+    // A node that follows the change feed, with its own cached pages.
+    let node_b = arabpress_testkit::app_in_memory(
+        s.app.store(),
+        jiff::tz::TimeZone::UTC,
+        std::sync::Arc::clone(&s.clock),
+    );
+    node_b.start_following().await.unwrap();
+    let b_router = arabpress_web::router(node_b.clone());
+    assert_eq!(ribbon_of(&get(&b_router, "/en/").await.body), None);
+
+    let refused = s.app.show_breaking_as(&writer, story.id, 6).await;
+    assert!(
+        matches!(refused, Err(arabpress_app::AppError::Forbidden(_))),
+        "{refused:?}"
+    );
+    for hours in [0, 49] {
+        let r = s.app.show_breaking_as(&editor, story.id, hours).await;
+        assert!(r.is_err_and(|e| e.to_string().contains("1 to 48 hours")));
+    }
+    let until = s.app.show_breaking_as(&editor, story.id, 6).await.unwrap();
+    for p in pages {
+        let page = get(&s.router, p).await;
+        assert_eq!(ribbon_of(&page.body), Some(url.clone()), "{p}");
+        assert!(page.header("surrogate-key").contains("breaking"), "{p}");
+    }
+    assert_eq!(
+        get(&s.router, "/ar/").await.body,
+        arabic,
+        "the Arabic pages keep theirs"
+    );
+    node_b.follow_changes().await.unwrap();
+    assert_eq!(
+        ribbon_of(&get(&b_router, "/en/").await.body),
+        Some(url.clone()),
+        "node B"
+    );
+    let audit = s.app.store().audit_of("article", story.id).await.unwrap();
+    assert!(
+        audit.iter().any(|a| a.action == "breaking_shown"),
+        "{audit:?}"
+    );
+
+    assert!(s.app.remove_breaking_as(&editor, story.id).await.unwrap());
+    assert!(!s.app.remove_breaking_as(&editor, story.id).await.unwrap());
+    for p in pages {
+        assert_eq!(ribbon_of(&get(&s.router, p).await.body), None, "{p}");
+    }
+    // Shown again, its hours over, the pages lose it by themselves.
+    let again = s.app.show_breaking_as(&editor, story.id, 2).await.unwrap();
+    assert!(again < until);
+    assert_eq!(
+        ribbon_of(&get(&s.router, "/en/").await.body),
+        Some(url.clone())
+    );
+    s.clock.set(again);
+    for p in pages {
+        assert_eq!(ribbon_of(&get(&s.router, p).await.body), None, "{p}");
+    }
+    // Only what readers may read goes on it.
+    let draft = s
+        .app
+        .create_article(draft("Not yet out", &[]), ArticleStatus::Draft, None)
+        .await
+        .unwrap();
+    let r = s.app.show_breaking_as(&editor, draft.summary.id, 6).await;
+    assert!(r.is_err_and(|e| e.to_string().contains("only a published article")));
+}
+
+common::both_sites!(
+    breaking_news_shows_on_every_page_of_its_language_until_it_ends,
+    super::breaking_news_shows_on_every_page_of_its_language_until_it_ends
+);

@@ -76,10 +76,21 @@ async fn editor_page(state: &WebState, s: &Session, code: StatusCode, v: EditorV
             }
             _ => None,
         };
-        Ok::<_, AppError>((sections, authors, article, own, translations, audio))
+        // Until when the article is on the breaking-news ribbon, if it is.
+        let ribbon = match &article {
+            Some(a) if a.status == ArticleStatus::Published => state
+                .app
+                .breaking(a.summary.lang, state.app.now())
+                .await?
+                .filter(|(b, _)| b.id == a.summary.id)
+                .map(|(_, until)| until),
+            _ => None,
+        };
+        Ok::<_, AppError>((sections, authors, article, own, translations, audio, ribbon))
     }
     .await;
-    let (sections, authors, article, own, translations, audio) = loaded.or_refuse(state, s)?;
+    let (sections, authors, article, own, translations, audio, ribbon) =
+        loaded.or_refuse(state, s)?;
     let kinds: Vec<&str> = ArticleKind::ALL.iter().map(|k| k.as_str()).collect();
     let status = article.as_ref().map_or(v.status, |a| a.status);
     let scheduled = article
@@ -141,6 +152,9 @@ async fn editor_page(state: &WebState, s: &Session, code: StatusCode, v: EditorV
             "field_errors": field_errors,
             "preview": v.preview,
             "audio": public_url.as_ref().map(|_| audio_view(state, lang, audio.as_ref())),
+            "ribbon_until": ribbon.map(|t| when(state, lang, t).0),
+            "ribbon_hours": arabpress_app::BREAKING_DEFAULT_HOURS,
+            "ribbon_max_hours": arabpress_app::BREAKING_MAX_HOURS,
         }),
     ))
 }

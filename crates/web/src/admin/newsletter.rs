@@ -31,6 +31,8 @@ pub(super) fn routes() -> Router<WebState> {
         .route("/admin/newsletter/sends", get(sends))
         .route("/admin/newsletter/sends/{id}", get(send).post(save_send))
         .route("/admin/articles/{id}/breaking", post(breaking))
+        .route("/admin/articles/{id}/ribbon", post(ribbon))
+        .route("/admin/articles/{id}/ribbon/remove", post(ribbon_remove))
 }
 
 fn query_of(q: &HashMap<String, String>) -> SubscriberQuery {
@@ -325,6 +327,37 @@ async fn save_send(
     let outcome = state.app.queue_send_as(&s.user, id).await;
     let to = format!("/admin/newsletter/sends/{id}?done=send-queued");
     done_or_refused(&state, &s, outcome, &to)
+}
+
+/// Shows the article on the breaking-news ribbon for the hours chosen.
+async fn ribbon(
+    State(state): State<WebState>,
+    Path(id): Path<i64>,
+    MemberForm(s, f): MemberForm,
+) -> Response {
+    let hours = f.get("hours").trim().parse::<i64>().unwrap_or(0);
+    let outcome = state.app.show_breaking_as(&s.user, id, hours).await;
+    done_or_refused(
+        &state,
+        &s,
+        outcome,
+        &format!("/admin/articles/{id}?done=ribbon-shown"),
+    )
+}
+
+/// Takes the article off the ribbon.
+async fn ribbon_remove(
+    State(state): State<WebState>,
+    Path(id): Path<i64>,
+    MemberForm(s, _): MemberForm,
+) -> Response {
+    let outcome = state.app.remove_breaking_as(&s.user, id).await;
+    done_or_refused(
+        &state,
+        &s,
+        outcome,
+        &format!("/admin/articles/{id}?done=ribbon-removed"),
+    )
 }
 
 async fn breaking(
