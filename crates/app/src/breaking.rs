@@ -27,15 +27,7 @@ impl App {
         article: i64,
         hours: i64,
     ) -> Result<Timestamp, AppError> {
-        let a = self
-            .store()
-            .article_by_id(article)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let own = a.created_by == Some(actor.id);
-        if !actor.active || !actor.role.can_publish(own) {
-            return Err(forbidden(actor, "show breaking news"));
-        }
+        let a = self.ribbon_article(actor, article).await?;
         if !(1..=BREAKING_MAX_HOURS).contains(&hours) {
             return Err(AppError::invalid(
                 "hours",
@@ -65,15 +57,7 @@ impl App {
 
     /// Takes an article off the ribbon; false when it was not there.
     pub async fn remove_breaking_as(&self, actor: &User, article: i64) -> Result<bool, AppError> {
-        let a = self
-            .store()
-            .article_by_id(article)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let own = a.created_by == Some(actor.id);
-        if !actor.active || !actor.role.can_publish(own) {
-            return Err(forbidden(actor, "remove breaking news"));
-        }
+        self.ribbon_article(actor, article).await?;
         let gone = self
             .store()
             .clear_breaking(article, Some(actor.id), self.now())
@@ -82,6 +66,25 @@ impl App {
             self.breaking_changed();
         }
         Ok(gone)
+    }
+
+    /// The article, when `actor` may put it on the ribbon or take it off: who may
+    /// publish it.
+    async fn ribbon_article(
+        &self,
+        actor: &User,
+        article: i64,
+    ) -> Result<arabpress_core::model::Article, AppError> {
+        let a = self
+            .store()
+            .article_by_id(article)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let own = a.created_by == Some(actor.id);
+        if !actor.active || !actor.role.can_publish(own) {
+            return Err(forbidden(actor, "change the breaking news"));
+        }
+        Ok(a)
     }
 
     /// The story on `lang`'s ribbon now, with when it leaves it, while it is public.

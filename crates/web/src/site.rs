@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 pub(crate) fn routes() -> Router<WebState> {
-    Router::new()
+    let router = Router::new()
         .route("/", get(root))
         .route("/healthz", get(healthz))
         .route("/static/{*path}", get(static_asset))
@@ -33,10 +33,19 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/{lang}/section/{slug}", get(section))
         .route("/{lang}/tag/{slug}", get(tag))
         .route("/{lang}/author/{slug}", get(author))
-        .route("/{lang}/about", get(about))
-        .route("/{lang}/contact", get(contact))
-        .route("/{lang}/corrections", get(corrections))
-        .fallback(not_found)
+        .fallback(not_found);
+    InfoPage::ALL.into_iter().fold(router, |router, page| {
+        router.route(
+            &format!("/{{lang}}/{}", page.segment()),
+            get(
+                move |state: State<WebState>,
+                      headers: HeaderMap,
+                      path: Result<Path<String>, PathRejection>| {
+                    info(state, headers, path, page)
+                },
+            ),
+        )
+    })
 }
 
 /// The language named by a path's first segment, if it is one.
@@ -160,30 +169,6 @@ async fn lang_root(
         Ok(lang) => Redirect::permanent(&format!("/{lang}/")).into_response(),
         Err(r) => r,
     }
-}
-
-async fn about(
-    state: State<WebState>,
-    headers: HeaderMap,
-    path: Result<Path<String>, PathRejection>,
-) -> Response {
-    info(state, headers, path, InfoPage::About).await
-}
-
-async fn contact(
-    state: State<WebState>,
-    headers: HeaderMap,
-    path: Result<Path<String>, PathRejection>,
-) -> Response {
-    info(state, headers, path, InfoPage::Contact).await
-}
-
-async fn corrections(
-    state: State<WebState>,
-    headers: HeaderMap,
-    path: Result<Path<String>, PathRejection>,
-) -> Response {
-    info(state, headers, path, InfoPage::Corrections).await
 }
 
 /// The site's pages about itself.
