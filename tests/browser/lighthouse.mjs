@@ -47,6 +47,7 @@ try {
       for (let run = 1; run <= 3; run++) {
         const r = await lighthouse(base + encodeURI(p.url), { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: CATEGORIES },
           profile === 'desktop' ? desktop : undefined);
+        if (!r || !r.lhr) throw new Error(`Lighthouse gave no result for ${p.url}`);
         const scores = Object.fromEntries(CATEGORIES.map(c => [c, r.lhr.categories[c].score]));
         const total = Object.values(scores).reduce((a, s) => a + (s ?? 0), 0);
         if (!best || total > best.total) best = { lhr: r.lhr, report: r.report, scores, total };

@@ -192,10 +192,13 @@ impl App {
             .map_err(|_| AppError::Timeout)??;
         let mut ttl = ttl;
         if content_type == HTML {
-            // Every page shows the breaking-news ribbon, and is kept no longer than it (an
-            // unreadable end leaves the page its usual life, as error pages need).
+            // Every page shows the breaking-news ribbon: it carries the ribbon's key and its
+            // story's (so withdrawing or retitling the story drops it), and is kept no
+            // longer than the ribbon lasts (an unreadable ribbon leaves the page its usual
+            // life, as error pages need).
             keys.push(crate::breaking::BREAKING_KEY.to_owned());
-            if let Some(end) = self.store().breaking_ends(now).await.unwrap_or_default() {
+            for (article, end) in self.store().breaking_now(now).await.unwrap_or_default() {
+                keys.push(format!("article:{article}"));
                 let left = end - now.as_second();
                 ttl = Some(ttl.map_or(left, |t| t.min(left)));
             }

@@ -20,6 +20,9 @@ use std::sync::{MutexGuard, PoisonError};
 /// between two flushes; reads past it are dropped, so a flood of made-up ids cannot grow
 /// the memory.
 pub const MAX_PENDING_READS: usize = 50_000;
+/// The most referring domains a node keeps between two flushes: the referrer is the
+/// sender's to choose, so made-up domains cannot crowd out the readings themselves.
+pub const MAX_PENDING_REFERRERS: usize = 2_000;
 /// How far back the most-read lists look, in hours.
 pub const MOST_READ_HOURS: i64 = 24;
 /// How many stories a most-read list shows.
@@ -39,13 +42,18 @@ impl Pending {
         self.reads.len() + self.referrers.len()
     }
 
-    /// Adds `other`'s counts to these (a failed flush put back).
+    /// Adds `other`'s counts to these (a failed flush put back), within the same bound as
+    /// counting: while the store is unreachable the buffer stays at its size.
     fn merge(&mut self, other: Pending) {
         for (k, n) in other.reads {
-            *self.reads.entry(k).or_default() += n;
+            if self.len() < MAX_PENDING_READS || self.reads.contains_key(&k) {
+                *self.reads.entry(k).or_default() += n;
+            }
         }
         for (k, n) in other.referrers {
-            *self.referrers.entry(k).or_default() += n;
+            if self.len() < MAX_PENDING_READS || self.referrers.contains_key(&k) {
+                *self.referrers.entry(k).or_default() += n;
+            }
         }
     }
 }
@@ -107,7 +115,8 @@ impl App {
         *p.reads.entry((article, hour)).or_default() += 1;
         if let Some(domain) = from {
             let key = (article, hour, domain);
-            if !full || p.referrers.contains_key(&key) {
+            let room = !full && p.referrers.len() < MAX_PENDING_REFERRERS;
+            if room || p.referrers.contains_key(&key) {
                 *p.referrers.entry(key).or_default() += 1;
             }
         }
@@ -202,5 +211,17 @@ mod tests {
         a.merge(b);
         assert_eq!(a.reads[&(1, 0)], 5);
         assert_eq!(a.len(), 2);
+        // Put back into a full buffer, new entries are dropped and known ones still add.
+        let mut full = Pending::default();
+        for i in 0..MAX_PENDING_READS {
+            full.reads
+                .insert((i64::try_from(i).unwrap_or(0) + 10, 0), 1);
+        }
+        full.merge(a);
+        assert_eq!(full.len(), MAX_PENDING_READS);
+        let mut again = Pending::default();
+        again.reads.insert((10, 0), 4);
+        full.merge(again);
+        assert_eq!(full.reads[&(10, 0)], 5);
     }
 }

@@ -5,7 +5,8 @@
 //! «٢٠٢٦» never sit side by side.
 //!
 //! Only text is rewritten: never a tag or its attributes (addresses, `datetime`), an
-//! entity, the content of `script` and `style` (JSON-LD), or an element marked as another
+//! entity, the content of `script` and `style` (JSON-LD) or of code (`pre`, `code`,
+//! `kbd`, `samp`, `textarea`), or an element marked as another
 //! language (`lang="en"`: an English headline on an Arabic page keeps its digits). Towards
 //! Arabic-Indic, a word holding a Latin letter keeps its digits too (`COVID-19`, `iPhone
 //! 15`, `www.site2.example`).
@@ -50,6 +51,9 @@ impl Digits {
         }
     }
 }
+
+/// Elements whose text is never rewritten: code and data as written.
+const KEPT: &[&str] = &["script", "style", "pre", "code", "kbd", "samp", "textarea"];
 
 /// Elements that never close.
 const VOID: &[&str] = &[
@@ -96,7 +100,7 @@ pub fn house_style(html: &str, digits: Digits) -> String {
                     kept = None;
                 }
             } else if !VOID.contains(&name.as_str()) && !tag.ends_with("/>") {
-                if kept.is_none() && (name == "script" || name == "style" || other_language(tag)) {
+                if kept.is_none() && (KEPT.contains(&name.as_str()) || other_language(tag)) {
                     kept = Some(depth);
                 }
                 depth += 1;
@@ -125,8 +129,9 @@ fn tag_with_text(tag: &str, digits: Digits, out: &mut String) {
     let mut rest = tag;
     while let Some(eq) = rest.find("=\"") {
         let name_start = rest[..eq]
-            .rfind(|c: char| c.is_whitespace())
-            .map_or(0, |i| i + 1);
+            .char_indices()
+            .rfind(|(_, c)| c.is_whitespace())
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let name = &rest[name_start..eq];
         let value_start = eq + 2;
         let Some(len) = rest[value_start..].find('"') else {
@@ -220,6 +225,8 @@ mod tests {
             "<!-- 42 --><time datetime=\"2026-12-04\">٤ ديسمبر ٢٠٢٦</time>",
             "<p>COVID-19 و iPhone 15 و 3.5% &#39;7&#39;<br>9</p>",
             "<p lang=\"en\">Up 3.1 per cent <b>in 2026</b></p><p>بعد 12</p>",
+            "<p>الأمر <code>x = 10</code> و<pre>let y = 20;</pre> و 30</p>",
+            "<p\u{3000}title=\"في 5\">٦</p>",
             "</body></html>"
         );
         let arab = house_style(page, Digits::ArabicIndic);
@@ -236,6 +243,11 @@ mod tests {
             arab.contains("Up 3.1 per cent <b>in 2026</b></p><p>بعد ١٢"),
             "{arab}"
         );
+        assert!(
+            arab.contains("<code>x = 10</code> و<pre>let y = 20;</pre> و ٣٠"),
+            "{arab}"
+        );
+        assert!(arab.contains("title=\"في ٥\""), "{arab}");
 
         let latn = house_style(page, Digits::Western);
         assert!(latn.contains("ينقل 200 ألف راكب في 2026"), "{latn}");

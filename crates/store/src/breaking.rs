@@ -72,13 +72,13 @@ impl Store {
             .transpose()
     }
 
-    /// The earliest end of a ribbon showing now, in any language: pages showing it are
-    /// kept no longer.
-    pub async fn breaking_ends(&self, now: Timestamp) -> Result<Option<i64>, StoreError> {
+    /// The ribbons showing now, in any language: (article id, end). A page carries their
+    /// articles' keys and is kept no longer than the earliest end.
+    pub async fn breaking_now(&self, now: Timestamp) -> Result<Vec<(i64, i64)>, StoreError> {
         Ok(
-            sqlx::query_scalar("SELECT MIN(until) FROM breaking_news WHERE until > $1")
+            sqlx::query_as("SELECT article_id, until FROM breaking_news WHERE until > $1")
                 .bind(now.as_second())
-                .fetch_one(&self.pool)
+                .fetch_all(&self.pool)
                 .await?,
         )
     }
