@@ -2599,7 +2599,10 @@ async fn breaking_news_shows_on_every_page_of_its_language_until_it_ends(s: Site
     // it included.
     s.clock.set(now());
     s.app.show_breaking_as(&editor, story.id, 2).await.unwrap();
-    assert_eq!(ribbon_of(&get(&s.router, "/en/about").await.body), Some(url.clone()));
+    assert_eq!(
+        ribbon_of(&get(&s.router, "/en/about").await.body),
+        Some(url.clone())
+    );
     s.app.unpublish(story.id).await.unwrap();
     assert_eq!(ribbon_of(&get(&s.router, "/en/about").await.body), None);
     // Only what readers may read goes on it.
