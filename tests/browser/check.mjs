@@ -124,7 +124,7 @@ for (const p of pages.filter(p => /-(home|article|section|search|search-none|abo
     const h1 = document.querySelector('h1:not(.visually-hidden)') || document.querySelector('.card-headline');
     const main = document.querySelector('main').getBoundingClientRect();
     const r = h1.getBoundingClientRect();
-    const nav = [...document.querySelectorAll('nav.sections li')].map(li => li.getBoundingClientRect().x);
+    const nav = [...document.querySelectorAll('nav.sections > ul > li')].map(li => li.getBoundingClientRect().x);
     return {
       lang: document.documentElement.lang,
       dir: getComputedStyle(document.body).direction,
@@ -234,13 +234,36 @@ for (const width of [320, 360, 390, 414, 1366]) {
     if (width === 390 && /-(home|article)$/.test(p.name)) {
       const head = await page.evaluate(() => {
         const nav = document.querySelector('nav.sections');
-        const items = [...nav.querySelectorAll('li')].map(li => Math.round(li.getBoundingClientRect().top));
+        const items = [...nav.querySelectorAll(':scope > ul > li')].map(li => Math.round(li.getBoundingClientRect().top));
         const before = Math.round(document.querySelector('main').getBoundingClientRect().top + window.scrollY);
         window.scrollTo(0, 1500);
         return { before, oneLine: new Set(items).size === 1, top: Math.round(nav.getBoundingClientRect().top) };
       });
       check(`${p.name} on a phone: the masthead leaves the story near the top, the sections on one line stay in view`,
         head.before <= 240 && head.oneLine && head.top === 0, JSON.stringify(head));
+      // The menu opens without script from the bar that stays at the top, lists every
+      // section the bar does and the pages about the site, fits the screen, and closes.
+      // (Scrolling down offered the newsletter pop-up; Escape closes it.)
+      if (await page.isVisible('#newsletter-popup')) await page.keyboard.press('Escape');
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.click('nav.sections .menu summary');
+      const menu = await page.evaluate(() => {
+        const panel = document.querySelector('.menu-panel');
+        const r = panel.getBoundingClientRect();
+        const bar = [...document.querySelectorAll('nav.sections > ul a')].map(a => a.getAttribute('href'));
+        const inMenu = [...panel.querySelectorAll('a')].map(a => a.getAttribute('href'));
+        return {
+          open: document.querySelector('.menu').open, shown: r.height > 0,
+          fits: r.left >= 0 && r.right <= document.documentElement.clientWidth,
+          sections: bar.every(h => inMenu.includes(h)), about: inMenu.some(h => /\/about$/.test(h)),
+          search: !!panel.querySelector('input[type=search]'),
+        };
+      });
+      await page.screenshot({ path: path.join(out, 'widths', `${p.name}-${width}-menu.png`) });
+      await page.click('nav.sections .menu summary');
+      const closed = await page.evaluate(() => !document.querySelector('.menu').open);
+      check(`${p.name} on a phone: the menu opens, holds every section, search and the site's pages, and closes`,
+        menu.open && menu.shown && menu.fits && menu.sections && menu.about && menu.search && closed, JSON.stringify({ ...menu, closed }));
     }
     await page.close();
   }

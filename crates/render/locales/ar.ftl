@@ -1,6 +1,7 @@
 # رسائل الواجهة للصفحات العربية. يجب أن يوجد كل معرّف هنا في en.ftl أيضاً (يتحقق اختبار من ذلك).
 skip-to-content = انتقل إلى المحتوى
 nav-sections = الأقسام
+nav-menu = القائمة
 nav-home = الرئيسية
 lang-switch = Read in English
 lang-switch-label = اقرأ الموقع بالإنجليزية

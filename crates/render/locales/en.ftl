@@ -1,6 +1,7 @@
 # UI messages for English pages. Every id here must also exist in ar.ftl (a test checks).
 skip-to-content = Skip to content
 nav-sections = Sections
+nav-menu = Menu
 nav-home = Home
 lang-switch = اقرأ بالعربية
 lang-switch-label = Read this site in Arabic
