@@ -16,6 +16,10 @@ use retrieval::{arcd, as_written, bm25, inflected_headlines, ours, shown, withou
 
 fn main() {
     let (docs, questions) = arcd();
+    if std::env::var("XP_DIAG").is_ok() {
+        diag(&docs);
+        return;
+    }
     println!(
         "ARCD train: {} distinct paragraphs, {} questions",
         docs.len(),
@@ -47,4 +51,39 @@ fn main() {
         "ANT corpus, inflected headline in the top 3: {found}/{sample} = {:.1}%",
         found as f64 * 100.0 / sample as f64
     );
+}
+
+#[allow(dead_code)]
+fn diag(docs: &[retrieval::Doc]) {
+    use arabpress_search::simhash;
+    use std::collections::HashSet;
+    let prints: Vec<u64> = docs
+        .iter()
+        .map(|d| simhash::fingerprint(&d.headline, &d.body))
+        .collect();
+    let sh = |t: &str| -> HashSet<String> {
+        let w: Vec<&str> = arabpress_search::analysis::words(t)
+            .map(|(_, w)| w)
+            .collect();
+        w.windows(3).map(|x| x.join(" ")).collect()
+    };
+    for i in 0..docs.len() {
+        for j in 0..i {
+            if simhash::near_duplicates(prints[i], prints[j]) {
+                let (a, b) = (sh(&docs[i].body), sh(&docs[j].body));
+                let inter = a.intersection(&b).count() as f64;
+                println!(
+                    "{i}~{j} d={} len {} / {} jaccard {:.2} contain {:.2}/{:.2} | {} | {}",
+                    simhash::distance(prints[i], prints[j]),
+                    docs[i].body.len(),
+                    docs[j].body.len(),
+                    inter / (a.union(&b).count() as f64),
+                    inter / a.len() as f64,
+                    inter / b.len() as f64,
+                    docs[i].headline,
+                    docs[j].headline
+                );
+            }
+        }
+    }
 }

@@ -36,7 +36,7 @@ fn questions_find_the_paragraph_that_answers_them() {
     assert_eq!((docs.len(), questions.len()), (231, 693));
     let s = ours(&docs, &questions, as_written);
     println!("ARCD questions: {s}");
-    assert!(s.recall10 >= 0.88 && s.mrr10 >= 0.74, "{s}");
+    assert!(s.recall10 >= 0.90 && s.mrr10 >= 0.77, "{s}");
 }
 
 #[test]
