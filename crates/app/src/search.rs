@@ -125,28 +125,75 @@ impl App {
         })
     }
 
-    /// Records the article's fingerprint and, when it repeats an earlier story, the
-    /// earliest article of that story's group.
+    /// Records the article's fingerprint and groups it with the story it repeats, if any:
+    /// an article whose fingerprint is near and whose words bear it out
+    /// ([`simhash::same_story`]). Readers see one article of a group, its lead: the fuller
+    /// text (a tenth more terms or more; a credit line or a corrected word leaves the lead
+    /// where it is), so a longer version of a story takes the lead from the shorter one,
+    /// and only a published article takes it. Returns the lead it joined, if another.
     async fn group_duplicates(&self, a: &Article) -> Result<Option<i64>, AppError> {
+        let id = a.summary.id;
         let body = self.render_body(&a.body_md).await?.text;
         let fp = simhash::fingerprint(&a.summary.headline, &body);
+        let text = format!("{}\n{body}", a.summary.headline);
         let candidates = self
             .store()
-            .recent_fingerprints(a.summary.lang, a.summary.id, DUPLICATE_CANDIDATES)
+            .recent_fingerprints(a.summary.lang, id, DUPLICATE_CANDIDATES)
             .await?;
-        let canonical = candidates
+        let mut lead = None;
+        for c in candidates
             .iter()
             .filter(|c| simhash::near_duplicates(fp, c.fingerprint))
-            .map(|c| c.duplicate_of.unwrap_or(c.id))
-            .filter(|&c| c < a.summary.id)
-            .min();
-        self.store()
-            .set_fingerprint(a.summary.id, fp, canonical)
-            .await?;
-        if let Some(c) = canonical {
-            tracing::info!(article = a.summary.id, duplicate_of = c, "near-duplicate");
+        {
+            let group = c.duplicate_of.unwrap_or(c.id);
+            if group == id || lead.is_some_and(|l| l <= group) {
+                continue;
+            }
+            if self
+                .story_text(c.id)
+                .await?
+                .is_some_and(|t| simhash::same_story(&text, &t))
+            {
+                lead = Some(group);
+            }
         }
-        Ok(canonical)
+        let Some(lead) = lead else {
+            self.store().set_fingerprint(id, fp, None).await?;
+            return Ok(None);
+        };
+        let fuller = a.status == ArticleStatus::Published
+            && match self.story_text(lead).await? {
+                Some(t) => simhash::fuller(&text, &t),
+                None => true,
+            };
+        if fuller {
+            let replaced = self.store().article_by_id(lead).await?;
+            self.store().regroup(id, fp, None, Some(lead)).await?;
+            // Lists that showed the old lead show this one now.
+            self.invalidate(replaced.as_ref(), None);
+            tracing::info!(
+                article = id,
+                replaces = lead,
+                "near-duplicate, fuller: leads its group"
+            );
+            Ok(None)
+        } else {
+            self.store().regroup(id, fp, Some(lead), Some(id)).await?;
+            tracing::info!(article = id, duplicate_of = lead, "near-duplicate");
+            Ok(Some(lead))
+        }
+    }
+
+    /// An article's headline and body as plain text, as [`App::group_duplicates`] reads it.
+    async fn story_text(&self, id: i64) -> Result<Option<String>, AppError> {
+        Ok(match self.store().article_by_id(id).await? {
+            Some(o) => Some(format!(
+                "{}\n{}",
+                o.summary.headline,
+                self.render_body(&o.body_md).await?.text
+            )),
+            None => None,
+        })
     }
 
     /// Brings the index, the duplicate groups and the stored related stories in step with
@@ -173,7 +220,11 @@ impl App {
 
     async fn try_reflect(&self, ids: &[i64], content: bool) -> Result<(), AppError> {
         for &id in ids {
-            if content && let Some(a) = self.store().article_by_id(id).await? {
+            // New text regroups an article; so does publishing one grouped under another
+            // while it waited, since a published article may take its group's lead.
+            if let Some(a) = self.store().article_by_id(id).await?
+                && (content || (a.duplicate_of.is_some() && a.status == ArticleStatus::Published))
+            {
                 self.group_duplicates(&a).await?;
             }
         }

@@ -12,33 +12,37 @@
 #[path = "../tests/support/retrieval.rs"]
 mod retrieval;
 
-use retrieval::{arcd, as_written, bm25, inflected_headlines, ours, shown, without_question_words};
+use retrieval::{
+    arcd, as_written, bm25, grouping_labelled, inflected_headlines, leads, ours,
+    without_question_words,
+};
 
 fn main() {
     let (docs, questions) = arcd();
-    if std::env::var("XP_DIAG").is_ok() {
-        diag(&docs);
-        return;
-    }
     println!(
         "ARCD train: {} distinct paragraphs, {} questions",
         docs.len(),
         questions.len()
     );
-    let shown = shown(&docs);
-    let hidden = questions.iter().filter(|q| !shown[q.answer]).count();
+    let leads = leads(&docs);
+    let grouped = (0..docs.len()).filter(|&i| leads[i] != i).count();
+    let moved = questions
+        .iter()
+        .filter(|q| leads[q.answer] != q.answer)
+        .count();
     println!(
-        "grouped away as near-duplicates: {} paragraphs, the answer to {hidden} questions",
-        shown.iter().filter(|s| !**s).count()
+        "grouped under a fuller version as near-duplicates: {grouped} paragraphs; {moved} questions are answered by the fuller version"
     );
     for (name, ask) in [
         ("questions as written", as_written as retrieval::Ask),
         ("question words left out", without_question_words),
     ] {
-        let a = ours(&docs, &questions, ask);
+        let a = ours(&docs, &questions, ask, true);
+        let alone = ours(&docs, &questions, ask, false);
         let b = bm25(&docs, &questions, ask);
         println!("{name}:");
         println!("  arabpress: {a}");
+        println!("  arabpress, nothing grouped (the ranking alone): {alone}");
         println!("  BM25:      {b}");
         println!(
             "  ratio MRR@10 {:.2}, Recall@10 {:.2}",
@@ -46,44 +50,13 @@ fn main() {
             a.recall10 / b.recall10.max(1e-9)
         );
     }
+    let (missed, copies, grouped, near) = grouping_labelled();
+    println!(
+        "grouping, labelled set from the ANT corpus: {missed} of {copies} copies of a story missed; {grouped} of {near} pairs of different stories with near fingerprints grouped after reading their words"
+    );
     let (found, sample, _) = inflected_headlines();
     println!(
         "ANT corpus, inflected headline in the top 3: {found}/{sample} = {:.1}%",
         found as f64 * 100.0 / sample as f64
     );
-}
-
-#[allow(dead_code)]
-fn diag(docs: &[retrieval::Doc]) {
-    use arabpress_search::simhash;
-    use std::collections::HashSet;
-    let prints: Vec<u64> = docs
-        .iter()
-        .map(|d| simhash::fingerprint(&d.headline, &d.body))
-        .collect();
-    let sh = |t: &str| -> HashSet<String> {
-        let w: Vec<&str> = arabpress_search::analysis::words(t)
-            .map(|(_, w)| w)
-            .collect();
-        w.windows(3).map(|x| x.join(" ")).collect()
-    };
-    for i in 0..docs.len() {
-        for j in 0..i {
-            if simhash::near_duplicates(prints[i], prints[j]) {
-                let (a, b) = (sh(&docs[i].body), sh(&docs[j].body));
-                let inter = a.intersection(&b).count() as f64;
-                println!(
-                    "{i}~{j} d={} len {} / {} jaccard {:.2} contain {:.2}/{:.2} | {} | {}",
-                    simhash::distance(prints[i], prints[j]),
-                    docs[i].body.len(),
-                    docs[j].body.len(),
-                    inter / (a.union(&b).count() as f64),
-                    inter / a.len() as f64,
-                    inter / b.len() as f64,
-                    docs[i].headline,
-                    docs[j].headline
-                );
-            }
-        }
-    }
 }

@@ -627,7 +627,7 @@ impl Found {
             if self
                 .prints
                 .iter()
-                .any(|p| simhash::near_duplicates(*p, print))
+                .any(|p| simhash::same_story_by_fingerprint(*p, print))
             {
                 continue;
             }

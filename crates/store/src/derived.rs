@@ -124,6 +124,21 @@ impl Store {
         fingerprint: u64,
         duplicate_of: Option<i64>,
     ) -> Result<(), StoreError> {
+        self.regroup(id, fingerprint, duplicate_of, None).await
+    }
+
+    /// Records an article's fingerprint and the article it duplicates (`None`: it leads
+    /// its group), and, in the same transaction, moves article `moved` and every article
+    /// grouped under it into that group: the article's own old group when it joins
+    /// another, or the group whose lead it replaces. A crash leaves either grouping whole,
+    /// never two articles hiding each other.
+    pub async fn regroup(
+        &self,
+        id: i64,
+        fingerprint: u64,
+        duplicate_of: Option<i64>,
+        moved: Option<i64>,
+    ) -> Result<(), StoreError> {
         if duplicate_of == Some(id) {
             return Err(StoreError::Invalid(arabpress_core::ValidationError::new(
                 "duplicate_of",
@@ -131,14 +146,27 @@ impl Store {
                 "an article cannot duplicate itself",
             )));
         }
+        let lead = duplicate_of.unwrap_or(id);
+        let mut tx = self.begin_write().await?;
+        if let Some(m) = moved {
+            sqlx::query(
+                "UPDATE articles SET duplicate_of = $1 WHERE (duplicate_of = $2 OR id = $2) AND id <> $1",
+            )
+            .bind(lead)
+            .bind(m)
+            .execute(&mut *tx)
+            .await?;
+        }
         let done =
             sqlx::query("UPDATE articles SET fingerprint = $1, duplicate_of = $2 WHERE id = $3")
                 .bind(i64::from_ne_bytes(fingerprint.to_ne_bytes()))
                 .bind(duplicate_of)
                 .bind(id)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
-        changed(&done, || format!("article {id}"))
+        changed(&done, || format!("article {id}"))?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The articles recorded as duplicates of `id`.

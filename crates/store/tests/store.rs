@@ -393,6 +393,9 @@ async fn stored_related_stories_and_duplicate_groups(store: Store) {
     assert_eq!(got.iter().map(|s| s.id).collect::<Vec<_>>(), vec![w, m]);
     let err = store.set_fingerprint(w, 1, Some(w)).await;
     assert!(matches!(err, Err(StoreError::Invalid(_))), "{err:?}");
+    let err = store.regroup(w, 1, Some(w), Some(c)).await;
+    assert!(matches!(err, Err(StoreError::Invalid(_))), "{err:?}");
+    assert_eq!(store.duplicates_of(c).await.unwrap_or_default(), vec![w]);
 
     // What the search index is built and caught up from.
     let all = store.articles_for_index(0, 100).await.unwrap();
@@ -413,6 +416,18 @@ async fn stored_related_stories_and_duplicate_groups(store: Store) {
             .unwrap_or_default()
             .is_empty()
     );
+
+    // A fuller version leads: `m` takes `c`'s group, `c` and its copy `w` move under it
+    // in one step; then `m` joins `c` again, taking its own group (none) along.
+    store.regroup(m, 7, None, Some(c)).await.unwrap();
+    assert_eq!(store.duplicates_of(m).await.unwrap_or_default(), vec![c, w]);
+    assert!(store.duplicates_of(c).await.unwrap_or_default().is_empty());
+    store.regroup(c, 9, Some(m), Some(c)).await.unwrap();
+    assert_eq!(store.duplicates_of(m).await.unwrap_or_default(), vec![c, w]);
+    store.regroup(c, 9, None, Some(m)).await.unwrap();
+    assert_eq!(store.duplicates_of(c).await.unwrap_or_default(), vec![m, w]);
+    let lead = store.article_by_id(c).await.unwrap().unwrap();
+    assert_eq!((lead.fingerprint, lead.duplicate_of), (Some(9), None));
 }
 both_backends!(
     stored_related_stories_and_duplicate_groups,

@@ -840,6 +840,46 @@ async fn a_wire_copy_is_grouped_and_lists_show_one_story() {
     .await;
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["results"][0]["id"], copy.summary.id, "{v}");
+
+    // A fuller version of the story (the first with a paragraph more) takes the lead:
+    // lists and search show it, and the copy is grouped under it.
+    s.app.publish(first.summary.id, None).await.unwrap();
+    let fuller = s
+        .app
+        .create_article(
+            draft(
+                "Red Sea desalination plant opens, second plant planned",
+                &format!(
+                    "{body}\n\nThe second plant will be built near the border and is expected \
+                     to cost twice as much, officials said, because it will be powered by wind."
+                ),
+            ),
+            ArticleStatus::Published,
+            Some(now()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(fuller.duplicate_of, None);
+    for older in [first.summary.id, copy.summary.id] {
+        let a = s.app.store().article_by_id(older).await.unwrap().unwrap();
+        assert_eq!(a.duplicate_of, Some(fuller.summary.id), "{older}");
+    }
+    let section = get(&s.router, "/en/section/economy").await;
+    let shows = |slug: &str| section.body.contains(&format!("/en/article/{slug}\""));
+    assert!(
+        shows(&fuller.summary.slug) && !shows(&first.summary.slug) && !shows(&copy.summary.slug),
+        "{}",
+        section.body
+    );
+    let r = get_with(
+        &s.router,
+        "/api/v1/search?q=desalination&lang=en",
+        &[("x-api-key", &key)],
+    )
+    .await;
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["total"], 1, "{v}");
+    assert_eq!(v["results"][0]["id"], fuller.summary.id, "{v}");
 }
 
 #[tokio::test]
