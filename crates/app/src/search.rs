@@ -149,10 +149,8 @@ impl App {
             if group == id || lead.is_some_and(|l| l <= group) {
                 continue;
             }
-            if self
-                .story_text(c.id)
-                .await?
-                .is_some_and(|t| simhash::same_story(&text, &t))
+            if let Some(other) = self.store().article_by_id(c.id).await?
+                && simhash::same_story(&text, &self.text_of(&other).await?)
             {
                 lead = Some(group);
             }
@@ -162,15 +160,23 @@ impl App {
             return Ok(None);
         };
         let fuller = a.status == ArticleStatus::Published
-            && match self.story_text(lead).await? {
-                Some(t) => simhash::fuller(&text, &t),
-                None => true,
+            && match self.store().article_by_id(lead).await? {
+                Some(l) if l.status == ArticleStatus::Published => {
+                    let t = self.text_of(&l).await?;
+                    simhash::same_story(&text, &t) && simhash::fuller(&text, &t)
+                }
+                // A lead no longer public gives way to any published copy.
+                _ => true,
             };
         if fuller {
             let replaced = self.store().article_by_id(lead).await?;
-            self.store().regroup(id, fp, None, Some(lead)).await?;
+            let moved = self
+                .store()
+                .regroup(id, fp, None, Some(lead), self.now())
+                .await?;
             // Lists that showed the old lead show this one now.
             self.invalidate(replaced.as_ref(), None);
+            self.invalidate_articles(&moved).await?;
             tracing::info!(
                 article = id,
                 replaces = lead,
@@ -178,22 +184,71 @@ impl App {
             );
             Ok(None)
         } else {
-            self.store().regroup(id, fp, Some(lead), Some(id)).await?;
+            let moved = self
+                .store()
+                .regroup(id, fp, Some(lead), Some(id), self.now())
+                .await?;
+            self.invalidate_articles(&moved).await?;
             tracing::info!(article = id, duplicate_of = lead, "near-duplicate");
             Ok(Some(lead))
         }
     }
 
+    /// When a group's lead leaves publication, its fullest published copy leads instead,
+    /// so readers see one version of the story, not every copy at once.
+    async fn hand_on_lead(&self, a: &Article) -> Result<(), AppError> {
+        let mut best: Option<(Article, String)> = None;
+        for m in self.store().duplicates_of(a.summary.id).await? {
+            let Some(m) = self.store().article_by_id(m).await? else {
+                continue;
+            };
+            if m.status != ArticleStatus::Published {
+                continue;
+            }
+            let t = self.text_of(&m).await?;
+            if best.as_ref().is_none_or(|(_, b)| simhash::fuller(&t, b)) {
+                best = Some((m, t));
+            }
+        }
+        let Some((m, _)) = best else { return Ok(()) };
+        let fp = match m.fingerprint {
+            Some(fp) => fp,
+            None => simhash::fingerprint(
+                &m.summary.headline,
+                &self.render_body(&m.body_md).await?.text,
+            ),
+        };
+        let moved = self
+            .store()
+            .regroup(m.summary.id, fp, None, Some(a.summary.id), self.now())
+            .await?;
+        self.invalidate(Some(&m), None);
+        self.invalidate_articles(&moved).await?;
+        tracing::info!(
+            article = m.summary.id,
+            replaces = a.summary.id,
+            "leads its group now"
+        );
+        Ok(())
+    }
+
+    /// Drops the cached pages that carry these articles.
+    async fn invalidate_articles(&self, ids: &[i64]) -> Result<(), AppError> {
+        for &i in ids {
+            if let Some(x) = self.store().article_by_id(i).await? {
+                self.invalidate(Some(&x), None);
+            }
+        }
+        Ok(())
+    }
+
     /// An article's headline and body as plain text, as [`App::group_duplicates`] reads it.
-    async fn story_text(&self, id: i64) -> Result<Option<String>, AppError> {
-        Ok(match self.store().article_by_id(id).await? {
-            Some(o) => Some(format!(
-                "{}\n{}",
-                o.summary.headline,
-                self.render_body(&o.body_md).await?.text
-            )),
-            None => None,
-        })
+    async fn text_of(&self, o: &Article) -> Result<String, AppError> {
+        Ok(format!(
+            "{}\n{}",
+            o.summary.headline,
+            self.render_body(&o.body_md).await?.text
+        ))
     }
 
     /// Brings the index, the duplicate groups and the stored related stories in step with
@@ -222,10 +277,14 @@ impl App {
         for &id in ids {
             // New text regroups an article; so does publishing one grouped under another
             // while it waited, since a published article may take its group's lead.
-            if let Some(a) = self.store().article_by_id(id).await?
-                && (content || (a.duplicate_of.is_some() && a.status == ArticleStatus::Published))
-            {
+            let Some(a) = self.store().article_by_id(id).await? else {
+                continue;
+            };
+            if content || (a.duplicate_of.is_some() && a.status == ArticleStatus::Published) {
                 self.group_duplicates(&a).await?;
+            } else if a.status != ArticleStatus::Published && a.duplicate_of.is_none() {
+                // A lead leaving publication hands the lead on.
+                self.hand_on_lead(&a).await?;
             }
         }
         // The index's position in the change feed moves only past changes reflected here.

@@ -402,7 +402,8 @@ impl SearchIndex {
                 });
             }
         }
-        let suggestion = if total == 0 {
+        // A misspelt word finds nothing, however many results the others bring.
+        let suggestion = if total == 0 || matched == Matched::SomeWords {
             self.suggest(&searcher, &parsed.words)?
         } else {
             None
@@ -472,8 +473,9 @@ impl SearchIndex {
         Ok(searcher.search(&BooleanQuery::new(clauses), &Count)?)
     }
 
-    /// Ranks the articles that hold enough of the query's words (any of them for up to
-    /// three words, a quarter of them for more), each word adding its BM25 score, so an
+    /// Ranks the articles that hold every quoted phrase and enough of the query's loose
+    /// words (any of them for up to seven, a quarter of them for more), each word adding
+    /// its BM25 score, so an
     /// article holding more of them, or rarer ones, ranks higher; no word is required.
     /// Measured by `bench/search-quality.sh`, requiring every word first (and falling
     /// back to any only when nothing held them all) lost answers to the few articles that
@@ -487,12 +489,32 @@ impl SearchIndex {
         filters: &[(Occur, Box<dyn Query>)],
         q: &SearchQuery<'_>,
     ) -> Result<(usize, Vec<(Score, DocAddress)>, Box<dyn Query>), SearchError> {
-        let text = self.word_clauses(parsed, Occur::Should);
-        let needed = (text.len() / 4).max(1);
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
-            Occur::Must,
-            Box::new(BooleanQuery::with_minimum_required_clauses(text, needed)),
-        )];
+        let f = &self.fields;
+        let words: Vec<(Occur, Box<dyn Query>)> = parsed
+            .terms
+            .iter()
+            .map(|t| (Occur::Should, any_field(f, t)))
+            .collect();
+        // A phrase the reader quoted is required, and counts toward the quarter.
+        let needed = ((words.len() + parsed.phrases.len()) / 4)
+            .max(1)
+            .saturating_sub(parsed.phrases.len());
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if needed > 0 {
+            clauses.push((
+                Occur::Must,
+                Box::new(BooleanQuery::with_minimum_required_clauses(words, needed)),
+            ));
+        } else {
+            // Beside a required phrase, loose words only rank.
+            clauses.extend(words);
+        }
+        clauses.extend(
+            parsed
+                .phrases
+                .iter()
+                .map(|p| (Occur::Must, phrase_any_field(f, p))),
+        );
         clauses.extend(filters.iter().map(|(o, q)| (*o, q.box_clone())));
         let query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
         let now = q.now.as_second();

@@ -209,6 +209,9 @@ fn phrases_match_words_in_order() {
         ),
     ]);
     assert_eq!(ids(&ix, &query("\"prime minister\"")), [1]);
+    // A quoted phrase is required beside loose words: the second article holds "spoke"
+    // but not the phrase.
+    assert_eq!(ids(&ix, &query("\"prime minister\" spoke")), [1]);
     let mut both = ids(&ix, &query("prime minister"));
     both.sort();
     assert_eq!(both, [1, 2]);
@@ -223,6 +226,10 @@ fn spelling_suggestions_for_close_words() {
     let r = ix.search(&query("عقوبت")).unwrap();
     assert_eq!(r.total, 0);
     assert_eq!(r.suggestion.as_deref(), Some("عقوبات"));
+    // A misspelt word beside one that finds stories still gets its correction.
+    let r = ix.search(&query("sanctoins Russia")).unwrap();
+    assert!(r.total > 0);
+    assert_eq!(r.suggestion.as_deref(), Some("sanctions Russia"));
     // Short words are not corrected, and far-off words get no suggestion.
     assert_eq!(ix.search(&query("ruza")).unwrap().suggestion, None);
     assert_eq!(ix.search(&query("xylophone")).unwrap().suggestion, None);

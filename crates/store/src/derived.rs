@@ -124,21 +124,27 @@ impl Store {
         fingerprint: u64,
         duplicate_of: Option<i64>,
     ) -> Result<(), StoreError> {
-        self.regroup(id, fingerprint, duplicate_of, None).await
+        self.regroup(id, fingerprint, duplicate_of, None, Timestamp::UNIX_EPOCH)
+            .await
+            .map(|_| ())
     }
 
     /// Records an article's fingerprint and the article it duplicates (`None`: it leads
     /// its group), and, in the same transaction, moves article `moved` and every article
     /// grouped under it into that group: the article's own old group when it joins
-    /// another, or the group whose lead it replaces. A crash leaves either grouping whole,
-    /// never two articles hiding each other.
+    /// another, or the group whose lead it replaces. The lead is left at the top of its
+    /// group (it duplicates nothing), so no two articles can hide each other. Each article
+    /// moved, and `id`, gets a change event, so every node re-indexes it and drops the
+    /// pages that listed it. Returns the articles moved, besides `id`. A crash leaves
+    /// either grouping whole.
     pub async fn regroup(
         &self,
         id: i64,
         fingerprint: u64,
         duplicate_of: Option<i64>,
         moved: Option<i64>,
-    ) -> Result<(), StoreError> {
+        now: Timestamp,
+    ) -> Result<Vec<i64>, StoreError> {
         if duplicate_of == Some(id) {
             return Err(StoreError::Invalid(arabpress_core::ValidationError::new(
                 "duplicate_of",
@@ -148,14 +154,26 @@ impl Store {
         }
         let lead = duplicate_of.unwrap_or(id);
         let mut tx = self.begin_write().await?;
+        let mut changed_ids = Vec::new();
         if let Some(m) = moved {
-            sqlx::query(
-                "UPDATE articles SET duplicate_of = $1 WHERE (duplicate_of = $2 OR id = $2) AND id <> $1",
+            changed_ids = sqlx::query_scalar(
+                "UPDATE articles SET duplicate_of = $1 \
+                 WHERE (duplicate_of = $2 OR id = $2) AND id <> $1 AND id <> $3 RETURNING id",
             )
             .bind(lead)
             .bind(m)
-            .execute(&mut *tx)
+            .bind(id)
+            .fetch_all(&mut *tx)
             .await?;
+        }
+        if moved.is_some() && lead != id {
+            let top = sqlx::query("UPDATE articles SET duplicate_of = NULL WHERE id = $1 AND duplicate_of IS NOT NULL")
+                .bind(lead)
+                .execute(&mut *tx)
+                .await?;
+            if top.rows_affected() > 0 {
+                changed_ids.push(lead);
+            }
         }
         let done =
             sqlx::query("UPDATE articles SET fingerprint = $1, duplicate_of = $2 WHERE id = $3")
@@ -165,8 +183,15 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         changed(&done, || format!("article {id}"))?;
+        changed_ids.sort_unstable();
+        changed_ids.dedup();
+        if moved.is_some() {
+            for &c in changed_ids.iter().chain([&id]) {
+                crate::articles::change_event(&mut tx, c, "regrouped", now).await?;
+            }
+        }
         tx.commit().await?;
-        Ok(())
+        Ok(changed_ids)
     }
 
     /// The articles recorded as duplicates of `id`.

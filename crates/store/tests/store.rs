@@ -393,8 +393,6 @@ async fn stored_related_stories_and_duplicate_groups(store: Store) {
     assert_eq!(got.iter().map(|s| s.id).collect::<Vec<_>>(), vec![w, m]);
     let err = store.set_fingerprint(w, 1, Some(w)).await;
     assert!(matches!(err, Err(StoreError::Invalid(_))), "{err:?}");
-    let err = store.regroup(w, 1, Some(w), Some(c)).await;
-    assert!(matches!(err, Err(StoreError::Invalid(_))), "{err:?}");
     assert_eq!(store.duplicates_of(c).await.unwrap_or_default(), vec![w]);
 
     // What the search index is built and caught up from.
@@ -418,16 +416,39 @@ async fn stored_related_stories_and_duplicate_groups(store: Store) {
     );
 
     // A fuller version leads: `m` takes `c`'s group, `c` and its copy `w` move under it
-    // in one step; then `m` joins `c` again, taking its own group (none) along.
-    store.regroup(m, 7, None, Some(c)).await.unwrap();
+    // in one step, each with a change event for the other nodes; then `c` joins `m`
+    // again, bringing its own (empty) group along; then `c` takes the lead back.
+    let before = store.last_change_id().await.unwrap_or_default();
+    let err = store.regroup(w, 1, Some(w), Some(c), t(200)).await;
+    assert!(matches!(err, Err(StoreError::Invalid(_))), "{err:?}");
+    let moved = store.regroup(m, 7, None, Some(c), t(200)).await.unwrap();
+    assert_eq!(moved, vec![c, w]);
     assert_eq!(store.duplicates_of(m).await.unwrap_or_default(), vec![c, w]);
     assert!(store.duplicates_of(c).await.unwrap_or_default().is_empty());
-    store.regroup(c, 9, Some(m), Some(c)).await.unwrap();
+    let mut events: Vec<i64> = store
+        .article_changes_since(before, 100)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.article_id)
+        .collect();
+    events.sort_unstable();
+    assert_eq!(events, vec![m, c, w]);
+    store.regroup(c, 9, Some(m), Some(c), t(201)).await.unwrap();
     assert_eq!(store.duplicates_of(m).await.unwrap_or_default(), vec![c, w]);
-    store.regroup(c, 9, None, Some(m)).await.unwrap();
+    store.regroup(c, 9, None, Some(m), t(202)).await.unwrap();
     assert_eq!(store.duplicates_of(c).await.unwrap_or_default(), vec![m, w]);
     let lead = store.article_by_id(c).await.unwrap().unwrap();
     assert_eq!((lead.fingerprint, lead.duplicate_of), (Some(9), None));
+    // Joining a lead that points back at the joiner leaves the lead on top: no two
+    // articles ever hide each other.
+    store.set_fingerprint(c, 9, Some(m)).await.unwrap();
+    store.regroup(m, 7, Some(c), Some(m), t(203)).await.unwrap();
+    let (cm, mm) = (
+        store.article_by_id(c).await.unwrap().unwrap(),
+        store.article_by_id(m).await.unwrap().unwrap(),
+    );
+    assert_eq!((cm.duplicate_of, mm.duplicate_of), (None, Some(c)));
 }
 both_backends!(
     stored_related_stories_and_duplicate_groups,

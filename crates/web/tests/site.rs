@@ -880,6 +880,42 @@ async fn a_wire_copy_is_grouped_and_lists_show_one_story() {
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(v["total"], 1, "{v}");
     assert_eq!(v["results"][0]["id"], fuller.summary.id, "{v}");
+
+    // Withdrawing the lead hands the lead to the fullest copy still published (the first
+    // story: the copy's credit line does not make it fuller): one version, not both.
+    s.app.unpublish(fuller.summary.id).await.unwrap();
+    let first_now = s
+        .app
+        .store()
+        .article_by_id(first.summary.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(first_now.duplicate_of, None);
+    let copy_now = s
+        .app
+        .store()
+        .article_by_id(copy.summary.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(copy_now.duplicate_of, Some(first.summary.id));
+    let section = get(&s.router, "/en/section/economy").await;
+    let shows = |slug: &str| section.body.contains(&format!("/en/article/{slug}\""));
+    assert!(
+        shows(&first.summary.slug) && !shows(&copy.summary.slug) && !shows(&fuller.summary.slug),
+        "{}",
+        section.body
+    );
+    let r = get_with(
+        &s.router,
+        "/api/v1/search?q=desalination&lang=en",
+        &[("x-api-key", &key)],
+    )
+    .await;
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["total"], 1, "{v}");
+    assert_eq!(v["results"][0]["id"], first.summary.id, "{v}");
 }
 
 #[tokio::test]
