@@ -188,6 +188,21 @@ pub fn leads(docs: &[Doc]) -> Vec<usize> {
         .collect()
 }
 
+/// A reader's search in Arabic, the first `limit` hits.
+fn arabic_query(text: &str, now: Timestamp, limit: usize) -> SearchQuery<'_> {
+    SearchQuery {
+        text,
+        lang: Some(Lang::Ar),
+        section_id: None,
+        author_id: None,
+        from: None,
+        to: None,
+        now,
+        offset: 0,
+        limit,
+    }
+}
+
 fn score(ranked: impl Iterator<Item = (Vec<usize>, usize)>) -> Scores {
     let mut s = Scores::default();
     for (hits, answer) in ranked {
@@ -249,17 +264,7 @@ pub fn ours(docs: &[Doc], questions: &[Question], ask: Ask, grouped: bool) -> Sc
     score(questions.iter().map(|q| {
         let text = ask(&q.text);
         let r = ix
-            .search(&SearchQuery {
-                text: &text,
-                lang: Some(Lang::Ar),
-                section_id: None,
-                author_id: None,
-                from: None,
-                to: None,
-                now,
-                offset: 0,
-                limit: 10,
-            })
+            .search(&arabic_query(&text, now, 10))
             .unwrap_or_else(|e| panic!("search {text:?}: {e}"));
         // A question about a paragraph grouped under a fuller one is answered by the
         // fuller one, which readers see in its place.
@@ -397,23 +402,14 @@ pub fn inflected_headlines() -> (usize, usize, Vec<String>) {
     }
     ix.commit(1).unwrap_or_else(|e| panic!("index: {e}"));
     let sample: Vec<usize> = (0..rows.len()).step_by(10).collect();
+    let now = "2026-01-01T00:00:00Z".parse().unwrap_or_default();
     let mut found = 0;
     let mut misses = Vec::new();
     for &i in &sample {
         let typed: Vec<String> = words(&rows[i].title).map(|(_, w)| inflect(w)).collect();
         let text = typed.join(" ");
         let r = ix
-            .search(&SearchQuery {
-                text: &text,
-                lang: Some(Lang::Ar),
-                section_id: None,
-                author_id: None,
-                from: None,
-                to: None,
-                now: "2026-01-01T00:00:00Z".parse().unwrap_or_default(),
-                offset: 0,
-                limit: 3,
-            })
+            .search(&arabic_query(&text, now, 3))
             .unwrap_or_else(|e| panic!("search {text:?}: {e}"));
         if r.hits.iter().any(|h| h.id == i as i64) {
             found += 1;
