@@ -625,3 +625,28 @@ fn recency_cannot_bury_an_exact_answer() {
     // (A boost of 4 for the fresh story, not the 1.5 at most it gets, would bury it.)
     assert_eq!(ids(&ix, &query("Nile dam talks Ethiopia"))[..2], [1, 2]);
 }
+
+/// In a question of several words, a story where they stand together ranks above one
+/// where the same words lie scattered.
+#[test]
+fn words_standing_together_rank_higher() {
+    // The same words, as often, in texts of the same length.
+    let ix = index(&[
+        doc(
+            1,
+            Lang::En,
+            "Annual report",
+            "River levels fell. The dam stands idle. Its reservoir will fill in spring.",
+        ),
+        doc(
+            2,
+            Lang::En,
+            "Annual report",
+            "The river dam reservoir will fill in spring. Levels fell. It stands idle.",
+        ),
+    ]);
+    assert_eq!(
+        ids(&ix, &query("when will the river dam reservoir fill")),
+        [2, 1]
+    );
+}
