@@ -130,8 +130,8 @@ impl App {
     /// ([`simhash::same_story`]). Readers see one article of a group, its lead: the fuller
     /// text (a tenth more terms or more; a credit line or a corrected word leaves the lead
     /// where it is), so a longer version of a story takes the lead from the shorter one,
-    /// and only a published article takes it. Returns the lead it joined, if another.
-    async fn group_duplicates(&self, a: &Article) -> Result<Option<i64>, AppError> {
+    /// and only a published article takes it.
+    async fn group_duplicates(&self, a: &Article) -> Result<(), AppError> {
         let id = a.summary.id;
         let body = self.render_body(&a.body_md).await?.text;
         let fp = simhash::fingerprint(&a.summary.headline, &body);
@@ -157,19 +157,19 @@ impl App {
         }
         let Some(lead) = lead else {
             self.store().set_fingerprint(id, fp, None).await?;
-            return Ok(None);
+            return Ok(());
         };
+        let replaced = self.store().article_by_id(lead).await?;
         let fuller = a.status == ArticleStatus::Published
-            && match self.store().article_by_id(lead).await? {
+            && match &replaced {
                 Some(l) if l.status == ArticleStatus::Published => {
-                    let t = self.text_of(&l).await?;
+                    let t = self.text_of(l).await?;
                     simhash::same_story(&text, &t) && simhash::fuller(&text, &t)
                 }
                 // A lead no longer public gives way to any published copy.
                 _ => true,
             };
         if fuller {
-            let replaced = self.store().article_by_id(lead).await?;
             let moved = self
                 .store()
                 .regroup(id, fp, None, Some(lead), self.now())
@@ -182,7 +182,6 @@ impl App {
                 replaces = lead,
                 "near-duplicate, fuller: leads its group"
             );
-            Ok(None)
         } else {
             let moved = self
                 .store()
@@ -190,8 +189,8 @@ impl App {
                 .await?;
             self.invalidate_articles(&moved).await?;
             tracing::info!(article = id, duplicate_of = lead, "near-duplicate");
-            Ok(Some(lead))
         }
+        Ok(())
     }
 
     /// When a group's lead leaves publication, its fullest published copy leads instead,
