@@ -74,7 +74,7 @@ uncached=$(bench_wrk -t2 -c"$conns" -d"${secs}s" "$url" | rps)
 echo "   $uncached requests/s"
 
 echo
-echo "RESULTS (article page, $bytes bytes, $archive+43 articles, wrk -t2 -c$conns -d${secs}s, 2 cores shared with wrk)"
+echo "RESULTS (article page, $bytes bytes, $archive+52 articles, wrk -t2 -c$conns -d${secs}s, 2 cores shared with wrk)"
 printf '  nginx static file     %10.0f req/s\n' "$nginx_rps"
 printf '  arabpress cached      %10.0f req/s   %.2f x nginx   (target >= 0.70)\n' "$cached" "$(python3 -c "print($cached / $nginx_rps)")"
 printf '  arabpress uncached    %10.0f req/s   %.2f x nginx   (target >= 1500 req/s)\n' "$uncached" "$(python3 -c "print($uncached / $nginx_rps)")"

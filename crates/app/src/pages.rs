@@ -23,6 +23,11 @@ const RENDER_DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
 /// Stories per page on section, tag and author pages.
 pub const PER_PAGE: u32 = 12;
 
+/// Related stories an article page shows: one row of four cards on a desktop, two by two
+/// on a phone. The search index stores more, so near-duplicates and the page's other lists
+/// can be left out and still fill the row.
+const RELATED_SHOWN: usize = 4;
+
 /// The content type of pages.
 const HTML: &str = "text/html; charset=utf-8";
 
@@ -314,7 +319,7 @@ impl App {
             if let Some(t) = &translation {
                 seen.ids.insert(t.id);
             }
-            let related = seen.take(lists.related, 6);
+            let related = seen.take(lists.related, RELATED_SHOWN);
             let more = seen.take(lists.latest, 8);
             let mut keys = vec![
                 format!("article:{}", article.summary.id),

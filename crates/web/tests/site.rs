@@ -171,6 +171,15 @@ async fn every_article_prints_its_headline_once_and_lists_no_article_twice() {
             "{path} links to itself in a list"
         );
         assert_no_duplicates(path, body);
+        // Every demo story has three or four related ones, none of them itself.
+        let related = body
+            .split_once("<section class=\"related\"")
+            .and_then(|(_, rest)| rest.split_once("</section>"))
+            .map_or(0, |(box_, _)| box_.matches("<article class=\"card").count());
+        assert!(
+            (3..=4).contains(&related),
+            "{path}: {related} related stories"
+        );
     }
 }
 
@@ -1134,7 +1143,7 @@ async fn sitemaps_index_articles_with_language_alternates() {
     assert_eq!(articles.status, StatusCode::OK);
     assert_eq!(
         articles.body.matches("<url>").count(),
-        43,
+        52,
         "every demo article once"
     );
     assert!(
@@ -1183,7 +1192,7 @@ async fn the_news_sitemap_lists_two_days_at_most() {
         .unwrap()
         .len();
     assert_eq!(n, recent);
-    assert!(n > 0 && n < 43, "{n}");
+    assert!(n > 0 && n < 52, "{n}");
     for tag in [
         "<news:name>",
         "<news:language>",
@@ -1470,7 +1479,7 @@ async fn cursor_pages_return_every_article_once_while_news_is_published() {
     unique.sort_unstable();
     unique.dedup();
     assert_eq!(unique.len(), seen.len(), "an article came twice: {seen:?}");
-    let english_at_start = 22;
+    let english_at_start = 26;
     assert_eq!(seen.len(), english_at_start, "{seen:?}");
     // One article, by id and by slug, with its body.
     let id = seen[0];
@@ -1807,7 +1816,7 @@ async fn the_admin_api_refuses_bad_tokens_and_bad_json_with_a_message() {
     }
     assert_eq!(
         s.app.store().count_articles().await.unwrap_or_default(),
-        43,
+        52,
         "nothing was saved"
     );
     // A deactivated user's token stops working at once.
