@@ -2758,6 +2758,24 @@ async fn validation_messages_speak_the_members_language_and_mark_the_field(s: Si
     fields.push(("slug", "water-talks"));
     let r = b.save("/admin/articles", &fields, None).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let path = format!("/admin/articles/{}", article_id(&r));
+    // Forms that lost their version or their chosen article are refused in Arabic too.
+    for (to, pairs, said) in [
+        (
+            "restore",
+            &[("revision", "1"), ("version", "x")][..],
+            "لم يحدد النموذج النسخة المطلوبة",
+        ),
+        (
+            "translation",
+            &[("other", "")][..],
+            "اختر المقال الذي يترجم هذا المقال",
+        ),
+    ] {
+        let r = b.submit(&path, &format!("{path}/{to}"), pairs).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{to}");
+        assert!(r.body.contains(said), "{to}: {}", r.body);
+    }
     let r = b.save("/admin/articles", &fields, None).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("href=\"#slug\""), "{}", r.body);

@@ -8,7 +8,7 @@ use super::{
 };
 use crate::WebState;
 use arabpress_app::{AppError, Revision, Saved};
-use arabpress_core::Lang;
+use arabpress_core::{Lang, ValidationError};
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -151,7 +151,11 @@ async fn restore(
         return refused(
             &state,
             &s,
-            AppError::BadRequest("revision: not a version number".into()),
+            AppError::Invalid(ValidationError::new(
+                "revision",
+                "invalid-version",
+                "not a version number",
+            )),
         );
     };
     match state.app.restore_as(&s.user, id, rev, version).await {
@@ -182,7 +186,11 @@ async fn apply_pending(
         return refused(
             &state,
             &s,
-            AppError::BadRequest("version: not a version number".into()),
+            AppError::Invalid(ValidationError::new(
+                "version",
+                "invalid-version",
+                "not a version number",
+            )),
         );
     };
     match state
@@ -230,7 +238,11 @@ async fn translation(
         return refused(
             &state,
             &s,
-            AppError::BadRequest("translation: choose an article".into()),
+            AppError::Invalid(ValidationError::new(
+                "other",
+                "invalid-translation-choose",
+                "choose an article",
+            )),
         );
     };
     let outcome = state.app.link_translation_as(&s.user, id, other).await;
