@@ -6,10 +6,6 @@
 
 // clippy.toml allows these in #[test] functions; this covers the helpers too.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-#![expect(
-    clippy::unwrap_used,
-    reason = "the helpers are part of the tests: a step that fails is a failed test"
-)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -19,8 +15,6 @@ use std::process::{Command, Stdio};
 struct Site {
     dir: tempfile::TempDir,
     database_url: Option<String>,
-    admin_url: Option<String>,
-    name: String,
 }
 
 impl Site {
@@ -28,33 +22,22 @@ impl Site {
         Site {
             dir: tempfile::tempdir().unwrap(),
             database_url: None,
-            admin_url: None,
-            name: String::new(),
         }
     }
 
-    /// A new database on the server `ARABPRESS_TEST_POSTGRES` names (made with `psql`).
+    /// A new database on the server `ARABPRESS_TEST_POSTGRES` names; `None`, after a
+    /// "skipped" line, when it names none outside CI.
     fn postgres() -> Option<Site> {
-        let Ok(admin) = std::env::var("ARABPRESS_TEST_POSTGRES") else {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "ARABPRESS_TEST_POSTGRES is not set under CI"
-            );
-            eprintln!("skipped: PostgreSQL (ARABPRESS_TEST_POSTGRES unset)");
-            return None;
-        };
-        let name = format!("ap_cli_stdout_{}", std::process::id());
-        let made = Command::new("psql")
-            .args(["-q", &admin, "-c", &format!("CREATE DATABASE {name}")])
-            .status()
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
             .unwrap();
-        assert!(made.success(), "psql could not create {name}");
-        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+        let url = runtime
+            .block_on(arabpress_testkit::postgres_database())
+            .unwrap()?;
         Some(Site {
             dir: tempfile::tempdir().unwrap(),
-            database_url: Some(format!("{base}/{name}")),
-            name,
-            admin_url: Some(admin),
+            database_url: Some(url),
         })
     }
 
@@ -92,21 +75,6 @@ impl Site {
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         assert!(out.status.success(), "arabpress {args:?}: {stderr}");
         (stdout, stderr)
-    }
-}
-
-impl Drop for Site {
-    fn drop(&mut self) {
-        if let Some(admin) = &self.admin_url {
-            let _ = Command::new("psql")
-                .args([
-                    "-q",
-                    admin,
-                    "-c",
-                    &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
-                ])
-                .status();
-        }
     }
 }
 

@@ -32,7 +32,7 @@ pub use http::{
     send, serve_on_loopback,
 };
 pub use probes::{skipped, speech_engine, tashkeel_model};
-pub use stores::{SetupError, TestStore};
+pub use stores::{SetupError, TestStore, postgres_database};
 
 /// The time the tests run at: Saturday 7 February 2026, 10:00 UTC (19 Sha'ban 1447 in the
 /// Umm al-Qura calendar).

@@ -68,24 +68,35 @@ impl TestStore {
     /// `Ok(None)` when the variable is unset outside CI, after the line saying that the
     /// PostgreSQL half is skipped.
     pub async fn postgres() -> Result<Option<TestStore>, SetupError> {
-        let Ok(admin_url) = std::env::var(POSTGRES_VAR) else {
-            if std::env::var_os("CI").is_some() {
-                return Err(SetupError::NoServerUnderCi);
-            }
-            crate::skipped("PostgreSQL (ARABPRESS_TEST_POSTGRES unset)");
+        let Some(url) = postgres_database().await? else {
             return Ok(None);
         };
-        let name = unique("ap_test");
-        create_database(&admin_url, &name)
-            .await
-            .map_err(SetupError::CreateDatabase)?;
-        let base = admin_url
-            .rsplit_once('/')
-            .map(|(b, _)| b)
-            .unwrap_or(&admin_url);
-        let store = Store::connect(&format!("{base}/{name}")).await?;
+        let store = Store::connect(&url).await?;
         Ok(Some(TestStore { store, _dir: None }))
     }
+}
+
+/// The address of a new, empty PostgreSQL database on the server named by
+/// `ARABPRESS_TEST_POSTGRES`, for a test that hands it to another program (the binary);
+/// `Ok(None)` when the variable is unset outside CI, after the line saying that the
+/// PostgreSQL half is skipped. The databases are left on the server, which is a test one.
+pub async fn postgres_database() -> Result<Option<String>, SetupError> {
+    let Ok(admin_url) = std::env::var(POSTGRES_VAR) else {
+        if std::env::var_os("CI").is_some() {
+            return Err(SetupError::NoServerUnderCi);
+        }
+        crate::skipped("PostgreSQL (ARABPRESS_TEST_POSTGRES unset)");
+        return Ok(None);
+    };
+    let name = unique("ap_test");
+    create_database(&admin_url, &name)
+        .await
+        .map_err(SetupError::CreateDatabase)?;
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(b, _)| b)
+        .unwrap_or(&admin_url);
+    Ok(Some(format!("{base}/{name}")))
 }
 
 /// Creates database `name` through the server's administrative database at `admin_url`.

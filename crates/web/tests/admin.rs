@@ -8,33 +8,12 @@
 use arabpress_core::{ArticleStatus, Role};
 use arabpress_testkit::png;
 use axum::body::Body;
-use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
-use std::collections::HashMap;
 use std::net::SocketAddr;
 
 mod common;
+use common::browser::{Browser, PASSWORD, Upload, csrf_of, signed_in, with_users};
 use common::{Resp, Site_, get, site};
-
-const PASSWORD: &str = "correct horse battery";
-
-/// A browser: a cookie jar, a client address, and the last form token it saw.
-struct Browser<'a> {
-    site: &'a Site_,
-    cookies: HashMap<String, String>,
-    ip: SocketAddr,
-    host: &'static str,
-    /// What it sends as `X-Forwarded-For`, if anything.
-    forwarded_for: Option<String>,
-}
-
-fn csrf_of(html: &str) -> String {
-    html.split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap_or_default()
-        .to_owned()
-}
 
 fn version_of(html: &str) -> String {
     html.split("name=\"version\" value=\"")
@@ -44,121 +23,16 @@ fn version_of(html: &str) -> String {
         .to_owned()
 }
 
-fn form(pairs: &[(&str, &str)]) -> String {
-    form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
-        .finish()
-}
-
-impl<'a> Browser<'a> {
-    fn new(site: &'a Site_) -> Self {
-        Browser {
-            site,
-            cookies: HashMap::new(),
-            ip: "192.0.2.1:5000".parse().unwrap(),
-            host: "127.0.0.1:8080",
-            forwarded_for: None,
-        }
-    }
-
-    async fn send(
-        &mut self,
-        method: &str,
-        path: &str,
-        content_type: Option<String>,
-        body: Vec<u8>,
-    ) -> Resp {
-        let mut req = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::HOST, self.host);
-        if !self.cookies.is_empty() {
-            let jar: Vec<String> = self
-                .cookies
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect();
-            req = req.header(header::COOKIE, jar.join("; "));
-        }
-        if let Some(ct) = content_type {
-            req = req.header(header::CONTENT_TYPE, ct);
-        }
-        if let Some(f) = &self.forwarded_for {
-            req = req.header("x-forwarded-for", f);
-        }
-        let mut req = req.body(Body::from(body)).unwrap();
-        req.extensions_mut().insert(ConnectInfo(self.ip));
-        let res = arabpress_testkit::send(&self.site.router, req).await;
-        for c in res.headers().get_all(header::SET_COOKIE) {
-            let c = c.to_str().unwrap_or_default();
-            if let Some((k, rest)) = c.split_once('=') {
-                let v = rest.split(';').next().unwrap_or_default();
-                if c.contains("Max-Age=0") {
-                    self.cookies.remove(k);
-                } else {
-                    self.cookies.insert(k.to_owned(), v.to_owned());
-                }
-            }
-        }
-        common::read(res).await
-    }
-
-    async fn get(&mut self, path: &str) -> Resp {
-        self.send("GET", path, None, Vec::new()).await
-    }
-
-    async fn post(&mut self, path: &str, pairs: &[(&str, &str)]) -> Resp {
-        self.send(
-            "POST",
-            path,
-            Some("application/x-www-form-urlencoded".into()),
-            form(pairs).into_bytes(),
-        )
-        .await
-    }
-
-    /// Posts a form with the token of the page at `from`.
-    async fn submit(&mut self, from: &str, to: &str, pairs: &[(&str, &str)]) -> Resp {
-        let token = csrf_of(&self.get(from).await.body);
-        let mut all = vec![("csrf", token.as_str())];
-        all.extend_from_slice(pairs);
-        self.post(to, &all).await
-    }
-
-    async fn login(&mut self, email: &str, password: &str) -> Resp {
-        self.submit(
-            "/admin/login?lang=en",
-            "/admin/login",
-            &[("email", email), ("password", password), ("lang", "en")],
-        )
-        .await
-    }
-
+impl Browser<'_> {
     /// Saves the editor's form (multipart, as the browser sends it) with an optional file.
     async fn save(&mut self, path: &str, fields: &[(&str, &str)], file: Option<&[u8]>) -> Resp {
-        let b = "----arabpress-test-boundary";
-        let mut body = Vec::new();
-        for (k, v) in fields {
-            body.extend_from_slice(
-                format!("--{b}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                    .as_bytes(),
-            );
-        }
-        if let Some(bytes) = file {
-            body.extend_from_slice(
-                format!("--{b}\r\nContent-Disposition: form-data; name=\"image_file\"; filename=\"photo.png\"\r\nContent-Type: image/png\r\n\r\n").as_bytes(),
-            );
-            body.extend_from_slice(bytes);
-            body.extend_from_slice(b"\r\n");
-        }
-        body.extend_from_slice(format!("--{b}--\r\n").as_bytes());
-        self.send(
-            "POST",
-            path,
-            Some(format!("multipart/form-data; boundary={b}")),
-            body,
-        )
-        .await
+        let upload = file.map(|bytes| Upload {
+            field: "image_file",
+            filename: "photo.png",
+            content_type: "image/png",
+            bytes,
+        });
+        self.post_multipart(path, fields, upload).await
     }
 }
 
@@ -200,38 +74,6 @@ fn story<'a>(
         ("slug", ""),
         ("action", action),
     ]
-}
-
-async fn with_users(s: &Site_) {
-    for (email, role) in [
-        ("contributor@x.example", Role::Contributor),
-        ("author@x.example", Role::Author),
-        ("editor@x.example", Role::Editor),
-        ("admin@x.example", Role::Admin),
-        ("owner@x.example", Role::Owner),
-    ] {
-        s.app
-            .create_user(
-                email,
-                email.split('@').next().unwrap_or("x"),
-                role,
-                PASSWORD,
-            )
-            .await
-            .unwrap();
-    }
-}
-
-async fn signed_in<'a>(s: &'a Site_, who: &str) -> Browser<'a> {
-    let mut b = Browser::new(s);
-    let r = b.login(&format!("{who}@x.example"), PASSWORD).await;
-    assert_eq!(
-        r.status,
-        StatusCode::SEE_OTHER,
-        "{who} signs in: {}",
-        r.body
-    );
-    b
 }
 
 /// Creates an article through the editor as `b`; returns its id.

@@ -6,183 +6,52 @@
 // clippy.toml allows these in #[test] functions; this covers the helpers too.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use arabpress_core::Role;
-use axum::body::Body;
-use axum::extract::ConnectInfo;
-use axum::http::{Request, StatusCode, header};
-use std::collections::HashMap;
-use std::net::SocketAddr;
-use tower::ServiceExt;
+use arabpress_testkit::png;
+use axum::http::StatusCode;
 
 mod common;
+use common::browser::{Browser, Upload, csrf_of, signed_in, with_users};
 use common::{Resp, Site_, site};
 
-const PASSWORD: &str = "correct horse battery";
-const BOUNDARY: &str = "----settings-test-boundary";
-
-struct Browser<'a> {
-    site: &'a Site_,
-    cookies: HashMap<String, String>,
-}
-
-fn csrf_of(html: &str) -> String {
-    html.split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap_or_default()
-        .to_owned()
-}
-
-impl<'a> Browser<'a> {
-    async fn send(&mut self, method: &str, path: &str, ct: Option<String>, body: Vec<u8>) -> Resp {
-        let mut req = Request::builder().method(method).uri(path);
-        if !self.cookies.is_empty() {
-            let jar: Vec<String> = self
-                .cookies
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect();
-            req = req.header(header::COOKIE, jar.join("; "));
-        }
-        if let Some(ct) = ct {
-            req = req.header(header::CONTENT_TYPE, ct);
-        }
-        let mut req = req.body(Body::from(body)).unwrap();
-        let ip: SocketAddr = "192.0.2.7:5000".parse().unwrap();
-        req.extensions_mut().insert(ConnectInfo(ip));
-        let res = self.site.router.clone().oneshot(req).await.unwrap();
-        for c in res.headers().get_all(header::SET_COOKIE) {
-            let c = c.to_str().unwrap_or_default();
-            if let Some((k, rest)) = c.split_once('=') {
-                self.cookies.insert(
-                    k.to_owned(),
-                    rest.split(';').next().unwrap_or_default().to_owned(),
-                );
-            }
-        }
-        common::read(res).await
-    }
-
-    async fn get(&mut self, path: &str) -> Resp {
-        self.send("GET", path, None, Vec::new()).await
-    }
-
-    async fn sign_in(site: &'a Site_, who: &str, lang: &str) -> Browser<'a> {
-        let mut b = Browser {
-            site,
-            cookies: HashMap::new(),
-        };
-        let token = csrf_of(&b.get("/admin/login?lang=en").await.body);
-        let body = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs([
-                ("csrf", token.as_str()),
-                ("email", &format!("{who}@x.example")),
-                ("password", PASSWORD),
-                ("lang", lang),
-            ])
-            .finish();
-        let r = b
-            .send(
-                "POST",
-                "/admin/login",
-                Some("application/x-www-form-urlencoded".into()),
-                body.into_bytes(),
-            )
-            .await;
-        assert_eq!(
-            r.status,
-            StatusCode::SEE_OTHER,
-            "{who} signs in: {}",
-            r.body
-        );
-        // The newsroom's language is the member's own.
-        let token = csrf_of(&b.get("/admin/account").await.body);
-        let body = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs([("csrf", token.as_str()), ("lang", lang)])
-            .finish();
-        let r = b
-            .send(
-                "POST",
-                "/admin/account/language",
-                Some("application/x-www-form-urlencoded".into()),
-                body.into_bytes(),
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-        b
-    }
-
-    /// Posts the settings form as a browser would: the page's own fields, `changes` over
-    /// them, and a logo file when given.
-    async fn save(&mut self, changes: &[(&str, &str)], logo: Option<&[u8]>, csrf: bool) -> Resp {
-        let page = self.get("/admin/settings").await;
-        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-        let mut fields: Vec<(String, String)> = vec![
-            (
-                "csrf".into(),
-                if csrf {
-                    csrf_of(&page.body)
-                } else {
-                    String::new()
-                },
-            ),
-            ("switches_present".into(), "1".into()),
-        ];
-        for (k, v) in changes {
-            fields.push(((*k).to_owned(), (*v).to_owned()));
-        }
-        let mut body = Vec::new();
-        for (k, v) in &fields {
-            body.extend_from_slice(
-                format!(
-                    "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
-                )
-                .as_bytes(),
-            );
-        }
-        if let Some(bytes) = logo {
-            body.extend_from_slice(
-                format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"logo\"; filename=\"logo\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
-            );
-            body.extend_from_slice(bytes);
-            body.extend_from_slice(b"\r\n");
-        }
-        body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-        self.send(
-            "POST",
-            "/admin/settings",
-            Some(format!("multipart/form-data; boundary={BOUNDARY}")),
-            body,
+/// Signs `who` in, with the newsroom in `lang`.
+async fn sign_in<'a>(site: &'a Site_, who: &str, lang: &str) -> Browser<'a> {
+    let mut b = signed_in(site, who).await;
+    // The newsroom's language is the member's own.
+    let r = b
+        .submit(
+            "/admin/account",
+            "/admin/account/language",
+            &[("lang", lang)],
         )
-        .await
-    }
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    b
 }
 
-async fn with_users(s: &Site_) {
-    for (email, role) in [
-        ("editor@x.example", Role::Editor),
-        ("admin@x.example", Role::Admin),
-        ("owner@x.example", Role::Owner),
-    ] {
-        s.app
-            .create_user(
-                email,
-                email.split('@').next().unwrap_or("x"),
-                role,
-                PASSWORD,
-            )
-            .await
-            .unwrap();
-    }
-}
-
-fn png(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_pixel(w, h, image::Rgb([20, 90, 160]));
-    let mut out = Vec::new();
-    image::DynamicImage::ImageRgb8(img)
-        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
-        .unwrap();
-    out
+/// Posts the settings form as a browser would: the page's own fields, `changes` over
+/// them, and a logo file when given.
+async fn save(
+    b: &mut Browser<'_>,
+    changes: &[(&str, &str)],
+    logo: Option<&[u8]>,
+    csrf: bool,
+) -> Resp {
+    let page = b.get("/admin/settings").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let token = if csrf {
+        csrf_of(&page.body)
+    } else {
+        String::new()
+    };
+    let mut fields = vec![("csrf", token.as_str()), ("switches_present", "1")];
+    fields.extend_from_slice(changes);
+    let upload = logo.map(|bytes| Upload {
+        field: "logo",
+        filename: "logo",
+        content_type: "application/octet-stream",
+        bytes,
+    });
+    b.post_multipart("/admin/settings", &fields, upload).await
 }
 
 /// The settings rows the newsroom wrote: all but the demo's contact address.
@@ -203,12 +72,12 @@ async fn public(s: &Site_, path: &str) -> String {
 async fn only_owners_and_admins_change_settings_and_only_with_the_token() {
     let s = site().await;
     with_users(&s).await;
-    let mut editor = Browser::sign_in(&s, "editor", "en").await;
+    let mut editor = sign_in(&s, "editor", "en").await;
     let r = editor.get("/admin/settings").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(!editor.get("/admin").await.body.contains("/admin/settings"));
     for who in ["admin", "owner"] {
-        let mut b = Browser::sign_in(&s, who, "en").await;
+        let mut b = sign_in(&s, who, "en").await;
         let page = b.get("/admin/settings").await;
         assert_eq!(page.status, StatusCode::OK, "{who}");
         assert!(
@@ -216,21 +85,17 @@ async fn only_owners_and_admins_change_settings_and_only_with_the_token() {
                 .contains("href=\"/admin/settings\" aria-current=\"page\"")
         );
         // Without the form's token: refused, nothing written.
-        let r = b.save(&[("name_en", "Token Press")], None, false).await;
+        let r = save(&mut b, &[("name_en", "Token Press")], None, false).await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}");
         assert!(stored(&s).await.is_empty());
     }
     // An editor's post (with a token of their own session) is refused too.
     let token = csrf_of(&editor.get("/admin").await.body);
-    let body = format!(
-        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{token}\r\n--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"name_en\"\r\n\r\nEditor Press\r\n--{BOUNDARY}--\r\n"
-    );
     let r = editor
-        .send(
-            "POST",
+        .post_multipart(
             "/admin/settings",
-            Some(format!("multipart/form-data; boundary={BOUNDARY}")),
-            body.into_bytes(),
+            &[("csrf", token.as_str()), ("name_en", "Editor Press")],
+            None,
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
@@ -248,7 +113,7 @@ type Case = (
 async fn bad_values_and_bad_logos_are_refused_in_the_members_language() {
     let s = site().await;
     with_users(&s).await;
-    let mut b = Browser::sign_in(&s, "admin", "ar").await;
+    let mut b = sign_in(&s, "admin", "ar").await;
     let script = br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#;
     let mut bomb = png(1, 1);
     bomb[16..20].copy_from_slice(&100_000u32.to_be_bytes());
@@ -290,7 +155,7 @@ async fn bad_values_and_bad_logos_are_refused_in_the_members_language() {
         ),
     ];
     for (changes, logo, want) in cases {
-        let r = b.save(&changes, logo.as_deref(), true).await;
+        let r = save(&mut b, &changes, logo.as_deref(), true).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{changes:?}");
         assert!(
             r.body.contains(want),
@@ -334,27 +199,27 @@ async fn a_save_changes_every_public_page_at_once(s: Site_) {
         .map(|x| x.id.to_string())
         .unwrap_or_default();
     let pos_field = format!("nav_en_pos_{last}");
-    let mut b = Browser::sign_in(&s, "owner", "en").await;
-    let r = b
-        .save(
-            &[
-                ("name_en", "Gulf Press"),
-                ("tagline_en", "News from the Gulf"),
-                (
-                    "social",
-                    "https://x.com/gulfpress\nhttps://www.facebook.com/gulfpress",
-                ),
-                ("nav_en_present", "1"),
-                ("nav_en", &last),
-                (&pos_field, "1"),
-                ("comments", "1"),
-                ("newsletter_popup", "1"),
-                ("contact_email", " Desk@GulfPress.example "),
-            ],
-            Some(&png(600, 200)),
-            true,
-        )
-        .await;
+    let mut b = sign_in(&s, "owner", "en").await;
+    let r = save(
+        &mut b,
+        &[
+            ("name_en", "Gulf Press"),
+            ("tagline_en", "News from the Gulf"),
+            (
+                "social",
+                "https://x.com/gulfpress\nhttps://www.facebook.com/gulfpress",
+            ),
+            ("nav_en_present", "1"),
+            ("nav_en", &last),
+            (&pos_field, "1"),
+            ("comments", "1"),
+            ("newsletter_popup", "1"),
+            ("contact_email", " Desk@GulfPress.example "),
+        ],
+        Some(&png(600, 200)),
+        true,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = b.get("/admin/settings?done=settings").await;
     assert!(page.body.contains("Settings saved"), "{}", page.body);
@@ -436,7 +301,7 @@ async fn a_save_changes_every_public_page_at_once(s: Site_) {
         "{contact}"
     );
     // The pop-up switch really removes the pop-up.
-    let r = b.save(&[], None, true).await; // the switches section sent without the box ticked
+    let r = save(&mut b, &[], None, true).await; // the switches section sent without the box ticked
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let after = public(&s, &article).await;
     assert!(!after.contains("id=\"newsletter-popup\""), "{after}");
@@ -478,7 +343,7 @@ async fn values_the_file_sets_are_shown_pinned_and_kept() {
     .await;
     with_users(&s).await;
     s.app.load_settings().await.unwrap();
-    let mut b = Browser::sign_in(&s, "admin", "en").await;
+    let mut b = sign_in(&s, "admin", "en").await;
     let page = b.get("/admin/settings").await;
     assert!(page.body.contains("value=\"File Press\""), "{}", page.body);
     assert!(
@@ -496,13 +361,13 @@ async fn values_the_file_sets_are_shown_pinned_and_kept() {
             .contains("disabled aria-describedby=\"pin-name_ar\"")
     );
     // A forged field for the pinned value changes nothing; the free one is saved.
-    let r = b
-        .save(
-            &[("name_en", "Forged Press"), ("name_ar", "صحافة الخليج")],
-            None,
-            true,
-        )
-        .await;
+    let r = save(
+        &mut b,
+        &[("name_en", "Forged Press"), ("name_ar", "صحافة الخليج")],
+        None,
+        true,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let home = public(&s, "/en/").await;
     assert!(home.contains("File Press") && !home.contains("Forged Press"));
@@ -560,8 +425,8 @@ async fn arabic_pages_write_every_digit_in_the_house_style() {
     );
     let english = public(&s, "/en/").await;
 
-    let mut b = Browser::sign_in(&s, "owner", "ar").await;
-    let r = b.save(&[("digits", "western")], None, true).await;
+    let mut b = sign_in(&s, "owner", "ar").await;
+    let r = save(&mut b, &[("digits", "western")], None, true).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = public(&s, path).await;
     for shown in [
@@ -582,7 +447,7 @@ async fn arabic_pages_write_every_digit_in_the_house_style() {
         english,
         "English pages do not change"
     );
-    let r = b.save(&[("digits", "roman")], None, true).await;
+    let r = save(&mut b, &[("digits", "roman")], None, true).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         r.body.contains("اختر الأرقام الهندية أو الغربية"),

@@ -8,6 +8,8 @@ use arabpress_testkit::TestStore;
 use axum::Router;
 use std::sync::Arc;
 
+pub mod browser;
+
 // Each test binary uses some of these.
 #[allow(unused_imports)]
 pub use arabpress_testkit::{
