@@ -2,7 +2,7 @@
 //! headline, paged) and the routes of the articles' editor, whose pages are in
 //! [`super::editor`].
 
-use super::editor::{create, edit, new_article, update};
+use super::editor::{create, edit, new_article, options, update};
 use super::{Member, MemberForm, done_or_refused, failure, member_page, msg, when};
 use crate::WebState;
 use arabpress_app::{AppError, MAX_UPLOAD_BYTES, NewsroomArticle, NewsroomQuery};
@@ -75,24 +75,6 @@ pub(super) fn article_rows(state: &WebState, lang: Lang, items: &[NewsroomArticl
             })
         })
         .collect()
-}
-
-pub(super) async fn options(state: &WebState, lang: Lang) -> Result<(Value, Value), AppError> {
-    let sections: Vec<Value> = state
-        .app
-        .sections()
-        .await?
-        .iter()
-        .map(|s| json!({ "slug": s.slug, "name": s.name(lang) }))
-        .collect();
-    let authors: Vec<Value> = state
-        .app
-        .authors()
-        .await?
-        .iter()
-        .map(|a| json!({ "slug": a.slug, "name": a.name(lang) }))
-        .collect();
-    Ok((Value::from(sections), Value::from(authors)))
 }
 
 async fn articles(

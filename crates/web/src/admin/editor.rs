@@ -2,23 +2,25 @@
 //! for review, publish, schedule, unpublish) and an optional image upload, the preview, and
 //! what the editor says of the article's spoken version.
 
+mod autosave;
 mod form;
+mod preview;
 
+use self::autosave::{autosave_existing, autosave_new};
 use self::form::{AUTHOR_SLOTS, EditorForm, field_anchor, field_label};
-use super::articles::options;
+use self::preview::{preview, preview_of};
 use super::{
     Answer, Member, OrRefuse, csrf_ok, csrf_refused, done_notice, explain, failure, field_error,
-    member_page, msg, no_store, read_multipart, see_other, when,
+    member_page, msg, read_multipart, see_other, when,
 };
 use crate::WebState;
-use crate::request::{Fields, parse_form};
+use crate::request::Fields;
 use arabpress_app::{AppError, MAX_UPLOAD_BYTES, NewsroomQuery, Saved, Session, Step};
 use arabpress_core::{ArticleKind, ArticleStatus, Lang, ValidationError};
 use arabpress_render::views::clock_time;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::StatusCode;
 use axum::routing::post;
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -36,6 +38,25 @@ pub(super) fn routes() -> Router<WebState> {
             "/admin/articles/{id}/autosave",
             post(autosave_existing).layer(limit),
         )
+}
+
+/// The sections and journalists the editor and the article list offer, named in `lang`.
+pub(super) async fn options(state: &WebState, lang: Lang) -> Result<(Value, Value), AppError> {
+    let sections: Vec<Value> = state
+        .app
+        .sections()
+        .await?
+        .iter()
+        .map(|s| json!({ "slug": s.slug, "name": s.name(lang) }))
+        .collect();
+    let authors: Vec<Value> = state
+        .app
+        .authors()
+        .await?
+        .iter()
+        .map(|a| json!({ "slug": a.slug, "name": a.name(lang) }))
+        .collect();
+    Ok((Value::from(sections), Value::from(authors)))
 }
 
 struct EditorView<'a> {
@@ -452,203 +473,4 @@ async fn save(state: WebState, s: Session, id: Option<i64>, mp: Multipart) -> An
         }
         Err(e) => Err(e).or_refuse(&state, &s),
     }
-}
-
-async fn autosave_new(State(state): State<WebState>, Member(s): Member, mp: Multipart) -> Response {
-    autosave(state, s, None, mp).await
-}
-
-async fn autosave_existing(
-    State(state): State<WebState>,
-    Member(s): Member,
-    Path(id): Path<i64>,
-    mp: Multipart,
-) -> Response {
-    autosave(state, s, Some(id), mp).await
-}
-
-/// Saves a draft the editor's script sent by itself, and answers in JSON: 200 with the
-/// article's id, new version and address; 409 when someone saved since or the article is
-/// no longer a draft (the script stops saving by itself and says why); 422 naming the field
-/// that keeps it from being saved yet; 403 for a stale form or a member who may not. A
-/// chosen image waits for a save by hand.
-async fn autosave(state: WebState, s: Session, id: Option<i64>, mp: Multipart) -> Response {
-    let lang = s.user.ui_lang;
-    let answer = |code: StatusCode, body: Value| {
-        let mut r = (code, axum::Json(body)).into_response();
-        no_store(&mut r);
-        r
-    };
-    // The script sends no file; a read error means the form came cut off, and saving
-    // what was read would empty the fields after the cut.
-    let (fields, read) = read_editor(mp).await;
-    if !csrf_ok(&s, &fields) {
-        let e = msg(&state, lang, "admin-error-csrf", &[]);
-        return answer(StatusCode::FORBIDDEN, json!({ "error": e }));
-    }
-    if let Err(v) = read {
-        let e = msg(&state, lang, "admin-autosave-failed", &[]);
-        return answer(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            json!({ "error": format!("{e} {}", explain(&state, lang, &v)) }),
-        );
-    }
-    let mut form = EditorForm::from_fields(&fields);
-    if fields.get("image_remove") == "1" {
-        form.clear_image();
-    }
-    let invalid = |v: &ValidationError| {
-        let (field, reason) = field_error(&state, lang, v);
-        let label = msg(&state, lang, field_label(&field), &[]);
-        let e = msg(
-            &state,
-            lang,
-            "admin-autosave-invalid",
-            &[("field", &label), ("reason", &reason)],
-        );
-        answer(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            json!({ "error": e, "field": field_anchor(&field) }),
-        )
-    };
-    let draft = match form.draft() {
-        Ok(d) => d,
-        Err(v) => return invalid(&v),
-    };
-    match state
-        .app
-        .autosave_as(&s.user, id, form.version, draft)
-        .await
-    {
-        Ok(a) => {
-            let at = when(&state, lang, a.summary.updated_at).0;
-            let id = a.summary.id;
-            answer(
-                StatusCode::OK,
-                json!({
-                    "id": id,
-                    "version": a.version,
-                    "url": format!("/admin/articles/{id}"),
-                    "autosave": format!("/admin/articles/{id}/autosave"),
-                    "message": msg(&state, lang, "admin-autosaved", &[("when", &at)]),
-                }),
-            )
-        }
-        Err(e) if e.is_stale() => {
-            let e = msg(&state, lang, "admin-autosave-stale", &[]);
-            answer(StatusCode::CONFLICT, json!({ "error": e }))
-        }
-        Err(AppError::Invalid(v)) if v.id == "invalid-autosave-not-draft" => answer(
-            StatusCode::CONFLICT,
-            json!({ "error": explain(&state, lang, &v) }),
-        ),
-        Err(AppError::Invalid(v) | AppError::Conflict(v)) => invalid(&v),
-        Err(AppError::Forbidden(_)) => {
-            let e = msg(&state, lang, "admin-error-forbidden", &[]);
-            answer(StatusCode::FORBIDDEN, json!({ "error": e }))
-        }
-        Err(AppError::NotFound) => {
-            let e = msg(&state, lang, "admin-error-not-found", &[]);
-            answer(StatusCode::NOT_FOUND, json!({ "error": e }))
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "saving a draft automatically failed");
-            let e = msg(&state, lang, "admin-autosave-failed", &[]);
-            answer(StatusCode::INTERNAL_SERVER_ERROR, json!({ "error": e }))
-        }
-    }
-}
-
-/// The article as a reader would see it, in its own language: section, headline,
-/// standfirst, byline, lead image with caption and credit, and the body rendered by the
-/// same code as the public page. Used by the Preview button and by the live preview.
-async fn preview_of(state: &WebState, ui: Lang, form: &EditorForm) -> Result<String, AppError> {
-    let al: Lang = form.lang.parse().unwrap_or(ui);
-    let body_html = state.app.preview(&form.body).await?;
-    let section = state
-        .app
-        .sections()
-        .await?
-        .iter()
-        .find(|x| x.slug == form.section)
-        .map(|x| x.name(al).to_owned());
-    let journalists = state.app.authors().await?;
-    let authors: Vec<&str> = form
-        .authors
-        .iter()
-        .filter_map(|slug| journalists.iter().find(|j| &j.slug == slug))
-        .map(|j| j.name(al))
-        .collect();
-    let collapse = arabpress_core::article::collapse_ws;
-    let image = Some(form.image_url.trim())
-        .filter(|u| !u.is_empty())
-        .map(|url| {
-            json!({
-                "url": url,
-                "alt": collapse(&form.image_alt),
-                "caption": collapse(&form.image_caption),
-                "credit": collapse(&form.image_credit),
-            })
-        });
-    let theme = state.app.theme();
-    let html = theme.admin(
-        "preview",
-        al,
-        &json!({
-            "article_lang": al.code(),
-            "article_dir": al.dir(),
-            "section": section,
-            "kind": form.kind.parse::<ArticleKind>().ok().map(|k| k.as_str()),
-            "headline": collapse(&form.headline),
-            "standfirst": collapse(&form.standfirst),
-            "authors": authors,
-            "image": image,
-            "body_html": body_html,
-        }),
-    )?;
-    // Digits as readers will see them.
-    Ok(match al {
-        Lang::Ar => arabpress_render::digits::house_style(&html, theme.branding().digits),
-        Lang::En => html,
-    })
-}
-
-/// The live preview: the editor's fields as they are now, rendered as [`preview_of`] does.
-/// Takes the form as the editor's script sends it (multipart, without the file) or as a
-/// plain form.
-async fn preview(State(state): State<WebState>, Member(s): Member, req: Request) -> Response {
-    let lang = s.user.ui_lang;
-    let multipart = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/"));
-    let fields = if multipart {
-        match Multipart::from_request(req, &state).await {
-            Ok(mp) => read_editor(mp).await.0,
-            Err(e) => return e.into_response(),
-        }
-    } else {
-        match axum::body::to_bytes(req.into_body(), FORM_LIMIT).await {
-            Ok(bytes) => parse_form(&bytes),
-            Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "form too large").into_response(),
-        }
-    };
-    if !csrf_ok(&s, &fields) {
-        return csrf_refused(&state, lang);
-    }
-    let form = EditorForm::from_fields(&fields);
-    let mut r = match preview_of(&state, lang, &form).await {
-        Ok(h) => (StatusCode::OK, h).into_response(),
-        Err(AppError::Invalid(v)) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, explain(&state, lang, &v)).into_response()
-        }
-        Err(e) => return failure(&state, lang, e),
-    };
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    no_store(&mut r);
-    r
 }
