@@ -35,6 +35,27 @@ pub(crate) fn hmac_sha256(key: &[u8], message: &[u8]) -> Result<Vec<u8>, AppErro
     Ok(mac.finalize().into_bytes().to_vec())
 }
 
+/// Whether `tag_hex` is the first `bytes` bytes of the HMAC-SHA256 of `message`, as hex;
+/// compared in constant time by `hmac` itself.
+pub(crate) fn hmac_sha256_verify(
+    key: &[u8],
+    message: &[u8],
+    tag_hex: &str,
+    bytes: usize,
+) -> Result<bool, AppError> {
+    use hmac::{Hmac, Mac};
+    let Ok(tag) = hex::decode(tag_hex) else {
+        return Ok(false);
+    };
+    if tag.len() != bytes {
+        return Ok(false);
+    }
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(key).map_err(|e| AppError::internal("HMAC key", e))?;
+    mac.update(message);
+    Ok(mac.verify_truncated_left(&tag).is_ok())
+}
+
 /// Compares two secrets in time independent of where they differ.
 pub fn same_secret(a: &str, b: &str) -> bool {
     use subtle::ConstantTimeEq;

@@ -198,10 +198,7 @@ impl App {
             Ok(s) => s,
             Err(e) => return self.audio_failed(id, claim, failures, e.to_string()).await,
         };
-        let sha: String = Sha256::digest(&speech.mp3)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let sha = hex::encode(Sha256::digest(&speech.mp3));
         let audio = SpokenAudio {
             sha: sha.clone(),
             bytes: i64::try_from(speech.mp3.len()).unwrap_or(i64::MAX),

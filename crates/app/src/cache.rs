@@ -103,11 +103,7 @@ impl CachedPage {
     ) -> Self {
         let body: Bytes = body.into();
         let digest = Sha256::digest(&body);
-        let etag = digest
-            .iter()
-            .take(10)
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>();
+        let etag = hex::encode(&digest[..10]);
         let etags = [
             Bytes::from(format!("\"{etag}\"")),
             Bytes::from(format!("\"{etag}-gz\"")),

@@ -293,10 +293,7 @@ impl App {
                 .with("max", MAX_UPLOAD_BYTES >> 20),
             ));
         }
-        let sha: String = Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let sha = hex::encode(Sha256::digest(&bytes));
         let existing = self.store().media_by_hash(&sha).await?;
         let row = match existing {
             Some(row)

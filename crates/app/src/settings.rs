@@ -667,10 +667,7 @@ impl App {
     /// Writes a checked logo (and its artwork) to the media store, the logo last.
     async fn store_logo(&self, l: logo::CheckedLogo) -> Result<StoredLogo, AppError> {
         use sha2::{Digest, Sha256};
-        let sha: String = Sha256::digest(&l.bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let sha = hex::encode(Sha256::digest(&l.bytes));
         let mut files = Vec::new();
         let artwork = l.artwork.map(|a| {
             files.push(("artwork.png".to_owned(), a));

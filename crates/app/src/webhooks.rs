@@ -278,12 +278,7 @@ mod tests {
         );
         let mut mac = Hmac::<Sha256>::new_from_slice(b"Jefe").unwrap_or_else(|_| unreachable!());
         mac.update(b"what do ya want for nothing?");
-        let plain: String = mac
-            .finalize()
-            .into_bytes()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let plain = hex::encode(mac.finalize().into_bytes());
         assert_eq!(
             plain,
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"

@@ -43,7 +43,7 @@ impl Script {
         h.update(voice.as_bytes());
         h.update([0]);
         h.update(self.text.as_bytes());
-        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        hex::encode(h.finalize())
     }
 
     /// Words in the script.

@@ -5,7 +5,7 @@
 //!
 //! The "skipped" lines are written to the process's stderr directly, past the test
 //! harness's output capture: a skipped half shows in `cargo test`'s output even though
-//! the test counts as passed.
+//! the test counts as passed, and `scripts/test` fails the run when it finds one.
 
 use std::fmt::Display;
 use std::io::Write;
