@@ -151,7 +151,7 @@ impl AppBuilder {
                 sections_seen: std::sync::atomic::AtomicI64::new(0),
                 breaking_seen: std::sync::atomic::AtomicI64::new(0),
                 mail: self.mail,
-                mail_wake: tokio::sync::Notify::new(),
+                mail_wake: Arc::new(tokio::sync::Notify::new()),
                 link_key: std::sync::OnceLock::new(),
                 sections: std::sync::RwLock::new(None),
                 audio: self.audio,

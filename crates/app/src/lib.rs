@@ -34,6 +34,7 @@ mod distribution;
 mod error;
 mod follow;
 mod import;
+pub mod jobs;
 mod logo;
 mod media;
 mod newsletter;
@@ -126,7 +127,7 @@ struct Inner {
     /// How mail is delivered, when configured.
     mail: Option<newsletter::MailSettings>,
     /// Wakes this node's mail worker when mail is queued here.
-    mail_wake: tokio::sync::Notify,
+    mail_wake: Arc<tokio::sync::Notify>,
     /// The key newsletter links are signed with, read from the store once.
     link_key: std::sync::OnceLock<Vec<u8>>,
     /// The last change-feed event this node has applied.

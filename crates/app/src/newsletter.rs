@@ -220,9 +220,9 @@ impl App {
         self.inner.mail_wake.notify_one();
     }
 
-    /// Waits until this node queues mail or `timeout` passes.
-    pub async fn mail_waiting(&self, timeout: std::time::Duration) {
-        let _ = tokio::time::timeout(timeout, self.inner.mail_wake.notified()).await;
+    /// What [`App::wake_mailer`] notifies: the mail job waits on it between rounds.
+    pub(crate) fn mail_wakeup(&self) -> std::sync::Arc<tokio::sync::Notify> {
+        std::sync::Arc::clone(&self.inner.mail_wake)
     }
 
     async fn link_key(&self) -> Result<Vec<u8>, AppError> {

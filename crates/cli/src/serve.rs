@@ -64,7 +64,7 @@ pub async fn worker(s: &Settings) -> Result<()> {
     tracing::info!(db = ?app.database(), "running background jobs");
     let background = Background::start(&app, true).await?;
     shutdown().await;
-    background.stop(&app).await;
+    background.stop().await;
     app.close().await;
     Ok(())
 }
@@ -136,7 +136,7 @@ async fn serve(app: App, s: &Settings, worker: bool) -> Result<()> {
     )
     .with_graceful_shutdown(shutdown())
     .await?;
-    background.stop(&app).await;
+    background.stop().await;
     app.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -1,0 +1,447 @@
+//! The background jobs and the one runner that drives them.
+//!
+//! A [`Job`] is a round of work with a name, a period and a backoff: publish what is due,
+//! deliver webhooks, make the daily digests, purge sessions, poll wire feeds, speak
+//! articles, deliver the mail outbox, follow the change feed, write counted readings. The
+//! [`Runner`] gives each job its own task, so a slow wire feed never holds up publishing,
+//! and runs a round again at once when it reports more work ([`Next::More`]), after its
+//! period when it is idle, and after a growing delay when it fails (logged as "… failed;
+//! will retry"), so a passing fault (a database restart, a feed that does not answer) never
+//! stops a node.
+//!
+//! Stopping is graceful: [`Runner::stop`] lets every round in progress finish (a mail being
+//! sent reaches its final dot, a webhook its answer) within a grace period, then runs each
+//! job's last round ([`Job::last_round`], e.g. writing the readings counted since the last
+//! flush). A round is cut in the middle only when the grace period runs out.
+//!
+//! Which jobs a process runs ([`standard`]): every node follows the change feed and writes
+//! its counted readings; a node with the worker (`serve`, unless `--no-worker`, and
+//! `arabpress worker`) runs the others. The work each round does is claimed in the store
+//! (due articles, outbox messages and webhook deliveries are leased row by row), so several
+//! workers share it without doing anything twice.
+
+use crate::{App, AppError, AudioStatus};
+use futures_util::future::BoxFuture;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+/// What a round of a job found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    /// Nothing more to do: the next round comes after the job's period.
+    Idle,
+    /// It stopped at its batch size with work left: the next round comes at once.
+    More,
+}
+
+/// A background job: a round of work run again and again by the [`Runner`].
+pub trait Job: Send + Sync + 'static {
+    /// Its name, in logs: "`name` failed; will retry".
+    fn name(&self) -> &'static str;
+
+    /// How long an idle job waits before its next round.
+    fn every(&self) -> Duration;
+
+    /// How long to wait after `failures` rounds in a row failed (1 after the first): twice
+    /// the period for each failure in a row, at least a second, at most five minutes.
+    fn backoff(&self, failures: u32) -> Duration {
+        let base = self.every().max(Duration::from_secs(1));
+        base.saturating_mul(1 << failures.min(8))
+            .min(Duration::from_secs(300))
+    }
+
+    /// Something that starts the next round early when notified (the mail queued on this
+    /// node), besides the period.
+    fn wake(&self, _app: &App) -> Option<Arc<Notify>> {
+        None
+    }
+
+    /// One round of work.
+    fn run<'a>(&'a self, app: &'a App) -> BoxFuture<'a, Result<Next, AppError>>;
+
+    /// The work to do once when the runner stops, after the last round.
+    fn last_round<'a>(&'a self, _app: &'a App) -> BoxFuture<'a, Result<(), AppError>> {
+        Box::pin(async { Ok(()) })
+    }
+}
+
+/// Runs jobs, each in its own task, until stopped.
+pub struct Runner {
+    tasks: JoinSet<()>,
+    cancel: CancellationToken,
+    app: App,
+    jobs: Vec<Arc<dyn Job>>,
+}
+
+impl Runner {
+    /// Starts every job in `jobs`; each runs its first round at once.
+    pub fn start(app: &App, jobs: Vec<Box<dyn Job>>) -> Runner {
+        let mut tasks = JoinSet::new();
+        let cancel = CancellationToken::new();
+        let jobs: Vec<Arc<dyn Job>> = jobs.into_iter().map(Arc::from).collect();
+        for job in &jobs {
+            tasks.spawn(run_job(app.clone(), Arc::clone(job), cancel.clone()));
+        }
+        Runner {
+            tasks,
+            cancel,
+            app: app.clone(),
+            jobs,
+        }
+    }
+
+    /// The names of the jobs it runs.
+    pub fn names(&self) -> Vec<&'static str> {
+        self.jobs.iter().map(|j| j.name()).collect()
+    }
+
+    /// Stops starting rounds, waits up to `grace` for the rounds in progress to finish, then
+    /// runs each job's last round. Returns false when a round was still running at the end
+    /// of the grace period; it is then cancelled where it stood.
+    pub async fn stop(mut self, grace: Duration) -> bool {
+        self.cancel.cancel();
+        let tasks = &mut self.tasks;
+        let finished = tokio::time::timeout(grace, async {
+            while let Some(done) = tasks.join_next().await {
+                if let Err(e) = done {
+                    tracing::error!(error = %e, "a background job ended abnormally");
+                }
+            }
+        })
+        .await
+        .is_ok();
+        if !finished {
+            tracing::warn!(?grace, "a background job was still running when stopping");
+            self.tasks.shutdown().await;
+        }
+        for job in &self.jobs {
+            if let Err(e) = job.last_round(&self.app).await {
+                tracing::warn!(error = %e, "{} (last round) failed", job.name());
+            }
+        }
+        finished
+    }
+}
+
+/// One job's loop: a round, then a wait (none after [`Next::More`], the period when idle,
+/// the backoff after a failure) that the runner's stop or the job's wake-up ends early.
+async fn run_job(app: App, job: Arc<dyn Job>, cancel: CancellationToken) {
+    let wake = job.wake(&app);
+    let mut failures: u32 = 0;
+    while !cancel.is_cancelled() {
+        let pause = match job.run(&app).await {
+            Ok(Next::More) => {
+                failures = 0;
+                Duration::ZERO
+            }
+            Ok(Next::Idle) => {
+                failures = 0;
+                job.every()
+            }
+            Err(e) => {
+                failures = failures.saturating_add(1);
+                let pause = job.backoff(failures);
+                tracing::warn!(error = %e, failures, retry_in = ?pause, "{} failed; will retry", job.name());
+                pause
+            }
+        };
+        if pause.is_zero() {
+            // Let the runtime serve others between back-to-back rounds.
+            tokio::task::yield_now().await;
+            continue;
+        }
+        let woken = async {
+            match &wake {
+                Some(n) => n.notified().await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            () = cancel.cancelled() => break,
+            () = tokio::time::sleep(pause) => {}
+            () = woken => {}
+        }
+    }
+}
+
+/// The jobs a process runs: with `worker`, the background work of the site; on every node,
+/// following the change feed and writing the readings it counted.
+pub fn standard(app: &App, worker: bool) -> Vec<Box<dyn Job>> {
+    let mut jobs: Vec<Box<dyn Job>> = Vec::new();
+    if worker {
+        jobs.push(Box::new(PublishDue));
+        jobs.push(Box::new(Webhooks));
+        jobs.push(Box::new(Digests));
+        jobs.push(Box::new(PurgeSessions));
+        jobs.push(Box::new(WireFeeds));
+        match app.audio_status() {
+            AudioStatus::On(engine) => {
+                tracing::info!(%engine, "articles are spoken");
+                jobs.push(Box::new(Speak));
+            }
+            AudioStatus::Off(reason) => tracing::warn!(%reason, "articles are not spoken"),
+        }
+        jobs.push(Box::new(Mail));
+    }
+    jobs.push(Box::new(FollowChanges::default()));
+    jobs.push(Box::new(FlushReads));
+    jobs
+}
+
+/// Scheduled articles go live on time, whether or not anyone visits.
+struct PublishDue;
+
+impl Job for PublishDue {
+    fn name(&self) -> &'static str {
+        "publishing scheduled articles"
+    }
+    fn every(&self) -> Duration {
+        Duration::from_secs(5)
+    }
+    fn run<'a>(&'a self, app: &'a App) -> BoxFuture<'a, Result<Next, AppError>> {
+        Box::pin(async move {
+            app.run_due().await?;
+            Ok(Next::Idle)
+        })
+    }
+}
+
+/// Webhook deliveries that are due (queued in the transaction of the change they report).
+struct Webhooks;
+
+impl Job for Webhooks {
+    fn name(&self) -> &'static str {
+        "sending webhooks"
+    }
+    fn every(&self) -> Duration {
+        Duration::from_secs(5)
+    }
+    fn run<'a>(&'a self, app: &'a App) -> BoxFuture<'a, Result<Next, AppError>> {
+        Box::pin(async move {
+            app.deliver_webhooks().await?;
+            Ok(Next::Idle)
+        })
+    }
+}
+
+/// The daily digests, once their hour has come (each made once, by whichever node first).
+struct Digests;
+
+impl Job for Digests {
+    fn name(&self) -> &'static str {
+        "making the daily digests"
+    }
+    fn every(&self) -> Duration {
+        Duration::from_secs(60)
+    }
+    fn run<'a>(&'a self, app: &'a App) -> BoxFuture<'a, Result<Next, AppError>> {
+        Box::pin(async move {
+            app.make_digests().await?;
+            Ok(Next::Idle)
+        })
+    }
+}
+
+/// Expired sessions and old failed sign-ins forgotten, hourly.
+struct PurgeSessions;
+
+impl Job for PurgeSessions {
+    fn name(&self) -> &'static str {
+        "purging expired sessions"
+    }
+    fn every(&self) -> Duration {
+        Duration::from_secs(3600)
+    }
+    fn run<'a>(&'a self, app: &'a App) -> BoxFuture<'a, Result<Next, AppError>> {
+        Box::pin(async move {
+            app.purge_sessions().await?;
+            Ok(Next::Idle)
+        })
+    }
+}
+
+/// The wire feeds that are due, every half minute.
+struct WireFeeds;
+
+impl Job for WireFeeds {
+    fn name(&self) -> &'static str {
+        "polling wire feeds"
+    }
+    fn every(&self) -> Duration {
+        Duration::from_secs(30)
+    }
+    fn run<'a>(&'a self, app: &'a App) -> BoxFuture<'a, Result<Next, AppError>> {
+        Box::pin(async move {
+            let polled = app.poll_wire_feeds().await?;
+            for p in polled.iter().filter(|p| p.new_items > 0) {
+                tracing::info!(feed = p.feed_id, stories = p.new_items, "wire stories in");
+            }
+            Ok(if polled.is_empty() {
+                Next::Idle
+            } else {
+                Next::More
+            })
+        })
+    }
+}
+
+/// Published articles whose text changed, spoken a few at a time at the lowest CPU priority
+/// (the engine runs under `nice`).
+struct Speak;
+
+impl Job for Speak {
+    fn name(&self) -> &'static str {
+        "speaking articles"
+    }
+    fn every(&self) -> Duration {
+        Duration::from_secs(10)
+    }
+    fn run<'a>(&'a self, app: &'a App) -> BoxFuture<'a, Result<Next, AppError>> {
+        Box::pin(async move {
+            let spoken = app.speak_due(4).await?;
+            Ok(if spoken.is_empty() {
+                Next::Idle
+            } else {
+                Next::More
+            })
+        })
+    }
+}
+
+/// The mail outbox: at once when this node queues mail, and every second for mail other
+/// nodes queued or retries that came due.
+struct Mail;
+
+impl Job for Mail {
+    fn name(&self) -> &'static str {
+        "delivering mail"
+    }
+    fn every(&self) -> Duration {
+        Duration::from_secs(1)
+    }
+    fn backoff(&self, _failures: u32) -> Duration {
+        Duration::from_secs(5)
+    }
+    fn wake(&self, app: &App) -> Option<Arc<Notify>> {
+        Some(app.mail_wakeup())
+    }
+    fn run<'a>(&'a self, app: &'a App) -> BoxFuture<'a, Result<Next, AppError>> {
+        Box::pin(async move {
+            let sent = app.deliver_mail().await?;
+            if sent == 0 {
+                return Ok(Next::Idle);
+            }
+            tracing::info!(sent, "newsletter mail delivered");
+            Ok(Next::More)
+        })
+    }
+}
+
+/// How often a node reads the change feed when nothing announces a change (a missed
+/// announcement, or a listener that could not connect).
+const FOLLOW_TICK: Duration = Duration::from_millis(250);
+/// How long a node with a listener waits for an announcement before reading the feed anyway.
+const FOLLOW_FALLBACK: Duration = Duration::from_secs(2);
+
+/// Follows the change feed so this node's page cache and search index reflect changes made
+/// by other processes: other nodes on PostgreSQL, and on either engine the commands run
+/// beside the server (`audio build`, `import`, `user`…). Woken by LISTEN/NOTIFY on
+/// PostgreSQL as each change commits, and reading the feed by id every two seconds anyway
+/// (on SQLite every quarter second), so a missed notification delays a change but never
+/// loses it. A change this process made itself is applied a second time, which costs one
+/// re-index of the article and leaves the same pages.
+#[derive(Default)]
+struct FollowChanges {
+    listener: tokio::sync::Mutex<Option<arabpress_store::ChangeListener>>,
+}
+
+impl Job for FollowChanges {
+    fn name(&self) -> &'static str {
+        "following the change feed"
+    }
+    fn every(&self) -> Duration {
+        Duration::ZERO
+    }
+    fn backoff(&self, _failures: u32) -> Duration {
+        Duration::from_secs(1)
+    }
+    fn run<'a>(&'a self, app: &'a App) -> BoxFuture<'a, Result<Next, AppError>> {
+        Box::pin(async move {
+            let mut listener = self.listener.lock().await;
+            if listener.is_none() {
+                *listener = app.listen_changes().await.unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "listening for changes failed; polling");
+                    None
+                });
+            }
+            match listener.as_mut() {
+                Some(l) => {
+                    l.wait(FOLLOW_FALLBACK).await;
+                }
+                None => tokio::time::sleep(FOLLOW_TICK).await,
+            }
+            drop(listener);
+            app.follow_changes().await?;
+            Ok(Next::More)
+        })
+    }
+}
+
+/// Every node counts the readings of the pages it serves and adds them to the store's every
+/// minute, and once more when it stops; a failed write keeps them for the next.
+struct FlushReads;
+
+impl Job for FlushReads {
+    fn name(&self) -> &'static str {
+        "writing counted readings"
+    }
+    fn every(&self) -> Duration {
+        Duration::from_secs(60)
+    }
+    fn run<'a>(&'a self, app: &'a App) -> BoxFuture<'a, Result<Next, AppError>> {
+        Box::pin(async move {
+            app.flush_reads().await?;
+            Ok(Next::Idle)
+        })
+    }
+    fn last_round<'a>(&'a self, app: &'a App) -> BoxFuture<'a, Result<(), AppError>> {
+        Box::pin(async move { app.flush_reads().await.map(drop) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Fixed(Duration);
+
+    impl Job for Fixed {
+        fn name(&self) -> &'static str {
+            "fixed"
+        }
+        fn every(&self) -> Duration {
+            self.0
+        }
+        fn run<'a>(&'a self, _app: &'a App) -> BoxFuture<'a, Result<Next, AppError>> {
+            Box::pin(async { Ok(Next::Idle) })
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_from_the_period_and_stops_at_five_minutes() {
+        let j = Fixed(Duration::from_secs(5));
+        assert_eq!(j.backoff(1), Duration::from_secs(10));
+        assert_eq!(j.backoff(2), Duration::from_secs(20));
+        assert_eq!(j.backoff(6), Duration::from_secs(300));
+        assert_eq!(j.backoff(u32::MAX), Duration::from_secs(300));
+        let quick = Fixed(Duration::ZERO);
+        assert_eq!(
+            quick.backoff(1),
+            Duration::from_secs(2),
+            "at least a second"
+        );
+    }
+}

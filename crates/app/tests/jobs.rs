@@ -1,0 +1,205 @@
+//! The job runner: a round that reports more work runs again at once, an idle job waits
+//! for its period, a failing one is retried after its backoff, a wake-up starts a round
+//! early, and stopping lets the round in progress finish and then runs the last round.
+
+// clippy.toml allows these in #[test] functions; this covers the helpers too.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use arabpress_app::jobs::{Job, Next, Runner};
+use arabpress_app::{App, AppError, FixedClock};
+use arabpress_testkit as testkit;
+use futures_util::future::BoxFuture;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::Notify;
+
+async fn app() -> (App, testkit::TestStore) {
+    let t = testkit::TestStore::sqlite().await.unwrap();
+    let app = testkit::app_in_memory(
+        &t.store,
+        jiff::tz::TimeZone::UTC,
+        Arc::new(FixedClock::new(testkit::now())),
+    );
+    (app, t)
+}
+
+/// What the test jobs did, in order.
+type Log = Arc<Mutex<Vec<String>>>;
+
+/// Three rounds with more work, then idle for an hour (only a wake-up brings it back).
+struct Batches {
+    left: AtomicUsize,
+    log: Log,
+    wake: Arc<Notify>,
+}
+
+impl Job for Batches {
+    fn name(&self) -> &'static str {
+        "batches"
+    }
+    fn every(&self) -> Duration {
+        Duration::from_secs(3600)
+    }
+    fn wake(&self, _app: &App) -> Option<Arc<Notify>> {
+        Some(Arc::clone(&self.wake))
+    }
+    fn run<'a>(&'a self, _app: &'a App) -> BoxFuture<'a, Result<Next, AppError>> {
+        Box::pin(async move {
+            self.log.lock().unwrap().push("batch".into());
+            let before = self
+                .left
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1));
+            Ok(if before.is_ok_and(|n| n > 1) {
+                Next::More
+            } else {
+                Next::Idle
+            })
+        })
+    }
+}
+
+/// Fails twice, then succeeds; backs off 20 ms.
+struct Flaky {
+    runs: Arc<AtomicUsize>,
+}
+
+impl Job for Flaky {
+    fn name(&self) -> &'static str {
+        "flaky"
+    }
+    fn every(&self) -> Duration {
+        Duration::from_secs(3600)
+    }
+    fn backoff(&self, _failures: u32) -> Duration {
+        Duration::from_millis(20)
+    }
+    fn run<'a>(&'a self, _app: &'a App) -> BoxFuture<'a, Result<Next, AppError>> {
+        Box::pin(async move {
+            if self.runs.fetch_add(1, Ordering::SeqCst) < 2 {
+                Err(AppError::Timeout)
+            } else {
+                Ok(Next::Idle)
+            }
+        })
+    }
+}
+
+/// A slow round (300 ms), with a last round when stopping.
+struct Slow {
+    log: Log,
+}
+
+impl Job for Slow {
+    fn name(&self) -> &'static str {
+        "slow"
+    }
+    fn every(&self) -> Duration {
+        Duration::from_secs(3600)
+    }
+    fn run<'a>(&'a self, _app: &'a App) -> BoxFuture<'a, Result<Next, AppError>> {
+        Box::pin(async move {
+            self.log.lock().unwrap().push("slow started".into());
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            self.log.lock().unwrap().push("slow finished".into());
+            Ok(Next::Idle)
+        })
+    }
+    fn last_round<'a>(&'a self, _app: &'a App) -> BoxFuture<'a, Result<(), AppError>> {
+        Box::pin(async move {
+            self.log.lock().unwrap().push("last round".into());
+            Ok(())
+        })
+    }
+}
+
+async fn until(what: &str, mut done: impl FnMut() -> bool) {
+    for _ in 0..500 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("{what} did not happen within 5 s");
+}
+
+#[tokio::test]
+async fn more_work_runs_at_once_and_a_wake_up_brings_an_idle_job_back() {
+    let (app, _t) = app().await;
+    let log: Log = Arc::default();
+    let wake = Arc::new(Notify::new());
+    let runner = Runner::start(
+        &app,
+        vec![Box::new(Batches {
+            left: AtomicUsize::new(3),
+            log: Arc::clone(&log),
+            wake: Arc::clone(&wake),
+        })],
+    );
+    assert_eq!(runner.names(), ["batches"]);
+    until("three rounds", || log.lock().unwrap().len() == 3).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(log.lock().unwrap().len(), 3, "idle: waits for its hour");
+    wake.notify_one();
+    until("a round after the wake-up", || {
+        log.lock().unwrap().len() == 4
+    })
+    .await;
+    assert!(runner.stop(Duration::from_secs(1)).await);
+}
+
+#[tokio::test]
+async fn a_failing_round_is_retried_after_its_backoff() {
+    let (app, _t) = app().await;
+    let flaky = Arc::new(AtomicUsize::new(0));
+    let runner = Runner::start(
+        &app,
+        vec![Box::new(Flaky {
+            runs: Arc::clone(&flaky),
+        })],
+    );
+    until("two failures and a success", || {
+        flaky.load(Ordering::SeqCst) == 3
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(flaky.load(Ordering::SeqCst), 3, "after success: idle");
+    assert!(runner.stop(Duration::from_secs(1)).await);
+}
+
+#[tokio::test]
+async fn stopping_lets_the_round_in_progress_finish_then_runs_the_last_round() {
+    let (app, _t) = app().await;
+    let log: Log = Arc::default();
+    let runner = Runner::start(
+        &app,
+        vec![Box::new(Slow {
+            log: Arc::clone(&log),
+        })],
+    );
+    until("the slow round to start", || {
+        !log.lock().unwrap().is_empty()
+    })
+    .await;
+    assert!(runner.stop(Duration::from_secs(5)).await);
+    assert_eq!(
+        *log.lock().unwrap(),
+        ["slow started", "slow finished", "last round"]
+    );
+    // A grace period shorter than the round: the round is cancelled where it stood, and
+    // the last round still runs.
+    let log: Log = Arc::default();
+    let runner = Runner::start(
+        &app,
+        vec![Box::new(Slow {
+            log: Arc::clone(&log),
+        })],
+    );
+    until("the slow round to start", || {
+        !log.lock().unwrap().is_empty()
+    })
+    .await;
+    assert!(!runner.stop(Duration::from_millis(50)).await);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(*log.lock().unwrap(), ["slow started", "last round"]);
+}
