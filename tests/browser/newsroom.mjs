@@ -240,7 +240,7 @@ const id = editorUrl.split('/').pop();
 const paths = ['/admin', '/admin/articles', '/admin/articles?status=published&lang=ar', '/admin/articles/new',
   `/admin/articles/${id}`, `/admin/articles/${id}/revisions`, `/admin/articles/${id}/revisions?from=1&to=2`,
   '/admin/users', '/admin/account', '/admin/taxonomy', '/admin/webhooks', '/admin/newsletter', '/admin/newsletter/sends', '/admin/wire',
-  '/admin/settings', '/admin/audit', '/admin/audit?action=published'];
+  '/admin/settings', '/admin/audit', '/admin/audit?action=published', '/admin/jobs'];
 const axeSource = path.join(here, 'node_modules', 'axe-core', 'axe.min.js');
 const files = [];
 // axe is injected as an inline script, which the newsroom's CSP forbids: a second context,

@@ -160,6 +160,9 @@ impl AppBuilder {
                 password_work: std::sync::atomic::AtomicU64::new(0),
                 settings: Held::new(self.pins),
                 reads: std::sync::Mutex::default(),
+                node: crate::jobs::node_name(),
+                jobs_seen: std::sync::atomic::AtomicI64::new(0),
+                job_wakes: std::sync::Mutex::default(),
             }),
         })
     }

@@ -49,6 +49,7 @@ impl App {
         let now = self.store().last_change_id().await?;
         self.inner.sections_seen.store(now, Ordering::SeqCst);
         self.inner.breaking_seen.store(now, Ordering::SeqCst);
+        self.inner.jobs_seen.store(now, Ordering::SeqCst);
         Ok(())
     }
 
@@ -58,6 +59,7 @@ impl App {
         // Settings, sections and the ribbon first: every page shows them.
         self.follow_settings().await?;
         self.follow_breaking().await?;
+        self.follow_job_requests().await?;
         let seen = self.inner.sections_seen.load(Ordering::SeqCst);
         if let Some(id) = self.store().section_change_after(seen).await? {
             self.forget_sections();

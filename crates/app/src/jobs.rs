@@ -21,6 +21,8 @@
 //! workers share it without doing anything twice.
 
 use crate::{App, AppError, AudioStatus};
+use arabpress_core::User;
+use arabpress_store::{JobReport, JobStatus};
 use futures_util::future::BoxFuture;
 use std::sync::Arc;
 use std::time::Duration;
@@ -39,6 +41,10 @@ pub enum Next {
 
 /// A background job: a round of work run again and again by the [`Runner`].
 pub trait Job: Send + Sync + 'static {
+    /// Its key: in the store's reports, the newsroom's queue page (its name there is the
+    /// message `job-{key}`) and the requests to run it now.
+    fn key(&self) -> &'static str;
+
     /// Its name, in logs: "`name` failed; will retry".
     fn name(&self) -> &'static str;
 
@@ -57,6 +63,12 @@ pub trait Job: Send + Sync + 'static {
     /// node), besides the period.
     fn wake(&self, _app: &App) -> Option<Arc<Notify>> {
         None
+    }
+
+    /// Whether a round that runs long is reported as running (not for a job whose round
+    /// is mostly waiting, as the change-feed follower's).
+    fn reports_running(&self) -> bool {
+        true
     }
 
     /// One round of work.
@@ -126,28 +138,78 @@ impl Runner {
     }
 }
 
+/// A round running longer than this is reported as running.
+const LONG_ROUND: Duration = Duration::from_secs(2);
+
+/// An unchanged job is reported again after this long, so the queue page can tell a node
+/// that is gone from one whose jobs are quiet.
+const REPORT_EVERY: Duration = Duration::from_secs(60);
+
 /// One job's loop: a round, then a wait (none after [`Next::More`], the period when idle,
-/// the backoff after a failure) that the runner's stop or the job's wake-up ends early.
+/// the backoff after a failure) that the runner's stop, the job's wake-up or a request to
+/// run it now ends early. What the round did is reported to the store when it changes,
+/// when a round runs long, and otherwise every [`REPORT_EVERY`].
 async fn run_job(app: App, job: Arc<dyn Job>, cancel: CancellationToken) {
     let wake = job.wake(&app);
-    let mut failures: u32 = 0;
+    let asked = app.job_wake(job.key());
+    let mut report = JobReport {
+        running: false,
+        last_ok_at: None,
+        last_failed_at: None,
+        last_error: None,
+        failures: 0,
+        next_at: None,
+    };
+    let mut reported: Option<(std::time::Instant, u32)> = None;
     while !cancel.is_cancelled() {
-        let pause = match job.run(&app).await {
-            Ok(Next::More) => {
-                failures = 0;
-                Duration::ZERO
+        let mut round = job.run(&app);
+        let outcome = if job.reports_running() {
+            tokio::select! {
+                biased;
+                done = &mut round => done,
+                () = tokio::time::sleep(LONG_ROUND) => {
+                    report.running = true;
+                    app.report_job(job.key(), &report).await;
+                    reported = Some((std::time::Instant::now(), report.failures));
+                    round.await
+                }
             }
-            Ok(Next::Idle) => {
-                failures = 0;
-                job.every()
+        } else {
+            round.await
+        };
+        let was_running = std::mem::take(&mut report.running);
+        let now = app.now();
+        let pause = match outcome {
+            Ok(next) => {
+                report.failures = 0;
+                report.last_ok_at = Some(now);
+                match next {
+                    Next::More => Duration::ZERO,
+                    Next::Idle => job.every(),
+                }
             }
             Err(e) => {
-                failures = failures.saturating_add(1);
-                let pause = job.backoff(failures);
-                tracing::warn!(error = %e, failures, retry_in = ?pause, "{} failed; will retry", job.name());
+                report.failures = report.failures.saturating_add(1);
+                report.last_failed_at = Some(now);
+                report.last_error = Some(e.to_string());
+                let pause = job.backoff(report.failures);
+                tracing::warn!(error = %e, failures = report.failures, retry_in = ?pause, "{} failed; will retry", job.name());
                 pause
             }
         };
+        report.next_at = jiff::SignedDuration::try_from(pause)
+            .ok()
+            .and_then(|d| now.checked_add(d).ok());
+        let due = match reported {
+            None => true,
+            Some((at, failures)) => {
+                was_running || failures != report.failures || at.elapsed() >= REPORT_EVERY
+            }
+        };
+        if due {
+            app.report_job(job.key(), &report).await;
+            reported = Some((std::time::Instant::now(), report.failures));
+        }
         if pause.is_zero() {
             // Let the runtime serve others between back-to-back rounds.
             tokio::task::yield_now().await;
@@ -163,7 +225,103 @@ async fn run_job(app: App, job: Arc<dyn Job>, cancel: CancellationToken) {
             () = cancel.cancelled() => break,
             () = tokio::time::sleep(pause) => {}
             () = woken => {}
+            () = asked.notified() => {}
         }
+    }
+}
+
+/// The keys of the jobs a node may run, in the order the queue page lists them.
+pub const JOB_KEYS: &[&str] = &[
+    "publish-due",
+    "webhooks",
+    "mail",
+    "digests",
+    "wire-feeds",
+    "speak",
+    "purge-sessions",
+    "follow-changes",
+    "flush-reads",
+];
+
+/// This process's name in the jobs' reports: the machine's host name and the process id.
+pub(crate) fn node_name() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "node".to_owned());
+    format!("{host}:{}", std::process::id())
+}
+
+impl App {
+    /// This node's name in the jobs' reports.
+    pub fn node_name(&self) -> &str {
+        &self.inner.node
+    }
+
+    /// What starts a round of job `key` on this node at once (made on first use).
+    fn job_wake(&self, key: &'static str) -> Arc<Notify> {
+        let mut wakes = self
+            .inner
+            .job_wakes
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Arc::clone(wakes.entry(key).or_default())
+    }
+
+    /// Writes what this node's job `key` did; a failure to write is logged, never more (the
+    /// report is written again on the job's next change).
+    async fn report_job(&self, key: &str, report: &JobReport) {
+        let now = self.now();
+        if let Err(e) = self
+            .store()
+            .report_job(&self.inner.node, key, report, now)
+            .await
+        {
+            tracing::debug!(error = %e, job = key, "reporting a job failed");
+        }
+    }
+
+    /// Every node's jobs as last reported, for owners and admins.
+    pub async fn job_statuses_as(&self, actor: &User) -> Result<Vec<JobStatus>, AppError> {
+        if !actor.role.can_manage_users() {
+            return Err(crate::newsroom::forbidden(actor, "see the background jobs"));
+        }
+        Ok(self.store().job_statuses().await?)
+    }
+
+    /// Asks every node running job `key` to start a round now (through the change feed),
+    /// for owners and admins.
+    pub async fn run_job_now_as(&self, actor: &User, key: &str) -> Result<(), AppError> {
+        if !actor.role.can_manage_users() {
+            return Err(crate::newsroom::forbidden(actor, "run a background job"));
+        }
+        let Some(&key) = JOB_KEYS.iter().find(|k| **k == key) else {
+            return Err(AppError::NotFound);
+        };
+        self.store().request_job_round(key, self.now()).await?;
+        // This node at once; the others when their follower reads the request.
+        self.job_wake(key).notify_one();
+        Ok(())
+    }
+
+    /// Starts a round of each job another node asked for since the last call.
+    pub(crate) async fn follow_job_requests(&self) -> Result<(), AppError> {
+        let seen = self
+            .inner
+            .jobs_seen
+            .load(std::sync::atomic::Ordering::SeqCst);
+        let (asked, last) = self.store().job_rounds_after(seen).await?;
+        for key in &asked {
+            if let Some(&key) = JOB_KEYS.iter().find(|k| *k == key) {
+                self.job_wake(key).notify_one();
+            }
+        }
+        self.inner
+            .jobs_seen
+            .fetch_max(last, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
     }
 }
 
@@ -195,6 +353,9 @@ pub fn standard(app: &App, worker: bool) -> Vec<Box<dyn Job>> {
 struct PublishDue;
 
 impl Job for PublishDue {
+    fn key(&self) -> &'static str {
+        "publish-due"
+    }
     fn name(&self) -> &'static str {
         "publishing scheduled articles"
     }
@@ -213,6 +374,9 @@ impl Job for PublishDue {
 struct Webhooks;
 
 impl Job for Webhooks {
+    fn key(&self) -> &'static str {
+        "webhooks"
+    }
     fn name(&self) -> &'static str {
         "sending webhooks"
     }
@@ -231,6 +395,9 @@ impl Job for Webhooks {
 struct Digests;
 
 impl Job for Digests {
+    fn key(&self) -> &'static str {
+        "digests"
+    }
     fn name(&self) -> &'static str {
         "making the daily digests"
     }
@@ -249,6 +416,9 @@ impl Job for Digests {
 struct PurgeSessions;
 
 impl Job for PurgeSessions {
+    fn key(&self) -> &'static str {
+        "purge-sessions"
+    }
     fn name(&self) -> &'static str {
         "purging expired sessions"
     }
@@ -267,6 +437,9 @@ impl Job for PurgeSessions {
 struct WireFeeds;
 
 impl Job for WireFeeds {
+    fn key(&self) -> &'static str {
+        "wire-feeds"
+    }
     fn name(&self) -> &'static str {
         "polling wire feeds"
     }
@@ -293,6 +466,9 @@ impl Job for WireFeeds {
 struct Speak;
 
 impl Job for Speak {
+    fn key(&self) -> &'static str {
+        "speak"
+    }
     fn name(&self) -> &'static str {
         "speaking articles"
     }
@@ -316,6 +492,9 @@ impl Job for Speak {
 struct Mail;
 
 impl Job for Mail {
+    fn key(&self) -> &'static str {
+        "mail"
+    }
     fn name(&self) -> &'static str {
         "delivering mail"
     }
@@ -359,6 +538,12 @@ struct FollowChanges {
 }
 
 impl Job for FollowChanges {
+    fn key(&self) -> &'static str {
+        "follow-changes"
+    }
+    fn reports_running(&self) -> bool {
+        false
+    }
     fn name(&self) -> &'static str {
         "following the change feed"
     }
@@ -395,6 +580,9 @@ impl Job for FollowChanges {
 struct FlushReads;
 
 impl Job for FlushReads {
+    fn key(&self) -> &'static str {
+        "flush-reads"
+    }
     fn name(&self) -> &'static str {
         "writing counted readings"
     }
@@ -419,6 +607,9 @@ mod tests {
     struct Fixed(Duration);
 
     impl Job for Fixed {
+        fn key(&self) -> &'static str {
+            "fixed"
+        }
         fn name(&self) -> &'static str {
             "fixed"
         }

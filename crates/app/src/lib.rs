@@ -59,6 +59,7 @@ pub use accounts::{
 pub use api::{API_MAX_LIMIT, ArticleFilter, ArticlePage};
 pub use arabpress_store::{AudioCounts, AudioPick, AudioState};
 pub use arabpress_store::{AuditLine, AuditPage, AuditQuery, Delivery, Webhook};
+pub use arabpress_store::{JobReport, JobStatus};
 pub use arabpress_store::{NewsroomArticle, NewsroomQuery, PendingRevision, Revision, TokenRow};
 pub use arabpress_store::{Send, SendStats, Subscriber, SubscriberQuery};
 pub use archive::{ARCHIVE_FORMAT, ARCHIVE_VERSION, ArchiveReport};
@@ -153,6 +154,12 @@ struct Inner {
     settings: settings::Held,
     /// Readings counted on this node since its last flush.
     reads: std::sync::Mutex<reads::Pending>,
+    /// This node's name in the jobs' reports: its host name and process id.
+    node: String,
+    /// The last `job` change event this node has applied.
+    jobs_seen: std::sync::atomic::AtomicI64,
+    /// What starts a round of each job this node runs at once, by job key.
+    job_wakes: std::sync::Mutex<std::collections::HashMap<&'static str, Arc<tokio::sync::Notify>>>,
 }
 
 impl App {

@@ -213,6 +213,10 @@ impl App {
         self.store()
             .purge_signup_attempts(now - SignedDuration::from_hours(1))
             .await?;
+        // The job reports of nodes gone for a day.
+        self.store()
+            .prune_job_statuses(now - SignedDuration::from_hours(24))
+            .await?;
         Ok(())
     }
 

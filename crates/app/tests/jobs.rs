@@ -7,6 +7,8 @@
 
 use arabpress_app::jobs::{Job, Next, Runner};
 use arabpress_app::{App, AppError, FixedClock};
+use arabpress_core::Role;
+use arabpress_store::Store;
 use arabpress_testkit as testkit;
 use futures_util::future::BoxFuture;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -35,6 +37,9 @@ struct Batches {
 }
 
 impl Job for Batches {
+    fn key(&self) -> &'static str {
+        "batches"
+    }
     fn name(&self) -> &'static str {
         "batches"
     }
@@ -65,6 +70,9 @@ struct Flaky {
 }
 
 impl Job for Flaky {
+    fn key(&self) -> &'static str {
+        "flaky"
+    }
     fn name(&self) -> &'static str {
         "flaky"
     }
@@ -91,6 +99,9 @@ struct Slow {
 }
 
 impl Job for Slow {
+    fn key(&self) -> &'static str {
+        "slow"
+    }
     fn name(&self) -> &'static str {
         "slow"
     }
@@ -203,3 +214,139 @@ async fn stopping_lets_the_round_in_progress_finish_then_runs_the_last_round() {
     tokio::time::sleep(Duration::from_millis(400)).await;
     assert_eq!(*log.lock().unwrap(), ["slow started", "last round"]);
 }
+
+/// Counts its rounds; fails every round when told to.
+struct Counted {
+    key: &'static str,
+    rounds: Arc<AtomicUsize>,
+    fail: bool,
+}
+
+impl Job for Counted {
+    fn key(&self) -> &'static str {
+        self.key
+    }
+    fn name(&self) -> &'static str {
+        "counted"
+    }
+    fn every(&self) -> Duration {
+        Duration::from_secs(3600)
+    }
+    fn backoff(&self, _failures: u32) -> Duration {
+        Duration::from_secs(3600)
+    }
+    fn run<'a>(&'a self, _app: &'a App) -> BoxFuture<'a, Result<Next, AppError>> {
+        Box::pin(async move {
+            self.rounds.fetch_add(1, Ordering::SeqCst);
+            if self.fail {
+                Err(AppError::BadRequest("the feed answered 503".into()))
+            } else {
+                Ok(Next::Idle)
+            }
+        })
+    }
+}
+
+/// Each node reports its jobs to the store (a failure with its reason), and a round asked
+/// for on one node starts on another through the change feed; only owners and admins may
+/// see the jobs or ask.
+async fn jobs_are_reported_and_a_round_asked_on_one_node_runs_on_another(store: Store) {
+    let clock = Arc::new(FixedClock::new(testkit::now()));
+    let a = testkit::app_in_memory(&store, jiff::tz::TimeZone::UTC, Arc::clone(&clock));
+    let b = testkit::app_in_memory(&store, jiff::tz::TimeZone::UTC, clock);
+    a.start_following().await.unwrap();
+    let digests = Arc::new(AtomicUsize::new(0));
+    let wire = Arc::new(AtomicUsize::new(0));
+    let runner = Runner::start(
+        &a,
+        vec![
+            Box::new(Counted {
+                key: "digests",
+                rounds: Arc::clone(&digests),
+                fail: false,
+            }),
+            Box::new(Counted {
+                key: "wire-feeds",
+                rounds: Arc::clone(&wire),
+                fail: true,
+            }),
+        ],
+    );
+    until("a round of each", || {
+        digests.load(Ordering::SeqCst) == 1 && wire.load(Ordering::SeqCst) == 1
+    })
+    .await;
+    let admin = b
+        .create_user(
+            "admin@x.example",
+            "Admin",
+            Role::Admin,
+            "a long enough password",
+        )
+        .await
+        .unwrap();
+    let editor = b
+        .create_user(
+            "editor@x.example",
+            "Ed",
+            Role::Editor,
+            "a long enough password",
+        )
+        .await
+        .unwrap();
+    let mut seen = Vec::new();
+    for _ in 0..500 {
+        seen = b.job_statuses_as(&admin).await.unwrap();
+        if seen.len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert!(seen.iter().all(|j| j.node == a.node_name()), "{seen:?}");
+    let failing = seen.iter().find(|j| j.job == "wire-feeds").unwrap();
+    assert_eq!(failing.report.failures, 1);
+    assert!(
+        failing
+            .report
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("the feed answered 503")),
+        "{failing:?}"
+    );
+    let fine = seen.iter().find(|j| j.job == "digests").unwrap();
+    assert_eq!(
+        (fine.report.failures, fine.report.last_error.as_deref()),
+        (0, None)
+    );
+    assert!(fine.report.last_ok_at.is_some() && fine.report.next_at.is_some());
+    // Asked on node B, run on node A once A's follower reads the feed.
+    assert!(matches!(
+        b.job_statuses_as(&editor).await,
+        Err(AppError::Forbidden(_))
+    ));
+    assert!(matches!(
+        b.run_job_now_as(&editor, "wire-feeds").await,
+        Err(AppError::Forbidden(_))
+    ));
+    assert!(matches!(
+        b.run_job_now_as(&admin, "no-such-job").await,
+        Err(AppError::NotFound)
+    ));
+    b.run_job_now_as(&admin, "wire-feeds").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(
+        wire.load(Ordering::SeqCst),
+        1,
+        "not before A follows the feed"
+    );
+    a.follow_changes().await.unwrap();
+    until("the asked round on A", || wire.load(Ordering::SeqCst) == 2).await;
+    assert_eq!(digests.load(Ordering::SeqCst), 1, "only the job asked for");
+    assert!(runner.stop(Duration::from_secs(1)).await);
+}
+
+testkit::both_backends!(
+    jobs_are_reported_and_a_round_asked_on_one_node_runs_on_another,
+    super::jobs_are_reported_and_a_round_asked_on_one_node_runs_on_another
+);

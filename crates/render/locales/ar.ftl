@@ -475,6 +475,38 @@ admin-token-revoke = ألغِ
 admin-token-revoked = أُلغي المفتاح.
 
 ## سجل التدقيق (غرفة الأخبار، للمالك والمديرين)
+admin-jobs = المهام الخلفية
+admin-jobs-text = ما فعلته آخر مرة المهامُّ الخلفية على كل خادم: نشر المقالات المجدولة، وإرسال البريد والخطافات، وجلب موجزات الوكالات، وقراءة المقالات صوتياً. المهمة التي تتعثر تُعاد بعد انتظار يطول في كل مرة؛ وزر «شغّلها الآن» يطلب من كل خادم يشغّلها أن يبدأ جولة فوراً.
+admin-jobs-of-node = المهام على هذا الخادم
+admin-jobs-this-node = هذا الخادم
+admin-jobs-job = المهمة
+admin-jobs-last-ok = آخر نجاح
+admin-jobs-next = الجولة التالية
+admin-jobs-reason = آخر تعثر
+admin-jobs-run = شغّلها الآن
+admin-jobs-run-named = شغّلها الآن: { $job }
+admin-jobs-seen = آخر تقرير من هذا الخادم:
+admin-jobs-empty = لم يبلّغ أي خادم عن مهامه بعد.
+admin-jobs-running = قيد التشغيل
+admin-jobs-waiting = في الانتظار
+admin-jobs-failing = { $n ->
+    [one] تعثرت (مرة واحدة)
+    [two] تتعثر (مرتين متتاليتين)
+    [few] تتعثر ({ $n } مرات متتالية)
+   *[other] تتعثر ({ $n } مرة متتالية)
+}
+admin-jobs-gone = انقطعت أخباره
+admin-jobs-asked = سيبدأ كل خادم يشغّل هذه المهمة جولة الآن.
+job-publish-due = نشر المقالات المجدولة
+job-webhooks = إرسال الخطافات
+job-mail = تسليم البريد
+job-digests = إعداد النشرات اليومية
+job-wire-feeds = جلب موجزات الوكالات
+job-speak = قراءة المقالات صوتياً
+job-purge-sessions = حذف الجلسات المنتهية
+job-follow-changes = متابعة تغييرات الخوادم الأخرى
+job-flush-reads = حفظ القراءات المعدودة
+
 admin-audit = سجل التدقيق
 admin-audit-text = كل ما جرى في غرفة الأخبار، الأحدث أولاً: متى، ومن فعله، وماذا فعل، وبأي عنصر.
 admin-audit-action = الإجراء

@@ -465,6 +465,36 @@ admin-token-revoke = Revoke
 admin-token-revoked = The token was revoked.
 
 ## The audit log (newsroom, owners and admins)
+admin-jobs = Background jobs
+admin-jobs-text = What each server's background jobs last did: publishing scheduled articles, sending mail and webhooks, polling wire feeds, speaking articles. A job that fails is tried again after a growing wait; "Run now" asks every server that runs it to start a round at once.
+admin-jobs-of-node = Jobs on this server
+admin-jobs-this-node = this server
+admin-jobs-job = Job
+admin-jobs-last-ok = Last success
+admin-jobs-next = Next round
+admin-jobs-reason = Last failure
+admin-jobs-run = Run now
+admin-jobs-run-named = Run now: { $job }
+admin-jobs-seen = Last report from this server:
+admin-jobs-empty = No server has reported its jobs yet.
+admin-jobs-running = Running
+admin-jobs-waiting = Waiting
+admin-jobs-failing = { $n ->
+    [one] Failed (once)
+   *[other] Failing ({ $n } in a row)
+}
+admin-jobs-gone = Not heard from
+admin-jobs-asked = Every server that runs this job starts a round now.
+job-publish-due = Publishing scheduled articles
+job-webhooks = Sending webhooks
+job-mail = Delivering mail
+job-digests = Making the daily digests
+job-wire-feeds = Polling wire feeds
+job-speak = Speaking articles
+job-purge-sessions = Purging expired sessions
+job-follow-changes = Following other servers' changes
+job-flush-reads = Writing counted readings
+
 admin-audit = Audit log
 admin-audit-text = Everything done in the newsroom, newest first: when, who did it, what was done and to what.
 admin-audit-action = Action

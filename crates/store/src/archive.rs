@@ -50,6 +50,7 @@ pub const TRANSIENT_TABLES: &[&str] = &[
     "webhook_deliveries",
     "invites",
     "breaking_news",
+    "job_status",
 ];
 
 /// Columns that are secrets, written only when asked: a user's password hash (replaced by

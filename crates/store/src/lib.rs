@@ -19,6 +19,7 @@ mod derived;
 mod distribution;
 mod error;
 mod imports;
+mod jobs;
 mod keys;
 mod migrate;
 mod newsletter;
@@ -42,6 +43,7 @@ pub use error::StoreError;
 pub use imports::{
     BatchOutcome, ImportArticle, ImportAuthor, ImportBatch, ImportSection, Imported,
 };
+pub use jobs::{JobReport, JobStatus};
 pub use keys::ApiKey;
 pub use newsletter::{
     HandedOver, NewSend, NewSubscriber, OutboxFailure, OutboxItem, Send, SendStats, SentMark,

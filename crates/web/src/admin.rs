@@ -17,6 +17,7 @@ mod articles;
 mod audit;
 mod dashboard;
 mod editor;
+mod jobs;
 mod media;
 mod newsletter;
 mod people;
@@ -60,6 +61,7 @@ pub(crate) fn routes() -> Router<WebState> {
         .merge(wire::routes())
         .merge(settings::routes())
         .merge(audit::routes())
+        .merge(jobs::routes())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -400,6 +402,7 @@ pub(crate) fn done_notice(state: &WebState, lang: Lang, done: Option<&String>) -
         "send-queued" => "admin-send-queued",
         "ribbon-shown" => "admin-ribbon-shown",
         "ribbon-removed" => "admin-ribbon-removed",
+        "job-asked" => "admin-jobs-asked",
         _ => return None,
     };
     Some(msg(state, lang, key, &[]))

@@ -3346,3 +3346,100 @@ async fn the_dashboard_shows_what_waits_and_names_the_empty_once() {
         "{dash}"
     );
 }
+
+/// The background jobs page: owners and admins see each node's jobs (a failing one with its
+/// reason, in the member's language) and ask for a round now; an editor may do neither.
+async fn the_jobs_page_shows_each_nodes_jobs_and_runs_one_now(s: Site_) {
+    with_users(&s).await;
+    let now = common::now();
+    let store = s.app.store();
+    let failing = arabpress_app::JobReport {
+        running: false,
+        last_ok_at: Some(now - jiff::SignedDuration::from_mins(3)),
+        last_failed_at: Some(now),
+        last_error: Some("the feed answered 503".into()),
+        failures: 2,
+        next_at: Some(now + jiff::SignedDuration::from_mins(1)),
+    };
+    let quiet = arabpress_app::JobReport {
+        failures: 0,
+        last_error: None,
+        last_failed_at: None,
+        ..failing.clone()
+    };
+    store
+        .report_job("web-2:41", "wire-feeds", &failing, now)
+        .await
+        .unwrap();
+    store
+        .report_job("web-2:41", "publish-due", &quiet, now)
+        .await
+        .unwrap();
+    store
+        .report_job(
+            "old-host:7",
+            "mail",
+            &quiet,
+            now - jiff::SignedDuration::from_hours(1),
+        )
+        .await
+        .unwrap();
+    let mut editor = signed_in(&s, "editor").await;
+    assert_eq!(
+        editor.get("/admin/jobs").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert!(!editor.get("/admin").await.body.contains("/admin/jobs"));
+    let mut admin = signed_in(&s, "admin").await;
+    let r = admin
+        .submit(
+            "/admin/account",
+            "/admin/account/language",
+            &[("lang", "ar")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = admin.get("/admin/jobs").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let b = &page.body;
+    for said in [
+        "web-2:41",
+        "جلب موجزات الوكالات",
+        "تتعثر (مرتين متتاليتين)",
+        "the feed answered 503",
+        "نشر المقالات المجدولة",
+        "في الانتظار",
+        "old-host:7",
+        "انقطعت أخباره",
+    ] {
+        assert!(b.contains(said), "{said}: {b}");
+    }
+    assert!(
+        b.find("نشر المقالات المجدولة") < b.find("جلب موجزات الوكالات"),
+        "jobs in their usual order"
+    );
+    let r = admin
+        .submit("/admin/jobs", "/admin/jobs/wire-feeds/run", &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.header("location"), "/admin/jobs?done=job-asked");
+    let (asked, _) = store.job_rounds_after(0).await.unwrap();
+    assert_eq!(asked, ["wire-feeds"]);
+    let done = admin.get("/admin/jobs?done=job-asked").await;
+    assert!(done.body.contains("سيبدأ كل خادم"), "{}", done.body);
+    let r = admin
+        .submit("/admin/jobs", "/admin/jobs/no-such-job/run", &[])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = editor
+        .submit("/admin", "/admin/jobs/wire-feeds/run", &[])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let (asked, _) = store.job_rounds_after(0).await.unwrap();
+    assert_eq!(asked.len(), 1, "nothing more was asked");
+}
+
+common::both_sites!(
+    the_jobs_page_shows_each_nodes_jobs_and_runs_one_now,
+    super::the_jobs_page_shows_each_nodes_jobs_and_runs_one_now
+);

@@ -1,0 +1,127 @@
+//! The background jobs, for owners and admins: what each node's jobs last did (waiting,
+//! running, failing with the reason, when the next round is due), and a button that asks
+//! every node running a job to start a round now.
+
+use super::{Member, MemberForm, done_notice, done_or_refused, member_page, msg, refused, when};
+use crate::WebState;
+use arabpress_app::JobStatus;
+use arabpress_app::jobs::JOB_KEYS;
+use arabpress_core::Lang;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+pub(super) fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/admin/jobs", get(jobs))
+        .route("/admin/jobs/{key}/run", post(run_now))
+}
+
+/// A node that has not reported for this long is shown as gone (an unchanged job is
+/// reported every minute).
+const GONE_AFTER: jiff::SignedDuration = jiff::SignedDuration::from_mins(5);
+
+fn row(state: &WebState, lang: Lang, j: &JobStatus, now: jiff::Timestamp) -> Value {
+    let r = &j.report;
+    let state_key = if now.duration_since(j.seen_at) > GONE_AFTER {
+        "admin-jobs-gone"
+    } else if r.running {
+        "admin-jobs-running"
+    } else if r.failures > 0 {
+        "admin-jobs-failing"
+    } else {
+        "admin-jobs-waiting"
+    };
+    let at = |t: Option<jiff::Timestamp>| t.map(|t| when(state, lang, t));
+    let (ok, failed, next) = (at(r.last_ok_at), at(r.last_failed_at), at(r.next_at));
+    let name = if JOB_KEYS.contains(&j.job.as_str()) {
+        msg(state, lang, &format!("job-{}", j.job), &[])
+    } else {
+        j.job.clone()
+    };
+    json!({
+        "node": j.node,
+        "key": j.job,
+        "name": name,
+        "state": state.app.theme().messages().count(lang, state_key, "n", i64::from(r.failures)),
+        "failing": r.failures > 0,
+        "error": (r.failures > 0).then_some(r.last_error.as_deref()).flatten(),
+        "ok": ok.as_ref().map(|t| &t.0), "ok_iso": ok.as_ref().map(|t| &t.1),
+        "failed": failed.as_ref().map(|t| &t.0), "failed_iso": failed.as_ref().map(|t| &t.1),
+        "next": next.as_ref().map(|t| &t.0), "next_iso": next.as_ref().map(|t| &t.1),
+        // The follower never waits between rounds: asking it for one does nothing.
+        "runnable": JOB_KEYS.contains(&j.job.as_str()) && j.job != "follow-changes",
+    })
+}
+
+async fn jobs(
+    State(state): State<WebState>,
+    Member(s): Member,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = s.user.ui_lang;
+    let statuses = match state.app.job_statuses_as(&s.user).await {
+        Ok(j) => j,
+        Err(e) => return refused(&state, &s, e),
+    };
+    let now = state.app.now();
+    // By node, then in the order of JOB_KEYS (unknown jobs last).
+    let mut statuses = statuses;
+    statuses.sort_by_key(|j| {
+        let order = JOB_KEYS
+            .iter()
+            .position(|k| *k == j.job)
+            .unwrap_or(JOB_KEYS.len());
+        (j.node.clone(), order)
+    });
+    // Each node with its jobs and when it last reported any of them.
+    let mut nodes: Vec<(&str, jiff::Timestamp, Vec<Value>)> = Vec::new();
+    for j in &statuses {
+        let row = row(&state, lang, j, now);
+        match nodes.last_mut() {
+            Some((name, seen, rows)) if *name == j.node => {
+                *seen = (*seen).max(j.seen_at);
+                rows.push(row);
+            }
+            _ => nodes.push((&j.node, j.seen_at, vec![row])),
+        }
+    }
+    let nodes: Vec<Value> = nodes
+        .into_iter()
+        .map(|(name, seen, rows)| {
+            let (seen, seen_iso) = when(&state, lang, seen);
+            json!({
+                "name": name,
+                "here": name == state.app.node_name(),
+                "seen": seen,
+                "seen_iso": seen_iso,
+                "jobs": rows,
+            })
+        })
+        .collect();
+    let title = msg(&state, lang, "admin-jobs", &[]);
+    member_page(
+        &state,
+        &s,
+        StatusCode::OK,
+        "jobs",
+        &title,
+        json!({
+            "nodes": nodes,
+            "notice": done_notice(&state, lang, q.get("done")),
+        }),
+    )
+}
+
+async fn run_now(
+    State(state): State<WebState>,
+    Path(key): Path<String>,
+    MemberForm(s, _): MemberForm,
+) -> Response {
+    let outcome = state.app.run_job_now_as(&s.user, &key).await;
+    done_or_refused(&state, &s, outcome, "/admin/jobs?done=job-asked")
+}
