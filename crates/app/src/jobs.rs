@@ -330,18 +330,22 @@ impl App {
 pub fn standard(app: &App, worker: bool) -> Vec<Box<dyn Job>> {
     let mut jobs: Vec<Box<dyn Job>> = Vec::new();
     if worker {
-        jobs.push(Box::new(PublishDue));
-        jobs.push(Box::new(Webhooks));
-        jobs.push(Box::new(Digests));
-        jobs.push(Box::new(PurgeSessions));
-        jobs.push(Box::new(WireFeeds));
-        match app.audio_status() {
+        let speaking = match app.audio_status() {
             AudioStatus::On(engine) => {
                 tracing::info!(%engine, "articles are spoken");
-                jobs.push(Box::new(Speak));
+                true
             }
-            AudioStatus::Off(reason) => tracing::warn!(%reason, "articles are not spoken"),
-        }
+            AudioStatus::Off(reason) => {
+                tracing::warn!(%reason, "articles are not spoken");
+                false
+            }
+        };
+        jobs.extend(
+            PERIODIC
+                .iter()
+                .filter(|p| speaking || p.key != "speak")
+                .map(|p| Box::new(*p) as Box<dyn Job>),
+        );
         jobs.push(Box::new(Mail));
     }
     jobs.push(Box::new(FollowChanges::default()));
@@ -349,142 +353,132 @@ pub fn standard(app: &App, worker: bool) -> Vec<Box<dyn Job>> {
     jobs
 }
 
-/// Scheduled articles go live on time, whether or not anyone visits.
-struct PublishDue;
+/// A round of a [`Periodic`] job.
+type Round = for<'a> fn(&'a App) -> BoxFuture<'a, Result<Next, AppError>>;
 
-impl Job for PublishDue {
+/// A job that is one call to the app every period, with the default backoff.
+#[derive(Clone, Copy)]
+struct Periodic {
+    key: &'static str,
+    name: &'static str,
+    every: Duration,
+    round: Round,
+}
+
+impl Job for Periodic {
     fn key(&self) -> &'static str {
-        "publish-due"
+        self.key
     }
     fn name(&self) -> &'static str {
-        "publishing scheduled articles"
+        self.name
     }
     fn every(&self) -> Duration {
-        Duration::from_secs(5)
+        self.every
     }
     fn run<'a>(&'a self, app: &'a App) -> BoxFuture<'a, Result<Next, AppError>> {
-        Box::pin(async move {
-            app.run_due().await?;
-            Ok(Next::Idle)
-        })
+        (self.round)(app)
     }
+}
+
+/// The site's periodic work, run by a node with the worker (`speak` only when the speech
+/// engine is there).
+const PERIODIC: &[Periodic] = &[
+    Periodic {
+        key: "publish-due",
+        name: "publishing scheduled articles",
+        every: Duration::from_secs(5),
+        round: publish_due,
+    },
+    Periodic {
+        key: "webhooks",
+        name: "sending webhooks",
+        every: Duration::from_secs(5),
+        round: webhooks,
+    },
+    Periodic {
+        key: "digests",
+        name: "making the daily digests",
+        every: Duration::from_secs(60),
+        round: digests,
+    },
+    Periodic {
+        key: "purge-sessions",
+        name: "purging expired sessions",
+        every: Duration::from_secs(3600),
+        round: purge_sessions,
+    },
+    Periodic {
+        key: "wire-feeds",
+        name: "polling wire feeds",
+        every: Duration::from_secs(30),
+        round: wire_feeds,
+    },
+    Periodic {
+        key: "speak",
+        name: "speaking articles",
+        every: Duration::from_secs(10),
+        round: speak,
+    },
+];
+
+/// Scheduled articles go live on time, whether or not anyone visits.
+fn publish_due(app: &App) -> BoxFuture<'_, Result<Next, AppError>> {
+    Box::pin(async move {
+        app.run_due().await?;
+        Ok(Next::Idle)
+    })
 }
 
 /// Webhook deliveries that are due (queued in the transaction of the change they report).
-struct Webhooks;
-
-impl Job for Webhooks {
-    fn key(&self) -> &'static str {
-        "webhooks"
-    }
-    fn name(&self) -> &'static str {
-        "sending webhooks"
-    }
-    fn every(&self) -> Duration {
-        Duration::from_secs(5)
-    }
-    fn run<'a>(&'a self, app: &'a App) -> BoxFuture<'a, Result<Next, AppError>> {
-        Box::pin(async move {
-            app.deliver_webhooks().await?;
-            Ok(Next::Idle)
-        })
-    }
+fn webhooks(app: &App) -> BoxFuture<'_, Result<Next, AppError>> {
+    Box::pin(async move {
+        app.deliver_webhooks().await?;
+        Ok(Next::Idle)
+    })
 }
 
 /// The daily digests, once their hour has come (each made once, by whichever node first).
-struct Digests;
-
-impl Job for Digests {
-    fn key(&self) -> &'static str {
-        "digests"
-    }
-    fn name(&self) -> &'static str {
-        "making the daily digests"
-    }
-    fn every(&self) -> Duration {
-        Duration::from_secs(60)
-    }
-    fn run<'a>(&'a self, app: &'a App) -> BoxFuture<'a, Result<Next, AppError>> {
-        Box::pin(async move {
-            app.make_digests().await?;
-            Ok(Next::Idle)
-        })
-    }
+fn digests(app: &App) -> BoxFuture<'_, Result<Next, AppError>> {
+    Box::pin(async move {
+        app.make_digests().await?;
+        Ok(Next::Idle)
+    })
 }
 
-/// Expired sessions and old failed sign-ins forgotten, hourly.
-struct PurgeSessions;
-
-impl Job for PurgeSessions {
-    fn key(&self) -> &'static str {
-        "purge-sessions"
-    }
-    fn name(&self) -> &'static str {
-        "purging expired sessions"
-    }
-    fn every(&self) -> Duration {
-        Duration::from_secs(3600)
-    }
-    fn run<'a>(&'a self, app: &'a App) -> BoxFuture<'a, Result<Next, AppError>> {
-        Box::pin(async move {
-            app.purge_sessions().await?;
-            Ok(Next::Idle)
-        })
-    }
+/// Expired sessions, old failed sign-ins and the job reports of nodes gone for a day.
+fn purge_sessions(app: &App) -> BoxFuture<'_, Result<Next, AppError>> {
+    Box::pin(async move {
+        app.purge_sessions().await?;
+        Ok(Next::Idle)
+    })
 }
 
-/// The wire feeds that are due, every half minute.
-struct WireFeeds;
-
-impl Job for WireFeeds {
-    fn key(&self) -> &'static str {
-        "wire-feeds"
-    }
-    fn name(&self) -> &'static str {
-        "polling wire feeds"
-    }
-    fn every(&self) -> Duration {
-        Duration::from_secs(30)
-    }
-    fn run<'a>(&'a self, app: &'a App) -> BoxFuture<'a, Result<Next, AppError>> {
-        Box::pin(async move {
-            let polled = app.poll_wire_feeds().await?;
-            for p in polled.iter().filter(|p| p.new_items > 0) {
-                tracing::info!(feed = p.feed_id, stories = p.new_items, "wire stories in");
-            }
-            Ok(if polled.is_empty() {
-                Next::Idle
-            } else {
-                Next::More
-            })
+/// The wire feeds that are due, until none is.
+fn wire_feeds(app: &App) -> BoxFuture<'_, Result<Next, AppError>> {
+    Box::pin(async move {
+        let polled = app.poll_wire_feeds().await?;
+        for p in polled.iter().filter(|p| p.new_items > 0) {
+            tracing::info!(feed = p.feed_id, stories = p.new_items, "wire stories in");
+        }
+        Ok(if polled.is_empty() {
+            Next::Idle
+        } else {
+            Next::More
         })
-    }
+    })
 }
 
-/// Published articles whose text changed, spoken a few at a time at the lowest CPU priority
-/// (the engine runs under `nice`).
-struct Speak;
-
-impl Job for Speak {
-    fn key(&self) -> &'static str {
-        "speak"
-    }
-    fn name(&self) -> &'static str {
-        "speaking articles"
-    }
-    fn every(&self) -> Duration {
-        Duration::from_secs(10)
-    }
-    fn run<'a>(&'a self, app: &'a App) -> BoxFuture<'a, Result<Next, AppError>> {
-        Box::pin(async move {
-            let spoken = app.speak_due(4).await?;
-            Ok(if spoken.is_empty() {
-                Next::Idle
-            } else {
-                Next::More
-            })
+/// Published articles whose text changed, spoken four at a time at the lowest CPU priority
+/// (the engine runs under `nice`), until none is left.
+fn speak(app: &App) -> BoxFuture<'_, Result<Next, AppError>> {
+    Box::pin(async move {
+        let spoken = app.speak_due(4).await?;
+        Ok(if spoken.is_empty() {
+            Next::Idle
+        } else {
+            Next::More
         })
-    }
+    })
 }
 
 /// The mail outbox: at once when this node queues mail, and every second for mail other

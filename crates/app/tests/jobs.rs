@@ -64,28 +64,32 @@ impl Job for Batches {
     }
 }
 
-/// Fails twice, then succeeds; backs off 20 ms.
-struct Flaky {
-    runs: Arc<AtomicUsize>,
+/// Counts its rounds; its first `failing` rounds fail ("the feed answered 503"), each
+/// retried after `backoff`.
+struct Counted {
+    key: &'static str,
+    rounds: Arc<AtomicUsize>,
+    failing: usize,
+    backoff: Duration,
 }
 
-impl Job for Flaky {
+impl Job for Counted {
     fn key(&self) -> &'static str {
-        "flaky"
+        self.key
     }
     fn name(&self) -> &'static str {
-        "flaky"
+        "counted"
     }
     fn every(&self) -> Duration {
         Duration::from_secs(3600)
     }
     fn backoff(&self, _failures: u32) -> Duration {
-        Duration::from_millis(20)
+        self.backoff
     }
     fn run<'a>(&'a self, _app: &'a App) -> BoxFuture<'a, Result<Next, AppError>> {
         Box::pin(async move {
-            if self.runs.fetch_add(1, Ordering::SeqCst) < 2 {
-                Err(AppError::Timeout)
+            if self.rounds.fetch_add(1, Ordering::SeqCst) < self.failing {
+                Err(AppError::BadRequest("the feed answered 503".into()))
             } else {
                 Ok(Next::Idle)
             }
@@ -165,8 +169,11 @@ async fn a_failing_round_is_retried_after_its_backoff() {
     let flaky = Arc::new(AtomicUsize::new(0));
     let runner = Runner::start(
         &app,
-        vec![Box::new(Flaky {
-            runs: Arc::clone(&flaky),
+        vec![Box::new(Counted {
+            key: "flaky",
+            rounds: Arc::clone(&flaky),
+            failing: 2,
+            backoff: Duration::from_millis(20),
         })],
     );
     until("two failures and a success", || {
@@ -215,38 +222,6 @@ async fn stopping_lets_the_round_in_progress_finish_then_runs_the_last_round() {
     assert_eq!(*log.lock().unwrap(), ["slow started", "last round"]);
 }
 
-/// Counts its rounds; fails every round when told to.
-struct Counted {
-    key: &'static str,
-    rounds: Arc<AtomicUsize>,
-    fail: bool,
-}
-
-impl Job for Counted {
-    fn key(&self) -> &'static str {
-        self.key
-    }
-    fn name(&self) -> &'static str {
-        "counted"
-    }
-    fn every(&self) -> Duration {
-        Duration::from_secs(3600)
-    }
-    fn backoff(&self, _failures: u32) -> Duration {
-        Duration::from_secs(3600)
-    }
-    fn run<'a>(&'a self, _app: &'a App) -> BoxFuture<'a, Result<Next, AppError>> {
-        Box::pin(async move {
-            self.rounds.fetch_add(1, Ordering::SeqCst);
-            if self.fail {
-                Err(AppError::BadRequest("the feed answered 503".into()))
-            } else {
-                Ok(Next::Idle)
-            }
-        })
-    }
-}
-
 /// Each node reports its jobs to the store (a failure with its reason), and a round asked
 /// for on one node starts on another through the change feed; only owners and admins may
 /// see the jobs or ask.
@@ -263,12 +238,14 @@ async fn jobs_are_reported_and_a_round_asked_on_one_node_runs_on_another(store: 
             Box::new(Counted {
                 key: "digests",
                 rounds: Arc::clone(&digests),
-                fail: false,
+                failing: 0,
+                backoff: Duration::from_secs(3600),
             }),
             Box::new(Counted {
                 key: "wire-feeds",
                 rounds: Arc::clone(&wire),
-                fail: true,
+                failing: usize::MAX,
+                backoff: Duration::from_secs(3600),
             }),
         ],
     );
