@@ -9,10 +9,12 @@
 //! will retry"), so a passing fault (a database restart, a feed that does not answer) never
 //! stops a node.
 //!
-//! Stopping is graceful: [`Runner::stop`] lets every round in progress finish (a mail being
-//! sent reaches its final dot, a webhook its answer) within a grace period, then runs each
-//! job's last round ([`Job::last_round`], e.g. writing the readings counted since the last
-//! flush). A round is cut in the middle only when the grace period runs out.
+//! Stopping is graceful: [`Runner::stop`] starts no more rounds and lets those in progress
+//! go on for a grace period (a webhook gets its answer, a short mail round its last final
+//! dot), then runs each job's last round ([`Job::last_round`], e.g. writing the readings
+//! counted since the last flush). A round still running when the grace period ends (a
+//! large send) is cancelled where it stands, as if the process had been killed there,
+//! which the outbox's claims are built to survive.
 //!
 //! Which jobs a process runs ([`standard`]): every node follows the change feed and writes
 //! its counted readings; a node with the worker (`serve`, unless `--no-worker`, and
@@ -160,7 +162,8 @@ async fn run_job(app: App, job: Arc<dyn Job>, cancel: CancellationToken) {
         failures: 0,
         next_at: None,
     };
-    let mut reported: Option<(std::time::Instant, u32)> = None;
+    // When the last report was written, and what it said of failures.
+    let mut reported: Option<(std::time::Instant, bool, Option<String>)> = None;
     while !cancel.is_cancelled() {
         let mut round = job.run(&app);
         let outcome = if job.reports_running() {
@@ -169,9 +172,13 @@ async fn run_job(app: App, job: Arc<dyn Job>, cancel: CancellationToken) {
                 done = &mut round => done,
                 () = tokio::time::sleep(LONG_ROUND) => {
                     report.running = true;
-                    app.report_job(job.key(), &report).await;
-                    reported = Some((std::time::Instant::now(), report.failures));
-                    round.await
+                    // Written while the round goes on: the round may hold what the write
+                    // waits for (SQLite's write lock, the last pooled connection).
+                    let (done, written) = tokio::join!(round, app.report_job(job.key(), &report));
+                    if written {
+                        reported = Some((std::time::Instant::now(), report.failures > 0, report.last_error.clone()));
+                    }
+                    done
                 }
             }
         } else {
@@ -200,15 +207,27 @@ async fn run_job(app: App, job: Arc<dyn Job>, cancel: CancellationToken) {
         report.next_at = jiff::SignedDuration::try_from(pause)
             .ok()
             .and_then(|d| now.checked_add(d).ok());
-        let due = match reported {
+        // Written when the job starts or stops failing, when the reason changes, after a
+        // reported long round, and otherwise every REPORT_EVERY (a failed write is tried
+        // again after the next round).
+        let failing = report.failures > 0;
+        let due = match &reported {
             None => true,
-            Some((at, failures)) => {
-                was_running || failures != report.failures || at.elapsed() >= REPORT_EVERY
+            Some((at, was_failing, error)) => {
+                was_running
+                    || *was_failing != failing
+                    || (failing && *error != report.last_error)
+                    || at.elapsed() >= REPORT_EVERY
             }
         };
         if due {
-            app.report_job(job.key(), &report).await;
-            reported = Some((std::time::Instant::now(), report.failures));
+            reported = app.report_job(job.key(), &report).await.then(|| {
+                (
+                    std::time::Instant::now(),
+                    failing,
+                    report.last_error.clone(),
+                )
+            });
         }
         if pause.is_zero() {
             // Let the runtime serve others between back-to-back rounds.
@@ -270,16 +289,20 @@ impl App {
         Arc::clone(wakes.entry(key).or_default())
     }
 
-    /// Writes what this node's job `key` did; a failure to write is logged, never more (the
-    /// report is written again on the job's next change).
-    async fn report_job(&self, key: &str, report: &JobReport) {
+    /// Writes what this node's job `key` did; false when the write failed (logged; the job
+    /// goes on, and its runner writes the report again after its next round).
+    async fn report_job(&self, key: &str, report: &JobReport) -> bool {
         let now = self.now();
-        if let Err(e) = self
+        match self
             .store()
             .report_job(&self.inner.node, key, report, now)
             .await
         {
-            tracing::debug!(error = %e, job = key, "reporting a job failed");
+            Ok(()) => true,
+            Err(e) => {
+                tracing::warn!(error = %e, job = key, "reporting a job's state failed");
+                false
+            }
         }
     }
 
@@ -300,8 +323,12 @@ impl App {
         let Some(&key) = JOB_KEYS.iter().find(|k| **k == key) else {
             return Err(AppError::NotFound);
         };
-        self.store().request_job_round(key, self.now()).await?;
-        // This node at once; the others when their follower reads the request.
+        let event = self.store().request_job_round(key, self.now()).await?;
+        // This node at once (its follower then skips the request), the others when their
+        // follower reads it.
+        self.inner
+            .jobs_seen
+            .fetch_max(event, std::sync::atomic::Ordering::SeqCst);
         self.job_wake(key).notify_one();
         Ok(())
     }

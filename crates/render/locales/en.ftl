@@ -464,7 +464,8 @@ admin-token-revoked-state = Revoked
 admin-token-revoke = Revoke
 admin-token-revoked = The token was revoked.
 
-## The audit log (newsroom, owners and admins)
+## Background jobs (newsroom, owners and admins)
+
 admin-jobs = Background jobs
 admin-jobs-text = What each server's background jobs last did: publishing scheduled articles, sending mail and webhooks, polling wire feeds, speaking articles. A job that fails is tried again after a growing wait; "Run now" asks every server that runs it to start a round at once.
 admin-jobs-of-node = Jobs on this server
@@ -495,6 +496,7 @@ job-purge-sessions = Purging expired sessions
 job-follow-changes = Following other servers' changes
 job-flush-reads = Writing counted readings
 
+## The audit log (newsroom, owners and admins)
 admin-audit = Audit log
 admin-audit-text = Everything done in the newsroom, newest first: when, who did it, what was done and to what.
 admin-audit-action = Action

@@ -103,17 +103,16 @@ impl Store {
     }
 
     /// Asks every node to run `job` again now: a `job` change event, which each node's
-    /// change-feed follower reads.
-    pub async fn request_job_round(&self, job: &str, now: Timestamp) -> Result<(), StoreError> {
-        sqlx::query(
+    /// change-feed follower reads. Returns the event's id.
+    pub async fn request_job_round(&self, job: &str, now: Timestamp) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
             "INSERT INTO change_events (created_at, entity, entity_id, action) \
-             VALUES ($1, 'job', 0, $2)",
+             VALUES ($1, 'job', 0, $2) RETURNING id",
         )
         .bind(now.as_second())
         .bind(job)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        .fetch_one(&self.pool)
+        .await?)
     }
 
     /// The jobs asked for since change event `after`, and the newest such event's id.

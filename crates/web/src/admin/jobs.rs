@@ -21,13 +21,13 @@ pub(super) fn routes() -> Router<WebState> {
         .route("/admin/jobs/{key}/run", post(run_now))
 }
 
-/// A node that has not reported for this long is shown as gone (an unchanged job is
-/// reported every minute).
+/// A node none of whose jobs has reported for this long is shown as gone (every node's
+/// change-feed follower reports at least once a minute).
 const GONE_AFTER: jiff::SignedDuration = jiff::SignedDuration::from_mins(5);
 
-fn row(state: &WebState, lang: Lang, j: &JobStatus, now: jiff::Timestamp) -> Value {
+fn row(state: &WebState, lang: Lang, j: &JobStatus, gone: bool) -> Value {
     let r = &j.report;
-    let state_key = if now.duration_since(j.seen_at) > GONE_AFTER {
+    let state_key = if gone {
         "admin-jobs-gone"
     } else if r.running {
         "admin-jobs-running"
@@ -79,27 +79,27 @@ async fn jobs(
         (j.node.clone(), order)
     });
     // Each node with its jobs and when it last reported any of them.
-    let mut nodes: Vec<(&str, jiff::Timestamp, Vec<Value>)> = Vec::new();
+    let mut nodes: Vec<(&str, jiff::Timestamp, Vec<&JobStatus>)> = Vec::new();
     for j in &statuses {
-        let row = row(&state, lang, j, now);
         match nodes.last_mut() {
-            Some((name, seen, rows)) if *name == j.node => {
+            Some((name, seen, jobs)) if *name == j.node => {
                 *seen = (*seen).max(j.seen_at);
-                rows.push(row);
+                jobs.push(j);
             }
-            _ => nodes.push((&j.node, j.seen_at, vec![row])),
+            _ => nodes.push((&j.node, j.seen_at, vec![j])),
         }
     }
     let nodes: Vec<Value> = nodes
         .into_iter()
-        .map(|(name, seen, rows)| {
+        .map(|(name, seen, jobs)| {
+            let gone = now.duration_since(seen) > GONE_AFTER;
             let (seen, seen_iso) = when(&state, lang, seen);
             json!({
                 "name": name,
                 "here": name == state.app.node_name(),
                 "seen": seen,
                 "seen_iso": seen_iso,
-                "jobs": rows,
+                "jobs": jobs.iter().map(|j| row(&state, lang, j, gone)).collect::<Vec<_>>(),
             })
         })
         .collect();
