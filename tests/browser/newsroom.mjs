@@ -247,6 +247,10 @@ const files = [];
 // signed in with the same session, runs it with CSP bypassed.
 const audit = await browser.newContext({ bypassCSP: true, storageState: await context.storageState() });
 const auditPage = await audit.newPage();
+// Reporters work from phones: no newsroom page scrolls sideways at 390 px (a wide table
+// scrolls inside itself).
+const phone = await context.newPage();
+await phone.setViewportSize({ width: 390, height: 844 });
 for (const lang of ['en', 'ar']) {
   if (lang === 'ar') {
     await page.goto(`${base}/admin`);
@@ -266,8 +270,12 @@ for (const lang of ['en', 'ar']) {
       return r.violations.map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`);
     });
     check(`${name}: axe-core finds no violations`, axe.length === 0, axe.join('\n     '));
+    await phone.goto(base + p);
+    const [scrolled, shown] = await phone.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    check(`${name} at 390px: no sideways scrolling`, scrolled <= shown, `${scrolled} px wide`);
   }
 }
+await phone.close();
 await audit.close();
 // The ribbon comes off again.
 await page.goto(editorUrl);
