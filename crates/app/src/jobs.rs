@@ -262,6 +262,11 @@ pub const JOB_KEYS: &[&str] = &[
     "flush-reads",
 ];
 
+/// The key of a job a node may run, as `JOB_KEYS` holds it; `None` for any other text.
+pub fn known_job(key: &str) -> Option<&'static str> {
+    JOB_KEYS.iter().copied().find(|k| *k == key)
+}
+
 /// This process's name in the jobs' reports: the machine's host name and the process id.
 pub(crate) fn node_name() -> String {
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
@@ -320,7 +325,7 @@ impl App {
         if !actor.role.can_manage_users() {
             return Err(crate::newsroom::forbidden(actor, "run a background job"));
         }
-        let Some(&key) = JOB_KEYS.iter().find(|k| **k == key) else {
+        let Some(key) = known_job(key) else {
             return Err(AppError::NotFound);
         };
         let event = self.store().request_job_round(key, self.now()).await?;
@@ -340,10 +345,8 @@ impl App {
             .jobs_seen
             .load(std::sync::atomic::Ordering::SeqCst);
         let (asked, last) = self.store().job_rounds_after(seen).await?;
-        for key in &asked {
-            if let Some(&key) = JOB_KEYS.iter().find(|k| *k == key) {
-                self.job_wake(key).notify_one();
-            }
+        for key in asked.iter().filter_map(|k| known_job(k)) {
+            self.job_wake(key).notify_one();
         }
         self.inner
             .jobs_seen

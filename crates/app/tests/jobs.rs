@@ -185,12 +185,11 @@ async fn a_failing_round_is_retried_after_its_backoff() {
     assert!(runner.stop(Duration::from_secs(1)).await);
 }
 
-#[tokio::test]
-async fn stopping_lets_the_round_in_progress_finish_then_runs_the_last_round() {
-    let (app, _t) = app().await;
+/// A runner of one [`Slow`] job, once its first round has started.
+async fn slow_round_started(app: &App) -> (Runner, Log) {
     let log: Log = Arc::default();
     let runner = Runner::start(
-        &app,
+        app,
         vec![Box::new(Slow {
             log: Arc::clone(&log),
         })],
@@ -199,6 +198,13 @@ async fn stopping_lets_the_round_in_progress_finish_then_runs_the_last_round() {
         !log.lock().unwrap().is_empty()
     })
     .await;
+    (runner, log)
+}
+
+#[tokio::test]
+async fn stopping_lets_the_round_in_progress_finish_then_runs_the_last_round() {
+    let (app, _t) = app().await;
+    let (runner, log) = slow_round_started(&app).await;
     assert!(runner.stop(Duration::from_secs(5)).await);
     assert_eq!(
         *log.lock().unwrap(),
@@ -206,17 +212,7 @@ async fn stopping_lets_the_round_in_progress_finish_then_runs_the_last_round() {
     );
     // A grace period shorter than the round: the round is cancelled where it stood, and
     // the last round still runs.
-    let log: Log = Arc::default();
-    let runner = Runner::start(
-        &app,
-        vec![Box::new(Slow {
-            log: Arc::clone(&log),
-        })],
-    );
-    until("the slow round to start", || {
-        !log.lock().unwrap().is_empty()
-    })
-    .await;
+    let (runner, log) = slow_round_started(&app).await;
     assert!(!runner.stop(Duration::from_millis(50)).await);
     tokio::time::sleep(Duration::from_millis(400)).await;
     assert_eq!(*log.lock().unwrap(), ["slow started", "last round"]);

@@ -5,7 +5,7 @@
 use super::{Member, MemberForm, done_notice, done_or_refused, member_page, msg, refused, when};
 use crate::WebState;
 use arabpress_app::JobStatus;
-use arabpress_app::jobs::JOB_KEYS;
+use arabpress_app::jobs::{JOB_KEYS, known_job};
 use arabpress_core::Lang;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -38,10 +38,10 @@ fn row(state: &WebState, lang: Lang, j: &JobStatus, gone: bool) -> Value {
     };
     let at = |t: Option<jiff::Timestamp>| t.map(|t| when(state, lang, t));
     let (ok, failed, next) = (at(r.last_ok_at), at(r.last_failed_at), at(r.next_at));
-    let name = if JOB_KEYS.contains(&j.job.as_str()) {
-        msg(state, lang, &format!("job-{}", j.job), &[])
-    } else {
-        j.job.clone()
+    let known = known_job(&j.job);
+    let name = match known {
+        Some(key) => msg(state, lang, &format!("job-{key}"), &[]),
+        None => j.job.clone(),
     };
     json!({
         "node": j.node,
@@ -54,7 +54,7 @@ fn row(state: &WebState, lang: Lang, j: &JobStatus, gone: bool) -> Value {
         "failed": failed.as_ref().map(|t| &t.0), "failed_iso": failed.as_ref().map(|t| &t.1),
         "next": next.as_ref().map(|t| &t.0), "next_iso": next.as_ref().map(|t| &t.1),
         // The follower never waits between rounds: asking it for one does nothing.
-        "runnable": JOB_KEYS.contains(&j.job.as_str()) && j.job != "follow-changes",
+        "runnable": known.is_some_and(|k| k != "follow-changes"),
     })
 }
 
