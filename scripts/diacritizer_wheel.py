@@ -1,5 +1,7 @@
 """What the tashkeel scripts share: the arabic-diacritizer 1.0.0 wheel (MIT) they read
 their data from, and the Arabic vowel marks."""
+import atexit
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -14,6 +16,7 @@ def wheel(given=None):
     if given:
         return Path(given)
     tmp = Path(tempfile.mkdtemp())
+    atexit.register(shutil.rmtree, tmp, True)
     subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(tmp),
                     "arabic-diacritizer==1.0.0"], check=True)
     return next(tmp.glob("*.whl"))

@@ -12,11 +12,13 @@ process is killed (SIGKILL) twice at random moments and started again. Checks:
 
 Usage: check.py BINARY [SUBSCRIBERS]
 """
+import atexit
 import email
 import email.policy
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -57,6 +59,8 @@ def run(args, env, **kw):
 def main():
     sink, controller, smtp_port = sinkmod.start()
     work = tempfile.mkdtemp(prefix="arabpress-mail-")
+    # Kept after a failure, to read the worker's log; removed otherwise.
+    atexit.register(lambda: failed or shutil.rmtree(work, ignore_errors=True))
     data = os.path.join(work, "data")
     key = os.path.join(work, "dkim.pem")
     subprocess.run(["openssl", "genrsa", "-traditional", "-out", key, "2048"],

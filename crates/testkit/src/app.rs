@@ -56,6 +56,7 @@ pub fn app_in_memory(store: &Store, tz: jiff::tz::TimeZone, clock: Arc<FixedCloc
 /// [`app_in_memory`] before it is built, for a test that adds to it (mail, audio, an
 /// outbound policy, a purge hook, a bucket).
 pub fn app_builder(store: &Store, tz: jiff::tz::TimeZone, clock: Arc<FixedClock>) -> AppBuilder {
+    remove_ended_media_dirs();
     App::builder(
         store.clone(),
         theme(tz),
@@ -68,6 +69,27 @@ pub fn app_builder(store: &Store, tz: jiff::tz::TimeZone, clock: Arc<FixedClock>
         )),
     )
     .cache_bytes(1 << 20)
+}
+
+/// Removes, once per process, the media folders of test processes that have ended (each
+/// app's folder lives as long as its process, which cannot know when the app is done).
+fn remove_ended_media_dirs() {
+    static SWEPT: std::sync::Once = std::sync::Once::new();
+    SWEPT.call_once(|| {
+        let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let ended = name
+                .to_str()
+                .and_then(|n| crate::stores::maker_pid(n, "arabpress-test-media"))
+                .is_some_and(crate::stores::process_ended);
+            if ended {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    });
 }
 
 /// The outbound policy of tests whose servers run on 127.0.0.1: private destinations

@@ -79,7 +79,8 @@ impl TestStore {
 /// The address of a new, empty PostgreSQL database on the server named by
 /// `ARABPRESS_TEST_POSTGRES`, for a test that hands it to another program (the binary);
 /// `Ok(None)` when the variable is unset outside CI, after the line saying that the
-/// PostgreSQL half is skipped. The databases are left on the server, which is a test one.
+/// PostgreSQL half is skipped. A database outlives its test; the next test process drops
+/// those of processes that have ended.
 pub async fn postgres_database() -> Result<Option<String>, SetupError> {
     let Ok(admin_url) = std::env::var(POSTGRES_VAR) else {
         if std::env::var_os("CI").is_some() {
@@ -99,6 +100,44 @@ pub async fn postgres_database() -> Result<Option<String>, SetupError> {
     Ok(Some(format!("{base}/{name}")))
 }
 
+/// Whether test process `pid` has ended, so what it left behind (databases, media folders)
+/// can go. Only Linux can tell (no `/proc` entry); elsewhere nothing counts as ended.
+pub(crate) fn process_ended(pid: u32) -> bool {
+    cfg!(target_os = "linux") && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// The test process that made `name` (`{prefix}_{pid}_…`, see [`unique`]).
+pub(crate) fn maker_pid(name: &str, prefix: &str) -> Option<u32> {
+    name.strip_prefix(prefix)?
+        .trim_start_matches(['_', '-'])
+        .split(['_', '-'])
+        .next()?
+        .parse()
+        .ok()
+}
+
+static SWEPT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Drops, once per process, the test databases of test processes that have ended, so a
+/// server used run after run does not fill its disk. Best effort: a database another
+/// process still holds stays.
+async fn drop_ended_databases(admin: &sqlx::AnyPool) {
+    if SWEPT.swap(true, Ordering::Relaxed) {
+        return;
+    }
+    let names: Vec<String> =
+        sqlx::query_scalar("SELECT datname::text FROM pg_database WHERE datname LIKE 'ap_test_%'")
+            .fetch_all(admin)
+            .await
+            .unwrap_or_default();
+    for name in names {
+        if maker_pid(&name, "ap_test").is_some_and(process_ended) {
+            let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            let _ = sqlx::query(sqlx::AssertSqlSafe(drop)).execute(admin).await;
+        }
+    }
+}
+
 /// Creates database `name` through the server's administrative database at `admin_url`.
 async fn create_database(admin_url: &str, name: &str) -> Result<(), sqlx::Error> {
     sqlx::any::install_default_drivers();
@@ -106,6 +145,7 @@ async fn create_database(admin_url: &str, name: &str) -> Result<(), sqlx::Error>
         .max_connections(1)
         .connect(admin_url)
         .await?;
+    drop_ended_databases(&admin).await;
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(&admin)
         .await?;
@@ -139,4 +179,24 @@ macro_rules! both_backends {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leftovers_name_the_process_that_made_them() {
+        assert_eq!(
+            maker_pid(&unique("ap_test"), "ap_test"),
+            Some(std::process::id())
+        );
+        assert_eq!(
+            maker_pid("arabpress-test-media-4242-7", "arabpress-test-media"),
+            Some(4242)
+        );
+        assert_eq!(maker_pid("ap_testing", "ap_test"), None);
+        assert_eq!(maker_pid("postgres", "ap_test"), None);
+        assert!(!process_ended(std::process::id()));
+    }
 }
