@@ -1,4 +1,5 @@
-//! Configuration: an optional `arabpress.toml`, then `ARABPRESS_*` environment variables,
+//! Configuration: an optional `arabpress.toml`, then `ARABPRESS_*` environment variables
+//! (one table, [`ENV`], maps each to the key it overrides),
 //! then command-line flags, each overriding the one before. The raw file is parsed strictly
 //! (an unknown key is an error naming it) and then validated into [`Settings`], whose
 //! errors name the key and the problem.
@@ -237,184 +238,201 @@ pub struct Overrides {
     pub no_cache: bool,
 }
 
+/// What an `ARABPRESS_*` variable holds, so a bad value is reported by the variable's name.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// Taken as written.
+    Text,
+    /// A whole number in `min..=max`.
+    Whole(i64, i64),
+    /// `true`/`1`/`yes` or `false`/`0`/`no` (also `on`/`off`).
+    Flag,
+    /// Comma-separated, blanks dropped.
+    List,
+}
+
+/// Every environment variable and the key of the file it sets (a dotted path). A variable
+/// overrides the file's key; the merged table is then read exactly like the file.
+const ENV: &[(&str, &str, Kind)] = {
+    use Kind::*;
+    &[
+        ("ARABPRESS_LISTEN", "listen", Text),
+        ("ARABPRESS_DATA_DIR", "data_dir", Text),
+        ("ARABPRESS_DATABASE_URL", "database_url", Text),
+        ("ARABPRESS_BASE_URL", "base_url", Text),
+        ("ARABPRESS_DEFAULT_LANG", "default_lang", Text),
+        ("ARABPRESS_TIME_ZONE", "time_zone", Text),
+        ("ARABPRESS_CACHE_MB", "cache_mb", Whole(0, i64::MAX)),
+        ("ARABPRESS_FEEDS", "feeds", Text),
+        ("ARABPRESS_THEME_DIR", "theme_dir", Text),
+        ("ARABPRESS_PURGE_URL", "purge_url", Text),
+        (
+            "ARABPRESS_ALLOW_PRIVATE_NETWORK",
+            "allow_private_network",
+            Flag,
+        ),
+        ("ARABPRESS_PURGE_ALLOW_PRIVATE", "purge_allow_private", Flag),
+        ("ARABPRESS_TRUSTED_PROXIES", "trusted_proxies", List),
+        ("ARABPRESS_SITE_NAME_AR", "site.name.ar", Text),
+        ("ARABPRESS_SITE_NAME_EN", "site.name.en", Text),
+        ("ARABPRESS_TAGLINE_AR", "site.tagline.ar", Text),
+        ("ARABPRESS_TAGLINE_EN", "site.tagline.en", Text),
+        ("ARABPRESS_AUDIO", "audio.enabled", Flag),
+        ("ARABPRESS_TASHKEEL_MODEL", "audio.tashkeel_model", Text),
+        ("ARABPRESS_MAIL_FROM", "mail.from", Text),
+        ("ARABPRESS_MAIL_TRANSPORT", "mail.transport", Text),
+        ("ARABPRESS_SMTP_HOST", "mail.smtp_host", Text),
+        (
+            "ARABPRESS_SMTP_PORT",
+            "mail.smtp_port",
+            Whole(0, u16::MAX as i64),
+        ),
+        ("ARABPRESS_SMTP_SECURITY", "mail.smtp_security", Text),
+        ("ARABPRESS_SMTP_USER", "mail.smtp_user", Text),
+        ("ARABPRESS_SMTP_PASSWORD", "mail.smtp_password", Text),
+        (
+            "ARABPRESS_MAIL_CONNECTIONS",
+            "mail.connections",
+            Whole(0, u32::MAX as i64),
+        ),
+        (
+            "ARABPRESS_MAIL_PER_SECOND",
+            "mail.per_second",
+            Whole(0, u32::MAX as i64),
+        ),
+        (
+            "ARABPRESS_MAIL_LEASE_SECONDS",
+            "mail.lease_seconds",
+            Whole(i64::MIN, i64::MAX),
+        ),
+        (
+            "ARABPRESS_DIGEST_HOUR",
+            "newsletter.digest_hour",
+            Whole(-1, 23),
+        ),
+        ("ARABPRESS_MEDIA_STORE", "media.store", Text),
+        ("ARABPRESS_MEDIA_FOLDER", "media.folder", Text),
+        ("ARABPRESS_S3_BUCKET", "media.s3_bucket", Text),
+        ("ARABPRESS_S3_REGION", "media.s3_region", Text),
+        ("ARABPRESS_S3_ENDPOINT", "media.s3_endpoint", Text),
+        ("ARABPRESS_S3_ACCESS_KEY_ID", "media.s3_access_key_id", Text),
+        (
+            "ARABPRESS_S3_SECRET_ACCESS_KEY",
+            "media.s3_secret_access_key",
+            Text,
+        ),
+        ("ARABPRESS_S3_ALLOW_HTTP", "media.s3_allow_http", Flag),
+    ]
+};
+
+/// The value variable `var` holds, as the file would write it; an error names `var`.
+fn env_value(var: &str, kind: Kind, v: &str) -> Result<toml::Value> {
+    Ok(match kind {
+        Kind::Text => toml::Value::String(v.to_owned()),
+        Kind::Whole(min, max) => match v.trim().parse::<i64>() {
+            Ok(n) if (min..=max).contains(&n) => toml::Value::Integer(n),
+            Ok(n) => bail!("{var}: {n} is out of range ({min} to {max})"),
+            Err(_) => bail!("{var}: expected a whole number, got {v:?}"),
+        },
+        Kind::Flag => match v.trim() {
+            "true" | "1" | "yes" | "on" => toml::Value::Boolean(true),
+            "false" | "0" | "no" | "off" => toml::Value::Boolean(false),
+            _ => bail!("{var}: expected true or false, got {v:?}"),
+        },
+        Kind::List => toml::Value::Array(
+            v.split(',')
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(|r| toml::Value::String(r.to_owned()))
+                .collect(),
+        ),
+    })
+}
+
+/// Sets `path` (`a.b.c`) in `table` to `value`, making the tables on the way.
+fn set_path(table: &mut toml::Table, path: &str, value: toml::Value) {
+    match path.split_once('.') {
+        None => {
+            table.insert(path.to_owned(), value);
+        }
+        Some((head, rest)) => {
+            let entry = table
+                .entry(head)
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            if !entry.is_table() {
+                // A scalar where the file needs a table is the file's error; the variable
+                // replaces it, and the table is read as usual.
+                *entry = toml::Value::Table(toml::Table::new());
+            }
+            if let toml::Value::Table(t) = entry {
+                set_path(t, rest, value);
+            }
+        }
+    }
+}
+
 impl RawConfig {
-    /// Reads a config file. `required` says whether a missing file is an error.
-    pub fn load(path: &Path, required: bool) -> Result<RawConfig> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => RawConfig::parse(&text).with_context(|| format!("in {}", path.display())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
-                Ok(RawConfig::default())
-            }
-            Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
-        }
-    }
-
-    /// Parses config text; errors name the key and the line.
-    pub fn parse(text: &str) -> Result<RawConfig> {
-        toml::from_str(text).map_err(|e| anyhow!("bad configuration: {e}"))
-    }
-
-    /// Applies `ARABPRESS_*` variables from `env` (a lookup function, so tests need not
-    /// touch the process environment).
-    pub fn apply_env(&mut self, env: impl Fn(&str) -> Option<String>) -> Result<()> {
-        let s = |k: &str| env(k).filter(|v| !v.is_empty());
-        if let Some(v) = s("ARABPRESS_LISTEN") {
-            self.listen = Some(v);
-        }
-        if let Some(v) = s("ARABPRESS_DATA_DIR") {
-            self.data_dir = Some(v.into());
-        }
-        if let Some(v) = s("ARABPRESS_DATABASE_URL") {
-            self.database_url = Some(v);
-        }
-        if let Some(v) = s("ARABPRESS_BASE_URL") {
-            self.base_url = Some(v);
-        }
-        if let Some(v) = s("ARABPRESS_DEFAULT_LANG") {
-            self.default_lang = Some(v);
-        }
-        if let Some(v) = s("ARABPRESS_TIME_ZONE") {
-            self.time_zone = Some(v);
-        }
-        if let Some(v) = s("ARABPRESS_CACHE_MB") {
-            self.cache_mb = Some(v.parse().map_err(|_| {
-                anyhow!("ARABPRESS_CACHE_MB: expected a whole number of MiB, got {v:?}")
-            })?);
-        }
-        if let Some(v) = s("ARABPRESS_FEEDS") {
-            self.feeds = Some(v);
-        }
-        if let Some(v) = s("ARABPRESS_THEME_DIR") {
-            self.theme_dir = Some(v.into());
-        }
-        if let Some(v) = s("ARABPRESS_PURGE_URL") {
-            self.purge_url = Some(v);
-        }
-        for (key, field) in [
-            (
-                "ARABPRESS_ALLOW_PRIVATE_NETWORK",
-                &mut self.allow_private_network,
-            ),
-            (
-                "ARABPRESS_PURGE_ALLOW_PRIVATE",
-                &mut self.purge_allow_private,
-            ),
-        ] {
-            if let Some(v) = s(key) {
-                *field = Some(match v.as_str() {
-                    "true" | "1" | "yes" => true,
-                    "false" | "0" | "no" => false,
-                    _ => bail!("{key}: expected true or false, got {v:?}"),
-                });
-            }
-        }
-        if let Some(v) = s("ARABPRESS_TRUSTED_PROXIES") {
-            self.trusted_proxies = Some(
-                v.split(',')
-                    .map(str::trim)
-                    .filter(|r| !r.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
-            );
-        }
-        if let Some(v) = s("ARABPRESS_TASHKEEL_MODEL") {
-            self.audio.tashkeel_model = Some(v.into());
-        }
-        if let Some(v) = s("ARABPRESS_AUDIO") {
-            self.audio.enabled = Some(match v.as_str() {
-                "on" | "true" | "1" => true,
-                "off" | "false" | "0" => false,
-                _ => return Err(anyhow!("ARABPRESS_AUDIO: expected on or off, got {v:?}")),
-            });
-        }
-        let name = self.site.name.get_or_insert_with(RawPerLang::default);
-        if let Some(v) = s("ARABPRESS_SITE_NAME_AR") {
-            name.ar = Some(v);
-        }
-        if let Some(v) = s("ARABPRESS_SITE_NAME_EN") {
-            name.en = Some(v);
-        }
-        let m = &mut self.mail;
-        for (key, field) in [
-            ("ARABPRESS_MAIL_FROM", &mut m.from),
-            ("ARABPRESS_MAIL_TRANSPORT", &mut m.transport),
-            ("ARABPRESS_SMTP_HOST", &mut m.smtp_host),
-            ("ARABPRESS_SMTP_SECURITY", &mut m.smtp_security),
-            ("ARABPRESS_SMTP_USER", &mut m.smtp_user),
-            ("ARABPRESS_SMTP_PASSWORD", &mut m.smtp_password),
-        ] {
-            if let Some(v) = s(key) {
-                *field = Some(v);
-            }
-        }
-        let number = |key: &str| -> Result<Option<i64>> {
-            s(key)
-                .map(|v| {
-                    v.parse::<i64>()
-                        .map_err(|_| anyhow!("{key}: expected a whole number, got {v:?}"))
-                })
-                .transpose()
+    /// Reads a config file, then the `ARABPRESS_*` variables `env` holds. `required` says
+    /// whether a missing file is an error.
+    pub fn load(
+        path: &Path,
+        required: bool,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<RawConfig> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => String::new(),
+            Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
         };
-        if let Some(v) = number("ARABPRESS_SMTP_PORT")? {
-            m.smtp_port = Some(
-                u16::try_from(v).map_err(|_| anyhow!("ARABPRESS_SMTP_PORT: {v} is not a port"))?,
-            );
-        }
-        if let Some(v) = number("ARABPRESS_MAIL_CONNECTIONS")? {
-            m.connections = Some(
-                usize::try_from(v)
-                    .map_err(|_| anyhow!("ARABPRESS_MAIL_CONNECTIONS: {v} is negative"))?,
-            );
-        }
-        if let Some(v) = number("ARABPRESS_MAIL_PER_SECOND")? {
-            m.per_second = Some(
-                u32::try_from(v)
-                    .map_err(|_| anyhow!("ARABPRESS_MAIL_PER_SECOND: {v} is out of range"))?,
-            );
-        }
-        if let Some(v) = number("ARABPRESS_MAIL_LEASE_SECONDS")? {
-            m.lease_seconds = Some(v);
-        }
-        if let Some(v) = number("ARABPRESS_DIGEST_HOUR")? {
-            self.newsletter.digest_hour = Some(
-                i8::try_from(v)
-                    .map_err(|_| anyhow!("ARABPRESS_DIGEST_HOUR: {v} is not an hour"))?,
-            );
-        }
-        let md = &mut self.media;
-        for (key, field) in [
-            ("ARABPRESS_MEDIA_STORE", &mut md.store),
-            ("ARABPRESS_S3_BUCKET", &mut md.s3_bucket),
-            ("ARABPRESS_S3_REGION", &mut md.s3_region),
-            ("ARABPRESS_S3_ENDPOINT", &mut md.s3_endpoint),
-            ("ARABPRESS_S3_ACCESS_KEY_ID", &mut md.s3_access_key_id),
-            (
-                "ARABPRESS_S3_SECRET_ACCESS_KEY",
-                &mut md.s3_secret_access_key,
-            ),
-        ] {
-            if let Some(v) = s(key) {
-                *field = Some(v);
+        RawConfig::layered(&text, Some(path), env)
+    }
+
+    /// Parses config text alone; errors name the key and the line.
+    #[cfg(test)]
+    pub fn parse(text: &str) -> Result<RawConfig> {
+        RawConfig::parse_with_env(text, |_| None)
+    }
+
+    /// Parses config text with the `ARABPRESS_*` variables of `env` (a lookup function, so
+    /// tests need not touch the process environment) over it. An empty variable counts as
+    /// unset.
+    #[cfg(test)]
+    pub fn parse_with_env(text: &str, env: impl Fn(&str) -> Option<String>) -> Result<RawConfig> {
+        RawConfig::layered(text, None, env)
+    }
+
+    /// The file's `text` (read from `path`, named in its errors), then the environment.
+    fn layered(
+        text: &str,
+        path: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<RawConfig> {
+        // The file alone first, for errors that point at its line.
+        let file: RawConfig = toml::from_str(text).map_err(|e| match path {
+            Some(p) => anyhow!("in {}: bad configuration: {e}", p.display()),
+            None => anyhow!("bad configuration: {e}"),
+        })?;
+        let mut table: Option<toml::Table> = None;
+        for &(var, key, kind) in ENV {
+            let Some(v) = env(var).filter(|v| !v.is_empty()) else {
+                continue;
+            };
+            let value = env_value(var, kind, &v)?;
+            if table.is_none() {
+                table = Some(
+                    text.parse()
+                        .map_err(|e| anyhow!("bad configuration: {e}"))?,
+                );
+            }
+            if let Some(t) = table.as_mut() {
+                set_path(t, key, value);
             }
         }
-        if let Some(v) = s("ARABPRESS_MEDIA_FOLDER") {
-            md.folder = Some(v.into());
+        match table {
+            None => Ok(file),
+            Some(t) => RawConfig::deserialize(toml::Value::Table(t))
+                .map_err(|e| anyhow!("bad configuration from the environment: {e}")),
         }
-        if let Some(v) = s("ARABPRESS_S3_ALLOW_HTTP") {
-            md.s3_allow_http = Some(match v.as_str() {
-                "true" | "1" | "yes" => true,
-                "false" | "0" | "no" => false,
-                _ => bail!("ARABPRESS_S3_ALLOW_HTTP: expected true or false, got {v:?}"),
-            });
-        }
-        let tagline = self.site.tagline.get_or_insert_with(RawPerLang::default);
-        if let Some(v) = s("ARABPRESS_TAGLINE_AR") {
-            tagline.ar = Some(v);
-        }
-        if let Some(v) = s("ARABPRESS_TAGLINE_EN") {
-            tagline.en = Some(v);
-        }
-        Ok(())
     }
 
     /// Validates into settings, with command-line overrides applied last.
@@ -738,16 +756,16 @@ mod tests {
             e.contains("trusted_proxies") && e.contains("10.0.0.0/40"),
             "{e}"
         );
-        let mut raw = RawConfig::parse("").unwrap();
-        raw.apply_env(|k| {
+        let raw = RawConfig::parse_with_env("", |k| {
             (k == "ARABPRESS_TRUSTED_PROXIES").then(|| "127.0.0.1, 192.168.0.0/16".into())
         })
         .unwrap();
         let s = raw.validate(&Overrides::default()).unwrap();
         assert_eq!(s.trusted_proxies.ranges().len(), 2);
-        let mut raw = RawConfig::parse("").unwrap();
-        raw.apply_env(|k| (k == "ARABPRESS_TRUSTED_PROXIES").then(|| "proxy.local".into()))
-            .unwrap();
+        let raw = RawConfig::parse_with_env("", |k| {
+            (k == "ARABPRESS_TRUSTED_PROXIES").then(|| "proxy.local".into())
+        })
+        .unwrap();
         let e = raw
             .validate(&Overrides::default())
             .err()
@@ -804,14 +822,14 @@ mod tests {
 
     #[test]
     fn env_then_flags_override_the_file() {
-        let mut raw =
-            RawConfig::parse("listen = \"127.0.0.1:9000\"\n[site.name]\nen = \"File Press\"")
-                .unwrap_or_default();
-        raw.apply_env(|k| match k {
-            "ARABPRESS_LISTEN" => Some("127.0.0.1:9001".into()),
-            "ARABPRESS_SITE_NAME_EN" => Some("Env Press".into()),
-            _ => None,
-        })
+        let raw = RawConfig::parse_with_env(
+            "listen = \"127.0.0.1:9000\"\n[site.name]\nen = \"File Press\"",
+            |k| match k {
+                "ARABPRESS_LISTEN" => Some("127.0.0.1:9001".into()),
+                "ARABPRESS_SITE_NAME_EN" => Some("Env Press".into()),
+                _ => None,
+            },
+        )
         .unwrap();
         let s = raw.validate(&Overrides {
             listen: Some("127.0.0.1:9002".into()),
@@ -820,13 +838,47 @@ mod tests {
         let s = s.unwrap();
         assert_eq!(s.listen.port(), 9002);
         assert_eq!(s.name.en, "Env Press");
-        let mut raw = RawConfig::default();
-        let bad = raw.apply_env(|k| (k == "ARABPRESS_CACHE_MB").then(|| "many".into()));
+        let bad =
+            RawConfig::parse_with_env("", |k| (k == "ARABPRESS_CACHE_MB").then(|| "many".into()));
         assert!(
             bad.err()
                 .map(|e| e.to_string())
                 .unwrap_or_default()
                 .starts_with("ARABPRESS_CACHE_MB")
+        );
+    }
+
+    #[test]
+    fn every_variable_sets_a_key_of_the_file_and_is_documented() {
+        let readme = include_str!("../../../README.md");
+        for &(var, key, kind) in ENV {
+            let sample = match kind {
+                Kind::Text | Kind::List => "x",
+                Kind::Whole(..) => "1",
+                Kind::Flag => "on",
+            };
+            let raw = RawConfig::parse_with_env("", |k| (k == var).then(|| sample.into()));
+            assert!(raw.is_ok(), "{var} sets {key}: {:?}", raw.err());
+            assert!(readme.contains(var), "the README documents {var}");
+        }
+        // A number out of its key's range is named by the variable.
+        let e =
+            RawConfig::parse_with_env("", |k| (k == "ARABPRESS_SMTP_PORT").then(|| "70000".into()))
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+        assert!(
+            e.starts_with("ARABPRESS_SMTP_PORT: 70000 is out of range"),
+            "{e}"
+        );
+        // The variable wins over the file, whose other keys stay.
+        let raw = RawConfig::parse_with_env("[mail]\nsmtp_port = 25\nsmtp_host = \"h\"", |k| {
+            (k == "ARABPRESS_SMTP_PORT").then(|| "2525".into())
+        })
+        .unwrap();
+        assert_eq!(
+            (raw.mail.smtp_port, raw.mail.smtp_host.as_deref()),
+            (Some(2525), Some("h"))
         );
     }
 
@@ -846,9 +898,9 @@ mod tests {
         assert_eq!(s.pins.name_en.as_deref(), Some("File Press"));
         assert_eq!(s.pins.default_lang, Some(Lang::En));
         // The environment pins too.
-        let mut raw = RawConfig::default();
-        raw.apply_env(|k| (k == "ARABPRESS_TAGLINE_AR").then(|| "خبر".into()))
-            .unwrap();
+        let raw =
+            RawConfig::parse_with_env("", |k| (k == "ARABPRESS_TAGLINE_AR").then(|| "خبر".into()))
+                .unwrap();
         let s = raw.validate(&Overrides::default()).unwrap();
         assert_eq!(s.pins.pinned(), vec!["tagline_ar"]);
     }
@@ -860,13 +912,15 @@ mod tests {
         assert!(!s.outbound.allow_private_network && !s.outbound.purge_allow_private);
         let s = settings("allow_private_network = true\npurge_allow_private = true").unwrap();
         assert!(s.outbound.allow_private_network && s.outbound.purge_allow_private);
-        let mut raw = RawConfig::default();
-        raw.apply_env(|k| (k == "ARABPRESS_ALLOW_PRIVATE_NETWORK").then(|| "true".into()))
-            .unwrap();
+        let raw = RawConfig::parse_with_env("", |k| {
+            (k == "ARABPRESS_ALLOW_PRIVATE_NETWORK").then(|| "true".into())
+        })
+        .unwrap();
         let s = raw.validate(&Overrides::default()).unwrap();
         assert!(s.outbound.allow_private_network && !s.outbound.purge_allow_private);
-        let mut raw = RawConfig::default();
-        let bad = raw.apply_env(|k| (k == "ARABPRESS_PURGE_ALLOW_PRIVATE").then(|| "maybe".into()));
+        let bad = RawConfig::parse_with_env("", |k| {
+            (k == "ARABPRESS_PURGE_ALLOW_PRIVATE").then(|| "maybe".into())
+        });
         assert!(
             bad.err()
                 .map(|e| e.to_string())

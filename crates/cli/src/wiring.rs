@@ -25,11 +25,11 @@ pub enum IndexUse {
 /// The settings: the file (`--config`, or `./arabpress.toml` when it exists), then the
 /// `ARABPRESS_*` environment, then the command line's overrides.
 pub fn settings(cli_config: Option<&PathBuf>, o: &Overrides) -> Result<Settings> {
-    let mut raw = match cli_config {
-        Some(p) => RawConfig::load(p, true)?,
-        None => RawConfig::load(std::path::Path::new("arabpress.toml"), false)?,
+    let env = |k: &str| std::env::var(k).ok();
+    let raw = match cli_config {
+        Some(p) => RawConfig::load(p, true, env)?,
+        None => RawConfig::load(std::path::Path::new("arabpress.toml"), false, env)?,
     };
-    raw.apply_env(|k| std::env::var(k).ok())?;
     raw.validate(o)
 }
 
