@@ -3,7 +3,7 @@
 //! [`super::editor`].
 
 use super::editor::{create, edit, new_article, options, update};
-use super::{Member, MemberForm, done_or_refused, failure, member_page, msg, when};
+use super::{Answer, Member, MemberForm, OrRefuse, done_or_refused, member_page, msg, when};
 use crate::WebState;
 use arabpress_app::{AppError, MAX_UPLOAD_BYTES, NewsroomArticle, NewsroomQuery};
 use arabpress_core::{ArticleStatus, Lang};
@@ -81,7 +81,7 @@ async fn articles(
     State(state): State<WebState>,
     Member(s): Member,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> Answer {
     let lang = s.user.ui_lang;
     let get = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
     let page: u32 = get("page").parse().unwrap_or(1).clamp(1, 10_000);
@@ -109,41 +109,37 @@ async fn articles(
         Ok::<_, AppError>((list, sections, authors))
     }
     .await;
-    match result {
-        Ok((list, sections, authors)) => {
-            let link = |p: u32| {
-                let mut query: Vec<(String, String)> = q
-                    .iter()
-                    .filter(|(k, _)| k.as_str() != "page")
-                    .map(|(k, v)| (k.clone(), v.clone()))
-                    .collect();
-                query.sort();
-                query.push(("page".into(), p.to_string()));
-                let qs = form_urlencoded::Serializer::new(String::new())
-                    .extend_pairs(query)
-                    .finish();
-                format!("/admin/articles?{qs}")
-            };
-            let more = u64::from(page * PER_PAGE) < list.total;
-            let title = msg(&state, lang, "admin-articles", &[]);
-            member_page(
-                &state,
-                &s,
-                StatusCode::OK,
-                "articles",
-                &title,
-                json!({
-                    "items": article_rows(&state, lang, &list.items),
-                    "total": list.total,
-                    "statuses": ArticleStatus::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>(),
-                    "sections": sections,
-                    "authors": authors,
-                    "f": { "q": get("q"), "status": get("status"), "section": get("section"), "author": get("author"), "lang": get("lang") },
-                    "prev_url": (page > 1).then(|| link(page - 1)),
-                    "next_url": more.then(|| link(page + 1)),
-                }),
-            )
-        }
-        Err(e) => failure(&state, lang, e),
-    }
+    let (list, sections, authors) = result.or_refuse(&state, &s)?;
+    let link = |p: u32| {
+        let mut query: Vec<(String, String)> = q
+            .iter()
+            .filter(|(k, _)| k.as_str() != "page")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        query.sort();
+        query.push(("page".into(), p.to_string()));
+        let qs = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(query)
+            .finish();
+        format!("/admin/articles?{qs}")
+    };
+    let more = u64::from(page * PER_PAGE) < list.total;
+    let title = msg(&state, lang, "admin-articles", &[]);
+    Ok(member_page(
+        &state,
+        &s,
+        StatusCode::OK,
+        "articles",
+        &title,
+        json!({
+            "items": article_rows(&state, lang, &list.items),
+            "total": list.total,
+            "statuses": ArticleStatus::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>(),
+            "sections": sections,
+            "authors": authors,
+            "f": { "q": get("q"), "status": get("status"), "section": get("section"), "author": get("author"), "lang": get("lang") },
+            "prev_url": (page > 1).then(|| link(page - 1)),
+            "next_url": more.then(|| link(page + 1)),
+        }),
+    ))
 }

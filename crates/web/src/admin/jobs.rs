@@ -2,7 +2,9 @@
 //! running, failing with the reason, when the next round is due), and a button that asks
 //! every node running a job to start a round now.
 
-use super::{Member, MemberForm, done_notice, done_or_refused, member_page, msg, refused, when};
+use super::{
+    Answer, Member, MemberForm, OrRefuse, done_notice, done_or_refused, member_page, msg, when,
+};
 use crate::WebState;
 use arabpress_app::JobStatus;
 use arabpress_app::jobs::{JOB_KEYS, known_job};
@@ -62,12 +64,13 @@ async fn jobs(
     State(state): State<WebState>,
     Member(s): Member,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> Answer {
     let lang = s.user.ui_lang;
-    let statuses = match state.app.job_statuses_as(&s.user).await {
-        Ok(j) => j,
-        Err(e) => return refused(&state, &s, e),
-    };
+    let statuses = state
+        .app
+        .job_statuses_as(&s.user)
+        .await
+        .or_refuse(&state, &s)?;
     let now = state.app.now();
     // By node, then in the order of JOB_KEYS (unknown jobs last).
     let mut statuses = statuses;
@@ -104,7 +107,7 @@ async fn jobs(
         })
         .collect();
     let title = msg(&state, lang, "admin-jobs", &[]);
-    member_page(
+    Ok(member_page(
         &state,
         &s,
         StatusCode::OK,
@@ -114,7 +117,7 @@ async fn jobs(
             "nodes": nodes,
             "notice": done_notice(&state, lang, q.get("done")),
         }),
-    )
+    ))
 }
 
 async fn run_now(

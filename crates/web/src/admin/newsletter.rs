@@ -3,7 +3,7 @@
 
 use super::{
     Answer, Member, MemberForm, OrRefuse, Session, csrf_ok, csrf_refused, done_notice,
-    done_or_refused, explain, member_page, msg, read_multipart, refused, see_other, when,
+    done_or_refused, explain, member_page, msg, read_multipart, see_other, when,
 };
 use crate::WebState;
 use arabpress_app::{ImportReport, SubscriberQuery};
@@ -169,28 +169,24 @@ async fn export(
     State(state): State<WebState>,
     Member(s): Member,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    match state
+) -> Answer {
+    let csv = state
         .app
         .export_subscribers_as(&s.user, &query_of(&q))
         .await
-    {
-        Ok(csv) => {
-            let mut r = (StatusCode::OK, csv).into_response();
-            let h = r.headers_mut();
-            h.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            );
-            h.insert(
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_static("attachment; filename=\"subscribers.csv\""),
-            );
-            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            r
-        }
-        Err(e) => refused(&state, &s, e),
-    }
+        .or_refuse(&state, &s)?;
+    let mut r = (StatusCode::OK, csv).into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"subscribers.csv\""),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(r)
 }
 
 fn stats_json(st: &arabpress_app::SendStats) -> Value {
@@ -207,39 +203,35 @@ async fn sends(
     State(state): State<WebState>,
     Member(s): Member,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> Answer {
     let lang = s.user.ui_lang;
-    match state.app.sends_as(&s.user).await {
-        Ok(list) => {
-            let rows: Vec<Value> = list
-                .iter()
-                .map(|(x, st)| {
-                    let (at, iso) = when(&state, lang, x.created_at);
-                    json!({
-                        "id": x.id,
-                        "kind": x.kind,
-                        "lang": x.lang,
-                        "list": x.list,
-                        "subject": x.subject,
-                        "status": x.status,
-                        "at": at,
-                        "at_iso": iso,
-                        "stats": stats_json(st),
-                    })
-                })
-                .collect();
-            let title = msg(&state, lang, "admin-sends", &[]);
-            member_page(
-                &state,
-                &s,
-                StatusCode::OK,
-                "sends",
-                &title,
-                json!({ "sends": rows, "notice": done_notice(&state, lang, q.get("done")) }),
-            )
-        }
-        Err(e) => refused(&state, &s, e),
-    }
+    let list = state.app.sends_as(&s.user).await.or_refuse(&state, &s)?;
+    let rows: Vec<Value> = list
+        .iter()
+        .map(|(x, st)| {
+            let (at, iso) = when(&state, lang, x.created_at);
+            json!({
+                "id": x.id,
+                "kind": x.kind,
+                "lang": x.lang,
+                "list": x.list,
+                "subject": x.subject,
+                "status": x.status,
+                "at": at,
+                "at_iso": iso,
+                "stats": stats_json(st),
+            })
+        })
+        .collect();
+    let title = msg(&state, lang, "admin-sends", &[]);
+    Ok(member_page(
+        &state,
+        &s,
+        StatusCode::OK,
+        "sends",
+        &title,
+        json!({ "sends": rows, "notice": done_notice(&state, lang, q.get("done")) }),
+    ))
 }
 
 async fn send_page(
@@ -248,45 +240,41 @@ async fn send_page(
     id: i64,
     notice: Option<String>,
     error: Option<String>,
-) -> Response {
+) -> Answer {
     let lang = s.user.ui_lang;
-    match state.app.send_as(&s.user, id).await {
-        Ok(v) => {
-            let story = |a: &arabpress_core::model::ArticleSummary| json!({ "id": a.id, "headline": a.headline, "lang": a.lang.code(), "dir": a.lang.dir() });
-            let title = msg(state, lang, "admin-send-title", &[("id", &id.to_string())]);
-            member_page(
-                state,
-                s,
-                if error.is_some() {
-                    StatusCode::UNPROCESSABLE_ENTITY
-                } else {
-                    StatusCode::OK
-                },
-                "send",
-                &title,
-                json!({
-                    "send": {
-                        "id": v.send.id,
-                        "kind": v.send.kind,
-                        "lang": v.send.lang,
-                        "dir": if v.send.lang == "ar" { "rtl" } else { "ltr" },
-                        "list": v.send.list,
-                        "subject": v.send.subject,
-                        "intro": v.send.intro,
-                        "status": v.send.status,
-                        "queued_at": v.send.queued_at.map(|t| when(state, lang, t).0),
-                        "finished_at": v.send.finished_at.map(|t| when(state, lang, t).0),
-                    },
-                    "stats": stats_json(&v.stats),
-                    "articles": v.articles.iter().map(story).collect::<Vec<_>>(),
-                    "candidates": v.candidates.iter().map(story).collect::<Vec<_>>(),
-                    "notice": notice,
-                    "error": error,
-                }),
-            )
-        }
-        Err(e) => refused(state, s, e),
-    }
+    let v = state.app.send_as(&s.user, id).await.or_refuse(state, s)?;
+    let story = |a: &arabpress_core::model::ArticleSummary| json!({ "id": a.id, "headline": a.headline, "lang": a.lang.code(), "dir": a.lang.dir() });
+    let title = msg(state, lang, "admin-send-title", &[("id", &id.to_string())]);
+    Ok(member_page(
+        state,
+        s,
+        if error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        "send",
+        &title,
+        json!({
+            "send": {
+                "id": v.send.id,
+                "kind": v.send.kind,
+                "lang": v.send.lang,
+                "dir": if v.send.lang == "ar" { "rtl" } else { "ltr" },
+                "list": v.send.list,
+                "subject": v.send.subject,
+                "intro": v.send.intro,
+                "status": v.send.status,
+                "queued_at": v.send.queued_at.map(|t| when(state, lang, t).0),
+                "finished_at": v.send.finished_at.map(|t| when(state, lang, t).0),
+            },
+            "stats": stats_json(&v.stats),
+            "articles": v.articles.iter().map(story).collect::<Vec<_>>(),
+            "candidates": v.candidates.iter().map(story).collect::<Vec<_>>(),
+            "notice": notice,
+            "error": error,
+        }),
+    ))
 }
 
 async fn send(
@@ -294,7 +282,7 @@ async fn send(
     Member(s): Member,
     Path(id): Path<i64>,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> Answer {
     let notice = done_notice(&state, s.user.ui_lang, q.get("done"));
     send_page(&state, &s, id, notice, None).await
 }
@@ -303,7 +291,7 @@ async fn save_send(
     State(state): State<WebState>,
     Path(id): Path<i64>,
     MemberForm(s, f): MemberForm,
-) -> Response {
+) -> Answer {
     let ids: Vec<i64> = f
         .all("story")
         .iter()
@@ -319,14 +307,16 @@ async fn save_send(
             let m = explain(&state, s.user.ui_lang, &v);
             return send_page(&state, &s, id, None, Some(m)).await;
         }
-        Err(e) => return refused(&state, &s, e),
+        Err(e) => return Err(e).or_refuse(&state, &s),
     }
     if f.get("action") != "send" {
-        return see_other(&format!("/admin/newsletter/sends/{id}?done=send-saved"));
+        return Ok(see_other(&format!(
+            "/admin/newsletter/sends/{id}?done=send-saved"
+        )));
     }
     let outcome = state.app.queue_send_as(&s.user, id).await;
     let to = format!("/admin/newsletter/sends/{id}?done=send-queued");
-    done_or_refused(&state, &s, outcome, &to)
+    Ok(done_or_refused(&state, &s, outcome, &to))
 }
 
 /// Shows the article on the breaking-news ribbon for the hours chosen.
@@ -364,12 +354,14 @@ async fn breaking(
     State(state): State<WebState>,
     Path(id): Path<i64>,
     MemberForm(s, _): MemberForm,
-) -> Response {
-    match state.app.breaking_news_as(&s.user, id).await {
-        Ok((send, _)) => see_other(&format!(
-            "/admin/newsletter/sends/{}?done=send-queued",
-            send.id
-        )),
-        Err(e) => refused(&state, &s, e),
-    }
+) -> Answer {
+    let (send, _) = state
+        .app
+        .breaking_news_as(&s.user, id)
+        .await
+        .or_refuse(&state, &s)?;
+    Ok(see_other(&format!(
+        "/admin/newsletter/sends/{}?done=send-queued",
+        send.id
+    )))
 }

@@ -3,7 +3,7 @@
 
 use super::sign_in::signed_in;
 use super::{
-    Member, MemberForm, done_notice, done_or_refused, failure, member_page, msg, refused,
+    Answer, Member, MemberForm, OrRefuse, Refusal, done_notice, done_or_refused, member_page, msg,
     see_other, when,
 };
 use crate::WebState;
@@ -37,38 +37,35 @@ async fn users_page(
     s: &Session,
     extra: Value,
     q: &HashMap<String, String>,
-) -> Response {
+) -> Answer {
     let lang = s.user.ui_lang;
-    match state.app.users_as(&s.user).await {
-        Ok(users) => {
-            let rows: Vec<Value> = users
-                .iter()
-                .map(|u| {
-                    let editable = u.id != s.user.id && (u.role != Role::Owner || s.user.role == Role::Owner);
-                    json!({ "id": u.id, "name": u.name, "email": u.email, "role": u.role.as_str(), "active": u.active, "editable": editable })
-                })
-                .collect();
-            let roles: Vec<&str> = Role::ALL
-                .iter()
-                .filter(|r| **r != Role::Owner || s.user.role == Role::Owner)
-                .map(|r| r.as_str())
-                .collect();
-            let mut data = json!({ "users": rows, "roles": roles, "notice": done_notice(state, lang, q.get("done")) });
-            if let (Value::Object(m), Value::Object(e)) = (&mut data, extra) {
-                m.extend(e);
-            }
-            let title = msg(state, lang, "admin-users", &[]);
-            member_page(state, s, StatusCode::OK, "users", &title, data)
-        }
-        Err(e) => refused(state, s, e),
+    let users = state.app.users_as(&s.user).await.or_refuse(state, s)?;
+    let rows: Vec<Value> = users
+        .iter()
+        .map(|u| {
+            let editable = u.id != s.user.id && (u.role != Role::Owner || s.user.role == Role::Owner);
+            json!({ "id": u.id, "name": u.name, "email": u.email, "role": u.role.as_str(), "active": u.active, "editable": editable })
+        })
+        .collect();
+    let roles: Vec<&str> = Role::ALL
+        .iter()
+        .filter(|r| **r != Role::Owner || s.user.role == Role::Owner)
+        .map(|r| r.as_str())
+        .collect();
+    let mut data =
+        json!({ "users": rows, "roles": roles, "notice": done_notice(state, lang, q.get("done")) });
+    if let (Value::Object(m), Value::Object(e)) = (&mut data, extra) {
+        m.extend(e);
     }
+    let title = msg(state, lang, "admin-users", &[]);
+    Ok(member_page(state, s, StatusCode::OK, "users", &title, data))
 }
 
 async fn users(
     State(state): State<WebState>,
     Member(s): Member,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> Answer {
     users_page(&state, &s, json!({}), &q).await
 }
 
@@ -88,41 +85,47 @@ async fn invite(
     State(state): State<WebState>,
     headers: HeaderMap,
     MemberForm(s, f): MemberForm,
-) -> Response {
-    let role = match f.get("role").parse::<Role>() {
-        Ok(r) => r,
-        Err(e) => return refused(&state, &s, AppError::Invalid(e)),
-    };
-    match state.app.invite_as(&s.user, f.get("email"), role).await {
-        Ok(token) => {
-            let link = format!("{}/admin/invite/{token}", base_url(&state, &headers));
-            users_page(
-                &state,
-                &s,
-                json!({
-                    "invite_link": link,
-                    "invite_email": f.get("email").trim().to_lowercase(),
-                    "invite_days": arabpress_app::INVITE_DAYS.to_string(),
-                }),
-                &HashMap::new(),
-            )
-            .await
-        }
-        Err(e) => refused(&state, &s, e),
-    }
+) -> Answer {
+    let role = role_of(&state, &s, f.get("role"))?;
+    let token = state
+        .app
+        .invite_as(&s.user, f.get("email"), role)
+        .await
+        .or_refuse(&state, &s)?;
+    let link = format!("{}/admin/invite/{token}", base_url(&state, &headers));
+    users_page(
+        &state,
+        &s,
+        json!({
+            "invite_link": link,
+            "invite_email": f.get("email").trim().to_lowercase(),
+            "invite_days": arabpress_app::INVITE_DAYS.to_string(),
+        }),
+        &HashMap::new(),
+    )
+    .await
+}
+
+/// The role a form names, or the member's notice that it names none.
+fn role_of(state: &WebState, s: &Session, name: &str) -> Result<Role, Refusal> {
+    name.parse::<Role>()
+        .map_err(AppError::Invalid)
+        .or_refuse(state, s)
 }
 
 async fn set_role(
     State(state): State<WebState>,
     Path(id): Path<i64>,
     MemberForm(s, f): MemberForm,
-) -> Response {
-    let role = match f.get("role").parse::<Role>() {
-        Ok(r) => r,
-        Err(e) => return refused(&state, &s, AppError::Invalid(e)),
-    };
+) -> Answer {
+    let role = role_of(&state, &s, f.get("role"))?;
     let outcome = state.app.set_role_as(&s.user, id, role).await;
-    done_or_refused(&state, &s, outcome, "/admin/users?done=role")
+    Ok(done_or_refused(
+        &state,
+        &s,
+        outcome,
+        "/admin/users?done=role",
+    ))
 }
 
 async fn set_active(
@@ -144,15 +147,16 @@ async fn account(
     State(state): State<WebState>,
     Member(s): Member,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> Answer {
     let lang = s.user.ui_lang;
     let title = msg(&state, lang, "admin-account", &[]);
     // Admins see every member's tokens, to revoke a lost one.
     let all = s.user.role.can_manage_users();
-    let tokens = match state.app.tokens_as(&s.user, all).await {
-        Ok(t) => t,
-        Err(e) => return failure(&state, lang, e),
-    };
+    let tokens = state
+        .app
+        .tokens_as(&s.user, all)
+        .await
+        .or_refuse(&state, &s)?;
     let now = state.app.now();
     let tokens: Vec<Value> = tokens
         .iter()
@@ -179,7 +183,7 @@ async fn account(
             })
         })
         .collect();
-    member_page(
+    Ok(member_page(
         &state,
         &s,
         StatusCode::OK,
@@ -190,7 +194,7 @@ async fn account(
             "tokens": tokens,
             "all_tokens": all,
         }),
-    )
+    ))
 }
 
 async fn revoke_token(
@@ -202,31 +206,31 @@ async fn revoke_token(
     done_or_refused(&state, &s, outcome, "/admin/account?done=token-revoked")
 }
 
-async fn change_password(State(state): State<WebState>, MemberForm(s, f): MemberForm) -> Response {
-    match state
+async fn change_password(State(state): State<WebState>, MemberForm(s, f): MemberForm) -> Answer {
+    let fresh = state
         .app
         .change_password(&s.user, f.get("current"), f.get("new"))
         .await
-    {
-        Ok(fresh) => signed_in(&state, &fresh, "/admin/account?done=password"),
-        Err(e) => refused(&state, &s, e),
-    }
+        .or_refuse(&state, &s)?;
+    Ok(signed_in(&state, &fresh, "/admin/account?done=password"))
 }
 
 async fn set_language(
     State(state): State<WebState>,
     headers: HeaderMap,
     MemberForm(s, f): MemberForm,
-) -> Response {
+) -> Answer {
     let lang: Lang = f.get("lang").parse().unwrap_or(s.user.ui_lang);
-    if let Err(e) = state.app.set_ui_lang(&s.user, lang).await {
-        return failure(&state, s.user.ui_lang, e);
-    }
+    state
+        .app
+        .set_ui_lang(&s.user, lang)
+        .await
+        .or_refuse(&state, &s)?;
     let back = headers
         .get(header::REFERER)
         .and_then(|r| r.to_str().ok())
         .and_then(|r| r.find("/admin").map(|i| r[i..].to_owned()))
         .filter(|p| !p.contains("//"))
         .unwrap_or_else(|| "/admin".into());
-    see_other(&back)
+    Ok(see_other(&back))
 }

@@ -1,7 +1,7 @@
 //! Sections and tags: the list with article counts, creating and editing sections (names
 //! in both languages, position in the navigation) and renaming tags.
 
-use super::{Member, MemberForm, done_notice, done_or_refused, member_page, msg, refused};
+use super::{Answer, Member, MemberForm, OrRefuse, done_notice, done_or_refused, member_page, msg};
 use crate::WebState;
 use crate::request::Fields;
 use arabpress_app::Session;
@@ -31,28 +31,24 @@ async fn taxonomy(
     State(state): State<WebState>,
     Member(s): Member,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> Answer {
     let lang = s.user.ui_lang;
-    match state.app.taxonomy_as(&s.user).await {
-        Ok((sections, tags)) => {
-            let next = sections.iter().map(|x| x.position).max().unwrap_or(0) + 1;
-            let title = msg(&state, lang, "admin-taxonomy", &[]);
-            member_page(
-                &state,
-                &s,
-                StatusCode::OK,
-                "taxonomy",
-                &title,
-                json!({
-                    "sections": sections.iter().map(|x| json!({ "id": x.id, "slug": x.slug, "name_ar": x.name_ar, "name_en": x.name_en, "position": x.position })).collect::<Vec<_>>(),
-                    "tags": tags.iter().map(|(t, n)| json!({ "id": t.id, "slug": t.slug, "name": t.name, "lang": t.lang.code(), "count": n })).collect::<Vec<_>>(),
-                    "next_position": next,
-                    "notice": done_notice(&state, lang, q.get("done")),
-                }),
-            )
-        }
-        Err(e) => refused(&state, &s, e),
-    }
+    let (sections, tags) = state.app.taxonomy_as(&s.user).await.or_refuse(&state, &s)?;
+    let next = sections.iter().map(|x| x.position).max().unwrap_or(0) + 1;
+    let title = msg(&state, lang, "admin-taxonomy", &[]);
+    Ok(member_page(
+        &state,
+        &s,
+        StatusCode::OK,
+        "taxonomy",
+        &title,
+        json!({
+            "sections": sections.iter().map(|x| json!({ "id": x.id, "slug": x.slug, "name_ar": x.name_ar, "name_en": x.name_en, "position": x.position })).collect::<Vec<_>>(),
+            "tags": tags.iter().map(|(t, n)| json!({ "id": t.id, "slug": t.slug, "name": t.name, "lang": t.lang.code(), "count": n })).collect::<Vec<_>>(),
+            "next_position": next,
+            "notice": done_notice(&state, lang, q.get("done")),
+        }),
+    ))
 }
 
 async fn save_section(state: WebState, s: Session, id: Option<i64>, f: Fields) -> Response {

@@ -1,7 +1,9 @@
 //! Outgoing webhooks: the endpoints registered, each one's recent deliveries and retries,
 //! adding one (its signing secret shown once) and removing one.
 
-use super::{Member, MemberForm, done_notice, done_or_refused, member_page, msg, refused, when};
+use super::{
+    Answer, Member, MemberForm, OrRefuse, done_notice, done_or_refused, member_page, msg, when,
+};
 use crate::WebState;
 use arabpress_app::Session;
 use axum::Router;
@@ -26,70 +28,64 @@ async fn webhooks_page(
     s: &Session,
     created: Option<Value>,
     notice: Option<String>,
-) -> Response {
+) -> Answer {
     let lang = s.user.ui_lang;
-    match state.app.webhooks_as(&s.user).await {
-        Ok(hooks) => {
-            let rows: Vec<Value> = hooks
-                .iter()
-                .map(|(w, log)| {
+    let hooks = state.app.webhooks_as(&s.user).await.or_refuse(state, s)?;
+    let rows: Vec<Value> = hooks
+        .iter()
+        .map(|(w, log)| {
+            json!({
+                "id": w.id,
+                "url": w.url,
+                "events": w.events,
+                "deliveries": log.iter().map(|d| {
+                    let (at, iso) = when(state, lang, d.created_at);
                     json!({
-                        "id": w.id,
-                        "url": w.url,
-                        "events": w.events,
-                        "deliveries": log.iter().map(|d| {
-                            let (at, iso) = when(state, lang, d.created_at);
-                            json!({
-                                "id": d.id,
-                                "event": d.event,
-                                "status": d.status,
-                                "attempts": d.attempts,
-                                "answer": d.response_status.map(|c| c.to_string()).or_else(|| d.last_error.clone()).unwrap_or_default(),
-                                "at": at,
-                                "at_iso": iso,
-                                "next": arabpress_app::next_attempt(d).map(|t| when(state, lang, t).0),
-                            })
-                        }).collect::<Vec<_>>(),
+                        "id": d.id,
+                        "event": d.event,
+                        "status": d.status,
+                        "attempts": d.attempts,
+                        "answer": d.response_status.map(|c| c.to_string()).or_else(|| d.last_error.clone()).unwrap_or_default(),
+                        "at": at,
+                        "at_iso": iso,
+                        "next": arabpress_app::next_attempt(d).map(|t| when(state, lang, t).0),
                     })
-                })
-                .collect();
-            let title = msg(state, lang, "admin-webhooks", &[]);
-            member_page(
-                state,
-                s,
-                StatusCode::OK,
-                "webhooks",
-                &title,
-                json!({
-                    "webhooks": rows,
-                    "events": arabpress_app::WEBHOOK_EVENTS,
-                    "created": created,
-                    "notice": notice,
-                }),
-            )
-        }
-        Err(e) => refused(state, s, e),
-    }
+                }).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let title = msg(state, lang, "admin-webhooks", &[]);
+    Ok(member_page(
+        state,
+        s,
+        StatusCode::OK,
+        "webhooks",
+        &title,
+        json!({
+            "webhooks": rows,
+            "events": arabpress_app::WEBHOOK_EVENTS,
+            "created": created,
+            "notice": notice,
+        }),
+    ))
 }
 
 async fn webhooks(
     State(state): State<WebState>,
     Member(s): Member,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> Answer {
     let notice = done_notice(&state, s.user.ui_lang, q.get("done"));
     webhooks_page(&state, &s, None, notice).await
 }
 
-async fn add_webhook(State(state): State<WebState>, MemberForm(s, f): MemberForm) -> Response {
-    match state
+async fn add_webhook(State(state): State<WebState>, MemberForm(s, f): MemberForm) -> Answer {
+    let w = state
         .app
         .create_webhook_as(&s.user, f.get("url"), &f.all("event"))
         .await
-    {
-        Ok(w) => webhooks_page(&state, &s, Some(json!({ "secret": w.secret })), None).await,
-        Err(e) => refused(&state, &s, e),
-    }
+        .or_refuse(&state, &s)?;
+    webhooks_page(&state, &s, Some(json!({ "secret": w.secret })), None).await
 }
 
 async fn delete_webhook(

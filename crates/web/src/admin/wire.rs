@@ -3,7 +3,7 @@
 //! "poll now" buttons.
 
 use super::{
-    Answer, Member, MemberForm, OrRefuse, Session, done_notice, member_page, msg, problem, refused,
+    Answer, Member, MemberForm, OrRefuse, Session, done_notice, member_page, msg, problem,
     see_other, when,
 };
 use crate::WebState;
@@ -11,7 +11,6 @@ use arabpress_app::{AppError, WireFeedForm};
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -141,7 +140,7 @@ async fn act(
     State(state): State<WebState>,
     Path((id, action)): Path<(i64, String)>,
     MemberForm(s, _): MemberForm,
-) -> Response {
+) -> Answer {
     let app = &state.app;
     let done = match action.as_str() {
         "pause" => app
@@ -162,8 +161,6 @@ async fn act(
         }),
         _ => Err(AppError::NotFound),
     };
-    match done {
-        Ok(key) => see_other(&format!("/admin/wire?done={key}")),
-        Err(e) => refused(&state, &s, e),
-    }
+    let key = done.or_refuse(&state, &s)?;
+    Ok(see_other(&format!("/admin/wire?done={key}")))
 }
