@@ -140,8 +140,8 @@ impl App {
     /// `/sitemap.xml`: the index of the sitemap files.
     pub async fn sitemap_index(&self) -> Result<Arc<CachedPage>, AppError> {
         self.cached_as("/sitemap.xml".into(), XML, None, async |now| {
-            let (count, newest) = self.store().sitemap_size(now).await?;
-            let files = count.div_ceil(u64::from(SITEMAP_URLS)).max(1);
+            let (last_id, newest) = self.store().sitemap_span(now).await?;
+            let files = sitemap_files(last_id);
             let mut list = vec![("/sitemap-pages.xml".to_owned(), newest)];
             list.extend((1..=files).map(|n| (format!("/sitemaps/articles/{n}.xml"), newest)));
             let body = self.theme().sitemap_index(&list)?;
@@ -150,8 +150,9 @@ impl App {
         .await
     }
 
-    /// `/sitemaps/articles/N.xml` (N from 1): up to 50,000 articles with their language
-    /// versions as `hreflang` alternates.
+    /// `/sitemaps/articles/N.xml` (N from 1): the public articles with ids in the Nth block
+    /// of 50,000, with their language versions as `hreflang` alternates. A block whose
+    /// articles are all unpublished is an empty file, not a gap in the index.
     pub async fn sitemap_articles(&self, n: u64) -> Result<Arc<CachedPage>, AppError> {
         if n == 0 {
             return Err(AppError::NotFound);
@@ -161,14 +162,19 @@ impl App {
             XML,
             None,
             async |now| {
-                let offset = (n - 1).saturating_mul(u64::from(SITEMAP_URLS));
-                let entries = self
-                    .store()
-                    .sitemap_entries(offset, SITEMAP_URLS, now)
-                    .await?;
-                if entries.is_empty() && n > 1 {
+                let (last_id, _) = self.store().sitemap_span(now).await?;
+                if n > sitemap_files(last_id) {
                     return Err(AppError::NotFound);
                 }
+                let block = i64::from(SITEMAP_URLS);
+                let first = i64::try_from(n - 1)
+                    .unwrap_or(i64::MAX)
+                    .saturating_mul(block)
+                    + 1;
+                let entries = self
+                    .store()
+                    .sitemap_entries(first..=first.saturating_add(block - 1), now)
+                    .await?;
                 let urls: Vec<SitemapUrl> = entries.iter().map(article_sitemap_url).collect();
                 let body = self.theme().sitemap(&urls)?;
                 Ok((200, body, sitemap_keys()))
@@ -258,4 +264,13 @@ fn article_sitemap_url(e: &SitemapEntry) -> SitemapUrl {
         lastmod: Some(e.updated_at),
         alternates,
     }
+}
+
+/// How many article sitemap files there are: one per block of [`SITEMAP_URLS`] ids up to
+/// the highest, and always the first.
+fn sitemap_files(last_id: i64) -> u64 {
+    u64::try_from(last_id)
+        .unwrap_or(0)
+        .div_ceil(u64::from(SITEMAP_URLS))
+        .max(1)
 }

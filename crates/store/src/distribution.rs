@@ -62,42 +62,44 @@ impl Store {
         Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
     }
 
-    /// Public articles (one per near-duplicate group) by id, skipping `offset`, at most
-    /// `limit`: one sitemap file's worth at a time (new articles land in the last file).
+    /// Public articles (one per near-duplicate group) whose ids are in `ids`, by id: one
+    /// sitemap file. Files are blocks of ids, so a file's address always lists the same
+    /// articles and reading any file is a range of the primary key, however deep the
+    /// archive (an offset would walk every article before it).
     pub async fn sitemap_entries(
         &self,
-        offset: u64,
-        limit: u32,
+        ids: std::ops::RangeInclusive<i64>,
         now: Timestamp,
     ) -> Result<Vec<SitemapEntry>, StoreError> {
         let sql = format!(
-            "{ENTRIES} AND {} ORDER BY a.id LIMIT $2 OFFSET $3",
+            "{ENTRIES} AND a.id >= $2 AND a.id <= $3 AND {} ORDER BY a.id",
             not_hidden_duplicate("$1")
         );
         let rows: Vec<EntryRow> = sqlx::query_as(AssertSqlSafe(sql))
             .bind(now.as_second())
-            .bind(i64::from(limit))
-            .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+            .bind(*ids.start())
+            .bind(*ids.end())
             .fetch_all(&self.pool)
             .await?;
         self.entries(rows, now).await
     }
 
-    /// How many articles the sitemaps list, and the newest change among them.
-    pub async fn sitemap_size(
+    /// What the sitemap index needs: the highest article id (how many blocks of ids there
+    /// are) and the newest change to a public article. Two index look-ups, whatever the
+    /// archive's size.
+    pub async fn sitemap_span(
         &self,
         now: Timestamp,
-    ) -> Result<(u64, Option<Timestamp>), StoreError> {
-        let sql = format!(
-            "SELECT CAST(COUNT(*) AS BIGINT), MAX(a.updated_at) FROM articles a WHERE a.status = 'published' \
-             AND a.published_at <= $1 AND {}",
-            not_hidden_duplicate("$1")
-        );
-        let (n, newest): (i64, Option<i64>) = sqlx::query_as(AssertSqlSafe(sql))
-            .bind(now.as_second())
-            .fetch_one(&self.pool)
-            .await?;
-        Ok((u64::try_from(n).unwrap_or(0), rows::opt_ts(newest)?))
+    ) -> Result<(i64, Option<Timestamp>), StoreError> {
+        let (last_id, newest): (Option<i64>, Option<i64>) = sqlx::query_as(
+            "SELECT (SELECT MAX(id) FROM articles), \
+             (SELECT updated_at FROM articles WHERE status = 'published' AND published_at <= $1 \
+              ORDER BY updated_at DESC LIMIT 1)",
+        )
+        .bind(now.as_second())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((last_id.unwrap_or(0), rows::opt_ts(newest)?))
     }
 
     /// Public articles published at or after `since`, newest first, at most `limit`: the

@@ -317,6 +317,66 @@ both_backends!(
     super::lists_show_published_articles_once_newest_first
 );
 
+/// Sitemap files are blocks of ids: a file lists the public articles of its block, and
+/// the index needs only the highest id and the newest public change.
+async fn sitemap_files_are_blocks_of_ids(store: Store) {
+    seed(&store).await;
+    assert_eq!(store.sitemap_span(t(100)).await.unwrap(), (0, None));
+    let a = publish(&store, draft(Lang::En, "A", "world", &[]), 10).await;
+    let _draft = store
+        .create_article(
+            draft(Lang::En, "Draft", "world", &[]),
+            ArticleStatus::Draft,
+            None,
+            None,
+            t(50),
+        )
+        .await
+        .unwrap();
+    let c = publish(&store, draft(Lang::Ar, "ج", "world", &[]), 20).await;
+    let _future = publish(&store, draft(Lang::En, "Future", "world", &[]), 1_000).await;
+    let ids = |e: Vec<arabpress_store::SitemapEntry>| e.iter().map(|e| e.id).collect::<Vec<_>>();
+    let (first, last) = (a.summary.id, a.summary.id + 3);
+    let (last_id, newest) = store.sitemap_span(t(100)).await.unwrap();
+    assert_eq!(last_id, last, "the highest id, whatever its state");
+    assert_eq!(newest, Some(t(20)), "the newest change to a public article");
+    assert_eq!(
+        ids(store
+            .sitemap_entries(first..=first + 1, t(100))
+            .await
+            .unwrap()),
+        vec![a.summary.id],
+        "the draft in the block is left out"
+    );
+    assert_eq!(
+        ids(store
+            .sitemap_entries(first + 2..=last, t(100))
+            .await
+            .unwrap()),
+        vec![c.summary.id],
+        "the future article is left out until its time"
+    );
+    assert_eq!(
+        ids(store
+            .sitemap_entries(first + 2..=last, t(2_000))
+            .await
+            .unwrap())
+        .len(),
+        2
+    );
+    assert!(
+        store
+            .sitemap_entries(last + 1..=last + 10, t(100))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+both_backends!(
+    sitemap_files_are_blocks_of_ids,
+    super::sitemap_files_are_blocks_of_ids
+);
+
 async fn stored_related_stories_and_duplicate_groups(store: Store) {
     seed(&store).await;
     let main = publish(
