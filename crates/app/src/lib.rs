@@ -60,7 +60,10 @@ pub use api::{API_MAX_LIMIT, ArticleFilter, ArticlePage};
 pub use arabpress_store::{AudioCounts, AudioPick, AudioState};
 pub use arabpress_store::{AuditLine, AuditPage, AuditQuery, Delivery, Webhook};
 pub use arabpress_store::{JobReport, JobStatus};
-pub use arabpress_store::{NewsroomArticle, NewsroomQuery, PendingRevision, Revision, TokenRow};
+pub use arabpress_store::{
+    NEWSROOM_COUNT_CAP, NewsroomArticle, NewsroomPage, NewsroomQuery, PendingRevision, Revision,
+    TokenRow,
+};
 pub use arabpress_store::{Send, SendStats, Subscriber, SubscriberQuery};
 pub use archive::{ARCHIVE_FORMAT, ARCHIVE_VERSION, ArchiveReport};
 pub use audio::{AUDIO_FILE, AudioOutcome, AudioSettings, AudioStatus};

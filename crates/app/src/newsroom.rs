@@ -8,7 +8,7 @@ use crate::accounts::{Saved, random_hex, token_hash};
 use crate::{App, AppError};
 use arabpress_core::model::Article;
 use arabpress_core::{ArticleDraft, ArticleStatus, Lang, Role, Slug, User, ValidationError};
-use arabpress_store::{NewsroomArticle, NewsroomQuery, Page, PendingRevision, Revision};
+use arabpress_store::{NewsroomArticle, NewsroomPage, NewsroomQuery, PendingRevision, Revision};
 use jiff::{SignedDuration, Timestamp};
 use std::net::IpAddr;
 
@@ -801,7 +801,7 @@ impl App {
         &self,
         actor: &User,
         mut q: NewsroomQuery,
-    ) -> Result<Page<NewsroomArticle>, AppError> {
+    ) -> Result<NewsroomPage, AppError> {
         if actor.role < Role::Author {
             q.created_by = Some(actor.id);
         }

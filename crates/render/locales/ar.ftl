@@ -215,6 +215,7 @@ admin-count = { $count ->
     [few] { $count } مقالات
    *[other] { $count } مقالاً
 }
+admin-count-over = أكثر من { $count } مقال
 admin-pages = الصفحات
 admin-prev = الأحدث
 admin-next = الأقدم

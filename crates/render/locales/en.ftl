@@ -205,6 +205,7 @@ admin-count = { $count ->
     [one] { $count } article
    *[other] { $count } articles
 }
+admin-count-over = More than { $count } articles
 admin-pages = Pages
 admin-prev = Newer
 admin-next = Older

@@ -91,9 +91,12 @@ impl Store {
         &self,
         now: Timestamp,
     ) -> Result<(i64, Option<Timestamp>), StoreError> {
+        // `+published_at`: the time is checked on the rows the (status, updated_at) index
+        // yields newest first, never used to pick the (status, published_at) index, which
+        // would sort every public article to find the newest change.
         let (last_id, newest): (Option<i64>, Option<i64>) = sqlx::query_as(
             "SELECT (SELECT MAX(id) FROM articles), \
-             (SELECT updated_at FROM articles WHERE status = 'published' AND published_at <= $1 \
+             (SELECT updated_at FROM articles WHERE status = 'published' AND +published_at <= $1 \
               ORDER BY updated_at DESC LIMIT 1)",
         )
         .bind(now.as_second())

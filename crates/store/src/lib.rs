@@ -49,7 +49,10 @@ pub use newsletter::{
     HandedOver, NewSend, NewSubscriber, OutboxFailure, OutboxItem, Send, SendStats, SentMark,
     SignupAction, Subscriber, SubscriberQuery,
 };
-pub use newsroom::{MediaRow, NewsroomArticle, NewsroomQuery, PendingRevision, Revision};
+pub use newsroom::{
+    MediaRow, NEWSROOM_COUNT_CAP, NewsroomArticle, NewsroomPage, NewsroomQuery, PendingRevision,
+    Revision,
+};
 pub use reads::ReadCounts;
 pub use rendering::{RENDER_BUDGET, RENDER_PERMITS, render_body};
 pub use users::{AuditEntry, AuditLine, AuditPage, AuditQuery, TokenRow};

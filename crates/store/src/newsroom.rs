@@ -5,7 +5,7 @@
 use crate::error::changed;
 use crate::rows::{self, SUMMARY_COLUMNS};
 use crate::users::{USER_COLUMNS, user_with_extra};
-use crate::{Page, Store, StoreError};
+use crate::{Store, StoreError};
 use arabpress_core::model::ArticleSummary;
 use arabpress_core::user::normalise_email;
 use arabpress_core::{ArticleDraft, ArticleStatus, Lang, Role, User, ValidationError};
@@ -71,6 +71,25 @@ pub struct NewsroomQuery {
     pub limit: u32,
     /// Rows to skip.
     pub offset: u32,
+    /// Count the matching articles up to this many (the newsroom's list asks for
+    /// [`NEWSROOM_COUNT_CAP`]); `None`: not counted.
+    pub count_up_to: Option<u64>,
+}
+
+/// The most articles the newsroom's list counts: past it the list says "more than", so
+/// that showing a page never walks a whole archive.
+pub const NEWSROOM_COUNT_CAP: u64 = 10_000;
+
+/// A page of the newsroom's list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewsroomPage {
+    /// The rows on this page, most recently changed first.
+    pub items: Vec<NewsroomArticle>,
+    /// How many articles match, when counted and no more than the query's `count_up_to`;
+    /// `None` when not counted or past it.
+    pub total: Option<u64>,
+    /// Whether a page follows this one.
+    pub more: bool,
 }
 
 /// A row of the newsroom's list.
@@ -514,10 +533,9 @@ impl Store {
     }
 
     /// Every article matching a newsroom filter, any status, most recently changed first.
-    pub async fn newsroom_articles(
-        &self,
-        q: &NewsroomQuery,
-    ) -> Result<Page<NewsroomArticle>, StoreError> {
+    /// A page reads its own rows and one more (whether a page follows) through the
+    /// `updated_at` index; the count, when asked, stops past `q.count_up_to`.
+    pub async fn newsroom_articles(&self, q: &NewsroomQuery) -> Result<NewsroomPage, StoreError> {
         let mut filter = vec!["1 = 1".to_owned()];
         let mut n = 0;
         let mut next = || {
@@ -548,39 +566,56 @@ impl Store {
         let filter = filter.join(" AND ");
         let (limit, offset) = (next(), next());
         let list = format!(
-            "SELECT {SUMMARY_COLUMNS}, a.status, a.scheduled_at, u.name AS creator, \
-             COUNT(*) OVER () AS total FROM articles a LEFT JOIN users u ON u.id = a.created_by \
+            "SELECT {SUMMARY_COLUMNS}, a.status, a.scheduled_at, u.name AS creator \
+             FROM articles a LEFT JOIN users u ON u.id = a.created_by \
              WHERE {filter} ORDER BY a.updated_at DESC, a.id DESC LIMIT {limit} OFFSET {offset}"
         );
-        let mut query = sqlx::query(AssertSqlSafe(list));
-        if let Some(s) = q.status {
-            query = query.bind(s.as_str());
-        }
-        if let Some(s) = q.section_id {
-            query = query.bind(s);
-        }
-        if let Some(a) = q.author_id {
-            query = query.bind(a);
-        }
-        if let Some(l) = q.lang {
-            query = query.bind(l.code());
-        }
-        if let Some(h) = &q.headline {
-            query = query.bind(like_pattern(h));
-        }
-        if let Some(c) = q.created_by {
-            query = query.bind(c);
-        }
-        let rows = query
-            .bind(i64::from(q.limit))
+        // The same filter's binds, for the list and the count.
+        let bind = |mut query: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments>| {
+            if let Some(s) = q.status {
+                query = query.bind(s.as_str());
+            }
+            if let Some(s) = q.section_id {
+                query = query.bind(s);
+            }
+            if let Some(a) = q.author_id {
+                query = query.bind(a);
+            }
+            if let Some(l) = q.lang {
+                query = query.bind(l.code());
+            }
+            if let Some(h) = &q.headline {
+                query = query.bind(like_pattern(h));
+            }
+            if let Some(c) = q.created_by {
+                query = query.bind(c);
+            }
+            query
+        };
+        let mut rows = bind(sqlx::query(AssertSqlSafe(list)))
+            .bind(i64::from(q.limit) + 1)
             .bind(i64::from(q.offset))
             .fetch_all(&self.pool)
             .await?;
-        let mut total = 0;
+        let more = rows.len() > q.limit as usize;
+        rows.truncate(q.limit as usize);
+        let total = if let Some(cap) = q.count_up_to {
+            let count = format!(
+                "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT 1 FROM articles a WHERE {filter} \
+                 LIMIT {limit}) AS counted"
+            );
+            let n: i64 = bind(sqlx::query(AssertSqlSafe(count)))
+                .bind(i64::try_from(cap).unwrap_or(i64::MAX - 1) + 1)
+                .fetch_one(&self.pool)
+                .await?
+                .try_get(0)?;
+            u64::try_from(n).ok().filter(|n| *n <= cap)
+        } else {
+            None
+        };
         let items = rows
             .iter()
             .map(|row| {
-                total = row.try_get::<i64, _>("total")?;
                 let status: String = row.try_get("status")?;
                 Ok(NewsroomArticle {
                     summary: rows::summary(row)?,
@@ -590,10 +625,7 @@ impl Store {
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok(Page {
-            items,
-            total: u64::try_from(total).unwrap_or(0),
-        })
+        Ok(NewsroomPage { items, total, more })
     }
 
     /// Records an uploaded image; the same bytes uploaded again return the first record.

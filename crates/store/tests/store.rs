@@ -1058,6 +1058,7 @@ async fn newsroom_state_is_shared_through_the_store(store: Store) {
         headline: Some(headline.into()),
         status: Some(ArticleStatus::Draft),
         limit: 10,
+        count_up_to: Some(100),
         ..NewsroomQuery::default()
     };
     let found = store.newsroom_articles(&q("SECO")).await.unwrap();
@@ -1066,12 +1067,45 @@ async fn newsroom_state_is_shared_through_the_store(store: Store) {
             found.total,
             found.items.first().and_then(|x| x.created_by.clone())
         ),
-        (1, Some("Writer".into()))
+        (Some(1), Some("Writer".into()))
     );
     assert_eq!(
         store.newsroom_articles(&q("%")).await.map(|p| p.total).ok(),
-        Some(0)
+        Some(Some(0))
     );
+    // A page knows whether another follows; the count stops past its bound.
+    publish(&store, draft(Lang::En, "Another", "world", &[]), 60).await;
+    let every = |limit: u32, offset: u32, count_up_to: Option<u64>| NewsroomQuery {
+        limit,
+        offset,
+        count_up_to,
+        ..NewsroomQuery::default()
+    };
+    let all = store
+        .newsroom_articles(&every(100, 0, Some(100)))
+        .await
+        .unwrap();
+    let n = all.items.len();
+    assert!(
+        n >= 2 && !all.more && all.total == Some(n as u64),
+        "{n} {} {:?}",
+        all.more,
+        all.total
+    );
+    let first = store
+        .newsroom_articles(&every(1, 0, Some(1)))
+        .await
+        .unwrap();
+    assert_eq!(
+        (first.items.len(), first.more, first.total),
+        (1, true, None)
+    );
+    assert_eq!(first.items[0], all.items[0], "most recently changed first");
+    let last = store
+        .newsroom_articles(&every(1, n as u32 - 1, None))
+        .await
+        .unwrap();
+    assert_eq!((last.items.len(), last.more, last.total), (1, false, None));
 
     // The same bytes uploaded twice are one record.
     let m1 = store

@@ -103,6 +103,7 @@ async fn articles(
             created_by: None,
             limit: PER_PAGE,
             offset: (page - 1) * PER_PAGE,
+            count_up_to: Some(arabpress_app::NEWSROOM_COUNT_CAP),
         };
         let list = state.app.newsroom_articles(&s.user, query).await?;
         let (sections, authors) = options(&state, lang).await?;
@@ -123,7 +124,7 @@ async fn articles(
             .finish();
         format!("/admin/articles?{qs}")
     };
-    let more = u64::from(page * PER_PAGE) < list.total;
+    let more = list.more;
     let title = msg(&state, lang, "admin-articles", &[]);
     Ok(member_page(
         &state,
@@ -134,6 +135,7 @@ async fn articles(
         json!({
             "items": article_rows(&state, lang, &list.items),
             "total": list.total,
+            "count_cap": arabpress_app::NEWSROOM_COUNT_CAP,
             "statuses": ArticleStatus::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>(),
             "sections": sections,
             "authors": authors,
