@@ -163,6 +163,7 @@ impl AppBuilder {
                 node: crate::jobs::node_name(),
                 jobs_seen: std::sync::atomic::AtomicI64::new(0),
                 job_wakes: std::sync::Mutex::default(),
+                audio_counts: std::sync::Mutex::default(),
             }),
         })
     }

@@ -163,6 +163,9 @@ struct Inner {
     jobs_seen: std::sync::atomic::AtomicI64,
     /// What starts a round of each job this node runs at once, by job key.
     job_wakes: std::sync::Mutex<std::collections::HashMap<&'static str, Arc<tokio::sync::Notify>>>,
+    /// The dashboard's counts of spoken articles and when they were counted: counting
+    /// reads every published article, so it is done at most once a minute.
+    audio_counts: std::sync::Mutex<Option<(jiff::Timestamp, arabpress_store::AudioCounts)>>,
 }
 
 impl App {

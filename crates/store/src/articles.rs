@@ -608,9 +608,12 @@ impl Store {
         } else {
             -1
         };
+        // The page's ids first, from the index alone (skipping to a deep page walks index
+        // entries, not rows), then their rows.
         let list_sql = self.summaries_as_json(
             &format!(
-                "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE {filter} ORDER BY a.published_at DESC, a.id DESC LIMIT ${} OFFSET ${}",
+                "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.id IN (SELECT a.id FROM articles a \
+                 WHERE {filter} ORDER BY a.published_at DESC, a.id DESC LIMIT ${} OFFSET ${})",
                 n + 1,
                 n + 2
             ),

@@ -139,15 +139,22 @@ impl Store {
         let mut versions: HashMap<i64, Vec<(i64, Lang, String)>> = HashMap::new();
         if !groups.is_empty() {
             let sql = format!(
-                "SELECT translation_group, id, lang, slug FROM articles WHERE translation_group IN ({}) \
-                 AND status = 'published' AND published_at <= $1 ORDER BY id",
+                "SELECT translation_group, id, lang, slug, status, published_at FROM articles \
+                 WHERE translation_group IN ({})",
                 groups.join(",")
             );
-            let found: Vec<(i64, i64, String, String)> = sqlx::query_as(AssertSqlSafe(sql))
-                .bind(now.as_second())
-                .fetch_all(&self.pool)
-                .await?;
-            for (group, id, lang, slug) in found {
+            // Only the group is asked of the database, which then has one way to find the
+            // rows (the group's index): given the status or an order too, SQLite has walked
+            // every public article, or every article by id, instead.
+            let mut found: Vec<(i64, i64, String, String, String, Option<i64>)> =
+                sqlx::query_as(AssertSqlSafe(sql))
+                    .fetch_all(&self.pool)
+                    .await?;
+            found.retain(|(_, _, _, _, status, published)| {
+                status == "published" && published.is_some_and(|p| p <= now.as_second())
+            });
+            found.sort_by_key(|(_, id, ..)| *id);
+            for (group, id, lang, slug, ..) in found {
                 versions.entry(group).or_default().push((
                     id,
                     rows::parse("article language", &lang)?,
