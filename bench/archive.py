@@ -19,6 +19,7 @@ form = {"csrf": csrf, "email": email, "password": password}
 opener.open(base + "/admin/login", urllib.parse.urlencode(form).encode()).read()
 
 missed = 0
+any_failed = False
 print(f"{'page':58} {'status':>6} {'median':>9} {'target':>8}")
 for arg in paths:
     path, target = arg.rsplit("=", 1)
@@ -33,7 +34,10 @@ for arg in paths:
             status = e.code
         times.append((time.perf_counter() - started) * 1000)
     median = sorted(times)[2]
+    any_failed |= status != 200
     ok = status == 200 and median <= float(target)
     missed += not ok
     print(f"{path:58} {status:>6} {median:>7.1f}ms {target:>6}ms {'' if ok else '  MISSED'}")
 print(f"{len(paths) - missed} of {len(paths)} within target")
+# A page that fails is an error; a slow one is a figure.
+sys.exit(1 if any_failed else 0)
