@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# A deep archive on SQLite: the demo site plus N generated articles (default 1,000,000),
-# then the start-up time of `serve` on it and the time of the pages that a deep archive
-# makes slow when a query walks every article: deep section and author pages, the sitemap
-# index and its last file, the Google News sitemap, the newsroom's list and dashboard.
+# A deep archive on SQLite, then on PostgreSQL: the demo site plus N generated articles
+# (default 1,000,000), then the start-up time of `serve` on it and the time of the pages
+# that a deep archive makes slow when a query walks every article: deep section and author
+# pages, the sitemap index and its last file, the Google News sitemap, the newsroom's list
+# and dashboard.
 # Pages are rendered on every request (--no-cache), fetched five times each; the median is
 # printed beside its target (bench/archive.py). Loopback only; bounded (a few requests per
 # page).
@@ -11,6 +12,8 @@
 # English, over the demo's sections, one in ten by the demo's first author), with no body,
 # tags or search index entries: the benchmark measures reading a deep archive, not
 # writing one.
+# PostgreSQL: a new database on the server of $ARCHIVE_POSTGRES_URL, else on the one
+# scripts/postgres starts on port 55434; ARCHIVE_POSTGRES=0 measures SQLite alone.
 # Usage: bench/archive.sh [N]   (a quick check that it works:
 # ARABPRESS_BIN=target/debug/arabpress bench/archive.sh 20000)
 set -euo pipefail
@@ -22,20 +25,14 @@ port=18190
 bench_tools curl sqlite3
 bench_binary
 bench_setup
-data="$tmp/data"
 since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }'; }
 
-echo "== the demo site"
-bench_start demo $port demo --data "$data"
-bench_stop "$server"
-
-echo "== $n generated articles"
-started=$EPOCHREALTIME
-sqlite3 "$data/arabpress.sqlite" <<SQL
-PRAGMA journal_mode = WAL;
+# The generated rows, for either engine: $1 is the statement that numbers them 1..N.
+generate_sql() {
+  cat <<SQL
 BEGIN;
 CREATE TEMP TABLE bench_sections AS SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS k FROM sections;
-WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < $n)
+$1
 INSERT INTO articles (lang, slug, headline, standfirst, reading_minutes, kind, status,
                       section_id, created_at, updated_at, published_at, version)
 SELECT CASE i % 2 WHEN 0 THEN 'ar' ELSE 'en' END, 'archive-' || i, 'Archive story ' || i,
@@ -47,42 +44,83 @@ INSERT INTO article_authors (article_id, author_id, position)
 SELECT id, (SELECT MIN(id) FROM authors), 0 FROM articles WHERE slug LIKE 'archive-%' AND (id / 2) % 10 = 0;
 COMMIT;
 SQL
-echo "   written in $(since "$started") s: $(sqlite3 "$data/arabpress.sqlite" "SELECT COUNT(*) FROM articles") articles in all"
+}
 
-echo "== serve: start-up (target 5 s)"
-started=$EPOCHREALTIME
-bench_start serve $port serve --data "$data" --no-cache
-echo "   answering after $(since "$started") s"
+# run ENGINE: the whole measurement on `sqlite` or `postgres` (a new database on $pg).
+run() {
+  local engine=$1 data="$tmp/$1"
+  if [[ $engine == sqlite ]]; then
+    q() { sqlite3 -separator ' ' "$data/arabpress.sqlite" "$1"; }
+  else
+    export ARABPRESS_DATABASE_URL="${pg%/*}/bench_archive_$$"
+    psql -q "$pg" -c "CREATE DATABASE bench_archive_$$"
+    bench_on_exit "psql -q '$pg' -c 'DROP DATABASE IF EXISTS bench_archive_$$ WITH (FORCE)'"
+    q() { psql -qAtF ' ' "$ARABPRESS_DATABASE_URL" -c "$1"; }
+  fi
+  echo "== $engine: the demo site"
+  bench_start demo $port demo --data "$data"
+  bench_stop "$server"
 
-password=$(head -c 18 /dev/urandom | base64)
-echo "$password" | RUST_LOG=warn "$bin" user add --data "$data" --email bench@arabpress.example \
-  --name Bench --role admin --password-stdin >/dev/null
-read -r section section_count < <(sqlite3 -separator ' ' "$data/arabpress.sqlite" \
-  "SELECT s.slug, COUNT(*) FROM articles a JOIN sections s ON s.id = a.section_id
-   WHERE a.lang = 'en' AND a.status = 'published' GROUP BY s.slug ORDER BY s.id LIMIT 1")
-read -r author author_count < <(sqlite3 -separator ' ' "$data/arabpress.sqlite" \
-  "SELECT u.slug, COUNT(*) FROM article_authors x JOIN authors u ON u.id = x.author_id
-   JOIN articles a ON a.id = x.article_id WHERE a.lang = 'en' AND a.status = 'published'
-   GROUP BY u.slug ORDER BY COUNT(*) DESC LIMIT 1")
-deep=$(( section_count / 12 > 1 ? section_count / 12 : 1 ))
-author_deep=$(( author_count / 12 > 1 ? author_count / 12 : 1 ))
-files=$(curl -fs "http://127.0.0.1:$port/sitemap.xml" | grep -c '/sitemaps/articles/')
-echo "   section $section: $section_count English articles, last page $deep;" \
-  "author $author: $author_count, last page $author_deep; $files sitemap files"
+  echo "== $engine: $n generated articles"
+  local started=$EPOCHREALTIME
+  if [[ $engine == sqlite ]]; then
+    generate_sql "WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < $n)" |
+      sqlite3 "$data/arabpress.sqlite"
+  else
+    # PostgreSQL's planner statistics, as autovacuum would have them on a settled site.
+    { generate_sql "CREATE TEMP TABLE g AS SELECT generate_series(1, $n) AS i;"; echo "ANALYZE;"; } |
+      psql -q "$ARABPRESS_DATABASE_URL" >/dev/null
+  fi
+  echo "   written in $(since "$started") s: $(q "SELECT COUNT(*) FROM articles") articles in all"
 
-echo "== pages, uncached (median of 5 requests)"
-python3 bench/archive.py "http://127.0.0.1:$port" bench@arabpress.example "$password" \
-  "/en/=50" \
-  "/en/section/$section=50" \
-  "/en/section/$section?page=$deep=50" \
-  "/en/author/$author?page=$author_deep=50" \
-  "/sitemap.xml=1000" \
-  "/sitemaps/articles/$files.xml=1000" \
-  "/sitemap-news.xml=1000" \
-  "/en/rss.xml=100" \
-  "/admin=200" \
-  "/admin/articles=200" \
-  "/admin/articles?status=draft=200" \
-  "/admin/articles?lang=ar&page=200=200" \
-  "/admin/articles?q=story+99=200"
-echo "   serve resident memory: $(awk '/VmRSS/ {print $2 / 1024 " MB"}' "/proc/$server/status")"
+  echo "== $engine: serve: start-up (target 5 s)"
+  started=$EPOCHREALTIME
+  bench_start serve $port serve --data "$data" --no-cache
+  echo "   answering after $(since "$started") s"
+
+  local password section section_count author author_count deep author_deep files
+  password=$(head -c 18 /dev/urandom | base64)
+  echo "$password" | RUST_LOG=warn "$bin" user add --data "$data" --email bench@arabpress.example \
+    --name Bench --role admin --password-stdin >/dev/null
+  read -r section section_count < <(q \
+    "SELECT s.slug, COUNT(*) FROM articles a JOIN sections s ON s.id = a.section_id
+     WHERE a.lang = 'en' AND a.status = 'published' GROUP BY s.slug, s.id ORDER BY s.id LIMIT 1")
+  read -r author author_count < <(q \
+    "SELECT u.slug, COUNT(*) FROM article_authors x JOIN authors u ON u.id = x.author_id
+     JOIN articles a ON a.id = x.article_id WHERE a.lang = 'en' AND a.status = 'published'
+     GROUP BY u.slug ORDER BY COUNT(*) DESC LIMIT 1")
+  deep=$(( section_count / 12 > 1 ? section_count / 12 : 1 ))
+  author_deep=$(( author_count / 12 > 1 ? author_count / 12 : 1 ))
+  files=$(curl -fs "http://127.0.0.1:$port/sitemap.xml" | grep -c '/sitemaps/articles/')
+  echo "   section $section: $section_count English articles, last page $deep;" \
+    "author $author: $author_count, last page $author_deep; $files sitemap files"
+
+  echo "== $engine: pages, uncached (median of 5 requests)"
+  python3 bench/archive.py "http://127.0.0.1:$port" bench@arabpress.example "$password" \
+    "/en/=50" \
+    "/en/section/$section=50" \
+    "/en/section/$section?page=$deep=50" \
+    "/en/author/$author?page=$author_deep=50" \
+    "/sitemap.xml=1000" \
+    "/sitemaps/articles/$files.xml=1000" \
+    "/sitemap-news.xml=1000" \
+    "/en/rss.xml=100" \
+    "/admin=200" \
+    "/admin/articles=200" \
+    "/admin/articles?status=draft=200" \
+    "/admin/articles?lang=ar&page=200=200" \
+    "/admin/articles?q=story+99=200" | tee "$tmp/$engine.txt"
+  echo "   serve resident memory: $(awk '/VmRSS/ {print $2 / 1024 " MB"}' "/proc/$server/status")"
+  bench_stop "$server"
+  unset ARABPRESS_DATABASE_URL
+}
+
+run sqlite
+if [[ ${ARCHIVE_POSTGRES:-1} == 1 ]]; then
+  pg=${ARCHIVE_POSTGRES_URL:-$(scripts/postgres 55434)}
+  run postgres
+  echo "== the two engines side by side (median ms)"
+  join -j1 <(awk 'NF >= 4 && $2 ~ /^[0-9]+$/ {print $1, $3}' "$tmp/sqlite.txt" | sort) \
+    <(awk 'NF >= 4 && $2 ~ /^[0-9]+$/ {print $1, $3}' "$tmp/postgres.txt" | sort) |
+    awk 'BEGIN {printf "%-58s %10s %10s\n", "page", "SQLite", "PostgreSQL"} {printf "%-58s %10s %10s\n", $1, $2, $3}'
+fi
