@@ -171,7 +171,7 @@ def counts():
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10) as db:
         tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         skip = ("login_failures", "sessions", "audit", "signup_attempts", "change_events",
-                "_migrations", "sqlite_sequence", "outbox", "search", "jobs", "job_status")
+                "_migrations", "sqlite_sequence", "sqlite_stat", "outbox", "search", "jobs", "job_status")
         return {t: db.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
                 for t in tables if not any(s in t for s in skip)}
 

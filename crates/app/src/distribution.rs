@@ -141,9 +141,16 @@ impl App {
     pub async fn sitemap_index(&self) -> Result<Arc<CachedPage>, AppError> {
         self.cached_as("/sitemap.xml".into(), XML, None, async |now| {
             let (last_id, newest) = self.store().sitemap_span(now).await?;
-            let files = sitemap_files(last_id);
             let mut list = vec![("/sitemap-pages.xml".to_owned(), newest)];
-            list.extend((1..=files).map(|n| (format!("/sitemaps/articles/{n}.xml"), newest)));
+            for n in 1..=sitemap_files(last_id) {
+                if self
+                    .store()
+                    .sitemap_block_listed(sitemap_block(n), now)
+                    .await?
+                {
+                    list.push((format!("/sitemaps/articles/{n}.xml"), newest));
+                }
+            }
             let body = self.theme().sitemap_index(&list)?;
             Ok((200, body, sitemap_keys()))
         })
@@ -151,8 +158,9 @@ impl App {
     }
 
     /// `/sitemaps/articles/N.xml` (N from 1): the public articles with ids in the Nth block
-    /// of 50,000, with their language versions as `hreflang` alternates. A block whose
-    /// articles are all unpublished is an empty file, not a gap in the index.
+    /// of 50,000, with their language versions as `hreflang` alternates. A block without
+    /// a public article is not found (and not in the index): a sitemap lists one address
+    /// at least.
     pub async fn sitemap_articles(&self, n: u64) -> Result<Arc<CachedPage>, AppError> {
         if n == 0 {
             return Err(AppError::NotFound);
@@ -162,19 +170,10 @@ impl App {
             XML,
             None,
             async |now| {
-                let (last_id, _) = self.store().sitemap_span(now).await?;
-                if n > sitemap_files(last_id) {
+                let entries = self.store().sitemap_entries(sitemap_block(n), now).await?;
+                if entries.is_empty() {
                     return Err(AppError::NotFound);
                 }
-                let block = i64::from(SITEMAP_URLS);
-                let first = i64::try_from(n - 1)
-                    .unwrap_or(i64::MAX)
-                    .saturating_mul(block)
-                    + 1;
-                let entries = self
-                    .store()
-                    .sitemap_entries(first..=first.saturating_add(block - 1), now)
-                    .await?;
                 let urls: Vec<SitemapUrl> = entries.iter().map(article_sitemap_url).collect();
                 let body = self.theme().sitemap(&urls)?;
                 Ok((200, body, sitemap_keys()))
@@ -266,11 +265,19 @@ fn article_sitemap_url(e: &SitemapEntry) -> SitemapUrl {
     }
 }
 
-/// How many article sitemap files there are: one per block of [`SITEMAP_URLS`] ids up to
-/// the highest, and always the first.
+/// How many blocks of [`SITEMAP_URLS`] ids there are up to the highest id.
 fn sitemap_files(last_id: i64) -> u64 {
     u64::try_from(last_id)
         .unwrap_or(0)
         .div_ceil(u64::from(SITEMAP_URLS))
-        .max(1)
+}
+
+/// The ids of article sitemap file `n` (from 1).
+fn sitemap_block(n: u64) -> std::ops::RangeInclusive<i64> {
+    let block = i64::from(SITEMAP_URLS);
+    let first = i64::try_from(n.saturating_sub(1))
+        .unwrap_or(i64::MAX)
+        .saturating_mul(block)
+        .saturating_add(1);
+    first..=first.saturating_add(block - 1)
 }

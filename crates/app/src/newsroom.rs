@@ -213,8 +213,11 @@ impl App {
         self.store()
             .purge_signup_attempts(now - SignedDuration::from_hours(1))
             .await?;
-        // The query planner's statistics, as the archive grows.
-        self.store().optimize().await?;
+        // The query planner's statistics, as the archive grows; a failure (the database
+        // busy for longer than its timeout) waits for the next round.
+        if let Err(e) = self.store().optimize().await {
+            tracing::warn!(error = %e, "updating the query planner's statistics failed");
+        }
         // The job reports of nodes gone for a day.
         self.store()
             .prune_job_statuses(now - SignedDuration::from_hours(24))

@@ -84,6 +84,28 @@ impl Store {
         self.entries(rows, now).await
     }
 
+    /// Whether the block of ids `ids` holds a public article (one per near-duplicate
+    /// group): a primary-key range read that stops at the first. A sitemap file must list
+    /// at least one address, so a block of drafts is left out of the index.
+    pub async fn sitemap_block_listed(
+        &self,
+        ids: std::ops::RangeInclusive<i64>,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let sql = format!(
+            "SELECT 1 FROM articles a WHERE a.id >= $2 AND a.id <= $3 AND a.status = 'published' \
+             AND a.published_at <= $1 AND {} LIMIT 1",
+            not_hidden_duplicate("$1")
+        );
+        let found: Option<i32> = sqlx::query_scalar(AssertSqlSafe(sql))
+            .bind(now.as_second())
+            .bind(*ids.start())
+            .bind(*ids.end())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(found.is_some())
+    }
+
     /// What the sitemap index needs: the highest article id (how many blocks of ids there
     /// are) and the newest change to a public article. Two index look-ups, whatever the
     /// archive's size.

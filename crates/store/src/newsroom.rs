@@ -542,14 +542,12 @@ impl Store {
             n += 1;
             format!("${n}")
         };
-        // On SQLite the section, language and creator are checked on the rows that the
-        // (status, updated_at) or (updated_at) index yields newest first (`+` keeps the
-        // planner off their own indexes): it stops after a page, where an index on the
-        // language would hand it half the archive to sort.
-        let plain = match self.backend {
-            crate::Backend::Sqlite => "+",
-            crate::Backend::Postgres => "",
-        };
+        // On SQLite the list checks the section, language and creator on the rows that
+        // the (status, updated_at) or (updated_at) index yields newest first (`+` keeps
+        // the planner off their own indexes): it stops after a page, where an index on the
+        // language would hand it half the archive to sort. The count, which has no order,
+        // keeps them (`{plain}` is replaced below).
+        let plain = "{plain}";
         if q.status.is_some() {
             filter.push(format!("a.status = {}", next()));
         }
@@ -572,11 +570,19 @@ impl Store {
             filter.push(format!("{plain}a.created_by = {}", next()));
         }
         let filter = filter.join(" AND ");
+        let list_filter = filter.replace(
+            plain,
+            match self.backend {
+                crate::Backend::Sqlite => "+",
+                crate::Backend::Postgres => "",
+            },
+        );
+        let filter = filter.replace(plain, "");
         let (limit, offset) = (next(), next());
         let list = format!(
             "SELECT {SUMMARY_COLUMNS}, a.status, a.scheduled_at, u.name AS creator \
              FROM articles a LEFT JOIN users u ON u.id = a.created_by \
-             WHERE {filter} ORDER BY a.updated_at DESC, a.id DESC LIMIT {limit} OFFSET {offset}"
+             WHERE {list_filter} ORDER BY a.updated_at DESC, a.id DESC LIMIT {limit} OFFSET {offset}"
         );
         // The same filter's binds, for the list and the count.
         let bind = |mut query: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments>| {
@@ -613,7 +619,7 @@ impl Store {
                  LIMIT {limit}) AS counted"
             );
             let n: i64 = bind(sqlx::query(AssertSqlSafe(count)))
-                .bind(i64::try_from(cap).unwrap_or(i64::MAX - 1) + 1)
+                .bind(i64::try_from(cap).unwrap_or(i64::MAX).saturating_add(1))
                 .fetch_one(&self.pool)
                 .await?
                 .try_get(0)?;

@@ -371,6 +371,18 @@ async fn sitemap_files_are_blocks_of_ids(store: Store) {
             .unwrap()
             .is_empty()
     );
+    // A block is listed in the index only when it holds a public article.
+    let listed = |ids| store.sitemap_block_listed(ids, t(100));
+    assert!(listed(first..=last).await.unwrap());
+    assert!(
+        !listed(first + 1..=first + 1).await.unwrap(),
+        "the draft alone"
+    );
+    assert!(
+        !listed(last..=last).await.unwrap(),
+        "the future article alone"
+    );
+    assert!(!listed(last + 1..=last + 10).await.unwrap());
 }
 both_backends!(
     sitemap_files_are_blocks_of_ids,

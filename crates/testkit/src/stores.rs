@@ -132,7 +132,8 @@ async fn drop_ended_databases(admin: &sqlx::AnyPool) {
             .unwrap_or_default();
     for name in names {
         if maker_pid(&name, "ap_test").is_some_and(process_ended) {
-            let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            // Without FORCE: a database someone is connected to stays.
+            let drop = format!("DROP DATABASE IF EXISTS {name}");
             let _ = sqlx::query(sqlx::AssertSqlSafe(drop)).execute(admin).await;
         }
     }

@@ -1,8 +1,8 @@
 -- Indexes a deep archive needs, so that no hot list walks or sorts every article.
 -- Public lists (home, a section) and their counts: every column their filter and order
 -- read, the near-duplicate link too, so that counting a section and skipping to a deep
--- page of it read the index alone. They replace the narrower articles_public and
--- articles_section, which they begin the same way.
+-- page of it read the index alone. They replace the narrower articles_public
+-- (lang, status, published_at) and articles_section (section_id, status, published_at).
 CREATE INDEX articles_lang_public ON articles (lang, status, published_at, id, duplicate_of);
 CREATE INDEX articles_section_public ON articles (section_id, lang, status, published_at, id, duplicate_of);
 DROP INDEX articles_public;
