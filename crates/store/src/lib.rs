@@ -164,21 +164,34 @@ impl Store {
                 } else {
                     format!("{url}?mode=rwc")
                 };
-                AnyPoolOptions::new()
-                    .max_connections(4)
-                    .min_connections(1)
-                    .after_connect(|conn, _meta| {
-                        Box::pin(async move {
-                            conn.execute(
-                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
-                            )
-                            .await?;
-                            Ok(())
+                let options = |most: u32| {
+                    AnyPoolOptions::new()
+                        .max_connections(most)
+                        .min_connections(1)
+                        .after_connect(|conn, _meta| {
+                            Box::pin(async move {
+                                conn.execute(
+                                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                                )
+                                .await?;
+                                Ok(())
+                            })
                         })
-                    })
-                    .connect(&url)
-                    .await?
+                };
+                // Migrations and the planner's statistics first, on a connection of their
+                // own: a connection reads the statistics when it opens, so the site's
+                // connections open after them (one opened before would plan without
+                // them until it closed).
+                let setup = Store {
+                    pool: options(1).connect(&url).await?,
+                    backend,
+                    url: Secret(url.clone()),
+                };
+                migrate::run(&setup).await?;
+                setup.optimize().await?;
+                setup.pool.close().await;
+                options(4).connect(&url).await?
             }
             Backend::Postgres => {
                 AnyPoolOptions::new()
@@ -202,8 +215,9 @@ impl Store {
             backend,
             url: Secret(url.to_owned()),
         };
-        migrate::run(&store).await?;
-        store.optimize().await?;
+        if backend == Backend::Postgres {
+            migrate::run(&store).await?;
+        }
         if let Some(db) = store.sqlite_path() {
             // The write-ahead log and shared-memory files exist now.
             secure_sqlite(&db)?;
@@ -216,8 +230,9 @@ impl Store {
     /// for a million articles). Without them SQLite takes an index that begins with a
     /// low-variety column such as the status for a few rows, and walks a million entries
     /// to find twenty articles by id. Sampled statistics (`analysis_limit`) mislead it the
-    /// same way, so the whole table is read. Run at start-up and every hour; PostgreSQL's
-    /// autovacuum does the same there.
+    /// same way, so the whole table is read. Run at start-up and every hour (connections
+    /// opened before take the new statistics when the pool replaces them, within 30
+    /// minutes); PostgreSQL's autovacuum does the same there.
     pub async fn optimize(&self) -> Result<(), StoreError> {
         if self.backend == Backend::Sqlite {
             sqlx::query("PRAGMA optimize = 0x10002")
