@@ -2,8 +2,9 @@
 # A deep archive on SQLite, then on PostgreSQL: the demo site plus N generated articles
 # (default 1,000,000), then the start-up time of `serve` on it and the time of the pages
 # that a deep archive makes slow when a query walks every article: deep section and author
-# pages, the sitemap index and its last file, the Google News sitemap, the newsroom's list
-# and dashboard.
+# pages (by the old page numbers and by story, `?before=`), the sitemap index and its last
+# file, the Google News sitemap, the newsroom's list and dashboard; then the rate of the
+# deepest author page, uncached, beside nginx serving the same bytes.
 # Pages are rendered on every request (--no-cache), fetched five times each; the median is
 # printed beside its target (bench/archive.py). Loopback only; bounded (a few requests per
 # page).
@@ -15,14 +16,16 @@
 # PostgreSQL: a new database on the server of $ARCHIVE_POSTGRES_URL, else on the one
 # scripts/postgres starts on port 55434; ARCHIVE_POSTGRES=0 measures SQLite alone.
 # Usage: bench/archive.sh [N]   (a quick check that it works:
-# ARABPRESS_BIN=target/debug/arabpress bench/archive.sh 20000)
+# ARABPRESS_BIN=target/debug/arabpress ARCHIVE_WRK_SECONDS=2 bench/archive.sh 20000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 n=${1:-1000000}
 port=18190
+nginx_port=18191
 
-bench_tools curl sqlite3
+bench_tools curl sqlite3 wrk nginx
+seconds=${ARCHIVE_WRK_SECONDS:-10}
 bench_binary
 bench_setup
 since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }'; }
@@ -82,6 +85,7 @@ run() {
   echo "   answering after $(since "$started") s"
 
   local password section section_count author author_count deep author_deep files
+  local section_cursor author_cursor
   password=$(head -c 18 /dev/urandom | base64)
   echo "$password" | RUST_LOG=warn "$bin" user add --data "$data" --email bench@arabpress.example \
     --name Bench --role admin --password-stdin >/dev/null
@@ -95,6 +99,14 @@ run() {
   deep=$(( section_count / 12 > 1 ? section_count / 12 : 1 ))
   author_deep=$(( author_count / 12 > 1 ? author_count / 12 : 1 ))
   files=$(curl -fs "http://127.0.0.1:$port/sitemap.xml" | grep -c '/sitemaps/articles/')
+  # Pages by story: the thirteenth oldest English story of each list, so that the page
+  # before it is as deep as the list goes.
+  section_cursor=$(q "SELECT a.published_at || '.' || a.id FROM articles a JOIN sections s
+     ON s.id = a.section_id WHERE s.slug = '$section' AND a.lang = 'en' AND a.status = 'published'
+     ORDER BY a.published_at, a.id LIMIT 1 OFFSET 12")
+  author_cursor=$(q "SELECT a.published_at || '.' || a.id FROM articles a JOIN article_authors x
+     ON x.article_id = a.id JOIN authors u ON u.id = x.author_id WHERE u.slug = '$author'
+     AND a.lang = 'en' AND a.status = 'published' ORDER BY a.published_at, a.id LIMIT 1 OFFSET 12")
   echo "   section $section: $section_count English articles, last page $deep;" \
     "author $author: $author_count, last page $author_deep; $files sitemap files"
 
@@ -104,6 +116,8 @@ run() {
     "/en/section/$section=50" \
     "/en/section/$section?page=$deep=50" \
     "/en/author/$author?page=$author_deep=50" \
+    "/en/section/$section?before=$section_cursor=50" \
+    "/en/author/$author?before=$author_cursor=50" \
     "/sitemap.xml=1000" \
     "/sitemaps/articles/$files.xml=1000" \
     "/sitemap-news.xml=1000" \
@@ -114,11 +128,22 @@ run() {
     "/admin/articles?lang=ar&page=200=200" \
     "/admin/articles?q=story+99=200" | tee "$tmp/$engine.txt"
   echo "   serve resident memory: $(awk '/VmRSS/ {print $2 / 1024 " MB"}' "/proc/$server/status")"
+
+  echo "== $engine: the deepest author page by story, uncached, ${seconds} s of wrk (target 1,000 req/s)"
+  local deepest="/en/author/$author?before=$author_cursor" ours theirs
+  mkdir -p "$tmp/www"
+  curl -fs "http://127.0.0.1:$port$deepest" >"$tmp/www/deepest.html"
+  ours=$(bench_wrk -t2 -c8 -d"${seconds}s" "http://127.0.0.1:$port$deepest" | rps)
+  theirs=$(bench_wrk -t2 -c8 -d"${seconds}s" "http://127.0.0.1:$nginx_port/deepest.html" | rps)
+  echo "   arabpress $ours req/s; nginx serving the same $(wc -c <"$tmp/www/deepest.html") bytes $theirs req/s" \
+    "(ratio $(awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "%.3f", b > 0 ? a / b : 0 }'))" |
+    tee -a "$tmp/$engine.rate"
   bench_stop "$server"
   unset ARABPRESS_DATABASE_URL
 }
 
 unset ARABPRESS_DATABASE_URL
+bench_nginx "$nginx_port"
 run sqlite
 if [[ ${ARCHIVE_POSTGRES:-1} == 1 ]]; then
   pg=${ARCHIVE_POSTGRES_URL:-$(scripts/postgres 55434)}

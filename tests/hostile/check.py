@@ -235,6 +235,9 @@ for bad, path in [
     ("page=-1", "/en/section/politics?page=-1"),
     ("page=10^20", "/en/section/politics?page=100000000000000000000"),
     ("page=abc", "/en/tag/water?page=abc"),
+    ("before a time past any calendar", "/en/section/politics?before=99999999999999999.1"),
+    ("before and after at once", "/en/author/sara?before=1.2&after=1.2"),
+    ("after=NUL", "/en/tag/water?after=1.%00"),
     ("unknown author", "/ar/author/" + q("لا-أحد")),
     ("control characters in the slug", "/en/section/" + q(CONTROL)),
 ]:

@@ -6,6 +6,7 @@
 
 use crate::cache::CachedPage;
 use crate::{App, AppError};
+use arabpress_core::http::{ListAt, ListCursor};
 use arabpress_core::model::{ArticleSummary, Section};
 use arabpress_core::{ArticleStatus, Lang, arabic};
 use arabpress_render::views::{author_url, section_url};
@@ -343,37 +344,57 @@ impl App {
         .await
     }
 
-    /// A section, tag or author page; `page` is 1-based.
+    /// A section, tag or author page, at `at`: its first page, an old `?page=N` link, or
+    /// the stories before or after one of them. Pages link to their neighbours by story
+    /// (`?before=`/`?after=`), so a link keeps its stories as new ones are published and
+    /// a page deep in the archive reads as few index entries as the first.
     pub async fn list_page(
         &self,
         lang: Lang,
         spec: &ListSpec,
-        page: u32,
+        at: ListAt,
     ) -> Result<Arc<CachedPage>, AppError> {
-        if page == 0 {
-            return Err(AppError::BadRequest("page numbers start at 1".into()));
-        }
         let (kind_path, slug) = match spec {
             ListSpec::Section(s) => ("section", s),
             ListSpec::Tag(s) => ("tag", s),
             ListSpec::Author(s) => ("author", s),
         };
         let base = format!("/{lang}/{kind_path}/{slug}");
-        let path = if page > 1 {
-            format!("{base}?page={page}")
-        } else {
-            base.clone()
+        let cursor = |c: ListCursor| {
+            Timestamp::from_second(c.at)
+                .map(|t| (t, c.id))
+                .map_err(|_| AppError::BadRequest(format!("bad list position \"{c}\"")))
         };
-        // The first page of a section shows its most-read stories, which move.
-        let ttl =
-            (page == 1 && matches!(spec, ListSpec::Section(_))).then_some(crate::MOST_READ_REFRESH);
+        let (path, page, before, after) = match at {
+            ListAt::Page(0) => return Err(AppError::BadRequest("page numbers start at 1".into())),
+            ListAt::Page(1) => (base.clone(), 1, None, None),
+            ListAt::Page(n) => (format!("{base}?page={n}"), n, None, None),
+            ListAt::Before(c) => (format!("{base}?before={c}"), 0, Some(cursor(c)?), None),
+            ListAt::After(c) => (format!("{base}?after={c}"), 0, None, Some(cursor(c)?)),
+        };
+        let link = |key: &str, s: &ArticleSummary| {
+            s.published_at.map(|t| {
+                let c = ListCursor {
+                    at: t.as_second(),
+                    id: s.id,
+                };
+                format!("{base}?{key}={c}")
+            })
+        };
+        // The first page of a section (which a page after a recent story may turn out to be)
+        // shows its most-read stories, which move.
+        let ttl = (matches!(at, ListAt::Page(1) | ListAt::After(_))
+            && matches!(spec, ListSpec::Section(_)))
+        .then_some(crate::MOST_READ_REFRESH);
         self.cached_as(path, HTML, ttl, async |now| {
             arabpress_core::Slug::parse(slug).map_err(|_| AppError::NotFound)?;
             let sections: Vec<Section> = self.sections().await?.to_vec();
+            // One story more than a page shows, to know whether there is a page beyond.
             let mut q = ListQuery {
-                count: true,
-                offset: (page - 1).saturating_mul(PER_PAGE),
-                ..ListQuery::latest(lang, PER_PAGE, now)
+                offset: page.saturating_sub(1).saturating_mul(PER_PAGE),
+                before,
+                after,
+                ..ListQuery::latest(lang, PER_PAGE + 1, now)
             };
             let mut keys = vec!["sections".to_owned()];
             let (kind, alternate, current) = match spec {
@@ -417,13 +438,40 @@ impl App {
                     )
                 }
             };
-            let result = self.store().list(&q).await?;
-            if result.items.is_empty() && page > 1 {
+            let mut first = page == 1;
+            q.count = first;
+            let mut result = self.store().list(&q).await?;
+            if q.after.is_some() && result.items.len() <= PER_PAGE as usize {
+                // No more than a page of stories after the cursor: they are the newest, and
+                // the first page shows them with the ones before them.
+                q.after = None;
+                q.count = true;
+                result = self.store().list(&q).await?;
+                first = true;
+            }
+            let total = first.then_some(result.total);
+            let mut rows = result.items;
+            if rows.is_empty() && !first {
                 return Err(AppError::NotFound);
             }
-            let items = Seen::default().take(result.items, PER_PAGE as usize);
-            let most_read = match (&kind, page) {
-                (ListKind::Section(sec), 1) => self.most_read(lang, Some(sec.id), now).await?,
+            // The extra story is the newest when walking towards newer ones, else the oldest.
+            let beyond = rows.len() > PER_PAGE as usize;
+            if beyond && q.after.is_some() {
+                rows.remove(0);
+            }
+            rows.truncate(PER_PAGE as usize);
+            let newer = match rows.first() {
+                Some(s) if !first => link("after", s),
+                _ => None,
+            };
+            // After a cursor, the cursor's story and those before it are older.
+            let older = match rows.last() {
+                Some(s) if beyond || q.after.is_some() => link("before", s),
+                _ => None,
+            };
+            let items = Seen::default().take(rows, PER_PAGE as usize);
+            let most_read = match (&kind, first) {
+                (ListKind::Section(sec), true) => self.most_read(lang, Some(sec.id), now).await?,
                 _ => Vec::new(),
             };
             article_keys(&mut keys, items.iter().chain(&most_read));
@@ -431,7 +479,7 @@ impl App {
                 lang,
                 now,
                 sections,
-                path: base,
+                path: base.clone(),
                 alternate,
                 current_section: current,
                 breaking: self.ribbon(lang, now).await,
@@ -441,9 +489,9 @@ impl App {
                 kind,
                 items,
                 most_read,
-                page,
-                per_page: PER_PAGE,
-                total: result.total,
+                total,
+                newer,
+                older,
             })?;
             Ok((200, html, keys))
         })

@@ -1,6 +1,6 @@
 //! Pure readers of the parts of an HTTP request that the web layer hands over as text or
-//! bytes: the `Range` header, urlencoded form bodies and query strings, and the `page`
-//! parameter of listings (the `Accept-Language` header is [`crate::Lang::from_accept_language`]).
+//! bytes: the `Range` header, urlencoded form bodies and query strings, and the `page`,
+//! `before` and `after` parameters of listings (the `Accept-Language` header is [`crate::Lang::from_accept_language`]).
 //! They live here, free of the HTTP stack, so that they are tested and fuzzed (`fuzz/`) on
 //! their own, without building the server.
 
@@ -61,6 +61,73 @@ pub fn page_number(query: Option<&str>) -> Result<u32, String> {
     Ok(page)
 }
 
+/// An article's place in a list, newest first: its publication time (Unix seconds) and its
+/// id, which breaks ties. Written `1709287200.4512` in a list page's address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListCursor {
+    /// Publication time, in seconds since 1970.
+    pub at: i64,
+    /// The article's id.
+    pub id: i64,
+}
+
+impl std::fmt::Display for ListCursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.at, self.id)
+    }
+}
+
+impl std::str::FromStr for ListCursor {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || format!("bad list position {s:?}");
+        let (at, id) = s.split_once('.').ok_or_else(bad)?;
+        let at = at.parse::<i64>().map_err(|_| bad())?;
+        let id = id
+            .parse::<i64>()
+            .ok()
+            .filter(|id| *id > 0)
+            .ok_or_else(bad)?;
+        Ok(ListCursor { at, id })
+    }
+}
+
+/// Which stories of a list a page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListAt {
+    /// The n-th page counted from the newest story (1 is the first): the list's own
+    /// address, and the `?page=N` links of old, whose stories move as new ones arrive.
+    Page(u32),
+    /// The stories published before this one (`?before=`): an address whose stories stay
+    /// put as new ones are published, and that costs the same at any depth.
+    Before(ListCursor),
+    /// The stories published just after this one (`?after=`), the way back towards the
+    /// newest.
+    After(ListCursor),
+}
+
+/// Where a section, tag or author page starts, from its query string: `page`, `before` or
+/// `after` (one of them, once); other parameters (tracking codes…) are ignored. A bad
+/// value is refused with a message naming it.
+pub fn list_position(query: Option<&str>) -> Result<ListAt, String> {
+    let mut at = ListAt::Page(page_number(query)?);
+    let mut given = 0;
+    for (k, v) in form_fields(query.unwrap_or_default().as_bytes()) {
+        match k.as_str() {
+            "page" => {}
+            "before" => at = ListAt::Before(v.parse()?),
+            "after" => at = ListAt::After(v.parse()?),
+            _ => continue,
+        }
+        given += 1;
+    }
+    if given > 1 {
+        return Err("a list page is either a page number, before a story or after one".into());
+    }
+    Ok(at)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,6 +178,43 @@ mod tests {
             ]
         );
         assert!(form_fields(b"").is_empty());
+    }
+
+    #[test]
+    fn list_positions() {
+        let c = |at, id| ListCursor { at, id };
+        assert_eq!(list_position(None), Ok(ListAt::Page(1)));
+        assert_eq!(
+            list_position(Some("page=3&utm_source=x")),
+            Ok(ListAt::Page(3))
+        );
+        assert_eq!(
+            list_position(Some("before=1709287200.4512")),
+            Ok(ListAt::Before(c(1_709_287_200, 4512)))
+        );
+        assert_eq!(
+            list_position(Some("utm_medium=a&after=-5.7")),
+            Ok(ListAt::After(c(-5, 7)))
+        );
+        assert_eq!(c(1_709_287_200, 4512).to_string(), "1709287200.4512");
+        for bad in [
+            "before=",
+            "before=12",
+            "before=12.0",
+            "before=12.-3",
+            "before=a.b",
+            "after=1.99999999999999999999",
+            "before=1.2&after=1.2",
+            "before=1.2&before=1.3",
+            "page=2&before=1.2",
+            "page=0",
+        ] {
+            assert!(list_position(Some(bad)).is_err(), "{bad}");
+        }
+        assert_eq!(
+            list_position(Some("before=x")),
+            Err("bad list position \"x\"".into())
+        );
     }
 
     #[test]

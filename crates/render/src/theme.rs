@@ -328,18 +328,23 @@ impl Theme {
         let heading = self
             .messages
             .get(lang, &format!("{kind}-page-title"), Some(&args));
-        let pager = self.pager(m);
-        let title = if pager.page_number() > 1 {
-            let mut a = FluentArgs::new();
-            a.set("page", i64::from(pager.page_number()));
-            a.set("pages", i64::from(pager.page_count()));
-            format!(
-                "{heading} — {} — {}",
-                self.messages.get(lang, "pagination-status", Some(&a)),
-                self.site().name.get(lang)
-            )
-        } else {
-            format!("{heading} — {}", self.site().name.get(lang))
+        // A deeper page says which days its stories span, newest first as listed.
+        let span = m.total.is_none().then(|| {
+            let days: Vec<String> = [m.items.first(), m.items.last()]
+                .into_iter()
+                .flatten()
+                .filter_map(|s| s.published_at)
+                .map(|at| self.dates().short_date(lang, at))
+                .collect();
+            match days.as_slice() {
+                [newest, oldest] if newest != oldest => format!("{oldest} – {newest}"),
+                [day, ..] => day.clone(),
+                [] => String::new(),
+            }
+        });
+        let title = match &span {
+            Some(span) => format!("{heading} — {span} — {}", self.site().name.get(lang)),
+            None => format!("{heading} — {}", self.site().name.get(lang)),
         };
         self.page(
             m.frame.lang,
@@ -352,9 +357,11 @@ impl Theme {
                     heading => heading,
                     bio => bio.filter(|b| !b.is_empty()),
                     total => m.total,
+                    span => span,
                     items => ser(self.cards(&m.items, &m.frame.sections)),
                     most_read => ser(self.cards(&m.most_read, &m.frame.sections)),
-                    pager => ser(pager),
+                    newer_url => &m.newer,
+                    older_url => &m.older,
                 }
             },
         )

@@ -84,12 +84,13 @@ pub struct ListModel {
     pub items: Vec<ArticleSummary>,
     /// A section's stories read most lately (its first page only).
     pub most_read: Vec<ArticleSummary>,
-    /// 1-based page number.
-    pub page: u32,
-    /// Stories per page.
-    pub per_page: u32,
-    /// Stories in the whole list.
-    pub total: u64,
+    /// Stories in the whole list, on its first page (deeper pages do not count them, so
+    /// that any depth costs the same; they show the dates they span instead).
+    pub total: Option<u64>,
+    /// The page of newer stories, unless this is the first.
+    pub newer: Option<String>,
+    /// The page of older stories, if there are any.
+    pub older: Option<String>,
 }
 
 /// One search result: the article, and its headline and best passage with the matched
@@ -582,10 +583,6 @@ impl Theme {
         }
     }
 
-    pub(crate) fn pager(&self, m: &ListModel) -> Pager {
-        pager(&m.frame.path, m.page, m.per_page, m.total)
-    }
-
     pub(crate) fn hits(&self, hits: &[SearchHit], sections: &[Section]) -> Vec<HitView> {
         let runs = |r: &[(String, bool)]| {
             r.iter()
@@ -644,15 +641,6 @@ pub(crate) fn pager(path: &str, page: u32, per_page: u32, total: u64) -> Pager {
         pages,
         prev_url: (page > 1).then(|| url(page - 1)),
         next_url: (page < pages).then(|| url(page + 1)),
-    }
-}
-
-impl Pager {
-    pub(crate) fn page_number(&self) -> u32 {
-        self.page
-    }
-    pub(crate) fn page_count(&self) -> u32 {
-        self.pages
     }
 }
 

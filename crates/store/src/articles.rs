@@ -38,6 +38,9 @@ pub struct ListQuery {
     /// Only articles after this one in the list's order (publication time and id, newest
     /// first): a cursor that stays put while newer articles are published.
     pub before: Option<(Timestamp, i64)>,
+    /// Only articles before this one in the list's order: the `limit` nearest to it (still
+    /// listed newest first).
+    pub after: Option<(Timestamp, i64)>,
 }
 
 impl ListQuery {
@@ -54,6 +57,7 @@ impl ListQuery {
             now,
             count: false,
             before: None,
+            after: None,
         }
     }
 }
@@ -553,50 +557,90 @@ impl Store {
 
     /// Published articles matching a filter, newest first, with the total count.
     pub async fn list(&self, q: &ListQuery) -> Result<Page<ArticleSummary>, StoreError> {
-        let mut filter = format!(
-            "a.lang = $1 AND a.status = 'published' AND a.published_at <= $2 AND {}",
-            not_hidden_duplicate("$2")
-        );
-        let mut n = 2;
+        // A tag or author list walks that link table's index, whose rows carry their
+        // article's list keys (kept by triggers, see migration 0020): counting an author's
+        // whole archive and skipping to a deep page of it read that index alone. Other
+        // lists walk the articles' own list indexes.
+        let (from, id, at, link) = match (q.tag_id, q.author_id) {
+            (Some(tag), _) => (
+                "article_tags x",
+                "x.article_id",
+                "x.listed_at",
+                Some(("x.tag_id", tag)),
+            ),
+            (None, Some(author)) => (
+                "article_authors x",
+                "x.article_id",
+                "x.listed_at",
+                Some(("x.author_id", author)),
+            ),
+            (None, None) => ("articles a", "a.id", "a.published_at", None),
+        };
         let mut binds: Vec<i64> = Vec::new();
-        for (col, val) in [("a.section_id = ", q.section_id)] {
-            if let Some(v) = val {
+        let mut n = 2;
+        let mut filter = match link {
+            None => format!(
+                "a.lang = $1 AND a.status = 'published' AND a.published_at <= $2 AND {}",
+                not_hidden_duplicate("$2")
+            ),
+            Some((column, value)) => {
                 n += 1;
-                filter.push_str(&format!(" AND {col}${n}"));
-                binds.push(v);
+                binds.push(value);
+                format!(
+                    "{column} = $3 AND x.lang = $1 AND x.listed_at <= $2 AND {}",
+                    not_hidden_duplicate_of("x.duplicate_of", "$2")
+                )
             }
+        };
+        if let Some(section) = q.section_id {
+            n += 1;
+            if link.is_none() {
+                filter.push_str(&format!(" AND a.section_id = ${n}"));
+            } else {
+                filter.push_str(&format!(
+                    " AND EXISTS (SELECT 1 FROM articles a WHERE a.id = {id} AND a.section_id = ${n})"
+                ));
+            }
+            binds.push(section);
         }
-        if let Some(tag) = q.tag_id {
+        if let (Some(_), Some(author)) = (q.tag_id, q.author_id) {
             n += 1;
             filter.push_str(&format!(
-                " AND a.id IN (SELECT article_id FROM article_tags WHERE tag_id = ${n})"
-            ));
-            binds.push(tag);
-        }
-        if let Some(author) = q.author_id {
-            n += 1;
-            filter.push_str(&format!(
-                " AND a.id IN (SELECT article_id FROM article_authors WHERE author_id = ${n})"
+                " AND {id} IN (SELECT article_id FROM article_authors WHERE author_id = ${n})"
             ));
             binds.push(author);
         }
-        for id in &q.exclude {
+        for excluded in &q.exclude {
             n += 1;
-            filter.push_str(&format!(" AND a.id <> ${n}"));
-            binds.push(*id);
+            filter.push_str(&format!(" AND {id} <> ${n}"));
+            binds.push(*excluded);
         }
-        if let Some((at, id)) = q.before {
+        if let Some((before_at, before_id)) = q.before {
             filter.push_str(&format!(
-                " AND (a.published_at < ${} OR (a.published_at = ${} AND a.id < ${}))",
+                " AND ({at} < ${} OR ({at} = ${} AND {id} < ${}))",
                 n + 1,
                 n + 1,
                 n + 2
             ));
             n += 2;
-            binds.push(at.as_second());
-            binds.push(id);
+            binds.push(before_at.as_second());
+            binds.push(before_id);
         }
-        let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM articles a WHERE {filter}");
+        if let Some((after_at, after_id)) = q.after {
+            filter.push_str(&format!(
+                " AND ({at} > ${} OR ({at} = ${} AND {id} > ${}))",
+                n + 1,
+                n + 1,
+                n + 2
+            ));
+            n += 2;
+            binds.push(after_at.as_second());
+            binds.push(after_id);
+        }
+        // Walking towards newer articles reads the index forwards; the page is still listed
+        // newest first.
+        let direction = if q.after.is_some() { "ASC" } else { "DESC" };
+        let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {from} WHERE {filter}");
         let mut count = sqlx::query_scalar::<_, i64>(AssertSqlSafe(count_sql))
             .bind(q.lang.code())
             .bind(q.now.as_second());
@@ -612,8 +656,8 @@ impl Store {
         // entries, not rows), then their rows.
         let list_sql = self.summaries_as_json(
             &format!(
-                "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.id IN (SELECT a.id FROM articles a \
-                 WHERE {filter} ORDER BY a.published_at DESC, a.id DESC LIMIT ${} OFFSET ${})",
+                "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.id IN (SELECT {id} FROM {from} \
+                 WHERE {filter} ORDER BY {at} {direction}, {id} {direction} LIMIT ${} OFFSET ${})",
                 n + 1,
                 n + 2
             ),
@@ -730,8 +774,13 @@ impl Store {
 /// bare NOT EXISTS became, on PostgreSQL, an anti-join that hashed every public article
 /// for each list.
 pub(crate) fn not_hidden_duplicate(now: &str) -> String {
+    not_hidden_duplicate_of("a.duplicate_of", now)
+}
+
+/// [`not_hidden_duplicate`] for a row whose near-duplicate link is the column `link`.
+fn not_hidden_duplicate_of(link: &str, now: &str) -> String {
     format!(
-        "(a.duplicate_of IS NULL OR NOT EXISTS (SELECT 1 FROM articles c WHERE c.id = a.duplicate_of \
+        "({link} IS NULL OR NOT EXISTS (SELECT 1 FROM articles c WHERE c.id = {link} \
          AND c.status = 'published' AND c.published_at <= {now}))"
     )
 }

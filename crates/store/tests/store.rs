@@ -305,6 +305,29 @@ async fn lists_show_published_articles_once_newest_first(store: Store) {
         vec![a.summary.id]
     );
     assert_eq!(p2.total, 2);
+    // Cursors: the stories before one (newest first), and the nearest ones after it, still
+    // listed newest first.
+    let c = publish(&store, draft(Lang::En, "C", "world", &["x"]), 30).await;
+    let key = |a: &Article| (a.summary.published_at.unwrap(), a.summary.id);
+    let ids = |p: Page<arabpress_core::model::ArticleSummary>| {
+        p.items.iter().map(|s| s.id).collect::<Vec<_>>()
+    };
+    for (tag, author) in [(None, None), (x, None), (None, by_author)] {
+        let around = |before, after, limit| ListQuery {
+            tag_id: tag,
+            author_id: author,
+            before,
+            after,
+            limit,
+            ..q.clone()
+        };
+        let older = store.list(&around(Some(key(&c)), None, 10)).await.unwrap();
+        assert_eq!(ids(older), vec![b.summary.id, a.summary.id]);
+        let newer = store.list(&around(None, Some(key(&a)), 1)).await.unwrap();
+        assert_eq!(ids(newer), vec![b.summary.id]);
+        let newer = store.list(&around(None, Some(key(&a)), 10)).await.unwrap();
+        assert_eq!(ids(newer), vec![c.summary.id, b.summary.id]);
+    }
     // Once its time comes, the future article is listed.
     let later = store
         .list(&ListQuery::latest(Lang::En, 10, t(2_000)))
@@ -315,6 +338,95 @@ async fn lists_show_published_articles_once_newest_first(store: Store) {
 both_backends!(
     lists_show_published_articles_once_newest_first,
     super::lists_show_published_articles_once_newest_first
+);
+
+/// Tag and author pages read the link tables, whose rows carry their article's list keys:
+/// whatever writes the article (publishing, withdrawing, a new date, a new language, a
+/// near-duplicate link, new tags), those pages follow at once.
+async fn tag_and_author_lists_follow_their_articles(store: Store) {
+    seed(&store).await;
+    let a = publish(&store, draft(Lang::En, "A", "world", &["x"]), 10).await;
+    let b = publish(&store, draft(Lang::En, "B", "world", &["x"]), 20).await;
+    let (a_id, b_id) = (a.summary.id, b.summary.id);
+    let x = store.tag_by_slug(Lang::En, "x").await.unwrap().unwrap().id;
+    let sara = store.author_by_slug("sara").await.unwrap().unwrap().id;
+    let listed = async |tag: Option<i64>, author: Option<i64>, lang: Lang| {
+        let page = store
+            .list(&ListQuery {
+                count: true,
+                tag_id: tag,
+                author_id: author,
+                ..ListQuery::latest(lang, 10, t(100))
+            })
+            .await
+            .unwrap();
+        let ids: Vec<i64> = page.items.iter().map(|s| s.id).collect();
+        assert_eq!(
+            page.total,
+            ids.len() as u64,
+            "the count agrees with the list"
+        );
+        ids
+    };
+    assert_eq!(listed(Some(x), None, Lang::En).await, vec![b_id, a_id]);
+    assert_eq!(listed(None, Some(sara), Lang::En).await, vec![b_id, a_id]);
+
+    // Withdrawn: off both lists; published again: back in its place.
+    store
+        .set_status(b_id, ArticleStatus::Unpublished, None, t(30))
+        .await
+        .unwrap();
+    assert_eq!(listed(Some(x), None, Lang::En).await, vec![a_id]);
+    assert_eq!(listed(None, Some(sara), Lang::En).await, vec![a_id]);
+    store
+        .set_status(b_id, ArticleStatus::Published, None, t(31))
+        .await
+        .unwrap();
+    assert_eq!(listed(None, Some(sara), Lang::En).await, vec![b_id, a_id]);
+
+    // A new publication time reorders the list; one in the future takes it off for now.
+    store
+        .set_status(a_id, ArticleStatus::Published, Some(t(40)), t(40))
+        .await
+        .unwrap();
+    assert_eq!(listed(Some(x), None, Lang::En).await, vec![a_id, b_id]);
+    store
+        .set_status(a_id, ArticleStatus::Published, Some(t(5_000)), t(41))
+        .await
+        .unwrap();
+    assert_eq!(listed(None, Some(sara), Lang::En).await, vec![b_id]);
+
+    // Edited into Arabic, with a new tag and one author: listed under the Arabic tag only.
+    let mut arabic = draft(Lang::Ar, "ب", "world", &["y"]);
+    arabic.authors = vec![slug("omar")];
+    let version = store.article_by_id(b_id).await.unwrap().unwrap().version;
+    store
+        .update_article(b_id, version, arabic, None, t(50))
+        .await
+        .unwrap();
+    let y = store.tag_by_slug(Lang::Ar, "y").await.unwrap().unwrap().id;
+    let omar = store.author_by_slug("omar").await.unwrap().unwrap().id;
+    assert_eq!(listed(Some(x), None, Lang::En).await, Vec::<i64>::new());
+    assert_eq!(listed(Some(y), None, Lang::Ar).await, vec![b_id]);
+    assert_eq!(listed(None, Some(omar), Lang::Ar).await, vec![b_id]);
+    assert_eq!(listed(None, Some(sara), Lang::Ar).await, Vec::<i64>::new());
+
+    // A near-duplicate of a public article is left out while its original is public.
+    let c = publish(&store, draft(Lang::Ar, "ج", "world", &["y"]), 60).await;
+    store
+        .set_fingerprint(c.summary.id, u64::MAX, Some(b_id))
+        .await
+        .unwrap();
+    assert_eq!(listed(Some(y), None, Lang::Ar).await, vec![b_id]);
+    store
+        .set_status(b_id, ArticleStatus::Unpublished, None, t(70))
+        .await
+        .unwrap();
+    assert_eq!(listed(Some(y), None, Lang::Ar).await, vec![c.summary.id]);
+}
+both_backends!(
+    tag_and_author_lists_follow_their_articles,
+    super::tag_and_author_lists_follow_their_articles
 );
 
 /// Sitemap files are blocks of ids: a file lists the public articles of its block, and

@@ -7,6 +7,7 @@ use crate::request::{fail, lang_param, path_lang, preferred, respond};
 use crate::respond::page_response;
 use arabpress_app::{AppError, CachedPage, ListSpec, ThemePicture};
 use arabpress_core::Lang;
+use arabpress_core::http::ListAt;
 use arabpress_render::InfoPage;
 use arabpress_render::assets;
 use arabpress_render::views::{THEME_ARTWORK, THEME_TOUCH_ICON};
@@ -235,10 +236,11 @@ async fn article(
     respond(&state, &headers, lang, result).await
 }
 
-/// The `page` query parameter: absent means 1; anything but a number from 1 to 10,000 is a
-/// bad request. Other parameters (tracking codes…) are ignored.
-fn page_param(query: Option<&str>) -> Result<u32, AppError> {
-    arabpress_core::http::page_number(query).map_err(AppError::BadRequest)
+/// Where a list page starts: `page` (absent means 1, anything but a number from 1 to 10,000
+/// is a bad request), or `before`/`after` a story. Other parameters (tracking codes…) are
+/// ignored.
+fn list_param(query: Option<&str>) -> Result<ListAt, AppError> {
+    arabpress_core::http::list_position(query).map_err(AppError::BadRequest)
 }
 
 async fn list(
@@ -252,11 +254,11 @@ async fn list(
         Ok(x) => x,
         Err(r) => return r,
     };
-    let page = match page_param(query.as_deref()) {
-        Ok(p) => p,
+    let at = match list_param(query.as_deref()) {
+        Ok(at) => at,
         Err(e) => return fail(&state, &headers, lang, e).await,
     };
-    let result = state.app.list_page(lang, &make(slug), page).await;
+    let result = state.app.list_page(lang, &make(slug), at).await;
     respond(&state, &headers, lang, result).await
 }
 
@@ -294,19 +296,4 @@ async fn not_found(
 ) -> Response {
     let lang = lang_of_path(uri.path()).unwrap_or_else(|| preferred(&state, &headers));
     fail(&state, &headers, lang, AppError::NotFound).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn page_numbers() {
-        assert_eq!(page_param(None).ok(), Some(1));
-        assert_eq!(page_param(Some("utm_source=x&page=3")).ok(), Some(3));
-        assert!(page_param(Some("page=0")).is_err());
-        assert!(page_param(Some("page=abc")).is_err());
-        assert!(page_param(Some("page=99999999999")).is_err());
-        assert!(page_param(Some("page=")).is_err());
-    }
 }

@@ -541,24 +541,57 @@ async fn lists_paginate_without_repeating() {
             .await
             .unwrap();
     }
+    // The first page counts the list and links to the stories before its last one.
+    let link = |html: &str, rel: &str| {
+        let marker = format!("<a rel=\"{rel}\" href=\"");
+        html.split_once(&marker)
+            .and_then(|(_, rest)| rest.split('"').next())
+            .map(|h| h.replace("&amp;", "&"))
+    };
     let p1 = get(&s.router, "/en/tag/markets").await;
-    let p2 = get(&s.router, "/en/tag/markets?page=2").await;
     assert_eq!(p1.status, StatusCode::OK);
-    assert_eq!(p2.status, StatusCode::OK);
     assert!(p1.body.contains("20 stories"));
-    assert!(p1.body.contains("Page 1 of 2") && p1.body.contains("href=\"/en/tag/markets?page=2\""));
-    assert!(
-        p2.body.contains("Page 2 of 2")
-            && p2.body.contains("rel=\"prev\" href=\"/en/tag/markets\"")
-    );
+    assert_eq!(link(&p1.body, "prev"), None);
+    let older = link(&p1.body, "next").expect("a link to older stories");
+    assert!(older.starts_with("/en/tag/markets?before="), "{older}");
+    let p2 = get(&s.router, &older).await;
+    assert_eq!(p2.status, StatusCode::OK);
+    // A deeper page names the days it spans instead of counting the list again.
+    assert!(!p2.body.contains("20 stories"));
+    assert_eq!(link(&p2.body, "next"), None, "nothing is older");
     let l1 = article_links(&p1.body);
     let l2 = article_links(&p2.body);
-    assert_eq!(l1.len() + l2.len(), 20);
+    assert_eq!((l1.len(), l2.len()), (12, 8));
     assert!(l1.iter().all(|l| !l2.contains(l)));
+    // Back towards the newest: the twelve newer stories are the first page's.
+    let newer = link(&p2.body, "prev").expect("a link to newer stories");
+    assert!(newer.starts_with("/en/tag/markets?after="), "{newer}");
+    assert_eq!(article_links(&get(&s.router, &newer).await.body), l1);
+    // The old page numbers still answer with the same stories.
+    let old = get(&s.router, "/en/tag/markets?page=2").await;
+    assert_eq!(article_links(&old.body), l2);
     assert_eq!(
         get(&s.router, "/en/tag/markets?page=3").await.status,
         StatusCode::NOT_FOUND
     );
+    // A story published since moves page numbers, not the stories of a page's address.
+    s.app
+        .create_article(
+            draft("Market report number 20", &["Markets"]),
+            ArticleStatus::Published,
+            Some(now()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(article_links(&get(&s.router, &older).await.body), l2);
+    assert_ne!(
+        article_links(&get(&s.router, "/en/tag/markets?page=2").await.body),
+        l2
+    );
+    for bad in ["before=soon", "before=1.2&after=1.2", "after=1.-1"] {
+        let r = get(&s.router, &format!("/en/tag/markets?{bad}")).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
+    }
 }
 
 #[tokio::test]
