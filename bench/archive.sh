@@ -126,7 +126,8 @@ run() {
     "/admin/articles=200" \
     "/admin/articles?status=draft=200" \
     "/admin/articles?lang=ar&page=200=200" \
-    "/admin/articles?q=story+99=200" | tee "$tmp/$engine.txt"
+    "/admin/articles?q=story+99=200" \
+    "/admin/articles?q=no+such+headline=200" | tee "$tmp/$engine.txt"
   echo "   serve resident memory: $(awk '/VmRSS/ {print $2 / 1024 " MB"}' "/proc/$server/status")"
 
   echo "== $engine: the deepest author page by story, uncached, ${seconds} s of wrk (target 1,000 req/s)"
@@ -136,7 +137,7 @@ run() {
   ours=$(bench_wrk -t2 -c8 -d"${seconds}s" "http://127.0.0.1:$port$deepest" | rps)
   theirs=$(bench_wrk -t2 -c8 -d"${seconds}s" "http://127.0.0.1:$nginx_port/deepest.html" | rps)
   echo "   arabpress $ours req/s; nginx serving the same $(wc -c <"$tmp/www/deepest.html") bytes $theirs req/s" \
-    "(ratio $(awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "%.3f", b > 0 ? a / b : 0 }'))" |
+    "(ratio $(awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'))" |
     tee -a "$tmp/$engine.rate"
   bench_stop "$server"
   unset ARABPRESS_DATABASE_URL

@@ -77,8 +77,9 @@ impl Store {
     pub async fn table_names(&self) -> Result<Vec<String>, StoreError> {
         let sql = match self.backend {
             Backend::Sqlite => {
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
-                 AND name <> 'schema_migrations' ORDER BY name"
+                // Ordinary tables: not the headline index (a virtual table) or its shadows.
+                "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' \
+                 AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations' ORDER BY name"
             }
             Backend::Postgres => {
                 "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() \

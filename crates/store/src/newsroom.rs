@@ -126,6 +126,27 @@ pub struct MediaRow {
     pub created_at: Timestamp,
 }
 
+/// How the newsroom's list finds `text` in headlines (the condition, with `mark` for its
+/// argument, and the argument). On SQLite, three letters or more are a phrase of the
+/// trigram index `article_headlines` (migration 0021), which reads the headlines holding
+/// them instead of every headline; fewer, and on PostgreSQL (whose trigram index serves
+/// `LIKE` itself), a `LIKE` pattern.
+fn headline_filter(backend: crate::Backend, text: &str, mark: &str) -> (String, String) {
+    if backend == crate::Backend::Sqlite && text.chars().count() >= 3 {
+        (
+            format!(
+                "a.id IN (SELECT rowid FROM article_headlines WHERE article_headlines MATCH {mark})"
+            ),
+            format!("\"{}\"", text.replace('"', "\"\"")),
+        )
+    } else {
+        (
+            format!("LOWER(a.headline) LIKE {mark} ESCAPE '\\'"),
+            like_pattern(text),
+        )
+    }
+}
+
 /// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
 fn like_pattern(text: &str) -> String {
     let mut p = String::with_capacity(text.len() + 2);
@@ -563,8 +584,12 @@ impl Store {
         if q.lang.is_some() {
             filter.push(format!("{plain}a.lang = {}", next()));
         }
-        if q.headline.is_some() {
-            filter.push(format!("LOWER(a.headline) LIKE {} ESCAPE '\\'", next()));
+        let headline = q
+            .headline
+            .as_deref()
+            .map(|text| headline_filter(self.backend, text, &next()));
+        if let Some((sql, _)) = &headline {
+            filter.push(sql.clone());
         }
         if q.created_by.is_some() {
             filter.push(format!("{plain}a.created_by = {}", next()));
@@ -598,8 +623,8 @@ impl Store {
             if let Some(l) = q.lang {
                 query = query.bind(l.code());
             }
-            if let Some(h) = &q.headline {
-                query = query.bind(like_pattern(h));
+            if let Some((_, text)) = &headline {
+                query = query.bind(text.clone());
             }
             if let Some(c) = q.created_by {
                 query = query.bind(c);

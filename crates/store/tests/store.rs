@@ -1197,6 +1197,34 @@ async fn newsroom_state_is_shared_through_the_store(store: Store) {
         store.newsroom_articles(&q("%")).await.map(|p| p.total).ok(),
         Some(Some(0))
     );
+    // Any part of the headline as it is now, in any case; not the one it had; a quote is
+    // a letter like any other; two letters are enough.
+    let total = async |text: &str| store.newsroom_articles(&q(text)).await.unwrap().total;
+    assert_eq!(total("ECON").await, Some(1));
+    assert_eq!(total("ec").await, Some(1));
+    assert_eq!(total("growth").await, Some(0));
+    assert_eq!(total("\"Sec\"ond").await, Some(0));
+    let arabic = store
+        .create_article(
+            draft(Lang::Ar, "الاقتصاد المصري في عام", "world", &[]),
+            ArticleStatus::Draft,
+            None,
+            None,
+            t(45),
+        )
+        .await
+        .unwrap();
+    assert_eq!(total("قتصاد المص").await, Some(1));
+    assert_eq!(
+        store
+            .newsroom_articles(&q("قتصاد المص"))
+            .await
+            .unwrap()
+            .items
+            .first()
+            .map(|x| x.summary.id),
+        Some(arabic.summary.id)
+    );
     // A page knows whether another follows; the count stops past its bound.
     publish(&store, draft(Lang::En, "Another", "world", &[]), 60).await;
     let every = |limit: u32, offset: u32, count_up_to: Option<u64>| NewsroomQuery {
