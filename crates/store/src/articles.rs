@@ -4,6 +4,7 @@
 //! joining only to filter or rank).
 
 use crate::error::changed;
+use crate::plans::{Arg, bind_all};
 use crate::rows::{self, SUMMARY_COLUMNS};
 use crate::taxonomy::conflict;
 use crate::{Backend, Store, StoreError};
@@ -555,8 +556,9 @@ impl Store {
         })
     }
 
-    /// Published articles matching a filter, newest first, with the total count.
-    pub async fn list(&self, q: &ListQuery) -> Result<Page<ArticleSummary>, StoreError> {
+    /// The two statements of a list (its count and its page) and their arguments: the
+    /// count's, then the page's limit and offset.
+    fn list_statements(&self, q: &ListQuery) -> (String, String, Vec<Arg>) {
         // A tag or author list walks that link table's index, whose rows carry their
         // article's list keys (kept by triggers, see migration 0020): counting an author's
         // whole archive and skipping to a deep page of it read that index alone. Other
@@ -641,17 +643,6 @@ impl Store {
         // newest first.
         let direction = if q.after.is_some() { "ASC" } else { "DESC" };
         let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {from} WHERE {filter}");
-        let mut count = sqlx::query_scalar::<_, i64>(AssertSqlSafe(count_sql))
-            .bind(q.lang.code())
-            .bind(q.now.as_second());
-        for b in &binds {
-            count = count.bind(*b);
-        }
-        let total = if q.count {
-            count.fetch_one(&self.pool).await?
-        } else {
-            -1
-        };
         // The page's ids first, from the index alone (skipping to a deep page walks index
         // entries, not rows), then their rows.
         let list_sql = self.summaries_as_json(
@@ -663,20 +654,43 @@ impl Store {
             ),
             "s.published_at DESC, s.id DESC",
         );
-        let mut list = sqlx::query_scalar::<_, String>(AssertSqlSafe(list_sql))
-            .bind(q.lang.code())
-            .bind(q.now.as_second());
-        for b in &binds {
-            list = list.bind(*b);
-        }
-        let json = list
-            .bind(i64::from(q.limit))
-            .bind(i64::from(q.offset))
+        let mut args = vec![
+            Arg::Text(q.lang.code().to_owned()),
+            Arg::Int(q.now.as_second()),
+        ];
+        args.extend(binds.into_iter().map(Arg::Int));
+        (count_sql, list_sql, args)
+    }
+
+    /// Published articles matching a filter, newest first, with the total count.
+    pub async fn list(&self, q: &ListQuery) -> Result<Page<ArticleSummary>, StoreError> {
+        let (count_sql, list_sql, mut args) = self.list_statements(q);
+        let total = if q.count {
+            bind_all(sqlx::query(AssertSqlSafe(count_sql)), &args)
+                .fetch_one(&self.pool)
+                .await?
+                .try_get::<i64, _>(0)?
+        } else {
+            -1
+        };
+        args.extend([Arg::Int(i64::from(q.limit)), Arg::Int(i64::from(q.offset))]);
+        let json: String = bind_all(sqlx::query(AssertSqlSafe(list_sql)), &args)
             .fetch_one(&self.pool)
-            .await?;
+            .await?
+            .try_get(0)?;
         let items = rows::summaries_from_json(&json)?;
         let total = u64::try_from(total).unwrap_or(items.len() as u64);
         Ok(Page { items, total })
+    }
+
+    /// The plans the database chooses for a list's count and page (see [`Store::list`]),
+    /// one line per step, for checking that a list walks an index.
+    pub async fn list_plans(&self, q: &ListQuery) -> Result<Vec<String>, StoreError> {
+        let (count_sql, list_sql, mut args) = self.list_statements(q);
+        let mut lines = self.plan(&count_sql, &args).await?;
+        args.extend([Arg::Int(i64::from(q.limit)), Arg::Int(i64::from(q.offset))]);
+        lines.extend(self.plan(&list_sql, &args).await?);
+        Ok(lines)
     }
 
     /// Wraps a query selecting [`SUMMARY_COLUMNS`] so that the database returns its rows as

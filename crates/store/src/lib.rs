@@ -24,6 +24,7 @@ mod keys;
 mod migrate;
 mod newsletter;
 mod newsroom;
+mod plans;
 pub mod private;
 mod reads;
 mod rendering;

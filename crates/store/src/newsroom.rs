@@ -3,6 +3,7 @@
 //! languages, revisions, the newsroom's article list, and uploaded images.
 
 use crate::error::changed;
+use crate::plans::{Arg, bind_all};
 use crate::rows::{self, SUMMARY_COLUMNS};
 use crate::users::{USER_COLUMNS, user_with_extra};
 use crate::{Store, StoreError};
@@ -553,10 +554,9 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
-    /// Every article matching a newsroom filter, any status, most recently changed first.
-    /// A page reads its own rows and one more (whether a page follows) through the
-    /// `updated_at` index; the count, when asked, stops past `q.count_up_to`.
-    pub async fn newsroom_articles(&self, q: &NewsroomQuery) -> Result<NewsroomPage, StoreError> {
+    /// The newsroom list's statements (its page, then its bounded count) and the filter's
+    /// arguments; the page adds its limit and offset, the count its bound.
+    fn newsroom_statements(&self, q: &NewsroomQuery) -> (String, String, Vec<Arg>) {
         let mut filter = vec!["1 = 1".to_owned()];
         let mut n = 0;
         let mut next = || {
@@ -575,11 +575,11 @@ impl Store {
         if q.section_id.is_some() {
             filter.push(format!("{plain}a.section_id = {}", next()));
         }
+        // By author: the list checks the rows it walks newest first; the count starts from
+        // the author's own link rows instead of walking every article.
+        let by_author = q.author_id.map(|_| next()).unwrap_or_default();
         if q.author_id.is_some() {
-            filter.push(format!(
-                "EXISTS (SELECT 1 FROM article_authors aa WHERE aa.article_id = a.id AND aa.author_id = {})",
-                next()
-            ));
+            filter.push("{by_author}".to_owned());
         }
         if q.lang.is_some() {
             filter.push(format!("{plain}a.lang = {}", next()));
@@ -602,52 +602,91 @@ impl Store {
                 crate::Backend::Postgres => "",
             },
         );
-        let filter = filter.replace(plain, "");
+        let list_filter = list_filter.replace(
+            "{by_author}",
+            &format!(
+                "EXISTS (SELECT 1 FROM article_authors aa WHERE aa.article_id = a.id AND aa.author_id = {by_author})"
+            ),
+        );
+        let filter = filter.replace(plain, "").replace(
+            "{by_author}",
+            &format!("a.id IN (SELECT aa.article_id FROM article_authors aa WHERE aa.author_id = {by_author})"),
+        );
         let (limit, offset) = (next(), next());
         let list = format!(
             "SELECT {SUMMARY_COLUMNS}, a.status, a.scheduled_at, u.name AS creator \
              FROM articles a LEFT JOIN users u ON u.id = a.created_by \
              WHERE {list_filter} ORDER BY a.updated_at DESC, a.id DESC LIMIT {limit} OFFSET {offset}"
         );
-        // The same filter's binds, for the list and the count.
-        let bind = |mut query: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments>| {
-            if let Some(s) = q.status {
-                query = query.bind(s.as_str());
-            }
-            if let Some(s) = q.section_id {
-                query = query.bind(s);
-            }
-            if let Some(a) = q.author_id {
-                query = query.bind(a);
-            }
-            if let Some(l) = q.lang {
-                query = query.bind(l.code());
-            }
-            if let Some((_, text)) = &headline {
-                query = query.bind(text.clone());
-            }
-            if let Some(c) = q.created_by {
-                query = query.bind(c);
-            }
-            query
-        };
-        let mut rows = bind(sqlx::query(AssertSqlSafe(list)))
-            .bind(i64::from(q.limit) + 1)
-            .bind(i64::from(q.offset))
-            .fetch_all(&self.pool)
-            .await?;
+        // The filter's arguments, in the order of its marks.
+        let mut args = Vec::new();
+        if let Some(s) = q.status {
+            args.push(Arg::Text(s.as_str().to_owned()));
+        }
+        if let Some(s) = q.section_id {
+            args.push(Arg::Int(s));
+        }
+        if let Some(a) = q.author_id {
+            args.push(Arg::Int(a));
+        }
+        if let Some(l) = q.lang {
+            args.push(Arg::Text(l.code().to_owned()));
+        }
+        if let Some((_, text)) = headline {
+            args.push(Arg::Text(text));
+        }
+        if let Some(c) = q.created_by {
+            args.push(Arg::Int(c));
+        }
+        let count = format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT 1 FROM articles a WHERE {filter} \
+             LIMIT {limit}) AS counted"
+        );
+        (list, count, args)
+    }
+
+    /// The plans the database chooses for the newsroom list's page and count (see
+    /// [`Store::newsroom_articles`]), one line per step, for checking that it walks an index.
+    pub async fn newsroom_plans(&self, q: &NewsroomQuery) -> Result<Vec<String>, StoreError> {
+        let (list, count, args) = self.newsroom_statements(q);
+        let page = [
+            Arg::Int(i64::from(q.limit) + 1),
+            Arg::Int(i64::from(q.offset)),
+        ];
+        let mut lines = self.plan(&list, &[&args[..], &page].concat()).await?;
+        lines.extend(
+            self.plan(&count, &[&args[..], &[Arg::Int(10_001)]].concat())
+                .await?,
+        );
+        Ok(lines)
+    }
+
+    /// Every article matching a newsroom filter, any status, most recently changed first.
+    /// A page reads its own rows and one more (whether a page follows) through the
+    /// `updated_at` index; the count, when asked, stops past `q.count_up_to`.
+    pub async fn newsroom_articles(&self, q: &NewsroomQuery) -> Result<NewsroomPage, StoreError> {
+        let (list, count, args) = self.newsroom_statements(q);
+        let page = [
+            Arg::Int(i64::from(q.limit) + 1),
+            Arg::Int(i64::from(q.offset)),
+        ];
+        let mut rows = bind_all(
+            sqlx::query(AssertSqlSafe(list)),
+            &[&args[..], &page].concat(),
+        )
+        .fetch_all(&self.pool)
+        .await?;
         let more = rows.len() > q.limit as usize;
         rows.truncate(q.limit as usize);
         let total = if let Some(cap) = q.count_up_to {
-            let count = format!(
-                "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT 1 FROM articles a WHERE {filter} \
-                 LIMIT {limit}) AS counted"
-            );
-            let n: i64 = bind(sqlx::query(AssertSqlSafe(count)))
-                .bind(i64::try_from(cap).unwrap_or(i64::MAX).saturating_add(1))
-                .fetch_one(&self.pool)
-                .await?
-                .try_get(0)?;
+            let bound = Arg::Int(i64::try_from(cap).unwrap_or(i64::MAX).saturating_add(1));
+            let n: i64 = bind_all(
+                sqlx::query(AssertSqlSafe(count)),
+                &[&args[..], &[bound]].concat(),
+            )
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
             u64::try_from(n).ok().filter(|n| *n <= cap)
         } else {
             None

@@ -19,3 +19,7 @@ WHEN OLD.headline IS NOT NEW.headline BEGIN
     VALUES ('delete', OLD.id, OLD.headline);
     INSERT INTO article_headlines (rowid, headline) VALUES (NEW.id, NEW.headline);
 END;
+
+-- A contributor's own articles, newest change first, and their count; and the articles a
+-- removed member had created.
+CREATE INDEX articles_created_by ON articles (created_by, updated_at, id);

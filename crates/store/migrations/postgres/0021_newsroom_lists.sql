@@ -4,3 +4,7 @@
 -- database's owner may create.
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE INDEX articles_headline_trigrams ON articles USING gin (LOWER(headline) gin_trgm_ops);
+
+-- A contributor's own articles, newest change first, and their count; and the articles a
+-- removed member had created.
+CREATE INDEX articles_created_by ON articles (created_by, updated_at, id);
