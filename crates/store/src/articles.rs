@@ -556,9 +556,9 @@ impl Store {
         })
     }
 
-    /// The two statements of a list (its count and its page) and their arguments: the
-    /// count's, then the page's limit and offset.
-    fn list_statements(&self, q: &ListQuery) -> (String, String, Vec<Arg>) {
+    /// The two statements of a list, each with its arguments: its count, and its page
+    /// (the count's arguments, then the limit and offset).
+    fn list_statements(&self, q: &ListQuery) -> ((String, Vec<Arg>), (String, Vec<Arg>)) {
         // A tag or author list walks that link table's index, whose rows carry their
         // article's list keys (kept by triggers, see migration 0020): counting an author's
         // whole archive and skipping to a deep page of it read that index alone. Other
@@ -617,27 +617,20 @@ impl Store {
             filter.push_str(&format!(" AND {id} <> ${n}"));
             binds.push(*excluded);
         }
-        if let Some((before_at, before_id)) = q.before {
-            filter.push_str(&format!(
-                " AND ({at} < ${} OR ({at} = ${} AND {id} < ${}))",
-                n + 1,
-                n + 1,
-                n + 2
-            ));
-            n += 2;
-            binds.push(before_at.as_second());
-            binds.push(before_id);
-        }
-        if let Some((after_at, after_id)) = q.after {
-            filter.push_str(&format!(
-                " AND ({at} > ${} OR ({at} = ${} AND {id} > ${}))",
-                n + 1,
-                n + 1,
-                n + 2
-            ));
-            n += 2;
-            binds.push(after_at.as_second());
-            binds.push(after_id);
+        // A cursor: the articles past one story in the list's order, towards older (`<`) or
+        // newer (`>`) ones.
+        for (cursor, past) in [(q.before, "<"), (q.after, ">")] {
+            if let Some((cursor_at, cursor_id)) = cursor {
+                filter.push_str(&format!(
+                    " AND ({at} {past} ${} OR ({at} = ${} AND {id} {past} ${}))",
+                    n + 1,
+                    n + 1,
+                    n + 2
+                ));
+                n += 2;
+                binds.push(cursor_at.as_second());
+                binds.push(cursor_id);
+            }
         }
         // Walking towards newer articles reads the index forwards; the page is still listed
         // newest first.
@@ -659,22 +652,23 @@ impl Store {
             Arg::Int(q.now.as_second()),
         ];
         args.extend(binds.into_iter().map(Arg::Int));
-        (count_sql, list_sql, args)
+        let mut page_args = args.clone();
+        page_args.extend([Arg::Int(i64::from(q.limit)), Arg::Int(i64::from(q.offset))]);
+        ((count_sql, args), (list_sql, page_args))
     }
 
     /// Published articles matching a filter, newest first, with the total count.
     pub async fn list(&self, q: &ListQuery) -> Result<Page<ArticleSummary>, StoreError> {
-        let (count_sql, list_sql, mut args) = self.list_statements(q);
+        let ((count_sql, count_args), (list_sql, list_args)) = self.list_statements(q);
         let total = if q.count {
-            bind_all(sqlx::query(AssertSqlSafe(count_sql)), &args)
+            bind_all(sqlx::query(AssertSqlSafe(count_sql)), &count_args)
                 .fetch_one(&self.pool)
                 .await?
                 .try_get::<i64, _>(0)?
         } else {
             -1
         };
-        args.extend([Arg::Int(i64::from(q.limit)), Arg::Int(i64::from(q.offset))]);
-        let json: String = bind_all(sqlx::query(AssertSqlSafe(list_sql)), &args)
+        let json: String = bind_all(sqlx::query(AssertSqlSafe(list_sql)), &list_args)
             .fetch_one(&self.pool)
             .await?
             .try_get(0)?;
@@ -686,10 +680,9 @@ impl Store {
     /// The plans the database chooses for a list's count and page (see [`Store::list`]),
     /// one line per step, for checking that a list walks an index.
     pub async fn list_plans(&self, q: &ListQuery) -> Result<Vec<String>, StoreError> {
-        let (count_sql, list_sql, mut args) = self.list_statements(q);
-        let mut lines = self.plan(&count_sql, &args).await?;
-        args.extend([Arg::Int(i64::from(q.limit)), Arg::Int(i64::from(q.offset))]);
-        lines.extend(self.plan(&list_sql, &args).await?);
+        let ((count_sql, count_args), (list_sql, list_args)) = self.list_statements(q);
+        let mut lines = self.plan(&count_sql, &count_args).await?;
+        lines.extend(self.plan(&list_sql, &list_args).await?);
         Ok(lines)
     }
 

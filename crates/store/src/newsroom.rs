@@ -554,9 +554,11 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
-    /// The newsroom list's statements (its page, then its bounded count) and the filter's
-    /// arguments; the page adds its limit and offset, the count its bound.
-    fn newsroom_statements(&self, q: &NewsroomQuery) -> (String, String, Vec<Arg>) {
+    /// The newsroom list's two statements, each with its arguments: its page (the filter's
+    /// arguments, then the limit of one row more than the page, and the offset), and its
+    /// count (the filter's, then the bound past `q.count_up_to`, or past
+    /// [`NEWSROOM_COUNT_CAP`] when no count is asked).
+    fn newsroom_statements(&self, q: &NewsroomQuery) -> ((String, Vec<Arg>), (String, Vec<Arg>)) {
         let mut filter = vec!["1 = 1".to_owned()];
         let mut n = 0;
         let mut next = || {
@@ -642,22 +644,24 @@ impl Store {
             "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT 1 FROM articles a WHERE {filter} \
              LIMIT {limit}) AS counted"
         );
-        (list, count, args)
+        let mut page_args = args.clone();
+        page_args.extend([
+            Arg::Int(i64::from(q.limit) + 1),
+            Arg::Int(i64::from(q.offset)),
+        ]);
+        let cap = q.count_up_to.unwrap_or(NEWSROOM_COUNT_CAP);
+        args.push(Arg::Int(
+            i64::try_from(cap).unwrap_or(i64::MAX).saturating_add(1),
+        ));
+        ((list, page_args), (count, args))
     }
 
     /// The plans the database chooses for the newsroom list's page and count (see
     /// [`Store::newsroom_articles`]), one line per step, for checking that it walks an index.
     pub async fn newsroom_plans(&self, q: &NewsroomQuery) -> Result<Vec<String>, StoreError> {
-        let (list, count, args) = self.newsroom_statements(q);
-        let page = [
-            Arg::Int(i64::from(q.limit) + 1),
-            Arg::Int(i64::from(q.offset)),
-        ];
-        let mut lines = self.plan(&list, &[&args[..], &page].concat()).await?;
-        lines.extend(
-            self.plan(&count, &[&args[..], &[Arg::Int(10_001)]].concat())
-                .await?,
-        );
+        let ((list, list_args), (count, count_args)) = self.newsroom_statements(q);
+        let mut lines = self.plan(&list, &list_args).await?;
+        lines.extend(self.plan(&count, &count_args).await?);
         Ok(lines)
     }
 
@@ -665,28 +669,17 @@ impl Store {
     /// A page reads its own rows and one more (whether a page follows) through the
     /// `updated_at` index; the count, when asked, stops past `q.count_up_to`.
     pub async fn newsroom_articles(&self, q: &NewsroomQuery) -> Result<NewsroomPage, StoreError> {
-        let (list, count, args) = self.newsroom_statements(q);
-        let page = [
-            Arg::Int(i64::from(q.limit) + 1),
-            Arg::Int(i64::from(q.offset)),
-        ];
-        let mut rows = bind_all(
-            sqlx::query(AssertSqlSafe(list)),
-            &[&args[..], &page].concat(),
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let ((list, list_args), (count, count_args)) = self.newsroom_statements(q);
+        let mut rows = bind_all(sqlx::query(AssertSqlSafe(list)), &list_args)
+            .fetch_all(&self.pool)
+            .await?;
         let more = rows.len() > q.limit as usize;
         rows.truncate(q.limit as usize);
         let total = if let Some(cap) = q.count_up_to {
-            let bound = Arg::Int(i64::try_from(cap).unwrap_or(i64::MAX).saturating_add(1));
-            let n: i64 = bind_all(
-                sqlx::query(AssertSqlSafe(count)),
-                &[&args[..], &[bound]].concat(),
-            )
-            .fetch_one(&self.pool)
-            .await?
-            .try_get(0)?;
+            let n: i64 = bind_all(sqlx::query(AssertSqlSafe(count)), &count_args)
+                .fetch_one(&self.pool)
+                .await?
+                .try_get(0)?;
             u64::try_from(n).ok().filter(|n| *n <= cap)
         } else {
             None
