@@ -28,8 +28,10 @@ pub const SEARCH_PER_PAGE: u32 = 10;
 /// Related stories stored per article (the page shows up to six after de-duplication).
 const RELATED_STORED: usize = 8;
 
-/// Articles compared with a new one when looking for a near-duplicate.
-const DUPLICATE_CANDIDATES: u32 = 5_000;
+/// The newest articles of a language whose fingerprints are all compared with a new
+/// story's (the rest of the archive through the fingerprint blocks, see
+/// [`arabpress_store::Store::fingerprint_candidates`]).
+const RECENT_CANDIDATES: u32 = 2_000;
 
 /// Articles read per batch when rebuilding.
 const REBUILD_BATCH: u32 = 200;
@@ -133,18 +135,22 @@ impl App {
     /// and only a published article takes it.
     async fn group_duplicates(&self, a: &Article) -> Result<(), AppError> {
         let id = a.summary.id;
+        let started = std::time::Instant::now();
         let body = self.render_body(&a.body_md).await?.text;
         let fp = simhash::fingerprint(&a.summary.headline, &body);
         let text = format!("{}\n{body}", a.summary.headline);
         let candidates = self
             .store()
-            .recent_fingerprints(a.summary.lang, id, DUPLICATE_CANDIDATES)
+            .fingerprint_candidates(
+                a.summary.lang,
+                id,
+                fp,
+                simhash::NEAR_DUPLICATE_BITS,
+                RECENT_CANDIDATES,
+            )
             .await?;
         let mut lead = None;
-        for c in candidates
-            .iter()
-            .filter(|c| simhash::near_duplicates(fp, c.fingerprint))
-        {
+        for c in &candidates {
             let group = c.duplicate_of.unwrap_or(c.id);
             if group == id || lead.is_some_and(|l| l <= group) {
                 continue;
@@ -155,6 +161,12 @@ impl App {
                 lead = Some(group);
             }
         }
+        tracing::debug!(
+            article = id,
+            candidates = candidates.len(),
+            micros = started.elapsed().as_micros(),
+            "near-duplicate check"
+        );
         let Some(lead) = lead else {
             self.store().set_fingerprint(id, fp, None).await?;
             return Ok(());

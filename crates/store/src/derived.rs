@@ -4,12 +4,13 @@
 
 use crate::articles::{FULL_COLUMNS, not_hidden_duplicate};
 use crate::error::changed;
+use crate::plans::{Arg, bind_all};
 use crate::rows::{self, SUMMARY_COLUMNS};
 use crate::{Store, StoreError};
 use arabpress_core::Lang;
 use arabpress_core::model::{Article, ArticleSummary};
 use jiff::Timestamp;
-use sqlx::AssertSqlSafe;
+use sqlx::{AssertSqlSafe, Row};
 use std::collections::HashMap;
 
 /// A stored near-duplicate fingerprint.
@@ -30,6 +31,59 @@ pub struct ArticleChange {
     pub change_id: i64,
     /// The article changed.
     pub article_id: i64,
+}
+
+/// The blocks of `article_fingerprint_blocks` (position × 65536 + value) within 2 bits of
+/// each of `fingerprint`'s four 16-bit blocks: 137 values each, 548 in all. Two
+/// fingerprints within 4 × 2 + 3 = 11 bits have at least one block within 2 bits.
+fn block_keys(fingerprint: u64) -> Vec<i64> {
+    let mut keys = Vec::with_capacity(4 * 137);
+    for position in 0..4u32 {
+        let value = (fingerprint >> (16 * position)) & 0xffff;
+        let base = i64::from(position) * 65_536;
+        let key = |v: u64| base + i64::from(u16::try_from(v & 0xffff).unwrap_or(0));
+        keys.push(key(value));
+        for i in 0..16 {
+            keys.push(key(value ^ 1 << i));
+            for j in i + 1..16 {
+                keys.push(key(value ^ 1 << i ^ 1 << j));
+            }
+        }
+    }
+    keys
+}
+
+/// The statements of [`Store::fingerprint_candidates`]: the blocks near the story's over
+/// the whole archive, and the newest `recent` fingerprints of the language (through each
+/// article's first block). Both answer `(id, fingerprint)` rows.
+fn fingerprint_statements(
+    lang: Lang,
+    fingerprint: u64,
+    recent: u32,
+) -> ((String, Vec<Arg>), (String, Vec<Arg>)) {
+    let keys = block_keys(fingerprint)
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    (
+        (
+            format!(
+                "SELECT article_id, fingerprint FROM article_fingerprint_blocks \
+                 WHERE lang = $1 AND block IN ({keys})"
+            ),
+            vec![Arg::Text(lang.code().to_owned())],
+        ),
+        (
+            "SELECT article_id, fingerprint FROM article_fingerprint_blocks \
+             WHERE lang = $1 AND block < 65536 ORDER BY article_id DESC LIMIT $2"
+                .to_owned(),
+            vec![
+                Arg::Text(lang.code().to_owned()),
+                Arg::Int(i64::from(recent)),
+            ],
+        ),
+    )
 }
 
 impl Store {
@@ -89,21 +143,49 @@ impl Store {
             .collect())
     }
 
-    /// The fingerprints of the newest `limit` articles in `lang` that are not withdrawn,
-    /// besides article `except`: the candidates a new story is compared with.
-    pub async fn recent_fingerprints(
+    /// The articles in `lang` besides `except`, not withdrawn, whose fingerprints are within
+    /// `within` bits of `fingerprint`, newest first: the candidates a story is compared
+    /// with. Two lookups, neither reading every fingerprint: over the whole archive, the
+    /// fingerprints that have a 16-bit block within 2 bits of the story's (every
+    /// one within 11 bits, and most up to 16); among the newest `recent` articles of
+    /// the language, every one within `within` bits (a longer version of a fresh story
+    /// can move 16).
+    pub async fn fingerprint_candidates(
         &self,
         lang: Lang,
         except: i64,
-        limit: u32,
+        fingerprint: u64,
+        within: u32,
+        recent: u32,
     ) -> Result<Vec<Fingerprint>, StoreError> {
-        let rows: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(
-            "SELECT id, fingerprint, duplicate_of FROM articles WHERE lang = $1 AND id <> $2 \
-             AND fingerprint IS NOT NULL AND status <> 'unpublished' ORDER BY id DESC LIMIT $3",
-        )
-        .bind(lang.code())
-        .bind(except)
-        .bind(i64::from(limit))
+        let near =
+            |fp: i64| (u64::from_ne_bytes(fp.to_ne_bytes()) ^ fingerprint).count_ones() <= within;
+        let ((blocks, block_args), (newest, newest_args)) =
+            fingerprint_statements(lang, fingerprint, recent);
+        let mut ids: Vec<i64> = Vec::new();
+        for (sql, args) in [(blocks, block_args), (newest, newest_args)] {
+            // The blocks' statement is written for its fingerprint: not kept prepared.
+            let rows = bind_all(sqlx::query(AssertSqlSafe(sql)).persistent(false), &args)
+                .fetch_all(&self.pool)
+                .await?;
+            for row in &rows {
+                let (id, fp): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
+                if id != except && near(fp) {
+                    ids.push(id);
+                }
+            }
+        }
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let rows: Vec<(i64, i64, Option<i64>)> = sqlx::query_as(AssertSqlSafe(format!(
+            "SELECT id, fingerprint, duplicate_of FROM articles WHERE id IN ({list}) \
+             AND fingerprint IS NOT NULL AND status <> 'unpublished' ORDER BY id DESC"
+        )))
+        .persistent(false)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
@@ -115,6 +197,20 @@ impl Store {
                 duplicate_of,
             })
             .collect())
+    }
+
+    /// The plans the database chooses for the two lookups of
+    /// [`Store::fingerprint_candidates`], one line per step.
+    pub async fn fingerprint_plans(
+        &self,
+        lang: Lang,
+        fingerprint: u64,
+    ) -> Result<Vec<String>, StoreError> {
+        let ((blocks, block_args), (newest, newest_args)) =
+            fingerprint_statements(lang, fingerprint, 2_000);
+        let mut lines = self.plan(&blocks, &block_args).await?;
+        lines.extend(self.plan(&newest, &newest_args).await?);
+        Ok(lines)
     }
 
     /// Records an article's fingerprint and the article it duplicates (`None`: none).

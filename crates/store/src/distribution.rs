@@ -2,6 +2,7 @@
 //! every article with its language versions and last change.
 
 use crate::articles::{FULL_COLUMNS, not_hidden_duplicate};
+use crate::plans::Arg;
 use crate::rows::{self, SUMMARY_COLUMNS};
 use crate::{Store, StoreError};
 use arabpress_core::Lang;
@@ -34,7 +35,66 @@ type EntryRow = (i64, String, String, String, i64, i64, Option<i64>);
 const ENTRIES: &str = "SELECT a.id, a.lang, a.slug, a.headline, a.published_at, a.updated_at, \
      a.translation_group FROM articles a WHERE a.status = 'published' AND a.published_at <= $1";
 
+/// One sitemap file: [`ENTRIES`] with ids from `$2` to `$3`.
+fn sitemap_file_sql() -> String {
+    format!(
+        "{ENTRIES} AND a.id >= $2 AND a.id <= $3 AND {} ORDER BY a.id",
+        not_hidden_duplicate("$1")
+    )
+}
+
+/// Whether the ids from `$2` to `$3` hold a public article as of `$1`.
+fn sitemap_block_sql() -> String {
+    format!(
+        "SELECT 1 FROM articles a WHERE a.id >= $2 AND a.id <= $3 AND a.status = 'published' \
+         AND a.published_at <= $1 AND {} LIMIT 1",
+        not_hidden_duplicate("$1")
+    )
+}
+
+/// The highest article id and the newest change to a public article as of `$1`.
+/// `+published_at`: the time is checked on the rows the (status, updated_at) index yields
+/// newest first, never used to pick the (status, published_at) index, which would sort
+/// every public article to find the newest change.
+const SITEMAP_SPAN: &str = "SELECT (SELECT MAX(id) FROM articles), \
+     (SELECT updated_at FROM articles WHERE status = 'published' AND +published_at <= $1 \
+      ORDER BY updated_at DESC LIMIT 1)";
+
+/// The Google News sitemap: [`ENTRIES`] published at or after `$2`, newest first, at most `$3`.
+fn news_sql() -> String {
+    format!(
+        "{ENTRIES} AND a.published_at >= $2 AND {} ORDER BY a.published_at DESC, a.id DESC LIMIT $3",
+        not_hidden_duplicate("$1")
+    )
+}
+
+/// Every version of the translation groups `groups` (a list of ids). Only the group is
+/// asked of the database, which then has one way to find the rows (the group's index):
+/// given the status or an order too, SQLite has walked every public article, or every
+/// article by id, instead.
+fn versions_sql(groups: &str) -> String {
+    format!(
+        "SELECT translation_group, id, lang, slug, status, published_at FROM articles \
+         WHERE translation_group IN ({groups})"
+    )
+}
+
 impl Store {
+    /// The plans the database chooses for the sitemaps' reads (a file, a block's check,
+    /// the index's span, the Google News sitemap, the language versions of their
+    /// articles), one line per step, for checking that each walks an index.
+    pub async fn sitemap_plans(&self, now: Timestamp) -> Result<Vec<String>, StoreError> {
+        let now = Arg::Int(now.as_second());
+        let range = [now.clone(), Arg::Int(1), Arg::Int(50_000)];
+        let mut lines = self.plan(&sitemap_file_sql(), &range).await?;
+        lines.extend(self.plan(&sitemap_block_sql(), &range).await?);
+        lines.extend(self.plan(SITEMAP_SPAN, std::slice::from_ref(&now)).await?);
+        let news = [now.clone(), Arg::Int(0), Arg::Int(1_000)];
+        lines.extend(self.plan(&news_sql(), &news).await?);
+        lines.extend(self.plan(&versions_sql("1,2"), &[]).await?);
+        Ok(lines)
+    }
+
     /// Whole articles by id, in the order given; ids that are not public now are left out.
     pub async fn public_articles_by_ids(
         &self,
@@ -71,11 +131,7 @@ impl Store {
         ids: std::ops::RangeInclusive<i64>,
         now: Timestamp,
     ) -> Result<Vec<SitemapEntry>, StoreError> {
-        let sql = format!(
-            "{ENTRIES} AND a.id >= $2 AND a.id <= $3 AND {} ORDER BY a.id",
-            not_hidden_duplicate("$1")
-        );
-        let rows: Vec<EntryRow> = sqlx::query_as(AssertSqlSafe(sql))
+        let rows: Vec<EntryRow> = sqlx::query_as(AssertSqlSafe(sitemap_file_sql()))
             .bind(now.as_second())
             .bind(*ids.start())
             .bind(*ids.end())
@@ -92,12 +148,7 @@ impl Store {
         ids: std::ops::RangeInclusive<i64>,
         now: Timestamp,
     ) -> Result<bool, StoreError> {
-        let sql = format!(
-            "SELECT 1 FROM articles a WHERE a.id >= $2 AND a.id <= $3 AND a.status = 'published' \
-             AND a.published_at <= $1 AND {} LIMIT 1",
-            not_hidden_duplicate("$1")
-        );
-        let found: Option<i32> = sqlx::query_scalar(AssertSqlSafe(sql))
+        let found: Option<i32> = sqlx::query_scalar(AssertSqlSafe(sitemap_block_sql()))
             .bind(now.as_second())
             .bind(*ids.start())
             .bind(*ids.end())
@@ -113,17 +164,10 @@ impl Store {
         &self,
         now: Timestamp,
     ) -> Result<(i64, Option<Timestamp>), StoreError> {
-        // `+published_at`: the time is checked on the rows the (status, updated_at) index
-        // yields newest first, never used to pick the (status, published_at) index, which
-        // would sort every public article to find the newest change.
-        let (last_id, newest): (Option<i64>, Option<i64>) = sqlx::query_as(
-            "SELECT (SELECT MAX(id) FROM articles), \
-             (SELECT updated_at FROM articles WHERE status = 'published' AND +published_at <= $1 \
-              ORDER BY updated_at DESC LIMIT 1)",
-        )
-        .bind(now.as_second())
-        .fetch_one(&self.pool)
-        .await?;
+        let (last_id, newest): (Option<i64>, Option<i64>) = sqlx::query_as(SITEMAP_SPAN)
+            .bind(now.as_second())
+            .fetch_one(&self.pool)
+            .await?;
         Ok((last_id.unwrap_or(0), rows::opt_ts(newest)?))
     }
 
@@ -135,11 +179,7 @@ impl Store {
         limit: u32,
         now: Timestamp,
     ) -> Result<Vec<SitemapEntry>, StoreError> {
-        let sql = format!(
-            "{ENTRIES} AND a.published_at >= $2 AND {} ORDER BY a.published_at DESC, a.id DESC LIMIT $3",
-            not_hidden_duplicate("$1")
-        );
-        let rows: Vec<EntryRow> = sqlx::query_as(AssertSqlSafe(sql))
+        let rows: Vec<EntryRow> = sqlx::query_as(AssertSqlSafe(news_sql()))
             .bind(now.as_second())
             .bind(since.as_second())
             .bind(i64::from(limit))
@@ -160,16 +200,8 @@ impl Store {
             .collect();
         let mut versions: HashMap<i64, Vec<(i64, Lang, String)>> = HashMap::new();
         if !groups.is_empty() {
-            let sql = format!(
-                "SELECT translation_group, id, lang, slug, status, published_at FROM articles \
-                 WHERE translation_group IN ({})",
-                groups.join(",")
-            );
-            // Only the group is asked of the database, which then has one way to find the
-            // rows (the group's index): given the status or an order too, SQLite has walked
-            // every public article, or every article by id, instead.
             let mut found: Vec<(i64, i64, String, String, String, Option<i64>)> =
-                sqlx::query_as(AssertSqlSafe(sql))
+                sqlx::query_as(AssertSqlSafe(versions_sql(&groups.join(","))))
                     .fetch_all(&self.pool)
                     .await?;
             found.retain(|(_, _, _, _, status, published)| {

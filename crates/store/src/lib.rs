@@ -35,7 +35,7 @@ mod users;
 mod webhooks;
 mod wire;
 
-pub use archive::{ARCHIVE_TABLES, Restore, TRANSIENT_TABLES};
+pub use archive::{ARCHIVE_TABLES, DERIVED_TABLES, Restore, TRANSIENT_TABLES};
 pub use articles::{ListQuery, Neighbours, NewCorrection, Page, STALE, stale};
 pub use audio::{AudioCounts, AudioPick, AudioState};
 pub use derived::{ArticleChange, Fingerprint};

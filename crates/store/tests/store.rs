@@ -433,7 +433,7 @@ both_backends!(
 /// table's or the headline index's scans are not tables), or a PostgreSQL sequential scan
 /// left in a plan where sequential scans are priced out.
 fn whole_table_reads(plan: &[String]) -> Vec<&String> {
-    const TABLES: [&str; 8] = [
+    const TABLES: [&str; 9] = [
         "a",
         "x",
         "c",
@@ -442,6 +442,7 @@ fn whole_table_reads(plan: &[String]) -> Vec<&String> {
         "article_tags",
         "article_authors",
         "users",
+        "article_fingerprint_blocks",
     ];
     plan.iter()
         .filter(|line| {
@@ -455,9 +456,9 @@ fn whole_table_reads(plan: &[String]) -> Vec<&String> {
         .collect()
 }
 
-/// Every public list (home, section, tag, author; by page and by story) and the newsroom's
-/// list with each of its filters walk an index on both engines: none reads every article,
-/// however large the archive.
+/// Every public list (home, section, tag, author; by page and by story; the feeds read
+/// them too), the newsroom's list with each of its filters and the sitemaps' reads walk an
+/// index on both engines: none reads every article, however large the archive.
 async fn lists_walk_indexes(store: Store) {
     use arabpress_store::NewsroomQuery;
     seed(&store).await;
@@ -543,6 +544,8 @@ async fn lists_walk_indexes(store: Store) {
         let plan = store.newsroom_plans(q).await.unwrap();
         assert!(whole_table_reads(&plan).is_empty(), "{q:?}: {plan:#?}");
     }
+    let plan = store.sitemap_plans(t(100)).await.unwrap();
+    assert!(whole_table_reads(&plan).is_empty(), "sitemaps: {plan:#?}");
     // The check itself sees a whole-table read.
     assert_eq!(
         whole_table_reads(&["SCAN a".into(), "Seq Scan on articles a".into()]).len(),
@@ -550,6 +553,87 @@ async fn lists_walk_indexes(store: Store) {
     );
 }
 both_backends!(lists_walk_indexes, super::lists_walk_indexes);
+
+/// A story is compared with every fingerprint near its own in the whole archive, not
+/// only with the newest, and the lookup reads no fingerprint far from it.
+async fn near_fingerprints_are_found_across_the_archive(store: Store) {
+    seed(&store).await;
+    let base: u64 = 0x0123_4567_89ab_cdef;
+    let flip = |bits: &[u32]| bits.iter().fold(base, |f, b| f ^ 1 << b);
+    let mut ids = Vec::new();
+    for (i, lang) in [Lang::En, Lang::En, Lang::En, Lang::Ar, Lang::En]
+        .iter()
+        .enumerate()
+    {
+        let a = publish(
+            &store,
+            draft(*lang, &format!("Story {i}"), "world", &[]),
+            10 + i as i64,
+        )
+        .await;
+        ids.push(a.summary.id);
+    }
+    let [old, longer, other, arabic, newest] = ids[..] else {
+        unreachable!()
+    };
+    // 11 bits apart, no more than 3 in any 16-bit block: found wherever it stands.
+    store
+        .set_fingerprint(old, flip(&[0, 1, 2, 16, 17, 18, 32, 33, 34, 48, 49]), None)
+        .await
+        .unwrap();
+    // 14 bits apart, 3 or more in every block: found among the newest stories only.
+    store
+        .set_fingerprint(
+            longer,
+            flip(&[0, 1, 2, 3, 16, 17, 18, 19, 32, 33, 34, 48, 49, 50]),
+            None,
+        )
+        .await
+        .unwrap();
+    store.set_fingerprint(other, !base, None).await.unwrap();
+    store.set_fingerprint(arabic, base, None).await.unwrap();
+    store
+        .set_fingerprint(newest, flip(&[63]), None)
+        .await
+        .unwrap();
+    let found = |recent: u32, except: i64| {
+        let store = store.clone();
+        async move {
+            store
+                .fingerprint_candidates(Lang::En, except, base, 16, recent)
+                .await
+                .unwrap()
+                .iter()
+                .map(|f| f.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        found(1, 0).await,
+        vec![newest, old],
+        "beyond the newest: blocks"
+    );
+    assert_eq!(found(10, 0).await, vec![newest, longer, old]);
+    assert_eq!(
+        found(10, newest).await,
+        vec![longer, old],
+        "never the story itself"
+    );
+    // A new fingerprint replaces the old one's blocks; a withdrawn story is no candidate.
+    store.set_fingerprint(old, !base, None).await.unwrap();
+    store
+        .set_status(newest, ArticleStatus::Unpublished, None, t(50))
+        .await
+        .unwrap();
+    assert_eq!(found(1, 0).await, Vec::<i64>::new());
+    assert_eq!(found(10, 0).await, vec![longer]);
+    let plan = store.fingerprint_plans(Lang::En, base).await.unwrap();
+    assert!(whole_table_reads(&plan).is_empty(), "{plan:#?}");
+}
+both_backends!(
+    near_fingerprints_are_found_across_the_archive,
+    super::near_fingerprints_are_found_across_the_archive
+);
 
 /// Sitemap files are blocks of ids: a file lists the public articles of its block, and
 /// the index needs only the highest id and the newest public change.
@@ -663,7 +747,10 @@ async fn stored_related_stories_and_duplicate_groups(store: Store) {
     // The wire copy duplicates `close`: lists show only `close` while it is public.
     store.set_fingerprint(c, u64::MAX - 1, None).await.unwrap();
     store.set_fingerprint(w, u64::MAX, Some(c)).await.unwrap();
-    let fps = store.recent_fingerprints(Lang::En, w, 10).await.unwrap();
+    let fps = store
+        .fingerprint_candidates(Lang::En, w, u64::MAX, 16, 10)
+        .await
+        .unwrap();
     assert_eq!(fps.len(), 1);
     assert_eq!((fps[0].id, fps[0].fingerprint), (c, u64::MAX - 1));
     assert_eq!(store.duplicates_of(c).await.unwrap_or_default(), vec![w]);
@@ -1689,19 +1776,25 @@ both_backends!(
     super::committed_changes_are_announced
 );
 
-/// Every table is either in an archive or known to be working state, so a new table cannot
-/// be left out of `arabpress export` unnoticed.
+/// Every table is either in an archive, known to be working state or kept from other
+/// tables, so a new table cannot be left out of `arabpress export` unnoticed.
 async fn every_table_is_archived_or_known_transient(store: Store) {
-    use arabpress_store::{ARCHIVE_TABLES, TRANSIENT_TABLES};
+    use arabpress_store::{ARCHIVE_TABLES, DERIVED_TABLES, TRANSIENT_TABLES};
     let tables = store.table_names().await.unwrap();
     assert!(tables.len() >= ARCHIVE_TABLES.len(), "{tables:?}");
     for t in &tables {
         assert!(
-            ARCHIVE_TABLES.contains(&t.as_str()) || TRANSIENT_TABLES.contains(&t.as_str()),
-            "table {t} is neither archived nor transient"
+            ARCHIVE_TABLES.contains(&t.as_str())
+                || TRANSIENT_TABLES.contains(&t.as_str())
+                || DERIVED_TABLES.contains(&t.as_str()),
+            "table {t} is neither archived nor transient nor derived"
         );
     }
-    for t in ARCHIVE_TABLES.iter().chain(TRANSIENT_TABLES) {
+    for t in ARCHIVE_TABLES
+        .iter()
+        .chain(TRANSIENT_TABLES)
+        .chain(DERIVED_TABLES)
+    {
         assert!(tables.iter().any(|x| x == t), "{t} is not a table");
     }
 }
