@@ -4,15 +4,18 @@
 # that a deep archive makes slow when a query walks every article: deep section and author
 # pages (by the old page numbers and by story, `?before=`), the sitemap index and its last
 # file, the Google News sitemap, the newsroom's list and dashboard; then the rate of the
-# deepest author page, uncached, beside nginx serving the same bytes.
+# deepest author page, uncached, beside nginx serving the same bytes; then, on cached
+# pages, how long a new article takes to show on the home page, its section, search and
+# the feed (bench/publish.py), and how long its near-duplicate check took against the
+# archive's fingerprints (from the server's log).
 # Pages are rendered on every request (--no-cache), fetched five times each; the median is
 # printed beside its target (bench/archive.py). Loopback only; bounded (a few requests per
 # page).
 #
 # The articles are rows written straight into the database by SQL (half Arabic, half
-# English, over the demo's sections, one in ten by the demo's first author), with no body,
-# tags or search index entries: the benchmark measures reading a deep archive, not
-# writing one.
+# English, over the demo's sections, one in ten by the demo's first author, each with a
+# random near-duplicate fingerprint), with no body, tags or search index entries: the
+# benchmark measures reading a deep archive, not writing one.
 # PostgreSQL: a new database on the server of $ARCHIVE_POSTGRES_URL, else on the one
 # scripts/postgres starts on port 55434; ARCHIVE_POSTGRES=0 measures SQLite alone.
 # Usage: bench/archive.sh [N]   (a quick check that it works:
@@ -30,18 +33,19 @@ bench_binary
 bench_setup
 since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }'; }
 
-# The generated rows, for either engine: $1 is the statement that numbers them 1..N.
+# The generated rows, for either engine: $1 is the statement that numbers them 1..N, $2 a
+# random 64-bit fingerprint.
 generate_sql() {
   cat <<SQL
 BEGIN;
 CREATE TEMP TABLE bench_sections AS SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS k FROM sections;
 $1
 INSERT INTO articles (lang, slug, headline, standfirst, reading_minutes, kind, status,
-                      section_id, created_at, updated_at, published_at, version)
+                      section_id, created_at, updated_at, published_at, version, fingerprint)
 SELECT CASE i % 2 WHEN 0 THEN 'ar' ELSE 'en' END, 'archive-' || i, 'Archive story ' || i,
        'From the archive.', 3, 'news', CASE WHEN i % 50 = 0 THEN 'draft' ELSE 'published' END,
        (SELECT id FROM bench_sections WHERE k = (i / 2) % (SELECT COUNT(*) FROM bench_sections)),
-       1400000000 + i * 300, 1400000000 + i * 300, 1400000000 + i * 300, 1
+       1400000000 + i * 300, 1400000000 + i * 300, 1400000000 + i * 300, 1, $2
 FROM g;
 INSERT INTO article_authors (article_id, author_id, position)
 SELECT id, (SELECT MIN(id) FROM authors), 0 FROM articles WHERE slug LIKE 'archive-%' AND (id / 2) % 10 = 0;
@@ -63,14 +67,18 @@ run() {
   echo "== $engine: the demo site"
   bench_start demo $port demo --data "$data"
   bench_stop "$server"
+  local token
+  token=$(sed -n 's/^admin API token for the demo: //p' "$tmp/demo.log")
 
   echo "== $engine: $n generated articles"
   local started=$EPOCHREALTIME
   if [[ $engine == sqlite ]]; then
-    generate_sql "WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < $n)" |
+    generate_sql "WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < $n)" \
+      "random()" |
       sqlite3 -bail "$data/arabpress.sqlite"
   else
-    generate_sql "CREATE TEMP TABLE g AS SELECT generate_series(1::bigint, $n) AS i;" |
+    generate_sql "CREATE TEMP TABLE g AS SELECT generate_series(1::bigint, $n) AS i;" \
+      "(floor(random() * 4294967296)::bigint << 32) | floor(random() * 4294967296)::bigint" |
       psql -q -v ON_ERROR_STOP=1 "$ARABPRESS_DATABASE_URL" >/dev/null
     # The statistics and visibility map that autovacuum keeps on a settled site.
     psql -q "$ARABPRESS_DATABASE_URL" -c "VACUUM ANALYZE"
@@ -139,6 +147,13 @@ run() {
   echo "   arabpress $ours req/s; nginx serving the same $(wc -c <"$tmp/www/deepest.html") bytes $theirs req/s" \
     "(ratio $(awk -v a="$ours" -v b="$theirs" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'))" |
     tee -a "$tmp/$engine.rate"
+  bench_stop "$server"
+
+  echo "== $engine: publishing on the archive (cached pages; targets: visible in 1 s, near-duplicate check 5 ms)"
+  ARABPRESS_AUDIO=off RUST_LOG=warn,arabpress_app::search=debug bench_start publish $port serve --data "$data"
+  python3 bench/publish.py "http://127.0.0.1:$port" "$token" "$section" "$author" "${ARCHIVE_PUBLISHES:-5}"
+  grep -o 'near-duplicate check.*micros=[0-9]*' "$tmp/publish.log" | sed 's/.*candidates=\([0-9]*\).*micros=\([0-9]*\)/\2 \1/' |
+    sort -n | awk '{ t[NR] = $1; c += $2 } END { if (NR) printf "   near-duplicate check: median %.2f ms, worst %.2f ms over %d saves (%d candidates in all)\n", t[int((NR + 1) / 2)] / 1000, t[NR] / 1000, NR, c }'
   bench_stop "$server"
   unset ARABPRESS_DATABASE_URL
 }
