@@ -61,8 +61,19 @@ await page.fill('#standfirst', 'خبيرة المياه تشرح ما يعنيه
 await page.selectOption('#lang', 'ar');
 await page.selectOption('#kind', 'interview');
 await page.selectOption('#section', 'world');
-const firstAuthor = await page.$eval('#author1 option:nth-child(2)', o => o.value);
-await page.selectOption('#author1', firstAuthor);
+// The byline picker lists nobody until a name is typed, then what the server finds.
+const listed = await page.$$eval('#author1-names option, #author2-names option', o => o.length);
+await page.fill('#author1', '');
+await page.locator('#author1').pressSequentially('الخطيب', { delay: 20 });
+await page.waitForFunction(() => document.querySelector('#author1-names')?.options.length > 0, null, { timeout: 5000 }).catch(() => null);
+const suggested = await page.$$eval('#author1-names option', o => o.map(x => [x.value, x.label]));
+check('the byline picker lists no journalist until a name is typed', listed <= 1, String(listed));
+check('typing part of an Arabic name suggests that journalist', suggested.length === 1 && suggested[0][0] === 'omar-khatib' && suggested[0][1].includes('عمر الخطيب'), JSON.stringify(suggested));
+await page.fill('#author1', suggested[0]?.[0] ?? 'omar-khatib');
+await page.locator('#tags').pressSequentially('مياه، الأرد', { delay: 20 });
+await page.waitForFunction(() => document.querySelector('#tags-names')?.getAttribute('data-for') === 'الأرد', null, { timeout: 5000 }).catch(() => null);
+const tagSuggestions = await page.$$eval('#tags-names option', o => o.map(x => x.value));
+check('the tag field completes its last tag from the site\'s tags', tagSuggestions.includes('مياه، الأردن') && tagSuggestions.every(v => v.startsWith('مياه، ')), JSON.stringify(tagSuggestions));
 await page.fill('#tags', 'مياه، الأردن');
 await page.fill('#body', '**رنا قاسم:** ما الذي يتغيّر للمزارع؟\n\n**د. سلمى العلي:** سيقرأ الأرقام نفسها التي يقرؤها المهندس.\n\n> البيانات المشتركة أول خطوة.');
 await page.waitForSelector('#preview .qa-speaker', { timeout: 10000 }).catch(() => null);

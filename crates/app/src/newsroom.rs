@@ -14,6 +14,8 @@ use std::net::IpAddr;
 
 /// How long a session lasts without signing in again.
 pub const SESSION_DAYS: i64 = 14;
+/// Suggestions an author or tag picker offers at a time.
+pub const PICKER_SUGGESTIONS: u32 = 10;
 /// How long an invitation link works.
 pub const INVITE_DAYS: i64 = 7;
 /// The window over which failed logins are counted.
@@ -814,6 +816,66 @@ impl App {
         Ok(self.store().newsroom_articles(&q).await?)
     }
 
+    /// At most [`PICKER_SUGGESTIONS`] journalists whose name (either script) or slug holds
+    /// `text`: what an author picker offers as one types. Nothing for an empty text, so a
+    /// picker never lists every journalist.
+    pub async fn find_authors(
+        &self,
+        text: &str,
+    ) -> Result<Vec<arabpress_core::model::Author>, AppError> {
+        let text = picker_text(text);
+        if text.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(self.store().find_authors(&text, PICKER_SUGGESTIONS).await?)
+    }
+
+    /// At most [`PICKER_SUGGESTIONS`] tags in `lang` whose name or slug holds `text`: what
+    /// the editor's tag field suggests.
+    pub async fn find_tags(
+        &self,
+        lang: Lang,
+        text: &str,
+    ) -> Result<Vec<arabpress_core::model::Tag>, AppError> {
+        let text = picker_text(text);
+        if text.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(self
+            .store()
+            .find_tags(lang, &text, PICKER_SUGGESTIONS)
+            .await?)
+    }
+
+    /// The journalist an author picker's value names: a slug, or, typed without the
+    /// picker's suggestions (script off), a full name in either script, case aside. `None`
+    /// when it names nobody, or more than one journalist by that name.
+    pub async fn resolve_author(
+        &self,
+        value: &str,
+    ) -> Result<Option<arabpress_core::model::Author>, AppError> {
+        let value = arabpress_core::article::collapse_ws(value);
+        if value.is_empty() {
+            return Ok(None);
+        }
+        if Slug::parse(&value).is_ok()
+            && let Some(a) = self.store().author_by_slug(&value).await?
+        {
+            return Ok(Some(a));
+        }
+        let wanted = value.to_lowercase();
+        let mut named = self
+            .store()
+            .find_authors(&picker_text(&value), PICKER_SUGGESTIONS)
+            .await?
+            .into_iter()
+            .filter(|a| a.name_ar.to_lowercase() == wanted || a.name_en.to_lowercase() == wanted);
+        Ok(match (named.next(), named.next()) {
+            (Some(a), None) => Some(a),
+            _ => None,
+        })
+    }
+
     /// How the spoken versions stand, counted at most once a minute on this node (the
     /// count reads every published article).
     async fn dashboard_audio_counts(&self) -> Result<arabpress_store::AudioCounts, AppError> {
@@ -1020,4 +1082,12 @@ impl App {
 /// sequence): such a name is refused rather than shown in every page's navigation.
 fn has_stray_control(name: &str) -> bool {
     name.chars().any(|c| c.is_control() && !c.is_whitespace())
+}
+
+/// What a picker looks for: the text with its spaces collapsed, at most 100 characters.
+fn picker_text(text: &str) -> String {
+    arabpress_core::article::collapse_ws(text)
+        .chars()
+        .take(100)
+        .collect()
 }

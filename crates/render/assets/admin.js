@@ -231,3 +231,51 @@
 
   if (out && form.elements.body && form.elements.body.value) { refresh(); }
 }());
+
+// Pickers, on any newsroom page: a field with data-lookup is filled from its datalist,
+// which the script keeps to what /admin/lookup/… finds for what is typed (journalists by
+// name in either script or slug, tags of the article's language), ten at most, so that no
+// page lists a large newsroom's every journalist or tag. Without the script the field
+// takes a slug or a full name typed out. A field with data-lookup-list holds a list split
+// by commas: the suggestions complete its last item.
+(function () {
+  'use strict';
+  var SEPARATED = /^(.*[,،]\s*)?([^,،]*)$/;
+  Array.prototype.forEach.call(document.querySelectorAll('input[data-lookup]'), function (input) {
+    var list = input.list;
+    if (!list) { return; }
+    var many = input.hasAttribute('data-lookup-list');
+    var timer = null;
+    var seq = 0;
+    function lookup() {
+      var m = many ? SEPARATED.exec(input.value) : null;
+      var head = (m && m[1]) || '';
+      var term = (m ? m[2] || '' : input.value).trim();
+      if (!term) { return; }
+      var url = input.getAttribute('data-lookup') + '?q=' + encodeURIComponent(term);
+      var lang = document.getElementById('lang');
+      if (many && lang) { url += '&lang=' + encodeURIComponent(lang.value); }
+      var mine = ++seq;
+      fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+        .then(function (res) { return res.ok && !res.redirected ? res.json() : Promise.reject(res.status); })
+        .then(function (items) {
+          if (mine !== seq) { return; }
+          list.textContent = '';
+          items.forEach(function (item) {
+            var o = document.createElement('option');
+            o.value = head + item.value;
+            o.label = item.label;
+            list.appendChild(o);
+          });
+          list.setAttribute('data-for', term);
+        })
+        .catch(function () { /* keep the last suggestions */ });
+    }
+    input.addEventListener('input', function (e) {
+      // Choosing a suggestion is an input too: it needs no new suggestions.
+      if (e.inputType === 'insertReplacementText' || e.inputType === undefined) { return; }
+      clearTimeout(timer);
+      timer = setTimeout(lookup, 150);
+    });
+  });
+})();

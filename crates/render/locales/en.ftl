@@ -224,6 +224,7 @@ admin-kind = Kind
 admin-tags = Tags
 admin-tags-hint = Separated by commas; new tags are created.
 admin-author-n = Author { $n }
+admin-author-hint = Type a name or part of one and choose from the suggestions (or type the full name).
 admin-slug = Address (slug)
 admin-slug-hint = Made from the headline when left empty; unique per language.
 admin-source = Source

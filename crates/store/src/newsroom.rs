@@ -149,7 +149,7 @@ fn headline_filter(backend: crate::Backend, text: &str, mark: &str) -> (String, 
 }
 
 /// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
-fn like_pattern(text: &str) -> String {
+pub(crate) fn like_pattern(text: &str) -> String {
     let mut p = String::with_capacity(text.len() + 2);
     p.push('%');
     for c in text.to_lowercase().chars() {

@@ -106,6 +106,24 @@ impl Store {
         .transpose()
     }
 
+    /// At most `limit` authors whose name (in either script) or slug holds `text`, case
+    /// aside, by English name: what the newsroom's author pickers offer as one types,
+    /// instead of listing every journalist.
+    pub async fn find_authors(&self, text: &str, limit: u32) -> Result<Vec<Author>, StoreError> {
+        sqlx::query(
+            "SELECT id, slug, name_ar, name_en, bio_ar, bio_en FROM authors \
+             WHERE LOWER(name_ar) LIKE $1 ESCAPE '\\' OR LOWER(name_en) LIKE $1 ESCAPE '\\' \
+             OR slug LIKE $1 ESCAPE '\\' ORDER BY name_en, id LIMIT $2",
+        )
+        .bind(crate::newsroom::like_pattern(text))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(rows::author)
+        .collect()
+    }
+
     /// Every author, by English name.
     pub async fn authors(&self) -> Result<Vec<Author>, StoreError> {
         sqlx::query(
@@ -198,6 +216,29 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(articles)
+    }
+
+    /// At most `limit` tags in `lang` whose name or slug holds `text`, case aside, by name:
+    /// what the editor's tag field suggests as one types.
+    pub async fn find_tags(
+        &self,
+        lang: Lang,
+        text: &str,
+        limit: u32,
+    ) -> Result<Vec<Tag>, StoreError> {
+        sqlx::query(
+            "SELECT id, lang, slug, name FROM tags WHERE lang = $1 \
+             AND (LOWER(name) LIKE $2 ESCAPE '\\' OR slug LIKE $2 ESCAPE '\\') \
+             ORDER BY name, id LIMIT $3",
+        )
+        .bind(lang.code())
+        .bind(crate::newsroom::like_pattern(text))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(rows::tag)
+        .collect()
     }
 
     /// One tag by language and slug.

@@ -18,6 +18,7 @@ mod audit;
 mod dashboard;
 mod editor;
 mod jobs;
+mod lookup;
 mod media;
 mod newsletter;
 mod people;
@@ -62,6 +63,7 @@ pub(crate) fn routes() -> Router<WebState> {
         .merge(settings::routes())
         .merge(audit::routes())
         .merge(jobs::routes())
+        .merge(lookup::routes())
 }
 
 // ---------------------------------------------------------------------------------------

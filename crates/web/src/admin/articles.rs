@@ -87,17 +87,14 @@ async fn articles(
     let page: u32 = get("page").parse().unwrap_or(1).clamp(1, 10_000);
     let result = async {
         let sections = state.app.sections().await?;
-        let authors = state.app.authors().await?;
+        let author = state.app.resolve_author(get("author")).await?;
         let query = NewsroomQuery {
             status: get("status").parse::<ArticleStatus>().ok(),
             section_id: sections
                 .iter()
                 .find(|x| x.slug == get("section"))
                 .map(|x| x.id),
-            author_id: authors
-                .iter()
-                .find(|x| x.slug == get("author"))
-                .map(|x| x.id),
+            author_id: author.map(|a| a.id),
             lang: get("lang").parse().ok(),
             headline: Some(get("q").chars().take(200).collect()),
             created_by: None,
@@ -106,7 +103,7 @@ async fn articles(
             count_up_to: Some(arabpress_app::NEWSROOM_COUNT_CAP),
         };
         let list = state.app.newsroom_articles(&s.user, query).await?;
-        let (sections, authors) = options(&state, lang).await?;
+        let (sections, authors) = options(&state, lang, &[get("author").to_owned()]).await?;
         Ok::<_, AppError>((list, sections, authors))
     }
     .await;

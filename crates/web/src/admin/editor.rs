@@ -40,8 +40,14 @@ pub(super) fn routes() -> Router<WebState> {
         )
 }
 
-/// The sections and journalists the editor and the article list offer, named in `lang`.
-pub(super) async fn options(state: &WebState, lang: Lang) -> Result<(Value, Value), AppError> {
+/// The sections the editor and the article list offer, and the journalists their author
+/// fields hold (`chosen`, slugs or names typed out), named in `lang`. The other
+/// journalists are suggested as one types (`/admin/lookup/authors`), never all listed.
+pub(super) async fn options(
+    state: &WebState,
+    lang: Lang,
+    chosen: &[String],
+) -> Result<(Value, Value), AppError> {
     let sections: Vec<Value> = state
         .app
         .sections()
@@ -49,13 +55,12 @@ pub(super) async fn options(state: &WebState, lang: Lang) -> Result<(Value, Valu
         .iter()
         .map(|s| json!({ "slug": s.slug, "name": s.name(lang) }))
         .collect();
-    let authors: Vec<Value> = state
-        .app
-        .authors()
-        .await?
-        .iter()
-        .map(|a| json!({ "slug": a.slug, "name": a.name(lang) }))
-        .collect();
+    let mut authors: Vec<Value> = Vec::new();
+    for c in chosen.iter().filter(|c| !c.trim().is_empty()) {
+        if let Some(a) = state.app.resolve_author(c).await? {
+            authors.push(json!({ "slug": c, "name": a.name(lang) }));
+        }
+    }
     Ok((Value::from(sections), Value::from(authors)))
 }
 
@@ -72,7 +77,7 @@ struct EditorView<'a> {
 async fn editor_page(state: &WebState, s: &Session, code: StatusCode, v: EditorView<'_>) -> Answer {
     let lang = s.user.ui_lang;
     let loaded = async {
-        let (sections, authors) = options(state, lang).await?;
+        let (sections, authors) = options(state, lang, &v.form.authors).await?;
         let article = match v.id {
             Some(id) => Some(state.app.article_for(&s.user, id).await?),
             None => None,
@@ -207,21 +212,30 @@ fn audio_view(state: &WebState, lang: Lang, audio: Option<&arabpress_app::AudioS
     }
 }
 
+/// Byline fields typed out as a journalist's name (the picker's script off) hold that
+/// journalist's slug from here on. A field that names nobody is left as typed: the save
+/// refuses it, naming the field (as it reports a store that cannot be read, too).
+async fn resolve_bylines(state: &WebState, form: &mut EditorForm) {
+    for slot in form.authors.iter_mut().filter(|a| !a.trim().is_empty()) {
+        if let Ok(Some(a)) = state.app.resolve_author(slot).await {
+            *slot = a.slug;
+        }
+    }
+}
+
 pub(super) async fn new_article(State(state): State<WebState>, Member(s): Member) -> Answer {
-    let loaded =
-        async { Ok::<_, AppError>((state.app.sections().await?, state.app.authors().await?)) };
-    let (sections, journalists) = loaded.await.or_refuse(&state, &s)?;
     // A new article is bylined to the member writing it when they are one of the site's
     // journalists (the same name in either script); the byline can still be changed.
+    let loaded = async {
+        Ok::<_, AppError>((
+            state.app.sections().await?,
+            state.app.resolve_author(&s.user.name).await?,
+        ))
+    };
+    let (sections, me) = loaded.await.or_refuse(&state, &s)?;
     let mut authors = vec![String::new(); AUTHOR_SLOTS];
-    let me = arabpress_core::article::collapse_ws(&s.user.name);
-    if let (Some(slot), Some(j)) = (
-        authors.first_mut(),
-        journalists
-            .iter()
-            .find(|j| !me.is_empty() && (j.name_ar == me || j.name_en == me)),
-    ) {
-        slot.clone_from(&j.slug);
+    if let (Some(slot), Some(j)) = (authors.first_mut(), me) {
+        *slot = j.slug;
     }
     let form = EditorForm {
         lang: s.user.ui_lang.code().into(),
@@ -399,6 +413,7 @@ async fn save(state: WebState, s: Session, id: Option<i64>, mp: Multipart) -> An
     if fields.get("image_remove") == "1" {
         form.clear_image();
     }
+    resolve_bylines(&state, &mut form).await;
     let draft = match form.draft() {
         Ok(d) => d,
         Err(v) => {

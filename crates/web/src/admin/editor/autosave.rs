@@ -59,6 +59,7 @@ async fn autosave(state: WebState, s: Session, id: Option<i64>, mp: Multipart) -
     if fields.get("image_remove") == "1" {
         form.clear_image();
     }
+    super::resolve_bylines(&state, &mut form).await;
     let invalid = |v: &ValidationError| {
         let (field, reason) = field_error(&state, lang, v);
         let label = msg(&state, lang, field_label(&field), &[]);

@@ -121,7 +121,17 @@ impl EditorForm {
             .authors
             .iter()
             .filter(|a| !a.trim().is_empty())
-            .map(|a| Slug::parse(a.trim()).map_err(|e| e.on("author1")))
+            .map(|a| {
+                // A name that matched no journalist (see `resolve_bylines`) names nobody.
+                Slug::parse(a.trim()).map_err(|_| {
+                    ValidationError::new(
+                        "authors",
+                        "invalid-no-author",
+                        format!("there is no author {}", a.trim()),
+                    )
+                    .with("slug", a.trim())
+                })
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let slug = if self.slug.is_empty() {
             None

@@ -30,13 +30,12 @@ pub(super) async fn preview_of(
         .iter()
         .find(|x| x.slug == form.section)
         .map(|x| x.name(al).to_owned());
-    let journalists = state.app.authors().await?;
-    let authors: Vec<&str> = form
-        .authors
-        .iter()
-        .filter_map(|slug| journalists.iter().find(|j| &j.slug == slug))
-        .map(|j| j.name(al))
-        .collect();
+    let mut authors: Vec<String> = Vec::new();
+    for slot in form.authors.iter().filter(|a| !a.trim().is_empty()) {
+        if let Some(j) = state.app.resolve_author(slot).await? {
+            authors.push(j.name(al).to_owned());
+        }
+    }
     let collapse = arabpress_core::article::collapse_ws;
     let image = Some(form.image_url.trim())
         .filter(|u| !u.is_empty())
