@@ -53,6 +53,13 @@ COMMIT;
 SQL
 }
 
+# dup_times FIELD: the median and worst of a field of the server's near-duplicate check
+# lines (microseconds), in ms.
+dup_times() {
+  grep -o "near-duplicate check.*" "$tmp/publish.log" | grep -o " $1=[0-9]*" | cut -d= -f2 | sort -n |
+    awk '{ t[NR] = $1 } END { if (NR) printf "median %.2f ms, worst %.2f ms", t[int((NR + 1) / 2)] / 1000, t[NR] / 1000 }'
+}
+
 # run ENGINE: the whole measurement on `sqlite` or `postgres` (a new database on $pg).
 run() {
   local engine=$1 data="$tmp/$1"
@@ -152,8 +159,9 @@ run() {
   echo "== $engine: publishing on the archive (cached pages; targets: visible in 1 s, near-duplicate check 5 ms)"
   ARABPRESS_AUDIO=off RUST_LOG=warn,arabpress_app::search=debug bench_start publish $port serve --data "$data"
   python3 bench/publish.py "http://127.0.0.1:$port" "$token" "$section" "$author" "${ARCHIVE_PUBLISHES:-5}"
-  grep -o 'near-duplicate check.*micros=[0-9]*' "$tmp/publish.log" | sed 's/.*candidates=\([0-9]*\).*micros=\([0-9]*\)/\2 \1/' |
-    sort -n | awk '{ t[NR] = $1; c += $2 } END { if (NR) printf "   near-duplicate check: median %.2f ms, worst %.2f ms over %d saves (%d candidates in all)\n", t[int((NR + 1) / 2)] / 1000, t[NR] / 1000, NR, c }'
+  local saves
+  saves=$(grep -c 'near-duplicate check' "$tmp/publish.log" || true)
+  echo "   near-duplicate check: $(dup_times micros) over $saves saves; the lookup in it: $(dup_times lookup_micros)"
   bench_stop "$server"
   unset ARABPRESS_DATABASE_URL
 }

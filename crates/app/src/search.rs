@@ -31,7 +31,7 @@ const RELATED_STORED: usize = 8;
 /// The newest articles of a language whose fingerprints are all compared with a new
 /// story's (the rest of the archive through the fingerprint blocks, see
 /// [`arabpress_store::Store::fingerprint_candidates`]).
-const RECENT_CANDIDATES: u32 = 2_000;
+const RECENT_CANDIDATES: u32 = 1_000;
 
 /// Articles read per batch when rebuilding.
 const REBUILD_BATCH: u32 = 200;
@@ -139,6 +139,7 @@ impl App {
         let body = self.render_body(&a.body_md).await?.text;
         let fp = simhash::fingerprint(&a.summary.headline, &body);
         let text = format!("{}\n{body}", a.summary.headline);
+        let looking = std::time::Instant::now();
         let candidates = self
             .store()
             .fingerprint_candidates(
@@ -149,6 +150,7 @@ impl App {
                 RECENT_CANDIDATES,
             )
             .await?;
+        let lookup = looking.elapsed();
         let mut lead = None;
         for c in &candidates {
             let group = c.duplicate_of.unwrap_or(c.id);
@@ -164,6 +166,7 @@ impl App {
         tracing::debug!(
             article = id,
             candidates = candidates.len(),
+            lookup_micros = lookup.as_micros(),
             micros = started.elapsed().as_micros(),
             "near-duplicate check"
         );

@@ -207,7 +207,7 @@ impl Store {
         fingerprint: u64,
     ) -> Result<Vec<String>, StoreError> {
         let ((blocks, block_args), (newest, newest_args)) =
-            fingerprint_statements(lang, fingerprint, 2_000);
+            fingerprint_statements(lang, fingerprint, 1_000);
         let mut lines = self.plan(&blocks, &block_args).await?;
         lines.extend(self.plan(&newest, &newest_args).await?);
         Ok(lines)

@@ -3,7 +3,8 @@
 -- is a row keyed by its position and value (block = position * 65536 + value). Two
 -- fingerprints within 11 bits of each other have a block within 2 bits of each other, so
 -- probing the 137 values within 2 bits of each of a story's four blocks finds every one.
--- The fingerprint rides along so that the distance is checked on this index alone, and the
+-- The fingerprint rides along in the key's index so that the distance is checked on the
+-- index alone (a heap read per candidate made a lookup on a million articles 100 ms), and the
 -- first block's rows, by article, give the newest fingerprints of a language. Kept by the
 -- trigger below whatever writes an article's fingerprint or language. (Articles are never
 -- deleted, so the reference needs no index of its own.)
@@ -12,7 +13,7 @@ CREATE TABLE article_fingerprint_blocks (
     block INTEGER NOT NULL,
     article_id BIGINT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
     fingerprint BIGINT NOT NULL,
-    PRIMARY KEY (lang, block, article_id)
+    PRIMARY KEY (lang, block, article_id) INCLUDE (fingerprint)
 );
 
 INSERT INTO article_fingerprint_blocks (lang, block, article_id, fingerprint)
