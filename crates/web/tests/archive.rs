@@ -177,6 +177,23 @@ async fn restore_and_compare(a: &Site_, b: &Site_, archive: &[u8], paths: &[Stri
         assert!(y.body == x.body, "{path} differs after the round trip");
     }
     assert!(served > 80, "{served} of {} pages served", paths.len());
+    // The near-duplicate index is written again from the restored articles.
+    let first = a.app.store().articles_for_index(0, 1).await.unwrap();
+    let x = first.first().expect("a published article");
+    let fp = x.fingerprint.expect("a fingerprint");
+    let near = |s: &Site_| {
+        let store = s.app.store().clone();
+        async move {
+            let found = store
+                .fingerprint_candidates(x.summary.lang, -1, fp, 16, 1)
+                .await
+                .unwrap();
+            found.iter().map(|f| f.id).collect::<Vec<_>>()
+        }
+    };
+    let (before, after) = (near(a).await, near(b).await);
+    assert!(before.contains(&x.summary.id), "{before:?}");
+    assert_eq!(after, before);
     assert!(
         export(b).await == archive,
         "the restored site's own archive is the same file"
