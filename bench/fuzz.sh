@@ -20,7 +20,9 @@
 #
 # Inputs are capped at -max_len=65536 bytes; an input that takes longer than -timeout
 # (default 10 s, FUZZ_TIMEOUT) is a finding like a crash.
-# CARGO_TARGET_DIR for the instrumented build: FUZZ_TARGET_DIR (default fuzz/target).
+# CARGO_TARGET_DIR for the instrumented build: FUZZ_TARGET_DIR (default fuzz/target); the
+# cargo profile: FUZZ_PROFILE (default release; CI's short smoke run uses smoke, see
+# fuzz/Cargo.toml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +31,7 @@ shift || true
 timeout_s=${FUZZ_TIMEOUT:-10}
 triple=$(rustc -vV | sed -n 's/^host: //p')
 export CARGO_TARGET_DIR=${FUZZ_TARGET_DIR:-$PWD/fuzz/target}
+profile=${FUZZ_PROFILE:-release}
 
 if (($#)); then
   targets=("$@")
@@ -57,7 +60,7 @@ echo "== fuzz build (stable, libFuzzer, no sanitizer)"
 start=$(date +%s)
 # --target keeps the instrumentation off build scripts and proc macros, as cargo-fuzz does.
 RUSTFLAGS="${flags[*]} ${RUSTFLAGS:-}" \
-  cargo build --manifest-path fuzz/Cargo.toml --locked --release --target "$triple" "${features[@]}" \
+  cargo build --manifest-path fuzz/Cargo.toml --locked --profile "$profile" --target "$triple" "${features[@]}" \
   $(printf -- '--bin %s ' "${targets[@]}")
 echo "built in $(($(date +%s) - start)) s"
 ((seconds > 0)) || exit 0
@@ -68,7 +71,7 @@ for t in "${targets[@]}"; do
   mkdir -p "fuzz/corpus/$t" "fuzz/artifacts/$t" "fuzz/seeds/$t"
   log="fuzz/artifacts/$t/last-run.log"
   set +e
-  "$CARGO_TARGET_DIR/$triple/release/$t" \
+  "$CARGO_TARGET_DIR/$triple/$profile/$t" \
     -max_total_time="$seconds" -max_len=65536 -timeout="$timeout_s" \
     -rss_limit_mb=2048 -malloc_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="fuzz/artifacts/$t/" \
