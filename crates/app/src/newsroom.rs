@@ -847,33 +847,24 @@ impl App {
             .await?)
     }
 
-    /// The journalist an author picker's value names: a slug, or, typed without the
-    /// picker's suggestions (script off), a full name in either script, case aside. `None`
-    /// when it names nobody, or more than one journalist by that name.
+    /// The journalists an author picker's value names: the one with that slug, or, typed
+    /// without the picker's suggestions (script off), those whose full name in either
+    /// script it is, case aside: none, one, or two when a name is shared (the caller asks
+    /// for the slug then).
     pub async fn resolve_author(
         &self,
         value: &str,
-    ) -> Result<Option<arabpress_core::model::Author>, AppError> {
+    ) -> Result<Vec<arabpress_core::model::Author>, AppError> {
         let value = arabpress_core::article::collapse_ws(value);
         if value.is_empty() {
-            return Ok(None);
+            return Ok(Vec::new());
         }
         if Slug::parse(&value).is_ok()
             && let Some(a) = self.store().author_by_slug(&value).await?
         {
-            return Ok(Some(a));
+            return Ok(vec![a]);
         }
-        let wanted = value.to_lowercase();
-        let mut named = self
-            .store()
-            .find_authors(&picker_text(&value), PICKER_SUGGESTIONS)
-            .await?
-            .into_iter()
-            .filter(|a| a.name_ar.to_lowercase() == wanted || a.name_en.to_lowercase() == wanted);
-        Ok(match (named.next(), named.next()) {
-            (Some(a), None) => Some(a),
-            _ => None,
-        })
+        Ok(self.store().authors_named(&value).await?)
     }
 
     /// How the spoken versions stand, counted at most once a minute on this node (the

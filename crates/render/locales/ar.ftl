@@ -655,6 +655,7 @@ invalid-slug-script = تُكتب كل كلمة في المعرّف بحروف ع
 invalid-authors-none = يحتاج المقال إلى كاتب واحد على الأقل.
 invalid-authors-twice = ورد اسم { $author } مرتين.
 invalid-no-author = لا يوجد كاتب بالمعرّف «{ $slug }».
+invalid-author-shared-name = يحمل أكثر من كاتب الاسم «{ $name }»: اختر أحدهم من الأسماء المقترحة أو اكتب معرّفه.
 invalid-no-section = لا يوجد قسم بالمعرّف «{ $slug }».
 invalid-section-choose = اختر قسمًا.
 invalid-tags-too-many = الحد الأقصى { $max ->

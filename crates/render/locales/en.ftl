@@ -627,6 +627,7 @@ invalid-slug-script = Each word of the slug must be in Latin or Arabic letters, 
 invalid-authors-none = An article needs at least one author.
 invalid-authors-twice = { $author } is listed twice.
 invalid-no-author = There is no author “{ $slug }”.
+invalid-author-shared-name = More than one journalist is named “{ $name }”: choose one from the suggestions, or type their address name (slug).
 invalid-no-section = There is no section “{ $slug }”.
 invalid-section-choose = Choose a section.
 invalid-tags-too-many = At most { $max } tags.

@@ -143,34 +143,35 @@ impl Store {
             .collect())
     }
 
-    /// The articles in `lang` besides `except`, not withdrawn, whose fingerprints are within
-    /// `within` bits of `fingerprint`, newest first: the candidates a story is compared
-    /// with. Two lookups, neither reading every fingerprint: over the whole archive, the
-    /// fingerprints that have a 16-bit block within 2 bits of the story's (every
-    /// one within 11 bits, and most up to 16); among the newest `recent` articles of
-    /// the language, every one within `within` bits (a longer version of a fresh story
-    /// can move 16).
+    /// The articles in `lang` besides `except`, not withdrawn, whose fingerprints are near
+    /// `fingerprint`, newest first: the candidates a story is compared with. Two lookups,
+    /// neither reading every fingerprint: over the whole archive, those within
+    /// `within_archive` bits that have a 16-bit block within 2 bits of the story's (all of
+    /// them up to 11 bits); among the newest `recent` fingerprints of the language, those
+    /// within `within_recent` bits (a longer version of a fresh story can move 16).
     pub async fn fingerprint_candidates(
         &self,
         lang: Lang,
         except: i64,
         fingerprint: u64,
-        within: u32,
+        (within_recent, within_archive): (u32, u32),
         recent: u32,
     ) -> Result<Vec<Fingerprint>, StoreError> {
-        let near =
-            |fp: i64| (u64::from_ne_bytes(fp.to_ne_bytes()) ^ fingerprint).count_ones() <= within;
+        let distance = |fp: i64| (u64::from_ne_bytes(fp.to_ne_bytes()) ^ fingerprint).count_ones();
         let ((blocks, block_args), (newest, newest_args)) =
             fingerprint_statements(lang, fingerprint, recent);
         let mut ids: Vec<i64> = Vec::new();
-        for (sql, args) in [(blocks, block_args), (newest, newest_args)] {
+        for (sql, args, within) in [
+            (blocks, block_args, within_archive),
+            (newest, newest_args, within_recent),
+        ] {
             // The blocks' statement is written for its fingerprint: not kept prepared.
             let rows = bind_all(sqlx::query(AssertSqlSafe(sql)).persistent(false), &args)
                 .fetch_all(&self.pool)
                 .await?;
             for row in &rows {
                 let (id, fp): (i64, i64) = (row.try_get(0)?, row.try_get(1)?);
-                if id != except && near(fp) {
+                if id != except && distance(fp) <= within {
                     ids.push(id);
                 }
             }

@@ -148,11 +148,18 @@ fn headline_filter(backend: crate::Backend, text: &str, mark: &str) -> (String, 
     }
 }
 
-/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
-pub(crate) fn like_pattern(text: &str) -> String {
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern, lower-cased.
+fn like_pattern(text: &str) -> String {
+    like_pattern_as_typed(&text.to_lowercase())
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern, case kept: for a statement
+/// that lower-cases both sides with the database's own `LOWER`, so that the two agree on
+/// letters beyond A to Z (SQLite lower-cases only those).
+pub(crate) fn like_pattern_as_typed(text: &str) -> String {
     let mut p = String::with_capacity(text.len() + 2);
     p.push('%');
-    for c in text.to_lowercase().chars() {
+    for c in text.chars() {
         if matches!(c, '%' | '_' | '\\') {
             p.push('\\');
         }

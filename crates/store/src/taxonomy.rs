@@ -112,11 +112,26 @@ impl Store {
     pub async fn find_authors(&self, text: &str, limit: u32) -> Result<Vec<Author>, StoreError> {
         sqlx::query(
             "SELECT id, slug, name_ar, name_en, bio_ar, bio_en FROM authors \
-             WHERE LOWER(name_ar) LIKE $1 ESCAPE '\\' OR LOWER(name_en) LIKE $1 ESCAPE '\\' \
-             OR slug LIKE $1 ESCAPE '\\' ORDER BY name_en, id LIMIT $2",
+             WHERE LOWER(name_ar) LIKE LOWER($1) ESCAPE '\\' OR LOWER(name_en) LIKE LOWER($1) ESCAPE '\\' \
+             OR slug LIKE LOWER($1) ESCAPE '\\' ORDER BY name_en, id LIMIT $2",
         )
-        .bind(crate::newsroom::like_pattern(text))
+        .bind(crate::newsroom::like_pattern_as_typed(text))
         .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(rows::author)
+        .collect()
+    }
+
+    /// The authors (two at most, by id) whose full name in either script is `name`, case
+    /// aside: who a byline typed out names.
+    pub async fn authors_named(&self, name: &str) -> Result<Vec<Author>, StoreError> {
+        sqlx::query(
+            "SELECT id, slug, name_ar, name_en, bio_ar, bio_en FROM authors \
+             WHERE LOWER(name_ar) = LOWER($1) OR LOWER(name_en) = LOWER($1) ORDER BY id LIMIT 2",
+        )
+        .bind(name)
         .fetch_all(&self.pool)
         .await?
         .iter()
@@ -228,11 +243,11 @@ impl Store {
     ) -> Result<Vec<Tag>, StoreError> {
         sqlx::query(
             "SELECT id, lang, slug, name FROM tags WHERE lang = $1 \
-             AND (LOWER(name) LIKE $2 ESCAPE '\\' OR slug LIKE $2 ESCAPE '\\') \
+             AND (LOWER(name) LIKE LOWER($2) ESCAPE '\\' OR slug LIKE LOWER($2) ESCAPE '\\') \
              ORDER BY name, id LIMIT $3",
         )
         .bind(lang.code())
-        .bind(crate::newsroom::like_pattern(text))
+        .bind(crate::newsroom::like_pattern_as_typed(text))
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?

@@ -185,7 +185,7 @@ async fn restore_and_compare(a: &Site_, b: &Site_, archive: &[u8], paths: &[Stri
         let store = s.app.store().clone();
         async move {
             let found = store
-                .fingerprint_candidates(x.summary.lang, -1, fp, 16, 1)
+                .fingerprint_candidates(x.summary.lang, -1, fp, (16, 11), 1)
                 .await
                 .unwrap();
             found.iter().map(|f| f.id).collect::<Vec<_>>()

@@ -88,13 +88,20 @@ async fn articles(
     let result = async {
         let sections = state.app.sections().await?;
         let author = state.app.resolve_author(get("author")).await?;
+        // A filter naming nobody, or a name two journalists share, holds no article: the
+        // list says so rather than show every article under the filter's name.
+        let author_id = match (get("author").trim().is_empty(), author.as_slice()) {
+            (true, _) => None,
+            (false, [a]) => Some(a.id),
+            (false, _) => Some(0),
+        };
         let query = NewsroomQuery {
             status: get("status").parse::<ArticleStatus>().ok(),
             section_id: sections
                 .iter()
                 .find(|x| x.slug == get("section"))
                 .map(|x| x.id),
-            author_id: author.map(|a| a.id),
+            author_id,
             lang: get("lang").parse().ok(),
             headline: Some(get("q").chars().take(200).collect()),
             created_by: None,

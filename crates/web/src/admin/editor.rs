@@ -57,7 +57,7 @@ pub(super) async fn options(
         .collect();
     let mut authors: Vec<Value> = Vec::new();
     for c in chosen.iter().filter(|c| !c.trim().is_empty()) {
-        if let Some(a) = state.app.resolve_author(c).await? {
+        if let [a] = state.app.resolve_author(c).await?.as_slice() {
             authors.push(json!({ "slug": c, "name": a.name(lang) }));
         }
     }
@@ -213,14 +213,28 @@ fn audio_view(state: &WebState, lang: Lang, audio: Option<&arabpress_app::AudioS
 }
 
 /// Byline fields typed out as a journalist's name (the picker's script off) hold that
-/// journalist's slug from here on. A field that names nobody is left as typed: the save
-/// refuses it, naming the field (as it reports a store that cannot be read, too).
-async fn resolve_bylines(state: &WebState, form: &mut EditorForm) {
+/// journalist's slug from here on. A field that names nobody is left as typed, for the
+/// draft to refuse (`invalid-no-author`); a name that two journalists share is refused
+/// here, asking for the slug.
+async fn resolve_bylines(state: &WebState, form: &mut EditorForm) -> Result<(), AppError> {
     for slot in form.authors.iter_mut().filter(|a| !a.trim().is_empty()) {
-        if let Ok(Some(a)) = state.app.resolve_author(slot).await {
-            *slot = a.slug;
+        match state.app.resolve_author(slot).await?.as_slice() {
+            [a] => slot.clone_from(&a.slug),
+            [] => {}
+            _ => {
+                let name = slot.trim();
+                return Err(AppError::Invalid(
+                    ValidationError::new(
+                        "authors",
+                        "invalid-author-shared-name",
+                        format!("more than one journalist is named {name}"),
+                    )
+                    .with("name", name),
+                ));
+            }
         }
     }
+    Ok(())
 }
 
 pub(super) async fn new_article(State(state): State<WebState>, Member(s): Member) -> Answer {
@@ -234,8 +248,8 @@ pub(super) async fn new_article(State(state): State<WebState>, Member(s): Member
     };
     let (sections, me) = loaded.await.or_refuse(&state, &s)?;
     let mut authors = vec![String::new(); AUTHOR_SLOTS];
-    if let (Some(slot), Some(j)) = (authors.first_mut(), me) {
-        *slot = j.slug;
+    if let (Some(slot), [j]) = (authors.first_mut(), me.as_slice()) {
+        slot.clone_from(&j.slug);
     }
     let form = EditorForm {
         lang: s.user.ui_lang.code().into(),
@@ -413,7 +427,14 @@ async fn save(state: WebState, s: Session, id: Option<i64>, mp: Multipart) -> An
     if fields.get("image_remove") == "1" {
         form.clear_image();
     }
-    resolve_bylines(&state, &mut form).await;
+    match resolve_bylines(&state, &mut form).await {
+        Ok(()) => {}
+        Err(AppError::Invalid(v)) => {
+            let fe = field_error(&state, lang, &v);
+            return show(form, StatusCode::UNPROCESSABLE_ENTITY, None, Some(fe), None).await;
+        }
+        Err(e) => return Ok(failure(&state, lang, e)),
+    }
     let draft = match form.draft() {
         Ok(d) => d,
         Err(v) => {

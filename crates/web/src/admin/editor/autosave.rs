@@ -59,7 +59,6 @@ async fn autosave(state: WebState, s: Session, id: Option<i64>, mp: Multipart) -
     if fields.get("image_remove") == "1" {
         form.clear_image();
     }
-    super::resolve_bylines(&state, &mut form).await;
     let invalid = |v: &ValidationError| {
         let (field, reason) = field_error(&state, lang, v);
         let label = msg(&state, lang, field_label(&field), &[]);
@@ -74,6 +73,15 @@ async fn autosave(state: WebState, s: Session, id: Option<i64>, mp: Multipart) -
             json!({ "error": e, "field": field_anchor(&field) }),
         )
     };
+    match super::resolve_bylines(&state, &mut form).await {
+        Ok(()) => {}
+        Err(AppError::Invalid(v)) => return invalid(&v),
+        Err(e) => {
+            tracing::error!(error = %e, "saving a draft automatically failed");
+            let e = msg(&state, lang, "admin-autosave-failed", &[]);
+            return answer(StatusCode::INTERNAL_SERVER_ERROR, json!({ "error": e }));
+        }
+    }
     let draft = match form.draft() {
         Ok(d) => d,
         Err(v) => return invalid(&v),

@@ -32,7 +32,7 @@ pub(super) async fn preview_of(
         .map(|x| x.name(al).to_owned());
     let mut authors: Vec<String> = Vec::new();
     for slot in form.authors.iter().filter(|a| !a.trim().is_empty()) {
-        if let Some(j) = state.app.resolve_author(slot).await? {
+        if let [j] = state.app.resolve_author(slot).await?.as_slice() {
             authors.push(j.name(al).to_owned());
         }
     }
