@@ -161,12 +161,13 @@ impl Store {
         let ((blocks, block_args), (newest, newest_args)) =
             fingerprint_statements(lang, fingerprint, recent);
         let mut ids: Vec<i64> = Vec::new();
-        for (sql, args, within) in [
-            (blocks, block_args, within_archive),
-            (newest, newest_args, within_recent),
+        // The blocks' statement is written for its fingerprint, so it is not kept prepared;
+        // the newest window's is the same every time, so it is.
+        for (sql, args, within, keep) in [
+            (blocks, block_args, within_archive, false),
+            (newest, newest_args, within_recent, true),
         ] {
-            // The blocks' statement is written for its fingerprint: not kept prepared.
-            let rows = bind_all(sqlx::query(AssertSqlSafe(sql)).persistent(false), &args)
+            let rows = bind_all(sqlx::query(AssertSqlSafe(sql)).persistent(keep), &args)
                 .fetch_all(&self.pool)
                 .await?;
             for row in &rows {
