@@ -653,7 +653,7 @@ const RELATED_TERMS: usize = 25;
 const RELATED_MIN_TERMS: usize = 2;
 /// What one shared tag adds to a story's score.
 const TAG_SCORE: f32 = 2.0;
-/// Related stories an article shows at least, when its section has that many.
+/// Related stories an article shows at least, when its language has that many others.
 pub const RELATED_FILL: usize = 4;
 
 /// Related stories chosen so far, and the fingerprints that keep near-duplicates out.
@@ -701,7 +701,8 @@ impl SearchIndex {
     /// (MoreLikeThis: the terms weighing most by tf-idf), shared tags, the same section and
     /// closeness in time. Same language first; never the article, its translations, or two
     /// near-duplicates. When these find fewer than [`RELATED_FILL`], the stories nearest in
-    /// time from its section and language make up the number.
+    /// time from its section and language make up the number, and when its section has too
+    /// few, those nearest in time from the other sections of its language.
     pub fn related(&self, r: &RelatedQuery<'_>) -> Result<Vec<i64>, SearchError> {
         let searcher = self.reader.searcher();
         let analyzer = Analyzer::news();
@@ -799,12 +800,20 @@ impl SearchIndex {
             let hits = searcher.search(&BooleanQuery::new(clauses), &collector)?;
             found.take(&searcher, hits.into_iter().map(|(_, addr)| addr));
         }
-        // Too few shared words or tags: the nearest stories in time from the same section
-        // and language fill the list up to RELATED_FILL, so no article ends on an empty box.
+        // Too few shared words or tags: the stories nearest in time make up the number, so
+        // no article ends on an empty box. Its own section comes first; a thin section (a
+        // new desk, a column with one writer) is made up from the rest of its language.
+        // Near in time, not newest: a new article gets the newest stories either way, and
+        // an archived one keeps the stories of its own days when its list is recomputed.
         let fill = RELATED_FILL.min(r.limit);
-        if found.ids.len() < fill {
+        for same_section in [true, false] {
+            if found.ids.len() >= fill {
+                break;
+            }
             let mut clauses = self.related_filters(r, r.lang, &found.ids);
-            clauses.push(filter(i64_term(f.section, section)));
+            if same_section {
+                clauses.push(filter(i64_term(f.section, section)));
+            }
             let collector =
                 TopDocs::with_limit(fill * 3 + 2).tweak_score(move |seg: &SegmentReader| {
                     let published = published_column(seg);

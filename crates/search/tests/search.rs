@@ -422,7 +422,19 @@ fn related_of(ix: &SearchIndex, d: &IndexDoc, exclude: &[i64]) -> Vec<i64> {
 
 #[test]
 fn sanctions_on_russia_relate_to_russia_ukraine_and_sanctions_not_sport() {
-    let corpus = related_corpus();
+    let mut corpus = related_corpus();
+    // A second sports story, sharing no words with the first.
+    corpus.push(tagged(
+        doc(
+            8,
+            Lang::En,
+            "Marathon route announced",
+            "Runners will cross the bridge twice.",
+        ),
+        &[],
+        2,
+        10,
+    ));
     let ix = index(&corpus);
     let related = related_of(&ix, &corpus[0], &[]);
     assert!(!related.contains(&1), "never itself: {related:?}");
@@ -433,11 +445,15 @@ fn sanctions_on_russia_relate_to_russia_ukraine_and_sanctions_not_sport() {
     let mut first_two = related[..2].to_vec();
     first_two.sort();
     assert_eq!(first_two, [2, 4], "{related:?}");
-    // The football story relates to nothing about the war.
+    // The football story relates to nothing about the war: its section's other story,
+    // which shares no words with it, comes before any of them, and they only make up the
+    // number after it (its section is thin).
     let sport = related_of(&ix, &corpus[4], &[]);
+    assert_eq!(sport.first(), Some(&8), "{sport:?}");
+    assert_eq!(sport.len(), arabpress_search::RELATED_FILL, "{sport:?}");
     assert!(
-        sport.iter().all(|id| ![1, 2, 3, 4, 7].contains(id)),
-        "{sport:?}"
+        sport[1..].iter().all(|id| [1, 2, 3, 4].contains(id)),
+        "then the nearest in time of its language: {sport:?}"
     );
 }
 
@@ -477,13 +493,131 @@ fn a_story_that_shares_no_words_is_given_the_nearest_of_its_own_section() {
         [1, 2, 3, 4],
         "the nearest in time of its own section and language, nothing unpublished"
     );
-    // Alone in its section: nothing from other sections is offered as related.
+    // Alone in its section: the rest of its language makes up the number, nearest in time
+    // first, never the Arabic story or the one not public yet.
     let glaciers = related_of(&ix, &corpus[5], &[]);
+    assert_eq!(
+        glaciers.len(),
+        arabpress_search::RELATED_FILL,
+        "{glaciers:?}"
+    );
+    assert_eq!(glaciers.first(), Some(&3), "a day apart: {glaciers:?}");
     assert!(
         glaciers
             .iter()
-            .all(|id| *id == 6 || ![1, 2, 3, 4, 5, 7, 11].contains(id)),
+            .all(|id| [1, 2, 3, 4, 5, 7, 11].contains(id)),
         "{glaciers:?}"
+    );
+}
+
+#[test]
+fn a_thin_section_is_made_up_from_the_rest_of_its_language() {
+    // Section 4, culture, holds two stories that share no words with anything else.
+    let mut corpus = related_corpus();
+    let opera = tagged(
+        doc(
+            20,
+            Lang::En,
+            "Opera house reopens after a decade of restoration",
+            "Painters regilded the ceiling and carpenters rebuilt the stage machinery; the first \
+             performance sold out within minutes.",
+        ),
+        &[],
+        4,
+        30,
+    );
+    let poet = tagged(
+        doc(
+            21,
+            Lang::En,
+            "A poet's letters found in an attic",
+            "Bundles of handwritten correspondence surfaced during a house clearance.",
+        ),
+        &[],
+        4,
+        20,
+    );
+    // Elsewhere: a wire copy of the opera story, the Arabic desk, a scheduled story, and the
+    // opera story's Arabic translation.
+    let mut copy = opera.clone();
+    copy.id = 22;
+    copy.section_id = 1;
+    copy.body.push_str(" (AFP)");
+    copy.fingerprint = simhash::fingerprint(&copy.headline, &copy.body);
+    let arabic = tagged(
+        doc(
+            23,
+            Lang::Ar,
+            "افتتاح دار الأوبرا",
+            "بعد عشر سنوات من الترميم.",
+        ),
+        &[],
+        1,
+        30,
+    );
+    let mut translation = tagged(
+        doc(
+            24,
+            Lang::Ar,
+            "دار الأوبرا تعيد فتح أبوابها",
+            "بعد ترميم دام عقدا.",
+        ),
+        &[],
+        4,
+        30,
+    );
+    translation.translation_group = Some(20);
+    let mut opera = opera;
+    opera.translation_group = Some(20);
+    let scheduled = tagged(
+        doc(25, Lang::En, "Festival line-up", "Not public yet."),
+        &[],
+        2,
+        40,
+    );
+    corpus.extend([
+        opera.clone(),
+        poet.clone(),
+        copy,
+        arabic,
+        translation,
+        scheduled,
+    ]);
+    let ix = index(&corpus);
+
+    let related = related_of(&ix, &opera, &[]);
+    assert_eq!(related.len(), arabpress_search::RELATED_FILL, "{related:?}");
+    assert_eq!(
+        related.first(),
+        Some(&21),
+        "its own section first: {related:?}"
+    );
+    let mut unique = related.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), related.len(), "no story twice: {related:?}");
+    assert!(
+        related
+            .iter()
+            .all(|id| [1, 2, 3, 4, 5, 6, 7, 21].contains(id)),
+        "other English stories only; never itself, its wire copy, its translation, \
+         the Arabic desk or a scheduled story: {related:?}"
+    );
+    // The stories of its own days, not the section's old one's.
+    let mut days_apart = related[1..].to_vec();
+    days_apart.sort_unstable();
+    assert_eq!(days_apart, [1, 4, 5], "published the same day: {related:?}");
+
+    // The older story of the thin section gets its one neighbour and three more.
+    let related = related_of(&ix, &poet, &[]);
+    assert_eq!(related.len(), arabpress_search::RELATED_FILL, "{related:?}");
+    assert!(related.contains(&20), "{related:?}");
+    assert!(!related.contains(&22), "one copy of a story: {related:?}");
+    assert!(
+        related
+            .iter()
+            .all(|id| [1, 2, 3, 4, 5, 6, 7, 20].contains(id)),
+        "{related:?}"
     );
 }
 
