@@ -233,6 +233,13 @@ for (const width of [320, 360, 390, 414, 1366]) {
     if (width === 360 && /-(home|article)$/.test(p.name)) {
       await page.screenshot({ path: path.join(out, `${p.name}-phone.png`) });
     }
+    if (width === 1366 && /-home$/.test(p.name)) {
+      // A desktop's first screen is a front page, not one story: the lead, the stories
+      // with pictures beside it and the newest, at least eight headlines whole in view.
+      const seen = await page.evaluate(() => [...document.querySelectorAll('main .card-headline')]
+        .filter(h => { const r = h.getBoundingClientRect(); return r.height > 0 && r.bottom <= window.innerHeight; }).length);
+      check(`${p.name} on a desktop: at least eight headlines above the fold`, seen >= 8, `${seen} headlines`);
+    }
     if (width === 390 && /-(home|article)$/.test(p.name)) {
       const head = await page.evaluate(() => {
         const nav = document.querySelector('nav.sections');

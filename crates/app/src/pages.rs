@@ -29,6 +29,11 @@ pub const PER_PAGE: u32 = 12;
 /// can be left out and still fill the row.
 const RELATED_SHOWN: usize = 4;
 
+/// Stories beside the front page's lead with small pictures, and in the dense list of the
+/// newest beside them: with the lead, ten headlines on a desktop's first screen.
+const SECONDARY: usize = 3;
+const LATEST: usize = 6;
+
 /// The content type of pages.
 const HTML: &str = "text/html; charset=utf-8";
 
@@ -240,10 +245,11 @@ impl App {
                 seen.mark(l);
             }
             // Beside the lead: the next stories with a picture, shown with it small, then
-            // a dense list of the newest.
-            let mut secondary = seen.take(pool.iter().filter(|s| s.image.is_some()).cloned(), 2);
-            secondary.extend(seen.take(pool.iter().cloned(), 2 - secondary.len()));
-            let latest = seen.take(pool.iter().cloned(), 5);
+            // a dense list of the newest; on a desktop all of them are on the first screen.
+            let mut secondary =
+                seen.take(pool.iter().filter(|s| s.image.is_some()).cloned(), SECONDARY);
+            secondary.extend(seen.take(pool.iter().cloned(), SECONDARY - secondary.len()));
+            let latest = seen.take(pool.iter().cloned(), LATEST);
             let mut blocks = Vec::new();
             let mut keys = vec![format!("latest:{lang}"), "sections".to_owned()];
             for section in &frame.sections {
