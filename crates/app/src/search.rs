@@ -33,9 +33,10 @@ const RELATED_STORED: usize = 8;
 /// [`arabpress_store::Store::fingerprint_candidates`]).
 const RECENT_CANDIDATES: u32 = 1_000;
 
-/// How near a fingerprint from beyond the newest must be to have its words read: as far as
-/// the blocks find every one. Up to [`simhash::NEAR_DUPLICATE_BITS`], a million random
-/// fingerprints hold a few dozen per story, each an article read and rendered.
+/// How near a fingerprint the blocks find beyond the newest must be to have its words read
+/// (the blocks find every one within 7 bits and most within 11). Up to
+/// [`simhash::NEAR_DUPLICATE_BITS`], a million random fingerprints hold a few dozen per
+/// story, each an article read and rendered.
 const ARCHIVE_DUPLICATE_BITS: u32 = 11;
 
 /// Articles read per batch when rebuilding.
