@@ -78,7 +78,7 @@ pub use follow::Writing;
 pub use import::{
     ContentReport, IMPORT_BATCH, ImageFetchReport, ImportError, ImportOptions, Skipped,
 };
-pub use logo::{TOUCH_ICON_SIDE, ThemePicture};
+pub use logo::{ICON_SIDE, TOUCH_ICON_SIDE, ThemePicture};
 pub use media::{MAX_UPLOAD_BYTES, MEDIA_WIDTHS, MediaFile, MediaPart, PartBody, UploadedImage};
 pub use newsletter::{
     CONFIRM_DAYS, DIGEST_STORIES, ImportReport, LinkPurpose, MAIL_QUIET_MINUTES, MailSettings,

@@ -6,11 +6,15 @@
 //! huge picture is refused before decoding). From a PNG a square podcast artwork (1400-3000
 //! px, as podcast directories ask) is drawn, and from an SVG one of 3000 px drawn by resvg;
 //! an SVG with text gets none, since the binary carries no fonts to draw text with (convert
-//! the text to outlines, as logo files usually are, to get one).
+//! the text to outlines, as logo files usually are, to get one). The artwork is also the
+//! picture of an article without a photo (search engines and social sites want a raster
+//! image of 1200 px or more), and the phones' home-screen icon and the browsers' PNG icon
+//! are the artwork made small.
 //!
-//! Files: `{sha[0..2]}/{sha}/logo.svg` or `logo.png` (and `artwork.png`) in the media store,
-//! served at `/media/{sha}/…` like uploads.
+//! Files: `{sha[0..2]}/{sha}/logo.svg` or `logo.png` (and `artwork.png`, `touch-icon.png`,
+//! `icon.png`) in the media store, served at `/media/{sha}/…` like uploads.
 
+use arabpress_render::views::THEME_ARTWORK_SIDE;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, RgbaImage};
 use quick_xml::events::{BytesStart, Event};
 use std::io::Cursor;
@@ -25,6 +29,16 @@ pub const ARTWORK_MIN: u32 = 1400;
 pub const ARTWORK_MAX: u32 = 3000;
 /// The side of the icon a phone puts on its home screen (`apple-touch-icon`), in pixels.
 pub const TOUCH_ICON_SIDE: u32 = 180;
+/// The side of the PNG icon (`<link rel="icon" sizes="192x192">`): browsers without SVG
+/// icons draw their tabs from it, Android its home-screen shortcut.
+pub const ICON_SIDE: u32 = 192;
+
+// The theme's artwork is named in pages with its size (render's `THEME_ARTWORK_SIDE`):
+// it must be one podcast directories take.
+const _: () = assert!(
+    THEME_ARTWORK_SIDE >= ARTWORK_MIN && THEME_ARTWORK_SIDE <= ARTWORK_MAX,
+    "the theme's artwork must be a podcast size"
+);
 /// How deep an SVG's elements may nest.
 const MAX_SVG_DEPTH: usize = 64;
 
@@ -67,18 +81,29 @@ pub struct CheckedLogo {
     pub artwork: Option<Vec<u8>>,
     /// The artwork at [`TOUCH_ICON_SIDE`] pixels, for phones' home screens.
     pub touch_icon: Option<Vec<u8>>,
+    /// The artwork at [`ICON_SIDE`] pixels, the browsers' PNG icon.
+    pub icon: Option<Vec<u8>>,
 }
 
-/// Checks an uploaded logo and draws its artwork and touch icon when it can. CPU-bound:
-/// call it on the blocking pool.
+/// Checks an uploaded logo and draws its artwork and icons when it can. CPU-bound: call it
+/// on the blocking pool.
 pub fn check(bytes: &[u8]) -> Result<CheckedLogo, LogoProblem> {
     let mut logo = checked(bytes)?;
-    logo.touch_icon = logo
-        .artwork
-        .as_deref()
-        .map(touch_icon_from_artwork)
-        .transpose()?;
+    if let Some(art) = logo.artwork.as_deref() {
+        logo.touch_icon = Some(square_from_artwork(art, TOUCH_ICON_SIDE)?);
+        logo.icon = Some(square_from_artwork(art, ICON_SIDE)?);
+    }
     Ok(logo)
+}
+
+/// The side of the artwork drawn from a logo (`logo.png` or `logo.svg`, of this size when
+/// known), as [`check`] draws it: a PNG's larger side within the podcast sizes, an SVG at
+/// the largest.
+pub fn artwork_side(file: &str, width: Option<u32>, height: Option<u32>) -> u32 {
+    match (file, width, height) {
+        ("logo.png", Some(w), Some(h)) => w.max(h).clamp(ARTWORK_MIN, ARTWORK_MAX),
+        _ => ARTWORK_MAX,
+    }
 }
 
 fn checked(bytes: &[u8]) -> Result<CheckedLogo, LogoProblem> {
@@ -106,6 +131,7 @@ fn checked(bytes: &[u8]) -> Result<CheckedLogo, LogoProblem> {
             height,
             artwork,
             touch_icon: None,
+            icon: None,
         });
     }
     Err(LogoProblem::new("settings-logo-type"))
@@ -152,6 +178,7 @@ fn png(bytes: &[u8]) -> Result<CheckedLogo, LogoProblem> {
         height: Some(h),
         artwork: Some(artwork(&img)?),
         touch_icon: None,
+        icon: None,
     })
 }
 
@@ -176,10 +203,7 @@ fn too_many_pixels(size: Option<(u32, u32)>) -> LogoProblem {
 /// A white square (its side the logo's larger side, within 1400-3000 px) with the logo
 /// centred on it at most 80 % of the side, enlarged or reduced to fit.
 fn artwork(logo: &DynamicImage) -> Result<Vec<u8>, LogoProblem> {
-    let side = logo
-        .width()
-        .max(logo.height())
-        .clamp(ARTWORK_MIN, ARTWORK_MAX);
+    let side = artwork_side("logo.png", Some(logo.width()), Some(logo.height()));
     let room = side * 4 / 5;
     let scaled = logo.resize(room, room, image::imageops::FilterType::CatmullRom);
     let mut canvas = RgbaImage::from_pixel(side, side, image::Rgba([255, 255, 255, 255]));
@@ -234,16 +258,12 @@ pub fn draw_svg(
     opaque_png(canvas)
 }
 
-/// The icon a phone puts on its home screen for the site, from a square podcast artwork
-/// (PNG): the same picture at [`TOUCH_ICON_SIDE`] pixels.
-pub fn touch_icon_from_artwork(artwork: &[u8]) -> Result<Vec<u8>, LogoProblem> {
+/// An icon for the site from a square podcast artwork (PNG): the same picture at `side`
+/// pixels ([`TOUCH_ICON_SIDE`] for phones' home screens, [`ICON_SIDE`] for browsers).
+pub fn square_from_artwork(artwork: &[u8], side: u32) -> Result<Vec<u8>, LogoProblem> {
     let img = image::load_from_memory_with_format(artwork, ImageFormat::Png)
         .map_err(|_| LogoProblem::new("settings-logo-damaged"))?;
-    let small = img.resize_exact(
-        TOUCH_ICON_SIDE,
-        TOUCH_ICON_SIDE,
-        image::imageops::FilterType::Lanczos3,
-    );
+    let small = img.resize_exact(side, side, image::imageops::FilterType::Lanczos3);
     opaque_png(small.to_rgba8())
 }
 
@@ -253,8 +273,12 @@ pub enum ThemePicture {
     /// The phones' home-screen icon, from `assets/img/icon.svg`, edge to edge on its
     /// colour (phones round the corners themselves).
     TouchIcon,
+    /// The browsers' PNG icon, from `assets/img/icon.svg` like the touch icon, at
+    /// [`ICON_SIDE`].
+    Icon,
     /// The podcast artwork, from `assets/img/logo.svg`, at the smallest size podcast
-    /// directories take.
+    /// directories take (`THEME_ARTWORK_SIDE`); also an article's picture when it has no
+    /// photo.
     Artwork,
 }
 
@@ -263,7 +287,8 @@ impl ThemePicture {
     pub fn draw(self) -> Result<Vec<u8>, LogoProblem> {
         let (file, side) = match self {
             ThemePicture::TouchIcon => ("img/icon.svg", TOUCH_ICON_SIDE),
-            ThemePicture::Artwork => ("img/logo.svg", ARTWORK_MIN),
+            ThemePicture::Icon => ("img/icon.svg", ICON_SIDE),
+            ThemePicture::Artwork => ("img/logo.svg", THEME_ARTWORK_SIDE),
         };
         let svg = arabpress_render::assets::ASSETS
             .iter()
@@ -502,8 +527,13 @@ mod tests {
         for (w, h, side) in [(300, 100, 1400), (2000, 1000, 2000), (4000, 500, 3000)] {
             let l = check(&png_of(w, h)).unwrap();
             assert_eq!((l.file, l.width, l.height), ("logo.png", Some(w), Some(h)));
-            let art = image::load_from_memory(&l.artwork.unwrap_or_default()).unwrap();
+            let art = image::load_from_memory(l.artwork.as_deref().unwrap_or_default()).unwrap();
             assert_eq!((art.width(), art.height()), (side, side), "{w}×{h}");
+            assert_eq!(artwork_side(l.file, l.width, l.height), side, "{w}×{h}");
+            for (icon, icon_side) in [(&l.touch_icon, TOUCH_ICON_SIDE), (&l.icon, ICON_SIDE)] {
+                let icon = image::load_from_memory(icon.as_deref().unwrap_or_default()).unwrap();
+                assert_eq!((icon.width(), icon.height()), (icon_side, icon_side));
+            }
             // The logo is in the middle, the corners are white.
             let rgb = art.to_rgb8();
             assert_eq!(rgb.get_pixel(0, 0).0, [255, 255, 255]);
@@ -563,8 +593,11 @@ mod tests {
         // A wide red bar: 200 × 50 units, drawn at 80 % of a 3000 px side.
         let svg = br##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 50"><rect width="200" height="50" fill="#c81e1e"/></svg>"##;
         let l = check(svg).unwrap();
-        let art = image::load_from_memory(&l.artwork.unwrap_or_default()).unwrap();
+        let art = image::load_from_memory(l.artwork.as_deref().unwrap_or_default()).unwrap();
         assert_eq!((art.width(), art.height()), (ARTWORK_MAX, ARTWORK_MAX));
+        assert_eq!(artwork_side(l.file, l.width, l.height), ARTWORK_MAX);
+        let icon = image::load_from_memory(l.icon.as_deref().unwrap_or_default()).unwrap();
+        assert_eq!((icon.width(), icon.height()), (ICON_SIDE, ICON_SIDE));
         let rgb = art.to_rgb8();
         assert_eq!(rgb.get_pixel(0, 0).0, [255, 255, 255], "white corners");
         assert_eq!(

@@ -231,10 +231,9 @@ fn process(bytes: &[u8]) -> Result<Processed, AppError> {
 fn servable(name: &str) -> Option<&'static str> {
     match name {
         crate::AUDIO_FILE => return Some("audio/mpeg"),
-        // The site's logo, and the podcast artwork and home-screen icon drawn from it (see
-        // `logo`).
+        // The site's logo, and the podcast artwork and icons drawn from it (see `logo`).
         "logo.svg" => return Some("image/svg+xml"),
-        "logo.png" | "artwork.png" | "touch-icon.png" => return Some("image/png"),
+        "logo.png" | "artwork.png" | "touch-icon.png" | "icon.png" => return Some("image/png"),
         _ => {}
     }
     let (stem, ext) = name.rsplit_once('.')?;

@@ -11,7 +11,7 @@ use crate::logo::{self, LogoProblem};
 use crate::newsroom::forbidden;
 use crate::{App, AppError};
 use arabpress_core::{Lang, User};
-use arabpress_render::{Branding, Digits, Logo, PerLang, Site};
+use arabpress_render::{Artwork, Branding, Digits, Logo, PerLang, Site};
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -95,6 +95,10 @@ pub struct StoredLogo {
     /// The phones' home-screen icon's file (`touch-icon.png`), when one was made.
     #[serde(default)]
     pub touch_icon: Option<String>,
+    /// The browsers' PNG icon's file (`icon.png`), when one was made (a logo uploaded
+    /// before icons were drawn has none: the theme's stands in until it is uploaded again).
+    #[serde(default)]
+    pub icon: Option<String>,
 }
 
 impl StoredLogo {
@@ -441,15 +445,26 @@ impl App {
                 height: l.height,
             }),
             artwork: s.logo.as_ref().and_then(|l| {
-                l.artwork
-                    .as_ref()
-                    .map(|a| format!("/media/{}/{a}", l.sha256))
+                l.artwork.as_ref().map(|a| Artwork {
+                    url: format!("/media/{}/{a}", l.sha256),
+                    side: logo::artwork_side(&l.file, l.width, l.height),
+                })
             }),
             touch_icon: s.logo.as_ref().and_then(|l| {
                 l.touch_icon
                     .as_ref()
                     .map(|a| format!("/media/{}/{a}", l.sha256))
             }),
+            icon: s
+                .logo
+                .as_ref()
+                .and_then(|l| l.icon.as_ref().map(|a| format!("/media/{}/{a}", l.sha256))),
+            // An address on a reserved `.invalid` domain (the configuration's default for a
+            // site without a dotted host) reaches no one, so it names no owner.
+            mail_from: self
+                .mail()
+                .map(|m| m.mailer.address())
+                .filter(|a| !a.to_ascii_lowercase().ends_with(".invalid")),
             nav: s.nav.clone(),
             social: s.social.clone(),
             contact_email: s.contact_email.clone(),
@@ -677,6 +692,10 @@ impl App {
             files.push(("touch-icon.png".to_owned(), a));
             "touch-icon.png".to_owned()
         });
+        let icon = l.icon.map(|a| {
+            files.push(("icon.png".to_owned(), a));
+            "icon.png".to_owned()
+        });
         files.push((l.file.to_owned(), l.bytes));
         self.put_media(&sha, files).await?;
         Ok(StoredLogo {
@@ -686,6 +705,7 @@ impl App {
             height: l.height,
             artwork,
             touch_icon,
+            icon,
         })
     }
 }

@@ -235,6 +235,11 @@ impl Mailer {
         self.from.email.domain()
     }
 
+    /// The sender's address, without its name (`newsletter@example.com`).
+    pub fn address(&self) -> String {
+        self.from.email.to_string()
+    }
+
     /// Whether messages go to a folder rather than a server.
     pub fn is_folder(&self) -> bool {
         matches!(self.transport, Transport::Folder(_))

@@ -363,17 +363,13 @@ impl Theme {
                     subcategory: None,
                 }],
                 explicit: Some("false".into()),
-                image: Some(
-                    self.absolute_url(
-                        self.branding()
-                            .artwork
-                            .as_deref()
-                            .unwrap_or(crate::views::THEME_ARTWORK),
-                    ),
-                ),
+                image: Some(self.artwork().0),
+                // Directories write to the owner to confirm a feed is theirs: the newsroom's
+                // public address, else the one its mail comes from (no address at all only
+                // for a site set up without mail).
                 owner: Some(rss::extension::itunes::ITunesOwner {
                     name: Some(site.clone()),
-                    email: self.branding().contact_email.clone(),
+                    email: self.podcast_owner_email(),
                 }),
                 summary: Some(html_text(&description)),
                 r#type: Some("episodic".into()),

@@ -14,7 +14,7 @@ mod theme;
 pub mod views;
 
 pub use digits::Digits;
-pub use theme::{Branding, Logo, Site, Theme};
+pub use theme::{Artwork, Branding, Logo, Site, Theme};
 pub use views::{
     ArticleModel, Frame, HomeModel, InfoModel, InfoPage, ListKind, ListModel, MessageModel,
     SearchForm, SearchHit, SearchModel,

@@ -107,8 +107,11 @@ impl Theme {
                 None => json!([{ "@type": "ImageObject", "url": self.image_url(&img.url) }]),
             };
         } else {
-            // Search engines want an image for every article: without a photo, the logo.
-            article["image"] = json!([self.logo()]);
+            // Search engines want an image for every article, raster and 1200 px wide or
+            // more (an SVG logo is neither): without a photo, the site's square artwork.
+            let (url, side) = self.artwork();
+            article["image"] =
+                json!([{ "@type": "ImageObject", "url": url, "width": side, "height": side }]);
         }
         let mut crumbs = vec![json!({
             "@type": "ListItem", "position": 1,
@@ -155,8 +158,15 @@ impl Theme {
         }))
     }
 
-    /// The image shown when a page is shared, as an absolute URL.
-    pub(crate) fn share_image(&self, a: &Article) -> Option<String> {
-        a.summary.image.as_ref().map(|i| self.image_url(&i.url))
+    /// The image shown when an article is shared, as an absolute URL, and its alternative
+    /// text: its photo, else the site's artwork (named by the site's name).
+    pub(crate) fn share_image(&self, a: &Article) -> (String, String) {
+        match &a.summary.image {
+            Some(i) => (self.image_url(&i.url), i.alt.clone()),
+            None => (
+                self.artwork().0,
+                self.site().name.get(a.summary.lang).clone(),
+            ),
+        }
     }
 }

@@ -37,12 +37,17 @@ pub struct Site {
 pub struct Branding {
     /// The uploaded logo, if any.
     pub logo: Option<Logo>,
-    /// A square podcast artwork (1400-3000 px), as a site path, when one was made.
-    pub artwork: Option<String>,
+    /// The uploaded logo's square podcast artwork, when one was made.
+    pub artwork: Option<Artwork>,
     /// The uploaded logo's home-screen icon, as a site path, when one was made.
     pub touch_icon: Option<String>,
+    /// The uploaded logo's PNG icon (192 px), as a site path, when one was made.
+    pub icon: Option<String>,
     /// The newsroom's public address (contact page, podcast owner), when set.
     pub contact_email: Option<String>,
+    /// The address the site's mail is sent from, when mail is set up: the podcast owner's
+    /// address when no public address is set.
+    pub mail_from: Option<String>,
     /// How digits are written on Arabic pages.
     pub digits: crate::Digits,
     /// The sections in each language's masthead, by id and in order; `None`: every
@@ -52,6 +57,15 @@ pub struct Branding {
     pub social: Vec<String>,
     /// Readers may comment (for the comments feature; the theme only exposes it).
     pub comments: bool,
+}
+
+/// A square podcast artwork drawn from the uploaded logo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Artwork {
+    /// Its site path (`/media/{sha}/artwork.png`).
+    pub url: String,
+    /// Its side in pixels (1400-3000).
+    pub side: u32,
 }
 
 /// An uploaded logo.
@@ -280,6 +294,7 @@ impl Theme {
     pub fn article(&self, m: &ArticleModel) -> Result<String, RenderError> {
         let s = &m.frame.sections;
         let a = &m.article;
+        let (share_image, share_alt) = self.share_image(a);
         self.page(
             m.frame.lang,
             "article.html",
@@ -295,8 +310,8 @@ impl Theme {
                     description => a.seo_description.as_deref().unwrap_or(&a.summary.standfirst),
                     og_type => "article",
                     og_title => &a.summary.headline,
-                    og_image => self.share_image(a),
-                    og_image_alt => a.summary.image.as_ref().map(|i| i.alt.clone()),
+                    og_image => share_image,
+                    og_image_alt => share_alt,
                     jsonld => self.article_jsonld(a, m.section.as_ref()),
                     meta_published => a.summary.published_at.map(|t| self.dates().iso(t)),
                     meta_modified => self.dates().iso(a.summary.updated_at),

@@ -242,6 +242,10 @@ pub(crate) struct Chrome {
     logo: Option<LogoView>,
     /// The phones' home-screen icon: the uploaded logo's, else the theme's.
     touch_icon: String,
+    /// The SVG icon, when there is one ([`Theme::svg_icon`]).
+    svg_icon: Option<String>,
+    /// The PNG icon ([`Theme::png_icon`]).
+    png_icon: String,
     /// The house digits' numbering system (`arab`, `latn`), for scripts and style sheets.
     digits: &'static str,
     /// The breaking-news ribbon's story.
@@ -410,6 +414,51 @@ pub const THEME_TOUCH_ICON: &str = "/apple-touch-icon.png";
 /// Where the theme's own podcast artwork is served (drawn from `assets/img/logo.svg`), for a
 /// site without an uploaded logo that gives one.
 pub const THEME_ARTWORK: &str = "/podcast-artwork.png";
+/// The side of the theme's podcast artwork in pixels: the smallest podcast directories
+/// take, and wider than the 1200 px search engines ask of an article's picture.
+pub const THEME_ARTWORK_SIDE: u32 = 1400;
+/// Where the theme's own PNG icon is served (drawn from `assets/img/icon.svg` at 192 px),
+/// for a site without an uploaded logo that gives one.
+pub const THEME_ICON: &str = "/icon-192.png";
+/// The theme's SVG icon.
+const THEME_SVG_ICON: &str = "/static/img/icon.svg";
+
+impl Theme {
+    /// The site's square artwork, as an absolute URL and its side in pixels: the uploaded
+    /// logo's, else the theme's (also when the uploaded logo gave none, as the podcast
+    /// feeds do). The picture of an article without a photo.
+    pub fn artwork(&self) -> (String, u32) {
+        match &self.branding().artwork {
+            Some(a) => (self.absolute_url(&a.url), a.side),
+            None => (self.absolute_url(THEME_ARTWORK), THEME_ARTWORK_SIDE),
+        }
+    }
+
+    /// The site's PNG icon, as a site path: the uploaded logo's, else the theme's.
+    pub fn png_icon(&self) -> String {
+        self.branding()
+            .icon
+            .clone()
+            .unwrap_or_else(|| THEME_ICON.to_owned())
+    }
+
+    /// The site's SVG icon, as a site path: an uploaded SVG logo, the theme's icon when no
+    /// logo was uploaded, and none for a PNG logo (its PNG icon stands alone).
+    fn svg_icon(&self) -> Option<String> {
+        match &self.branding().logo {
+            Some(l) if l.url.ends_with(".svg") => Some(l.url.clone()),
+            Some(_) => None,
+            None => Some(format!("{THEME_SVG_ICON}?v={}", self.asset_version())),
+        }
+    }
+
+    /// Who owns the podcasts, for `itunes:email`: the newsroom's public address, else the
+    /// address its mail is sent from.
+    pub fn podcast_owner_email(&self) -> Option<String> {
+        let b = self.branding();
+        b.contact_email.clone().or_else(|| b.mail_from.clone())
+    }
+}
 
 impl Theme {
     pub(crate) fn chrome(&self, f: &Frame) -> Chrome {
@@ -430,6 +479,8 @@ impl Theme {
                 .touch_icon
                 .clone()
                 .unwrap_or_else(|| THEME_TOUCH_ICON.to_owned()),
+            svg_icon: self.svg_icon(),
+            png_icon: self.png_icon(),
             digits: match lang {
                 Lang::Ar => branding.digits.system(),
                 Lang::En => "latn",

@@ -10,7 +10,7 @@ use arabpress_core::Lang;
 use arabpress_core::http::ListAt;
 use arabpress_render::InfoPage;
 use arabpress_render::assets;
-use arabpress_render::views::{THEME_ARTWORK, THEME_TOUCH_ICON};
+use arabpress_render::views::{THEME_ARTWORK, THEME_ICON, THEME_TOUCH_ICON};
 use axum::Router;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{OriginalUri, Path, RawQuery, State};
@@ -27,6 +27,7 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/static/{*path}", get(static_asset))
         .route("/favicon.ico", get(favicon))
         .route(THEME_TOUCH_ICON, get(touch_icon))
+        .route(THEME_ICON, get(theme_icon))
         .route(THEME_ARTWORK, get(podcast_artwork))
         .route("/{lang}", get(lang_root))
         .route("/{lang}/", get(home))
@@ -113,9 +114,18 @@ async fn static_asset(headers: HeaderMap, Path(path): Path<String>) -> Response 
 }
 
 /// `/favicon.ico`, asked for by browsers and crawlers that read no `<link rel="icon">`:
-/// the site's icon.
-async fn favicon() -> Response {
-    Redirect::permanent("/static/img/icon.svg").into_response()
+/// the site's PNG icon (the uploaded logo's when it gave one), which every client reads.
+/// Temporary, since a new logo changes it.
+async fn favicon(State(state): State<WebState>) -> Response {
+    Redirect::temporary(&state.app.theme().png_icon()).into_response()
+}
+
+/// The PNG icon of a site whose logo gave none (pages name the uploaded one).
+async fn theme_icon(State(state): State<WebState>, headers: HeaderMap) -> Response {
+    match state.app.theme().branding().icon.as_deref() {
+        Some(uploaded) => Redirect::temporary(uploaded).into_response(),
+        None => theme_picture(&headers, ThemePicture::Icon).await,
+    }
 }
 
 /// The phones' home-screen icon (linked from every page, and asked for by phones without a
@@ -129,18 +139,20 @@ async fn touch_icon(State(state): State<WebState>, headers: HeaderMap) -> Respon
 
 /// The podcast artwork of a site whose logo gave none (the feeds name the uploaded one).
 async fn podcast_artwork(State(state): State<WebState>, headers: HeaderMap) -> Response {
-    match state.app.theme().branding().artwork.as_deref() {
-        Some(uploaded) => Redirect::temporary(uploaded).into_response(),
+    match &state.app.theme().branding().artwork {
+        Some(uploaded) => Redirect::temporary(&uploaded.url).into_response(),
         None => theme_picture(&headers, ThemePicture::Artwork).await,
     }
 }
 
 /// A theme picture, drawn on the blocking pool on first demand and kept.
 async fn theme_picture(headers: &HeaderMap, which: ThemePicture) -> Response {
+    static TOUCH_ICON: tokio::sync::OnceCell<CachedPage> = tokio::sync::OnceCell::const_new();
     static ICON: tokio::sync::OnceCell<CachedPage> = tokio::sync::OnceCell::const_new();
     static ARTWORK: tokio::sync::OnceCell<CachedPage> = tokio::sync::OnceCell::const_new();
     let cell = match which {
-        ThemePicture::TouchIcon => &ICON,
+        ThemePicture::TouchIcon => &TOUCH_ICON,
+        ThemePicture::Icon => &ICON,
         ThemePicture::Artwork => &ARTWORK,
     };
     let page = cell

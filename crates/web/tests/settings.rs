@@ -300,6 +300,56 @@ async fn a_save_changes_every_public_page_at_once(s: Site_) {
         contact.contains("href=\"mailto:desk@gulfpress.example\""),
         "{contact}"
     );
+    // Browsers' tabs show the logo: a PNG icon drawn from it (no SVG icon for a PNG logo),
+    // also at /favicon.ico.
+    let png_icon = format!("/media/{}/icon.png", logo.sha256);
+    assert!(
+        home.contains(&format!(
+            "<link rel=\"icon\" href=\"{png_icon}\" sizes=\"192x192\" type=\"image/png\">"
+        )),
+        "{home}"
+    );
+    assert!(!home.contains("type=\"image/svg+xml\""), "{home}");
+    let r = s
+        .app
+        .media_file(&logo.sha256, "icon.png")
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("no icon"));
+    let img = image::load_from_memory(&r.body).unwrap();
+    assert_eq!((img.width(), img.height()), (192, 192));
+    assert_eq!(
+        common::get(&s.router, &png_icon).await.status,
+        StatusCode::OK
+    );
+    let ico = common::get(&s.router, "/favicon.ico").await;
+    assert_eq!(ico.status, StatusCode::TEMPORARY_REDIRECT);
+    assert_eq!(ico.header("location"), png_icon);
+    // An article without a photo is pictured by the logo's artwork, with its size, for
+    // search engines and social sites.
+    let plain = public(
+        &s,
+        "/en/article/economist-dalia-farouk-bread-prices-are-a-barometer-of-trust",
+    )
+    .await;
+    let artwork = format!("http://test.example/media/{}/artwork.png", logo.sha256);
+    let jsonld: serde_json::Value = plain
+        .split("<script type=\"application/ld+json\">")
+        .nth(1)
+        .and_then(|x| x.split("</script>").next())
+        .and_then(|x| serde_json::from_str(x).ok())
+        .unwrap_or_else(|| panic!("no JSON-LD: {plain}"));
+    assert_eq!(
+        jsonld[0]["image"],
+        serde_json::json!([{ "@type": "ImageObject", "url": artwork, "width": 1400, "height": 1400 }])
+    );
+    assert!(
+        plain.contains(&format!(
+            "<meta property=\"og:image\" content=\"{artwork}\">"
+        )),
+        "{plain}"
+    );
     // The pop-up switch really removes the pop-up.
     let r = save(&mut b, &[], None, true).await; // the switches section sent without the box ticked
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -330,6 +380,26 @@ async fn a_save_changes_every_public_page_at_once(s: Site_) {
             "{name}"
         );
     }
+    // An SVG logo is the SVG icon itself, with the PNG drawn from it beside it.
+    let svg = br##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 50"><rect width="200" height="50" fill="#c81e1e"/></svg>"##;
+    let r = save(&mut b, &[], Some(svg), true).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let logo = s
+        .app
+        .site_settings()
+        .logo
+        .clone()
+        .unwrap_or_else(|| panic!("no logo"));
+    assert_eq!(logo.file, "logo.svg");
+    let home = public(&s, "/en/").await;
+    assert!(
+        home.contains(&format!(
+            "<link rel=\"icon\" href=\"/media/{}/icon.png\" sizes=\"192x192\" type=\"image/png\">\n\
+             <link rel=\"icon\" href=\"/media/{}/logo.svg\" type=\"image/svg+xml\">",
+            logo.sha256, logo.sha256
+        )),
+        "{home}"
+    );
 }
 
 #[tokio::test]

@@ -387,18 +387,32 @@ async fn conditional_get_and_compression() {
         get(&s.router, "/static/nope.css").await.status,
         StatusCode::NOT_FOUND
     );
-    // The icon: linked from every page, and at /favicon.ico for clients that do not look.
+    // The icon: linked from every page as SVG with a PNG beside it for browsers that draw
+    // no SVG icon, and at /favicon.ico (the PNG) for clients that do not look.
     let home = get(&s.router, "/ar/").await;
     assert!(
         home.body
-            .contains("<link rel=\"icon\" href=\"/static/img/icon.svg?v=")
+            .contains("<link rel=\"icon\" href=\"/static/img/icon.svg?v="),
+        "{}",
+        home.body
+    );
+    assert!(
+        home.body.contains(
+            "<link rel=\"icon\" href=\"/icon-192.png\" sizes=\"192x192\" type=\"image/png\">"
+        ),
+        "{}",
+        home.body
     );
     let ico = get(&s.router, "/favicon.ico").await;
-    assert_eq!(ico.status, StatusCode::PERMANENT_REDIRECT);
-    assert_eq!(ico.header("location"), "/static/img/icon.svg");
+    assert_eq!(ico.status, StatusCode::TEMPORARY_REDIRECT);
+    assert_eq!(ico.header("location"), "/icon-192.png");
     let icon = get(&s.router, "/static/img/icon.svg").await;
     assert_eq!(icon.status, StatusCode::OK);
     assert_eq!(icon.header("content-type"), "image/svg+xml");
+    let (status, headers, png) = common::get_bytes(&s.router, "/icon-192.png", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "image/png");
+    assert_eq!(png_size(&png), (192, 192));
     assert_eq!(get(&s.router, "/healthz").await.body, r#"{"status":"ok"}"#);
 }
 
@@ -1304,13 +1318,31 @@ async fn article_pages_carry_canonical_social_and_structured_data() {
             .as_str()
             .is_some_and(|u| u.starts_with("http://test.example/en/author/"))
     );
-    // This article has no photo: search engines still get an image, the site's logo.
-    assert!(
-        article["image"][0]["url"]
-            .as_str()
-            .is_some_and(|u| u.ends_with("/static/img/logo.svg")),
+    // This article has no photo: search engines still get a raster image 1200 px wide or
+    // more, the site's artwork with its size, and so do social sites.
+    let image = &article["image"][0];
+    assert_eq!(image["@type"], "ImageObject", "{article}");
+    assert_eq!(
+        image["url"], "http://test.example/podcast-artwork.png",
         "{article}"
     );
+    assert_eq!(
+        (image["width"].as_u64(), image["height"].as_u64()),
+        (Some(1400), Some(1400))
+    );
+    let (status, headers, png) = common::get_bytes(&s.router, "/podcast-artwork.png", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "image/png");
+    assert_eq!(png_size(&png), (1400, 1400));
+    assert_eq!(
+        meta(html, "property", "og:image"),
+        ["http://test.example/podcast-artwork.png"]
+    );
+    assert_eq!(
+        meta(html, "name", "twitter:image"),
+        ["http://test.example/podcast-artwork.png"]
+    );
+    assert_eq!(meta(html, "property", "og:image:alt"), ["Arab Press"]);
     assert_eq!(article["publisher"]["@type"], "NewsMediaOrganization");
     assert!(
         article["publisher"]["logo"]["url"]
@@ -2407,9 +2439,9 @@ common::both_sites!(
     super::the_site_says_who_publishes_it_and_what_it_corrected
 );
 
-/// Phones get a home-screen icon and podcast directories an artwork and an owner, drawn
-/// from the theme's own pictures when no logo was uploaded; already-compressed files are
-/// sent as they are, whatever the client accepts.
+/// Phones get a home-screen icon, browsers a PNG icon, and podcast directories an artwork
+/// and an owner with an address, drawn from the theme's own pictures when no logo was
+/// uploaded; already-compressed files are sent as they are, whatever the client accepts.
 #[tokio::test]
 async fn phones_and_podcast_directories_get_the_sites_pictures() {
     let s = site().await;
@@ -2418,6 +2450,7 @@ async fn phones_and_podcast_directories_get_the_sites_pictures() {
     let compressed = [("accept-encoding", "br, gzip")];
     for (path, side) in [
         ("/apple-touch-icon.png", 180),
+        ("/icon-192.png", 192),
         ("/podcast-artwork.png", 1400),
     ] {
         let (status, headers, png) = common::get_bytes(&s.router, path, &compressed).await;
@@ -2433,6 +2466,22 @@ async fn phones_and_podcast_directories_get_the_sites_pictures() {
     );
     assert!(podcast.contains(
         "<itunes:owner><itunes:name>عرب برس</itunes:name><itunes:email>newsroom@arabpress.example</itunes:email></itunes:owner>"
+    ), "{podcast}");
+    // Without a public address, the owner is written to where the site's mail comes from:
+    // directories refuse a feed whose owner has no address.
+    s.app
+        .store()
+        .save_site_settings(
+            &[("contact_email".to_owned(), "null".to_owned())],
+            None,
+            now(),
+        )
+        .await
+        .unwrap();
+    s.app.load_settings().await.unwrap();
+    let podcast = get(&s.router, "/ar/podcast.xml").await.body;
+    assert!(podcast.contains(
+        "<itunes:owner><itunes:name>عرب برس</itunes:name><itunes:email>newsletter@test.example</itunes:email></itunes:owner>"
     ), "{podcast}");
 }
 
