@@ -246,8 +246,10 @@ impl App {
             }
             // Beside the lead: the next stories with a picture, shown with it small, then
             // a dense list of the newest; on a desktop all of them are on the first screen.
-            let mut secondary =
-                seen.take(pool.iter().filter(|s| s.image.is_some()).cloned(), SECONDARY);
+            let mut secondary = seen.take(
+                pool.iter().filter(|s| s.image.is_some()).cloned(),
+                SECONDARY,
+            );
             secondary.extend(seen.take(pool.iter().cloned(), SECONDARY - secondary.len()));
             let latest = seen.take(pool.iter().cloned(), LATEST);
             let mut blocks = Vec::new();
