@@ -4,19 +4,25 @@
 //  2. subscribing from the pop-up shows "check your inbox"; the confirmation mail (read
 //     from the file transport's folder) holds a link that confirms the subscription;
 //  3. the pop-up, the sign-up result and the preferences page validate (Nu HTML Checker)
-//     and have no axe-core violations; screenshots in Arabic and English.
+//     and have no axe-core violations; screenshots in Arabic and English;
+//  4. every page a subscriber reaches, in both languages ("check your inbox", a refused
+//     address, confirmed, preferences, unsubscribe, a dead link), validates, has no axe-core
+//     violations and does not scroll sideways on a phone (320, 360, 390, 414 px) or a laptop
+//     (1366); a screenshot of each in out/newsletter/widths/.
 // Needs ARABPRESS_URL and ARABPRESS_MAIL_DIR (the site's data folder + /mail).
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { WIDTHS, widthContext, overflow, fits } from './widths.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const base = (process.env.ARABPRESS_URL || 'http://127.0.0.1:8095').replace(/\/$/, '');
 const mailDir = process.env.ARABPRESS_MAIL_DIR;
 const out = path.join(here, 'out', 'newsletter');
 mkdirSync(path.join(out, 'html'), { recursive: true });
+mkdirSync(path.join(out, 'widths'), { recursive: true });
 const axeSource = path.join(here, 'node_modules', 'axe-core', 'axe.min.js');
 
 let passed = 0;
@@ -71,13 +77,53 @@ async function audit(url, name, prepare = async () => {}) {
   const file = path.join(out, 'html', `${name}.html`);
   writeFileSync(file, html);
   files.push(file);
+  await runAxe(page, name);
+  await page.close();
+}
+
+async function runAxe(page, name) {
   await page.addScriptTag({ path: axeSource });
   const axe = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
     return r.violations.map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`);
   });
   check(`${name}: axe-core finds no violations`, axe.length === 0, axe.join('\n     '));
-  await page.close();
+}
+
+/** The pages a subscriber reaches, checked together at the end: each validates, has no
+ *  axe-core violations and stays within its window at every width. `posted` is the page a
+ *  form's POST answered: it is shown again at `url` without sending the form again (signing
+ *  up counts against the hourly limit per client address). */
+const reached = [];
+async function reach(name, url, status, posted) {
+  let html = posted;
+  if (html === undefined) {
+    const res = await fetch(url, { redirect: 'manual' });
+    html = await res.text();
+    check(`${name} answers ${status}`, res.status === status, `${url} gave ${res.status}`);
+  }
+  const file = path.join(out, 'html', `${name}.html`);
+  writeFileSync(file, html);
+  files.push(file);
+  reached.push({ name, url, status, posted });
+}
+
+/** Opens a page `reach` noted, as a reader sees it. */
+async function show(page, p) {
+  if (p.posted !== undefined) {
+    const href = new URL(p.url).href;
+    await page.route(u => u.href === href, r => r.fulfill({ status: p.status, contentType: 'text/html; charset=utf-8', body: p.posted }));
+  }
+  await page.goto(p.url, { waitUntil: 'load' });
+}
+
+/** A form sent as the site's own forms send it, and the page it answered. */
+async function post(url, fields) {
+  const res = await fetch(url, {
+    method: 'POST', redirect: 'manual', body: new URLSearchParams(fields),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  return { status: res.status, html: await res.text() };
 }
 
 // ---- 1. offered once, closed with Escape and with ×
@@ -174,7 +220,8 @@ const before = new Set(emls());
   await page.fill('#popup-email', address);
   await page.check('#newsletter-popup input[name=langs][value=both]');
   await page.check('#newsletter-popup input[name=list][value=breaking]');
-  await Promise.all([page.waitForNavigation(), page.click('#newsletter-popup button[type=submit]')]);
+  const [sent] = await Promise.all([page.waitForNavigation(), page.click('#newsletter-popup button[type=submit]')]);
+  await reach('ar-check-inbox-page', `${base}/ar/newsletter?sent`, 200, await sent.text());
   const h1 = await page.textContent('h1');
   check('subscribing shows "check your inbox"', h1.trim() === 'تفقّد بريدك', h1);
   check('the page names the address', (await page.textContent('main')).includes(address));
@@ -212,17 +259,73 @@ const before = new Set(emls());
     const done = (await page.textContent('h1')).trim();
     check('the link confirms the subscription', done === 'تمّ اشتراكك', done);
     await page.screenshot({ path: path.join(out, 'ar-confirmed.png') });
+    // The link confirms once; following it again shows the same page, in either language.
+    await reach('ar-confirmed', link, 200);
+    await reach('en-confirmed', link.replace('/ar/', '/en/'), 200);
     const prefs = await page.getAttribute('main a[href*="/newsletter/preferences"]', 'href');
     await page.goto(prefs);
     const checked = await page.$$eval('input[name=list]:checked', xs => xs.map(x => x.value));
     check('the preferences page shows the lists chosen in the pop-up', checked.join(',') === 'digest,breaking', checked.join(','));
     await page.screenshot({ path: path.join(out, 'ar-preferences.png') });
-    await audit(page.url(), 'ar-preferences');
+    const unsubscribe = base + await page.getAttribute('form.unsubscribe', 'action');
     await page.goto(prefs.replace('/ar/', '/en/'));
     await page.screenshot({ path: path.join(out, 'en-preferences.png') });
-    await audit(page.url(), 'en-preferences');
+    for (const lang of ['ar', 'en']) {
+      const at = u => u.replace('/ar/', `/${lang}/`);
+      await reach(`${lang}-preferences`, at(prefs), 200);
+      const saved = await post(at(prefs), { langs: 'both', list: 'digest' });
+      check(`${lang}: saving the preferences answers 200`, saved.status === 200, String(saved.status));
+      await reach(`${lang}-preferences-saved`, `${at(prefs)}&saved`, 200, saved.html);
+      await reach(`${lang}-unsubscribe`, at(unsubscribe), 200);
+    }
+    // Last, as it ends the subscription (a second time changes nothing).
+    for (const lang of ['ar', 'en']) {
+      const at = u => u.replace('/ar/', `/${lang}/`);
+      const gone = await post(at(unsubscribe), {});
+      check(`${lang}: unsubscribing answers 200`, gone.status === 200, String(gone.status));
+      await reach(`${lang}-unsubscribed`, `${at(unsubscribe)}&done`, 200, gone.html);
+    }
   }
   await context.close();
+}
+
+// ---- 4. every page a subscriber reaches, in both languages
+{
+  // "Check your inbox" in English, signing up from the English sign-up page.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/en/newsletter`);
+  await page.fill('#signup-email', `page-${Date.now().toString(36)}@example.org`);
+  const [sent] = await Promise.all([page.waitForNavigation(), page.click('main form.newsletter-form button[type=submit]')]);
+  check('signing up from the English page shows "check your inbox"', (await page.textContent('h1')).trim() === 'Check your inbox',
+    await page.textContent('h1'));
+  await reach('en-check-inbox-page', `${base}/en/newsletter?sent`, 200, await sent.text());
+  await context.close();
+}
+for (const lang of ['ar', 'en']) {
+  // An address the site refuses (not counted against the limit: nothing was signed up).
+  const refused = await post(`${base}/${lang}/newsletter`, { email: 'not an address', langs: lang, list: 'digest' });
+  check(`${lang}: a malformed address is refused with 422`, refused.status === 422, String(refused.status));
+  await reach(`${lang}-signup-refused`, `${base}/${lang}/newsletter?refused`, 422, refused.html);
+  await reach(`${lang}-dead-link`, `${base}/${lang}/newsletter/confirm?t=no-such-link`, 404);
+}
+for (const p of reached) {
+  const page = await auditContext.newPage();
+  await show(page, p);
+  await runAxe(page, p.name);
+  await page.close();
+}
+for (const width of WIDTHS) {
+  const sized = await widthContext(browser, width);
+  for (const p of reached) {
+    const page = await sized.newPage();
+    await show(page, p);
+    const o = await overflow(page);
+    check(`${p.name} at ${width}px: no sideways scrolling`, fits(o), JSON.stringify(o));
+    await page.screenshot({ path: path.join(out, 'widths', `${p.name}-${width}.png`) });
+    await page.close();
+  }
+  await sized.close();
 }
 
 const vnu = path.join(here, 'node_modules', 'vnu-jar', 'build', 'dist', 'vnu.jar');

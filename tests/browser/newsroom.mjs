@@ -3,14 +3,24 @@
 //     schedule it 20 seconds ahead in the site's time zone, and see it appear on the public
 //     home page when the server's scheduler publishes it (no page visit triggers it);
 //  2. switch the newsroom to English; screenshots of the editor in Arabic and English;
-//  3. every newsroom page, in both languages, validates with the Nu HTML Checker and has no
-//     axe-core violations.
-// Needs ARABPRESS_URL and an admin account in ARABPRESS_ADMIN_EMAIL / ARABPRESS_ADMIN_PASSWORD.
+//  3. the breaking-news ribbon, in either language, keeps the reader's pages within the
+//     window on a phone (320, 360, 390, 414 px) and a laptop (1366); out/newsroom/widths/;
+//  4. every newsroom page, in both languages, validates with the Nu HTML Checker, has no
+//     axe-core violations and does not scroll sideways at 390 px: the pages behind a link
+//     (dashboard, lists, editor, settings…), those a form answers (the editor's preview and
+//     its refusal, an invitation made, a refused invitation), the invitation and first-run
+//     setup pages seen signed out (setup on a second, empty site), and the notices (an
+//     article that does not exist, a dead invitation, a form without its token).
+// Needs ARABPRESS_URL and an admin account in ARABPRESS_ADMIN_EMAIL / ARABPRESS_ADMIN_PASSWORD;
+// ARABPRESS_BIN (default: target/debug/arabpress) serves the empty site for the setup page.
 import { chromium } from 'playwright-core';
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { WIDTHS, widthContext, overflow, fits } from './widths.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const base = (process.env.ARABPRESS_URL || 'http://127.0.0.1:8095').replace(/\/$/, '');
@@ -18,6 +28,7 @@ const email = process.env.ARABPRESS_ADMIN_EMAIL;
 const password = process.env.ARABPRESS_ADMIN_PASSWORD;
 const out = path.join(here, 'out', 'newsroom');
 mkdirSync(path.join(out, 'html'), { recursive: true });
+mkdirSync(path.join(out, 'widths'), { recursive: true });
 
 let passed = 0;
 let failed = 0;
@@ -225,6 +236,50 @@ const stillHidden = await readerPage.$eval('aside.breaking', r => r.hidden).catc
 check('a reader who closed the ribbon does not see that story there again', stillHidden === true, String(stillHidden));
 await reader.close();
 
+// The ribbon on a phone and a laptop, with an English story on the English ribbon too: no
+// page scrolls sideways, whatever the headline's length.
+await page.goto(`${base}/admin/articles?status=published&lang=en`);
+const enEditor = await page.$$eval('main a[href^="/admin/articles/"]', l => l.map(a => a.getAttribute('href')).find(h => /^\/admin\/articles\/\d+$/.test(h)));
+await page.goto(base + enEditor);
+await page.fill('#ribbon-hours', '1');
+await Promise.all([page.waitForNavigation(), page.click('form[action$="/ribbon"] button')]);
+const ribbonPages = [];
+for (const lang of ['ar', 'en']) {
+  const front = await (await fetch(`${base}/${lang}/`)).text();
+  const story = (front.match(new RegExp(`href="(/${lang}/article/[^"]+)"`)) || [])[1];
+  ribbonPages.push({ name: `${lang}-ribbon-home`, url: `/${lang}/` }, { name: `${lang}-ribbon-section`, url: `/${lang}/section/politics` });
+  if (story) { ribbonPages.push({ name: `${lang}-ribbon-article`, url: story }); }
+}
+check('a page of each kind to show the ribbon on, in both languages', ribbonPages.length === 6, JSON.stringify(ribbonPages));
+for (const width of WIDTHS) {
+  const sized = await widthContext(browser, width);
+  for (const p of ribbonPages) {
+    const shown = await sized.newPage();
+    await shown.goto(base + p.url, { waitUntil: 'load' });
+    const on = await shown.evaluate(() => { const r = document.querySelector('aside.breaking'); return !!r && !r.hidden && r.getBoundingClientRect().height > 0; });
+    const o = await overflow(shown);
+    check(`${p.name} at ${width}px: the ribbon is shown, and nothing scrolls sideways`, on && fits(o), JSON.stringify({ on, ...o }));
+    await shown.screenshot({ path: path.join(out, 'widths', `${p.name}-${width}.png`) });
+    if (width === 1366 && /-home$/.test(p.name)) {
+      await shown.addScriptTag({ path: path.join(here, 'node_modules', 'axe-core', 'axe.min.js') });
+      const v = await shown.evaluate(async () => (await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } }))
+        .violations.map(x => `${x.id}: ${x.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`));
+      check(`${p.name}: axe-core finds no violations`, v.length === 0, v.join('\n     '));
+    }
+    await shown.close();
+  }
+  await sized.close();
+}
+await page.goto(base + enEditor);
+await Promise.all([page.waitForNavigation(), page.click('form[action$="/ribbon/remove"] button')]);
+check('the English story comes off the ribbon', !(await (await fetch(`${base}/en/`)).text()).includes('class="breaking"'));
+
+// Breaking news by mail: the send's page, for the newsroom's checks below.
+await page.goto(editorUrl);
+await Promise.all([page.waitForURL(/\/admin\/newsletter\/sends\/\d+/), page.click('form[action$="/breaking"] button')]);
+const sendPath = new URL(page.url()).pathname;
+check('sending the story as breaking news opens its send\'s page', /^\/admin\/newsletter\/sends\/\d+$/.test(sendPath), page.url());
+
 // ---- the newsroom in English
 await page.goto(editorUrl);
 await Promise.all([page.waitForNavigation(), page.click('form[action="/admin/account/language"] button')]);
@@ -250,14 +305,54 @@ check('a wire feed on a loopback address is refused with the reason',
 const id = editorUrl.split('/').pop();
 const paths = ['/admin', '/admin/articles', '/admin/articles?status=published&lang=ar', '/admin/articles/new',
   `/admin/articles/${id}`, `/admin/articles/${id}/revisions`, `/admin/articles/${id}/revisions?from=1&to=2`,
-  '/admin/users', '/admin/account', '/admin/taxonomy', '/admin/webhooks', '/admin/newsletter', '/admin/newsletter/sends', '/admin/wire',
-  '/admin/settings', '/admin/audit', '/admin/audit?action=published', '/admin/jobs'];
+  '/admin/users', '/admin/account', '/admin/taxonomy', '/admin/webhooks', '/admin/newsletter', '/admin/newsletter/sends', sendPath,
+  '/admin/wire', '/admin/settings', '/admin/audit', '/admin/audit?action=published', '/admin/jobs'].map(p => [p, 200]);
+// The notice of an article that does not exist.
+paths.push(['/admin/articles/999999999', 404]);
 const axeSource = path.join(here, 'node_modules', 'axe-core', 'axe.min.js');
 const files = [];
+function keep(name, html) {
+  const file = path.join(out, 'html', `${name}.html`);
+  writeFileSync(file, html);
+  files.push(file);
+}
+async function axeOn(p, name) {
+  await p.addScriptTag({ path: axeSource });
+  const axe = await p.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    return r.violations.map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`);
+  });
+  check(`${name}: axe-core finds no violations`, axe.length === 0, axe.join('\n     '));
+}
+/** Whether the page in `p` stays within a 390 px phone screen (a wide table scrolls
+ *  inside itself); the page keeps its own width afterwards. */
+async function fitsPhone(p, name) {
+  const size = p.viewportSize();
+  await p.setViewportSize({ width: 390, height: 844 });
+  const o = await overflow(p);
+  check(`${name} at 390px: no sideways scrolling`, fits(o), JSON.stringify(o));
+  await p.screenshot({ path: path.join(out, 'widths', `${name}-390.png`) });
+  await p.setViewportSize(size);
+}
+/** What a form in `p` answers, sent by script as the browser would send it: `prepare`
+ *  fills it in (in the page) and returns the form and its button; the browser's own checks
+ *  are skipped, so that the server's are seen. The answer's page is checked like the others. */
+async function answered(p, name, status, prepare, arg) {
+  const [res] = await Promise.all([p.waitForNavigation(), p.evaluate(([code, a]) => {
+    const [form, button] = new Function('a', code)(a);
+    form.noValidate = true;
+    form.requestSubmit(button);
+  }, [prepare, arg])]);
+  check(`${name} answers ${status}`, res.status() === status, `${res.url()}: ${res.status()}`);
+  keep(name, await res.text());
+  await axeOn(p, name);
+  await fitsPhone(p, name);
+}
 // axe is injected as an inline script, which the newsroom's CSP forbids: a second context,
 // signed in with the same session, runs it with CSP bypassed.
-const audit = await browser.newContext({ bypassCSP: true, storageState: await context.storageState() });
+const audit = await browser.newContext({ bypassCSP: true, storageState: await context.storageState(), viewport: { width: 1400, height: 1000 } });
 const auditPage = await audit.newPage();
+auditPage.on('dialog', d => d.accept().catch(() => {})); // leaving an editor with changes
 // Reporters work from phones: no newsroom page scrolls sideways at 390 px (a wide table
 // scrolls inside itself).
 const phone = await context.newPage();
@@ -267,27 +362,97 @@ for (const lang of ['en', 'ar']) {
     await page.goto(`${base}/admin`);
     await Promise.all([page.waitForNavigation(), page.click('form[action="/admin/account/language"] button')]);
   }
-  for (const p of paths) {
+  // Pages a form answers. An invitation made: the people page shows its link.
+  await auditPage.goto(`${base}/admin/users`);
+  await answered(auditPage, `${lang}-admin-users-invited`, 200, `
+    const form = document.querySelector('form[action="/admin/users/invite"]');
+    form.elements.email.value = a;
+    return [form, form.querySelector('button[type=submit]')];`, `invitee-${lang}-${stamp}@example.org`);
+  const invite = new URL(await auditPage.inputValue('#invite-link')).pathname;
+  // The editor's Preview, and its refusal of an article without a headline (nothing saved).
+  await auditPage.goto(editorUrl);
+  await answered(auditPage, `${lang}-admin-editor-preview`, 200, `
+    const form = document.getElementById('headline').form;
+    return [form, form.querySelector('button[value=preview]')];`);
+  check(`${lang}: Preview shows the article as readers will see it`, await auditPage.isVisible('#preview article'));
+  await auditPage.goto(editorUrl);
+  await answered(auditPage, `${lang}-admin-editor-refused`, 422, `
+    const form = document.getElementById('headline').form;
+    form.elements.headline.value = '';
+    return [form, form.querySelector('button[value=save]')];`);
+  // A form sent without its token: the notice that refuses it.
+  await auditPage.goto(`${base}/admin`);
+  await answered(auditPage, `${lang}-admin-csrf-refused`, 403, `
+    const form = document.createElement('form');
+    form.method = 'post';
+    form.action = '/admin/sections';
+    document.body.append(form);
+    return [form, undefined];`);
+  // The invitation as the invited person sees it, a refused acceptance (a password too
+  // short: nothing is created, no one signed in), and an invitation that is no more.
+  const guest = [[`${invite}?lang=${lang}`, 200, `${lang}-admin-invite`],
+    [`/admin/invite/no-such-invitation?lang=${lang}`, 410, `${lang}-admin-invite-gone`]];
+  await auditPage.goto(`${base}${invite}?lang=${lang}`);
+  await answered(auditPage, `${lang}-admin-invite-refused`, 422, `
+    const form = document.querySelector('form[action^="/admin/invite/"]');
+    form.elements.name.value = 'Invitee';
+    form.elements.password.value = 'short';
+    return [form, form.querySelector('button[type=submit]')];`);
+  for (const [p, status, named] of [...paths, ...guest]) {
     const res = await context.request.get(base + p);
-    const name = `${lang}${p.replace(/[^a-z0-9]+/gi, '-')}`;
-    check(`${name} answers 200`, res.status() === 200, `${p}: ${res.status()}`);
-    const file = path.join(out, 'html', `${name}.html`);
-    writeFileSync(file, await res.text());
-    files.push(file);
+    const name = named || `${lang}${p.replace(/[^a-z0-9]+/gi, '-')}`;
+    check(`${name} answers ${status}`, res.status() === status, `${p}: ${res.status()}`);
+    keep(name, await res.text());
     await auditPage.goto(base + p);
-    await auditPage.addScriptTag({ path: axeSource });
-    const axe = await auditPage.evaluate(async () => {
-      const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-      return r.violations.map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`);
-    });
-    check(`${name}: axe-core finds no violations`, axe.length === 0, axe.join('\n     '));
+    await axeOn(auditPage, name);
     await phone.goto(base + p);
-    const [scrolled, shown] = await phone.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
-    check(`${name} at 390px: no sideways scrolling`, scrolled <= shown, `${scrolled} px wide`);
+    const o = await overflow(phone);
+    check(`${name} at 390px: no sideways scrolling`, fits(o), JSON.stringify(o));
+    await phone.screenshot({ path: path.join(out, 'widths', `${name}-390.png`) });
   }
 }
 await phone.close();
 await audit.close();
+
+// ---- the first-run setup page, on a second site with no account yet
+{
+  const bin = process.env.ARABPRESS_BIN || path.join(here, '..', '..', 'target', 'debug', 'arabpress');
+  const port = await new Promise(resolve => {
+    const probe = createServer().listen(0, '127.0.0.1', () => { const { port: p } = probe.address(); probe.close(() => resolve(p)); });
+  });
+  const data = mkdtempSync(path.join(tmpdir(), 'arabpress-setup-'));
+  const empty = `http://127.0.0.1:${port}`;
+  const server = spawn(bin, ['serve', '--data', data, '--listen', `127.0.0.1:${port}`], { stdio: 'ignore' });
+  let up = false;
+  for (let i = 0; i < 100 && !up && server.exitCode === null; i++) {
+    up = await fetch(`${empty}/healthz`).then(r => r.ok, () => false);
+    if (!up) { await new Promise(r => setTimeout(r, 200)); }
+  }
+  check('a second, empty site starts for the setup page', up, `${bin} exited ${server.exitCode}`);
+  if (up) {
+    const guests = await browser.newContext({ bypassCSP: true, viewport: { width: 1400, height: 1000 } });
+    const setup = await guests.newPage();
+    for (const lang of ['ar', 'en']) {
+      const res = await guests.request.get(`${empty}/admin/setup?lang=${lang}`);
+      check(`${lang}-admin-setup answers 200`, res.status() === 200, String(res.status()));
+      keep(`${lang}-admin-setup`, await res.text());
+      await setup.goto(`${empty}/admin/setup?lang=${lang}`);
+      await axeOn(setup, `${lang}-admin-setup`);
+      await fitsPhone(setup, `${lang}-admin-setup`);
+      // Refused (a password too short): the form again with the reason; no account made.
+      await answered(setup, `${lang}-admin-setup-refused`, 422, `
+        const form = document.querySelector('form[action="/admin/setup"]');
+        form.elements.name.value = 'Owner';
+        form.elements.email.value = 'owner@example.org';
+        form.elements.password.value = 'short';
+        return [form, form.querySelector('button[type=submit]')];`);
+    }
+    await guests.close();
+  }
+  server.kill();
+  await new Promise(r => (server.exitCode !== null ? r() : server.once('exit', r)));
+  rmSync(data, { recursive: true, force: true });
+}
 // The ribbon comes off again.
 await page.goto(editorUrl);
 await Promise.all([page.waitForNavigation(), page.click('form[action$="/ribbon/remove"] button')]);
