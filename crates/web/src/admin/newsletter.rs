@@ -244,7 +244,11 @@ async fn send_page(
     let lang = s.user.ui_lang;
     let v = state.app.send_as(&s.user, id).await.or_refuse(state, s)?;
     let story = |a: &arabpress_core::model::ArticleSummary| json!({ "id": a.id, "headline": a.headline, "lang": a.lang.code(), "dir": a.lang.dir() });
-    let title = msg(state, lang, "admin-send-title", &[("id", &id.to_string())]);
+    let title = state
+        .app
+        .theme()
+        .messages()
+        .count(lang, "admin-send-title", "id", id);
     Ok(member_page(
         state,
         s,

@@ -99,7 +99,7 @@ async fn invite(
         json!({
             "invite_link": link,
             "invite_email": f.get("email").trim().to_lowercase(),
-            "invite_days": arabpress_app::INVITE_DAYS.to_string(),
+            "invite_days": arabpress_app::INVITE_DAYS,
         }),
         &HashMap::new(),
     )
