@@ -705,19 +705,16 @@ impl Store {
         )
     }
 
-    /// Everything an article page lists besides the article, in one round trip: its
-    /// published translations, up to `related` of its stored related stories (see
-    /// [`Store::set_related`]; withdrawn ones and translations are left out) and the `latest`
-    /// newest stories in its language.
-    pub async fn article_neighbours(
+    /// The statement of [`Store::article_neighbours`], with its arguments: $1 language, $2
+    /// article id, $3 translation group (-1: none), $4 now, $5 related limit, $6 latest
+    /// limit.
+    fn neighbours_statement(
         &self,
         article: &Article,
         related: u32,
         latest: u32,
         now: Timestamp,
-    ) -> Result<Neighbours, StoreError> {
-        // $1 language, $2 article id, $3 translation group (-1: none), $4 now,
-        // $5 related limit, $6 latest limit.
+    ) -> (String, Vec<Arg>) {
         let translations = self.summaries_as_json(
             &format!(
                 "SELECT {SUMMARY_COLUMNS} FROM articles a WHERE a.translation_group = $3 AND a.id <> $2 \
@@ -746,16 +743,45 @@ impl Store {
         let sql = format!(
             "SELECT '{{\"t\":' || ({translations}) || ',\"r\":' || ({related_sql}) || ',\"l\":' || ({latest_sql}) || '}}'"
         );
-        let json: String = sqlx::query_scalar(AssertSqlSafe(sql))
-            .bind(article.summary.lang.code())
-            .bind(article.summary.id)
-            .bind(article.translation_group.unwrap_or(-1))
-            .bind(now.as_second())
-            .bind(i64::from(related))
-            .bind(i64::from(latest))
+        let args = vec![
+            Arg::Text(article.summary.lang.code().to_owned()),
+            Arg::Int(article.summary.id),
+            Arg::Int(article.translation_group.unwrap_or(-1)),
+            Arg::Int(now.as_second()),
+            Arg::Int(i64::from(related)),
+            Arg::Int(i64::from(latest)),
+        ];
+        (sql, args)
+    }
+
+    /// Everything an article page lists besides the article, in one round trip: its
+    /// published translations, up to `related` of its stored related stories (see
+    /// [`Store::set_related`]; withdrawn ones and translations are left out) and the `latest`
+    /// newest stories in its language.
+    pub async fn article_neighbours(
+        &self,
+        article: &Article,
+        related: u32,
+        latest: u32,
+        now: Timestamp,
+    ) -> Result<Neighbours, StoreError> {
+        let (sql, args) = self.neighbours_statement(article, related, latest, now);
+        let json: String = bind_all(sqlx::query(AssertSqlSafe(sql)), &args)
             .fetch_one(&self.pool)
-            .await?;
+            .await?
+            .try_get(0)?;
         rows::neighbours_from_json(&json)
+    }
+
+    /// The plan the database chooses for [`Store::article_neighbours`] (translations,
+    /// stored related stories, latest), one line per step.
+    pub async fn neighbours_plans(
+        &self,
+        article: &Article,
+        now: Timestamp,
+    ) -> Result<Vec<String>, StoreError> {
+        let (sql, args) = self.neighbours_statement(article, 8, 16, now);
+        self.plan(&sql, &args).await
     }
 
     /// How many articles the store holds, any status.

@@ -280,16 +280,8 @@ impl Store {
 
     /// How many published articles have audio, failed or wait.
     pub async fn audio_counts(&self) -> Result<AudioCounts, StoreError> {
-        let (ready, failed, waiting): (i64, i64, i64) = sqlx::query_as(
-            "SELECT \
-             COALESCE(SUM(CASE WHEN x.sha IS NOT NULL THEN 1 ELSE 0 END), 0), \
-             COALESCE(SUM(CASE WHEN x.sha IS NULL AND x.error IS NOT NULL THEN 1 ELSE 0 END), 0), \
-             COALESCE(SUM(CASE WHEN x.sha IS NULL AND x.error IS NULL THEN 1 ELSE 0 END), 0) \
-             FROM articles a LEFT JOIN article_audio x ON x.article_id = a.id \
-             WHERE a.status = 'published'",
-        )
-        .fetch_one(&self.pool)
-        .await?;
+        let (ready, failed, waiting): (i64, i64, i64) =
+            sqlx::query_as(AUDIO_COUNTS).fetch_one(&self.pool).await?;
         Ok(AudioCounts {
             ready,
             failed,
@@ -297,6 +289,14 @@ impl Store {
         })
     }
 }
+
+/// The statement of [`Store::audio_counts`].
+pub(crate) const AUDIO_COUNTS: &str = "SELECT \
+     COALESCE(SUM(CASE WHEN x.sha IS NOT NULL THEN 1 ELSE 0 END), 0), \
+     COALESCE(SUM(CASE WHEN x.sha IS NULL AND x.error IS NOT NULL THEN 1 ELSE 0 END), 0), \
+     COALESCE(SUM(CASE WHEN x.sha IS NULL AND x.error IS NULL THEN 1 ELSE 0 END), 0) \
+     FROM articles a LEFT JOIN article_audio x ON x.article_id = a.id \
+     WHERE a.status = 'published'";
 
 /// Notes that the article's `version` has been heard (its audio made, or found unchanged):
 /// the failures are forgotten and the claim let go; `made` is the new audio with the

@@ -13,6 +13,10 @@ use jiff::Timestamp;
 use sqlx::{AssertSqlSafe, Row};
 use std::collections::HashMap;
 
+/// The statement of [`Store::relating_to`].
+const RELATING_TO: &str =
+    "SELECT DISTINCT article_id FROM related_articles WHERE related_id = $1 ORDER BY article_id";
+
 /// A stored near-duplicate fingerprint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Fingerprint {
@@ -327,12 +331,27 @@ impl Store {
 
     /// The articles whose stored related stories include `id`.
     pub async fn relating_to(&self, id: i64) -> Result<Vec<i64>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT DISTINCT article_id FROM related_articles WHERE related_id = $1 ORDER BY article_id",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?)
+        Ok(sqlx::query_scalar(RELATING_TO)
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// The plans the database chooses for the stored related stories: those an article
+    /// page shows (with its translations and the latest stories, see
+    /// [`Store::article_neighbours`]) and the stories that relate to `article` (whose
+    /// related stories are recomputed when it changes), one line per step.
+    pub async fn related_plans(
+        &self,
+        article: &Article,
+        now: Timestamp,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut lines = self.neighbours_plans(article, now).await?;
+        lines.extend(
+            self.plan(RELATING_TO, &[Arg::Int(article.summary.id)])
+                .await?,
+        );
+        Ok(lines)
     }
 
     /// The public summaries of the given articles, in the order given; ids that are not

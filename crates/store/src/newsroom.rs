@@ -127,6 +127,17 @@ pub struct MediaRow {
     pub created_at: Timestamp,
 }
 
+/// The statement of [`Store::pending_revisions`]: of one article (`$1`), or of all.
+fn pending_sql(of_one: bool) -> String {
+    let filter = if of_one { "AND r.article_id = $1" } else { "" };
+    format!(
+        "SELECT r.id, r.article_id, r.version, r.created_at, r.user_id, u.name, r.headline, \
+         r.standfirst, r.body_md, r.draft_json, a.headline AS live_headline \
+         FROM revisions r JOIN articles a ON a.id = r.article_id \
+         LEFT JOIN users u ON u.id = r.user_id WHERE r.pending = 1 {filter} ORDER BY r.id"
+    )
+}
+
 /// How the newsroom's list finds `text` in headlines (the condition, with `mark` for its
 /// argument, and the argument). On SQLite, three letters or more are a phrase of the
 /// trigram index `article_headlines` (migration 0021), which reads the headlines holding
@@ -515,17 +526,7 @@ impl Store {
         &self,
         article_id: Option<i64>,
     ) -> Result<Vec<PendingRevision>, StoreError> {
-        let filter = if article_id.is_some() {
-            "AND r.article_id = $1"
-        } else {
-            ""
-        };
-        let mut q = sqlx::query(AssertSqlSafe(format!(
-            "SELECT r.id, r.article_id, r.version, r.created_at, r.user_id, u.name, r.headline, \
-             r.standfirst, r.body_md, r.draft_json, a.headline AS live_headline \
-             FROM revisions r JOIN articles a ON a.id = r.article_id \
-             LEFT JOIN users u ON u.id = r.user_id WHERE r.pending = 1 {filter} ORDER BY r.id"
-        )));
+        let mut q = sqlx::query(AssertSqlSafe(pending_sql(article_id.is_some())));
         if let Some(a) = article_id {
             q = q.bind(a);
         }
@@ -669,6 +670,34 @@ impl Store {
         let ((list, list_args), (count, count_args)) = self.newsroom_statements(q);
         let mut lines = self.plan(&list, &list_args).await?;
         lines.extend(self.plan(&count, &count_args).await?);
+        Ok(lines)
+    }
+
+    /// The plans the database chooses for what the newsroom's dashboard reads (see
+    /// `App::dashboard`): the newest ten articles of each status, everyone's and those
+    /// created by `user_id` (a contributor sees only theirs), the changes waiting for
+    /// review, and the spoken versions' counts.
+    pub async fn dashboard_plans(&self, user_id: i64) -> Result<Vec<String>, StoreError> {
+        let mut lines = Vec::new();
+        for status in [
+            ArticleStatus::InReview,
+            ArticleStatus::Scheduled,
+            ArticleStatus::Draft,
+            ArticleStatus::Published,
+        ] {
+            for created_by in [None, Some(user_id)] {
+                let q = NewsroomQuery {
+                    status: Some(status),
+                    created_by,
+                    limit: 10,
+                    ..NewsroomQuery::default()
+                };
+                let ((list, args), _) = self.newsroom_statements(&q);
+                lines.extend(self.plan(&list, &args).await?);
+            }
+        }
+        lines.extend(self.plan(&pending_sql(false), &[]).await?);
+        lines.extend(self.plan(crate::audio::AUDIO_COUNTS, &[]).await?);
         Ok(lines)
     }
 
