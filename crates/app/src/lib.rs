@@ -91,7 +91,7 @@ pub use newsroom::{
 pub use objects::{MediaStorage, S3Settings};
 pub use outbound::{OutboundPolicy, Refusal, non_public};
 pub use outbox::{MAIL_MAX_ATTEMPTS, mail_backoff};
-pub use pages::{CORRECTIONS_LISTED, ListSpec, PER_PAGE};
+pub use pages::{CORRECTIONS_LISTED, LIST_COUNT_CAP, ListSpec, PER_PAGE};
 pub use reads::{
     MAX_PENDING_READS, MOST_READ_HOURS, MOST_READ_REFRESH, MOST_READ_SHOWN, referrer_domain,
 };

@@ -9,7 +9,7 @@ use crate::{App, AppError};
 use arabpress_core::http::{ListAt, ListCursor};
 use arabpress_core::model::{ArticleSummary, Section};
 use arabpress_core::{ArticleStatus, Lang, arabic};
-use arabpress_render::views::{author_url, section_url};
+use arabpress_render::views::{ListTotal, author_url, section_url};
 use arabpress_render::{
     ArticleModel, Frame, HomeModel, InfoModel, InfoPage, ListKind, ListModel, MessageModel,
 };
@@ -23,6 +23,11 @@ const RENDER_DEADLINE: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// Stories per page on section, tag and author pages.
 pub const PER_PAGE: u32 = 12;
+
+/// The most stories a list's first page counts: past it, the page says "more than"
+/// this many, so that no page counts a section's or an author's whole archive (a first page
+/// that holds the whole list counts it without a query).
+pub const LIST_COUNT_CAP: u64 = 1_000;
 
 /// Related stories an article page shows: one row of four cards on a desktop, two by two
 /// on a phone. The search index stores more, so near-duplicates and the page's other lists
@@ -447,17 +452,21 @@ impl App {
                 }
             };
             let mut first = page == 1;
-            q.count = first;
+            q.count_up_to = first.then_some(LIST_COUNT_CAP);
             let mut result = self.store().list(&q).await?;
             if q.after.is_some() && result.items.len() <= PER_PAGE as usize {
                 // No more than a page of stories after the cursor: they are the newest, and
                 // the first page shows them with the ones before them.
                 q.after = None;
-                q.count = true;
+                q.count_up_to = Some(LIST_COUNT_CAP);
                 result = self.store().list(&q).await?;
                 first = true;
             }
-            let total = first.then_some(result.total);
+            let total = first.then_some(if result.total > LIST_COUNT_CAP {
+                ListTotal::MoreThan(LIST_COUNT_CAP)
+            } else {
+                ListTotal::Exactly(result.total)
+            });
             let mut rows = result.items;
             if rows.is_empty() && !first {
                 return Err(AppError::NotFound);

@@ -102,6 +102,7 @@ list-count = { $count ->
     [few] { $count } مقالات
    *[other] { $count } مقالاً
 }
+list-count-over = أكثر من { $count } مقال
 pagination-label = الصفحات
 pagination-prev = مقالات أحدث
 pagination-next = مقالات أقدم

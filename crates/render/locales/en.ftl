@@ -97,6 +97,7 @@ list-count = { $count ->
     [one] { $count } story
    *[other] { $count } stories
 }
+list-count-over = More than { $count } stories
 pagination-label = Pages
 pagination-prev = Newer stories
 pagination-next = Older stories

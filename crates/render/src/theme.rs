@@ -3,8 +3,8 @@
 use crate::dates::Dates;
 use crate::messages::Messages;
 use crate::views::{
-    ArticleModel, CorrectionItem, HomeModel, InfoModel, ListKind, ListModel, MessageModel,
-    SearchModel,
+    ArticleModel, CorrectionItem, HomeModel, InfoModel, ListKind, ListModel, ListTotal,
+    MessageModel, SearchModel,
 };
 use crate::{PerLang, RenderError, assets};
 use arabpress_core::Lang;
@@ -371,7 +371,10 @@ impl Theme {
                     title => title,
                     heading => heading,
                     bio => bio.filter(|b| !b.is_empty()),
-                    total => m.total,
+                    total => m.total.map(|t| match t {
+                        ListTotal::Exactly(n) | ListTotal::MoreThan(n) => n,
+                    }),
+                    total_over => matches!(m.total, Some(ListTotal::MoreThan(_))),
                     span => span,
                     items => ser(self.cards(&m.items, &m.frame.sections)),
                     most_read => ser(self.cards(&m.most_read, &m.frame.sections)),

@@ -86,11 +86,20 @@ pub struct ListModel {
     pub most_read: Vec<ArticleSummary>,
     /// Stories in the whole list, on its first page (deeper pages do not count them, so
     /// that any depth costs the same; they show the dates they span instead).
-    pub total: Option<u64>,
+    pub total: Option<ListTotal>,
     /// The page of newer stories, unless this is the first.
     pub newer: Option<String>,
     /// The page of older stories, if there are any.
     pub older: Option<String>,
+}
+
+/// How many stories a list holds, as its first page says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListTotal {
+    /// This many.
+    Exactly(u64),
+    /// More than this many: a long list is counted no further.
+    MoreThan(u64),
 }
 
 /// One search result: the article, and its headline and best passage with the matched

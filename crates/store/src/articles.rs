@@ -34,8 +34,10 @@ pub struct ListQuery {
     pub offset: u32,
     /// Articles published after this instant are not yet public.
     pub now: Timestamp,
-    /// Whether to count the whole list (pages need it; a sidebar does not).
-    pub count: bool,
+    /// Count the whole list up to this many (a list's first page shows how many stories it
+    /// holds; a sidebar does not): the count reads no further than one past it, so that
+    /// showing a first page never walks a whole section's archive. `None`: not counted.
+    pub count_up_to: Option<u64>,
     /// Only articles after this one in the list's order (publication time and id, newest
     /// first): a cursor that stays put while newer articles are published.
     pub before: Option<(Timestamp, i64)>,
@@ -56,7 +58,7 @@ impl ListQuery {
             limit,
             offset: 0,
             now,
-            count: false,
+            count_up_to: None,
             before: None,
             after: None,
         }
@@ -82,7 +84,9 @@ pub struct Neighbours {
 pub struct Page<T> {
     /// The rows on this page.
     pub items: Vec<T>,
-    /// How many rows the whole list has (the page's own length when not counted).
+    /// How many rows the whole list has (the page's own length when not counted). A public
+    /// list's count ([`Store::list`]) may stop one past its `count_up_to`: a total above
+    /// that bound means "more than it".
     pub total: u64,
 }
 
@@ -556,8 +560,9 @@ impl Store {
         })
     }
 
-    /// The two statements of a list, each with its arguments: its count, and its page
-    /// (the count's arguments, then the limit and offset).
+    /// The two statements of a list, each with its arguments: its count (the filter's
+    /// arguments, then the bound past `q.count_up_to`), and its page (the filter's, then the
+    /// limit and offset).
     fn list_statements(&self, q: &ListQuery) -> ((String, Vec<Arg>), (String, Vec<Arg>)) {
         // A tag or author list walks that link table's index, whose rows carry their
         // article's list keys (kept by triggers, see migration 0020): counting an author's
@@ -635,7 +640,10 @@ impl Store {
         // Walking towards newer articles reads the index forwards; the page is still listed
         // newest first.
         let direction = if q.after.is_some() { "ASC" } else { "DESC" };
-        let count_sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {from} WHERE {filter}");
+        let count_sql = format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT 1 FROM {from} WHERE {filter} LIMIT ${}) AS counted",
+            n + 1
+        );
         // The page's ids first, from the index alone (skipping to a deep page walks index
         // entries, not rows), then their rows.
         let list_sql = self.summaries_as_json(
@@ -654,26 +662,33 @@ impl Store {
         args.extend(binds.into_iter().map(Arg::Int));
         let mut page_args = args.clone();
         page_args.extend([Arg::Int(i64::from(q.limit)), Arg::Int(i64::from(q.offset))]);
+        let bound = q.count_up_to.unwrap_or(0).saturating_add(1);
+        args.push(Arg::Int(i64::try_from(bound).unwrap_or(i64::MAX)));
         ((count_sql, args), (list_sql, page_args))
     }
 
-    /// Published articles matching a filter, newest first, with the total count.
+    /// Published articles matching a filter, newest first, with the total count when asked
+    /// (`q.count_up_to`). A first page shorter than its limit is the whole list, and counts
+    /// itself; otherwise the count reads the list's index entries up to one past the bound.
     pub async fn list(&self, q: &ListQuery) -> Result<Page<ArticleSummary>, StoreError> {
         let ((count_sql, count_args), (list_sql, list_args)) = self.list_statements(q);
-        let total = if q.count {
-            bind_all(sqlx::query(AssertSqlSafe(count_sql)), &count_args)
-                .fetch_one(&self.pool)
-                .await?
-                .try_get::<i64, _>(0)?
-        } else {
-            -1
-        };
         let json: String = bind_all(sqlx::query(AssertSqlSafe(list_sql)), &list_args)
             .fetch_one(&self.pool)
             .await?
             .try_get(0)?;
         let items = rows::summaries_from_json(&json)?;
-        let total = u64::try_from(total).unwrap_or(items.len() as u64);
+        let shown = items.len() as u64;
+        let total = match q.count_up_to {
+            Some(_) if q.offset == 0 && shown < u64::from(q.limit) => shown,
+            Some(_) => {
+                let n: i64 = bind_all(sqlx::query(AssertSqlSafe(count_sql)), &count_args)
+                    .fetch_one(&self.pool)
+                    .await?
+                    .try_get(0)?;
+                u64::try_from(n).unwrap_or(shown)
+            }
+            None => shown,
+        };
         Ok(Page { items, total })
     }
 

@@ -608,6 +608,53 @@ async fn lists_paginate_without_repeating() {
     }
 }
 
+/// A list's first page counts its stories no further than `LIST_COUNT_CAP`: a longer list
+/// says it holds more, in either language, and still links to its older stories.
+#[tokio::test]
+async fn a_long_list_says_it_holds_more_than_it_counts() {
+    use arabpress_store::{ImportArticle, ImportBatch};
+    let s = site().await;
+    let cap = arabpress_app::LIST_COUNT_CAP;
+    let articles = (0..=cap)
+        .flat_map(|i| {
+            [Lang::En, Lang::Ar].map(|lang| {
+                let mut d = draft(&format!("Archive story {i}"), &["Long list"]);
+                d.lang = lang;
+                ImportArticle {
+                    source_id: format!("{lang}-{i}"),
+                    draft: d,
+                    status: ArticleStatus::Published,
+                    published_at: Some(now() - jiff::SignedDuration::from_mins(60 + i as i64)),
+                }
+            })
+        })
+        .collect();
+    let batch = ImportBatch {
+        source: "test:long-list".into(),
+        articles,
+        ..ImportBatch::default()
+    };
+    s.app.store().import_batch(batch, now()).await.unwrap();
+    let en = get(&s.router, "/en/tag/long-list").await;
+    assert_eq!(en.status, StatusCode::OK);
+    assert!(
+        en.body.contains(&format!("More than {cap} stories")),
+        "{}",
+        en.body
+    );
+    assert!(
+        en.body
+            .contains("rel=\"next\" href=\"/en/tag/long-list?before=")
+    );
+    let ar = get(&s.router, "/ar/tag/long-list").await;
+    let digits = arabpress_render::messages::to_arabic_digits(&cap.to_string());
+    assert!(
+        ar.body.contains(&format!("أكثر من {digits} مقال")),
+        "{}",
+        ar.body
+    );
+}
+
 #[tokio::test]
 async fn a_repeated_headline_is_listed_once() {
     // The seed page listed one headline four times: four stored copies must still show once.
