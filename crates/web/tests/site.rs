@@ -610,10 +610,8 @@ async fn lists_paginate_without_repeating() {
 
 /// A list's first page counts its stories no further than `LIST_COUNT_CAP`: a longer list
 /// says it holds more, in either language, and still links to its older stories.
-#[tokio::test]
-async fn a_long_list_says_it_holds_more_than_it_counts() {
+async fn a_long_list_says_it_holds_more_than_it_counts(s: Site_) {
     use arabpress_store::{ImportArticle, ImportBatch};
-    let s = site().await;
     let cap = arabpress_app::LIST_COUNT_CAP;
     let articles = (0..=cap)
         .flat_map(|i| {
@@ -654,6 +652,11 @@ async fn a_long_list_says_it_holds_more_than_it_counts() {
         ar.body
     );
 }
+
+common::both_sites!(
+    a_long_list_says_it_holds_more_than_it_counts,
+    super::a_long_list_says_it_holds_more_than_it_counts
+);
 
 #[tokio::test]
 async fn a_repeated_headline_is_listed_once() {
