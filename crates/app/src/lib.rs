@@ -59,7 +59,7 @@ pub use accounts::{
 pub use api::{API_MAX_LIMIT, ArticleFilter, ArticlePage};
 pub use arabpress_store::{AudioCounts, AudioPick, AudioState};
 pub use arabpress_store::{AuditLine, AuditPage, AuditQuery, Delivery, Webhook};
-pub use arabpress_store::{JobReport, JobStatus};
+pub use arabpress_store::{JobReport, JobStatus, TagsFrom};
 pub use arabpress_store::{
     NEWSROOM_COUNT_CAP, NewsroomArticle, NewsroomPage, NewsroomQuery, PendingRevision, Revision,
     TokenRow,
@@ -87,6 +87,7 @@ pub use newsletter::{
 pub use newsroom::{
     Dashboard, DiffLine, INVITE_DAYS, LOGIN_ATTEMPTS_BEFORE_SLOWING, LOGIN_FAILURES_PER_ACCOUNT,
     LOGIN_FAILURES_PER_IP, LOGIN_SLOW_SECONDS, LOGIN_WINDOW_MINUTES, SESSION_DAYS, Session, Step,
+    TAGS_PER_PAGE, TagList,
 };
 pub use objects::{MediaStorage, S3Settings};
 pub use outbound::{OutboundPolicy, Refusal, non_public};

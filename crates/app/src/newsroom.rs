@@ -8,7 +8,9 @@ use crate::accounts::{Saved, random_hex, token_hash};
 use crate::{App, AppError};
 use arabpress_core::model::Article;
 use arabpress_core::{ArticleDraft, ArticleStatus, Lang, Role, Slug, User, ValidationError};
-use arabpress_store::{NewsroomArticle, NewsroomPage, NewsroomQuery, PendingRevision, Revision};
+use arabpress_store::{
+    NewsroomArticle, NewsroomPage, NewsroomQuery, PendingRevision, Revision, TagsFrom,
+};
 use jiff::{SignedDuration, Timestamp};
 use std::net::IpAddr;
 
@@ -16,6 +18,8 @@ use std::net::IpAddr;
 pub const SESSION_DAYS: i64 = 14;
 /// Suggestions an author or tag picker offers at a time.
 pub const PICKER_SUGGESTIONS: u32 = 10;
+/// Tags a page of the newsroom's tag list shows.
+pub const TAGS_PER_PAGE: u32 = 50;
 /// How long an invitation link works.
 pub const INVITE_DAYS: i64 = 7;
 /// The window over which failed logins are counted.
@@ -85,6 +89,17 @@ pub enum Step {
     Schedule(Timestamp),
     /// Withdraw.
     Unpublish,
+}
+
+/// A page of the newsroom's tag list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagList {
+    /// The tags shown, by name, each with how many articles (any status) carry it.
+    pub tags: Vec<(arabpress_core::model::Tag, u64)>,
+    /// The tag the previous page ends before (the first shown), when tags come before.
+    pub before: Option<i64>,
+    /// The tag the next page starts after (the last shown), when tags follow.
+    pub after: Option<i64>,
 }
 
 /// The refusal of an action `actor`'s role does not allow.
@@ -921,23 +936,63 @@ impl App {
         })
     }
 
-    /// Every section and every tag (with how many articles carry it), for an editor.
+    /// Every section, and a page of [`TAGS_PER_PAGE`] tags in `lang` whose name or slug
+    /// holds `text` (all of them when it is empty), by name from `from`, each with how many
+    /// articles carry it (counted for the tags shown only), for an editor.
     pub async fn taxonomy_as(
         &self,
         actor: &User,
-    ) -> Result<
-        (
-            Vec<arabpress_core::model::Section>,
-            Vec<(arabpress_core::model::Tag, u64)>,
-        ),
-        AppError,
-    > {
+        lang: Lang,
+        text: &str,
+        from: TagsFrom,
+    ) -> Result<(Vec<arabpress_core::model::Section>, TagList), AppError> {
         if !actor.role.can_manage_taxonomy() {
             return Err(forbidden(actor, "manage sections and tags"));
         }
+        let per_page = TAGS_PER_PAGE as usize;
+        // One tag more than a page shows: whether a page follows in the direction walked.
+        let mut tags = self
+            .store()
+            .tags_page(lang, &picker_text(text), from, TAGS_PER_PAGE + 1)
+            .await?;
+        let beyond = tags.len() > per_page;
+        let (before, after) = match from {
+            // Walking back: the extra tag is the earliest; the cursor's tag follows the page.
+            TagsFrom::Before(_) => {
+                if beyond {
+                    tags.remove(0);
+                }
+                (
+                    tags.first().filter(|_| beyond).map(|t| t.id),
+                    tags.last().map(|t| t.id),
+                )
+            }
+            TagsFrom::Start | TagsFrom::After(_) => {
+                tags.truncate(per_page);
+                (
+                    tags.first()
+                        .filter(|_| matches!(from, TagsFrom::After(_)))
+                        .map(|t| t.id),
+                    tags.last().filter(|_| beyond).map(|t| t.id),
+                )
+            }
+        };
+        let ids: Vec<i64> = tags.iter().map(|t| t.id).collect();
+        let counts = self.store().tag_counts(&ids).await?;
+        let tags = tags
+            .into_iter()
+            .map(|t| {
+                let n = counts.get(&t.id).copied().unwrap_or(0);
+                (t, n)
+            })
+            .collect();
         Ok((
             self.sections().await?.as_ref().clone(),
-            self.store().tags_with_counts().await?,
+            TagList {
+                tags,
+                before,
+                after,
+            },
         ))
     }
 

@@ -340,6 +340,13 @@ admin-name-ar = الاسم بالعربية
 admin-name-en = الاسم بالإنجليزية
 admin-position = الترتيب
 admin-taxonomy-saved = حُفظ، وتظهر التغييرات في كل الصفحات.
+admin-tags-text = وسوم لغة واحدة مرتبة بالاسم، { $count } في الصفحة، ومع كل وسم عدد المقالات (بأي حالة) التي تحمله.
+admin-tags-search = الاسم أو الرابط المختصر يحتوي على
+admin-tags-find = ابحث في الوسوم
+admin-tags-all = كل الوسوم
+admin-tags-empty = لا يوجد وسم مطابق.
+admin-tags-prev = الوسوم السابقة
+admin-tags-next = الوسوم التالية
 admin-webhooks = الخطافات
 admin-webhooks-text = يمكن إبلاغ المواقع والتطبيقات الشريكة عند نشر مقال أو تحديثه أو سحبه. كل إرسال طلب POST بصيغة JSON موقّع (الترويسة X-Arabpress-Signature: t=الوقت,v1=توقيع HMAC-SHA256 لـ "الوقت.النص" بالمفتاح السري)؛ ويُعاد المحاولة عند الفشل بفترات متزايدة حتى ٨ مرات.
 admin-webhook-created = أُضيف الخطاف. يظهر مفتاح التوقيع مرة واحدة فقط: أعطه للمستقبِل الآن.

@@ -330,6 +330,13 @@ admin-name-ar = Arabic name
 admin-name-en = English name
 admin-position = Position
 admin-taxonomy-saved = Saved; every page shows the change.
+admin-tags-text = Tags of one language by name, { $count } to a page, each with the articles (any status) that carry it.
+admin-tags-search = Name or address contains
+admin-tags-find = Find tags
+admin-tags-all = All tags
+admin-tags-empty = No tag matches.
+admin-tags-prev = Previous tags
+admin-tags-next = Next tags
 admin-webhooks = Webhooks
 admin-webhooks-text = Partner sites and apps can be told when an article is published, updated or withdrawn. Each delivery is a signed JSON POST (header X-Arabpress-Signature: t=time,v1=HMAC-SHA256 of "time.body" with the secret); failures are retried with growing waits, up to 8 times.
 admin-webhook-created = Webhook added. Its signing secret is shown once: give it to the receiver now.

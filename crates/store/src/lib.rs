@@ -56,6 +56,7 @@ pub use newsroom::{
 };
 pub use reads::ReadCounts;
 pub use rendering::{RENDER_BUDGET, RENDER_PERMITS, render_body};
+pub use taxonomy::TagsFrom;
 pub use users::{AuditEntry, AuditLine, AuditPage, AuditQuery, TokenRow};
 pub use webhooks::{Delivery, DueDelivery, Outcome, Webhook};
 pub use wire::{NewWireFeed, WireArticle, WireFeed, WirePoll};

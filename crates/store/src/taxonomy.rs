@@ -1,9 +1,38 @@
 //! Sections, authors and tags: the vocabularies articles are filed under.
 
 use crate::error::changed;
+use crate::plans::{Arg, bind_all};
 use crate::{Store, StoreError, rows};
 use arabpress_core::model::{Author, Section, Tag};
 use arabpress_core::{Lang, Slug, ValidationError};
+use sqlx::{AssertSqlSafe, Row};
+use std::collections::HashMap;
+
+/// Where a page of the newsroom's tag list starts, in the list's order (by name, then id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagsFrom {
+    /// At the first tag.
+    Start,
+    /// Just after this tag.
+    After(i64),
+    /// Just before this tag (the page ends where the tag would be).
+    Before(i64),
+}
+
+/// The statement of [`Store::tag_counts`], with its arguments (the ids).
+fn tag_counts_statement(ids: &[i64]) -> (String, Vec<Arg>) {
+    let marks = (1..=ids.len())
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    (
+        format!(
+            "SELECT x.tag_id, CAST(COUNT(*) AS BIGINT) FROM article_tags x \
+             WHERE x.tag_id IN ({marks}) GROUP BY x.tag_id"
+        ),
+        ids.iter().copied().map(Arg::Int).collect(),
+    )
+}
 
 /// Records a change to the sections in the change feed, in the change's transaction.
 pub(crate) async fn section_changed(
@@ -187,19 +216,24 @@ impl Store {
         .await?)
     }
 
-    /// Every tag with the number of articles (any status) carrying it, by language and name.
-    pub async fn tags_with_counts(&self) -> Result<Vec<(Tag, u64)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT t.id, t.lang, t.slug, t.name, \
-             (SELECT CAST(COUNT(*) AS BIGINT) FROM article_tags at WHERE at.tag_id = t.id) AS n \
-             FROM tags t ORDER BY t.lang, t.name, t.id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+    /// How many articles (any status) carry each of the tags `ids`, in one grouped read of
+    /// their link rows (the `article_tags_listed` index, by tag): the counts of the tags a
+    /// page of the newsroom's list shows, never of every tag. A tag no article carries is
+    /// left out.
+    pub async fn tag_counts(&self, ids: &[i64]) -> Result<HashMap<i64, u64>, StoreError> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let (sql, args) = tag_counts_statement(ids);
+        let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), &args)
+            .persistent(false)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
-                let n: i64 = sqlx::Row::try_get(r, "n")?;
-                Ok((rows::tag(r)?, u64::try_from(n).unwrap_or(0)))
+                let id: i64 = r.try_get(0)?;
+                let n: i64 = r.try_get(1)?;
+                Ok((id, u64::try_from(n).unwrap_or(0)))
             })
             .collect()
     }
@@ -241,19 +275,107 @@ impl Store {
         text: &str,
         limit: u32,
     ) -> Result<Vec<Tag>, StoreError> {
-        sqlx::query(
-            "SELECT id, lang, slug, name FROM tags WHERE lang = $1 \
-             AND (LOWER(name) LIKE LOWER($2) ESCAPE '\\' OR slug LIKE LOWER($2) ESCAPE '\\') \
-             ORDER BY name, id LIMIT $3",
-        )
-        .bind(lang.code())
-        .bind(crate::newsroom::like_pattern_as_typed(text))
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(rows::tag)
-        .collect()
+        self.tags_page(lang, text, TagsFrom::Start, limit).await
+    }
+
+    /// A page of the tags in `lang` whose name or slug holds `text` (every tag when it is
+    /// empty), case aside, in the order of [`Store::find_tags`] (name, then id): at most
+    /// `limit` from `from`, listed in that order whichever way the page walks. A page
+    /// reads the `tags_name` index (migration 0024) from its cursor, so a page deep in
+    /// twenty thousand tags costs what the first does.
+    pub async fn tags_page(
+        &self,
+        lang: Lang,
+        text: &str,
+        from: TagsFrom,
+        limit: u32,
+    ) -> Result<Vec<Tag>, StoreError> {
+        let Some((sql, args)) = self.tags_statement(lang, text, from, limit).await? else {
+            return Ok(Vec::new());
+        };
+        let mut tags = bind_all(sqlx::query(AssertSqlSafe(sql)), &args)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::tag)
+            .collect::<Result<Vec<_>, _>>()?;
+        if matches!(from, TagsFrom::Before(_)) {
+            tags.reverse();
+        }
+        Ok(tags)
+    }
+
+    /// The statement of a page of [`Store::tags_page`] with its arguments, or `None` when
+    /// its cursor names no tag of `lang`: the tag's name is read first, so that the page
+    /// starts at (name, id) in the index rather than at the language's first tag.
+    async fn tags_statement(
+        &self,
+        lang: Lang,
+        text: &str,
+        from: TagsFrom,
+        limit: u32,
+    ) -> Result<Option<(String, Vec<Arg>)>, StoreError> {
+        let mut args = vec![Arg::Text(lang.code().to_owned())];
+        let mut filter = String::from("t.lang = $1");
+        if !text.is_empty() {
+            args.push(Arg::Text(crate::newsroom::like_pattern_as_typed(text)));
+            let n = args.len();
+            filter.push_str(&format!(
+                " AND (LOWER(t.name) LIKE LOWER(${n}) ESCAPE '\\' OR t.slug LIKE LOWER(${n}) ESCAPE '\\')"
+            ));
+        }
+        let (cursor, past, order) = match from {
+            TagsFrom::Start => (None, ">", "ASC"),
+            TagsFrom::After(id) => (Some(id), ">", "ASC"),
+            TagsFrom::Before(id) => (Some(id), "<", "DESC"),
+        };
+        if let Some(id) = cursor {
+            let name: Option<String> =
+                sqlx::query_scalar("SELECT name FROM tags WHERE id = $1 AND lang = $2")
+                    .bind(id)
+                    .bind(lang.code())
+                    .fetch_optional(&self.pool)
+                    .await?;
+            let Some(name) = name else { return Ok(None) };
+            args.push(Arg::Text(name));
+            args.push(Arg::Int(id));
+            let n = args.len();
+            filter.push_str(&format!(" AND (t.name, t.id) {past} (${}, ${n})", n - 1));
+        }
+        args.push(Arg::Int(i64::from(limit)));
+        let sql = format!(
+            "SELECT t.id, t.lang, t.slug, t.name FROM tags t WHERE {filter} \
+             ORDER BY t.name {order}, t.id {order} LIMIT ${}",
+            args.len()
+        );
+        Ok(Some((sql, args)))
+    }
+
+    /// The plans the database chooses for the newsroom's tag list (see
+    /// [`Store::tags_page`], [`Store::tag_counts`]): the first page, a page after and one
+    /// before a tag, each with and without a search, and the counts of the tags `ids`; one
+    /// line per step. `cursor` must be a tag of `lang`.
+    pub async fn tag_list_plans(
+        &self,
+        lang: Lang,
+        cursor: i64,
+        ids: &[i64],
+    ) -> Result<Vec<String>, StoreError> {
+        let mut lines = Vec::new();
+        for text in ["", "ga"] {
+            for from in [
+                TagsFrom::Start,
+                TagsFrom::After(cursor),
+                TagsFrom::Before(cursor),
+            ] {
+                if let Some((sql, args)) = self.tags_statement(lang, text, from, 51).await? {
+                    lines.extend(self.plan(&sql, &args).await?);
+                }
+            }
+        }
+        let (sql, args) = tag_counts_statement(ids);
+        lines.extend(self.plan(&sql, &args).await?);
+        Ok(lines)
     }
 
     /// One tag by language and slug.

@@ -1340,6 +1340,169 @@ async fn the_admin_api_takes_image_uploads() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
+/// The addresses of a page's `rel` links, `&amp;` read back as `&`.
+fn rel_link(html: &str, rel: &str) -> Option<String> {
+    let marker = format!("rel=\"{rel}\"");
+    html.split("<a href=\"")
+        .skip(1)
+        .find(|a| a.split('>').next().is_some_and(|tag| tag.contains(&marker)))
+        .and_then(|a| a.split('"').next())
+        .map(|h| h.replace("&amp;", "&"))
+}
+
+/// The tags a page of the newsroom's tag list shows, by the value of their name field.
+fn tag_names(html: &str) -> Vec<String> {
+    html.split("<input name=\"name\" value=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Sections and tags: the tags of one language by name, fifty to a page both ways, found by
+/// part of their name, counted for the page only; a renamed tag's page is shown again.
+async fn the_tag_list_pages_through_the_tags_and_finds_them(s: Site_) {
+    use arabpress_store::{ImportArticle, ImportBatch};
+    with_users(&s).await;
+    // 120 tags named "Topic 000" to "Topic 119", two to an article; "Topic 000" on two.
+    let article = |i: usize, tags: Vec<String>| {
+        let mut d = arabpress_core::ArticleDraft {
+            lang: arabpress_core::Lang::En,
+            slug: None,
+            headline: format!("Topic story {i}"),
+            standfirst: String::new(),
+            body_md: "A body.".into(),
+            kind: arabpress_core::ArticleKind::News,
+            section: arabpress_core::Slug::parse("world").unwrap(),
+            tags,
+            authors: vec![arabpress_core::Slug::parse("layla-haddad").unwrap()],
+            source: None,
+            image: None,
+            seo_title: None,
+            seo_description: None,
+        };
+        d.tags.sort();
+        ImportArticle {
+            source_id: format!("topic-{i}"),
+            draft: d,
+            status: ArticleStatus::Draft,
+            published_at: None,
+        }
+    };
+    let mut articles: Vec<ImportArticle> = (0..60)
+        .map(|i| {
+            article(
+                i,
+                vec![
+                    format!("Topic {:03}", 2 * i),
+                    format!("Topic {:03}", 2 * i + 1),
+                ],
+            )
+        })
+        .collect();
+    articles.push(article(60, vec!["Topic 000".into()]));
+    let batch = ImportBatch {
+        source: "test:topics".into(),
+        articles,
+        ..ImportBatch::default()
+    };
+    s.app
+        .store()
+        .import_batch(batch, common::now())
+        .await
+        .unwrap();
+    let mut editor = signed_in(&s, "editor").await;
+
+    let first = editor.get("/admin/taxonomy?lang=en&q=topic").await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    let names = tag_names(&first.body);
+    assert_eq!(names.len(), 50, "{}", first.body);
+    assert_eq!(
+        (names[0].as_str(), names[49].as_str()),
+        ("Topic 000", "Topic 049")
+    );
+    assert!(
+        first.body.contains("<td>2</td>"),
+        "Topic 000 is on two articles"
+    );
+    assert_eq!(rel_link(&first.body, "prev"), None);
+    let next = rel_link(&first.body, "next").expect("a next page");
+    assert!(
+        next.starts_with("/admin/taxonomy?lang=en&q=topic&after="),
+        "{next}"
+    );
+    let second = editor.get(&next).await;
+    let names = tag_names(&second.body);
+    assert_eq!(
+        (names[0].as_str(), names[49].as_str()),
+        ("Topic 050", "Topic 099")
+    );
+    let third = editor
+        .get(&rel_link(&second.body, "next").expect("a third page"))
+        .await;
+    let names = tag_names(&third.body);
+    assert_eq!((names.len(), names[0].as_str()), (20, "Topic 100"));
+    assert_eq!(rel_link(&third.body, "next"), None, "nothing follows");
+    // Back: the page before the second is the first.
+    let back = editor
+        .get(&rel_link(&second.body, "prev").expect("a previous page"))
+        .await;
+    assert_eq!(tag_names(&back.body), tag_names(&first.body));
+    assert_eq!(rel_link(&back.body, "prev"), None);
+
+    // Without a search, the tags of the member's language (Arabic: the newsroom is in
+    // Arabic for them), and the other language's on asking.
+    let arabic = editor.get("/admin/taxonomy").await;
+    let names = tag_names(&arabic.body);
+    assert!(
+        !names.is_empty() && names.iter().all(|n| !n.starts_with("Topic")),
+        "{names:?}"
+    );
+    assert!(arabic.body.contains("ابحث في الوسوم"), "{}", arabic.body);
+    let all = editor.get("/admin/taxonomy?lang=en").await;
+    assert!(tag_names(&all.body).iter().any(|n| n == "Topic 000"));
+    let none = editor.get("/admin/taxonomy?lang=en&q=no+such+tag").await;
+    assert!(tag_names(&none.body).is_empty());
+    assert!(none.body.contains("لا يوجد وسم مطابق."), "{}", none.body);
+
+    // Renamed on the second page, back to the second page.
+    let csrf = csrf_of(&second.body);
+    let after = next.split("after=").nth(1).unwrap_or_default().to_owned();
+    let id = second
+        .body
+        .split("action=\"/admin/tags/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_default()
+        .to_owned();
+    let r = editor
+        .post(
+            &format!("/admin/tags/{id}"),
+            &[
+                ("csrf", &csrf),
+                ("lang", "en"),
+                ("q", "topic"),
+                ("after", &after),
+                ("name", "Topic 050 renamed"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        location(&r),
+        format!("/admin/taxonomy?lang=en&q=topic&after={after}&done=taxonomy")
+    );
+    assert_eq!(
+        tag_names(&editor.get(&location(&r)).await.body)[0],
+        "Topic 050 renamed"
+    );
+}
+
+common::both_sites!(
+    the_tag_list_pages_through_the_tags_and_finds_them,
+    super::the_tag_list_pages_through_the_tags_and_finds_them
+);
+
 #[tokio::test]
 async fn editors_manage_sections_and_tags_and_corrections_appear_dated() {
     let s = site().await;
@@ -1422,15 +1585,22 @@ async fn editors_manage_sections_and_tags_and_corrections_appear_dated() {
             .contains("/en/section/nul"),
         "nothing was saved"
     );
-    let tag = s
+    let tags = s
         .app
         .store()
-        .tags_with_counts()
+        .tags_page(
+            arabpress_core::Lang::En,
+            "",
+            arabpress_store::TagsFrom::Start,
+            1_000,
+        )
         .await
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let ids: Vec<i64> = tags.iter().map(|t| t.id).collect();
+    let counts = s.app.store().tag_counts(&ids).await.unwrap_or_default();
+    let tag = tags
         .into_iter()
-        .find(|(t, n)| *n > 0 && t.lang == arabpress_core::Lang::En)
-        .map(|(t, _)| t)
+        .find(|t| counts.contains_key(&t.id))
         .unwrap_or_else(|| panic!("a tag"));
     let r = editor
         .submit(

@@ -50,8 +50,17 @@ async fn addresses(s: &Site_, media: &[String]) -> Vec<String> {
             out.push(format!("/{lang}/author/{}", a.slug));
         }
     }
-    for (t, _) in s.app.store().tags_with_counts().await.unwrap() {
-        out.push(format!("/{}/tag/{}", t.lang, t.slug));
+    for lang in [Lang::Ar, Lang::En] {
+        let from = arabpress_store::TagsFrom::Start;
+        for t in s
+            .app
+            .store()
+            .tags_page(lang, "", from, 10_000)
+            .await
+            .unwrap()
+        {
+            out.push(format!("/{}/tag/{}", t.lang, t.slug));
+        }
     }
     out.extend(media.iter().cloned());
     out.into_iter()
