@@ -3,7 +3,7 @@
 # (default 1,000,000), then the start-up time of `serve` on it and the time of the pages
 # that a deep archive makes slow when a query walks every article: deep section and author
 # pages (by the old page numbers and by story, `?before=`), the sitemap index and its last
-# file, the Google News sitemap, the newsroom's list and dashboard; then the rate of the
+# file, the Google News sitemap, the newsroom's list, dashboard and tag list; then the rate of the
 # deepest author page, uncached, beside nginx serving the same bytes; then, on cached
 # pages, how long a new article takes to show on the home page, its section, search and
 # the feed (bench/publish.py), and how long its near-duplicate check took against the
@@ -14,8 +14,9 @@
 #
 # The articles are rows written straight into the database by SQL (half Arabic, half
 # English, over the demo's sections, one in ten by the demo's first author, each with a
-# random near-duplicate fingerprint), with no body, tags or search index entries: the
-# benchmark measures reading a deep archive, not writing one.
+# random near-duplicate fingerprint and one of 20,000 generated tags of its language), with
+# no body or search index entries: the benchmark measures reading a deep archive, not
+# writing one.
 # PostgreSQL: a new database on the server of $ARCHIVE_POSTGRES_URL, else on the one
 # scripts/postgres starts on port 55434; ARCHIVE_POSTGRES=0 measures SQLite alone.
 # Usage: bench/archive.sh [N]   (a quick check that it works:
@@ -49,6 +50,15 @@ SELECT CASE i % 2 WHEN 0 THEN 'ar' ELSE 'en' END, 'archive-' || i, 'Archive stor
 FROM g;
 INSERT INTO article_authors (article_id, author_id, position)
 SELECT id, (SELECT MIN(id) FROM authors), 0 FROM articles WHERE slug LIKE 'archive-%' AND (id / 2) % 10 = 0;
+INSERT INTO tags (lang, slug, name)
+SELECT lang, 'archive-tag-' || substr(slug, 9),
+       CASE lang WHEN 'ar' THEN 'وسم الأرشيف ' ELSE 'Archive tag ' END || substr(slug, 9)
+FROM articles WHERE slug LIKE 'archive-%' AND CAST(substr(slug, 9) AS INTEGER) <= 20000;
+INSERT INTO article_tags (article_id, tag_id)
+SELECT a.id, t.id FROM articles a
+JOIN tags t ON t.lang = a.lang
+ AND t.slug = 'archive-tag-' || ((CAST(substr(a.slug, 9) AS INTEGER) - 1) % 20000 + 1)
+WHERE a.slug LIKE 'archive-%';
 COMMIT;
 SQL
 }
@@ -100,7 +110,7 @@ run() {
   echo "   answering after $(since "$started") s"
 
   local password section section_count author author_count deep author_deep files
-  local section_cursor author_cursor
+  local section_cursor author_cursor tag tag_cursor
   password=$(head -c 18 /dev/urandom | base64)
   echo "$password" | RUST_LOG=warn "$bin" user add --data "$data" --email bench@arabpress.example \
     --name Bench --role admin --password-stdin >/dev/null
@@ -122,6 +132,11 @@ run() {
   author_cursor=$(q "SELECT a.published_at || '.' || a.id FROM articles a JOIN article_authors x
      ON x.article_id = a.id JOIN authors u ON u.id = x.author_id WHERE u.slug = '$author'
      AND a.lang = 'en' AND a.status = 'published' ORDER BY a.published_at, a.id LIMIT 1 OFFSET 12")
+  # The English tag with the most articles, and the fiftieth-last English tag by name (the
+  # newsroom's tag list after it is its last page).
+  tag=$(q "SELECT t.slug FROM tags t JOIN article_tags x ON x.tag_id = t.id WHERE t.lang = 'en'
+     GROUP BY t.id, t.slug ORDER BY COUNT(*) DESC, t.id LIMIT 1")
+  tag_cursor=$(q "SELECT id FROM tags WHERE lang = 'en' ORDER BY name DESC, id DESC LIMIT 1 OFFSET 50")
   echo "   section $section: $section_count English articles, last page $deep;" \
     "author $author: $author_count, last page $author_deep; $files sitemap files"
 
@@ -137,12 +152,17 @@ run() {
     "/sitemaps/articles/$files.xml=1000" \
     "/sitemap-news.xml=1000" \
     "/en/rss.xml=100" \
+    "/en/tag/$tag=50" \
     "/admin=200" \
     "/admin/articles=200" \
     "/admin/articles?status=draft=200" \
     "/admin/articles?lang=ar&page=200=200" \
     "/admin/articles?q=story+99=200" \
-    "/admin/articles?q=no+such+headline=200" | tee "$tmp/$engine.txt"
+    "/admin/articles?q=no+such+headline=200" \
+    "/admin/taxonomy?lang=en=200" \
+    "/admin/taxonomy?lang=en&after=$tag_cursor=200" \
+    "/admin/taxonomy?lang=en&q=tag+1999=200" \
+    "/admin/taxonomy?lang=en&q=no+such+tag=200" | tee "$tmp/$engine.txt"
   echo "   serve resident memory: $(awk '/VmRSS/ {print $2 / 1024 " MB"}' "/proc/$server/status")"
 
   echo "== $engine: the deepest author page by story, uncached, ${seconds} s of wrk (target 1,000 req/s)"
