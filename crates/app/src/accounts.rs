@@ -3,9 +3,9 @@
 //! the web layer) and written to the audit log; and reading that log back, for owners and
 //! admins.
 
-use crate::{App, AppError};
+use crate::{App, AppError, Unauthorized};
 use arabpress_core::model::Article;
-use arabpress_core::{ArticleDraft, ArticleStatus, Role, User, ValidationError};
+use arabpress_core::{ArticleDraft, ArticleStatus, Conflict, Role, User, ValidationError};
 use arabpress_store::{AuditPage, AuditQuery, TokenRow};
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
@@ -389,9 +389,11 @@ impl App {
             return Ok(None);
         }
         match self.store().token_owner(&token_hash(secret)).await? {
-            Some((_, Some(expires))) if expires <= self.now() => Err(AppError::Unauthorized(
-                format!("this token expired at {expires}; create a new one"),
-            )),
+            Some((_, Some(expires))) if expires <= self.now() => {
+                Err(AppError::Unauthorized(Unauthorized::TokenExpired {
+                    at: expires,
+                }))
+            }
             Some((user, _)) => Ok(Some(user)),
             None => Ok(None),
         }
@@ -483,10 +485,10 @@ impl App {
     ) -> Result<Article, AppError> {
         let publishing = matches!(status, ArticleStatus::Published | ArticleStatus::Scheduled);
         if publishing && !actor.role.can_publish(true) {
-            return Err(AppError::Forbidden(format!(
-                "a {} cannot publish; save it as a draft or submit it for review",
-                actor.role
-            )));
+            return Err(crate::newsroom::forbidden(
+                actor,
+                "publish; save it as a draft or submit it for review",
+            ));
         }
         if status == ArticleStatus::Unpublished {
             return Err(AppError::invalid(
@@ -525,10 +527,10 @@ impl App {
     ) -> Result<Saved, AppError> {
         let own = self.owns(actor, id).await?;
         if !actor.role.can_edit(own) {
-            return Err(AppError::Forbidden(format!(
-                "a {} can edit only their own articles",
-                actor.role
-            )));
+            return Err(crate::newsroom::forbidden(
+                actor,
+                "edit another writer's article",
+            ));
         }
         let current = self
             .store()
@@ -541,10 +543,10 @@ impl App {
         );
         if live && !actor.role.can_publish(own) {
             if current.version != expected_version {
-                return Err(AppError::Conflict(arabpress_store::stale(
-                    current.version,
-                    expected_version,
-                )));
+                return Err(AppError::Conflict(Conflict::StaleVersion {
+                    current: current.version,
+                    opened: expected_version,
+                }));
             }
             // The same checks as a save, so a pending change can always be applied.
             let draft = draft.validate().map_err(AppError::Invalid)?;
@@ -580,10 +582,7 @@ impl App {
         at: Option<Timestamp>,
     ) -> Result<Article, AppError> {
         if !actor.role.can_publish(self.owns(actor, id).await?) {
-            return Err(AppError::Forbidden(format!(
-                "a {} cannot publish this article",
-                actor.role
-            )));
+            return Err(crate::newsroom::forbidden(actor, "publish this article"));
         }
         let a = self.publish_or_schedule(id, at).await?;
         self.audit_article(actor, publication(&a), &a).await?;
@@ -593,10 +592,7 @@ impl App {
     /// Withdraws an article for `actor`.
     pub async fn unpublish_as(&self, actor: &User, id: i64) -> Result<Article, AppError> {
         if !actor.role.can_publish(self.owns(actor, id).await?) {
-            return Err(AppError::Forbidden(format!(
-                "a {} cannot withdraw this article",
-                actor.role
-            )));
+            return Err(crate::newsroom::forbidden(actor, "withdraw this article"));
         }
         let a = self
             .set_status(id, ArticleStatus::Unpublished, None)
@@ -609,10 +605,7 @@ impl App {
     /// it; the audit log records it.
     pub async fn unschedule_as(&self, actor: &User, id: i64) -> Result<Article, AppError> {
         if !actor.role.can_publish(self.owns(actor, id).await?) {
-            return Err(AppError::Forbidden(format!(
-                "a {} cannot unschedule this article",
-                actor.role
-            )));
+            return Err(crate::newsroom::forbidden(actor, "unschedule this article"));
         }
         let a = self.unschedule(id).await?;
         self.audit_article(actor, "unscheduled", &a).await?;
@@ -624,10 +617,10 @@ impl App {
     /// served until then.
     pub async fn speak_again_as(&self, actor: &User, id: i64) -> Result<(), AppError> {
         if !actor.role.can_publish(self.owns(actor, id).await?) {
-            return Err(AppError::Forbidden(format!(
-                "a {} cannot have this article spoken again",
-                actor.role
-            )));
+            return Err(crate::newsroom::forbidden(
+                actor,
+                "have this article spoken again",
+            ));
         }
         let a = self
             .store()
@@ -660,10 +653,7 @@ impl App {
         let target = self.user_or_not_found(user_id).await?;
         let owner_involved = role == Role::Owner || target.role == Role::Owner;
         if !actor.role.can_manage_users() || (owner_involved && actor.role != Role::Owner) {
-            return Err(AppError::Forbidden(format!(
-                "a {} cannot change this role",
-                actor.role
-            )));
+            return Err(crate::newsroom::forbidden(actor, "change this role"));
         }
         self.store().set_role(user_id, role).await?;
         self.store()

@@ -1,8 +1,15 @@
 //! What can go wrong serving a page, in terms the web layer maps to a status code.
+//!
+//! The variants carry values, not sentences: a conflict says which one it is
+//! ([`Conflict`]), a refusal says why ([`Forbidden`], [`Unauthorized`], [`RateLimit`]), so
+//! the web layer matches on them and never reads a message back. Their `Display` is the
+//! English text the API, logs and the command line show; members read the theme's Fluent
+//! messages instead.
 
-use arabpress_core::ValidationError;
+use arabpress_core::{Conflict, Role, ValidationError};
 use arabpress_render::RenderError;
 use arabpress_store::StoreError;
+use jiff::Timestamp;
 
 /// Why a page could not be served.
 #[derive(Debug, thiserror::Error)]
@@ -13,26 +20,26 @@ pub enum AppError {
     /// The article was published and then withdrawn.
     #[error("gone")]
     Gone,
-    /// The request could not be understood (bad page number, malformed path).
+    /// The request could not be understood (bad page number, malformed path); the text
+    /// says why, in English.
     #[error("bad request: {0}")]
     BadRequest(String),
     /// The input broke a content rule; the error names the field and the message that
     /// explains it in either language.
     #[error("invalid: {0}")]
     Invalid(ValidationError),
-    /// The actor's role does not allow this.
+    /// The actor may not do this.
     #[error("forbidden: {0}")]
-    Forbidden(String),
-    /// The write conflicts with what is stored; the error names the field and the message
-    /// (`conflict-*`) that explains it.
-    #[error("conflict: {}", .0.message)]
-    Conflict(ValidationError),
+    Forbidden(Forbidden),
+    /// The write conflicts with what is stored.
+    #[error("conflict: {0}")]
+    Conflict(Conflict),
     /// The credentials were wrong (or the account is deactivated).
     #[error("unauthorized: {0}")]
-    Unauthorized(String),
+    Unauthorized(Unauthorized),
     /// Too many attempts; the caller must wait.
     #[error("too many attempts: {0}")]
-    RateLimited(String),
+    RateLimited(RateLimit),
     /// Rendering took longer than its deadline (a stuck or overloaded database).
     #[error("timed out")]
     Timeout,
@@ -57,6 +64,69 @@ pub enum AppError {
     Search(#[from] arabpress_search::SearchError),
 }
 
+/// Why an action was refused to the one who asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Forbidden {
+    /// The actor's role does not allow `action` (in English: "publish this article").
+    #[error("a {role} cannot {action}")]
+    Role {
+        /// The actor's role.
+        role: Role,
+        /// What they tried to do.
+        action: &'static str,
+    },
+    /// The site has its owner already: the first-run setup is closed.
+    #[error("this site already has an owner; sign in instead")]
+    SetupDone,
+    /// The account is deactivated.
+    #[error("a deactivated account cannot {action}")]
+    Deactivated {
+        /// What it tried to do.
+        action: &'static str,
+    },
+}
+
+/// Why credentials were refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unauthorized {
+    /// No active account has this address and password.
+    #[error("wrong email address or password")]
+    WrongCredentials,
+    /// The password given to confirm a change is not the member's.
+    #[error("the current password is wrong")]
+    WrongCurrentPassword,
+    /// The personal token expired.
+    #[error("this token expired at {at}; create a new one")]
+    TokenExpired {
+        /// When it expired.
+        at: Timestamp,
+    },
+}
+
+/// Which limit was reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum RateLimit {
+    /// Too many failed sign-ins for the account or from the address.
+    #[error(
+        "too many failed sign-ins; try again in {} minutes",
+        crate::LOGIN_WINDOW_MINUTES
+    )]
+    SignIn,
+    /// Too many newsletter sign-ups from the address in the past hour.
+    #[error("too many newsletter sign-ups from this address; try again in an hour")]
+    SignUp,
+}
+
+impl RateLimit {
+    /// How long the caller should wait before trying again, in seconds (`Retry-After`).
+    pub fn retry_after(self) -> i64 {
+        match self {
+            RateLimit::SignIn => crate::LOGIN_WINDOW_MINUTES * 60,
+            RateLimit::SignUp => 3600,
+        }
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
@@ -78,11 +148,6 @@ impl AppError {
             context: context.into(),
             source: source.into(),
         }
-    }
-
-    /// True for the conflict of a save made from an old version of the article.
-    pub fn is_stale(&self) -> bool {
-        matches!(self, AppError::Conflict(v) if v.id == arabpress_store::STALE)
     }
 
     /// Invalid input on `field`, explained by the message `id` (English: `message`).

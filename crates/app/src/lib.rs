@@ -57,6 +57,7 @@ pub use accounts::{
     PASSWORD_PERMITS, Saved, TOKEN_DAYS, generated_password, random_hex, same_secret,
 };
 pub use api::{API_MAX_LIMIT, ArticleFilter, ArticlePage};
+pub use arabpress_core::Conflict;
 pub use arabpress_store::{AudioCounts, AudioPick, AudioState};
 pub use arabpress_store::{AuditLine, AuditPage, AuditQuery, Delivery, Webhook};
 pub use arabpress_store::{JobReport, JobStatus, TagsFrom};
@@ -73,7 +74,7 @@ pub use builder::AppBuilder;
 pub use cache::{CachedPage, Encoding, PageCache};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use distribution::{FEED_ITEMS, FeedScope, SITEMAP_URLS};
-pub use error::AppError;
+pub use error::{AppError, Forbidden, RateLimit, Unauthorized};
 pub use follow::Writing;
 pub use import::{
     ContentReport, IMPORT_BATCH, ImageFetchReport, ImportError, ImportOptions, Skipped,

@@ -266,9 +266,9 @@ impl App {
         bytes: Vec<u8>,
     ) -> Result<UploadedImage, AppError> {
         if !actor.active {
-            return Err(AppError::Forbidden(
-                "a deactivated account cannot upload".into(),
-            ));
+            return Err(AppError::Forbidden(crate::Forbidden::Deactivated {
+                action: "upload",
+            }));
         }
         self.store_image(bytes, Some(actor.id)).await
     }

@@ -11,7 +11,7 @@ use crate::newsroom::forbidden;
 use crate::{App, AppError, random_hex};
 use arabpress_core::model::ArticleSummary;
 use arabpress_core::user::User;
-use arabpress_core::{ArticleStatus, Lang, ValidationError};
+use arabpress_core::{ArticleStatus, Conflict, Lang};
 use arabpress_store::{
     ListQuery, NewSend, NewSubscriber, Page, Send, SendStats, SignupAction, Subscriber,
     SubscriberQuery,
@@ -364,7 +364,7 @@ impl App {
             .note_signup_attempt(ip, now, now - SignedDuration::from_hours(1))
             .await?;
         if attempts > SIGNUPS_PER_IP_PER_HOUR {
-            return Err(AppError::RateLimited("newsletter-error-rate".into()));
+            return Err(AppError::RateLimited(crate::RateLimit::SignUp));
         }
         if !form.trap.trim().is_empty() {
             tracing::info!(
@@ -759,12 +759,8 @@ impl App {
             )
             .await
             .map_err(|e| match e {
-                arabpress_store::StoreError::Conflict(_) => {
-                    AppError::Conflict(ValidationError::new(
-                        "article",
-                        "conflict-breaking-sent",
-                        "this article was already sent as breaking news",
-                    ))
+                arabpress_store::StoreError::Conflict(Conflict::SendExists { .. }) => {
+                    AppError::Conflict(Conflict::BreakingSent)
                 }
                 e => e.into(),
             })?;
@@ -941,7 +937,7 @@ impl App {
                         }
                         made.push(send);
                     }
-                    Err(arabpress_store::StoreError::Conflict(_)) => {}
+                    Err(arabpress_store::StoreError::Conflict(Conflict::SendExists { .. })) => {}
                     Err(e) => return Err(e.into()),
                 }
             }

@@ -5,9 +5,11 @@
 //! Every rule about who may do what is checked here, whatever the client.
 
 use crate::accounts::{Saved, random_hex, token_hash};
-use crate::{App, AppError};
+use crate::{App, AppError, Forbidden, RateLimit, Unauthorized};
 use arabpress_core::model::Article;
-use arabpress_core::{ArticleDraft, ArticleStatus, Lang, Role, Slug, User, ValidationError};
+use arabpress_core::{
+    ArticleDraft, ArticleStatus, Conflict, Lang, Role, Slug, User, ValidationError,
+};
 use arabpress_store::{
     NewsroomArticle, NewsroomPage, NewsroomQuery, PendingRevision, Revision, TagsFrom,
 };
@@ -103,17 +105,16 @@ pub struct TagList {
 }
 
 /// The refusal of an action `actor`'s role does not allow.
-pub(crate) fn forbidden(actor: &User, what: &str) -> AppError {
-    AppError::Forbidden(format!("a {} cannot {what}", actor.role))
+pub(crate) fn forbidden(actor: &User, action: &'static str) -> AppError {
+    AppError::Forbidden(Forbidden::Role {
+        role: actor.role,
+        action,
+    })
 }
 
 /// The refusal of a save made by itself on an article that is no longer a draft.
 fn not_a_draft() -> AppError {
-    AppError::invalid(
-        "status",
-        "invalid-autosave-not-draft",
-        "only a draft is saved automatically; save this article with its buttons",
-    )
+    AppError::Conflict(Conflict::NotADraft)
 }
 
 /// The text a revision diff compares: headline, standfirst, then the body.
@@ -136,9 +137,7 @@ impl App {
         lang: Lang,
     ) -> Result<Session, AppError> {
         if !self.needs_setup().await? {
-            return Err(AppError::Forbidden(
-                "this site already has an owner; sign in instead".into(),
-            ));
+            return Err(AppError::Forbidden(Forbidden::SetupDone));
         }
         let user = self.create_user(email, name, Role::Owner, password).await?;
         self.store().set_ui_lang(user.id, lang).await?;
@@ -199,9 +198,7 @@ impl App {
         if count(0) > LOGIN_FAILURES_PER_ACCOUNT
             || (address.is_some() && count(2) > LOGIN_FAILURES_PER_IP)
         {
-            return Err(AppError::RateLimited(format!(
-                "too many failed sign-ins; try again in {LOGIN_WINDOW_MINUTES} minutes"
-            )));
+            return Err(AppError::RateLimited(RateLimit::SignIn));
         }
         if count(1) > LOGIN_ATTEMPTS_BEFORE_SLOWING {
             tokio::time::sleep(std::time::Duration::from_secs(LOGIN_SLOW_SECONDS)).await;
@@ -212,9 +209,7 @@ impl App {
                 store.clear_login_failures(&pair).await?;
                 self.start_session(user).await
             }
-            None => Err(AppError::Unauthorized(
-                "wrong email address or password".into(),
-            )),
+            None => Err(AppError::Unauthorized(Unauthorized::WrongCredentials)),
         }
     }
 
@@ -290,9 +285,7 @@ impl App {
         new: &str,
     ) -> Result<Session, AppError> {
         if self.verify_login(&user.email, current).await?.is_none() {
-            return Err(AppError::Unauthorized(
-                "the current password is wrong".into(),
-            ));
+            return Err(AppError::Unauthorized(Unauthorized::WrongCurrentPassword));
         }
         let hash = self.hash_password(new).await?;
         self.store().set_password(user.id, &hash).await?;

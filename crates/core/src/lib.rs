@@ -7,6 +7,7 @@
 
 pub mod arabic;
 pub mod article;
+pub mod conflict;
 pub mod http;
 pub mod lang;
 pub mod markdown;
@@ -16,6 +17,7 @@ pub mod slug;
 pub mod user;
 
 pub use article::{ArticleDraft, ArticleKind, ArticleStatus, Image, SourceCredit, ValidationError};
+pub use conflict::Conflict;
 pub use lang::Lang;
 pub use slug::Slug;
 pub use user::{Role, User};

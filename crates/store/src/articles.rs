@@ -9,7 +9,9 @@ use crate::rows::{self, SUMMARY_COLUMNS};
 use crate::taxonomy::conflict;
 use crate::{Backend, Store, StoreError};
 use arabpress_core::model::{Article, ArticleSummary, Author, Correction, SpokenAudio, Tag};
-use arabpress_core::{ArticleDraft, ArticleStatus, Lang, Slug, SourceCredit, ValidationError};
+use arabpress_core::{
+    ArticleDraft, ArticleStatus, Conflict, Lang, Slug, SourceCredit, ValidationError,
+};
 use jiff::Timestamp;
 use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::{Any, Arguments, AssertSqlSafe, Row, Transaction};
@@ -162,7 +164,7 @@ impl Store {
         .bind(expected_version)
         .execute(&mut *tx)
         .await
-        .map_err(|e| conflict(e, slug_taken(slug.as_str(), draft.lang)))?;
+        .map_err(|e| conflict(e, slug_taken(&slug, draft.lang)))?;
         if updated.rows_affected() == 0 {
             let exists: Option<i64> =
                 sqlx::query_scalar("SELECT version FROM articles WHERE id = $1")
@@ -171,7 +173,10 @@ impl Store {
                     .await?;
             return Err(match exists {
                 None => StoreError::NotFound(format!("article {id}")),
-                Some(v) => StoreError::Conflict(stale(v, expected_version)),
+                Some(v) => StoreError::Conflict(Conflict::StaleVersion {
+                    current: v,
+                    opened: expected_version,
+                }),
             });
         }
         sqlx::query("UPDATE article_bodies SET body_md = $1, body_html = $2 WHERE article_id = $3")
@@ -996,7 +1001,7 @@ pub(crate) async fn insert_article(
     .bind(by)
     .fetch_one(&mut **tx)
     .await
-    .map_err(|e| conflict(e, slug_taken(slug.as_str(), draft.lang)))?;
+    .map_err(|e| conflict(e, slug_taken(&slug, draft.lang)))?;
     write_body(tx, id, &draft.body_md, &rendered.html).await?;
     write_links(tx, known, id, &draft).await?;
     insert_revision(&mut **tx, id, 1, &draft, by, false, now).await?;
@@ -1020,9 +1025,6 @@ async fn section_id(tx: &mut Transaction<'static, Any>, slug: &Slug) -> Result<i
         })
 }
 
-/// The id of [`stale`]'s conflict, for callers that tell it from the others.
-pub const STALE: &str = "conflict-stale";
-
 async fn free_slug(
     tx: &mut Transaction<'static, Any>,
     draft: &ArticleDraft,
@@ -1045,46 +1047,22 @@ async fn free_slug(
             None => return Ok(candidate),
             Some(h) if Some(h) == own_id => return Ok(candidate),
             Some(_) if explicit => {
-                return Err(StoreError::Conflict(slug_taken(
-                    candidate.as_str(),
-                    draft.lang,
-                )));
+                return Err(StoreError::Conflict(slug_taken(&candidate, draft.lang)));
             }
             Some(_) => candidate = base.with_suffix(n),
         }
     }
-    Err(StoreError::Conflict(
-        ValidationError::new(
-            "slug",
-            "conflict-slug-full",
-            format!("no free slug near {base}"),
-        )
-        .with("slug", base.as_str()),
-    ))
+    Err(StoreError::Conflict(Conflict::NoFreeSlug {
+        slug: base.as_str().to_owned(),
+    }))
 }
 
 /// The conflict of a slug another article in `lang` holds.
-fn slug_taken(slug: &str, lang: arabpress_core::Lang) -> ValidationError {
-    ValidationError::new(
-        "slug",
-        "conflict-slug",
-        format!("the slug {slug} is taken in {lang}"),
-    )
-    .with("slug", slug)
-}
-
-/// The conflict of a save made from an old version: someone saved `current` after the
-/// writer opened `opened`.
-pub fn stale(current: i64, opened: i64) -> ValidationError {
-    ValidationError::new(
-        "version",
-        STALE,
-        format!(
-            "this article was saved by someone else (version {current}) after you opened version {opened}"
-        ),
-    )
-    .with("current", current)
-    .with("opened", opened)
+fn slug_taken(slug: &Slug, lang: Lang) -> Conflict {
+    Conflict::SlugTaken {
+        slug: slug.as_str().to_owned(),
+        lang,
+    }
 }
 
 async fn write_body(

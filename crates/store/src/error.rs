@@ -1,6 +1,6 @@
 //! The store's own error type: what went wrong, in terms a caller can act on.
 
-use arabpress_core::ValidationError;
+use arabpress_core::{Conflict, ValidationError};
 
 /// Why a store operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -14,10 +14,10 @@ pub enum StoreError {
     /// A referenced row (section, author, article…) does not exist.
     #[error("{0} not found")]
     NotFound(String),
-    /// The write conflicts with what is stored (a taken slug, or an edit of an old version):
-    /// the field it is about and the message (`conflict-*`) that explains it.
-    #[error("conflict: {}", .0.message)]
-    Conflict(ValidationError),
+    /// The write conflicts with what is stored (a taken slug, an edit of an old version, a
+    /// send that has moved on).
+    #[error("conflict: {0}")]
+    Conflict(Conflict),
     /// A stored value could not be read back as the domain type.
     #[error("corrupt row: {0}")]
     Corrupt(String),

@@ -36,7 +36,7 @@ mod webhooks;
 mod wire;
 
 pub use archive::{ARCHIVE_TABLES, DERIVED_TABLES, Restore, TRANSIENT_TABLES};
-pub use articles::{ListQuery, Neighbours, NewCorrection, Page, STALE, stale};
+pub use articles::{ListQuery, Neighbours, NewCorrection, Page};
 pub use audio::{AudioCounts, AudioPick, AudioState};
 pub use derived::{ArticleChange, Fingerprint};
 pub use distribution::SitemapEntry;

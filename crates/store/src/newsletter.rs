@@ -13,7 +13,7 @@
 
 use crate::error::changed;
 use crate::{Backend, Page, Store, StoreError, rows};
-use arabpress_core::ValidationError;
+use arabpress_core::Conflict;
 use jiff::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
@@ -626,11 +626,9 @@ impl Store {
         .await
         .map_err(|e| {
             if StoreError::is_unique_violation(&e) {
-                StoreError::Conflict(ValidationError::new(
-                    "send",
-                    "conflict-send-exists",
-                    format!("a send {} exists", s.dedupe_key),
-                ))
+                StoreError::Conflict(Conflict::SendExists {
+                    key: s.dedupe_key.clone(),
+                })
             } else {
                 e.into()
             }
@@ -681,11 +679,7 @@ impl Store {
         .execute(&self.pool)
         .await?;
         if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict(ValidationError::new(
-                "send",
-                "conflict-send-state",
-                format!("send {id} is no longer a draft"),
-            )));
+            return Err(StoreError::Conflict(Conflict::SendNotDraft { id }));
         }
         Ok(())
     }
@@ -705,13 +699,7 @@ impl Store {
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?
-            .ok_or_else(|| {
-                StoreError::Conflict(ValidationError::new(
-                    "send",
-                    "conflict-send-state",
-                    format!("send {id} is not a draft"),
-                ))
-            })?;
+            .ok_or(StoreError::Conflict(Conflict::SendNotDraft { id }))?;
         let lang: String = row.try_get("lang")?;
         let list: String = row.try_get("list")?;
         sqlx::query(
@@ -749,11 +737,7 @@ impl Store {
         let text: Option<String> = r.try_get("body_text")?;
         match (html, text) {
             (Some(h), Some(t)) => Ok((h, t)),
-            _ => Err(StoreError::Conflict(ValidationError::new(
-                "send",
-                "conflict-send-state",
-                format!("send {id} is not queued"),
-            ))),
+            _ => Err(StoreError::Conflict(Conflict::SendNotQueued { id })),
         }
     }
 

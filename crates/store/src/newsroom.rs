@@ -9,7 +9,7 @@ use crate::users::{USER_COLUMNS, user_with_extra};
 use crate::{Store, StoreError};
 use arabpress_core::model::ArticleSummary;
 use arabpress_core::user::normalise_email;
-use arabpress_core::{ArticleDraft, ArticleStatus, Lang, Role, User, ValidationError};
+use arabpress_core::{ArticleDraft, ArticleStatus, Conflict, Lang, Role, User};
 use jiff::Timestamp;
 use sqlx::{AssertSqlSafe, Row};
 
@@ -377,11 +377,7 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         if taken.is_some() {
-            return Err(StoreError::Conflict(ValidationError::new(
-                "email",
-                "conflict-account",
-                format!("there is already an account for {email}"),
-            )));
+            return Err(StoreError::Conflict(Conflict::AccountExists { email }));
         }
         sqlx::query(
             "INSERT INTO invites (token_hash, email, role, invited_by, created_at, expires_at) \
@@ -455,11 +451,9 @@ impl Store {
         .map_err(|e| {
             crate::taxonomy::conflict(
                 e,
-                ValidationError::new(
-                    "email",
-                    "conflict-account",
-                    format!("there is already an account for {email}"),
-                ),
+                Conflict::AccountExists {
+                    email: email.clone(),
+                },
             )
         })?;
         tx.commit().await?;

@@ -4,7 +4,7 @@ use crate::error::changed;
 use crate::plans::{Arg, bind_all};
 use crate::{Store, StoreError, rows};
 use arabpress_core::model::{Author, Section, Tag};
-use arabpress_core::{Lang, Slug, ValidationError};
+use arabpress_core::{Conflict, Lang, Slug};
 use sqlx::{AssertSqlSafe, Row};
 use std::collections::HashMap;
 
@@ -72,8 +72,9 @@ impl Store {
         .map_err(|e| {
             conflict(
                 e,
-                ValidationError::new("slug", "conflict-section", format!("section {slug} exists"))
-                    .with("slug", slug.as_str()),
+                Conflict::SectionExists {
+                    slug: slug.as_str().to_owned(),
+                },
             )
         })?;
         let section = rows::section(&row)?;
@@ -114,11 +115,14 @@ impl Store {
         .bind(bio_en)
         .fetch_one(&self.pool)
         .await
-        .map_err(|e| conflict(
+        .map_err(|e| {
+            conflict(
                 e,
-                ValidationError::new("slug", "conflict-author", format!("author {slug} exists"))
-                    .with("slug", slug.as_str()),
-            ))?;
+                Conflict::AuthorExists {
+                    slug: slug.as_str().to_owned(),
+                },
+            )
+        })?;
         rows::author(&row)
     }
 
@@ -391,7 +395,6 @@ impl Store {
     }
 }
 
-/// Maps a uniqueness violation to [`StoreError::Conflict`] with a readable message.
 /// Maps a foreign-key violation (a row naming something that does not exist) to
 /// [`StoreError::NotFound`] naming `what`.
 pub(crate) fn missing(err: sqlx::Error, what: String) -> StoreError {
@@ -405,7 +408,8 @@ pub(crate) fn missing(err: sqlx::Error, what: String) -> StoreError {
     }
 }
 
-pub(crate) fn conflict(err: sqlx::Error, what: ValidationError) -> StoreError {
+/// Maps a uniqueness violation to [`StoreError::Conflict`] saying `what` it conflicts with.
+pub(crate) fn conflict(err: sqlx::Error, what: Conflict) -> StoreError {
     if StoreError::is_unique_violation(&err) {
         StoreError::Conflict(what)
     } else {

@@ -4,7 +4,7 @@ use crate::error::changed;
 use crate::taxonomy::conflict;
 use crate::{Store, StoreError};
 use arabpress_core::user::normalise_email;
-use arabpress_core::{Role, User, ValidationError};
+use arabpress_core::{Conflict, Role, User, ValidationError};
 use jiff::Timestamp;
 use sqlx::AssertSqlSafe;
 
@@ -166,11 +166,9 @@ impl Store {
         .map_err(|e| {
             conflict(
                 e,
-                ValidationError::new(
-                    "email",
-                    "conflict-account",
-                    format!("there is already an account for {email}"),
-                ),
+                Conflict::AccountExists {
+                    email: email.clone(),
+                },
             )
         })?;
         Ok(User {

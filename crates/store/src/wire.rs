@@ -5,7 +5,7 @@
 use crate::articles::{Known, insert_article};
 use crate::users::Audited;
 use crate::{Backend, Store, StoreError};
-use arabpress_core::{ArticleDraft, ArticleStatus, ValidationError};
+use arabpress_core::{ArticleDraft, ArticleStatus, Conflict};
 use jiff::Timestamp;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -152,14 +152,9 @@ impl Store {
         .bind(now.as_second())
         .fetch_one(&self.pool)
         .await
-        .map_err(|e| crate::taxonomy::conflict(
-                e,
-                ValidationError::new(
-                    "url",
-                    "conflict-wire-feed",
-                    format!("{} is registered already", f.url),
-                ),
-            ))?;
+        .map_err(|e| {
+            crate::taxonomy::conflict(e, Conflict::WireFeedExists { url: f.url.clone() })
+        })?;
         self.wire_feed(id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("wire feed {id}")))
@@ -354,14 +349,14 @@ impl Store {
         .bind(now.as_second())
         .execute(&mut *tx)
         .await
-        .map_err(|e| crate::taxonomy::conflict(
+        .map_err(|e| {
+            crate::taxonomy::conflict(
                 e,
-                ValidationError::new(
-                    "guid",
-                    "conflict-wire-item",
-                    format!("item {guid} has arrived already"),
-                ),
-            ))?;
+                Conflict::WireItemArrived {
+                    guid: guid.to_owned(),
+                },
+            )
+        })?;
         tx.commit().await?;
         Ok(Some(id))
     }

@@ -177,7 +177,8 @@ pub(crate) fn explain(state: &WebState, lang: Lang, v: &ValidationError) -> Stri
 /// What a refused input or a conflict says, in the member's language.
 pub(crate) fn problem(state: &WebState, lang: Lang, e: AppError) -> String {
     match e {
-        AppError::Invalid(v) | AppError::Conflict(v) => explain(state, lang, &v),
+        AppError::Invalid(v) => explain(state, lang, &v),
+        AppError::Conflict(c) => explain(state, lang, &c.explained()),
         AppError::BadRequest(m) => m,
         other => other.to_string(),
     }
@@ -415,22 +416,73 @@ pub(crate) fn when(state: &WebState, lang: Lang, t: jiff::Timestamp) -> (String,
     (d.date_time(lang, t), d.iso(t))
 }
 
+/// Why a multipart form could not be read whole.
+#[derive(Debug)]
+pub(crate) enum FormProblem {
+    /// The file in `field` is larger than the limit.
+    TooLarge {
+        /// The form's file field.
+        field: String,
+        /// The limit, in MiB.
+        max_mib: usize,
+    },
+    /// The upload stopped before its end (the reason, in English).
+    CutOff(String),
+    /// The text field `field` is not UTF-8.
+    NotUtf8 {
+        /// The field's name.
+        field: String,
+    },
+    /// The form could not be read to its end (the reason, in English).
+    Unreadable(String),
+}
+
+impl FormProblem {
+    /// The problem as a form shows it, in the member's language through its message id.
+    pub(crate) fn explained(&self) -> ValidationError {
+        match self {
+            FormProblem::TooLarge { field, max_mib } => ValidationError::new(
+                "file",
+                "invalid-upload-large",
+                format!("{field}: the file is larger than {max_mib} MiB"),
+            )
+            .with("max", max_mib),
+            FormProblem::CutOff(e) => ValidationError::new(
+                "file",
+                "invalid-upload-cut-off",
+                format!("the upload was cut off ({e})"),
+            ),
+            FormProblem::NotUtf8 { field } => ValidationError::new(
+                "form",
+                "invalid-form-utf8",
+                format!("{field}: the text is not valid UTF-8"),
+            )
+            .with("field", field),
+            FormProblem::Unreadable(e) => ValidationError::new(
+                "form",
+                "invalid-form-unreadable",
+                format!("the form could not be read ({e})"),
+            ),
+        }
+    }
+}
+
 /// Reads a multipart form: text fields, and the file in `file_field` (at most `limit`
-/// bytes; a larger one is an error naming the limit). Problems are validation errors, said
-/// in the member's language like any other.
+/// bytes; a larger one is a [`FormProblem::TooLarge`]). Problems are said in the member's
+/// language like any validation error.
 pub(crate) async fn read_multipart(
     mut mp: Multipart,
     file_field: &str,
     limit: usize,
-) -> (Fields, Result<Option<Vec<u8>>, ValidationError>) {
+) -> (Fields, Result<Option<Vec<u8>>, FormProblem>) {
     let mut fields = Vec::new();
-    let mut file: Result<Option<Vec<u8>>, ValidationError> = Ok(None);
+    let mut file: Result<Option<Vec<u8>>, FormProblem> = Ok(None);
     loop {
         let mut field = match mp.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(e) => {
-                file = Err(unreadable(e));
+                file = Err(FormProblem::Unreadable(e.to_string()));
                 break;
             }
         };
@@ -450,22 +502,16 @@ pub(crate) async fn read_multipart(
                     }
                     Ok(None) => break,
                     Err(e) => {
-                        file = Err(ValidationError::new(
-                            "file",
-                            "invalid-upload-cut-off",
-                            format!("the upload was cut off ({e})"),
-                        ));
+                        file = Err(FormProblem::CutOff(e.to_string()));
                         break;
                     }
                 }
             }
             if too_big {
-                file = Err(ValidationError::new(
-                    "file",
-                    "invalid-upload-large",
-                    format!("{file_field}: the file is larger than {} MiB", limit >> 20),
-                )
-                .with("max", limit >> 20));
+                file = Err(FormProblem::TooLarge {
+                    field: file_field.to_owned(),
+                    max_mib: limit >> 20,
+                });
             } else if !buf.is_empty() && file.is_ok() {
                 file = Ok(Some(buf));
             }
@@ -476,30 +522,18 @@ pub(crate) async fn read_multipart(
                     Err(e) => {
                         // Refused rather than read with U+FFFD in place of the broken bytes;
                         // the rest of the text is kept for the form shown again.
-                        file = Err(ValidationError::new(
-                            "form",
-                            "invalid-form-utf8",
-                            format!("{name}: the text is not valid UTF-8"),
-                        )
-                        .with("field", &name));
+                        file = Err(FormProblem::NotUtf8 {
+                            field: name.clone(),
+                        });
                         fields.push((name, String::from_utf8_lossy(e.as_bytes()).into_owned()));
                     }
                 },
                 Err(e) => {
-                    file = Err(unreadable(e));
+                    file = Err(FormProblem::Unreadable(e.to_string()));
                     break;
                 }
             }
         }
     }
     (Fields::from_pairs(fields), file)
-}
-
-/// A form that could not be read to its end (the connection dropped, a broken part).
-fn unreadable(e: impl std::fmt::Display) -> ValidationError {
-    ValidationError::new(
-        "form",
-        "invalid-form-unreadable",
-        format!("the form could not be read ({e})"),
-    )
 }

@@ -151,8 +151,10 @@ impl From<AppError> for Refusal {
             }
             AppError::BadRequest(m) => Refusal(StatusCode::BAD_REQUEST, "bad_request", m),
             AppError::Invalid(v) => Refusal(StatusCode::BAD_REQUEST, "bad_request", v.to_string()),
-            AppError::Forbidden(m) => Refusal(StatusCode::FORBIDDEN, "forbidden", m),
-            AppError::Conflict(v) => Refusal(StatusCode::CONFLICT, "conflict", v.message),
+            AppError::Forbidden(why) => {
+                Refusal(StatusCode::FORBIDDEN, "forbidden", why.to_string())
+            }
+            AppError::Conflict(c) => Refusal(StatusCode::CONFLICT, "conflict", c.to_string()),
             AppError::Timeout => Refusal(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",

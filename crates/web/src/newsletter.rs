@@ -186,7 +186,7 @@ async fn signup(
             )
             .await
         }
-        Err(AppError::RateLimited(_)) => {
+        Err(AppError::RateLimited(limit)) => {
             let mut res = page(
                 &state,
                 &headers,
@@ -196,7 +196,7 @@ async fn signup(
             )
             .await;
             res.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("3600"));
+                .insert(header::RETRY_AFTER, HeaderValue::from(limit.retry_after()));
             res
         }
         Err(e) => match SignupProblem::of(&e) {

@@ -10,12 +10,12 @@ use self::autosave::{autosave_existing, autosave_new};
 use self::form::{AUTHOR_SLOTS, EditorForm, field_anchor, field_label};
 use self::preview::{preview, preview_of};
 use super::{
-    Answer, Member, OrRefuse, csrf_ok, csrf_refused, done_notice, explain, failure, field_error,
-    member_page, msg, read_multipart, see_other, when,
+    Answer, FormProblem, Member, OrRefuse, csrf_ok, csrf_refused, done_notice, explain, failure,
+    field_error, member_page, msg, read_multipart, see_other, when,
 };
 use crate::WebState;
 use crate::request::Fields;
-use arabpress_app::{AppError, MAX_UPLOAD_BYTES, NewsroomQuery, Saved, Session, Step};
+use arabpress_app::{AppError, Conflict, MAX_UPLOAD_BYTES, NewsroomQuery, Saved, Session, Step};
 use arabpress_core::{ArticleKind, ArticleStatus, Lang, ValidationError};
 use arabpress_render::views::clock_time;
 use axum::Router;
@@ -334,7 +334,7 @@ pub(super) async fn edit(
 
 /// Reads the editor's multipart form. Text fields are kept whatever happens to the file, so
 /// a refused image never costs the writer their text.
-async fn read_editor(mp: Multipart) -> (Fields, Result<Option<Vec<u8>>, ValidationError>) {
+async fn read_editor(mp: Multipart) -> (Fields, Result<Option<Vec<u8>>, FormProblem>) {
     read_multipart(mp, "image_file", MAX_UPLOAD_BYTES).await
 }
 
@@ -397,8 +397,8 @@ async fn save(state: WebState, s: Session, id: Option<i64>, mp: Multipart) -> An
     // The image is stored first, so that a preview or a refused field does not cost the
     // writer the file they chose: the form comes back holding the stored image's address.
     match file {
-        Err(v) => {
-            let m = explain(&state, lang, &v);
+        Err(p) => {
+            let m = explain(&state, lang, &p.explained());
             let e = format!("{} {m}", msg(&state, lang, "admin-error-image", &[]));
             return show(form, StatusCode::UNPROCESSABLE_ENTITY, Some(e), None, None).await;
         }
@@ -484,7 +484,7 @@ async fn save(state: WebState, s: Session, id: Option<i64>, mp: Multipart) -> An
                 a.summary.id
             )))
         }
-        Err(e) if id.is_some() && e.is_stale() => {
+        Err(AppError::Conflict(Conflict::StaleVersion { .. })) if id.is_some() => {
             let e = msg(&state, lang, "admin-error-conflict", &[]);
             show(form, StatusCode::CONFLICT, Some(e), None, None).await
         }
@@ -499,8 +499,8 @@ async fn save(state: WebState, s: Session, id: Option<i64>, mp: Multipart) -> An
             };
             show(form, StatusCode::UNPROCESSABLE_ENTITY, None, Some(fe), None).await
         }
-        Err(AppError::Conflict(v)) => {
-            let fe = field_error(&state, lang, &v);
+        Err(AppError::Conflict(c)) => {
+            let fe = field_error(&state, lang, &c.explained());
             show(form, StatusCode::UNPROCESSABLE_ENTITY, None, Some(fe), None).await
         }
         Err(AppError::Forbidden(_)) => {

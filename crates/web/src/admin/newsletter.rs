@@ -154,7 +154,7 @@ async fn import(State(state): State<WebState>, Member(s): Member, mp: Multipart)
             ))
         }),
         Ok(None) => Ok(fields.get("csv").to_owned()),
-        Err(e) => Err(arabpress_app::AppError::Invalid(e)),
+        Err(p) => Err(arabpress_app::AppError::Invalid(p.explained())),
     };
     let text = text.or_refuse(&state, &s)?;
     let report = state

@@ -6,8 +6,8 @@
 //! configuration file pins are shown disabled, with a note.
 
 use super::{
-    Answer, Member, OrRefuse, Session, csrf_ok, csrf_refused, member_page, msg, read_multipart,
-    refused, see_other,
+    Answer, FormProblem, Member, OrRefuse, Session, csrf_ok, csrf_refused, member_page, msg,
+    read_multipart, refused, see_other,
 };
 use crate::WebState;
 use arabpress_app::{MAX_LOGO_BYTES, SettingsError, SettingsForm, SettingsProblem, SettingsView};
@@ -259,7 +259,7 @@ async fn save(State(state): State<WebState>, Member(s): Member, mp: Multipart) -
         Err(v) => {
             // A file over the limit (or cut off by the body limit) is named as such; any
             // other unreadable form is refused whole.
-            let key = if matches!(v.id, "invalid-upload-large" | "invalid-upload-cut-off") {
+            let key = if matches!(v, FormProblem::TooLarge { .. } | FormProblem::CutOff(_)) {
                 "settings-logo-too-large"
             } else {
                 "settings-error-form"

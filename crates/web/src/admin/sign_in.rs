@@ -9,7 +9,7 @@ use super::{
 };
 use crate::WebState;
 use crate::request::{Fields, client_ip, parse_form, preferred};
-use arabpress_app::{AppError, Session, same_secret};
+use arabpress_app::{AppError, Forbidden, Session, same_secret};
 use arabpress_core::{Lang, Role};
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -155,7 +155,7 @@ async fn setup(
         .await
     {
         Ok(s) => signed_in(&state, &s, "/admin"),
-        Err(AppError::Forbidden(_)) => see_other("/admin/login"),
+        Err(AppError::Forbidden(Forbidden::SetupDone)) => see_other("/admin/login"),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => guest_page(
             &state,
             &headers,
@@ -220,7 +220,7 @@ async fn login(State(state): State<WebState>, req: axum::extract::Request) -> Re
                 keep,
             )
         }
-        Err(AppError::RateLimited(_)) => {
+        Err(AppError::RateLimited(limit)) => {
             let minutes = arabpress_app::LOGIN_WINDOW_MINUTES.to_string();
             let e = msg(
                 &state,
@@ -238,10 +238,8 @@ async fn login(State(state): State<WebState>, req: axum::extract::Request) -> Re
                 Some(e),
                 keep,
             );
-            r.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from(arabpress_app::LOGIN_WINDOW_MINUTES * 60),
-            );
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(limit.retry_after()));
             r
         }
         Err(e) => failure(&state, lang, e),

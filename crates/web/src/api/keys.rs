@@ -122,7 +122,7 @@ async fn token_user(state: &WebState, headers: &HeaderMap) -> Result<User, Respo
                 "this token is unknown, revoked, or its user is deactivated",
             ));
         }
-        Err(AppError::Unauthorized(m)) => return Err(unauthorized(&m)),
+        Err(AppError::Unauthorized(why)) => return Err(unauthorized(&why.to_string())),
         Err(e) => return Err(app_error(e)),
     };
     match over_rate(state, -user.id) {

@@ -5,7 +5,7 @@ use super::form::{EditorForm, field_anchor, field_label};
 use super::read_editor;
 use crate::WebState;
 use crate::admin::{Member, csrf_ok, explain, field_error, msg, no_store, when};
-use arabpress_app::{AppError, Session};
+use arabpress_app::{AppError, Conflict, Session};
 use arabpress_core::ValidationError;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
@@ -48,11 +48,11 @@ async fn autosave(state: WebState, s: Session, id: Option<i64>, mp: Multipart) -
         let e = msg(&state, lang, "admin-error-csrf", &[]);
         return answer(StatusCode::FORBIDDEN, json!({ "error": e }));
     }
-    if let Err(v) = read {
+    if let Err(p) = read {
         let e = msg(&state, lang, "admin-autosave-failed", &[]);
         return answer(
             StatusCode::UNPROCESSABLE_ENTITY,
-            json!({ "error": format!("{e} {}", explain(&state, lang, &v)) }),
+            json!({ "error": format!("{e} {}", explain(&state, lang, &p.explained())) }),
         );
     }
     let mut form = EditorForm::from_fields(&fields);
@@ -105,15 +105,16 @@ async fn autosave(state: WebState, s: Session, id: Option<i64>, mp: Multipart) -
                 }),
             )
         }
-        Err(e) if e.is_stale() => {
+        Err(AppError::Conflict(Conflict::StaleVersion { .. })) => {
             let e = msg(&state, lang, "admin-autosave-stale", &[]);
             answer(StatusCode::CONFLICT, json!({ "error": e }))
         }
-        Err(AppError::Invalid(v)) if v.id == "invalid-autosave-not-draft" => answer(
+        Err(AppError::Conflict(c @ Conflict::NotADraft)) => answer(
             StatusCode::CONFLICT,
-            json!({ "error": explain(&state, lang, &v) }),
+            json!({ "error": explain(&state, lang, &c.explained()) }),
         ),
-        Err(AppError::Invalid(v) | AppError::Conflict(v)) => invalid(&v),
+        Err(AppError::Invalid(v)) => invalid(&v),
+        Err(AppError::Conflict(c)) => invalid(&c.explained()),
         Err(AppError::Forbidden(_)) => {
             let e = msg(&state, lang, "admin-error-forbidden", &[]);
             answer(StatusCode::FORBIDDEN, json!({ "error": e }))
