@@ -103,19 +103,25 @@ impl FromRequestParts<WebState> for Member {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Response> {
+        // No member yet: an error is answered in the site's language.
+        let lang = state.app.default_lang();
         if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
-            match state.app.session(&token).await {
-                Ok(Some(s)) => return Ok(Member(s)),
-                Ok(None) => {}
-                Err(e) => {
-                    return Err(failure(state, state.app.default_lang(), e));
-                }
+            let session = state.app.session(&token).await;
+            if let Some(s) = session
+                .or_refuse_guest(state, lang)
+                .map_err(|r| r.into_response())?
+            {
+                return Ok(Member(s));
             }
         }
-        match state.app.needs_setup().await {
-            Ok(true) => Err(see_other("/admin/setup")),
-            Ok(false) => Err(see_other("/admin/login")),
-            Err(e) => Err(failure(state, state.app.default_lang(), e)),
+        let first_run = state.app.needs_setup().await;
+        if first_run
+            .or_refuse_guest(state, lang)
+            .map_err(|r| r.into_response())?
+        {
+            Err(see_other("/admin/setup"))
+        } else {
+            Err(see_other("/admin/login"))
         }
     }
 }
@@ -175,11 +181,11 @@ pub(crate) fn explain(state: &WebState, lang: Lang, v: &ValidationError) -> Stri
 }
 
 /// What a refused input or a conflict says, in the member's language.
-pub(crate) fn problem(state: &WebState, lang: Lang, e: AppError) -> String {
+pub(crate) fn problem(state: &WebState, lang: Lang, e: &AppError) -> String {
     match e {
-        AppError::Invalid(v) => explain(state, lang, &v),
+        AppError::Invalid(v) => explain(state, lang, v),
         AppError::Conflict(c) => explain(state, lang, &c.explained()),
-        AppError::BadRequest(m) => m,
+        AppError::BadRequest(m) => m.clone(),
         other => other.to_string(),
     }
 }
@@ -296,7 +302,7 @@ fn failure(state: &WebState, lang: Lang, e: AppError) -> Response {
 
 /// An action's error as the member sees it: a notice in their language saying why it was
 /// refused (403, 404, 422 with the validation message, 401), or [`failure`]'s page.
-pub(crate) fn refused(state: &WebState, s: &Session, e: AppError) -> Response {
+fn refused(state: &WebState, s: &Session, e: AppError) -> Response {
     match e {
         AppError::Forbidden(_) => {
             member_notice(state, s, StatusCode::FORBIDDEN, "admin-error-forbidden")
@@ -306,7 +312,7 @@ pub(crate) fn refused(state: &WebState, s: &Session, e: AppError) -> Response {
         }
         AppError::Invalid(_) | AppError::BadRequest(_) | AppError::Conflict(_) => {
             let lang = s.user.ui_lang;
-            let m = problem(state, lang, e);
+            let m = problem(state, lang, &e);
             let title = msg(state, lang, "admin-error-invalid", &[]);
             member_page(
                 state,
@@ -324,44 +330,87 @@ pub(crate) fn refused(state: &WebState, s: &Session, e: AppError) -> Response {
     }
 }
 
-/// A newsroom handler's error, answered with [`refused`]'s page, so that handlers can
-/// return `Result<Response, Refusal>` and use `?` on the application's results.
-pub(crate) struct Refusal(Box<(WebState, Session, AppError)>);
+/// Whom a [`Refusal`] answers.
+enum Audience {
+    /// A signed-in member: [`refused`]'s notice, in their language and with their menu.
+    Member(Session),
+    /// Someone not signed in yet (the setup, sign-in and invitation pages): [`failure`]'s
+    /// page in the language the request asked for.
+    Guest(Lang),
+}
 
-impl IntoResponse for Refusal {
-    fn into_response(self) -> Response {
-        let (state, session, error) = *self.0;
-        refused(&state, &session, error)
+/// A newsroom handler's error, answered with [`refused`]'s page for a member or
+/// [`failure`]'s for a guest, so that handlers return [`Answer`] and use `?` on the
+/// application's results: every error a newsroom page meets is rendered here.
+pub(crate) struct Refusal(Box<(WebState, Audience, AppError)>);
+
+impl Refusal {
+    /// `error`, answered to the member of `s`.
+    pub(crate) fn member(state: &WebState, s: &Session, error: AppError) -> Self {
+        Refusal(Box::new((
+            state.clone(),
+            Audience::Member(s.clone()),
+            error,
+        )))
+    }
+
+    /// `error`, answered to someone not signed in, in `lang`.
+    pub(crate) fn guest(state: &WebState, lang: Lang, error: AppError) -> Self {
+        Refusal(Box::new((state.clone(), Audience::Guest(lang), error)))
     }
 }
 
-/// What a newsroom handler answers: its page, or the member's notice of why not.
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        let (state, audience, error) = *self.0;
+        match audience {
+            Audience::Member(s) => refused(&state, &s, error),
+            Audience::Guest(lang) => failure(&state, lang, error),
+        }
+    }
+}
+
+/// What a newsroom handler answers: its page, or the notice of why not.
 pub(crate) type Answer = Result<Response, Refusal>;
 
-/// Turns an application result into one a handler can `?`, for this member.
+/// Turns an application result into one a handler can `?`.
 pub(crate) trait OrRefuse<T> {
     /// The value, or a [`Refusal`] for the member of `s`.
     fn or_refuse(self, state: &WebState, s: &Session) -> Result<T, Refusal>;
+    /// The value, or a [`Refusal`] for a guest reading `lang`.
+    fn or_refuse_guest(self, state: &WebState, lang: Lang) -> Result<T, Refusal>;
 }
 
 impl<T> OrRefuse<T> for Result<T, AppError> {
     fn or_refuse(self, state: &WebState, s: &Session) -> Result<T, Refusal> {
-        self.map_err(|error| Refusal(Box::new((state.clone(), s.clone(), error))))
+        self.map_err(|error| Refusal::member(state, s, error))
+    }
+
+    fn or_refuse_guest(self, state: &WebState, lang: Lang) -> Result<T, Refusal> {
+        self.map_err(|error| Refusal::guest(state, lang, error))
     }
 }
 
 /// How a form's action ends: on success, a redirect to `to` (the page, with the `?done=`
 /// that names its notice); otherwise the notice saying why it was refused.
+pub(crate) fn done<T>(
+    state: &WebState,
+    s: &Session,
+    outcome: Result<T, AppError>,
+    to: &str,
+) -> Answer {
+    outcome.or_refuse(state, s)?;
+    Ok(see_other(to))
+}
+
+/// [`done`], for handlers that answer a bare `Response`.
 pub(crate) fn done_or_refused<T>(
     state: &WebState,
     s: &Session,
     outcome: Result<T, AppError>,
     to: &str,
 ) -> Response {
-    match outcome {
-        Ok(_) => see_other(to),
-        Err(e) => refused(state, s, e),
-    }
+    done(state, s, outcome, to).into_response()
 }
 
 pub(crate) fn csrf_refused(state: &WebState, lang: Lang) -> Response {

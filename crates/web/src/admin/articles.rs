@@ -3,14 +3,13 @@
 //! [`super::editor`].
 
 use super::editor::{create, edit, new_article, options, update};
-use super::{Answer, Member, MemberForm, OrRefuse, done_or_refused, member_page, msg, when};
+use super::{Answer, Member, MemberForm, OrRefuse, done, member_page, msg, when};
 use crate::WebState;
 use arabpress_app::{AppError, MAX_UPLOAD_BYTES, NewsroomArticle, NewsroomQuery};
 use arabpress_core::{ArticleStatus, Lang};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -40,10 +39,10 @@ async fn unschedule(
     State(state): State<WebState>,
     Path(id): Path<i64>,
     MemberForm(s, _): MemberForm,
-) -> Response {
+) -> Answer {
     let outcome = state.app.unschedule_as(&s.user, id).await;
     let to = format!("/admin/articles/{id}?done=unscheduled");
-    done_or_refused(&state, &s, outcome, &to)
+    done(&state, &s, outcome, &to)
 }
 
 /// Has a published article spoken again on the audio worker's next round.
@@ -51,10 +50,10 @@ async fn speak_again(
     State(state): State<WebState>,
     Path(id): Path<i64>,
     MemberForm(s, _): MemberForm,
-) -> Response {
+) -> Answer {
     let outcome = state.app.speak_again_as(&s.user, id).await;
     let to = format!("/admin/articles/{id}?done=speak-again");
-    done_or_refused(&state, &s, outcome, &to)
+    done(&state, &s, outcome, &to)
 }
 
 pub(super) fn article_rows(state: &WebState, lang: Lang, items: &[NewsroomArticle]) -> Vec<Value> {

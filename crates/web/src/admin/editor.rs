@@ -10,7 +10,7 @@ use self::autosave::{autosave_existing, autosave_new};
 use self::form::{AUTHOR_SLOTS, EditorForm, field_anchor, field_label};
 use self::preview::{preview, preview_of};
 use super::{
-    Answer, FormProblem, Member, OrRefuse, csrf_ok, csrf_refused, done_notice, explain, failure,
+    Answer, FormProblem, Member, OrRefuse, csrf_ok, csrf_refused, done_notice, explain,
     field_error, member_page, msg, read_multipart, see_other, when,
 };
 use crate::WebState;
@@ -402,39 +402,36 @@ async fn save(state: WebState, s: Session, id: Option<i64>, mp: Multipart) -> An
             let e = format!("{} {m}", msg(&state, lang, "admin-error-image", &[]));
             return show(form, StatusCode::UNPROCESSABLE_ENTITY, Some(e), None, None).await;
         }
-        Ok(Some(bytes)) => match state.app.upload_image(&s.user, bytes).await {
-            Ok(img) => form.image_url = img.url,
-            Err(AppError::Invalid(v)) => {
-                let m = explain(&state, lang, &v);
+        Ok(Some(bytes)) => {
+            let uploaded = state.app.upload_image(&s.user, bytes).await;
+            if let Err(AppError::Invalid(v)) = &uploaded {
+                let m = explain(&state, lang, v);
                 let e = format!("{} {m}", msg(&state, lang, "admin-error-image", &[]));
                 return show(form, StatusCode::UNPROCESSABLE_ENTITY, Some(e), None, None).await;
             }
-            Err(e) => return Ok(failure(&state, lang, e)),
-        },
+            form.image_url = uploaded.or_refuse(&state, &s)?.url;
+        }
         Ok(None) => {}
     }
     let action = fields.get("action");
     if action == "preview" {
-        return match preview_of(&state, lang, &form).await {
-            Ok(p) => show(form, StatusCode::OK, None, None, Some(p)).await,
-            Err(AppError::Invalid(v)) => {
-                let fe = field_error(&state, lang, &v);
-                show(form, StatusCode::UNPROCESSABLE_ENTITY, None, Some(fe), None).await
-            }
-            Err(e) => Ok(failure(&state, lang, e)),
-        };
+        let preview = preview_of(&state, lang, &form).await;
+        if let Err(AppError::Invalid(v)) = &preview {
+            let fe = field_error(&state, lang, v);
+            return show(form, StatusCode::UNPROCESSABLE_ENTITY, None, Some(fe), None).await;
+        }
+        let p = preview.or_refuse(&state, &s)?;
+        return show(form, StatusCode::OK, None, None, Some(p)).await;
     }
     if fields.get("image_remove") == "1" {
         form.clear_image();
     }
-    match resolve_bylines(&state, &mut form).await {
-        Ok(()) => {}
-        Err(AppError::Invalid(v)) => {
-            let fe = field_error(&state, lang, &v);
-            return show(form, StatusCode::UNPROCESSABLE_ENTITY, None, Some(fe), None).await;
-        }
-        Err(e) => return Ok(failure(&state, lang, e)),
+    let resolved = resolve_bylines(&state, &mut form).await;
+    if let Err(AppError::Invalid(v)) = &resolved {
+        let fe = field_error(&state, lang, v);
+        return show(form, StatusCode::UNPROCESSABLE_ENTITY, None, Some(fe), None).await;
     }
+    resolved.or_refuse(&state, &s)?;
     let draft = match form.draft() {
         Ok(d) => d,
         Err(v) => {
@@ -462,32 +459,17 @@ async fn save(state: WebState, s: Session, id: Option<i64>, mp: Multipart) -> An
         },
         _ => Step::Save,
     };
-    match state
+    let saved = state
         .app
         .save_as(&s.user, id, form.version, draft, step)
-        .await
-    {
-        Ok(Saved::Pending { article, .. }) => Ok(see_other(&format!(
-            "/admin/articles/{}?done=pending",
-            article.summary.id
-        ))),
-        Ok(Saved::Applied(a)) => {
-            let done = match step {
-                Step::Save => "saved",
-                Step::Review => "submitted",
-                Step::Publish => "published",
-                Step::Schedule(_) => "scheduled",
-                Step::Unpublish => "unpublished",
-            };
-            Ok(see_other(&format!(
-                "/admin/articles/{}?done={done}",
-                a.summary.id
-            )))
-        }
-        Err(AppError::Conflict(Conflict::StaleVersion { .. })) if id.is_some() => {
-            let e = msg(&state, lang, "admin-error-conflict", &[]);
-            show(form, StatusCode::CONFLICT, Some(e), None, None).await
-        }
+        .await;
+    // Refusals the editor shows above or beside the form, which comes back as typed.
+    let shown = match &saved {
+        Err(AppError::Conflict(Conflict::StaleVersion { .. })) if id.is_some() => Some((
+            StatusCode::CONFLICT,
+            Some(msg(&state, lang, "admin-error-conflict", &[])),
+            None,
+        )),
         Err(AppError::Invalid(v)) => {
             let fe = if v.field == "publish_at" {
                 (
@@ -495,18 +477,39 @@ async fn save(state: WebState, s: Session, id: Option<i64>, mp: Multipart) -> An
                     msg(&state, lang, "admin-error-publish-at", &[]),
                 )
             } else {
-                field_error(&state, lang, &v)
+                field_error(&state, lang, v)
             };
-            show(form, StatusCode::UNPROCESSABLE_ENTITY, None, Some(fe), None).await
+            Some((StatusCode::UNPROCESSABLE_ENTITY, None, Some(fe)))
         }
-        Err(AppError::Conflict(c)) => {
-            let fe = field_error(&state, lang, &c.explained());
-            show(form, StatusCode::UNPROCESSABLE_ENTITY, None, Some(fe), None).await
-        }
-        Err(AppError::Forbidden(_)) => {
-            let e = msg(&state, lang, "admin-error-forbidden", &[]);
-            show(form, StatusCode::FORBIDDEN, Some(e), None, None).await
-        }
-        Err(e) => Err(e).or_refuse(&state, &s),
+        Err(AppError::Conflict(c)) => Some((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            Some(field_error(&state, lang, &c.explained())),
+        )),
+        Err(AppError::Forbidden(_)) => Some((
+            StatusCode::FORBIDDEN,
+            Some(msg(&state, lang, "admin-error-forbidden", &[])),
+            None,
+        )),
+        _ => None,
+    };
+    if let Some((code, error, field_error)) = shown {
+        return show(form, code, error, field_error, None).await;
     }
+    Ok(match saved.or_refuse(&state, &s)? {
+        Saved::Pending { article, .. } => see_other(&format!(
+            "/admin/articles/{}?done=pending",
+            article.summary.id
+        )),
+        Saved::Applied(a) => {
+            let done = match step {
+                Step::Save => "saved",
+                Step::Review => "submitted",
+                Step::Publish => "published",
+                Step::Schedule(_) => "scheduled",
+                Step::Unpublish => "unpublished",
+            };
+            see_other(&format!("/admin/articles/{}?done={done}", a.summary.id))
+        }
+    })
 }

@@ -2,9 +2,7 @@
 //! running, failing with the reason, when the next round is due), and a button that asks
 //! every node running a job to start a round now.
 
-use super::{
-    Answer, Member, MemberForm, OrRefuse, done_notice, done_or_refused, member_page, msg, when,
-};
+use super::{Answer, Member, MemberForm, OrRefuse, done, done_notice, member_page, msg, when};
 use crate::WebState;
 use arabpress_app::JobStatus;
 use arabpress_app::jobs::{JOB_KEYS, known_job};
@@ -12,7 +10,6 @@ use arabpress_core::Lang;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -124,7 +121,7 @@ async fn run_now(
     State(state): State<WebState>,
     Path(key): Path<String>,
     MemberForm(s, _): MemberForm,
-) -> Response {
+) -> Answer {
     let outcome = state.app.run_job_now_as(&s.user, &key).await;
-    done_or_refused(&state, &s, outcome, "/admin/jobs?done=job-asked")
+    done(&state, &s, outcome, "/admin/jobs?done=job-asked")
 }

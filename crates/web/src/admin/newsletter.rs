@@ -2,15 +2,15 @@
 //! (the digest drafts an editor reviews, breaking news, per-send numbers).
 
 use super::{
-    Answer, Member, MemberForm, OrRefuse, Session, csrf_ok, csrf_refused, done_notice,
-    done_or_refused, explain, member_page, msg, read_multipart, see_other, when,
+    Answer, Member, MemberForm, OrRefuse, Session, csrf_ok, csrf_refused, done, done_notice,
+    explain, member_page, msg, read_multipart, see_other, when,
 };
 use crate::WebState;
 use arabpress_app::{ImportReport, SubscriberQuery};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -305,14 +305,11 @@ async fn save_send(
         .app
         .update_send_as(&s.user, id, f.get("subject"), f.get("intro"), &ids)
         .await;
-    match saved {
-        Ok(()) => {}
-        Err(arabpress_app::AppError::Invalid(v)) => {
-            let m = explain(&state, s.user.ui_lang, &v);
-            return send_page(&state, &s, id, None, Some(m)).await;
-        }
-        Err(e) => return Err(e).or_refuse(&state, &s),
+    if let Err(arabpress_app::AppError::Invalid(v)) = &saved {
+        let m = explain(&state, s.user.ui_lang, v);
+        return send_page(&state, &s, id, None, Some(m)).await;
     }
+    saved.or_refuse(&state, &s)?;
     if f.get("action") != "send" {
         return Ok(see_other(&format!(
             "/admin/newsletter/sends/{id}?done=send-saved"
@@ -320,7 +317,7 @@ async fn save_send(
     }
     let outcome = state.app.queue_send_as(&s.user, id).await;
     let to = format!("/admin/newsletter/sends/{id}?done=send-queued");
-    Ok(done_or_refused(&state, &s, outcome, &to))
+    done(&state, &s, outcome, &to)
 }
 
 /// Shows the article on the breaking-news ribbon for the hours chosen.
@@ -328,10 +325,10 @@ async fn ribbon(
     State(state): State<WebState>,
     Path(id): Path<i64>,
     MemberForm(s, f): MemberForm,
-) -> Response {
+) -> Answer {
     let hours = f.get("hours").trim().parse::<i64>().unwrap_or(0);
     let outcome = state.app.show_breaking_as(&s.user, id, hours).await;
-    done_or_refused(
+    done(
         &state,
         &s,
         outcome,
@@ -344,9 +341,9 @@ async fn ribbon_remove(
     State(state): State<WebState>,
     Path(id): Path<i64>,
     MemberForm(s, _): MemberForm,
-) -> Response {
+) -> Answer {
     let outcome = state.app.remove_breaking_as(&s.user, id).await;
-    done_or_refused(
+    done(
         &state,
         &s,
         outcome,

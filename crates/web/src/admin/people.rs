@@ -3,8 +3,8 @@
 
 use super::sign_in::signed_in;
 use super::{
-    Answer, Member, MemberForm, OrRefuse, Refusal, done_notice, done_or_refused, member_page, msg,
-    see_other, when,
+    Answer, Member, MemberForm, OrRefuse, Refusal, done, done_notice, member_page, msg, see_other,
+    when,
 };
 use crate::WebState;
 use arabpress_app::{AppError, Session};
@@ -12,7 +12,6 @@ use arabpress_core::{Lang, Role};
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::Response;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -120,19 +119,14 @@ async fn set_role(
 ) -> Answer {
     let role = role_of(&state, &s, f.get("role"))?;
     let outcome = state.app.set_role_as(&s.user, id, role).await;
-    Ok(done_or_refused(
-        &state,
-        &s,
-        outcome,
-        "/admin/users?done=role",
-    ))
+    done(&state, &s, outcome, "/admin/users?done=role")
 }
 
 async fn set_active(
     State(state): State<WebState>,
     Path(id): Path<i64>,
     MemberForm(s, f): MemberForm,
-) -> Response {
+) -> Answer {
     let active = f.get("active") == "1";
     let outcome = state.app.set_active_as(&s.user, id, active).await;
     let to = if active {
@@ -140,7 +134,7 @@ async fn set_active(
     } else {
         "/admin/users?done=deactivated"
     };
-    done_or_refused(&state, &s, outcome, to)
+    done(&state, &s, outcome, to)
 }
 
 async fn account(
@@ -201,9 +195,9 @@ async fn revoke_token(
     State(state): State<WebState>,
     Path(id): Path<i64>,
     MemberForm(s, _): MemberForm,
-) -> Response {
+) -> Answer {
     let outcome = state.app.revoke_token_as(&s.user, id).await;
-    done_or_refused(&state, &s, outcome, "/admin/account?done=token-revoked")
+    done(&state, &s, outcome, "/admin/account?done=token-revoked")
 }
 
 async fn change_password(State(state): State<WebState>, MemberForm(s, f): MemberForm) -> Answer {

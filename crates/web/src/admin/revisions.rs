@@ -3,16 +3,15 @@
 //! to its translation.
 
 use super::{
-    Answer, Member, MemberForm, OrRefuse, done_or_refused, member_notice, member_page, msg,
-    refused, see_other, when,
+    Answer, Member, MemberForm, OrRefuse, Refusal, done, member_notice, member_page, msg,
+    see_other, when,
 };
 use crate::WebState;
-use arabpress_app::{AppError, Revision, Saved};
+use arabpress_app::{AppError, Revision, Saved, Session};
 use arabpress_core::{Lang, ValidationError};
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -143,24 +142,25 @@ async fn restore(
     State(state): State<WebState>,
     Path(id): Path<i64>,
     MemberForm(s, f): MemberForm,
-) -> Response {
+) -> Answer {
     let (Ok(rev), Ok(version)) = (
         f.get("revision").parse::<i64>(),
         f.get("version").parse::<i64>(),
     ) else {
-        return refused(
+        return Err(not_a_number(&state, &s, "revision"));
+    };
+    let restored = state.app.restore_as(&s.user, id, rev, version).await;
+    if let Err(AppError::Conflict(_)) = restored {
+        return Ok(member_notice(
             &state,
             &s,
-            AppError::Invalid(ValidationError::new(
-                "revision",
-                "invalid-version",
-                "not a version number",
-            )),
-        );
-    };
-    match state.app.restore_as(&s.user, id, rev, version).await {
-        Ok(Saved::Pending { .. }) => see_other(&format!("/admin/articles/{id}?done=pending")),
-        Ok(Saved::Applied(_)) => {
+            StatusCode::CONFLICT,
+            "admin-error-conflict",
+        ));
+    }
+    Ok(match restored.or_refuse(&state, &s)? {
+        Saved::Pending { .. } => see_other(&format!("/admin/articles/{id}?done=pending")),
+        Saved::Applied(_) => {
             // The notice names the revision as the list does.
             let lang = s.user.ui_lang;
             let from = match state.app.revisions_as(&s.user, id).await {
@@ -170,82 +170,76 @@ async fn restore(
             let from = form_urlencoded::byte_serialize(from.as_bytes()).collect::<String>();
             see_other(&format!("/admin/articles/{id}?done=restored&from={from}"))
         }
-        Err(AppError::Conflict(_)) => {
-            member_notice(&state, &s, StatusCode::CONFLICT, "admin-error-conflict")
-        }
-        Err(e) => refused(&state, &s, e),
-    }
+    })
+}
+
+/// The refusal of a form whose `field` should hold a version number.
+fn not_a_number(state: &WebState, s: &Session, field: &'static str) -> Refusal {
+    let v = ValidationError::new(field, "invalid-version", "not a version number");
+    Refusal::member(state, s, AppError::Invalid(v))
 }
 
 async fn apply_pending(
     State(state): State<WebState>,
     Path((id, revision)): Path<(i64, i64)>,
     MemberForm(s, f): MemberForm,
-) -> Response {
+) -> Answer {
     let Ok(version) = f.get("version").parse::<i64>() else {
-        return refused(
-            &state,
-            &s,
-            AppError::Invalid(ValidationError::new(
-                "version",
-                "invalid-version",
-                "not a version number",
-            )),
-        );
+        return Err(not_a_number(&state, &s, "version"));
     };
-    match state
+    let applied = state
         .app
         .apply_pending_as(&s.user, id, revision, version)
-        .await
-    {
-        Ok(_) => see_other(&format!("/admin/articles/{id}?done=applied")),
-        Err(AppError::Conflict(_)) => {
-            member_notice(&state, &s, StatusCode::CONFLICT, "admin-error-conflict")
-        }
-        Err(e) => refused(&state, &s, e),
+        .await;
+    if let Err(AppError::Conflict(_)) = applied {
+        return Ok(member_notice(
+            &state,
+            &s,
+            StatusCode::CONFLICT,
+            "admin-error-conflict",
+        ));
     }
+    done(
+        &state,
+        &s,
+        applied,
+        &format!("/admin/articles/{id}?done=applied"),
+    )
 }
 
 async fn discard_pending(
     State(state): State<WebState>,
     Path((id, revision)): Path<(i64, i64)>,
     MemberForm(s, _): MemberForm,
-) -> Response {
+) -> Answer {
     let outcome = state.app.discard_pending_as(&s.user, id, revision).await;
     let to = format!("/admin/articles/{id}?done=discarded");
-    done_or_refused(&state, &s, outcome, &to)
+    done(&state, &s, outcome, &to)
 }
 
 async fn correction(
     State(state): State<WebState>,
     Path(id): Path<i64>,
     MemberForm(s, f): MemberForm,
-) -> Response {
+) -> Answer {
     let outcome = state
         .app
         .add_correction_as(&s.user, id, f.get("note"))
         .await;
     let to = format!("/admin/articles/{id}?done=corrected");
-    done_or_refused(&state, &s, outcome, &to)
+    done(&state, &s, outcome, &to)
 }
 
 async fn translation(
     State(state): State<WebState>,
     Path(id): Path<i64>,
     MemberForm(s, f): MemberForm,
-) -> Response {
+) -> Answer {
     let Ok(other) = f.get("other").parse::<i64>() else {
-        return refused(
-            &state,
-            &s,
-            AppError::Invalid(ValidationError::new(
-                "other",
-                "invalid-translation-choose",
-                "choose an article",
-            )),
-        );
+        let v = ValidationError::new("other", "invalid-translation-choose", "choose an article");
+        return Err(Refusal::member(&state, &s, AppError::Invalid(v)));
     };
     let outcome = state.app.link_translation_as(&s.user, id, other).await;
     let to = format!("/admin/articles/{id}?done=linked");
-    done_or_refused(&state, &s, outcome, &to)
+    done(&state, &s, outcome, &to)
 }

@@ -6,8 +6,8 @@
 //! configuration file pins are shown disabled, with a note.
 
 use super::{
-    Answer, FormProblem, Member, OrRefuse, Session, csrf_ok, csrf_refused, member_page, msg,
-    read_multipart, refused, see_other,
+    Answer, FormProblem, Member, OrRefuse, Refusal, Session, csrf_ok, csrf_refused, member_page,
+    msg, read_multipart, see_other,
 };
 use crate::WebState;
 use arabpress_app::{MAX_LOGO_BYTES, SettingsError, SettingsForm, SettingsProblem, SettingsView};
@@ -275,9 +275,9 @@ async fn save(State(state): State<WebState>, Member(s): Member, mp: Multipart) -
             }]));
         }
     }
-    Ok(match state.app.save_settings_as(&s.user, form).await {
-        Ok(_) => see_other("/admin/settings?done=settings"),
-        Err(SettingsError::Invalid(problems)) => refuse(problems),
-        Err(SettingsError::App(e)) => refused(&state, &s, e),
-    })
+    match state.app.save_settings_as(&s.user, form).await {
+        Ok(_) => Ok(see_other("/admin/settings?done=settings")),
+        Err(SettingsError::Invalid(problems)) => Ok(refuse(problems)),
+        Err(SettingsError::App(e)) => Err(Refusal::member(&state, &s, e)),
+    }
 }

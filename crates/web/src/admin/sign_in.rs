@@ -4,8 +4,8 @@
 //! yet.
 
 use super::{
-    FORM_COOKIE, MemberForm, SESSION_COOKIE, cookie, csrf_refused, done_notice, failure, msg,
-    problem, render, see_other, set_cookie, with,
+    Answer, FORM_COOKIE, MemberForm, OrRefuse, SESSION_COOKIE, cookie, csrf_refused, done_notice,
+    msg, problem, render, see_other, set_cookie, with,
 };
 use crate::WebState;
 use crate::request::{Fields, client_ip, parse_form, preferred};
@@ -121,68 +121,78 @@ async fn setup_page(
     State(state): State<WebState>,
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> Answer {
     let lang = guest_lang(&state, &headers, &q);
-    match state.app.needs_setup().await {
-        Ok(true) => guest_page(
-            &state,
-            &headers,
-            lang,
-            StatusCode::OK,
-            "setup",
-            "admin-setup-title",
-            None,
-            json!({}),
-        ),
-        Ok(false) => see_other("/admin/login"),
-        Err(e) => failure(&state, lang, e),
+    if !state
+        .app
+        .needs_setup()
+        .await
+        .or_refuse_guest(&state, lang)?
+    {
+        return Ok(see_other("/admin/login"));
     }
+    Ok(guest_page(
+        &state,
+        &headers,
+        lang,
+        StatusCode::OK,
+        "setup",
+        "admin-setup-title",
+        None,
+        json!({}),
+    ))
 }
 
 async fn setup(
     State(state): State<WebState>,
     headers: HeaderMap,
     body: axum::body::Bytes,
-) -> Response {
+) -> Answer {
     let (lang, f) = match guest_form(&state, &headers, &body) {
         Ok(form) => form,
-        Err(lang) => return csrf_refused(&state, lang),
+        Err(lang) => return Ok(csrf_refused(&state, lang)),
     };
     let keep = json!({ "name": f.get("name"), "email": f.get("email") });
-    match state
+    let owner = state
         .app
         .setup_owner(f.get("email"), f.get("name"), f.get("password"), lang)
-        .await
-    {
-        Ok(s) => signed_in(&state, &s, "/admin"),
-        Err(AppError::Forbidden(Forbidden::SetupDone)) => see_other("/admin/login"),
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => guest_page(
-            &state,
-            &headers,
-            lang,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "setup",
-            "admin-setup-title",
-            Some(problem(&state, lang, e)),
-            keep,
-        ),
-        Err(e) => failure(&state, lang, e),
+        .await;
+    match &owner {
+        Err(AppError::Forbidden(Forbidden::SetupDone)) => return Ok(see_other("/admin/login")),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+            return Ok(guest_page(
+                &state,
+                &headers,
+                lang,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "setup",
+                "admin-setup-title",
+                Some(problem(&state, lang, e)),
+                keep,
+            ));
+        }
+        _ => {}
     }
+    let s = owner.or_refuse_guest(&state, lang)?;
+    Ok(signed_in(&state, &s, "/admin"))
 }
 
 async fn login_page(
     State(state): State<WebState>,
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> Answer {
     let lang = guest_lang(&state, &headers, &q);
-    match state.app.needs_setup().await {
-        Ok(true) => return see_other("/admin/setup"),
-        Ok(false) => {}
-        Err(e) => return failure(&state, lang, e),
+    if state
+        .app
+        .needs_setup()
+        .await
+        .or_refuse_guest(&state, lang)?
+    {
+        return Ok(see_other("/admin/setup"));
     }
     let notice = done_notice(&state, lang, q.get("done"));
-    guest_page(
+    Ok(guest_page(
         &state,
         &headers,
         lang,
@@ -191,35 +201,28 @@ async fn login_page(
         "admin-login-title",
         None,
         json!({ "notice": notice }),
-    )
+    ))
 }
-async fn login(State(state): State<WebState>, req: axum::extract::Request) -> Response {
+async fn login(State(state): State<WebState>, req: axum::extract::Request) -> Answer {
     let (parts, body) = req.into_parts();
     let ip = client_ip(&state, &parts.extensions, &parts.headers);
     let headers = parts.headers;
     let Ok(body) = axum::body::to_bytes(body, 64 << 10).await else {
-        return (StatusCode::PAYLOAD_TOO_LARGE, "form too large").into_response();
+        return Ok((StatusCode::PAYLOAD_TOO_LARGE, "form too large").into_response());
     };
     let (lang, f) = match guest_form(&state, &headers, &body) {
         Ok(form) => form,
-        Err(lang) => return csrf_refused(&state, lang),
+        Err(lang) => return Ok(csrf_refused(&state, lang)),
     };
     let keep = json!({ "email": f.get("email") });
-    match state.app.login(f.get("email"), f.get("password"), ip).await {
-        Ok(s) => signed_in(&state, &s, "/admin"),
-        Err(AppError::Unauthorized(_)) => {
-            let e = msg(&state, lang, "admin-error-login", &[]);
-            guest_page(
-                &state,
-                &headers,
-                lang,
-                StatusCode::UNAUTHORIZED,
-                "login",
-                "admin-login-title",
-                Some(e),
-                keep,
-            )
-        }
+    let session = state.app.login(f.get("email"), f.get("password"), ip).await;
+    // Wrong credentials and the limit are said beside the form, which keeps the address.
+    let (status, e, retry_after) = match &session {
+        Err(AppError::Unauthorized(_)) => (
+            StatusCode::UNAUTHORIZED,
+            msg(&state, lang, "admin-error-login", &[]),
+            None,
+        ),
         Err(AppError::RateLimited(limit)) => {
             let minutes = arabpress_app::LOGIN_WINDOW_MINUTES.to_string();
             let e = msg(
@@ -228,48 +231,49 @@ async fn login(State(state): State<WebState>, req: axum::extract::Request) -> Re
                 "admin-error-limited",
                 &[("minutes", &minutes)],
             );
-            let mut r = guest_page(
-                &state,
-                &headers,
-                lang,
-                StatusCode::TOO_MANY_REQUESTS,
-                "login",
-                "admin-login-title",
-                Some(e),
-                keep,
-            );
-            r.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(limit.retry_after()));
-            r
+            (StatusCode::TOO_MANY_REQUESTS, e, Some(limit.retry_after()))
         }
-        Err(e) => failure(&state, lang, e),
+        _ => {
+            let s = session.or_refuse_guest(&state, lang)?;
+            return Ok(signed_in(&state, &s, "/admin"));
+        }
+    };
+    let mut r = guest_page(
+        &state,
+        &headers,
+        lang,
+        status,
+        "login",
+        "admin-login-title",
+        Some(e),
+        keep,
+    );
+    if let Some(seconds) = retry_after {
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     }
+    Ok(r)
 }
 
 /// Once the sign-out (`outcome`) is done, back to the sign-in page with the session
 /// cookie removed; else the error page.
-async fn signed_out<T>(state: &WebState, s: &Session, outcome: Result<T, AppError>) -> Response {
+fn signed_out<T>(state: &WebState, s: &Session, outcome: Result<T, AppError>) -> Answer {
     let lang = s.user.ui_lang;
-    if let Err(e) = outcome {
-        return failure(state, lang, e);
-    }
+    outcome.or_refuse(state, s)?;
     let mut r = see_other(&format!("/admin/login?lang={lang}&done=signed-out"));
     r.headers_mut()
         .append(header::SET_COOKIE, set_cookie(state, SESSION_COOKIE, "", 0));
-    r
+    Ok(r)
 }
 
-async fn logout(State(state): State<WebState>, MemberForm(s, _): MemberForm) -> Response {
+async fn logout(State(state): State<WebState>, MemberForm(s, _): MemberForm) -> Answer {
     let outcome = state.app.logout(&s.token).await;
-    signed_out(&state, &s, outcome).await
+    signed_out(&state, &s, outcome)
 }
 
-async fn logout_everywhere(
-    State(state): State<WebState>,
-    MemberForm(s, _): MemberForm,
-) -> Response {
+async fn logout_everywhere(State(state): State<WebState>, MemberForm(s, _): MemberForm) -> Answer {
     let outcome = state.app.logout_everywhere(&s.user).await;
-    signed_out(&state, &s, outcome).await
+    signed_out(&state, &s, outcome)
 }
 
 /// The page for an invitation that is used, expired or unknown.
@@ -292,22 +296,26 @@ async fn invite_page(
     headers: HeaderMap,
     Path(token): Path<String>,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> Answer {
     let lang = guest_lang(&state, &headers, &q);
-    match state.app.invite(&token).await {
-        Ok(Some((email, role))) => guest_page(
-            &state,
-            &headers,
-            lang,
-            StatusCode::OK,
-            "invite",
-            "admin-invite-title",
-            None,
-            json!({ "email": email, "role": role.as_str(), "token": token }),
-        ),
-        Ok(None) => invite_gone(&state, &headers, lang),
-        Err(e) => failure(&state, lang, e),
-    }
+    let Some((email, role)) = state
+        .app
+        .invite(&token)
+        .await
+        .or_refuse_guest(&state, lang)?
+    else {
+        return Ok(invite_gone(&state, &headers, lang));
+    };
+    Ok(guest_page(
+        &state,
+        &headers,
+        lang,
+        StatusCode::OK,
+        "invite",
+        "admin-invite-title",
+        None,
+        json!({ "email": email, "role": role.as_str(), "token": token }),
+    ))
 }
 
 async fn accept_invite(
@@ -315,25 +323,24 @@ async fn accept_invite(
     headers: HeaderMap,
     Path(token): Path<String>,
     body: axum::body::Bytes,
-) -> Response {
+) -> Answer {
     let (lang, f) = match guest_form(&state, &headers, &body) {
         Ok(form) => form,
-        Err(lang) => return csrf_refused(&state, lang),
+        Err(lang) => return Ok(csrf_refused(&state, lang)),
     };
-    match state
+    let accepted = state
         .app
         .accept_invite(&token, f.get("name"), f.get("password"), lang)
-        .await
-    {
-        Ok(s) => signed_in(&state, &s, "/admin"),
-        Err(AppError::Gone | AppError::NotFound) => invite_gone(&state, &headers, lang),
+        .await;
+    match &accepted {
+        Err(AppError::Gone | AppError::NotFound) => return Ok(invite_gone(&state, &headers, lang)),
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             let m = problem(&state, lang, e);
             let (email, role) = match state.app.invite(&token).await {
                 Ok(Some((e, r))) => (e, r.as_str()),
                 _ => (String::new(), Role::Contributor.as_str()),
             };
-            guest_page(
+            return Ok(guest_page(
                 &state,
                 &headers,
                 lang,
@@ -342,8 +349,10 @@ async fn accept_invite(
                 "admin-invite-title",
                 Some(m),
                 json!({ "email": email, "role": role, "token": token, "name": f.get("name") }),
-            )
+            ));
         }
-        Err(e) => failure(&state, lang, e),
+        _ => {}
     }
+    let s = accepted.or_refuse_guest(&state, lang)?;
+    Ok(signed_in(&state, &s, "/admin"))
 }

@@ -1,15 +1,12 @@
 //! Outgoing webhooks: the endpoints registered, each one's recent deliveries and retries,
 //! adding one (its signing secret shown once) and removing one.
 
-use super::{
-    Answer, Member, MemberForm, OrRefuse, done_notice, done_or_refused, member_page, msg, when,
-};
+use super::{Answer, Member, MemberForm, OrRefuse, done, done_notice, member_page, msg, when};
 use crate::WebState;
 use arabpress_app::Session;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -92,7 +89,7 @@ async fn delete_webhook(
     State(state): State<WebState>,
     Path(id): Path<i64>,
     MemberForm(s, _): MemberForm,
-) -> Response {
+) -> Answer {
     let outcome = state.app.delete_webhook_as(&s.user, id).await;
-    done_or_refused(&state, &s, outcome, "/admin/webhooks?done=webhook-deleted")
+    done(&state, &s, outcome, "/admin/webhooks?done=webhook-deleted")
 }

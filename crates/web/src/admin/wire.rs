@@ -110,8 +110,8 @@ async fn add(State(state): State<WebState>, MemberForm(s, f): MemberForm) -> Ans
         publish: f.get("publish") == "1",
         interval_minutes: f.get("interval").trim().parse().unwrap_or(-1),
     };
-    match state.app.add_wire_feed_as(&s.user, &form).await {
-        Ok(_) => Ok(see_other("/admin/wire?done=wire-added")),
+    let added = state.app.add_wire_feed_as(&s.user, &form).await;
+    match &added {
         Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
             let m = problem(&state, s.user.ui_lang, e);
             let typed = json!({
@@ -132,7 +132,10 @@ async fn add(State(state): State<WebState>, MemberForm(s, f): MemberForm) -> Ans
             )
             .await
         }
-        Err(e) => Err(e).or_refuse(&state, &s),
+        _ => {
+            added.or_refuse(&state, &s)?;
+            Ok(see_other("/admin/wire?done=wire-added"))
+        }
     }
 }
 

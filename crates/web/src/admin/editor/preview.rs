@@ -4,13 +4,13 @@
 use super::form::EditorForm;
 use super::{FORM_LIMIT, read_editor};
 use crate::WebState;
-use crate::admin::{Member, csrf_ok, csrf_refused, explain, failure, no_store};
+use crate::admin::{Answer, Member, OrRefuse, csrf_ok, csrf_refused, explain, no_store};
 use crate::request::parse_form;
 use arabpress_app::AppError;
 use arabpress_core::{ArticleKind, Lang};
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use serde_json::json;
 
 /// The article as a reader would see it, in its own language: section, headline,
@@ -77,7 +77,7 @@ pub(super) async fn preview(
     State(state): State<WebState>,
     Member(s): Member,
     req: Request,
-) -> Response {
+) -> Answer {
     let lang = s.user.ui_lang;
     let multipart = req
         .headers()
@@ -87,29 +87,29 @@ pub(super) async fn preview(
     let fields = if multipart {
         match Multipart::from_request(req, &state).await {
             Ok(mp) => read_editor(mp).await.0,
-            Err(e) => return e.into_response(),
+            Err(rejection) => return Ok(rejection.into_response()),
         }
     } else {
         match axum::body::to_bytes(req.into_body(), FORM_LIMIT).await {
             Ok(bytes) => parse_form(&bytes),
-            Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "form too large").into_response(),
+            Err(_) => return Ok((StatusCode::PAYLOAD_TOO_LARGE, "form too large").into_response()),
         }
     };
     if !csrf_ok(&s, &fields) {
-        return csrf_refused(&state, lang);
+        return Ok(csrf_refused(&state, lang));
     }
     let form = EditorForm::from_fields(&fields);
-    let mut r = match preview_of(&state, lang, &form).await {
-        Ok(h) => (StatusCode::OK, h).into_response(),
+    let preview = preview_of(&state, lang, &form).await;
+    let mut r = match &preview {
         Err(AppError::Invalid(v)) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, explain(&state, lang, &v)).into_response()
+            (StatusCode::UNPROCESSABLE_ENTITY, explain(&state, lang, v)).into_response()
         }
-        Err(e) => return failure(&state, lang, e),
+        _ => (StatusCode::OK, preview.or_refuse(&state, &s)?).into_response(),
     };
     r.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
     no_store(&mut r);
-    r
+    Ok(r)
 }
