@@ -1428,6 +1428,11 @@ async fn the_tag_list_pages_through_the_tags_and_finds_them(s: Site_) {
     assert_eq!(rel_link(&first.body, "prev"), None);
     let next = rel_link(&first.body, "next").expect("a next page");
     assert!(
+        first.body.contains(">الوسوم التالية</a>"),
+        "the pager names what it pages: {}",
+        first.body
+    );
+    assert!(
         next.starts_with("/admin/taxonomy?lang=en&q=topic&after="),
         "{next}"
     );
