@@ -344,6 +344,18 @@ async fn a_save_changes_every_public_page_at_once(s: Site_) {
         jsonld[0]["image"],
         serde_json::json!([{ "@type": "ImageObject", "url": artwork, "width": 1400, "height": 1400 }])
     );
+    // The publisher, in every article's structured data, is shown by the uploaded logo.
+    assert_eq!(
+        jsonld[0]["publisher"]["logo"],
+        serde_json::json!({
+            "@type": "ImageObject",
+            "url": format!("http://test.example{}", logo.url()),
+            "width": 600,
+            "height": 200,
+        }),
+        "{jsonld}"
+    );
+    assert_eq!(jsonld[0]["publisher"]["name"], "Gulf Press");
     assert!(
         plain.contains(&format!(
             "<meta property=\"og:image\" content=\"{artwork}\">"
@@ -400,6 +412,54 @@ async fn a_save_changes_every_public_page_at_once(s: Site_) {
         )),
         "{home}"
     );
+}
+
+/// The first `<time datetime>` on a page that holds a time of day (the masthead's holds
+/// a date): the instant and its written offset.
+fn first_datetime(html: &str) -> (jiff::Timestamp, String) {
+    let iso = html
+        .split("<time datetime=\"")
+        .skip(1)
+        .filter_map(|x| x.split('"').next())
+        .find(|x| x.contains('T'))
+        .unwrap_or_else(|| panic!("no <time> with a time of day: {html}"));
+    let ts = iso.parse().unwrap_or_else(|e| panic!("{iso}: {e}"));
+    (ts, iso[iso.len().saturating_sub(6)..].to_owned())
+}
+
+#[tokio::test]
+async fn a_saved_time_zone_and_default_language_take_effect_at_once() {
+    let s = site().await;
+    with_users(&s).await;
+    let article = "/en/article/economist-dalia-farouk-bread-prices-are-a-barometer-of-trust";
+    let root = common::get(&s.router, "/").await;
+    assert_eq!(
+        root.header("location"),
+        "/ar/",
+        "no Accept-Language: the default"
+    );
+    let before = first_datetime(&public(&s, article).await);
+    assert_eq!(before.1, "+00:00");
+
+    let mut b = sign_in(&s, "owner", "en").await;
+    let r = save(
+        &mut b,
+        &[("time_zone", "Asia/Riyadh"), ("default_lang", "en")],
+        None,
+        true,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // A reader whose browser names no language now lands on the English site.
+    let root = common::get(&s.router, "/").await;
+    assert_eq!(root.header("location"), "/en/");
+    // Dates are written in the new zone: the same moment, three hours ahead on the clock.
+    let page = public(&s, article).await;
+    let after = first_datetime(&page);
+    assert_eq!((after.0, after.1.as_str()), (before.0, "+03:00"));
+    assert!(page.contains("(GMT+3)"), "the zone readers see: {page}");
+    assert!(!page.contains("(GMT)"), "{page}");
 }
 
 #[tokio::test]
