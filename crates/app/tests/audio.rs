@@ -24,10 +24,6 @@ fn slug(s: &str) -> Slug {
     Slug::parse(s).unwrap()
 }
 
-fn engine_installed() -> bool {
-    testkit::speech_engine(arabpress_audio::Engine::detect("espeak-ng", "lame")).is_some()
-}
-
 async fn setup(store: &Store, audio: AudioSettings) -> (App, Arc<FixedClock>) {
     let clock = Arc::new(FixedClock::new(now()));
     let app = testkit::app_builder(store, jiff::tz::TimeZone::UTC, Arc::clone(&clock))
@@ -84,7 +80,7 @@ async fn page(app: &App, lang: Lang, slug: &str) -> (u16, String) {
 }
 
 async fn articles_are_spoken_once_and_again_when_their_words_change(store: Store) {
-    if !engine_installed() {
+    if !testkit::speech_engine_installed() {
         return;
     }
     let (app, clock) = setup(&store, AudioSettings::default()).await;
@@ -337,7 +333,7 @@ testkit::both_backends!(
 );
 
 async fn a_model_that_cannot_be_read_turns_audio_off_with_the_reason(store: Store) {
-    if !engine_installed() {
+    if !testkit::speech_engine_installed() {
         return;
     }
     let (app, _) = setup(

@@ -118,3 +118,10 @@ pub async fn redirector(app: &App, to: String, path: &str) -> String {
     app.pin_host("news.example", addr);
     format!("http://news.example:{}{path}", addr.port())
 }
+
+/// Whether the speech engine (espeak-ng and LAME on the PATH) is here for a test that
+/// needs it: `false` after a "skipped" line when it is missing (a failure with
+/// `ARABPRESS_TEST_AUDIO` set), as [`crate::speech_engine`] decides.
+pub fn speech_engine_installed() -> bool {
+    crate::speech_engine(arabpress_audio::Engine::detect("espeak-ng", "lame")).is_some()
+}

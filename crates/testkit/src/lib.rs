@@ -20,8 +20,8 @@ pub mod stores;
 
 #[cfg(feature = "app")]
 pub use app::{
-    REFUSED, allow_private_network, app_builder, app_in_memory, redirect_server, redirector, theme,
-    theme_at,
+    REFUSED, allow_private_network, app_builder, app_in_memory, redirect_server, redirector,
+    speech_engine_installed, theme, theme_at,
 };
 #[cfg(feature = "png")]
 pub use fixtures::png;

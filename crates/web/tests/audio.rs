@@ -14,14 +14,6 @@ use arabpress_core::Lang;
 use axum::http::StatusCode;
 use common::{get, get_bytes, site};
 
-fn engine_installed(app: &arabpress_app::App) -> bool {
-    let probe = match app.audio_status() {
-        arabpress_app::AudioStatus::On(engine) => Ok(engine),
-        arabpress_app::AudioStatus::Off(e) => Err(e),
-    };
-    arabpress_testkit::speech_engine(probe).is_some()
-}
-
 fn header<'a>(h: &'a axum::http::HeaderMap, name: &str) -> &'a str {
     h.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
 }
@@ -29,7 +21,7 @@ fn header<'a>(h: &'a axum::http::HeaderMap, name: &str) -> &'a str {
 #[tokio::test]
 async fn spoken_articles_are_played_ranged_and_listed_in_a_podcast() {
     let s = site().await;
-    if !engine_installed(&s.app) {
+    if !arabpress_testkit::speech_engine_installed() {
         return;
     }
     let store = s.app.store();
