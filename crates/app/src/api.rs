@@ -2,7 +2,7 @@
 //! read-only queries behind `/api/v1`, each answering only what is public now.
 
 use crate::accounts::{random_hex, token_hash};
-use crate::{App, AppError};
+use crate::{App, AppError, BadRequest};
 use arabpress_core::Lang;
 use arabpress_core::model::{Article, ArticleSummary};
 use arabpress_store::{ApiKey, ListQuery};
@@ -44,7 +44,7 @@ fn encode_cursor(s: &ArticleSummary) -> Option<String> {
 }
 
 fn decode_cursor(c: &str) -> Result<(Timestamp, i64), AppError> {
-    let bad = || AppError::BadRequest(format!("the cursor {c:?} is not one this API gave"));
+    let bad = || AppError::BadRequest(BadRequest::Cursor(c.to_owned()));
     let (at, id) = c.split_once('-').ok_or_else(bad)?;
     let at = at.parse::<i64>().map_err(|_| bad())?;
     let id = id.parse::<i64>().map_err(|_| bad())?;
@@ -90,12 +90,12 @@ impl App {
     pub async fn api_articles(&self, f: &ArticleFilter) -> Result<ArticlePage, AppError> {
         let lang = f
             .lang
-            .ok_or_else(|| AppError::BadRequest("lang is required: ar or en".into()))?;
+            .ok_or(AppError::BadRequest(BadRequest::LangRequired))?;
         let limit = f.limit.unwrap_or(20);
         if !(1..=API_MAX_LIMIT).contains(&limit) {
-            return Err(AppError::BadRequest(format!(
-                "limit must be from 1 to {API_MAX_LIMIT}"
-            )));
+            return Err(AppError::BadRequest(BadRequest::Limit {
+                max: API_MAX_LIMIT,
+            }));
         }
         let now = self.now();
         let mut q = ListQuery::latest(lang, limit + 1, now);

@@ -20,10 +20,9 @@ pub enum AppError {
     /// The article was published and then withdrawn.
     #[error("gone")]
     Gone,
-    /// The request could not be understood (bad page number, malformed path); the text
-    /// says why, in English.
+    /// The request could not be understood: which part, and how.
     #[error("bad request: {0}")]
-    BadRequest(String),
+    BadRequest(BadRequest),
     /// The input broke a content rule; the error names the field and the message that
     /// explains it in either language.
     #[error("invalid: {0}")]
@@ -62,6 +61,45 @@ pub enum AppError {
     /// The search index failed.
     #[error(transparent)]
     Search(#[from] arabpress_search::SearchError),
+}
+
+/// What in a request could not be understood. `Display` is the English the API answers
+/// with; a reader sees the theme's "bad request" page.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BadRequest {
+    /// The path is not one of the site's (bad percent-encoding, an unknown language).
+    #[error("malformed path")]
+    Path,
+    /// The query string could not be read into the page's parameters.
+    #[error("malformed query")]
+    Query,
+    /// A list page's `page`, `before` or `after` that could not be read: core's reason.
+    #[error("{0}")]
+    ListQuery(String),
+    /// A list's `?page=0`.
+    #[error("page numbers start at 1")]
+    PageZero,
+    /// A page number past the last one served (search results).
+    #[error("page numbers run from 1 to {max}")]
+    PageRange {
+        /// The last page number.
+        max: u32,
+    },
+    /// A list's `?before=`/`?after=` position that names no moment.
+    #[error("bad list position \"{0}\"")]
+    ListPosition(String),
+    /// An API cursor this API did not give.
+    #[error("the cursor {0:?} is not one this API gave")]
+    Cursor(String),
+    /// The API was asked for articles without a language.
+    #[error("lang is required: ar or en")]
+    LangRequired,
+    /// The API's page size out of its range.
+    #[error("limit must be from 1 to {max}")]
+    Limit {
+        /// The largest page size.
+        max: u32,
+    },
 }
 
 /// Why an action was refused to the one who asked.

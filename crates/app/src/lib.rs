@@ -74,7 +74,7 @@ pub use builder::AppBuilder;
 pub use cache::{CachedPage, Encoding, PageCache};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use distribution::{FEED_ITEMS, FeedScope, SITEMAP_URLS};
-pub use error::{AppError, Forbidden, RateLimit, Unauthorized};
+pub use error::{AppError, BadRequest, Forbidden, RateLimit, Unauthorized};
 pub use follow::Writing;
 pub use import::{
     ContentReport, IMPORT_BATCH, ImageFetchReport, ImportError, ImportOptions, Skipped,

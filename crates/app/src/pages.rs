@@ -5,7 +5,7 @@
 //! article that an earlier block on it already shows.
 
 use crate::cache::CachedPage;
-use crate::{App, AppError};
+use crate::{App, AppError, BadRequest};
 use arabpress_core::http::{ListAt, ListCursor};
 use arabpress_core::model::{ArticleSummary, Section};
 use arabpress_core::{ArticleStatus, Lang, arabic};
@@ -376,10 +376,10 @@ impl App {
         let cursor = |c: ListCursor| {
             Timestamp::from_second(c.at)
                 .map(|t| (t, c.id))
-                .map_err(|_| AppError::BadRequest(format!("bad list position \"{c}\"")))
+                .map_err(|_| AppError::BadRequest(BadRequest::ListPosition(c.to_string())))
         };
         let (path, page, before, after) = match at {
-            ListAt::Page(0) => return Err(AppError::BadRequest("page numbers start at 1".into())),
+            ListAt::Page(0) => return Err(AppError::BadRequest(BadRequest::PageZero)),
             ListAt::Page(1) => (base.clone(), 1, None, None),
             ListAt::Page(n) => (format!("{base}?page={n}"), n, None, None),
             ListAt::Before(c) => (format!("{base}?before={c}"), 0, Some(cursor(c)?), None),

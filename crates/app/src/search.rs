@@ -3,7 +3,7 @@
 //! catching up the index, and the reader's search (HTML page and API).
 
 use crate::cache::CachedPage;
-use crate::{App, AppError};
+use crate::{App, AppError, BadRequest};
 use arabpress_core::ArticleStatus;
 use arabpress_core::Lang;
 use arabpress_core::model::Article;
@@ -539,7 +539,7 @@ impl App {
                 .parse::<u32>()
                 .ok()
                 .filter(|n| (1..=1_000).contains(n))
-                .ok_or_else(|| AppError::BadRequest("page numbers run from 1 to 1000".into()))?,
+                .ok_or(AppError::BadRequest(BadRequest::PageRange { max: 1_000 }))?,
         };
         let mut form = SearchForm {
             q: p.q.clone().unwrap_or_default(),

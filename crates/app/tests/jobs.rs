@@ -89,7 +89,7 @@ impl Job for Counted {
     fn run<'a>(&'a self, _app: &'a App) -> BoxFuture<'a, Result<Next, AppError>> {
         Box::pin(async move {
             if self.rounds.fetch_add(1, Ordering::SeqCst) < self.failing {
-                Err(AppError::BadRequest("the feed answered 503".into()))
+                Err(AppError::internal("polling", "the feed answered 503"))
             } else {
                 Ok(Next::Idle)
             }

@@ -149,7 +149,9 @@ impl From<AppError> for Refusal {
             AppError::NotFound | AppError::Gone => {
                 Refusal(StatusCode::NOT_FOUND, "not_found", "no such article".into())
             }
-            AppError::BadRequest(m) => Refusal(StatusCode::BAD_REQUEST, "bad_request", m),
+            AppError::BadRequest(m) => {
+                Refusal(StatusCode::BAD_REQUEST, "bad_request", m.to_string())
+            }
             AppError::Invalid(v) => Refusal(StatusCode::BAD_REQUEST, "bad_request", v.to_string()),
             AppError::Forbidden(why) => {
                 Refusal(StatusCode::FORBIDDEN, "forbidden", why.to_string())

@@ -7,7 +7,7 @@
 
 use crate::respond::{PUBLIC_PAGE, page_response};
 use crate::{WebError, WebState};
-use arabpress_app::{AppError, CachedPage};
+use arabpress_app::{AppError, BadRequest, CachedPage};
 use arabpress_core::Lang;
 use axum::extract::Path;
 use axum::extract::rejection::PathRejection;
@@ -47,7 +47,7 @@ pub(crate) async fn path_lang(
             state,
             headers,
             fallback,
-            AppError::BadRequest("malformed path".into()),
+            AppError::BadRequest(BadRequest::Path),
         )
         .await),
     }

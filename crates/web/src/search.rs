@@ -2,7 +2,7 @@
 
 use crate::WebState;
 use crate::request::{fail, path_lang, respond};
-use arabpress_app::{AppError, SearchParams};
+use arabpress_app::{AppError, BadRequest, SearchParams};
 use axum::Router;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -29,7 +29,7 @@ async fn page(
             &state,
             &headers,
             lang,
-            AppError::BadRequest("malformed query".into()),
+            AppError::BadRequest(BadRequest::Query),
         )
         .await;
     };

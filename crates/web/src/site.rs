@@ -5,7 +5,7 @@
 use crate::WebState;
 use crate::request::{fail, lang_param, path_lang, preferred, respond};
 use crate::respond::page_response;
-use arabpress_app::{AppError, CachedPage, ListSpec, ThemePicture};
+use arabpress_app::{AppError, BadRequest, CachedPage, ListSpec, ThemePicture};
 use arabpress_core::Lang;
 use arabpress_core::http::ListAt;
 use arabpress_render::InfoPage;
@@ -225,7 +225,7 @@ async fn lang_slug(
             state,
             headers,
             fallback,
-            AppError::BadRequest("malformed path".into()),
+            AppError::BadRequest(BadRequest::Path),
         )
         .await);
     };
@@ -252,7 +252,8 @@ async fn article(
 /// is a bad request), or `before`/`after` a story. Other parameters (tracking codes…) are
 /// ignored.
 fn list_param(query: Option<&str>) -> Result<ListAt, AppError> {
-    arabpress_core::http::list_position(query).map_err(AppError::BadRequest)
+    arabpress_core::http::list_position(query)
+        .map_err(|why| AppError::BadRequest(BadRequest::ListQuery(why)))
 }
 
 async fn list(
