@@ -185,7 +185,7 @@ pub(crate) fn problem(state: &WebState, lang: Lang, e: &AppError) -> String {
     match e {
         AppError::Invalid(v) => explain(state, lang, v),
         AppError::Conflict(c) => explain(state, lang, &c.explained()),
-        AppError::BadRequest(m) => m.clone(),
+        AppError::BadRequest(m) => m.to_string(),
         other => other.to_string(),
     }
 }
@@ -401,16 +401,6 @@ pub(crate) fn done<T>(
 ) -> Answer {
     outcome.or_refuse(state, s)?;
     Ok(see_other(to))
-}
-
-/// [`done`], for handlers that answer a bare `Response`.
-pub(crate) fn done_or_refused<T>(
-    state: &WebState,
-    s: &Session,
-    outcome: Result<T, AppError>,
-    to: &str,
-) -> Response {
-    done(state, s, outcome, to).into_response()
 }
 
 pub(crate) fn csrf_refused(state: &WebState, lang: Lang) -> Response {

@@ -2,7 +2,7 @@
 //! the navigation), and the tags of one language a page at a time by name, found by part of
 //! their name or slug, each with its article count, renamed in place.
 
-use super::{Answer, Member, MemberForm, OrRefuse, done_notice, done_or_refused, member_page, msg};
+use super::{Answer, Member, MemberForm, OrRefuse, done, done_notice, member_page, msg};
 use crate::WebState;
 use crate::request::Fields;
 use arabpress_app::{Session, TagsFrom};
@@ -10,7 +10,6 @@ use arabpress_core::Lang;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
 use axum::routing::{get, post};
 use serde_json::json;
 use std::collections::HashMap;
@@ -129,7 +128,7 @@ async fn taxonomy(
     ))
 }
 
-async fn save_section(state: WebState, s: Session, id: Option<i64>, f: Fields) -> Response {
+async fn save_section(state: WebState, s: Session, id: Option<i64>, f: Fields) -> Answer {
     let position = f.get("position").trim().parse::<i64>().unwrap_or(0);
     let outcome = state
         .app
@@ -142,10 +141,10 @@ async fn save_section(state: WebState, s: Session, id: Option<i64>, f: Fields) -
             position,
         )
         .await;
-    done_or_refused(&state, &s, outcome, SAVED)
+    done(&state, &s, outcome, SAVED)
 }
 
-async fn create_section(State(state): State<WebState>, MemberForm(s, f): MemberForm) -> Response {
+async fn create_section(State(state): State<WebState>, MemberForm(s, f): MemberForm) -> Answer {
     save_section(state, s, None, f).await
 }
 
@@ -153,7 +152,7 @@ async fn update_section(
     State(state): State<WebState>,
     Path(id): Path<i64>,
     MemberForm(s, f): MemberForm,
-) -> Response {
+) -> Answer {
     save_section(state, s, Some(id), f).await
 }
 
@@ -161,9 +160,9 @@ async fn rename_tag(
     State(state): State<WebState>,
     Path(id): Path<i64>,
     MemberForm(s, f): MemberForm,
-) -> Response {
+) -> Answer {
     let outcome = state.app.rename_tag_as(&s.user, id, f.get("name")).await;
     // Back to the page the tag was renamed on.
     let at = TagListAt::read(|k| f.get(k), s.user.ui_lang);
-    done_or_refused(&state, &s, outcome, &at.url(at.from, true))
+    done(&state, &s, outcome, &at.url(at.from, true))
 }
