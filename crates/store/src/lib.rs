@@ -4,12 +4,23 @@
 //!
 //! Portability rules that keep one SQL text valid on both engines: times are stored as UTC
 //! seconds in 64-bit integers, booleans as 0/1, ids as 64-bit integers. Where the engines
-//! differ the code says so by matching on `Backend`, in a few named places: JSON aggregation
-//! for a list's authors and tags (`json_group_array` / `json_agg`), `FOR UPDATE SKIP LOCKED`
-//! on the claim queries (outbox, webhook deliveries, wire feeds; SQLite's single writer
-//! needs none), `BEGIN IMMEDIATE` on SQLite, LISTEN/NOTIFY, the migrations' folder, and
-//! the archive's table copy and sequence reset. Each write that touches several tables runs
-//! in one transaction, so a failed write leaves the store exactly as it was.
+//! differ the code says so by matching on `Backend`, and only in these places:
+//! - opening the pool (`lib.rs`: SQLite's pragmas and file, PostgreSQL's connection
+//!   options), `BEGIN IMMEDIATE` on SQLite (`begin_write`), `PRAGMA optimize` (`optimize`),
+//!   LISTEN/NOTIFY (`listen_changes`) and the SQLite file's path (`sqlite_path`);
+//! - the migrations' folder (`migrate.rs`) and the archive's table copy and sequence
+//!   reset (`archive.rs`);
+//! - JSON aggregation for a list's authors and tags (`json_group_array` / `json_agg`,
+//!   `articles.rs`);
+//! - `FOR UPDATE SKIP LOCKED` on the claim queries (the outbox in `newsletter.rs`, webhook
+//!   deliveries, wire feeds; SQLite's single writer needs none), and the outbox's hand-over
+//!   of a commit in flight (`SentMark::hand_over`, PostgreSQL only);
+//! - the newsroom's headline search (SQLite's trigram table for three letters or more) and
+//!   the `+` that keeps SQLite's planner off an index for a list's filters (`newsroom.rs`);
+//! - `EXPLAIN` and reading its plan (`plans.rs`).
+//!
+//! Each write that touches several tables runs in one transaction, so a failed write leaves
+//! the store exactly as it was.
 
 mod archive;
 mod articles;
