@@ -115,9 +115,8 @@ impl App {
 
     /// Drops every page (they all carry the ribbon's key), here and at the CDN.
     fn breaking_changed(&self) {
-        let keys = [BREAKING_KEY.to_owned()];
-        self.cache().invalidate(&keys);
-        self.purge(&keys);
+        self.cache().invalidate(&[BREAKING_KEY.to_owned()]);
+        self.purge();
     }
 
     /// Applies ribbon changes other nodes made (called by the follower).

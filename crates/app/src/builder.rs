@@ -148,6 +148,8 @@ impl AppBuilder {
                 purge_url: self.purge_url,
                 followed: std::sync::atomic::AtomicI64::new(0),
                 writes_in_flight: std::sync::atomic::AtomicUsize::new(0),
+                purging: std::sync::atomic::AtomicBool::new(false),
+                purge_again: std::sync::atomic::AtomicBool::new(false),
                 sections_seen: std::sync::atomic::AtomicI64::new(0),
                 breaking_seen: std::sync::atomic::AtomicI64::new(0),
                 mail: self.mail,

@@ -2,9 +2,9 @@
 //! change feed in the same transaction as the change; every node reads the feed from where
 //! it left off and drops the cached pages the change touches (the keys of the article as it
 //! is now: `article:ID` covers every page that listed it before) and re-indexes the article
-//! in its own search index. A CDN in front is told the same keys through the purge hook.
+//! in its own search index. A CDN in front is told the keys by the purge (`purge.rs`),
+//! which follows the same feed once for the whole site.
 
-use crate::outbound::{Purpose, describe};
 use crate::{App, AppError};
 use std::sync::atomic::Ordering;
 
@@ -91,48 +91,5 @@ impl App {
         }
         self.inner.followed.store(to, Ordering::SeqCst);
         Ok(ids.len())
-    }
-
-    /// Tells the purge hook which surrogate keys changed: a POST of `{"keys": […]}`, in
-    /// the background (a slow or failing hook never holds up the change).
-    pub(crate) fn purge(&self, keys: &[String]) {
-        if self.inner.purge_url.is_none() {
-            return;
-        }
-        let Ok(handle) = tokio::runtime::Handle::try_current() else {
-            return;
-        };
-        let app = self.clone();
-        let keys = keys.to_vec();
-        handle.spawn(async move {
-            if let Err(e) = app.send_purge(&keys).await {
-                tracing::warn!(error = %e, "purge hook failed");
-            }
-        });
-    }
-
-    /// Sends `keys` to the purge hook now and says how it went: `Err` with a reason that
-    /// names no internal answer when the hook is refused, unreachable or says no.
-    pub async fn send_purge(&self, keys: &[String]) -> Result<(), String> {
-        let Some(url) = &self.inner.purge_url else {
-            return Ok(());
-        };
-        let client = self.outbound(Purpose::Purge).map_err(|e| e.to_string())?;
-        let body = serde_json::json!({ "keys": keys }).to_string();
-        let r = client
-            .post(url)
-            .map_err(|r| r.to_string())?
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| describe(&e))?;
-        if r.status().is_success() {
-            Ok(())
-        } else if r.status().is_redirection() {
-            Err("redirect refused".into())
-        } else {
-            Err(format!("the hook answered {}", r.status().as_u16()))
-        }
     }
 }

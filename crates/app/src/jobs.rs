@@ -1,8 +1,8 @@
 //! The background jobs and the one runner that drives them.
 //!
 //! A [`Job`] is a round of work with a name, a period and a backoff: publish what is due,
-//! deliver webhooks, make the daily digests, purge sessions, poll wire feeds, speak
-//! articles, deliver the mail outbox, follow the change feed, write counted readings. The
+//! deliver webhooks, make the daily digests, purge sessions, tell the CDN what changed, poll
+//! wire feeds, speak articles, deliver the mail outbox, follow the change feed, write counted readings. The
 //! [`Runner`] gives each job its own task, so a slow wire feed never holds up publishing,
 //! and runs a round again at once when it reports more work ([`Next::More`]), after its
 //! period when it is idle, and after a growing delay when it fails (logged as "… failed;
@@ -258,6 +258,7 @@ pub const JOB_KEYS: &[&str] = &[
     "wire-feeds",
     "speak",
     "purge-sessions",
+    "purge-cdn",
     "follow-changes",
     "flush-reads",
 ];
@@ -438,6 +439,12 @@ const PERIODIC: &[Periodic] = &[
         round: purge_sessions,
     },
     Periodic {
+        key: "purge-cdn",
+        name: "telling the CDN what changed",
+        every: Duration::from_secs(5),
+        round: purge_cdn,
+    },
+    Periodic {
         key: "wire-feeds",
         name: "polling wire feeds",
         every: Duration::from_secs(30),
@@ -473,6 +480,12 @@ fn digests(app: &App) -> BoxFuture<'_, Result<Next, AppError>> {
         app.make_digests().await?;
         Ok(Next::Idle)
     })
+}
+
+/// The CDN's purges not yet sent (see `purge.rs`): after a failed hook, a process killed
+/// before its purge, or another node's change.
+fn purge_cdn(app: &App) -> BoxFuture<'_, Result<Next, AppError>> {
+    Box::pin(app.purge_changes())
 }
 
 /// Expired sessions, old failed sign-ins and the job reports of nodes gone for a day.

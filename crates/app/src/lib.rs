@@ -44,6 +44,7 @@ mod outbound;
 mod outbox;
 mod pages;
 mod publish;
+mod purge;
 mod reads;
 mod remote;
 mod search;
@@ -140,6 +141,10 @@ struct Inner {
     followed: std::sync::atomic::AtomicI64,
     /// Writes of this node not yet reflected in the index ([`App::writing`]).
     writes_in_flight: std::sync::atomic::AtomicUsize,
+    /// A round of the CDN purge is running on this node ([`App::purge`]), and another was
+    /// asked for meanwhile.
+    purging: std::sync::atomic::AtomicBool,
+    purge_again: std::sync::atomic::AtomicBool,
     /// The last change to the sections this node has seen.
     sections_seen: std::sync::atomic::AtomicI64,
     /// The last ribbon change this node has applied.

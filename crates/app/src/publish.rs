@@ -8,7 +8,8 @@ use arabpress_core::{ArticleDraft, ArticleStatus};
 use arabpress_store::NewCorrection;
 use jiff::Timestamp;
 
-fn keys(a: &Article, out: &mut Vec<String>) {
+/// The surrogate keys of the pages that show `a`.
+pub(crate) fn keys(a: &Article, out: &mut Vec<String>) {
     out.push(format!("article:{}", a.summary.id));
     out.push(format!("latest:{}", a.summary.lang));
     out.push(format!("section:{}", a.summary.section_id));
@@ -26,7 +27,7 @@ impl App {
         k.dedup();
         let n = self.cache().invalidate(&k);
         tracing::debug!(pages = n, keys = ?k, "invalidated");
-        self.purge(&k);
+        self.purge();
     }
 
     async fn reload(&self, id: i64) -> Result<Article, AppError> {

@@ -412,7 +412,7 @@ impl App {
         self.apply_to_theme(&s);
         if before.as_deref() != Some(&*s) {
             self.cache().clear();
-            self.purge(&["sections".to_owned()]);
+            self.purge();
         }
         Ok(s)
     }

@@ -359,6 +359,101 @@ testkit::both_backends!(
     super::nodes_follow_each_others_changes
 );
 
+/// The CDN purge follows the change feed from a position kept in the store: what a node
+/// never sent (it had no hook, or stopped before sending) and what a failing hook refused
+/// is sent by the next round, by another node; a story moved to another section purges the
+/// section it left as well as the one it joined.
+async fn purges_outlive_a_failing_hook_and_the_node_that_made_the_change(store: Store) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc as StdArc, Mutex};
+    let dir = tempfile::tempdir().unwrap();
+    let purged: StdArc<Mutex<Vec<String>>> = StdArc::default();
+    let down = StdArc::new(AtomicUsize::new(1)); // requests answered 503 before the hook is back
+    let (seen, failing) = (StdArc::clone(&purged), StdArc::clone(&down));
+    let hook = axum::Router::new().route(
+        "/purge",
+        axum::routing::post(move |body: String| {
+            let (seen, failing) = (StdArc::clone(&seen), StdArc::clone(&failing));
+            async move {
+                if failing
+                    .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                    .is_ok()
+                {
+                    return axum::http::StatusCode::SERVICE_UNAVAILABLE;
+                }
+                seen.lock().unwrap_or_else(|e| e.into_inner()).push(body);
+                axum::http::StatusCode::OK
+            }
+        }),
+    );
+    let addr = testkit::serve_on_loopback(hook).await;
+    // The node that writes sends no purge (as one killed before it could).
+    let (writer, _) = app(&store, &dir.path().join("writer")).await;
+    arabpress_app::demo::load(&writer).await.unwrap();
+    let art = writer
+        .create_article(
+            draft("Port of Aqaba doubles its cranes", "The port added cranes."),
+            ArticleStatus::Published,
+            Some(now()),
+        )
+        .await
+        .unwrap();
+    let (purger, _) = app_with(&store, &dir.path().join("purger"), |b| {
+        b.outbound_policy(arabpress_app::OutboundPolicy {
+            allow_private_network: false,
+            purge_allow_private: true,
+        })
+        .purge_url(format!("http://{addr}/purge"))
+    })
+    .await;
+    let sent = || purged.lock().map(|p| p.join("\n")).unwrap_or_default();
+    let drain = |n: &App| {
+        let n = n.clone();
+        async move { while n.purge_changes().await.unwrap() == arabpress_app::jobs::Next::More {} }
+    };
+    assert!(
+        purger.purge_changes().await.is_err(),
+        "the hook is down: the round fails"
+    );
+    assert_eq!(sent(), "");
+    drain(&purger).await;
+    let article_key = format!("\"article:{}\"", art.summary.id);
+    let economy = format!("\"section:{}\"", art.summary.section_id);
+    assert!(
+        sent().contains(&article_key) && sent().contains(&economy),
+        "sent once the hook is back: {}",
+        sent()
+    );
+    // Nothing is sent twice once the position has moved on.
+    let before = purged.lock().map(|p| p.len()).unwrap_or(0);
+    drain(&purger).await;
+    assert_eq!(purged.lock().map(|p| p.len()).unwrap_or(0), before);
+
+    // Moved to another section: both sections' pages are purged.
+    let mut moved = draft("Port of Aqaba doubles its cranes", "The port added cranes.");
+    moved.section = Slug::parse("world").unwrap();
+    let after = writer
+        .update_article(art.summary.id, art.version, moved)
+        .await
+        .unwrap();
+    assert_ne!(after.summary.section_id, art.summary.section_id);
+    drain(&purger).await;
+    let last = purged
+        .lock()
+        .ok()
+        .and_then(|p| p.last().cloned())
+        .unwrap_or_default();
+    let world = format!("\"section:{}\"", after.summary.section_id);
+    assert!(
+        last.contains(&article_key) && last.contains(&economy) && last.contains(&world),
+        "{last}"
+    );
+}
+testkit::both_backends!(
+    purges_outlive_a_failing_hook_and_the_node_that_made_the_change,
+    super::purges_outlive_a_failing_hook_and_the_node_that_made_the_change
+);
+
 /// A backup taken while the site runs opens as a store with the same content, keeps the
 /// uploaded images, refuses a folder that is not empty, and on PostgreSQL points to pg_dump.
 async fn backups_are_consistent_copies(store: Store) {

@@ -515,6 +515,7 @@ job-digests = إعداد النشرات اليومية
 job-wire-feeds = جلب موجزات الوكالات
 job-speak = قراءة المقالات صوتياً
 job-purge-sessions = حذف الجلسات المنتهية
+job-purge-cdn = إبلاغ شبكة التوزيع بما تغيّر
 job-follow-changes = متابعة تغييرات الخوادم الأخرى
 job-flush-reads = حفظ القراءات المعدودة
 

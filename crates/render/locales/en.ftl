@@ -503,6 +503,7 @@ job-digests = Making the daily digests
 job-wire-feeds = Polling wire feeds
 job-speak = Speaking articles
 job-purge-sessions = Purging expired sessions
+job-purge-cdn = Telling the CDN what changed
 job-follow-changes = Following other servers' changes
 job-flush-reads = Writing counted readings
 

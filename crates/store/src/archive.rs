@@ -51,6 +51,8 @@ pub const TRANSIENT_TABLES: &[&str] = &[
     "invites",
     "breaking_news",
     "job_status",
+    "feed_positions",
+    "purged_keys",
 ];
 
 /// Tables left out because triggers keep them from the archived ones: a restore's rows

@@ -37,6 +37,7 @@ mod newsletter;
 mod newsroom;
 mod plans;
 pub mod private;
+mod purge;
 mod reads;
 mod rendering;
 mod rows;
@@ -65,6 +66,7 @@ pub use newsroom::{
     MediaRow, NEWSROOM_COUNT_CAP, NewsroomArticle, NewsroomPage, NewsroomQuery, PendingRevision,
     Revision,
 };
+pub use purge::FeedChange;
 pub use reads::ReadCounts;
 pub use rendering::{RENDER_BUDGET, RENDER_PERMITS, render_body};
 pub use taxonomy::TagsFrom;
