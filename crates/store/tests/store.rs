@@ -2484,3 +2484,67 @@ both_backends!(
     deleting_a_webhook_writes_its_audit_line_in_the_same_step,
     super::deleting_a_webhook_writes_its_audit_line_in_the_same_step
 );
+
+/// The CDN purge's place in the change feed: one holder at a time (until its lease ends),
+/// a position that moves only when the changes were sent, the keys kept per article, and a
+/// skip to the feed's end for a site with no purge hook.
+async fn the_purge_position_is_leased_and_moves_only_when_sent(store: Store) {
+    seed(&store).await;
+    let now = t(1_000);
+    let from = store
+        .claim_purge(t(1_060), now)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("nobody holds the purge"));
+    assert_eq!(
+        store.claim_purge(t(1_060), now).await.unwrap(),
+        None,
+        "held by the first"
+    );
+    let a = publish(&store, draft(Lang::En, "Cranes arrive", "world", &[]), 100).await;
+    let changes = store.changes_after(from, 100).await.unwrap();
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.entity == "article" && c.entity_id == a.summary.id),
+        "{changes:?}"
+    );
+    assert!(changes.windows(2).all(|w| w[0].id < w[1].id));
+    // Given back unsent: the next holder starts at the same place.
+    store.release_purge(None).await.unwrap();
+    assert_eq!(store.claim_purge(t(1_060), now).await.unwrap(), Some(from));
+    let to = changes.last().map(|c| c.id).unwrap_or_default();
+    let kept = vec![(a.summary.id, "[\"article:1\",\"section:1\"]".to_owned())];
+    store.release_purge(Some((to, &kept))).await.unwrap();
+    assert_eq!(
+        store
+            .purged_keys(&[a.summary.id, a.summary.id + 1])
+            .await
+            .unwrap(),
+        kept
+    );
+    // A holder that stopped without giving it back is taken over once its lease ends.
+    assert_eq!(store.claim_purge(t(1_060), now).await.unwrap(), Some(to));
+    assert_eq!(store.claim_purge(t(1_200), t(1_030)).await.unwrap(), None);
+    assert_eq!(
+        store.claim_purge(t(1_200), t(1_061)).await.unwrap(),
+        Some(to)
+    );
+    store.release_purge(None).await.unwrap();
+    // With no hook the position follows the feed's end without sending anything.
+    publish(&store, draft(Lang::En, "More cranes", "world", &[]), 200).await;
+    let end = store
+        .changes_after(to, 100)
+        .await
+        .unwrap()
+        .last()
+        .map(|c| c.id)
+        .unwrap_or_default();
+    assert!(end > to);
+    store.skip_purge().await.unwrap();
+    assert_eq!(store.claim_purge(t(1_060), now).await.unwrap(), Some(end));
+}
+both_backends!(
+    the_purge_position_is_leased_and_moves_only_when_sent,
+    super::the_purge_position_is_leased_and_moves_only_when_sent
+);
