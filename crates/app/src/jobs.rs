@@ -2,12 +2,12 @@
 //!
 //! A [`Job`] is a round of work with a name, a period and a backoff: publish what is due,
 //! deliver webhooks, make the daily digests, purge sessions, tell the CDN what changed, poll
-//! wire feeds, speak articles, deliver the mail outbox, follow the change feed, write counted readings. The
-//! [`Runner`] gives each job its own task, so a slow wire feed never holds up publishing,
-//! and runs a round again at once when it reports more work ([`Next::More`]), after its
-//! period when it is idle, and after a growing delay when it fails (logged as "… failed;
-//! will retry"), so a passing fault (a database restart, a feed that does not answer) never
-//! stops a node.
+//! wire feeds, speak articles, deliver the mail outbox, follow the change feed, write
+//! counted readings. The [`Runner`] gives each job its own task, so a slow wire feed never
+//! holds up publishing, and runs a round again at once when it reports more work
+//! ([`Next::More`]), after its period when it is idle, and after a growing delay when it
+//! fails (logged as "… failed; will retry"), so a passing fault (a database restart, a feed
+//! that does not answer) never stops a node.
 //!
 //! Stopping is graceful: [`Runner::stop`] starts no more rounds and lets those in progress
 //! go on for a grace period (a webhook gets its answer, a short mail round its last final

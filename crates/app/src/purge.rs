@@ -7,7 +7,7 @@
 //! so nothing is lost to a process killed between a commit and its purge, to a hook that
 //! is down, or to a node that stops: the next round, on any node with the worker, sends
 //! it. A round runs at once after every change this node makes ([`App::purge`]) and every
-//! half minute as the `purge-cdn` job. An article's change purges its keys now and the
+//! 5 s as the `purge-cdn` job. An article's change purges its keys now and the
 //! keys purged at its last change, so a story moved to another section purges both.
 
 use crate::breaking::BREAKING_KEY;
@@ -44,17 +44,7 @@ impl App {
         handle.spawn(async move {
             loop {
                 while app.inner.purge_again.swap(false, Ordering::SeqCst) {
-                    loop {
-                        match app.purge_changes().await {
-                            Ok(Next::More) => {}
-                            Ok(Next::Idle) => break,
-                            Err(e) => {
-                                // The position stays: the `purge-cdn` job sends it later.
-                                tracing::warn!(error = %e, "purge hook failed; will retry");
-                                break;
-                            }
-                        }
-                    }
+                    app.purge_until_idle().await;
                 }
                 app.inner.purging.store(false, Ordering::SeqCst);
                 // A call between the last look and the line above found a round running.
@@ -65,6 +55,21 @@ impl App {
                 }
             }
         });
+    }
+
+    /// Runs rounds until the feed is purged to its end or a round fails (the position then
+    /// stays, and the `purge-cdn` job sends it later).
+    async fn purge_until_idle(&self) {
+        loop {
+            match self.purge_changes().await {
+                Ok(Next::More) => {}
+                Ok(Next::Idle) => return,
+                Err(e) => {
+                    tracing::warn!(error = %e, "purge hook failed; will retry");
+                    return;
+                }
+            }
+        }
     }
 
     /// One round of the purge: sends the keys of the next changes not yet purged and moves

@@ -508,10 +508,11 @@ impl App {
             ids.dedup();
             replayed += ids.len();
             self.index_articles(&ids).await?;
-            // Related stories and the CDN purge are redone for each change the index had
-            // not taken in: the process may have died between the commit of the change
-            // and their update. They read the index, so it is committed first at the old
-            // position, and moved on only once they are done (both are idempotent).
+            // Related stories and cached pages are redone for each change the index had
+            // not taken in (the CDN purge keeps its own place in the feed): the process may
+            // have died between the commit of the change and their update. They read the
+            // index, so it is committed first at the old position, and moved on only once
+            // they are done (both are idempotent).
             self.with_index(move |ix| ix.commit(from)).await?;
             for &id in &ids {
                 self.refresh_related(id).await?;

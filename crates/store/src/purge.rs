@@ -22,40 +22,22 @@ pub struct FeedChange {
 
 impl Store {
     /// Takes the purge's lease until `lease_until` and gives its position, or `None` while
-    /// another node holds an unexpired lease. A store restored from an archive (whose
-    /// positions are not kept) starts at the feed's end.
+    /// another node holds an unexpired lease. Its row is made by the migration and never
+    /// removed (an archive neither holds nor replaces it).
     pub async fn claim_purge(
         &self,
         lease_until: Timestamp,
         now: Timestamp,
     ) -> Result<Option<i64>, StoreError> {
-        for _ in 0..2 {
-            let at: Option<i64> = sqlx::query_scalar(
-                "UPDATE feed_positions SET locked_until = $1 \
-                 WHERE job = $2 AND (locked_until IS NULL OR locked_until <= $3) RETURNING position",
-            )
-            .bind(lease_until.as_second())
-            .bind(PURGE)
-            .bind(now.as_second())
-            .fetch_optional(&self.pool)
-            .await?;
-            if at.is_some() {
-                return Ok(at);
-            }
-            // `WHERE true` lets SQLite read the ON CONFLICT after a SELECT.
-            let made = sqlx::query(
-                "INSERT INTO feed_positions (job, position) \
-                 SELECT $1, COALESCE(MAX(id), 0) FROM change_events WHERE true \
-                 ON CONFLICT (job) DO NOTHING",
-            )
-            .bind(PURGE)
-            .execute(&self.pool)
-            .await?;
-            if made.rows_affected() == 0 {
-                return Ok(None);
-            }
-        }
-        Ok(None)
+        Ok(sqlx::query_scalar(
+            "UPDATE feed_positions SET locked_until = $1 \
+             WHERE job = $2 AND (locked_until IS NULL OR locked_until <= $3) RETURNING position",
+        )
+        .bind(lease_until.as_second())
+        .bind(PURGE)
+        .bind(now.as_second())
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     /// The changes after `after`, oldest first, at most `limit`.
