@@ -634,7 +634,7 @@ impl App {
                 "only a published article is spoken",
             ));
         }
-        self.store().requeue_audio(id).await?;
+        self.store().requeue_audio(id, self.now()).await?;
         self.audit_article(actor, "audio_requeued", &a).await
     }
 

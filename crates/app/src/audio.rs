@@ -6,7 +6,7 @@
 use crate::{App, AppError};
 use arabpress_audio::{Engine, Script};
 use arabpress_core::model::SpokenAudio;
-use arabpress_store::{AudioCounts, AudioPick, AudioState};
+use arabpress_store::{AudioCounts, AudioState, SPEAK};
 use jiff::SignedDuration;
 use sha2::{Digest, Sha256};
 
@@ -64,6 +64,18 @@ pub enum AudioOutcome {
     Failed(i64, String),
 }
 
+impl AudioOutcome {
+    /// The article it is about.
+    pub fn id(&self) -> i64 {
+        match self {
+            AudioOutcome::Made { id, .. }
+            | AudioOutcome::Unchanged(id)
+            | AudioOutcome::NotPublished(id)
+            | AudioOutcome::Failed(id, _) => *id,
+        }
+    }
+}
+
 /// How long a claim lasts: longer than the longest article takes to speak.
 const CLAIM: SignedDuration = SignedDuration::from_mins(15);
 
@@ -111,29 +123,54 @@ impl App {
         }
     }
 
-    /// Speaks up to `limit` articles that need it (never spoken, edited since, or due a
-    /// retry). The worker calls this; it does nothing when the engine is off.
+    /// Speaks up to `limit` articles whose `speak` job is due: published or edited since
+    /// they were last spoken, asked for again, or failed and due a retry. The worker calls
+    /// this; it does nothing when the engine is off (the jobs wait for it). A job whose
+    /// article is being spoken elsewhere (the `audio` command) waits a minute.
     pub async fn speak_due(&self, limit: i64) -> Result<Vec<AudioOutcome>, AppError> {
         if self.engine().is_err() {
             return Ok(Vec::new());
         }
-        self.speak(&AudioPick::Due, false, limit, |_| {}).await
+        let store = self.store();
+        let claim = crate::random_hex(16)?;
+        let now = self.now();
+        let jobs = store
+            .claim_jobs(SPEAK, &claim, now, now + CLAIM, limit)
+            .await?;
+        let ids: Vec<i64> = jobs.iter().map(|j| j.subject).collect();
+        let outcomes = self.speak(&ids, false, |_| {}).await?;
+        for job in &jobs {
+            match outcomes.iter().find(|o| o.id() == job.subject) {
+                Some(AudioOutcome::Failed(_, why)) => {
+                    let retry = self.now() + retry_after(job.attempts);
+                    store.retry_job(job, &claim, why, retry).await?;
+                }
+                Some(_) => {
+                    store.finish_job(job, &claim).await?;
+                }
+                None => {
+                    let later = self.now() + SignedDuration::from_mins(1);
+                    store.release_job(job, &claim, Some(later)).await?;
+                }
+            }
+        }
+        Ok(outcomes)
     }
 
-    /// Speaks the articles `pick` names, up to `limit`, calling `each` after each one.
-    /// `force` speaks them again even when their text has not changed.
+    /// Speaks the articles `ids`, calling `each` after each one; an article being spoken
+    /// elsewhere is left out. `force` speaks them again even when their text has not
+    /// changed.
     pub async fn speak(
         &self,
-        pick: &AudioPick,
+        ids: &[i64],
         force: bool,
-        limit: i64,
         mut each: impl FnMut(&AudioOutcome),
     ) -> Result<Vec<AudioOutcome>, AppError> {
         let claim = crate::random_hex(16)?;
         let now = self.now();
         let claimed = self
             .store()
-            .claim_audio(pick, &claim, now, now + CLAIM, limit)
+            .claim_audio(ids, &claim, now, now + CLAIM)
             .await?;
         let mut out = Vec::with_capacity(claimed.len());
         for (id, version) in claimed {
@@ -242,9 +279,7 @@ impl App {
         failures: i64,
         reason: String,
     ) -> Result<AudioOutcome, AppError> {
-        // 5 minutes, doubling with each failure in a row, at most a day.
-        let wait = 5 * 60 * 2i64.saturating_pow(u32::try_from(failures.clamp(0, 9)).unwrap_or(9));
-        let retry = self.now() + SignedDuration::from_secs(wait.min(86_400));
+        let retry = self.now() + retry_after(failures);
         self.store().audio_failed(id, claim, &reason, retry).await?;
         tracing::warn!(article = id, error = %reason, "speaking the article failed");
         Ok(AudioOutcome::Failed(id, reason))
@@ -264,6 +299,13 @@ impl App {
             Err(e) => tracing::warn!(error = %e, sha, "checking replaced audio"),
         }
     }
+}
+
+/// How long an article waits to be tried again after `failures` failures in a row before
+/// this one: 5 minutes, doubling with each, at most a day.
+fn retry_after(failures: i64) -> SignedDuration {
+    let wait = 5 * 60 * 2i64.saturating_pow(u32::try_from(failures.clamp(0, 9)).unwrap_or(9));
+    SignedDuration::from_secs(wait.min(86_400))
 }
 
 /// The file name of an article's audio in the media store.

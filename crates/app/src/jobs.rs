@@ -24,7 +24,7 @@
 
 use crate::{App, AppError, AudioStatus};
 use arabpress_core::User;
-use arabpress_store::{JobReport, JobStatus};
+use arabpress_store::{FailedJob, JobReport, JobStatus, QueueCount};
 use futures_util::future::BoxFuture;
 use std::sync::Arc;
 use std::time::Duration;
@@ -320,6 +320,37 @@ impl App {
         Ok(self.store().job_statuses().await?)
     }
 
+    /// The work waiting in the job queue, by kind, and the failing jobs that failed most
+    /// often (at most `limit`), for owners and admins.
+    pub async fn job_queue_as(
+        &self,
+        actor: &User,
+        limit: i64,
+    ) -> Result<(Vec<QueueCount>, Vec<FailedJob>), AppError> {
+        if !actor.role.can_manage_users() {
+            return Err(crate::newsroom::forbidden(actor, "see the background jobs"));
+        }
+        let store = self.store();
+        Ok((
+            store.queue_counts(self.now()).await?,
+            store.failed_jobs(limit).await?,
+        ))
+    }
+
+    /// Makes every failing job of `kind` in the queue due now and asks the nodes that run
+    /// it for a round, for owners and admins.
+    pub async fn retry_failed_jobs_as(&self, actor: &User, kind: &str) -> Result<u64, AppError> {
+        if !actor.role.can_manage_users() {
+            return Err(crate::newsroom::forbidden(actor, "run a background job"));
+        }
+        let Some(kind) = known_job(kind) else {
+            return Err(AppError::NotFound);
+        };
+        let due = self.store().retry_failed_jobs(kind, self.now()).await?;
+        self.ask_for_round(kind).await?;
+        Ok(due)
+    }
+
     /// Asks every node running job `key` to start a round now (through the change feed),
     /// for owners and admins.
     pub async fn run_job_now_as(&self, actor: &User, key: &str) -> Result<(), AppError> {
@@ -329,9 +360,14 @@ impl App {
         let Some(key) = known_job(key) else {
             return Err(AppError::NotFound);
         };
+        self.ask_for_round(key).await
+    }
+
+    /// Asks every node running job `key` to start a round now: this node at once, the
+    /// others when their follower reads the request in the change feed.
+    async fn ask_for_round(&self, key: &'static str) -> Result<(), AppError> {
         let event = self.store().request_job_round(key, self.now()).await?;
-        // This node at once (its follower then skips the request), the others when their
-        // follower reads it.
+        // Noted as seen, so this node's follower skips the request.
         self.inner
             .jobs_seen
             .fetch_max(event, std::sync::atomic::Ordering::SeqCst);

@@ -184,10 +184,7 @@ async fn audio_build(app: &App, all: bool, slug: Option<&str>, lang: Option<&str
     let mut failed = Vec::new();
     let force = all || slug.is_some();
     for chunk in ids.chunks(8) {
-        let pick = arabpress_app::AudioPick::These(chunk.to_vec());
-        let done = app
-            .speak(&pick, force, chunk.len() as i64, |_| bar.inc(1))
-            .await?;
+        let done = app.speak(chunk, force, |_| bar.inc(1)).await?;
         for o in done {
             match o {
                 arabpress_app::AudioOutcome::Made { audio, .. } => {

@@ -506,6 +506,17 @@ admin-jobs-failing = { $n ->
     [few] تتعثر ({ $n } مرات متتالية)
    *[other] تتعثر ({ $n } مرة متتالية)
 }
+admin-queue = الأعمال المنتظرة
+admin-queue-text = أعمال تتبع كل تغيير، تُسجَّل في الخطوة نفسها التي يُحفظ فيها التغيير فلا يضيع منها شيء: كل مقال يُنشر أو يُعدَّل ينتظر هنا أن يُقرأ صوتياً. العمل الذي يتعثر يُعاد لاحقاً، وسبب تعثره أدناه.
+admin-queue-work = المسجَّل
+admin-queue-counts = المسجَّل: { $queued } · حان وقته: { $due } · قيد التشغيل: { $running } · متعثر: { $failing }
+admin-queue-empty = لا شيء ينتظر.
+admin-queue-retry = أعد المتعثر الآن
+admin-queue-retry-named = أعد المتعثر الآن: { $job }
+admin-queue-failures = الأعمال المتعثرة
+admin-queue-article = المقال { $id }
+admin-queue-next = المحاولة التالية
+admin-jobs-retried = حان وقت الأعمال المتعثرة من جديد: ستبدأ الخوادم التي تشغّلها جولة الآن.
 admin-jobs-gone = انقطعت أخباره
 admin-jobs-asked = سيبدأ كل خادم يشغّل هذه المهمة جولة الآن.
 job-publish-due = نشر المقالات المجدولة

@@ -494,6 +494,17 @@ admin-jobs-failing = { $n ->
     [one] Failed (once)
    *[other] Failing ({ $n } in a row)
 }
+admin-queue = Work waiting
+admin-queue-text = Work that follows a change, queued in the same step as the change so that none is lost: each published or edited article waits here to be spoken. A job that fails is tried again later, with its reason below.
+admin-queue-work = Queued
+admin-queue-counts = { $queued } queued · { $due } due now · { $running } running · { $failing } failing
+admin-queue-empty = Nothing is waiting.
+admin-queue-retry = Retry failures now
+admin-queue-retry-named = Retry failures now: { $job }
+admin-queue-failures = Failing jobs
+admin-queue-article = article { $id }
+admin-queue-next = next try
+admin-jobs-retried = The failed jobs are due again: the servers that run them start a round now.
 admin-jobs-gone = Not heard from
 admin-jobs-asked = Every server that runs this job starts a round now.
 job-publish-due = Publishing scheduled articles

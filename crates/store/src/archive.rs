@@ -40,7 +40,8 @@ pub const ARCHIVE_TABLES: &[&str] = &[
 ];
 
 /// Tables left out: working state that a restored site makes afresh (sessions, sign-in
-/// and sign-up counters, the change feed, mail and webhook deliveries in flight, invitations).
+/// and sign-up counters, the change feed, mail and webhook deliveries in flight, invitations,
+/// the job queue).
 pub const TRANSIENT_TABLES: &[&str] = &[
     "sessions",
     "login_failures",
@@ -53,6 +54,7 @@ pub const TRANSIENT_TABLES: &[&str] = &[
     "job_status",
     "feed_positions",
     "purged_keys",
+    "job_queue",
 ];
 
 /// Tables left out because triggers keep them from the archived ones: a restore's rows
@@ -275,8 +277,12 @@ impl Restore {
         Ok(())
     }
 
-    /// Commits the restore; on PostgreSQL, moves each id sequence past the ids restored.
+    /// Commits the restore, with the speaking of the articles that wait for it queued (the
+    /// archive holds no queue); on PostgreSQL, moves each id sequence past the ids restored.
     pub async fn finish(mut self) -> Result<u64, StoreError> {
+        sqlx::query(crate::queue::QUEUE_UNSPOKEN)
+            .execute(&mut *self.tx)
+            .await?;
         if self.backend == Backend::Postgres {
             for (table, cols) in &self.columns {
                 if cols.iter().any(|(n, _)| n == "id") {

@@ -196,6 +196,7 @@ impl Store {
         write_links(&mut tx, &mut Known::default(), id, &draft).await?;
         insert_revision(&mut *tx, id, expected_version + 1, &draft, by, false, now).await?;
         change_event(&mut tx, id, "updated", now).await?;
+        crate::queue::speak_later(&mut tx, id, now).await?;
         let status: String = sqlx::query_scalar("SELECT status FROM articles WHERE id = $1")
             .bind(id)
             .fetch_one(&mut *tx)
@@ -237,6 +238,7 @@ impl Store {
         .await?;
         changed(&done, || format!("article {id}"))?;
         change_event(&mut tx, id, status.as_str(), now).await?;
+        crate::queue::speak_later(&mut tx, id, now).await?;
         let was_published = before.as_deref() == Some(ArticleStatus::Published.as_str());
         let event = match status {
             ArticleStatus::Published => Some("article.published"),
@@ -305,6 +307,7 @@ impl Store {
         .await?;
         for id in &ids {
             change_event(&mut tx, *id, "published", now).await?;
+            crate::queue::queue_job(&mut tx, crate::queue::SPEAK, *id, now).await?;
             crate::webhooks::queue_article_event(&mut tx, "article.published", *id, now).await?;
         }
         tx.commit().await?;
@@ -966,8 +969,8 @@ impl Known {
     }
 }
 
-/// Inserts a new article with its body, links, first revision and change event, inside
-/// `tx`; returns its id. A generated slug that is taken gets a numeric suffix; a slug the
+/// Inserts a new article with its body, links, first revision and change event (and, when
+/// published, the job that speaks it), inside `tx`; returns its id. A generated slug that is taken gets a numeric suffix; a slug the
 /// writer chose that is taken is a [`StoreError::Conflict`].
 pub(crate) async fn insert_article(
     tx: &mut Transaction<'static, Any>,
@@ -1006,6 +1009,9 @@ pub(crate) async fn insert_article(
     write_links(tx, known, id, &draft).await?;
     insert_revision(&mut **tx, id, 1, &draft, by, false, now).await?;
     change_event(tx, id, "created", now).await?;
+    if status == ArticleStatus::Published {
+        crate::queue::queue_job(tx, crate::queue::SPEAK, id, now).await?;
+    }
     Ok(id)
 }
 

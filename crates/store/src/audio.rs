@@ -1,5 +1,7 @@
-//! Spoken articles: which published articles need their audio made (or looked at again
-//! after an edit), claims so that one node speaks an article at a time, and the result.
+//! Spoken articles: the state of each article's audio (what the newsroom shows), claims so
+//! that one node (or the `audio` command) speaks an article at a time, and the result.
+//! Which articles are due is the job queue's: a change that publishes or edits an article
+//! queues its `speak` job in the same transaction (`queue.rs`).
 //! A new file replaces the old one only once it is complete: the row names the old file
 //! until [`Store::record_audio`] names the new one.
 
@@ -26,15 +28,6 @@ pub struct AudioState {
     pub retry_at: Option<Timestamp>,
 }
 
-/// Which articles to claim.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AudioPick {
-    /// Published articles never spoken, edited since, or whose failure is due a retry.
-    Due,
-    /// These articles, whatever their state.
-    These(Vec<i64>),
-}
-
 /// Counts for the newsroom.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct AudioCounts {
@@ -47,45 +40,25 @@ pub struct AudioCounts {
 }
 
 impl Store {
-    /// Claims up to `limit` articles for speaking until `until` with token `claim`; an
-    /// article another node holds is skipped. Returns the ids claimed with their current
-    /// version.
+    /// Claims the articles `ids` for speaking until `until` with token `claim`; an article
+    /// another node or command holds, or that is gone, is skipped. Returns the ids claimed
+    /// with their current version.
     pub async fn claim_audio(
         &self,
-        pick: &AudioPick,
+        ids: &[i64],
         claim: &str,
         now: Timestamp,
         until: Timestamp,
-        limit: i64,
     ) -> Result<Vec<(i64, i64)>, StoreError> {
-        let free = "(x.claim_until IS NULL OR x.claim_until < $1)";
-        let candidates: Vec<(i64, i64)> = match pick {
-            AudioPick::Due => {
-                sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                    "SELECT a.id, a.version FROM articles a LEFT JOIN article_audio x ON x.article_id = a.id \
-                     WHERE a.status = 'published' AND {free} \
-                     AND (x.article_id IS NULL OR x.seen_version <> a.version OR x.sha IS NULL) \
-                     AND (x.retry_at IS NULL OR x.retry_at <= $1) \
-                     ORDER BY a.published_at DESC, a.id DESC LIMIT $2"
-                )))
-                .bind(now.as_second())
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?
-            }
-            AudioPick::These(ids) => {
-                let mut out = Vec::new();
-                for id in ids {
-                    let row: Option<(i64, i64)> =
-                        sqlx::query_as("SELECT id, version FROM articles WHERE id = $1")
-                            .bind(id)
-                            .fetch_optional(&self.pool)
-                            .await?;
-                    out.extend(row);
-                }
-                out
-            }
-        };
+        let mut candidates = Vec::with_capacity(ids.len());
+        for id in ids {
+            let row: Option<(i64, i64)> =
+                sqlx::query_as("SELECT id, version FROM articles WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+            candidates.extend(row);
+        }
         let mut claimed = Vec::with_capacity(candidates.len());
         for (id, version) in candidates {
             let got: Option<i64> = sqlx::query_scalar(
@@ -258,14 +231,17 @@ impl Store {
     /// Asks for the article to be spoken again even though its text has not changed (a
     /// better voice, a fixed pronunciation): it becomes due at once, failures forgotten, and
     /// the audio it has keeps being served until the new file is complete.
-    pub async fn requeue_audio(&self, article_id: i64) -> Result<(), StoreError> {
+    pub async fn requeue_audio(&self, article_id: i64, now: Timestamp) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE article_audio SET seen_version = -1, script_hash = NULL, error = NULL, \
              failures = 0, retry_at = NULL WHERE article_id = $1",
         )
         .bind(article_id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        crate::queue::speak_later(&mut tx, article_id, now).await?;
+        tx.commit().await?;
         Ok(())
     }
 

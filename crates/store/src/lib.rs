@@ -13,7 +13,7 @@
 //! - JSON aggregation for a list's authors and tags (`json_group_array` / `json_agg`,
 //!   `articles.rs`);
 //! - `FOR UPDATE SKIP LOCKED` on the claim queries (the outbox in `newsletter.rs`, webhook
-//!   deliveries, wire feeds; SQLite's single writer needs none), and the outbox's hand-over
+//!   deliveries, wire feeds, the job queue in `queue.rs`; SQLite's single writer needs none), and the outbox's hand-over
 //!   of a commit in flight (`SentMark::hand_over`, PostgreSQL only);
 //! - the newsroom's headline search (SQLite's trigram table for three letters or more) and
 //!   the `+` that keeps SQLite's planner off an index for a list's filters (`newsroom.rs`);
@@ -38,6 +38,7 @@ mod newsroom;
 mod plans;
 pub mod private;
 mod purge;
+mod queue;
 mod reads;
 mod rendering;
 mod rows;
@@ -49,7 +50,7 @@ mod wire;
 
 pub use archive::{ARCHIVE_TABLES, DERIVED_TABLES, Restore, TRANSIENT_TABLES};
 pub use articles::{ListQuery, Neighbours, NewCorrection, Page};
-pub use audio::{AudioCounts, AudioPick, AudioState};
+pub use audio::{AudioCounts, AudioState};
 pub use derived::{ArticleChange, Fingerprint};
 pub use distribution::SitemapEntry;
 pub use error::StoreError;
@@ -67,6 +68,7 @@ pub use newsroom::{
     Revision,
 };
 pub use purge::FeedChange;
+pub use queue::{FailedJob, QueueCount, QueuedJob, SPEAK};
 pub use reads::ReadCounts;
 pub use rendering::{RENDER_BUDGET, RENDER_PERMITS, render_body};
 pub use taxonomy::TagsFrom;

@@ -2548,3 +2548,129 @@ both_backends!(
     the_purge_position_is_leased_and_moves_only_when_sent,
     super::the_purge_position_is_leased_and_moves_only_when_sent
 );
+
+/// The job queue: publishing (and editing a published article) queues its speaking in the
+/// same transaction, a draft queues nothing, a job is leased by one worker at a time, a
+/// change during a round keeps the row for another, a failure is retried at its time with
+/// its reason, and "retry now" makes the failures due.
+async fn work_that_follows_a_change_is_queued_with_it_and_leased_once(store: Store) {
+    use arabpress_store::SPEAK;
+    seed(&store).await;
+    let a = publish(&store, draft(Lang::En, "Cranes arrive", "world", &[]), 100).await;
+    let d = store
+        .create_article(
+            draft(Lang::En, "Not yet", "world", &[]),
+            ArticleStatus::Draft,
+            None,
+            None,
+            t(100),
+        )
+        .await
+        .unwrap();
+    let now = t(200);
+    let first = store
+        .claim_jobs(SPEAK, "one", now, t(260), 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        first.iter().map(|j| j.subject).collect::<Vec<_>>(),
+        [a.summary.id],
+        "the published article waits to be spoken, the draft does not"
+    );
+    assert!(
+        store
+            .claim_jobs(SPEAK, "two", now, t(260), 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "held by the first worker"
+    );
+    let counts = store.queue_counts(now).await.unwrap();
+    assert_eq!(
+        counts
+            .iter()
+            .map(|c| (c.kind.as_str(), c.queued, c.due, c.running, c.failing))
+            .collect::<Vec<_>>(),
+        [(SPEAK, 1, 0, 1, 0)]
+    );
+    // Edited while the first round runs: the round's end keeps the row for another.
+    let mut edited = draft(Lang::En, "Cranes arrive early", "world", &[]);
+    edited.slug = Some(slug(&a.summary.slug));
+    store
+        .update_article(a.summary.id, a.version, edited, None, t(210))
+        .await
+        .unwrap();
+    assert!(!store.finish_job(&first[0], "one").await.unwrap());
+    let again = store
+        .claim_jobs(SPEAK, "two", t(220), t(280), 10)
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 1);
+    assert!(again[0].generation > first[0].generation);
+    // A failure: not due before its time, then due with its reason and attempts.
+    store
+        .retry_job(&again[0], "two", "voice not found", t(600))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .claim_jobs(SPEAK, "three", t(300), t(360), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let failed = store.failed_jobs(10).await.unwrap();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(
+        (
+            failed[0].subject,
+            failed[0].attempts,
+            failed[0].error.as_str()
+        ),
+        (a.summary.id, 1, "voice not found")
+    );
+    assert_eq!(failed[0].run_at, t(600));
+    assert_eq!(store.retry_failed_jobs(SPEAK, t(300)).await.unwrap(), 1);
+    let retried = store
+        .claim_jobs(SPEAK, "three", t(300), t(360), 10)
+        .await
+        .unwrap();
+    assert_eq!(retried.len(), 1);
+    assert_eq!(retried[0].attempts, 1);
+    // Done: the row goes. A worker that stopped without a word is taken over after its lease.
+    assert!(store.finish_job(&retried[0], "three").await.unwrap());
+    assert!(store.queue_counts(t(300)).await.unwrap().is_empty());
+    store
+        .set_status(d.summary.id, ArticleStatus::Published, Some(t(400)), t(400))
+        .await
+        .unwrap();
+    let held = store
+        .claim_jobs(SPEAK, "four", t(400), t(460), 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        held.iter().map(|j| j.subject).collect::<Vec<_>>(),
+        [d.summary.id]
+    );
+    assert!(
+        store
+            .claim_jobs(SPEAK, "five", t(459), t(520), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let taken = store
+        .claim_jobs(SPEAK, "five", t(461), t(520), 10)
+        .await
+        .unwrap();
+    assert_eq!(taken.len(), 1);
+    assert!(
+        !store.finish_job(&held[0], "four").await.unwrap(),
+        "no longer the holder's"
+    );
+    assert!(store.finish_job(&taken[0], "five").await.unwrap());
+}
+both_backends!(
+    work_that_follows_a_change_is_queued_with_it_and_leased_once,
+    super::work_that_follows_a_change_is_queued_with_it_and_leased_once
+);

@@ -445,6 +445,7 @@ pub(crate) fn done_notice(state: &WebState, lang: Lang, done: Option<&String>) -
         "ribbon-shown" => "admin-ribbon-shown",
         "ribbon-removed" => "admin-ribbon-removed",
         "job-asked" => "admin-jobs-asked",
+        "jobs-retried" => "admin-jobs-retried",
         _ => return None,
     };
     Some(msg(state, lang, key, &[]))

@@ -2698,14 +2698,14 @@ async fn the_editor_gives_the_audio_length_in_the_members_digits(s: Site_) {
     with_users(&s).await;
     let store = s.app.store();
     let now = s.app.now();
+    let until = now + jiff::SignedDuration::from_mins(5);
+    let jobs = store
+        .claim_jobs(arabpress_store::SPEAK, "test-claim", now, until, 1)
+        .await
+        .unwrap();
+    let ids: Vec<i64> = jobs.iter().map(|j| j.subject).collect();
     let claimed = store
-        .claim_audio(
-            &arabpress_store::AudioPick::Due,
-            "test-claim",
-            now,
-            now + jiff::SignedDuration::from_mins(5),
-            1,
-        )
+        .claim_audio(&ids, "test-claim", now, until)
         .await
         .unwrap();
     let (id, version) = claimed
@@ -2915,33 +2915,41 @@ common::both_sites!(
 /// "Speak again" makes a published article due for the audio worker even though its text
 /// has not changed; drafts are refused and contributors may not ask.
 async fn articles_are_spoken_again_on_request(s: Site_) {
-    use arabpress_app::AudioPick;
     with_users(&s).await;
     let mut b = signed_in(&s, "editor").await;
     let id = write(&mut b, "خبر يُقرأ من جديد", "publish").await;
     let store = s.app.store().clone();
+    // The speaking jobs due now, leased for a minute and let go again.
     let due = || {
         let store = store.clone();
         let now = s.app.now();
         async move {
-            store
-                .claim_audio(
-                    &AudioPick::Due,
-                    "test-claim",
-                    now,
-                    now + jiff::SignedDuration::from_secs(60),
-                    100,
-                )
+            let until = now + jiff::SignedDuration::from_secs(60);
+            let jobs = store
+                .claim_jobs(arabpress_store::SPEAK, "test-claim", now, until, 100)
                 .await
-                .unwrap()
+                .unwrap();
+            for j in &jobs {
+                store.release_job(j, "test-claim", None).await.unwrap();
+            }
+            jobs
         }
     };
-    let claimed = due().await;
+    let job = due()
+        .await
+        .into_iter()
+        .find(|j| j.subject == id)
+        .unwrap_or_else(|| panic!("a new article is due"));
+    let now = s.app.now();
+    let until = now + jiff::SignedDuration::from_secs(60);
+    let claimed = store
+        .claim_audio(&[id], "test-claim", now, until)
+        .await
+        .unwrap();
     let version = claimed
-        .iter()
-        .find(|(a, _)| *a == id)
+        .first()
         .map(|(_, v)| *v)
-        .unwrap_or_else(|| panic!("a new article is due: {claimed:?}"));
+        .unwrap_or_else(|| panic!("the article is free to speak: {claimed:?}"));
     let spoken = arabpress_core::model::SpokenAudio {
         sha: "ab".repeat(32),
         bytes: 1_000,
@@ -2958,8 +2966,17 @@ async fn articles_are_spoken_again_on_request(s: Site_) {
         )
         .await
         .unwrap();
+    let jobs = store
+        .claim_jobs(arabpress_store::SPEAK, "done", now, until, 100)
+        .await
+        .unwrap();
+    let job = jobs
+        .iter()
+        .find(|j| j.subject == job.subject)
+        .unwrap_or_else(|| panic!("the job is still queued"));
+    assert!(store.finish_job(job, "done").await.unwrap());
     assert!(
-        !due().await.iter().any(|(a, _)| *a == id),
+        !due().await.iter().any(|j| j.subject == id),
         "heard once, not due again"
     );
     let csrf = csrf_of(&b.get(&format!("/admin/articles/{id}")).await.body);
@@ -2989,7 +3006,7 @@ async fn articles_are_spoken_again_on_request(s: Site_) {
         Some(spoken),
         "the audio it has is served until the new file is made"
     );
-    assert!(due().await.iter().any(|(a, _)| *a == id), "due again");
+    assert!(due().await.iter().any(|j| j.subject == id), "due again");
     let audit = store.audit_of("article", id).await.unwrap_or_default();
     assert!(
         audit.iter().any(|e| e.action == "audio_requeued"),
@@ -3618,6 +3635,97 @@ async fn the_jobs_page_shows_each_nodes_jobs_and_runs_one_now(s: Site_) {
 common::both_sites!(
     the_jobs_page_shows_each_nodes_jobs_and_runs_one_now,
     super::the_jobs_page_shows_each_nodes_jobs_and_runs_one_now
+);
+
+/// The work queued with each change is on the jobs page: how much waits, which job fails
+/// and why (with its article), and a button that makes the failures due again at once and
+/// asks the servers for a round; an editor may not press it.
+async fn the_jobs_page_shows_the_queued_work_and_retries_failures(s: Site_) {
+    with_users(&s).await;
+    let mut b = signed_in(&s, "editor").await;
+    let id = write(&mut b, "خبر ينتظر صوته", "publish").await;
+    let store = s.app.store();
+    let now = s.app.now();
+    let until = now + jiff::SignedDuration::from_mins(1);
+    let jobs = store
+        .claim_jobs(arabpress_store::SPEAK, "test", now, until, 1_000)
+        .await
+        .unwrap();
+    let job = jobs
+        .iter()
+        .find(|j| j.subject == id)
+        .unwrap_or_else(|| panic!("publishing queued the speaking: {jobs:?}"));
+    let later = now + jiff::SignedDuration::from_hours(1);
+    store
+        .retry_job(job, "test", "Error: voice \"ar\" not found", later)
+        .await
+        .unwrap();
+    for j in jobs.iter().filter(|j| j.subject != id) {
+        store.release_job(j, "test", None).await.unwrap();
+    }
+    let mut admin = signed_in(&s, "admin").await;
+    let r = admin
+        .submit(
+            "/admin/account",
+            "/admin/account/language",
+            &[("lang", "ar")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = admin.get("/admin/jobs").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let b = &page.body;
+    for said in [
+        "الأعمال المنتظرة",
+        "قراءة المقالات صوتياً",
+        "تعثرت (مرة واحدة)",
+        "voice &quot;ar&quot; not found",
+        &format!("href=\"/admin/articles/{id}\""),
+        "أعد المتعثر الآن",
+    ] {
+        assert!(b.contains(said), "{said}: {b}");
+    }
+    assert!(
+        store
+            .claim_jobs(arabpress_store::SPEAK, "early", now, until, 1_000)
+            .await
+            .unwrap()
+            .iter()
+            .all(|j| j.subject != id),
+        "not due before its retry"
+    );
+    let mut editor = signed_in(&s, "editor").await;
+    let r = editor
+        .submit("/admin", "/admin/jobs/speak/retry", &[])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = admin
+        .submit("/admin/jobs", "/admin/jobs/speak/retry", &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.header("location"), "/admin/jobs?done=jobs-retried");
+    let again = store
+        .claim_jobs(arabpress_store::SPEAK, "again", now, until, 1_000)
+        .await
+        .unwrap();
+    let job = again
+        .iter()
+        .find(|j| j.subject == id)
+        .unwrap_or_else(|| panic!("due again at once: {again:?}"));
+    assert_eq!(job.attempts, 1, "its failure is still counted");
+    let (asked, _) = store.job_rounds_after(0).await.unwrap();
+    assert_eq!(asked, ["speak"]);
+    let done = admin.get("/admin/jobs?done=jobs-retried").await;
+    assert!(
+        done.body.contains("حان وقت الأعمال المتعثرة"),
+        "{}",
+        done.body
+    );
+}
+
+common::both_sites!(
+    the_jobs_page_shows_the_queued_work_and_retries_failures,
+    super::the_jobs_page_shows_the_queued_work_and_retries_failures
 );
 
 /// The byline and tag pickers suggest what is typed instead of listing every journalist

@@ -9,7 +9,7 @@
 
 mod common;
 
-use arabpress_app::{AudioOutcome, AudioPick};
+use arabpress_app::AudioOutcome;
 use arabpress_core::Lang;
 use axum::http::StatusCode;
 use common::{get, get_bytes, site};
@@ -48,11 +48,7 @@ async fn spoken_articles_are_played_ranged_and_listed_in_a_podcast() {
         "no player before the audio exists"
     );
 
-    let done = s
-        .app
-        .speak(&AudioPick::These(ids.clone()), false, 10, |_| {})
-        .await
-        .unwrap();
+    let done = s.app.speak(&ids, false, |_| {}).await.unwrap();
     assert!(
         done.iter().all(|o| matches!(o, AudioOutcome::Made { .. })),
         "{done:?}"

@@ -1,11 +1,12 @@
-//! The background jobs, for owners and admins: what each node's jobs last did (waiting,
-//! running, failing with the reason, when the next round is due), and a button that asks
-//! every node running a job to start a round now.
+//! The background jobs, for owners and admins: the work waiting in the job queue (how
+//! much, which jobs fail and why, a button that makes the failures due again), what each
+//! node's jobs last did (waiting, running, failing with the reason, when the next round is
+//! due), and a button that asks every node running a job to start a round now.
 
 use super::{Answer, Member, MemberForm, OrRefuse, done, done_notice, member_page, msg, when};
 use crate::WebState;
-use arabpress_app::JobStatus;
 use arabpress_app::jobs::{JOB_KEYS, known_job};
+use arabpress_app::{FailedJob, JobStatus, QueueCount};
 use arabpress_core::Lang;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -18,6 +19,7 @@ pub(super) fn routes() -> Router<WebState> {
     Router::new()
         .route("/admin/jobs", get(jobs))
         .route("/admin/jobs/{key}/run", post(run_now))
+        .route("/admin/jobs/{key}/retry", post(retry_failed))
 }
 
 /// A node none of whose jobs has reported for this long is shown as gone (every node's
@@ -38,10 +40,7 @@ fn row(state: &WebState, lang: Lang, j: &JobStatus, gone: bool) -> Value {
     let at = |t: Option<jiff::Timestamp>| t.map(|t| when(state, lang, t));
     let (ok, failed, next) = (at(r.last_ok_at), at(r.last_failed_at), at(r.next_at));
     let known = known_job(&j.job);
-    let name = match known {
-        Some(key) => msg(state, lang, &format!("job-{key}"), &[]),
-        None => j.job.clone(),
-    };
+    let name = job_name(state, lang, &j.job);
     json!({
         "node": j.node,
         "key": j.job,
@@ -57,6 +56,41 @@ fn row(state: &WebState, lang: Lang, j: &JobStatus, gone: bool) -> Value {
     })
 }
 
+/// How many failing jobs the page lists.
+const FAILED_LISTED: i64 = 20;
+
+/// A job's name on the page: its message, or its key for a job this version does not know.
+fn job_name(state: &WebState, lang: Lang, key: &str) -> String {
+    match known_job(key) {
+        Some(key) => msg(state, lang, &format!("job-{key}"), &[]),
+        None => key.to_owned(),
+    }
+}
+
+/// The queue's work of one kind.
+fn queued(state: &WebState, lang: Lang, c: &QueueCount) -> Value {
+    json!({
+        "key": c.kind,
+        "name": job_name(state, lang, &c.kind),
+        "queued": c.queued, "due": c.due, "running": c.running, "failing": c.failing,
+        "retryable": c.failing > 0 && known_job(&c.kind).is_some(),
+    })
+}
+
+/// A failing job: what it works on (an article, for the jobs there are), its failures and
+/// when it is tried again.
+fn failed(state: &WebState, lang: Lang, f: &FailedJob) -> Value {
+    let (next, next_iso) = when(state, lang, f.run_at);
+    json!({
+        "name": job_name(state, lang, &f.kind),
+        "article": f.subject,
+        "attempts": state.app.theme().messages().count(lang, "admin-jobs-failing", "n", f.attempts),
+        "error": f.error,
+        "next": next,
+        "next_iso": next_iso,
+    })
+}
+
 async fn jobs(
     State(state): State<WebState>,
     Member(s): Member,
@@ -66,6 +100,11 @@ async fn jobs(
     let statuses = state
         .app
         .job_statuses_as(&s.user)
+        .await
+        .or_refuse(&state, &s)?;
+    let (counts, failures) = state
+        .app
+        .job_queue_as(&s.user, FAILED_LISTED)
         .await
         .or_refuse(&state, &s)?;
     let now = state.app.now();
@@ -112,6 +151,8 @@ async fn jobs(
         &title,
         json!({
             "nodes": nodes,
+            "queue": counts.iter().map(|c| queued(&state, lang, c)).collect::<Vec<_>>(),
+            "failures": failures.iter().map(|f| failed(&state, lang, f)).collect::<Vec<_>>(),
             "notice": done_notice(&state, lang, q.get("done")),
         }),
     ))
@@ -124,4 +165,13 @@ async fn run_now(
 ) -> Answer {
     let outcome = state.app.run_job_now_as(&s.user, &key).await;
     done(&state, &s, outcome, "/admin/jobs?done=job-asked")
+}
+
+async fn retry_failed(
+    State(state): State<WebState>,
+    Path(key): Path<String>,
+    MemberForm(s, _): MemberForm,
+) -> Answer {
+    let outcome = state.app.retry_failed_jobs_as(&s.user, &key).await;
+    done(&state, &s, outcome, "/admin/jobs?done=jobs-retried")
 }
