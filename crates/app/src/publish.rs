@@ -10,11 +10,41 @@ use jiff::Timestamp;
 
 /// The surrogate keys of the pages that show `a`.
 pub(crate) fn keys(a: &Article, out: &mut Vec<String>) {
-    out.push(format!("article:{}", a.summary.id));
-    out.push(format!("latest:{}", a.summary.lang));
-    out.push(format!("section:{}", a.summary.section_id));
-    out.extend(a.tags.iter().map(|t| format!("tag:{}", t.id)));
-    out.extend(a.authors.iter().map(|x| format!("author:{}", x.id)));
+    keys_of(
+        a.summary.id,
+        a.summary.lang.code(),
+        a.summary.section_id,
+        a.tags.iter().map(|t| t.id),
+        a.authors.iter().map(|x| x.id),
+        out,
+    );
+}
+
+/// The same keys from what the store reads of many articles at once.
+pub(crate) fn link_keys(l: &arabpress_store::ArticleLinks, out: &mut Vec<String>) {
+    keys_of(
+        l.id,
+        &l.lang,
+        l.section_id,
+        l.tag_ids.iter().copied(),
+        l.author_ids.iter().copied(),
+        out,
+    );
+}
+
+fn keys_of(
+    id: i64,
+    lang: &str,
+    section: i64,
+    tags: impl Iterator<Item = i64>,
+    authors: impl Iterator<Item = i64>,
+    out: &mut Vec<String>,
+) {
+    out.push(format!("article:{id}"));
+    out.push(format!("latest:{lang}"));
+    out.push(format!("section:{section}"));
+    out.extend(tags.map(|t| format!("tag:{t}")));
+    out.extend(authors.map(|x| format!("author:{x}")));
 }
 
 impl App {

@@ -13,7 +13,7 @@
 use crate::breaking::BREAKING_KEY;
 use crate::jobs::Next;
 use crate::outbound::{Purpose, describe};
-use crate::publish::keys;
+use crate::publish::link_keys;
 use crate::{App, AppError};
 use jiff::{SignedDuration, Timestamp};
 use std::collections::BTreeSet;
@@ -136,12 +136,13 @@ impl App {
             let before: Vec<String> = serde_json::from_str(&before).unwrap_or_default();
             all.extend(before);
         }
+        let links = self.store().article_links(&ids).await?;
         let mut kept = Vec::with_capacity(ids.len());
         for &id in &ids {
             let mut now = Vec::new();
-            match self.store().article_by_id(id).await? {
-                Some(a) => keys(&a, &mut now),
-                None => now.push(format!("article:{id}")),
+            match links.binary_search_by_key(&id, |l| l.id) {
+                Ok(i) => link_keys(&links[i], &mut now),
+                Err(_) => now.push(format!("article:{id}")),
             }
             kept.push((id, serde_json::json!(now).to_string()));
             all.extend(now);

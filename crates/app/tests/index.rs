@@ -270,7 +270,13 @@ async fn nodes_follow_each_others_changes(store: Store) {
         bodies
             .iter()
             .any(|b| b.contains(&format!("\"article:{}\"", art.summary.id))
-                && b.contains("latest:en")),
+                && b.contains("latest:en")
+                && b.contains(&format!("\"section:{}\"", art.summary.section_id))
+                && !art.authors.is_empty()
+                && art
+                    .authors
+                    .iter()
+                    .all(|x| b.contains(&format!("\"author:{}\"", x.id)))),
         "the purge hook was told the keys: {bodies:?}"
     );
 

@@ -67,7 +67,7 @@ pub use newsroom::{
     MediaRow, NEWSROOM_COUNT_CAP, NewsroomArticle, NewsroomPage, NewsroomQuery, PendingRevision,
     Revision,
 };
-pub use purge::FeedChange;
+pub use purge::{ArticleLinks, FeedChange};
 pub use queue::{FailedJob, QueueCount, QueuedJob, SPEAK};
 pub use reads::ReadCounts;
 pub use rendering::{RENDER_BUDGET, RENDER_PERMITS, render_body};

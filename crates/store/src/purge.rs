@@ -20,6 +20,17 @@ pub struct FeedChange {
     pub entity_id: i64,
 }
 
+/// What a cached page's surrogate keys name of an article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleLinks {
+    pub id: i64,
+    /// Its language's code.
+    pub lang: String,
+    pub section_id: i64,
+    pub tag_ids: Vec<i64>,
+    pub author_ids: Vec<i64>,
+}
+
 impl Store {
     /// Takes the purge's lease until `lease_until` and gives its position, or `None` while
     /// another node holds an unexpired lease. Its row is made by the migration and never
@@ -78,6 +89,64 @@ impl Store {
                 q = q.bind(*id);
             }
             out.extend(q.fetch_all(&self.pool).await?);
+        }
+        Ok(out)
+    }
+
+    /// What a cached page's keys name of each of `ids` that exists, in three reads whatever
+    /// their number: its language, section, tags and authors. In the order of their ids.
+    pub async fn article_links(&self, ids: &[i64]) -> Result<Vec<ArticleLinks>, StoreError> {
+        let mut out: Vec<ArticleLinks> = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let marks = marks.join(", ");
+            // Only `$N` marks are formatted in; the ids are bound.
+            let mut q = sqlx::query_as::<_, (i64, String, i64)>(sqlx::AssertSqlSafe(format!(
+                "SELECT id, lang, section_id FROM articles WHERE id IN ({marks}) ORDER BY id"
+            )));
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            let start = out.len();
+            out.extend(
+                q.fetch_all(&self.pool)
+                    .await?
+                    .into_iter()
+                    .map(|(id, lang, section_id)| ArticleLinks {
+                        id,
+                        lang,
+                        section_id,
+                        tag_ids: Vec::new(),
+                        author_ids: Vec::new(),
+                    }),
+            );
+            let links = &mut out[start..];
+            for tags in [true, false] {
+                let sql = if tags {
+                    format!(
+                        "SELECT article_id, tag_id FROM article_tags WHERE article_id IN ({marks})"
+                    )
+                } else {
+                    format!(
+                        "SELECT article_id, author_id FROM article_authors WHERE article_id IN ({marks}) \
+                         ORDER BY article_id, position"
+                    )
+                };
+                let mut q = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql));
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                for (article, linked) in q.fetch_all(&self.pool).await? {
+                    if let Ok(i) = links.binary_search_by_key(&article, |l| l.id) {
+                        let list = if tags {
+                            &mut links[i].tag_ids
+                        } else {
+                            &mut links[i].author_ids
+                        };
+                        list.push(linked);
+                    }
+                }
+            }
         }
         Ok(out)
     }

@@ -2501,7 +2501,32 @@ async fn the_purge_position_is_leased_and_moves_only_when_sent(store: Store) {
         None,
         "held by the first"
     );
-    let a = publish(&store, draft(Lang::En, "Cranes arrive", "world", &[]), 100).await;
+    let a = publish(
+        &store,
+        draft(Lang::En, "Cranes arrive", "world", &["birds", "autumn"]),
+        100,
+    )
+    .await;
+    // What its keys name, read for many articles at once (a gone one is left out).
+    let links = store
+        .article_links(&[a.summary.id, a.summary.id + 1_000])
+        .await
+        .unwrap();
+    assert_eq!(links.len(), 1);
+    assert_eq!(
+        (links[0].id, links[0].lang.as_str(), links[0].section_id),
+        (a.summary.id, "en", a.summary.section_id)
+    );
+    let mut tags = links[0].tag_ids.clone();
+    tags.sort_unstable();
+    let mut want: Vec<i64> = a.tags.iter().map(|t| t.id).collect();
+    want.sort_unstable();
+    assert_eq!((tags.len(), tags), (2, want));
+    assert_eq!(
+        links[0].author_ids,
+        a.authors.iter().map(|x| x.id).collect::<Vec<_>>(),
+        "bylines in their order"
+    );
     let changes = store.changes_after(from, 100).await.unwrap();
     assert!(
         changes
