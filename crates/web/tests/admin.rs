@@ -1984,13 +1984,7 @@ async fn editors_run_the_newsletter_and_contributors_cannot() {
     let page = editor.get("/admin/newsletter").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("٠ مشتركاً"), "Arabic by default");
-    editor
-        .submit(
-            "/admin/account",
-            "/admin/account/language",
-            &[("lang", "en")],
-        )
-        .await;
+    editor.work_in("en").await;
     let page = editor.get("/admin/newsletter").await;
     assert!(page.body.contains("0 subscribers"), "{}", page.body);
 
@@ -2728,14 +2722,7 @@ async fn the_editor_gives_the_audio_length_in_the_members_digits(s: Site_) {
         "the length in Arabic-Indic digits, as the player shows it: {}",
         ar.body
     );
-    let r = b
-        .submit(
-            "/admin/account",
-            "/admin/account/language",
-            &[("lang", "en")],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    b.work_in("en").await;
     let en = b.get(&format!("/admin/articles/{id}")).await;
     assert!(en.body.contains("ready (1:05)"), "{}", en.body);
 }
@@ -3210,14 +3197,7 @@ async fn the_audit_log_page_shows_who_did_what(s: Site_) {
     assert!(older.contains("العودة إلى الأحدث"), "{older}");
 
     // The same page in English.
-    let r = admin
-        .submit(
-            "/admin/account",
-            "/admin/account/language",
-            &[("lang", "en")],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    admin.work_in("en").await;
     let en = admin.get("/admin/audit").await.body;
     assert!(en.contains("<td>Withdrawn</td>"), "{en}");
     assert!(en.contains("<td>The system</td>"), "{en}");
@@ -3584,14 +3564,7 @@ async fn the_jobs_page_shows_each_nodes_jobs_and_runs_one_now(s: Site_) {
     );
     assert!(!editor.get("/admin").await.body.contains("/admin/jobs"));
     let mut admin = signed_in(&s, "admin").await;
-    let r = admin
-        .submit(
-            "/admin/account",
-            "/admin/account/language",
-            &[("lang", "ar")],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    admin.work_in("ar").await;
     let page = admin.get("/admin/jobs").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let b = &page.body;
@@ -3664,14 +3637,7 @@ async fn the_jobs_page_shows_the_queued_work_and_retries_failures(s: Site_) {
         store.release_job(j, "test", None).await.unwrap();
     }
     let mut admin = signed_in(&s, "admin").await;
-    let r = admin
-        .submit(
-            "/admin/account",
-            "/admin/account/language",
-            &[("lang", "ar")],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    admin.work_in("ar").await;
     let page = admin.get("/admin/jobs").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let b = &page.body;

@@ -161,6 +161,18 @@ impl<'a> Browser<'a> {
         self.post(to, &all).await
     }
 
+    /// Switches the member's interface to `lang` (`ar` or `en`) from the account page.
+    pub async fn work_in(&mut self, lang: &str) {
+        let r = self
+            .submit(
+                "/admin/account",
+                "/admin/account/language",
+                &[("lang", lang)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+
     pub async fn login(&mut self, email: &str, password: &str) -> Resp {
         self.submit(
             "/admin/login?lang=en",
