@@ -137,20 +137,30 @@ impl App {
         let jobs = store
             .claim_jobs(SPEAK, &claim, now, now + CLAIM, limit)
             .await?;
-        let ids: Vec<i64> = jobs.iter().map(|j| j.subject).collect();
-        let outcomes = self.speak(&ids, false, |_| {}).await?;
+        let mut outcomes = Vec::with_capacity(jobs.len());
         for job in &jobs {
-            match outcomes.iter().find(|o| o.id() == job.subject) {
-                Some(AudioOutcome::Failed(_, why)) => {
+            // Each job on its own: one that cannot be spoken (even with an error of the
+            // engine or the store) is retried later and never holds up the others.
+            match self.speak(&[job.subject], false, |_| {}).await {
+                Ok(done) => match done.into_iter().next() {
+                    Some(o) => {
+                        if let AudioOutcome::Failed(_, why) = &o {
+                            let retry = self.now() + retry_after(job.attempts);
+                            store.retry_job(job, &claim, why, retry).await?;
+                        } else {
+                            store.finish_job(job, &claim).await?;
+                        }
+                        outcomes.push(o);
+                    }
+                    None => {
+                        let later = self.now() + SignedDuration::from_mins(1);
+                        store.release_job(job, &claim, Some(later)).await?;
+                    }
+                },
+                Err(e) => {
+                    tracing::warn!(article = job.subject, error = %e, "speaking the article failed");
                     let retry = self.now() + retry_after(job.attempts);
-                    store.retry_job(job, &claim, why, retry).await?;
-                }
-                Some(_) => {
-                    store.finish_job(job, &claim).await?;
-                }
-                None => {
-                    let later = self.now() + SignedDuration::from_mins(1);
-                    store.release_job(job, &claim, Some(later)).await?;
+                    store.retry_job(job, &claim, &e.to_string(), retry).await?;
                 }
             }
         }

@@ -61,7 +61,7 @@ pub use api::{API_MAX_LIMIT, ArticleFilter, ArticlePage};
 pub use arabpress_core::Conflict;
 pub use arabpress_store::{AudioCounts, AudioState};
 pub use arabpress_store::{AuditLine, AuditPage, AuditQuery, Delivery, Webhook};
-pub use arabpress_store::{FailedJob, JobReport, JobStatus, QueueCount, TagsFrom};
+pub use arabpress_store::{FailedJob, JobReport, JobStatus, QueueCount, SPEAK, TagsFrom, WEBHOOKS};
 pub use arabpress_store::{
     NEWSROOM_COUNT_CAP, NewsroomArticle, NewsroomPage, NewsroomQuery, PendingRevision, Revision,
     TokenRow,

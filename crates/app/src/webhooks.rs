@@ -178,7 +178,11 @@ impl App {
                 i64::try_from(WEBHOOK_TIMEOUT.as_secs()).unwrap_or(10) * 3,
             ))
             .map_err(|e| AppError::internal("lease", e))?;
-        let due = self.store().claim_deliveries(now, lease, BATCH).await?;
+        let claim = crate::random_hex(16)?;
+        let due = self
+            .store()
+            .claim_deliveries(&claim, now, lease, BATCH)
+            .await?;
         let client = self.outbound(Purpose::Webhook)?;
         let mut tasks = tokio::task::JoinSet::new();
         for mut d in due {
@@ -245,7 +249,7 @@ impl App {
                 tracing::warn!(delivery = d.id, url = %d.url, attempts, %error, retry = ?retry_at, "webhook delivery failed");
             }
             self.store()
-                .record_delivery(d.id, &outcome, self.now())
+                .record_delivery(&d, &claim, &outcome, self.now())
                 .await?;
         }
         Ok(n)

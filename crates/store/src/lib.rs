@@ -12,9 +12,10 @@
 //!   reset (`archive.rs`);
 //! - JSON aggregation for a list's authors and tags (`json_group_array` / `json_agg`,
 //!   `articles.rs`);
-//! - `FOR UPDATE SKIP LOCKED` on the claim queries (the outbox in `newsletter.rs`, webhook
-//!   deliveries, wire feeds, the job queue in `queue.rs`; SQLite's single writer needs none), and the outbox's hand-over
-//!   of a commit in flight (`SentMark::hand_over`, PostgreSQL only);
+//! - `FOR UPDATE SKIP LOCKED` on the claim queries (the outbox in `newsletter.rs`, wire
+//!   feeds, the job queue in `queue.rs` that speaking and webhook deliveries use; SQLite's
+//!   single writer needs none), and the outbox's hand-over of a commit in flight
+//!   (`SentMark::hand_over`, PostgreSQL only);
 //! - the newsroom's headline search (SQLite's trigram table for three letters or more) and
 //!   the `+` that keeps SQLite's planner off an index for a list's filters (`newsroom.rs`);
 //! - `EXPLAIN` and reading its plan (`plans.rs`).
@@ -68,7 +69,7 @@ pub use newsroom::{
     Revision,
 };
 pub use purge::{ArticleLinks, FeedChange};
-pub use queue::{FailedJob, QueueCount, QueuedJob, SPEAK};
+pub use queue::{FailedJob, QueueCount, QueuedJob, SPEAK, WEBHOOKS};
 pub use reads::ReadCounts;
 pub use rendering::{RENDER_BUDGET, RENDER_PERMITS, render_body};
 pub use taxonomy::TagsFrom;

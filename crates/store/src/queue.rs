@@ -15,6 +15,9 @@ use sqlx::AssertSqlSafe;
 /// The kind of the jobs that speak an article (the subject is the article's id).
 pub const SPEAK: &str = "speak";
 
+/// The kind of the jobs that deliver a webhook (the subject is the delivery's id).
+pub const WEBHOOKS: &str = "webhooks";
+
 /// A job a worker leased.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QueuedJob {
@@ -73,7 +76,7 @@ pub(crate) async fn queue_job(
 
 const QUEUE: &str = "INSERT INTO job_queue (kind, subject, run_at, created_at) VALUES ($1, $2, $3, $3) \
      ON CONFLICT (kind, subject) DO UPDATE SET generation = job_queue.generation + 1, \
-     attempts = 0, last_error = NULL, \
+     attempts = 0, last_error = NULL, priority = 0, \
      run_at = CASE WHEN job_queue.run_at < excluded.run_at AND job_queue.last_error IS NULL \
      THEN job_queue.run_at ELSE excluded.run_at END";
 
@@ -95,15 +98,19 @@ pub(crate) async fn speak_later(
 }
 
 /// Queues the speaking of every published article without audio, or whose audio is older
-/// than its words (after a restore, whose archive holds no queue).
-pub(crate) const QUEUE_UNSPOKEN: &str = "INSERT INTO job_queue (kind, subject, run_at, created_at) \
-     SELECT 'speak', a.id, 0, 0 FROM articles a LEFT JOIN article_audio x ON x.article_id = a.id \
+/// than its words, behind the work changes ask for (after a restore, whose archive holds no
+/// queue; as migration `0026_job_queue` did), keeping each one's failures.
+pub(crate) const QUEUE_UNSPOKEN: &str = "INSERT INTO job_queue \
+     (kind, subject, run_at, priority, attempts, last_error, created_at) \
+     SELECT 'speak', a.id, COALESCE(x.retry_at, 0), 1, COALESCE(x.failures, 0), x.error, 0 \
+     FROM articles a LEFT JOIN article_audio x ON x.article_id = a.id \
      WHERE a.status = 'published' AND (x.article_id IS NULL OR x.seen_version <> a.version OR x.sha IS NULL) \
      ON CONFLICT (kind, subject) DO NOTHING";
 
 impl Store {
-    /// Leases up to `limit` due jobs of `kind` until `until` with token `claim`, the
-    /// longest waiting first. A job another worker holds is skipped.
+    /// Leases up to `limit` due jobs of `kind` until `until` with token `claim`: those a
+    /// change asked for before a backlog's, then the longest waiting first. A job another
+    /// worker holds is skipped.
     pub async fn claim_jobs(
         &self,
         kind: &str,
@@ -119,7 +126,7 @@ impl Store {
         let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(AssertSqlSafe(format!(
             "UPDATE job_queue SET claim = $1, locked_until = $2 WHERE id IN (\
              SELECT id FROM job_queue WHERE kind = $3 AND run_at <= $4 \
-             AND (locked_until IS NULL OR locked_until <= $4) ORDER BY run_at, id LIMIT $5{lock}) \
+             AND (locked_until IS NULL OR locked_until <= $4) ORDER BY priority, run_at, id LIMIT $5{lock}) \
              RETURNING id, subject, attempts, generation"
         )))
         .bind(claim)
@@ -145,39 +152,21 @@ impl Store {
     /// The job's round succeeded: its row goes, unless it was queued again meanwhile (it
     /// then stays, let go, for the next round). Returns whether it went.
     pub async fn finish_job(&self, job: &QueuedJob, claim: &str) -> Result<bool, StoreError> {
-        let gone =
-            sqlx::query("DELETE FROM job_queue WHERE id = $1 AND claim = $2 AND generation = $3")
-                .bind(job.id)
-                .bind(claim)
-                .bind(job.generation)
-                .execute(&self.pool)
-                .await?
-                .rows_affected()
-                > 0;
-        if !gone {
-            self.release_job(job, claim, None).await?;
-        }
-        Ok(gone)
+        let mut c = self.pool.acquire().await?;
+        finish(&mut c, job, claim).await
     }
 
     /// Lets the job go without a round counted (its subject was busy elsewhere): it is due
-    /// again at `run_at`, or when it was before.
+    /// again at `run_at` (unless queued again meanwhile: then when that asked), or when it
+    /// was before.
     pub async fn release_job(
         &self,
         job: &QueuedJob,
         claim: &str,
         run_at: Option<Timestamp>,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE job_queue SET claim = NULL, locked_until = NULL, \
-             run_at = COALESCE($1, run_at) WHERE id = $2 AND claim = $3",
-        )
-        .bind(run_at.map(|t| t.as_second()))
-        .bind(job.id)
-        .bind(claim)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        let mut c = self.pool.acquire().await?;
+        release(&mut c, job, claim, run_at).await
     }
 
     /// The job's round failed for `error`: it is tried again at `retry_at`, unless it was
@@ -189,21 +178,8 @@ impl Store {
         error: &str,
         retry_at: Timestamp,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE job_queue SET claim = NULL, locked_until = NULL, \
-             attempts = CASE WHEN generation = $1 THEN attempts + 1 ELSE attempts END, \
-             last_error = CASE WHEN generation = $1 THEN $2 ELSE last_error END, \
-             run_at = CASE WHEN generation = $1 THEN $3 ELSE run_at END \
-             WHERE id = $4 AND claim = $5",
-        )
-        .bind(job.generation)
-        .bind(error)
-        .bind(retry_at.as_second())
-        .bind(job.id)
-        .bind(claim)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        let mut c = self.pool.acquire().await?;
+        retry(&mut c, job, claim, error, retry_at).await
     }
 
     /// Makes every failing job of `kind` due at `now` (the newsroom's "retry now");
@@ -264,4 +240,71 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// [`Store::finish_job`], on a connection (or in a transaction with the work's record).
+pub(crate) async fn finish(
+    c: &mut sqlx::AnyConnection,
+    job: &QueuedJob,
+    claim: &str,
+) -> Result<bool, StoreError> {
+    let gone =
+        sqlx::query("DELETE FROM job_queue WHERE id = $1 AND claim = $2 AND generation = $3")
+            .bind(job.id)
+            .bind(claim)
+            .bind(job.generation)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+            > 0;
+    if !gone {
+        release(c, job, claim, None).await?;
+    }
+    Ok(gone)
+}
+
+/// [`Store::release_job`], on a connection.
+pub(crate) async fn release(
+    c: &mut sqlx::AnyConnection,
+    job: &QueuedJob,
+    claim: &str,
+    run_at: Option<Timestamp>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE job_queue SET claim = NULL, locked_until = NULL, \
+         run_at = CASE WHEN generation = $4 THEN COALESCE($1, run_at) ELSE run_at END \
+         WHERE id = $2 AND claim = $3",
+    )
+    .bind(run_at.map(|t| t.as_second()))
+    .bind(job.id)
+    .bind(claim)
+    .bind(job.generation)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// [`Store::retry_job`], on a connection (or in a transaction with the work's record).
+pub(crate) async fn retry(
+    c: &mut sqlx::AnyConnection,
+    job: &QueuedJob,
+    claim: &str,
+    error: &str,
+    retry_at: Timestamp,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE job_queue SET claim = NULL, locked_until = NULL, \
+         attempts = CASE WHEN generation = $1 THEN attempts + 1 ELSE attempts END, \
+         last_error = CASE WHEN generation = $1 THEN $2 ELSE last_error END, \
+         run_at = CASE WHEN generation = $1 THEN $3 ELSE run_at END \
+         WHERE id = $4 AND claim = $5",
+    )
+    .bind(job.generation)
+    .bind(error)
+    .bind(retry_at.as_second())
+    .bind(job.id)
+    .bind(claim)
+    .execute(c)
+    .await?;
+    Ok(())
 }

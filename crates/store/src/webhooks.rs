@@ -1,8 +1,8 @@
-//! Webhooks and their deliveries. A delivery row is both the queue entry and the log line:
-//! `queued` until a worker leases it (`locked_until`), then `delivered`, back to `queued`
-//! with a later `next_attempt_at`, or `failed` for good. Leasing is one statement that
-//! skips rows another worker holds (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite has one
-//! writer), so each delivery is attempted by one worker at a time.
+//! Webhooks and their deliveries. A delivery row is the log line of its attempts: `queued`,
+//! then `delivered`, back to `queued` with a later `next_attempt_at`, or `failed` for good.
+//! Each queued delivery has a `webhooks` job in the job queue (`queue.rs`), leased by one
+//! worker at a time and written in the same transaction as the row, as is each attempt's
+//! record with the job's end or retry.
 //!
 //! Deliveries about an article are queued by the store in the transaction that changes it
 //! ([`queue_article_event`]), so a change that commits always has its notifications and a
@@ -10,10 +10,11 @@
 //! article's absolute address, which the application adds when it sends (the store does
 //! not know the site's base URL).
 
+use crate::queue::WEBHOOKS;
 use crate::users::Audited;
-use crate::{Backend, Store, StoreError, rows};
+use crate::{Store, StoreError, rows};
 use jiff::Timestamp;
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::Row;
 
 /// A registered receiver.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +69,8 @@ pub struct DueDelivery {
     pub payload: String,
     /// Attempts before this one.
     pub attempts: i64,
+    /// Its job in the queue, leased.
+    pub job: crate::QueuedJob,
 }
 
 /// How an attempt ended.
@@ -129,31 +132,32 @@ pub(crate) async fn queue_article_event(
         },
     })
     .to_string();
-    insert_deliveries(&mut **tx, event, &payload, now).await
+    insert_deliveries(tx, event, &payload, now).await
 }
 
-/// Inserts one queued delivery of `payload` per active receiver of `event`; returns how many.
-async fn insert_deliveries<'e, E>(
-    ex: E,
+/// Inserts one queued delivery of `payload` per active receiver of `event`, each with its
+/// job in the queue, in `tx`; returns how many.
+async fn insert_deliveries(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     event: &str,
     payload: &str,
     now: Timestamp,
-) -> Result<u64, StoreError>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
-    let done = sqlx::query(
+) -> Result<u64, StoreError> {
+    let ids: Vec<i64> = sqlx::query_scalar(
         "INSERT INTO webhook_deliveries (webhook_id, event, payload, status, attempts, next_attempt_at, created_at) \
          SELECT id, $1, $2, 'queued', 0, $3, $3 FROM webhooks \
-         WHERE active = 1 AND (',' || events || ',') LIKE $4",
+         WHERE active = 1 AND (',' || events || ',') LIKE $4 RETURNING id",
     )
     .bind(event)
     .bind(payload)
     .bind(now.as_second())
     .bind(format!("%,{event},%"))
-    .execute(ex)
+    .fetch_all(&mut **tx)
     .await?;
-    Ok(done.rows_affected())
+    for id in &ids {
+        crate::queue::queue_job(tx, WEBHOOKS, *id, now).await?;
+    }
+    Ok(ids.len() as u64)
 }
 
 impl Store {
@@ -225,58 +229,57 @@ impl Store {
         payload: &str,
         now: Timestamp,
     ) -> Result<u64, StoreError> {
-        insert_deliveries(&self.pool, event, payload, now).await
+        let mut tx = self.begin_write().await?;
+        let n = insert_deliveries(&mut tx, event, payload, now).await?;
+        tx.commit().await?;
+        Ok(n)
     }
 
-    /// Leases up to `limit` due deliveries until `lease_until`.
+    /// Leases up to `limit` due deliveries until `lease_until` with token `claim` (their
+    /// jobs in the queue). A delivery whose receiver was removed meanwhile is dropped.
     pub async fn claim_deliveries(
         &self,
+        claim: &str,
         now: Timestamp,
         lease_until: Timestamp,
         limit: u32,
     ) -> Result<Vec<DueDelivery>, StoreError> {
-        let lock = match self.backend {
-            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
-            Backend::Sqlite => "",
-        };
-        let ids: Vec<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
-            "UPDATE webhook_deliveries SET locked_until = $1 WHERE id IN (\
-             SELECT id FROM webhook_deliveries WHERE status = 'queued' AND next_attempt_at <= $2 \
-             AND (locked_until IS NULL OR locked_until <= $2) ORDER BY id LIMIT $3{lock}) \
-             RETURNING id"
-        )))
-        .bind(lease_until.as_second())
-        .bind(now.as_second())
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
+        let jobs = self
+            .claim_jobs(WEBHOOKS, claim, now, lease_until, i64::from(limit))
+            .await?;
+        let mut out = Vec::with_capacity(jobs.len());
+        for job in jobs {
             let r = sqlx::query(
                 "SELECT d.id, w.url, w.secret, d.event, d.payload, d.attempts FROM webhook_deliveries d \
-                 JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = $1",
+                 JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = $1 AND d.status = 'queued'",
             )
-            .bind(id)
+            .bind(job.subject)
             .fetch_optional(&self.pool)
             .await?;
-            if let Some(r) = r {
-                out.push(DueDelivery {
+            match r {
+                Some(r) => out.push(DueDelivery {
                     id: r.try_get("id")?,
                     url: r.try_get("url")?,
                     secret: r.try_get("secret")?,
                     event: r.try_get("event")?,
                     payload: r.try_get("payload")?,
                     attempts: r.try_get("attempts")?,
-                });
+                    job,
+                }),
+                None => {
+                    self.finish_job(&job, claim).await?;
+                }
             }
         }
         Ok(out)
     }
 
-    /// Records an attempt and releases the lease.
+    /// Records an attempt of `d`, leased with `claim`, in its log line and in its job, in one
+    /// transaction: done (delivered, or failed for good) or due again at its retry time.
     pub async fn record_delivery(
         &self,
-        id: i64,
+        d: &DueDelivery,
+        claim: &str,
         outcome: &Outcome,
         now: Timestamp,
     ) -> Result<(), StoreError> {
@@ -298,19 +301,29 @@ impl Store {
                 None,
             ),
         };
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE webhook_deliveries SET status = $1, attempts = attempts + 1, response_status = $2, \
-             last_error = $3, next_attempt_at = COALESCE($4, next_attempt_at), delivered_at = $5, \
-             locked_until = NULL WHERE id = $6",
+             last_error = $3, next_attempt_at = COALESCE($4, next_attempt_at), delivered_at = $5 \
+             WHERE id = $6",
         )
         .bind(status)
         .bind(code)
         .bind(error)
         .bind(next.map(|t| t.as_second()))
         .bind(delivered.map(|t| t.as_second()))
-        .bind(id)
-        .execute(&self.pool)
+        .bind(d.id)
+        .execute(&mut *tx)
         .await?;
+        match (next, error) {
+            (Some(at), Some(error)) => {
+                crate::queue::retry(&mut tx, &d.job, claim, error, at).await?
+            }
+            _ => {
+                crate::queue::finish(&mut tx, &d.job, claim).await?;
+            }
+        }
+        tx.commit().await?;
         Ok(())
     }
 

@@ -1680,7 +1680,10 @@ async fn webhook_deliveries_are_leased_once_and_retried(store: Store) {
             .ok(),
         Some(1)
     );
-    let first = store.claim_deliveries(t(2), t(60), 10).await.unwrap();
+    let first = store
+        .claim_deliveries("one", t(2), t(60), 10)
+        .await
+        .unwrap();
     assert_eq!(
         first
             .iter()
@@ -1690,7 +1693,7 @@ async fn webhook_deliveries_are_leased_once_and_retried(store: Store) {
     );
     assert!(
         store
-            .claim_deliveries(t(3), t(60), 10)
+            .claim_deliveries("two", t(3), t(60), 10)
             .await
             .unwrap_or_default()
             .is_empty(),
@@ -1702,21 +1705,44 @@ async fn webhook_deliveries_are_leased_once_and_retried(store: Store) {
         retry_at: Some(t(100)),
     };
     store
-        .record_delivery(first[0].id, &failed, t(4))
+        .record_delivery(&first[0], "one", &failed, t(4))
         .await
         .unwrap();
     assert!(
         store
-            .claim_deliveries(t(50), t(110), 10)
+            .claim_deliveries("two", t(50), t(110), 10)
             .await
             .unwrap_or_default()
             .is_empty(),
         "not due"
     );
-    let again = store.claim_deliveries(t(100), t(160), 10).await.unwrap();
+    // Its job in the queue says why and when it is tried again.
+    let failing = store.failed_jobs(10).await.unwrap();
+    assert_eq!(
+        failing
+            .iter()
+            .map(|f| (
+                f.kind.as_str(),
+                f.subject,
+                f.attempts,
+                f.error.as_str(),
+                f.run_at
+            ))
+            .collect::<Vec<_>>(),
+        [(arabpress_store::WEBHOOKS, first[0].id, 1, "busy", t(100))]
+    );
+    let again = store
+        .claim_deliveries("three", t(100), t(160), 10)
+        .await
+        .unwrap();
     assert_eq!(again.iter().map(|d| d.attempts).collect::<Vec<_>>(), [1]);
     store
-        .record_delivery(again[0].id, &Outcome::Delivered { status: 204 }, t(101))
+        .record_delivery(
+            &again[0],
+            "three",
+            &Outcome::Delivered { status: 204 },
+            t(101),
+        )
         .await
         .unwrap();
     let log = store.deliveries(w.id, 10).await.unwrap();
@@ -1727,8 +1753,12 @@ async fn webhook_deliveries_are_leased_once_and_retried(store: Store) {
         [("delivered", 2, Some(204))]
     );
     assert!(
+        store.queue_counts(t(101)).await.unwrap().is_empty(),
+        "a delivered hook leaves the queue"
+    );
+    assert!(
         store
-            .claim_deliveries(t(1000), t(1100), 10)
+            .claim_deliveries("four", t(1000), t(1100), 10)
             .await
             .unwrap_or_default()
             .is_empty()
@@ -2235,7 +2265,10 @@ async fn webhook_deliveries_commit_with_the_change(store: Store) {
     store.schedule(b.summary.id, t(10), t(7)).await.unwrap();
     store.publish_due(t(11)).await.unwrap();
     assert_eq!(events(store.clone()).await.len(), 4);
-    let due = store.claim_deliveries(t(12), t(60), 10).await.unwrap();
+    let due = store
+        .claim_deliveries("one", t(12), t(60), 10)
+        .await
+        .unwrap();
     assert_eq!(due.len(), 4);
     let payload = due
         .iter()

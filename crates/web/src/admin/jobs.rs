@@ -74,17 +74,36 @@ fn queued(state: &WebState, lang: Lang, c: &QueueCount) -> Value {
         "name": job_name(state, lang, &c.kind),
         "queued": c.queued, "due": c.due, "running": c.running, "failing": c.failing,
         "retryable": c.failing > 0 && known_job(&c.kind).is_some(),
+        // Queued work that this server's worker does not do, and why.
+        "off": match (c.kind.as_str(), state.app.audio_status()) {
+            (arabpress_app::SPEAK, arabpress_app::AudioStatus::Off(why)) => Some(why),
+            _ => None,
+        },
     })
 }
 
-/// A failing job: what it works on (an article, for the jobs there are), its failures and
-/// when it is tried again.
+/// A failing job: what it works on (an article, a webhook delivery), its failures and when
+/// it is tried again.
 fn failed(state: &WebState, lang: Lang, f: &FailedJob) -> Value {
     let (next, next_iso) = when(state, lang, f.run_at);
+    let messages = state.app.theme().messages();
+    let numbered = |key| messages.count(lang, key, "id", f.subject);
+    let (link, what) = match f.kind.as_str() {
+        arabpress_app::SPEAK => (
+            Some(format!("/admin/articles/{}", f.subject)),
+            numbered("admin-queue-article"),
+        ),
+        arabpress_app::WEBHOOKS => (
+            Some("/admin/webhooks".to_owned()),
+            numbered("admin-queue-delivery"),
+        ),
+        _ => (None, f.subject.to_string()),
+    };
     json!({
         "name": job_name(state, lang, &f.kind),
-        "article": f.subject,
-        "attempts": state.app.theme().messages().count(lang, "admin-jobs-failing", "n", f.attempts),
+        "link": link,
+        "what": what,
+        "attempts": messages.count(lang, "admin-jobs-failing", "n", f.attempts),
         "error": f.error,
         "next": next,
         "next_iso": next_iso,
